@@ -1,0 +1,97 @@
+"""The application factory: extensions, blueprints, error handlers and CLI. No threads, no DB access."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+
+from config import Config, config_from_env
+
+
+def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    app.config.from_object(config_class or config_from_env())
+    app.config.update(overrides)
+    _resolve_database_url(app)
+    _check_production_settings(app)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_template_helpers(app)
+    register_cli(app)
+    return app
+
+
+def _resolve_database_url(app: Flask) -> None:
+    """Default to a SQLite file in instance/ (created on first use)."""
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        os.makedirs(app.instance_path, exist_ok=True)
+        path = os.path.join(app.instance_path, "tierdesk.db")
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+
+
+def _check_production_settings(app: Flask) -> None:
+    if app.config.get("SESSION_COOKIE_SECURE") and app.config["SECRET_KEY"] == "dev-only-not-secret":
+        raise RuntimeError("Set SECRET_KEY in the environment for production.")
+
+
+def register_extensions(app: Flask) -> None:
+    from app import database
+    from app.extensions import csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    database.configure_engine_events(app)
+
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        from app.models import User
+
+        if not user_id.isdigit():
+            return None
+        return db.session.get(User, int(user_id))
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.admin.views import bp as admin_bp
+    from app.auth.views import bp as auth_bp
+    from app.desk.views import bp as desk_bp
+    from app.main import bp as main_bp
+    from app.portal.views import bp as portal_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(portal_bp, url_prefix="/portal")
+    app.register_blueprint(desk_bp, url_prefix="/desk")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+
+
+def register_error_handlers(app: Flask) -> None:
+    from app.errors import register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from app.templating import register
+
+    register(app)
+
+
+def register_cli(app: Flask) -> None:
+    from app.cli import register
+
+    register(app)

@@ -1,0 +1,58 @@
+"""Sign in, sign out and customer registration."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.auth.forms import RegisterCustomerForm, SignInForm, SignOutForm
+from app.auth.safe_next import safe_next
+from app.domain.errors import InvalidInput, NotAllowed
+from app.services.accounts import authenticate, register_customer
+
+bp = Blueprint("auth", __name__)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = SignInForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        try:
+            user = authenticate(form.email.data, form.password.data)
+        except (InvalidInput, NotAllowed) as error:
+            form.password.errors.append(str(error))
+            return render_template("auth/login.html", form=form), 401
+        login_user(user, remember=form.remember.data)
+        return redirect(safe_next(form.next.data) or url_for("main.index"))
+    status = 400 if form.errors else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    if not SignOutForm().validate_on_submit():
+        abort(400)
+    logout_user()
+    flash("You are signed out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = RegisterCustomerForm()
+    if form.validate_on_submit():
+        try:
+            user = register_customer(form.name.data, form.email.data, form.password.data)
+        except InvalidInput as error:
+            getattr(form, error.field or "email", form.email).errors.append(str(error))
+            return render_template("auth/register.html", form=form), 400
+        login_user(user)
+        flash("Welcome! You can now submit and follow your requests here.", "success")
+        return redirect(url_for("portal.home"))
+    status = 400 if form.errors else 200
+    return render_template("auth/register.html", form=form), status

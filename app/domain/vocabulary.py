@@ -1,0 +1,131 @@
+"""The words of the domain (DESIGN.md §2–3), as enums whose names equal their values."""
+
+from __future__ import annotations
+
+from enum import IntEnum, StrEnum
+
+
+class Role(StrEnum):
+    customer = "customer"
+    agent = "agent"
+    admin = "admin"
+
+
+class Tier(IntEnum):
+    SELF_SERVICE = 0
+    FRONTLINE = 1
+    TECHNICAL = 2
+    EXPERT = 3
+    EXTERNAL = 4
+
+
+TIER_LABELS = {
+    Tier.SELF_SERVICE: "Self-service",
+    Tier.FRONTLINE: "Frontline",
+    Tier.TECHNICAL: "Technical",
+    Tier.EXPERT: "Expert",
+    Tier.EXTERNAL: "External vendor",
+}
+
+
+class AccountTier(StrEnum):
+    strategic = "strategic"
+    named = "named"
+    field = "field"
+    inside = "inside"
+
+
+class LifecycleStage(StrEnum):
+    awareness = "awareness"
+    consideration = "consideration"
+    acquisition = "acquisition"
+    activation = "activation"
+    retention = "retention"
+    expansion = "expansion"
+    advocacy = "advocacy"
+
+
+class LoyaltySegment(StrEnum):
+    active_loyal = "active_loyal"
+    habitual_loyal = "habitual_loyal"
+    situational_loyal = "situational_loyal"
+    active_disloyal = "active_disloyal"
+
+
+class TouchpointKind(StrEnum):
+    public_relations = "public_relations"
+    promotion = "promotion"
+    business_relationship = "business_relationship"
+    product_experience = "product_experience"
+    customer_service = "customer_service"
+    brand_experience = "brand_experience"
+    lead_user = "lead_user"
+
+
+class Channel(StrEnum):
+    portal = "portal"
+    email = "email"
+    phone = "phone"
+    chat = "chat"
+    api = "api"
+
+
+class Category(StrEnum):
+    general = "general"
+    account = "account"
+    billing = "billing"
+    technical = "technical"
+    integration = "integration"
+    security = "security"
+
+
+class Status(StrEnum):
+    new = "new"
+    open = "open"
+    pending = "pending"
+    on_hold = "on_hold"
+    solved = "solved"
+    closed = "closed"
+
+
+ACTIVE_STATUSES = (Status.new, Status.open, Status.pending, Status.on_hold)
+
+
+class Priority(StrEnum):
+    low = "low"
+    normal = "normal"
+    high = "high"
+    urgent = "urgent"
+
+
+class TierChangeCause(StrEnum):
+    manual = "manual"
+    rule = "rule"
+    sla = "sla"
+
+
+class AuthorKind(StrEnum):
+    customer = "customer"
+    agent = "agent"
+    system = "system"
+
+
+class ActivityKind(StrEnum):
+    ticket_opened = "ticket_opened"
+    customer_replied = "customer_replied"
+    agent_replied = "agent_replied"
+    note_added = "note_added"
+    status_changed = "status_changed"
+    priority_changed = "priority_changed"
+    ticket_assigned = "ticket_assigned"
+    tier_changed = "tier_changed"
+    ticket_solved = "ticket_solved"
+    ticket_reopened = "ticket_reopened"
+    ticket_closed = "ticket_closed"
+    user_created = "user_created"
+    user_deactivated = "user_deactivated"
+    user_reactivated = "user_reactivated"
+    team_created = "team_created"
+    team_updated = "team_updated"
+    customer_registered = "customer_registered"
+    login_locked = "login_locked"

@@ -1,0 +1,48 @@
+"""Error pages and JSON errors: bad input is a 4xx with a sentence, never a 500."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from app.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or (
+        request.accept_mimetypes.best == "application/json"
+    )
+
+
+def _render(status: int, title: str, message: str):
+    if _wants_json():
+        return jsonify(error=title, message=message), status
+    return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return _render(400, "Form expired", "The form was missing its security token or it "
+                       "expired. Go back, reload the page and submit again.")
+
+    @app.errorhandler(NotFound)
+    def not_found(error: NotFound):
+        return _render(404, "Not found", str(error))
+
+    @app.errorhandler(NotAllowed)
+    def not_allowed(error: NotAllowed):
+        return _render(403, "Not allowed", str(error))
+
+    @app.errorhandler(InvalidInput)
+    def invalid(error: InvalidInput):
+        return _render(400, "Bad request", str(error))
+
+    @app.errorhandler(Conflict)
+    def conflict(error: Conflict):
+        return _render(409, "Changed meanwhile", str(error))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        return _render(error.code or 500, error.name, error.description or "")

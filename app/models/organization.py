@@ -1,0 +1,60 @@
+"""Accounts and their contacts: the customer side of the relationship."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import BigInteger, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.domain.vocabulary import AccountTier, LifecycleStage, LoyaltySegment
+from app.extensions import db
+from app.models.types import UTCDateTime, str_enum, utcnow
+
+if TYPE_CHECKING:
+    from app.models.user import User
+
+
+class Organization(db.Model):
+    __tablename__ = "organizations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(160), unique=True)
+    account_tier: Mapped[AccountTier] = mapped_column(
+        str_enum(AccountTier), default=AccountTier.inside
+    )
+    lifecycle_stage: Mapped[LifecycleStage] = mapped_column(
+        str_enum(LifecycleStage), default=LifecycleStage.activation
+    )
+    loyalty_segment: Mapped[LoyaltySegment | None] = mapped_column(str_enum(LoyaltySegment))
+    lifetime_value: Mapped[int] = mapped_column(BigInteger, default=0)  # minor units
+    account_manager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    account_manager: Mapped[User | None] = relationship()
+    contacts: Mapped[list[Customer]] = relationship(back_populates="organization")
+
+    def __repr__(self) -> str:
+        return f"<Organization {self.name}>"
+
+
+class Customer(db.Model):
+    """A contact person; may have a portal login (user) or only write in by other channels."""
+
+    __tablename__ = "customers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    organization: Mapped[Organization | None] = relationship(back_populates="contacts")
+    user: Mapped[User | None] = relationship(back_populates="customer")
+
+    def __repr__(self) -> str:
+        return f"<Customer {self.email}>"

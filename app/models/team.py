@@ -1,0 +1,31 @@
+"""Teams of agents; each works one tier. External teams are outside vendors (tier 4)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.types import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from app.models.user import User
+
+
+class Team(db.Model):
+    __tablename__ = "teams"
+    __table_args__ = (CheckConstraint("tier >= 0 AND tier <= 4", name="tier_range"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    tier: Mapped[int]
+    is_external: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    members: Mapped[list[User]] = relationship(back_populates="team")
+
+    def __repr__(self) -> str:
+        return f"<Team {self.name} tier {self.tier}>"

@@ -1,0 +1,93 @@
+"""Tickets and their conversation."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
+
+from app.domain.access import TicketFacts
+from app.domain.vocabulary import AuthorKind, Category, Channel, Priority, Status
+from app.extensions import db
+from app.models.types import UTCDateTime, str_enum, utcnow
+
+if TYPE_CHECKING:
+    from app.models.organization import Customer, Organization
+    from app.models.team import Team
+    from app.models.tier_change import TierChange
+    from app.models.user import User
+
+
+class Ticket(db.Model):
+    __tablename__ = "tickets"
+    __table_args__ = (
+        CheckConstraint("tier >= 0 AND tier <= 4", name="tier_range"),
+        # Queue reads: a tier's tickets in a status, in creation order.
+        Index("ix_tickets_queue", "tier", "status", "created_at", "id"),
+        Index("ix_tickets_assignee_queue", "assignee_id", "status", "created_at", "id"),
+        Index("ix_tickets_customer_created", "customer_id", "created_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str | None] = mapped_column(String(32), unique=True)
+    subject: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id"), index=True
+    )
+    channel: Mapped[Channel] = mapped_column(str_enum(Channel, 16), default=Channel.portal)
+    category: Mapped[Category] = mapped_column(str_enum(Category), default=Category.general)
+    status: Mapped[Status] = mapped_column(str_enum(Status, 16), default=Status.new)
+    priority: Mapped[Priority] = mapped_column(str_enum(Priority, 16), default=Priority.normal)
+    tier: Mapped[int] = mapped_column(default=1)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    first_responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    solved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    tier_entered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    reopen_count: Mapped[int] = mapped_column(default=0)
+    escalation_count: Mapped[int] = mapped_column(default=0)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    customer: Mapped[Customer] = relationship()
+    organization: Mapped[Organization | None] = relationship()
+    team: Mapped[Team | None] = relationship()
+    assignee: Mapped[User | None] = relationship()
+    messages: WriteOnlyMapped[Message] = relationship(
+        back_populates="ticket", order_by="Message.id"
+    )
+    tier_changes: WriteOnlyMapped[TierChange] = relationship(
+        back_populates="ticket", order_by="TierChange.id"
+    )
+
+    def facts(self) -> TicketFacts:
+        return TicketFacts(customer_id=self.customer_id, tier=self.tier)
+
+    def __repr__(self) -> str:
+        return f"<Ticket {self.reference} tier {self.tier} {self.status}>"
+
+
+class Message(db.Model):
+    """A public reply or an internal note on a ticket."""
+
+    __tablename__ = "messages"
+    __table_args__ = (Index("ix_messages_ticket_created", "ticket_id", "created_at", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    author_kind: Mapped[AuthorKind] = mapped_column(str_enum(AuthorKind, 16))
+    internal: Mapped[bool] = mapped_column(default=False)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    ticket: Mapped[Ticket] = relationship(back_populates="messages")
+    author: Mapped[User | None] = relationship()

@@ -1,0 +1,63 @@
+"""People who sign in: customers, agents and admins."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.domain.access import Actor
+from app.domain.vocabulary import Role
+from app.extensions import db
+from app.models.types import UTCDateTime, str_enum, utcnow
+
+if TYPE_CHECKING:
+    from app.models.organization import Customer
+    from app.models.team import Team
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint(
+            "support_tier IS NULL OR (support_tier >= 1 AND support_tier <= 4)",
+            name="support_tier_range",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(str_enum(Role, 16), default=Role.customer)
+    support_tier: Mapped[int | None]
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    team: Mapped[Team | None] = relationship(back_populates="members")
+    customer: Mapped[Customer | None] = relationship(back_populates="user")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in (Role.agent, Role.admin)
+
+    def as_actor(self) -> Actor:
+        return Actor(
+            user_id=self.id,
+            role=self.role,
+            support_tier=self.support_tier,
+            customer_id=self.customer.id if self.customer else None,
+        )
+
+    def __repr__(self) -> str:
+        return f"<User {self.email} {self.role}>"

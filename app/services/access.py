@@ -1,0 +1,50 @@
+"""Loading things on behalf of someone, with the access rules applied."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from app.domain.access import can_view_ticket, can_work_ticket
+from app.domain.errors import NotAllowed, NotFound
+from app.domain.vocabulary import Role
+from app.extensions import db
+from app.models import Ticket, User
+
+
+def ticket_for(actor: User, ticket_id: int, *, for_update: bool = False) -> Ticket:
+    """The ticket if the actor may see it; otherwise NotFound (never reveal that it exists)."""
+    query = (
+        select(Ticket)
+        .where(Ticket.id == ticket_id)
+        .options(joinedload(Ticket.customer), joinedload(Ticket.organization))
+    )
+    if for_update:
+        query = query.with_for_update(of=Ticket)
+    ticket = db.session.scalars(query).first()
+    if ticket is None or not can_view_ticket(actor.as_actor(), ticket.facts()):
+        raise NotFound("No such ticket.")
+    return ticket
+
+
+def ticket_to_work(actor: User, ticket_id: int) -> Ticket:
+    """The ticket if the actor may change it: staff at or above the ticket's tier."""
+    ticket = ticket_for(actor, ticket_id)
+    if not actor.is_staff:
+        raise NotAllowed("Only support staff can do that.")
+    if not can_work_ticket(actor.as_actor(), ticket.facts()):
+        raise NotAllowed(
+            f"{ticket.reference} is at tier {ticket.tier}; "
+            f"you work tiers up to {actor.as_actor().working_tier}. It is read-only to you."
+        )
+    return ticket
+
+
+def require_admin(actor: User) -> None:
+    if actor.role is not Role.admin or not actor.active:
+        raise NotAllowed("Only admins can do that.")
+
+
+def require_staff(actor: User) -> None:
+    if not actor.is_staff or not actor.active:
+        raise NotAllowed("Only support staff can do that.")

@@ -1,0 +1,256 @@
+"""Opening tickets and writing on them: replies, internal notes, reopening."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import current_app
+
+from app.domain import tickets as rules
+from app.domain.errors import InvalidInput, NotAllowed, NotFound
+from app.domain.tiers import tier_label
+from app.domain.vocabulary import (
+    ActivityKind,
+    AuthorKind,
+    Category,
+    Channel,
+    Priority,
+    Status,
+    Tier,
+)
+from app.extensions import db
+from app.models import Customer, Message, Ticket, User
+from app.models.types import utcnow
+from app.services.access import require_staff, ticket_for, ticket_to_work
+from app.services.history import record
+from app.services.unit_of_work import transaction
+
+
+def _enum(enum_class, value, field: str):
+    try:
+        return enum_class(value)
+    except ValueError:
+        allowed = ", ".join(m.value for m in enum_class)
+        raise InvalidInput(f"Unknown {field} '{value}'; expected one of {allowed}.", field) from None
+
+
+def open_ticket(
+    actor: User,
+    *,
+    subject: str,
+    description: str,
+    category: str = Category.general,
+    priority: str = Priority.normal,
+    channel: str = Channel.portal,
+    customer_id: int | None = None,
+    now: datetime | None = None,
+) -> Ticket:
+    """Open a ticket for the actor (a customer) or, for staff, on behalf of a customer."""
+    now = now or utcnow()
+    subject = rules.clean_subject(subject)
+    description = rules.clean_body(description, field="description")
+    category_value = _enum(Category, category, "category")
+    priority_value = _enum(Priority, priority, "priority")
+    channel_value = _enum(Channel, channel, "channel")
+    customer = _requesting_customer(actor, customer_id)
+
+    with transaction():
+        ticket = Ticket(
+            subject=subject,
+            description=description,
+            category=category_value,
+            priority=priority_value,
+            channel=channel_value,
+            customer_id=customer.id,
+            organization_id=customer.organization_id,
+            status=Status.new,
+            tier=int(Tier.FRONTLINE),
+            created_at=now,
+            updated_at=now,
+            tier_entered_at=now,
+        )
+        db.session.add(ticket)
+        db.session.flush()
+        ticket.reference = rules.format_reference(
+            current_app.config["TICKET_REFERENCE_PREFIX"], ticket.id
+        )
+        record(
+            ActivityKind.ticket_opened,
+            f"{ticket.reference} opened: {subject}",
+            now=now,
+            actor=actor,
+            ticket=ticket,
+            data={"tier": ticket.tier, "priority": priority_value.value, "channel": channel_value.value},
+        )
+    return ticket
+
+
+def _requesting_customer(actor: User, customer_id: int | None) -> Customer:
+    if actor.is_staff:
+        if customer_id is None:
+            raise InvalidInput("Choose the customer this request is for.", field="customer")
+        customer = db.session.get(Customer, customer_id)
+        if customer is None:
+            raise InvalidInput("No such customer.", field="customer")
+        return customer
+    if actor.customer is None:
+        raise NotAllowed("This account has no customer profile.")
+    if customer_id is not None and customer_id != actor.customer.id:
+        raise NotFound("No such customer.")
+    return actor.customer
+
+
+def add_reply(
+    actor: User,
+    ticket_id: int,
+    body: str,
+    *,
+    status: str | None = None,
+    now: datetime | None = None,
+) -> Message:
+    """A public message: from the customer (may reopen) or from an agent (counts as a response)."""
+    now = now or utcnow()
+    body = rules.clean_body(body)
+    if actor.is_staff:
+        return _agent_reply(actor, ticket_id, body, status, now)
+    return _customer_reply(actor, ticket_id, body, now)
+
+
+def _customer_reply(actor: User, ticket_id: int, body: str, now: datetime) -> Message:
+    with transaction():
+        ticket = ticket_for(actor, ticket_id)
+        new_status, reopened = rules.status_after_customer_reply(ticket.status)
+        message = Message(
+            ticket_id=ticket.id,
+            author_id=actor.id,
+            author_kind=AuthorKind.customer,
+            body=body,
+            created_at=now,
+        )
+        db.session.add(message)
+        ticket.updated_at = now
+        record(
+            ActivityKind.customer_replied,
+            f"{actor.name} replied on {ticket.reference}",
+            now=now,
+            actor=actor,
+            ticket=ticket,
+        )
+        if reopened:
+            _reopen(actor, ticket, now, "the customer replied")
+        ticket.status = new_status
+    return message
+
+
+def _agent_reply(
+    actor: User, ticket_id: int, body: str, status: str | None, now: datetime
+) -> Message:
+    requested = _enum(Status, status, "status") if status else None
+    with transaction():
+        ticket = ticket_to_work(actor, ticket_id)
+        new_status = rules.status_after_agent_reply(ticket.status, requested)
+        if new_status != ticket.status:
+            rules.check_status_change(ticket.status, new_status)
+        message = Message(
+            ticket_id=ticket.id,
+            author_id=actor.id,
+            author_kind=AuthorKind.agent,
+            body=body,
+            created_at=now,
+        )
+        db.session.add(message)
+        if ticket.first_responded_at is None:
+            ticket.first_responded_at = now
+        ticket.updated_at = now
+        record(
+            ActivityKind.agent_replied,
+            f"{actor.name} replied on {ticket.reference}",
+            now=now,
+            actor=actor,
+            ticket=ticket,
+        )
+        if new_status != ticket.status:
+            _apply_status(actor, ticket, new_status, now)
+    return message
+
+
+def add_internal_note(
+    actor: User, ticket_id: int, body: str, *, now: datetime | None = None
+) -> Message:
+    """A note only staff can read. Any agent may note a ticket they can see, even above their tier."""
+    now = now or utcnow()
+    body = rules.clean_body(body)
+    require_staff(actor)
+    with transaction():
+        ticket = ticket_for(actor, ticket_id)
+        message = Message(
+            ticket_id=ticket.id,
+            author_id=actor.id,
+            author_kind=AuthorKind.agent,
+            internal=True,
+            body=body,
+            created_at=now,
+        )
+        db.session.add(message)
+        ticket.updated_at = now
+        record(
+            ActivityKind.note_added,
+            f"{actor.name} added an internal note on {ticket.reference}",
+            now=now,
+            actor=actor,
+            ticket=ticket,
+            data={"internal": True},
+        )
+    return message
+
+
+def reopen_ticket(actor: User, ticket_id: int, *, now: datetime | None = None) -> Ticket:
+    """The customer (or staff) reopens a solved ticket."""
+    now = now or utcnow()
+    with transaction():
+        ticket = ticket_to_work(actor, ticket_id) if actor.is_staff else ticket_for(actor, ticket_id)
+        if ticket.status != Status.solved:
+            raise InvalidInput("Only a solved request can be reopened.", field="status")
+        _reopen(actor, ticket, now, "reopened by " + ("an agent" if actor.is_staff else "the customer"))
+        ticket.status = Status.open
+        ticket.updated_at = now
+    return ticket
+
+
+def _reopen(actor: User, ticket: Ticket, now: datetime, why: str) -> None:
+    ticket.reopen_count += 1
+    ticket.solved_at = None
+    record(
+        ActivityKind.ticket_reopened,
+        f"{ticket.reference} reopened ({why}); reopened {ticket.reopen_count}×",
+        now=now,
+        actor=actor,
+        ticket=ticket,
+        data={"reopen_count": ticket.reopen_count},
+    )
+
+
+def _apply_status(actor: User, ticket: Ticket, status: Status, now: datetime) -> None:
+    """Set a status with its side effects and history; the caller has checked the transition."""
+    old = ticket.status
+    ticket.status = status
+    ticket.updated_at = now
+    if status == Status.solved:
+        ticket.solved_at = now
+        kind = ActivityKind.ticket_solved
+    elif status == Status.closed:
+        ticket.closed_at = now
+        kind = ActivityKind.ticket_closed
+    elif old == Status.solved:
+        _reopen(actor, ticket, now, "reopened by an agent")
+        kind = ActivityKind.status_changed
+    else:
+        kind = ActivityKind.status_changed
+    record(
+        kind,
+        f"{ticket.reference}: {old.value.replace('_', ' ')} → {status.value.replace('_', ' ')}",
+        now=now,
+        actor=actor,
+        ticket=ticket,
+        data={"from": old.value, "to": status.value, "tier": tier_label(ticket.tier)},
+    )

@@ -1,0 +1,36 @@
+"""Jinja filters and globals: presentation only, no business rules."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Flask
+
+from app.domain.tickets import CUSTOMER_STATUS_WORDS
+from app.domain.tiers import tier_label
+from app.domain.vocabulary import Status
+
+
+def _when(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M UTC") if value else "—"
+
+
+def _words(value) -> str:
+    text = getattr(value, "value", value)
+    return str(text).replace("_", " ") if text is not None else "—"
+
+
+def _money(minor_units: int | None) -> str:
+    return f"{(minor_units or 0) / 100:,.2f}"
+
+
+def _customer_status(status: Status) -> str:
+    return CUSTOMER_STATUS_WORDS.get(status, _words(status))
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.filters["when"] = _when
+    app.jinja_env.filters["words"] = _words
+    app.jinja_env.filters["money"] = _money
+    app.jinja_env.filters["tier_label"] = tier_label
+    app.jinja_env.filters["customer_status"] = _customer_status

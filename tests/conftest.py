@@ -1,0 +1,111 @@
+"""Shared fixtures: one app per session on a real database (SQLite by default, PostgreSQL when
+TEST_DATABASE_URL points at one), built by the migrations and emptied after every test."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from app import create_app
+from app.extensions import db
+from config import TestConfig
+from tests import factories
+
+
+def _database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+def _drop_everything() -> None:
+    """Start from an empty database, so the schema is the one the migrations build."""
+    db.drop_all()
+    with db.engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=_database_url(tmp_path_factory))
+    with app.app_context():
+        _drop_everything()
+        upgrade(directory=os.path.join(os.path.dirname(__file__), "..", "migrations"))
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _app_context(app):
+    """Each test runs in its own app context and leaves every table empty."""
+    with app.app_context():
+        yield
+        db.session.remove()
+        _empty_tables()
+
+
+def _empty_tables() -> None:
+    tables = list(reversed(db.metadata.sorted_tables))
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(table.delete())
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def now() -> datetime:
+    """A fixed instant: Monday 2 March 2026, 10:00 UTC."""
+    return datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+
+
+class Auth:
+    """Signs a test client in through the real login form."""
+
+    def __init__(self, client) -> None:
+        self.client = client
+
+    def login(self, user, password: str = factories.PASSWORD):
+        response = self.client.post(
+            "/auth/login", data={"email": user.email, "password": password}
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return response
+
+    def logout(self):
+        return self.client.post("/auth/logout")
+
+
+@pytest.fixture
+def auth(client) -> Auth:
+    return Auth(client)
+
+
+@pytest.fixture
+def login_as(client):
+    """login_as(user) signs the client in as that user and returns the client."""
+
+    def _login(user):
+        Auth(client).login(user)
+        return client
+
+    return _login
