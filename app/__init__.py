@@ -62,7 +62,9 @@ def register_extensions(app: Flask) -> None:
 
         if not user_id.isdigit():
             return None
-        return db.session.get(User, int(user_id))
+        user = db.session.get(User, int(user_id))
+        # A deactivated account loses its open sessions at the next request.
+        return user if user is not None and user.active else None
 
 
 def register_blueprints(app: Flask) -> None:
@@ -71,12 +73,14 @@ def register_blueprints(app: Flask) -> None:
     from app.desk.views import bp as desk_bp
     from app.main import bp as main_bp
     from app.portal.views import bp as portal_bp
+    from app.rules_admin.views import bp as rules_admin_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(portal_bp, url_prefix="/portal")
     app.register_blueprint(desk_bp, url_prefix="/desk")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(rules_admin_bp, url_prefix="/admin/rules")
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -92,6 +96,7 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    from app.cli import register
+    from app import cli, cli_rules
 
-    register(app)
+    cli.register(app)
+    cli_rules.register(app)

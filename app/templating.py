@@ -6,6 +6,7 @@ from datetime import datetime
 
 from flask import Flask
 
+from app.domain.escalation import describe_effect
 from app.domain.tickets import CUSTOMER_STATUS_WORDS
 from app.domain.tiers import tier_label
 from app.domain.vocabulary import Status
@@ -34,3 +35,4 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["money"] = _money
     app.jinja_env.filters["tier_label"] = tier_label
     app.jinja_env.filters["customer_status"] = _customer_status
+    app.jinja_env.filters["effect_words"] = describe_effect

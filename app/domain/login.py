@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -20,7 +21,8 @@ def minutes_left(state: LoginState, now: datetime) -> int:
     if not is_locked(state, now):
         return 0
     assert state.locked_until is not None
-    return max(1, int((state.locked_until - now).total_seconds() // 60) + 1)
+    seconds = (state.locked_until - now).total_seconds()
+    return max(1, math.ceil(seconds / 60))
 
 
 def after_failure(state: LoginState, now: datetime, max_failures: int, lock_minutes: int) -> LoginState:

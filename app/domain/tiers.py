@@ -6,11 +6,28 @@ from dataclasses import dataclass
 
 from app.domain.access import can_act
 from app.domain.errors import InvalidInput, NotAllowed
-from app.domain.vocabulary import TIER_LABELS, Tier
+from app.domain.vocabulary import TIER_LABELS, ReasonCode, Tier
 
 MIN_TIER = int(Tier.SELF_SERVICE)
 MAX_TIER = int(Tier.EXTERNAL)
 REASON_MAX_LENGTH = 2000
+HANDOVER_NOTE_MIN_LENGTH = 10
+VENDOR_REFERENCE_MAX_LENGTH = 120
+
+ESCALATION_REASONS = (
+    ReasonCode.needs_expertise,
+    ReasonCode.customer_request,
+    ReasonCode.sla_risk,
+    ReasonCode.vendor_issue,
+    ReasonCode.duplicate_of_known_issue,
+)
+DE_ESCALATION_REASONS = (
+    ReasonCode.wrong_tier,
+    ReasonCode.workaround_provided,
+    ReasonCode.fix_delivered,
+    ReasonCode.customer_request,
+    ReasonCode.duplicate_of_known_issue,
+)
 
 
 def tier_label(tier: int) -> str:
@@ -23,18 +40,41 @@ def clamp_tier(tier: int) -> int:
 
 
 @dataclass(frozen=True, slots=True)
+class VendorHandoff:
+    """Who holds a tier-4 ticket outside: an external team and the vendor's own reference."""
+
+    team_name: str
+    team_is_external: bool
+    reference: str
+
+
+@dataclass(frozen=True, slots=True)
 class TierMove:
     from_tier: int
     to_tier: int
     reason: str
+    reason_code: ReasonCode | None = None
+    vendor_reference: str | None = None
 
     @property
     def is_escalation(self) -> bool:
         return self.to_tier > self.from_tier
 
 
-def plan_manual_move(current: int, target: int, agent_tier: int, reason: str) -> TierMove:
-    """Check an agent's tier move and return it, or raise with a sentence saying why not."""
+def plan_manual_move(
+    current: int,
+    target: int,
+    agent_tier: int,
+    reason: str,
+    reason_code: str | None = None,
+    *,
+    vendor: VendorHandoff | None = None,
+) -> TierMove:
+    """Check an agent's tier move and return it, or raise with a sentence saying why not.
+
+    Every move has a reason code and free text; going down, the text is the note the receiving
+    tier works from; going to tier 4 names the external vendor team and the vendor's reference.
+    """
     if not MIN_TIER <= target <= MAX_TIER:
         raise InvalidInput(f"Tier must be between {MIN_TIER} and {MAX_TIER}.", field="tier")
     if target == current:
@@ -43,12 +83,61 @@ def plan_manual_move(current: int, target: int, agent_tier: int, reason: str) ->
         raise NotAllowed(
             f"This ticket is at tier {current}; you work tiers up to {agent_tier}."
         )
+    escalating = target > current
+    code = _reason_code(reason_code, escalating)
     reason = (reason or "").strip()
     if not reason:
-        word = "escalating" if target > current else "de-escalating"
+        word = "escalating" if escalating else "de-escalating"
         raise InvalidInput(f"Say why you are {word} this ticket.", field="reason")
+    if not escalating and len(reason) < HANDOVER_NOTE_MIN_LENGTH:
+        raise InvalidInput(
+            f"Leave tier {target} a note on what is done and what they should do "
+            f"(at least {HANDOVER_NOTE_MIN_LENGTH} characters).",
+            field="reason",
+        )
     if len(reason) > REASON_MAX_LENGTH:
         raise InvalidInput(
             f"The reason is too long (at most {REASON_MAX_LENGTH} characters).", field="reason"
         )
-    return TierMove(from_tier=current, to_tier=target, reason=reason)
+    reference = _vendor_reference(vendor) if target == MAX_TIER else None
+    return TierMove(current, target, reason, code, reference)
+
+
+def _reason_code(raw: str | None, escalating: bool) -> ReasonCode:
+    allowed = ESCALATION_REASONS if escalating else DE_ESCALATION_REASONS
+    words = ", ".join(code.value for code in allowed)
+    direction = "escalating" if escalating else "de-escalating"
+    if not raw:
+        raise InvalidInput(f"Pick a reason code for {direction}: {words}.", field="reason_code")
+    try:
+        code = ReasonCode(raw)
+    except ValueError:
+        code = None
+    if code not in allowed:
+        raise InvalidInput(
+            f"'{raw}' is not a reason for {direction}; expected one of {words}.",
+            field="reason_code",
+        )
+    return code
+
+
+def _vendor_reference(vendor: VendorHandoff | None) -> str:
+    if vendor is None:
+        raise InvalidInput(
+            "Moving to tier 4 hands the ticket to a vendor: choose the external vendor team.",
+            field="vendor",
+        )
+    if not vendor.team_is_external:
+        raise InvalidInput(
+            f"{vendor.team_name} is not an external vendor team; tier 4 is held by a vendor.",
+            field="vendor",
+        )
+    reference = " ".join((vendor.reference or "").split())
+    if not reference:
+        raise InvalidInput("Give the vendor's case reference.", field="vendor_reference")
+    if len(reference) > VENDOR_REFERENCE_MAX_LENGTH:
+        raise InvalidInput(
+            f"The vendor reference is too long (at most {VENDOR_REFERENCE_MAX_LENGTH} characters).",
+            field="vendor_reference",
+        )
+    return reference

@@ -104,6 +104,19 @@ class TierChangeCause(StrEnum):
     sla = "sla"
 
 
+class ReasonCode(StrEnum):
+    """Why an agent moved a ticket between tiers; the free text adds the detail."""
+
+    needs_expertise = "needs_expertise"
+    customer_request = "customer_request"
+    sla_risk = "sla_risk"
+    vendor_issue = "vendor_issue"
+    duplicate_of_known_issue = "duplicate_of_known_issue"
+    wrong_tier = "wrong_tier"
+    workaround_provided = "workaround_provided"
+    fix_delivered = "fix_delivered"
+
+
 class AuthorKind(StrEnum):
     customer = "customer"
     agent = "agent"
@@ -129,3 +142,9 @@ class ActivityKind(StrEnum):
     team_updated = "team_updated"
     customer_registered = "customer_registered"
     login_locked = "login_locked"
+    rule_fired = "rule_fired"
+    rule_saved = "rule_saved"
+    rule_deleted = "rule_deleted"
+    rules_reordered = "rules_reordered"
+    tag_added = "tag_added"
+    notification_queued = "notification_queued"

@@ -1,10 +1,24 @@
 """SQLAlchemy models; importing this package registers every table."""
 
 from app.models.activity import Activity
+from app.models.notification import Notification
 from app.models.organization import Customer, Organization
+from app.models.rule import EscalationRule
 from app.models.team import Team
-from app.models.ticket import Message, Ticket
+from app.models.ticket import Message, Ticket, TicketTag
 from app.models.tier_change import TierChange
 from app.models.user import User
 
-__all__ = ["Activity", "Customer", "Message", "Organization", "Team", "Ticket", "TierChange", "User"]
+__all__ = [
+    "Activity",
+    "Customer",
+    "EscalationRule",
+    "Message",
+    "Notification",
+    "Organization",
+    "Team",
+    "Ticket",
+    "TicketTag",
+    "TierChange",
+    "User",
+]

@@ -28,6 +28,8 @@ class Ticket(db.Model):
         Index("ix_tickets_queue", "tier", "status", "created_at", "id"),
         Index("ix_tickets_assignee_queue", "assignee_id", "status", "created_at", "id"),
         Index("ix_tickets_customer_created", "customer_id", "created_at", "id"),
+        # Windows of recent tickets (rule dry-runs, reports).
+        Index("ix_tickets_created", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -53,6 +55,7 @@ class Ticket(db.Model):
     tier_entered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     reopen_count: Mapped[int] = mapped_column(default=0)
     escalation_count: Mapped[int] = mapped_column(default=0)
+    vendor_reference: Mapped[str | None] = mapped_column(String(120))
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}
@@ -73,6 +76,17 @@ class Ticket(db.Model):
 
     def __repr__(self) -> str:
         return f"<Ticket {self.reference} tier {self.tier} {self.status}>"
+
+
+class TicketTag(db.Model):
+    """A label on a ticket, set by agents or rules; rules can read tags."""
+
+    __tablename__ = "ticket_tags"
+    __table_args__ = (Index("ix_ticket_tags_tag", "tag", "ticket_id"),)
+
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), primary_key=True)
+    tag: Mapped[str] = mapped_column(String(40), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Message(db.Model):

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.domain.vocabulary import TierChangeCause
+from app.domain.vocabulary import ReasonCode, TierChangeCause
 from app.extensions import db
 from app.models.types import UTCDateTime, str_enum, utcnow
 
@@ -26,6 +26,7 @@ class TierChange(db.Model):
     from_tier: Mapped[int]
     to_tier: Mapped[int]
     cause: Mapped[TierChangeCause] = mapped_column(str_enum(TierChangeCause, 16))
+    reason_code: Mapped[ReasonCode | None] = mapped_column(str_enum(ReasonCode, 40))
     reason: Mapped[str] = mapped_column(Text, default="")
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     rule_name: Mapped[str | None] = mapped_column(String(120))

@@ -32,7 +32,10 @@ def hash_password(password: str) -> str:
 
 def normalize_email(email: str | None) -> str:
     try:
-        return validate_email((email or "").strip(), check_deliverability=False).normalized.lower()
+        # test_environment accepts the reserved .test domain that demo and test accounts use.
+        return validate_email(
+            (email or "").strip(), check_deliverability=False, test_environment=True
+        ).normalized.lower()
     except EmailNotValidError:
         raise InvalidInput("Enter a valid email address.", field="email") from None
 

@@ -6,14 +6,15 @@ from datetime import datetime
 
 from app.domain import tickets as rules
 from app.domain.errors import InvalidInput
-from app.domain.tiers import plan_manual_move, tier_label
-from app.domain.vocabulary import ActivityKind, Priority, Status, TierChangeCause
+from app.domain.tiers import VendorHandoff, plan_manual_move, tier_label
+from app.domain.vocabulary import ActivityKind, AuthorKind, Priority, Status, TierChangeCause
 from app.extensions import db
-from app.models import Team, Ticket, TierChange, User
+from app.models import Message, Team, Ticket, User
 from app.models.types import utcnow
 from app.services.access import ticket_to_work
 from app.services.history import record
 from app.services.tickets import _apply_status, _enum
+from app.services.tier_moves import apply_tier_move
 from app.services.unit_of_work import transaction
 
 
@@ -112,72 +113,37 @@ def change_tier(
     tier: int,
     reason: str,
     *,
+    reason_code: str | None = None,
+    vendor_team_id: int | None = None,
+    vendor_reference: str | None = None,
     now: datetime | None = None,
 ) -> Ticket:
-    """Escalate or de-escalate by hand, with a reason; never outside 0–4 or from above one's tier."""
+    """Escalate or de-escalate by hand with a reason code and text; never outside 0–4 or from
+    above one's tier. Going down leaves the text as a note for the receiving tier; going to tier 4
+    hands the ticket to an external vendor team under the vendor's reference."""
     now = now or utcnow()
     with transaction():
         ticket = ticket_to_work(actor, ticket_id)
-        move = plan_manual_move(ticket.tier, tier, actor.as_actor().working_tier, reason)
-        apply_tier_move(
-            ticket,
-            to_tier=move.to_tier,
-            cause=TierChangeCause.manual,
-            reason=move.reason,
-            now=now,
-            actor=actor,
+        vendor_team = _team(vendor_team_id) if vendor_team_id is not None else None
+        vendor = (
+            VendorHandoff(vendor_team.name, vendor_team.is_external, vendor_reference or "")
+            if vendor_team is not None else None
         )
+        move = plan_manual_move(ticket.tier, tier, actor.as_actor().working_tier, reason,
+                                reason_code, vendor=vendor)
+        apply_tier_move(ticket, to_tier=move.to_tier, cause=TierChangeCause.manual,
+                        reason=move.reason, reason_code=move.reason_code, now=now, actor=actor)
+        if vendor_team is not None and move.vendor_reference is not None:
+            ticket.team_id = vendor_team.id
+            ticket.vendor_reference = move.vendor_reference
+        if move.to_tier < move.from_tier:
+            _handover_note(actor, ticket, move.to_tier, move.reason, now)
     return ticket
 
 
-def apply_tier_move(
-    ticket: Ticket,
-    *,
-    to_tier: int,
-    cause: TierChangeCause,
-    reason: str,
-    now: datetime,
-    actor: User | None = None,
-    rule_name: str | None = None,
-) -> TierChange:
-    """Record a checked tier move: the TierChange, the history event and a fresh tier clock."""
-    from_tier = ticket.tier
-    change = TierChange(
-        ticket_id=ticket.id,
-        from_tier=from_tier,
-        to_tier=to_tier,
-        cause=cause,
-        reason=reason,
-        actor_id=actor.id if actor else None,
-        rule_name=rule_name,
-        created_at=now,
-    )
-    db.session.add(change)
-    ticket.tier = to_tier
-    ticket.tier_entered_at = now
-    ticket.updated_at = now
-    if to_tier > from_tier:
-        ticket.escalation_count += 1
-    # The old tier's people no longer own it: the receiving tier picks it up.
-    if ticket.assignee is not None and ticket.assignee.as_actor().working_tier < to_tier:
-        ticket.assignee_id = None
-    if ticket.team is not None and ticket.team.tier != to_tier:
-        ticket.team_id = None
-    direction = "escalated" if to_tier > from_tier else "de-escalated"
-    by = rule_name or (actor.name if actor else cause.value)
-    record(
-        ActivityKind.tier_changed,
-        f"{ticket.reference} {direction} {tier_label(from_tier)} → {tier_label(to_tier)} "
-        f"({cause.value}: {by}): {reason}",
-        now=now,
-        actor=actor,
-        ticket=ticket,
-        data={
-            "from": from_tier,
-            "to": to_tier,
-            "cause": cause.value,
-            "reason": reason,
-            "rule": rule_name,
-        },
-    )
-    return change
+def _handover_note(actor: User, ticket: Ticket, to_tier: int, text: str, now: datetime) -> None:
+    """A de-escalation's reason becomes an internal note the receiving tier reads first."""
+    db.session.add(Message(
+        ticket_id=ticket.id, author_id=actor.id, author_kind=AuthorKind.agent, internal=True,
+        body=f"Handed back to {tier_label(to_tier)}: {text}", created_at=now,
+    ))

@@ -8,6 +8,7 @@ from flask import current_app
 
 from app.domain import tickets as rules
 from app.domain.errors import InvalidInput, NotAllowed, NotFound
+from app.domain.escalation import Trigger
 from app.domain.tiers import tier_label
 from app.domain.vocabulary import (
     ActivityKind,
@@ -23,6 +24,7 @@ from app.models import Customer, Message, Ticket, User
 from app.models.types import utcnow
 from app.services.access import require_staff, ticket_for, ticket_to_work
 from app.services.history import record
+from app.services.rule_engine import fire_trigger
 from app.services.unit_of_work import transaction
 
 
@@ -82,6 +84,7 @@ def open_ticket(
             ticket=ticket,
             data={"tier": ticket.tier, "priority": priority_value.value, "channel": channel_value.value},
         )
+        fire_trigger(ticket, Trigger.ticket_created, now)
     return ticket
 
 
@@ -139,6 +142,9 @@ def _customer_reply(actor: User, ticket_id: int, body: str, now: datetime) -> Me
         if reopened:
             _reopen(actor, ticket, now, "the customer replied")
         ticket.status = new_status
+        fire_trigger(ticket, Trigger.customer_replied, now)
+        if reopened:
+            fire_trigger(ticket, Trigger.ticket_reopened, now)
     return message
 
 
@@ -214,6 +220,7 @@ def reopen_ticket(actor: User, ticket_id: int, *, now: datetime | None = None) -
         _reopen(actor, ticket, now, "reopened by " + ("an agent" if actor.is_staff else "the customer"))
         ticket.status = Status.open
         ticket.updated_at = now
+        fire_trigger(ticket, Trigger.ticket_reopened, now)
     return ticket
 
 

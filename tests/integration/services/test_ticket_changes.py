@@ -4,9 +4,9 @@ import pytest
 from sqlalchemy import func, select
 
 from app.domain.errors import Conflict, InvalidInput, NotAllowed
-from app.domain.vocabulary import Priority, Status, TierChangeCause
+from app.domain.vocabulary import Priority, ReasonCode, Status, TierChangeCause
 from app.extensions import db
-from app.models import Activity, Ticket, TierChange
+from app.models import Activity, Message, Ticket, TierChange
 from app.services.ticket_changes import (
     assign_ticket,
     change_priority,
@@ -77,37 +77,71 @@ def test_cannot_assign_to_agent_below_the_ticket_tier_or_to_a_customer(now):
 def test_escalation_records_tier_change_and_resets_the_tier_clock(now):
     agent = make_agent(tier=1)
     ticket = make_ticket(tier=1, assignee_id=agent.id)
-    change_tier(agent, ticket.id, 2, "  needs a log analysis ", now=now)
+    change_tier(agent, ticket.id, 2, "  needs a log analysis ", reason_code="needs_expertise",
+                now=now)
     ticket = _fresh(ticket.id)
     assert (ticket.tier, ticket.tier_entered_at, ticket.escalation_count) == (2, now, 1)
     assert ticket.assignee_id is None  # a tier-1 agent no longer owns a tier-2 ticket
     change = db.session.scalars(select(TierChange)).one()
     assert (change.from_tier, change.to_tier, change.cause) == (1, 2, TierChangeCause.manual)
     assert change.reason == "needs a log analysis" and change.actor_id == agent.id
+    assert change.reason_code is ReasonCode.needs_expertise
     assert _kinds(ticket.id) == ["tier_changed"]
 
 
-def test_de_escalation_keeps_escalation_count(now):
+def test_de_escalation_keeps_escalation_count_and_leaves_a_note_for_the_receiving_tier(now):
     expert = make_agent(tier=3)
     ticket = make_ticket(tier=3, escalation_count=2)
-    change_tier(expert, ticket.id, 1, "known issue: apply KB-12", now=now)
+    change_tier(expert, ticket.id, 1, "known issue: apply KB-12", reason_code="workaround_provided",
+                now=now)
     assert (_fresh(ticket.id).tier, _fresh(ticket.id).escalation_count) == (1, 2)
+    note = db.session.scalars(select(Message).where(Message.ticket_id == ticket.id)).one()
+    assert note.internal and note.body == "Handed back to Tier 1 · Frontline: known issue: apply KB-12"
+
+
+def test_moving_to_tier_four_hands_the_ticket_to_a_vendor_with_its_reference(now):
+    vendor = make_team(name="CloudCo", tier=4, is_external=True)
+    ticket = make_ticket(tier=3)
+    change_tier(make_agent(tier=3), ticket.id, 4, "storage outage at provider",
+                reason_code="vendor_issue", vendor_team_id=vendor.id,
+                vendor_reference=" CC-88123 ", now=now)
+    ticket = _fresh(ticket.id)
+    assert (ticket.tier, ticket.team_id, ticket.vendor_reference) == (4, vendor.id, "CC-88123")
 
 
 @pytest.mark.parametrize(
-    ("agent_tier", "ticket_tier", "target", "reason", "error"),
+    ("external", "reference", "field"),
+    [(None, "CC-1", "vendor"), (False, "CC-1", "vendor"), (True, "  ", "vendor_reference")],
+)
+def test_tier_four_needs_an_external_team_and_a_reference(now, external, reference, field):
+    team = make_team(tier=4, is_external=external) if external is not None else None
+    ticket = make_ticket(tier=3)
+    with pytest.raises(InvalidInput) as error:
+        change_tier(make_agent(tier=3), ticket.id, 4, "provider bug", reason_code="vendor_issue",
+                    vendor_team_id=team.id if team else None, vendor_reference=reference, now=now)
+    assert error.value.field == field
+    assert _fresh(ticket.id).tier == 3
+
+
+@pytest.mark.parametrize(
+    ("agent_tier", "ticket_tier", "target", "reason", "code", "error"),
     [
-        (1, 3, 4, "why", NotAllowed),  # above the agent's tier
-        (4, 4, 5, "why", InvalidInput),  # above the ladder
-        (4, 0, -1, "why", InvalidInput),  # below the ladder
-        (2, 2, 2, "why", InvalidInput),  # no move
-        (2, 1, 2, "   ", InvalidInput),  # no reason
+        (1, 3, 4, "why", "vendor_issue", NotAllowed),  # above the agent's tier
+        (4, 4, 5, "why", "needs_expertise", InvalidInput),  # above the ladder
+        (4, 0, -1, "why", "wrong_tier", InvalidInput),  # below the ladder
+        (2, 2, 2, "why", "needs_expertise", InvalidInput),  # no move
+        (2, 1, 2, "   ", "needs_expertise", InvalidInput),  # no reason
+        (2, 1, 2, "why", None, InvalidInput),  # no reason code
+        (2, 1, 2, "why", "fix_delivered", InvalidInput),  # a code for going down
+        (2, 2, 1, "done", "wrong_tier", InvalidInput),  # too short a handover note
     ],
 )
-def test_refused_tier_moves_change_nothing(now, agent_tier, ticket_tier, target, reason, error):
+def test_refused_tier_moves_change_nothing(now, agent_tier, ticket_tier, target, reason, code,
+                                           error):
     ticket = make_ticket(tier=ticket_tier)
     with pytest.raises(error):
-        change_tier(make_agent(tier=agent_tier), ticket.id, target, reason, now=now)
+        change_tier(make_agent(tier=agent_tier), ticket.id, target, reason, reason_code=code,
+                    now=now)
     assert _fresh(ticket.id).tier == ticket_tier
     assert db.session.scalar(select(func.count(TierChange.id))) == 0
     assert _kinds(ticket.id) == []
@@ -119,7 +153,7 @@ def test_customer_cannot_change_their_own_ticket(now):
     with pytest.raises(NotAllowed):
         change_priority(customer.user, ticket.id, "urgent", now=now)
     with pytest.raises(NotAllowed):
-        change_tier(customer.user, ticket.id, 3, "please", now=now)
+        change_tier(customer.user, ticket.id, 3, "please", reason_code="customer_request", now=now)
 
 
 def test_a_change_made_meanwhile_is_a_conflict_not_an_overwrite(app, now):

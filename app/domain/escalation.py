@@ -1,0 +1,268 @@
+"""Escalation rules: when (trigger) + if (all conditions) → then (actions), with an optional stop.
+
+Evaluation is one pass per event over the enabled rules in order. Every condition reads the
+snapshot taken before the pass, so a change made by one rule never makes another rule fire in
+the same pass; actions compose in order on a working copy of the ticket's routing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from operator import attrgetter
+
+from app.domain.rule_fields import Operator, TicketSnapshot
+from app.domain.safe_regex import search
+from app.domain.tiers import MAX_TIER, MIN_TIER
+
+
+class Trigger(StrEnum):
+    ticket_created = "ticket_created"
+    customer_replied = "customer_replied"
+    ticket_reopened = "ticket_reopened"
+    sla_warning = "sla_warning"
+    sla_breached = "sla_breached"
+    csat_received = "csat_received"
+
+
+class ActionKind(StrEnum):
+    set_tier = "set_tier"
+    raise_tier = "raise_tier"
+    lower_tier = "lower_tier"
+    set_priority = "set_priority"
+    assign_team = "assign_team"
+    assign_agent = "assign_agent"
+    add_tag = "add_tag"
+    notify = "notify"
+
+
+class NotifyTarget(StrEnum):
+    account_manager = "account_manager"
+    assignee = "assignee"
+    team = "team"
+    admins = "admins"
+
+
+TRIGGER_LABELS = {
+    Trigger.ticket_created: "A ticket is created",
+    Trigger.customer_replied: "The customer replies",
+    Trigger.ticket_reopened: "A ticket is reopened",
+    Trigger.sla_warning: "An SLA target is about to be missed",
+    Trigger.sla_breached: "An SLA target was missed",
+    Trigger.csat_received: "The customer rates the outcome",
+}
+
+ACTION_LABELS = {
+    ActionKind.set_tier: "Move to tier",
+    ActionKind.raise_tier: "Raise one tier",
+    ActionKind.lower_tier: "Lower one tier",
+    ActionKind.set_priority: "Set priority",
+    ActionKind.assign_team: "Assign to team",
+    ActionKind.assign_agent: "Assign to agent",
+    ActionKind.add_tag: "Add tag",
+    ActionKind.notify: "Notify",
+}
+
+# Actions that take no value.
+VALUELESS_ACTIONS = frozenset({ActionKind.raise_tier, ActionKind.lower_tier})
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    field: str
+    operator: Operator
+    value: object  # str, float, tuple[str, ...] or a checked pattern
+    # The condition compiled to a predicate once, so evaluating many tickets stays cheap.
+    test: Callable[[TicketSnapshot], bool] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "test", _predicate(self.field, self.operator, self.value))
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    kind: ActionKind
+    value: object = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    name: str
+    trigger: Trigger
+    conditions: tuple[Condition, ...]
+    actions: tuple[Action, ...]
+    stop: bool = False
+    enabled: bool = True
+    position: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Effect:
+    """One change a rule made (or would make): before and after, for the timeline."""
+
+    rule_name: str
+    kind: ActionKind
+    before: object
+    after: object
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    fired: tuple[str, ...]
+    effects: tuple[Effect, ...]
+    tier: int
+    priority: str
+    team_id: int | None
+    assignee_id: int | None
+    tags: frozenset[str]
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.effects)
+
+
+@dataclass(slots=True)
+class _Routing:
+    tier: int
+    priority: str
+    team_id: int | None
+    assignee_id: int | None
+    tags: set[str] = field(default_factory=set)
+
+
+def _reader(name: str) -> Callable[[TicketSnapshot], object]:
+    if name == "text":
+        return lambda snapshot: f"{snapshot.subject}\n{snapshot.description}"
+    return attrgetter(name)
+
+
+def _compare(operator: Operator, expected: object) -> Callable[[object], bool]:
+    match operator:
+        case Operator.eq:
+            return lambda actual: actual == expected
+        case Operator.ne:
+            return lambda actual: actual != expected
+        case Operator.in_:
+            return lambda actual: actual in expected  # type: ignore[operator]
+        case Operator.gte:
+            return lambda actual: actual >= expected  # type: ignore[operator]
+        case Operator.lte:
+            return lambda actual: actual <= expected  # type: ignore[operator]
+        case Operator.contains:
+            needle = str(expected).casefold()
+            return lambda actual: (
+                expected in actual if isinstance(actual, frozenset)
+                else needle in str(actual).casefold()
+            )
+        case Operator.matches:
+            pattern = str(expected)
+            return lambda actual: search(pattern, str(actual))
+    raise ValueError(f"unknown operator {operator!r}")
+
+
+def _predicate(name: str, operator: Operator, expected: object) -> Callable[[TicketSnapshot], bool]:
+    """An unknown fact (None) never satisfies a condition."""
+    read = _reader(name)
+    compare = _compare(operator, expected)
+
+    def test(snapshot: TicketSnapshot) -> bool:
+        actual = read(snapshot)
+        return actual is not None and compare(actual)
+
+    return test
+
+
+def condition_holds(condition: Condition, snapshot: TicketSnapshot) -> bool:
+    """Whether one condition holds; an unknown fact (None) never satisfies a condition."""
+    return condition.test(snapshot)
+
+
+def rule_applies(rule: Rule, trigger: Trigger, snapshot: TicketSnapshot) -> bool:
+    if not rule.enabled or rule.trigger != trigger:
+        return False
+    for condition in rule.conditions:  # noqa: SIM110 - a plain loop is faster on this hot path
+        if not condition.test(snapshot):
+            return False
+    return True
+
+
+def _apply(action: Action, routing: _Routing, rule_name: str) -> Effect | None:
+    """Apply one action to the working routing; None when it changes nothing."""
+    kind = action.kind
+    if kind in (ActionKind.set_tier, ActionKind.raise_tier, ActionKind.lower_tier):
+        before = routing.tier
+        if kind is ActionKind.set_tier:
+            target = int(action.value)  # type: ignore[arg-type]
+        else:
+            target = before + (1 if kind is ActionKind.raise_tier else -1)
+        routing.tier = max(MIN_TIER, min(MAX_TIER, target))
+        return Effect(rule_name, kind, before, routing.tier) if routing.tier != before else None
+    if kind is ActionKind.set_priority:
+        before = routing.priority
+        routing.priority = str(action.value)
+        return Effect(rule_name, kind, before, routing.priority) if before != action.value else None
+    if kind is ActionKind.assign_team:
+        before = routing.team_id
+        routing.team_id = int(action.value)  # type: ignore[arg-type]
+        return Effect(rule_name, kind, before, routing.team_id) if before != routing.team_id else None
+    if kind is ActionKind.assign_agent:
+        before = routing.assignee_id
+        routing.assignee_id = int(action.value)  # type: ignore[arg-type]
+        changed = before != routing.assignee_id
+        return Effect(rule_name, kind, before, routing.assignee_id) if changed else None
+    if kind is ActionKind.add_tag:
+        if action.value in routing.tags:
+            return None
+        routing.tags.add(str(action.value))
+        return Effect(rule_name, kind, None, action.value)
+    # notify always produces a notification: telling someone is the change.
+    return Effect(rule_name, kind, None, action.value)
+
+
+def evaluate(rules: Sequence[Rule], trigger: Trigger, snapshot: TicketSnapshot) -> Evaluation:
+    """Run the rules for one event against the snapshot; pure and deterministic."""
+    routing = _Routing(
+        tier=snapshot.tier,
+        priority=snapshot.priority,
+        team_id=snapshot.team_id,
+        assignee_id=snapshot.assignee_id,
+        tags=set(snapshot.tags),
+    )
+    fired: list[str] = []
+    effects: list[Effect] = []
+    for rule in rules:
+        if not rule_applies(rule, trigger, snapshot):
+            continue
+        fired.append(rule.name)
+        for action in rule.actions:
+            effect = _apply(action, routing, rule.name)
+            if effect is not None:
+                effects.append(effect)
+        if rule.stop:
+            break
+    return Evaluation(
+        fired=tuple(fired),
+        effects=tuple(effects),
+        tier=routing.tier,
+        priority=routing.priority,
+        team_id=routing.team_id,
+        assignee_id=routing.assignee_id,
+        tags=frozenset(routing.tags),
+    )
+
+
+def describe_effect(effect: Effect) -> str:
+    """A short phrase for a change, for timelines and dry-run tables."""
+    kind = effect.kind
+    if kind in (ActionKind.set_tier, ActionKind.raise_tier, ActionKind.lower_tier):
+        return f"tier {effect.before} → {effect.after}"
+    if kind is ActionKind.set_priority:
+        return f"priority {effect.before} → {effect.after}"
+    if kind is ActionKind.assign_team:
+        return f"team → #{effect.after}"
+    if kind is ActionKind.assign_agent:
+        return f"assignee → #{effect.after}"
+    if kind is ActionKind.add_tag:
+        return f"tag '{effect.after}'"
+    return f"notify {effect.after}"

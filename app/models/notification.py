@@ -1,0 +1,31 @@
+"""Notifications waiting to be delivered (the outbox the mail channel reads)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.extensions import db
+from app.models.types import UTCDateTime, utcnow
+
+
+class Notification(db.Model):
+    __tablename__ = "notifications"
+    __table_args__ = (
+        # The sender reads what is not sent yet, oldest first.
+        Index("ix_notifications_unsent", "sent_at", "id"),
+        Index("ix_notifications_ticket", "ticket_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    recipient_kind: Mapped[str] = mapped_column(String(32))
+    recipient_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recipient_email: Mapped[str | None] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    rule_name: Mapped[str | None] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

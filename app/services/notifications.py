@@ -1,0 +1,60 @@
+"""Queueing notifications in the outbox; the mail channel delivers them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from app.domain.escalation import NotifyTarget
+from app.domain.tiers import tier_label
+from app.domain.vocabulary import ActivityKind, Role
+from app.extensions import db
+from app.models import Notification, Ticket, User
+from app.services.history import record
+
+
+def _recipients(ticket: Ticket, target: NotifyTarget) -> list[User]:
+    if target is NotifyTarget.account_manager:
+        manager = ticket.organization.account_manager if ticket.organization else None
+        return [manager] if manager is not None and manager.active else []
+    if target is NotifyTarget.assignee:
+        return [ticket.assignee] if ticket.assignee is not None and ticket.assignee.active else []
+    if target is NotifyTarget.team:
+        if ticket.team_id is None:
+            return []
+        query = select(User).where(User.team_id == ticket.team_id, User.active.is_(True))
+    else:
+        query = select(User).where(User.role == Role.admin, User.active.is_(True))
+    return list(db.session.scalars(query.order_by(User.id)))
+
+
+def queue_rule_notification(ticket: Ticket, target: str, rule_name: str, now: datetime) -> int:
+    """One outbox row per recipient of a rule's notify action; returns how many were queued."""
+    recipients = _recipients(ticket, NotifyTarget(target))
+    customer = ticket.customer
+    organization = ticket.organization.name if ticket.organization else "no organization"
+    subject = f"[{ticket.reference}] {rule_name}: {ticket.subject}"[:200]
+    body = (
+        f"The escalation rule '{rule_name}' asks you to look at {ticket.reference}.\n\n"
+        f"Subject: {ticket.subject}\n"
+        f"Customer: {customer.name} ({organization})\n"
+        f"Where it is: {tier_label(ticket.tier)}, priority {ticket.priority.value}, "
+        f"status {ticket.status.value.replace('_', ' ')}\n"
+        f"Open it: /desk/tickets/{ticket.id}\n"
+    )
+    for user in recipients:
+        db.session.add(Notification(
+            ticket_id=ticket.id, recipient_kind=target, recipient_user_id=user.id,
+            recipient_email=user.email, subject=subject, body=body, rule_name=rule_name,
+            created_at=now,
+        ))
+    names = ", ".join(u.name for u in recipients) or f"nobody (no {target.replace('_', ' ')})"
+    record(
+        ActivityKind.notification_queued,
+        f"Rule '{rule_name}' notified {names} about {ticket.reference}",
+        now=now,
+        ticket=ticket,
+        data={"rule": rule_name, "target": target, "recipients": [u.id for u in recipients]},
+    )
+    return len(recipients)

@@ -1,0 +1,68 @@
+"""Moving a ticket along the tier ladder once the move has been checked (by an agent's plan,
+a rule or the SLA sweep): the TierChange, the history event and a fresh tier clock."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from app.domain.tiers import tier_label
+from app.domain.vocabulary import ActivityKind, ReasonCode, TierChangeCause
+from app.extensions import db
+from app.models import Ticket, TierChange, User
+from app.services.history import record
+
+
+def apply_tier_move(
+    ticket: Ticket,
+    *,
+    to_tier: int,
+    cause: TierChangeCause,
+    reason: str,
+    now: datetime,
+    actor: User | None = None,
+    rule_name: str | None = None,
+    reason_code: ReasonCode | None = None,
+) -> TierChange:
+    """Record a checked tier move: the TierChange, the history event and a fresh tier clock."""
+    from_tier = ticket.tier
+    change = TierChange(
+        ticket_id=ticket.id,
+        from_tier=from_tier,
+        to_tier=to_tier,
+        cause=cause,
+        reason=reason,
+        reason_code=reason_code,
+        actor_id=actor.id if actor else None,
+        rule_name=rule_name,
+        created_at=now,
+    )
+    db.session.add(change)
+    ticket.tier = to_tier
+    ticket.tier_entered_at = now
+    ticket.updated_at = now
+    if to_tier > from_tier:
+        ticket.escalation_count += 1
+    # The old tier's people no longer own it: the receiving tier picks it up.
+    if ticket.assignee is not None and ticket.assignee.as_actor().working_tier < to_tier:
+        ticket.assignee_id = None
+    if ticket.team is not None and ticket.team.tier != to_tier:
+        ticket.team_id = None
+    direction = "escalated" if to_tier > from_tier else "de-escalated"
+    by = rule_name or (actor.name if actor else cause.value)
+    record(
+        ActivityKind.tier_changed,
+        f"{ticket.reference} {direction} {tier_label(from_tier)} → {tier_label(to_tier)} "
+        f"({cause.value}: {by}): {reason}",
+        now=now,
+        actor=actor,
+        ticket=ticket,
+        data={
+            "from": from_tier,
+            "to": to_tier,
+            "cause": cause.value,
+            "reason": reason,
+            "reason_code": reason_code.value if reason_code else None,
+            "rule": rule_name,
+        },
+    )
+    return change

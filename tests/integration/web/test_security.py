@@ -1,0 +1,76 @@
+"""Security defaults that must hold for every deployment."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from app import create_app
+from app.extensions import db
+from app.models import User
+from config import TestConfig
+from tests import factories
+
+
+@pytest.fixture
+def csrf_client(app):
+    """A client of an app like the test one but with CSRF protection switched on."""
+    protected = create_app(
+        TestConfig,
+        SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+        WTF_CSRF_ENABLED=True,
+    )
+    with protected.app_context():
+        yield protected.test_client()
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_a_form_post_without_the_csrf_token_is_refused(csrf_client):
+    response = csrf_client.post(
+        "/auth/register",
+        data={"name": "Mallory", "email": "mallory@example.test",
+              "password": "long-enough-1", "confirm": "long-enough-1"},
+    )
+    assert response.status_code == 400
+    assert "security token" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_a_form_post_with_the_token_is_accepted(csrf_client):
+    page = csrf_client.get("/auth/register").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = csrf_client.post(
+        "/auth/register",
+        data={"csrf_token": token, "name": "Ada", "email": "ada@example.test",
+              "password": "long-enough-1", "confirm": "long-enough-1"},
+    )
+    assert response.status_code == 302
+
+
+def test_session_cookies_are_httponly_and_samesite_lax(client):
+    user = factories.make_user()
+    response = client.post("/auth/login", data={"email": user.email,
+                                                "password": factories.PASSWORD, "remember": "y"})
+    cookies = response.headers.getlist("Set-Cookie")
+    session = next(c for c in cookies if c.startswith("session="))
+    remember = next(c for c in cookies if c.startswith("remember_token="))
+    for cookie in (session, remember):
+        assert "HttpOnly" in cookie
+        assert "SameSite=Lax" in cookie
+
+
+def test_production_refuses_the_development_secret(monkeypatch):
+    from config import ProductionConfig
+
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app(ProductionConfig, SECRET_KEY="dev-only-not-secret",
+                   SQLALCHEMY_DATABASE_URI="sqlite://")
+
+
+def test_an_unknown_page_is_a_404_page_not_a_500(client):
+    response = client.get("/no/such/page")
+    assert response.status_code == 404
+    assert client.get("/api/nothing", headers={"Accept": "application/json"}).is_json
