@@ -1,0 +1,59 @@
+"""Portal forms: a new request, a reply, reopening."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length
+
+from app.domain.tickets import BODY_MAX_LENGTH, SUBJECT_MAX_LENGTH
+from app.domain.vocabulary import Category, Priority
+
+URGENCY_WORDS = {
+    Priority.low: "Low – whenever you can",
+    Priority.normal: "Normal",
+    Priority.high: "High – it blocks my work",
+    Priority.urgent: "Urgent – everything is down",
+}
+CATEGORY_WORDS = {
+    Category.general: "General question",
+    Category.account: "My account or sign-in",
+    Category.billing: "Billing and invoices",
+    Category.technical: "Something is broken",
+    Category.integration: "Integrations and API",
+    Category.security: "Security concern",
+}
+
+
+class NewRequestForm(FlaskForm):
+    subject = StringField(
+        "Subject", validators=[InputRequired(message="Give the request a subject."),
+                               Length(max=SUBJECT_MAX_LENGTH)],
+        description="A few words that sum up the problem.",
+    )
+    description = TextAreaField(
+        "What happened?",
+        validators=[InputRequired(message="Describe what happened."), Length(max=BODY_MAX_LENGTH)],
+        description="What you did, what you expected, what you saw instead.",
+    )
+    category = SelectField(
+        "Topic", choices=[SelectChoice(c.value, label) for c, label in CATEGORY_WORDS.items()],
+        default=Category.general.value,
+    )
+    urgency = SelectField(
+        "How urgent is it?",
+        choices=[SelectChoice(p.value, label) for p, label in URGENCY_WORDS.items()],
+        default=Priority.normal.value,
+    )
+
+
+class ReplyForm(FlaskForm):
+    body = TextAreaField(
+        "Your reply",
+        validators=[InputRequired(message="The message is empty."), Length(max=BODY_MAX_LENGTH)],
+    )
+
+
+class ReopenForm(FlaskForm):
+    """Carries the CSRF token for the reopen button."""
