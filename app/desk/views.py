@@ -1,8 +1,90 @@
-from flask import Blueprint
+"""The agent desk: tier queues, the ticket page and the actions on a ticket."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from app.desk.page import FORMS, prepare, render_ticket
+from app.domain.errors import InvalidInput, NotAllowed
+from app.services.queues import ORDERS, desk_queues, queue_page
+from app.services.ticket_changes import assign_ticket, change_priority, change_status, change_tier
+from app.services.ticket_view import ticket_page
+from app.services.tickets import add_internal_note, add_reply
 
 bp = Blueprint("desk", __name__)
 
 
+@bp.before_request
+@login_required
+def staff_only():
+    if not current_user.is_staff:
+        raise NotAllowed("The desk is for support staff.")
+
+
 @bp.get("/")
 def index():
-    return "desk"
+    tier = current_user.as_actor().working_tier if current_user.support_tier else 1
+    return redirect(url_for("desk.queue", key=f"tier-{min(tier, 4)}"))
+
+
+@bp.get("/queues/<key>")
+def queue(key: str):
+    order = request.args.get("order", "newest")
+    after = request.args.get("after") or None
+    page = queue_page(current_user, key, order=order, after=after)
+    return render_template(
+        "desk/queue.html", page=page, key=key, order=order, orders=ORDERS,
+        queues=desk_queues(), first=after is None,
+    )
+
+
+@bp.get("/tickets/<int:ticket_id>")
+def ticket(ticket_id: int):
+    return render_ticket(ticket_id)
+
+
+def _perform(name: str, ticket_id: int, form) -> str:
+    """Call the service for one action; returns the flash message."""
+    if name == "reply":
+        add_reply(current_user, ticket_id, form.body.data, status=form.status.data or None)
+        return "Reply sent."
+    if name == "note":
+        add_internal_note(current_user, ticket_id, form.body.data)
+        return "Note added."
+    if name == "assign":
+        assign_ticket(current_user, ticket_id, assignee_id=form.assignee.data,
+                      team_id=form.team.data)
+        return "Assignment saved."
+    if name == "status":
+        change_status(current_user, ticket_id, form.status.data)
+        return "Status changed."
+    if name == "priority":
+        change_priority(current_user, ticket_id, form.priority.data)
+        return "Priority changed."
+    ticket = change_tier(
+        current_user, ticket_id, form.tier.data, form.reason.data,
+        reason_code=form.reason_code.data or None, vendor_team_id=form.vendor.data,
+        vendor_reference=form.vendor_reference.data,
+    )
+    return f"Moved to tier {ticket.tier}."
+
+
+@bp.post("/tickets/<int:ticket_id>/<action>")
+def act(ticket_id: int, action: str):
+    if action not in FORMS:
+        return render_template("errors/error.html", status=404, title="Not found",
+                               message="No such action."), 404
+    view = ticket_page(current_user, ticket_id)  # 404 before anything else
+    form = prepare(action, FORMS[action](prefix=action), view.ticket)
+    if form.validate_on_submit():
+        try:
+            message = _perform(action, ticket_id, form)
+        except InvalidInput as error:
+            target = getattr(form, error.field or "", None)
+            (target.errors if target is not None and hasattr(target, "errors") else
+             form.form_errors).append(str(error))
+        else:
+            flash(message, "success")
+            return redirect(url_for("desk.ticket", ticket_id=ticket_id))
+    return render_ticket(ticket_id, failed=(action, form), status=400)

@@ -74,3 +74,23 @@ def test_an_unknown_page_is_a_404_page_not_a_500(client):
     response = client.get("/no/such/page")
     assert response.status_code == 404
     assert client.get("/api/nothing", headers={"Accept": "application/json"}).is_json
+
+
+def _token(page: str, name: str = "csrf_token") -> str:
+    return re.search(rf'name="{name}" type="hidden" value="([^"]+)"', page).group(1)
+
+
+def test_prefixed_desk_forms_carry_working_tokens(csrf_client):
+    agent = factories.make_agent(tier=2)
+    ticket = factories.make_ticket(tier=1)
+    login_page = csrf_client.get("/auth/login").get_data(as_text=True)
+    csrf_client.post("/auth/login", data={"csrf_token": _token(login_page), "email": agent.email,
+                                          "password": factories.PASSWORD})
+    page = csrf_client.get(f"/desk/tickets/{ticket.id}").get_data(as_text=True)
+    ids = re.findall(r'id="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), "duplicate ids on the ticket page"
+    url = f"/desk/tickets/{ticket.id}/note"
+    assert csrf_client.post(url, data={"note-body": "forged"}).status_code == 400
+    response = csrf_client.post(url, data={"note-csrf_token": _token(page, "note-csrf_token"),
+                                           "note-body": "with token"})
+    assert response.status_code == 302

@@ -1,0 +1,80 @@
+"""Desk forms: one small form per action on a ticket."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional
+
+from app.domain.tickets import AGENT_SETTABLE_STATUSES, BODY_MAX_LENGTH
+from app.domain.tiers import (
+    DE_ESCALATION_REASONS,
+    ESCALATION_REASONS,
+    MAX_TIER,
+    MIN_TIER,
+    REASON_MAX_LENGTH,
+    tier_label,
+)
+from app.domain.vocabulary import Priority
+
+
+def optional_int(value: object) -> int | None:
+    """'' means none; anything else must be a whole number (else the field shows an error)."""
+    if value in (None, "", "None"):
+        return None
+    return int(str(value))
+
+
+def _words(value: str) -> str:
+    return value.replace("_", " ").capitalize()
+
+
+STATUS_CHOICES = [SelectChoice(s.value, _words(s.value)) for s in AGENT_SETTABLE_STATUSES]
+PRIORITY_CHOICES = [SelectChoice(p.value, _words(p.value)) for p in Priority]
+TIER_CHOICES = [SelectChoice(str(t), tier_label(t)) for t in range(MIN_TIER, MAX_TIER + 1)]
+REASON_CODE_CHOICES = (
+    [SelectChoice("", "— choose —")]
+    + [SelectChoice(c.value, _words(c.value), optgroup="Escalating") for c in ESCALATION_REASONS]
+    + [SelectChoice(c.value, _words(c.value), optgroup="De-escalating")
+       for c in DE_ESCALATION_REASONS]
+)
+
+
+class ReplyForm(FlaskForm):
+    body = TextAreaField("Public reply", validators=[
+        InputRequired(message="The message is empty."), Length(max=BODY_MAX_LENGTH)])
+    status = SelectField("Then set status", validators=[Optional()],
+                         choices=[SelectChoice("", "Keep as is"), *STATUS_CHOICES])
+
+
+class NoteForm(FlaskForm):
+    body = TextAreaField("Internal note", validators=[
+        InputRequired(message="The note is empty."), Length(max=BODY_MAX_LENGTH)],
+        description="Only staff see notes.")
+
+
+class AssignForm(FlaskForm):
+    assignee = SelectField("Assignee", coerce=optional_int, validate_choice=False)
+    team = SelectField("Team", coerce=optional_int, validate_choice=False)
+
+
+class StatusForm(FlaskForm):
+    status = SelectField("Status", choices=STATUS_CHOICES)
+
+
+class PriorityForm(FlaskForm):
+    priority = SelectField("Priority", choices=PRIORITY_CHOICES)
+
+
+class TierForm(FlaskForm):
+    tier = SelectField("Move to", choices=TIER_CHOICES, coerce=int)
+    reason_code = SelectField("Reason code", choices=REASON_CODE_CHOICES, validate_choice=False)
+    reason = TextAreaField(
+        "Reason", validators=[InputRequired(message="Say why you are moving this ticket."),
+                              Length(max=REASON_MAX_LENGTH)],
+        description="Going down, this is the note the receiving tier works from.",
+    )
+    vendor = SelectField("Vendor (tier 4 only)", coerce=optional_int, validate_choice=False)
+    vendor_reference = StringField("Vendor's case reference (tier 4 only)",
+                                   validators=[Optional(), Length(max=120)])

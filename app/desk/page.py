@@ -1,0 +1,61 @@
+"""Building the desk ticket page: the ticket as the agent may see it plus its action forms."""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
+
+from app.desk.forms import AssignForm, NoteForm, PriorityForm, ReplyForm, StatusForm, TierForm
+from app.services.ticket_view import all_teams, assignable_agents, ticket_page
+
+FORMS = {
+    "reply": ReplyForm,
+    "note": NoteForm,
+    "assign": AssignForm,
+    "status": StatusForm,
+    "priority": PriorityForm,
+    "tier": TierForm,
+}
+
+
+def prepare(name: str, form: FlaskForm, ticket) -> FlaskForm:
+    """Fill the choices that depend on the ticket and default values from it."""
+    if name == "assign":
+        agents = assignable_agents(ticket)
+        form.assignee.choices = [SelectChoice("", "Nobody")] + [
+            SelectChoice(str(a.id), f"{a.name} (tier {a.as_actor().working_tier})") for a in agents
+        ]
+        form.team.choices = [SelectChoice("", "Keep the current team")] + [
+            SelectChoice(str(t.id), f"{t.name} (tier {t.tier})") for t in all_teams()
+        ]
+        if not form.is_submitted():
+            form.assignee.data = ticket.assignee_id
+            form.team.data = ticket.team_id
+    elif name == "tier":
+        vendors = [t for t in all_teams() if t.is_external]
+        form.vendor.choices = [SelectChoice("", "—")] + [
+            SelectChoice(str(t.id), t.name) for t in vendors
+        ]
+        if not form.is_submitted():
+            form.tier.data = min(ticket.tier + 1, 4)
+    elif name == "status" and not form.is_submitted():
+        form.status.data = ticket.status.value
+    elif name == "priority" and not form.is_submitted():
+        form.priority.data = ticket.priority.value
+    return form
+
+
+def render_ticket(ticket_id: int, failed: tuple[str, FlaskForm] | None = None, status: int = 200):
+    """The ticket page; `failed` is the action form that was just refused, shown with its errors."""
+    view = ticket_page(current_user, ticket_id)
+    forms = {}
+    for name, form_class in FORMS.items():
+        form = failed[1] if failed and failed[0] == name else form_class(formdata=None, prefix=name)
+        forms[name] = prepare(name, form, view.ticket)
+    actor = current_user.as_actor()
+    return render_template(
+        "desk/ticket.html", view=view, ticket=view.ticket, forms=forms,
+        working_tier=actor.working_tier, failed=failed[0] if failed else None,
+    ), status
