@@ -7,6 +7,7 @@ import os
 from datetime import UTC, datetime
 
 import pytest
+from flask import g, request_started
 from flask_migrate import upgrade
 from sqlalchemy import text
 
@@ -30,9 +31,16 @@ def _drop_everything() -> None:
         connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
 
 
+def _fresh_g(sender, **extra) -> None:
+    """Requests made while a test holds an app context share its `g`; a real request starts with
+    an empty one, so clear it (Flask-Login caches the signed-in user there)."""
+    g.__dict__.clear()
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=_database_url(tmp_path_factory))
+    request_started.connect(_fresh_g, app, weak=False)
     with app.app_context():
         _drop_everything()
         upgrade(directory=os.path.join(os.path.dirname(__file__), "..", "migrations"))

@@ -17,13 +17,7 @@ from app.domain.tiers import (
     tier_label,
 )
 from app.domain.vocabulary import Priority
-
-
-def optional_int(value: object) -> int | None:
-    """'' means none; anything else must be a whole number (else the field shows an error)."""
-    if value in (None, "", "None"):
-        return None
-    return int(str(value))
+from app.form_fields import optional_int
 
 
 def _words(value: str) -> str:

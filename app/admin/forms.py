@@ -1,0 +1,41 @@
+"""Admin forms: staff accounts and teams."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length
+
+from app.domain.tiers import tier_label
+from app.form_fields import optional_int
+
+TIER_CHOICES = [SelectChoice(str(t), tier_label(t)) for t in range(0, 5)]
+
+
+class CreateStaffForm(FlaskForm):
+    name = StringField("Name", validators=[InputRequired(), Length(max=120)])
+    email = EmailField("Email", validators=[InputRequired(), Length(max=254)])
+    password = PasswordField("First password", validators=[InputRequired(), Length(max=200)],
+                             description="At least 10 characters; they can change it later.")
+    role = SelectField("Role", choices=[SelectChoice("agent", "Agent"),
+                                        SelectChoice("admin", "Admin")])
+    support_tier = SelectField(
+        "Support tier", coerce=optional_int, validate_choice=False,
+        choices=[SelectChoice("", "— choose —")]
+        + [SelectChoice(str(t), tier_label(t)) for t in range(1, 5)],
+        description="The highest tier they work; admins work every tier.",
+    )
+    team = SelectField("Team", coerce=optional_int, validate_choice=False)
+
+
+class TeamForm(FlaskForm):
+    name = StringField("Team name", validators=[InputRequired(), Length(max=80)])
+    tier = SelectField("Tier it works", choices=TIER_CHOICES, coerce=int)
+    is_external = BooleanField("External vendor (tier 4)")
+
+
+class ButtonForm(FlaskForm):
+    """Carries the CSRF token of a one-button form."""
+
+    value = HiddenField()

@@ -1,0 +1,94 @@
+"""Reading and tidying the people and teams an admin manages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from app.domain.errors import InvalidInput, NotFound
+from app.domain.vocabulary import ActivityKind, Role
+from app.extensions import db
+from app.models import Team, Ticket, User
+from app.models.types import utcnow
+from app.services.access import require_admin
+from app.services.history import record
+from app.services.unit_of_work import transaction
+
+USERS_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True, slots=True)
+class UserPage:
+    users: list[User]
+    next_after: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class TeamRow:
+    team: Team
+    members: int
+    open_tickets: int
+
+
+def list_users(
+    actor: User, *, role: str | None = None, after: int | None = None,
+    size: int = USERS_PAGE_SIZE,
+) -> UserPage:
+    """Users by id, optionally of one role, a page at a time (keyset on id)."""
+    require_admin(actor)
+    query = select(User).options(joinedload(User.team)).order_by(User.id)
+    if role:
+        try:
+            query = query.where(User.role == Role(role))
+        except ValueError:
+            raise InvalidInput(
+                f"No role '{role}'; expected customer, agent or admin.", field="role"
+            ) from None
+    if after is not None:
+        query = query.where(User.id > after)
+    users = list(db.session.scalars(query.limit(size + 1)))
+    more = len(users) > size
+    users = users[:size]
+    return UserPage(users, users[-1].id if more else None)
+
+
+def team_rows(actor: User) -> list[TeamRow]:
+    """Every team with its member and ticket counts, in two grouped queries."""
+    require_admin(actor)
+    teams = list(db.session.scalars(select(Team).order_by(Team.tier, Team.name)))
+    members = dict(db.session.execute(
+        select(User.team_id, func.count()).where(User.team_id.is_not(None)).group_by(User.team_id)
+    ).all())
+    tickets = dict(db.session.execute(
+        select(Ticket.team_id, func.count()).where(Ticket.team_id.is_not(None))
+        .group_by(Ticket.team_id)
+    ).all())
+    return [TeamRow(t, members.get(t.id, 0), tickets.get(t.id, 0)) for t in teams]
+
+
+def get_team(actor: User, team_id: int) -> Team:
+    require_admin(actor)
+    team = db.session.get(Team, team_id)
+    if team is None:
+        raise NotFound("No such team.")
+    return team
+
+
+def delete_team(actor: User, team_id: int, *, now: datetime | None = None) -> None:
+    """Delete a team nobody belongs to and no ticket names; otherwise say what keeps it."""
+    now = now or utcnow()
+    with transaction():
+        team = get_team(actor, team_id)
+        members = db.session.scalar(select(func.count()).where(User.team_id == team.id))
+        tickets = db.session.scalar(select(func.count()).where(Ticket.team_id == team.id))
+        if members or tickets:
+            raise InvalidInput(
+                f"{team.name} still has {members} member(s) and {tickets} ticket(s); "
+                "move them to another team first.", field="team",
+            )
+        record(ActivityKind.team_updated, f"{actor.name} deleted team {team.name}",
+               now=now, actor=actor, data={"team_id": team.id, "deleted": True})
+        db.session.delete(team)
