@@ -24,7 +24,7 @@ def prepare(name: str, form: FlaskForm, ticket) -> FlaskForm:
     """Fill the choices that depend on the ticket and default values from it."""
     if name == "assign":
         agents = assignable_agents(ticket)
-        form.assignee.choices = [SelectChoice("", "Nobody")] + [
+        form.assignee.choices = [SelectChoice("", "Unassigned")] + [
             SelectChoice(str(a.id), f"{a.name} (tier {a.as_actor().working_tier})") for a in agents
         ]
         form.team.choices = [SelectChoice("", "Keep the current team")] + [

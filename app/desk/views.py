@@ -7,6 +7,8 @@ from flask_login import current_user, login_required
 
 from app.desk.page import FORMS, prepare, render_ticket
 from app.domain.errors import InvalidInput, NotAllowed
+from app.domain.vocabulary import Role
+from app.services.access import require_staff
 from app.services.queues import ORDERS, desk_queues, queue_page
 from app.services.ticket_changes import assign_ticket, change_priority, change_status, change_tier
 from app.services.ticket_view import ticket_page
@@ -14,18 +16,21 @@ from app.services.tickets import add_internal_note, add_reply
 
 bp = Blueprint("desk", __name__)
 
+# Staff may note any ticket they can see, even one above their tier (add_internal_note).
+READ_ONLY_ACTIONS = frozenset({"note"})
+
 
 @bp.before_request
 @login_required
-def staff_only():
-    if not current_user.is_staff:
-        raise NotAllowed("The desk is for support staff.")
+def staff_only() -> None:
+    require_staff(current_user)
 
 
 @bp.get("/")
 def index():
-    tier = current_user.as_actor().working_tier if current_user.support_tier else 1
-    return redirect(url_for("desk.queue", key=f"tier-{min(tier, 4)}"))
+    """Agents start at their own tier; admins (who work every tier) start at the front line."""
+    own = current_user.support_tier if current_user.role is Role.agent else None
+    return redirect(url_for("desk.queue", key=f"tier-{own or 1}"))
 
 
 @bp.get("/queues/<key>")
@@ -76,14 +81,19 @@ def act(ticket_id: int, action: str):
         return render_template("errors/error.html", status=404, title="Not found",
                                message="No such action."), 404
     view = ticket_page(current_user, ticket_id)  # 404 before anything else
+    if not view.can_work and action not in READ_ONLY_ACTIONS:
+        # The page shows no such form, so a form error would be invisible: refuse outright.
+        raise NotAllowed(
+            f"{view.ticket.reference} is at tier {view.ticket.tier}; you work tiers up to "
+            f"{current_user.as_actor().working_tier}. It is read-only to you."
+        )
     form = prepare(action, FORMS[action](prefix=action), view.ticket)
     if form.validate_on_submit():
         try:
             message = _perform(action, ticket_id, form)
         except InvalidInput as error:
-            target = getattr(form, error.field or "", None)
-            (target.errors if target is not None and hasattr(target, "errors") else
-             form.form_errors).append(str(error))
+            target = form._fields.get(error.field or "")
+            (target.errors if target is not None else form.form_errors).append(str(error))
         else:
             flash(message, "success")
             return redirect(url_for("desk.ticket", ticket_id=ticket_id))

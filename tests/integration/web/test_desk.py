@@ -11,6 +11,7 @@ from app.domain.vocabulary import AccountTier, Priority, Status
 from app.extensions import db
 from app.models import Message, Ticket, TierChange
 from tests.factories import (
+    make_admin,
     make_agent,
     make_customer,
     make_message,
@@ -28,6 +29,19 @@ def fresh(ticket_id: int) -> Ticket:
 def test_the_desk_opens_the_agents_own_tier_queue(client, login_as):
     login_as(make_agent(tier=2))
     assert client.get("/desk/").headers["Location"] == "/desk/queues/tier-2"
+
+
+def test_admins_start_at_the_front_line(client, login_as):
+    login_as(make_admin())
+    assert client.get("/desk/").headers["Location"] == "/desk/queues/tier-1"
+
+
+def test_an_empty_queue_says_so(client, login_as):
+    make_ticket(tier=2)
+    login_as(make_agent(tier=1))
+    page = client.get("/desk/queues/tier-1").get_data(as_text=True)
+    assert "Nothing waiting in this queue." in page
+    assert 'href="/desk/queues/tier-1?order=newest" aria-current="page"' in page
 
 
 def test_a_tier_queue_lists_that_tiers_active_tickets(client, login_as):
@@ -112,6 +126,65 @@ def test_reply_note_assign_status_and_priority(client, login_as, now):
     assert bodies == ["On it", "Looks like the cache"]
 
 
+def test_a_reply_can_solve_and_an_assignment_can_be_cleared(client, login_as):
+    agent = make_agent(tier=1)
+    ticket = make_ticket(tier=1, assignee_id=agent.id)
+    login_as(agent)
+    base = f"/desk/tickets/{ticket.id}"
+    response = client.post(f"{base}/reply", data={"reply-body": "Fixed", "reply-status": "solved"},
+                           follow_redirects=True)
+    assert "Reply sent." in response.get_data(as_text=True)
+    assert client.post(f"{base}/assign", data={"assign-assignee": ""}).status_code == 302
+    ticket = fresh(ticket.id)
+    assert (ticket.status, ticket.assignee_id) == (Status.solved, None)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"assign-assignee": "abc"}, "could not coerce"),
+        ({"assign-assignee": "999999"}, "Choose an active agent."),
+        ({"assign-assignee": "", "assign-team": "999999"}, "No such team."),
+        ({"assign-assignee": "LOW"}, "could not coerce"),
+    ],
+)
+def test_bad_assignments_are_form_errors(client, login_as, data, message):
+    agent = make_agent(tier=2)
+    ticket = make_ticket(tier=2, assignee_id=agent.id)
+    login_as(agent)
+    response = client.post(f"/desk/tickets/{ticket.id}/assign", data=data)
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    assert fresh(ticket.id).assignee_id == agent.id
+
+
+def test_an_agent_below_the_tickets_tier_cannot_be_assigned(client, login_as):
+    frontline = make_agent(tier=1, name="Fran Frontline")
+    ticket = make_ticket(tier=2)
+    login_as(make_agent(tier=2))
+    page = client.get(f"/desk/tickets/{ticket.id}").get_data(as_text=True)
+    assert "Fran Frontline" not in page
+    response = client.post(f"/desk/tickets/{ticket.id}/assign",
+                           data={"assign-assignee": str(frontline.id)})
+    assert response.status_code == 400
+    assert "Fran Frontline works tiers up to 1" in response.get_data(as_text=True)
+    assert fresh(ticket.id).assignee_id is None
+
+
+@pytest.mark.parametrize(
+    ("action", "data"),
+    [("status", {"status-status": "bogus"}), ("priority", {"priority-priority": "meh"}),
+     ("reply", {"reply-body": ""}), ("note", {"note-body": ""})],
+)
+def test_bad_values_for_the_other_actions_are_400(client, login_as, action, data):
+    ticket = make_ticket(tier=1)
+    login_as(make_agent(tier=1))
+    assert client.post(f"/desk/tickets/{ticket.id}/{action}", data=data).status_code == 400
+    ticket = fresh(ticket.id)
+    assert (ticket.status, ticket.priority) == (Status.open, Priority.normal)
+    assert db.session.scalar(select(func.count()).select_from(Message)) == 0
+
+
 def test_escalation_with_a_reason_records_a_tier_change(client, login_as):
     ticket = make_ticket(tier=1)
     login_as(make_agent(tier=1))
@@ -172,7 +245,17 @@ def test_a_ticket_above_the_agents_tier_is_read_only(client, login_as):
     assert client.post(f"/desk/tickets/{ticket.id}/tier", data={
         "tier-tier": "1", "tier-reason_code": "wrong_tier",
         "tier-reason": "Back to frontline please"}).status_code == 403
+    assert client.post(f"/desk/tickets/{ticket.id}/tier", data={"tier-tier": "abc"}).status_code == 403
     assert (fresh(ticket.id).tier, fresh(ticket.id).status) == (3, Status.open)
+    assert db.session.scalar(select(func.count()).select_from(TierChange)) == 0
+
+
+def test_notes_are_allowed_on_a_read_only_ticket(client, login_as):
+    ticket = make_ticket(tier=3)
+    login_as(make_agent(tier=1))
+    response = client.post(f"/desk/tickets/{ticket.id}/note", data={"note-body": "Customer called"},
+                           follow_redirects=True)
+    assert "Customer called" in response.get_data(as_text=True)
 
 
 def test_an_unknown_action_is_404(client, login_as):

@@ -1,0 +1,42 @@
+# Tierdesk: `make run` serves the app with demo data, `make test` runs the whole suite.
+
+PYTHON ?= python3
+VENV ?= .venv
+PORT ?= 5000
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+
+.PHONY: run test test-pg lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.installed $@
+
+run: $(VENV)/.installed
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo --if-empty
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+test: $(VENV)/.dev-installed
+	$(BIN)/pytest
+
+# The suite again on a throwaway PostgreSQL cluster started in a temp dir.
+test-pg: $(VENV)/.dev-installed
+	scripts/with-postgres.sh $(BIN)/pytest
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+
+bench: $(VENV)/.installed
+	$(BIN)/python -m bench.rules
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,86 @@
+"""The names and words of the demo data set."""
+
+from __future__ import annotations
+
+from app.domain.vocabulary import AccountTier, LifecycleStage, LoyaltySegment
+
+DEMO_PASSWORD = "tierdesk-demo"
+ADMIN_EMAIL = "admin@demo.test"
+CUSTOMER_EMAIL = "customer@demo.test"
+
+STAFF = (
+    # email, name, tier, team name
+    ("frontline@demo.test", "Frida Frontline", 1, "Frontline"),
+    ("technical@demo.test", "Theo Technical", 2, "Technical"),
+    ("expert@demo.test", "Esther Expert", 3, "Expert"),
+    ("vendor@demo.test", "Victor Vendor-Desk", 4, "CloudCo (vendor)"),
+)
+
+ORGANIZATIONS = (
+    # name, account tier, lifecycle, loyalty, lifetime value in whole units
+    ("Globex Corporation", AccountTier.strategic, LifecycleStage.expansion,
+     LoyaltySegment.active_loyal, 1_850_000),
+    ("Initech", AccountTier.strategic, LifecycleStage.retention, LoyaltySegment.active_disloyal,
+     940_000),
+    ("Umbrella Health", AccountTier.named, LifecycleStage.retention,
+     LoyaltySegment.habitual_loyal, 410_000),
+    ("Stark Logistics", AccountTier.named, LifecycleStage.advocacy, LoyaltySegment.active_loyal,
+     380_000),
+    ("Wayne Foods", AccountTier.named, LifecycleStage.activation, None, 120_000),
+    ("Hooli Retail", AccountTier.field, LifecycleStage.acquisition,
+     LoyaltySegment.situational_loyal, 64_000),
+    ("Vandelay Imports", AccountTier.field, LifecycleStage.retention,
+     LoyaltySegment.active_disloyal, 52_000),
+    ("Acme Bakery", AccountTier.inside, LifecycleStage.activation, LoyaltySegment.habitual_loyal,
+     8_400),
+    ("Pied Piper", AccountTier.inside, LifecycleStage.consideration, None, 2_100),
+    ("Soylent Labs", AccountTier.inside, LifecycleStage.awareness,
+     LoyaltySegment.situational_loyal, 900),
+)
+
+FIRST_NAMES = ("Alice", "Bruno", "Chen", "Dana", "Emeka", "Fatima", "Goran", "Hana", "Ivan",
+               "Jonas", "Keiko", "Luis", "Maya", "Nils", "Olga", "Priya", "Quinn", "Rosa")
+LAST_NAMES = ("Andersen", "Bauer", "Costa", "Dubois", "Eriksen", "Fischer", "García", "Haddad",
+              "Ito", "Jensen", "Kowalski", "Larsen", "Moreau", "Novak", "Okafor", "Petrov")
+
+SUBJECTS = {
+    "account": ("Cannot reset my password", "SSO login loops back to the sign-in page",
+                "Add a new admin to our workspace", "Two-factor codes are rejected"),
+    "billing": ("Invoice shows the wrong VAT number", "Charged twice this month",
+                "Need a copy of last year's invoices", "Switch us to annual billing"),
+    "technical": ("Export to CSV never finishes", "Dashboard is very slow since Monday",
+                  "Reports show yesterday's numbers", "Mobile app crashes on start",
+                  "Search returns no results for exact names"),
+    "integration": ("Webhook deliveries fail with 502", "API returns 429 below our limit",
+                    "Salesforce sync duplicates contacts", "OAuth token expires after an hour"),
+    "security": ("Suspicious login from an unknown country", "Possible data leak in shared links",
+                 "Request for our latest penetration test report"),
+    "general": ("How do I archive old projects?", "Where can I change the language?",
+                "Feature request: dark mode", "Question about data retention"),
+}
+
+CUSTOMER_LINES = (
+    "It started this morning and affects the whole team.",
+    "We tried on two browsers and the result is the same.",
+    "This blocks our month-end close, please hurry.",
+    "Steps: open the page, click the button, wait. Nothing happens.",
+    "Is there a workaround we can use meanwhile?",
+)
+AGENT_LINES = (
+    "Thanks for the details, I can reproduce it and I am looking into it.",
+    "Could you send us the time it happened and a screenshot?",
+    "A fix is rolling out; please try again in an hour.",
+    "This is a known issue; the workaround is to clear the cached session.",
+)
+NOTES = (
+    "Customer is on the legacy plan; check the old export path.",
+    "Same symptom as last week's incident, linking the two.",
+    "Asked engineering on the incident channel.",
+)
+ESCALATIONS = (
+    ("needs_expertise", "Needs log analysis beyond frontline tools."),
+    ("sla_risk", "Resolution target at risk; needs a specialist now."),
+    ("customer_request", "Customer asked for an engineer to call them."),
+)
+VENDOR_REASON = ("vendor_issue", "Root cause is in the cloud provider's storage service.")
+DEFLECTION = ("workaround_provided", "Answered by the knowledge base article on exports.")
