@@ -11,7 +11,8 @@ BASE_URL=$(printf '%s\n' "$OUTPUT" | tail -n 1)
 trap '"$HERE/postgres.sh" stop "$PGDIR"' EXIT
 
 PORT=$(printf '%s' "$BASE_URL" | sed -E 's#.*:([0-9]+)/.*#\1#')
-BIN=$(dirname "$(command -v initdb 2>/dev/null || ls -d /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n 1)")
+INITDB=$(command -v initdb 2>/dev/null || ls -d /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n 1)
+BIN=$(dirname "$(readlink -f "$INITDB")")
 if [ "$(id -u)" = 0 ]; then
   runuser -u postgres -- "$BIN/createdb" -h 127.0.0.1 -p "$PORT" -U postgres tierdesk_test
 else

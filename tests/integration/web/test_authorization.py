@@ -1,0 +1,85 @@
+"""Route × role: who gets what. Services check too; this proves the web layer end to end."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.domain.vocabulary import Status
+from tests.factories import make_admin, make_agent, make_customer, make_message, make_ticket
+
+ROLES = ("anonymous", "owner", "other_customer", "tier1", "tier3", "admin")
+
+# (method, url template, data, expected status per role; "login" = redirect to sign-in)
+MATRIX = [
+    ("GET", "/portal/", None,
+     {"anonymous": "login", "owner": 200, "other_customer": 200, "tier1": 302, "tier3": 302,
+      "admin": 302}),
+    ("GET", "/portal/tickets/{ticket}", None,
+     {"anonymous": "login", "owner": 200, "other_customer": 404, "tier1": 302, "tier3": 302,
+      "admin": 302}),
+    ("POST", "/portal/tickets/{ticket}/reply", {"body": "hello"},
+     {"anonymous": "login", "owner": 302, "other_customer": 404, "tier1": 302, "tier3": 302,
+      "admin": 302}),
+    ("GET", "/desk/queues/tier-3", None,
+     {"anonymous": "login", "owner": 403, "other_customer": 403, "tier1": 200, "tier3": 200,
+      "admin": 200}),
+    ("GET", "/desk/tickets/{ticket}", None,
+     {"anonymous": "login", "owner": 403, "other_customer": 403, "tier1": 200, "tier3": 200,
+      "admin": 200}),
+    ("POST", "/desk/tickets/{ticket}/priority", {"priority-priority": "urgent"},
+     {"anonymous": "login", "owner": 403, "other_customer": 403, "tier1": 403, "tier3": 302,
+      "admin": 302}),
+    ("POST", "/desk/tickets/{ticket}/tier",
+     {"tier-tier": "2", "tier-reason_code": "wrong_tier", "tier-reason": "Back to technical now"},
+     {"anonymous": "login", "owner": 403, "other_customer": 403, "tier1": 403, "tier3": 302,
+      "admin": 302}),
+    ("GET", "/admin/users", None,
+     {"anonymous": "login", "owner": 403, "other_customer": 403, "tier1": 403, "tier3": 403,
+      "admin": 200}),
+    ("GET", "/admin/rules/", None,
+     {"anonymous": "login", "owner": 403, "other_customer": 403, "tier1": 403, "tier3": 403,
+      "admin": 200}),
+]
+
+
+@pytest.fixture
+def world():
+    owner = make_customer()
+    ticket = make_ticket(owner, tier=3, status=Status.open)
+    make_message(ticket, make_agent(tier=3), body="Internal: refund approved by finance",
+                 internal=True)
+    return {
+        "ticket": ticket,
+        "owner": owner.user,
+        "other_customer": make_customer().user,
+        "tier1": make_agent(tier=1),
+        "tier3": make_agent(tier=3),
+        "admin": make_admin(),
+    }
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("method", "url", "data", "expected"), MATRIX,
+                         ids=[f"{m} {u}" for m, u, _, _ in MATRIX])
+def test_route_by_role(client, login_as, world, role, method, url, data, expected):
+    if role != "anonymous":
+        login_as(world[role])
+    response = client.open(url.format(ticket=world["ticket"].id), method=method, data=data)
+    want = expected[role]
+    if want == "login":
+        assert response.status_code == 302
+        assert response.headers["Location"].startswith("/auth/login?next=")
+    else:
+        assert response.status_code == want, response.get_data(as_text=True)[:500]
+
+
+def test_the_owner_never_sees_internal_notes(client, login_as, world):
+    login_as(world["owner"])
+    page = client.get(f"/portal/tickets/{world['ticket'].id}").get_data(as_text=True)
+    assert "refund approved by finance" not in page
+
+
+def test_staff_see_internal_notes(client, login_as, world):
+    login_as(world["tier1"])
+    page = client.get(f"/desk/tickets/{world['ticket'].id}").get_data(as_text=True)
+    assert "refund approved by finance" in page
