@@ -29,6 +29,9 @@ class Config:
     LOGIN_LOCK_MINUTES = 15
 
     QUEUE_PAGE_SIZE = 25
+
+    SLA_SWEEP_SECONDS = int(os.environ.get("SLA_SWEEP_SECONDS", "60"))
+    SCHEDULER_LEASE_SECONDS = int(os.environ.get("SCHEDULER_LEASE_SECONDS", "180"))
     TICKET_REFERENCE_PREFIX = "TD"
 
 

@@ -96,7 +96,8 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    from app import cli, cli_rules
+    from app import cli, cli_rules, cli_sla
 
     cli.register(app)
     cli_rules.register(app)
+    cli_sla.register(app)

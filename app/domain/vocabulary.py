@@ -148,3 +148,6 @@ class ActivityKind(StrEnum):
     rules_reordered = "rules_reordered"
     tag_added = "tag_added"
     notification_queued = "notification_queued"
+    sla_warning = "sla_warning"
+    sla_breached = "sla_breached"
+    sla_settings_saved = "sla_settings_saved"

@@ -4,6 +4,14 @@ from app.models.activity import Activity
 from app.models.notification import Notification
 from app.models.organization import Customer, Organization
 from app.models.rule import EscalationRule
+from app.models.sla import (
+    BusinessCalendar,
+    SchedulerLease,
+    SlaClock,
+    SlaEvent,
+    SlaPause,
+    SlaPolicy,
+)
 from app.models.team import Team
 from app.models.ticket import Message, Ticket, TicketTag
 from app.models.tier_change import TierChange
@@ -11,11 +19,17 @@ from app.models.user import User
 
 __all__ = [
     "Activity",
+    "BusinessCalendar",
     "Customer",
     "EscalationRule",
     "Message",
     "Notification",
     "Organization",
+    "SchedulerLease",
+    "SlaClock",
+    "SlaEvent",
+    "SlaPause",
+    "SlaPolicy",
     "Team",
     "Ticket",
     "TicketTag",

@@ -29,3 +29,5 @@ class Notification(db.Model):
     rule_name: Mapped[str | None] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Held until the calendar's next opening (SLA notices outside business hours).
+    not_before: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -9,6 +9,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from app.domain.access import TicketFacts
+from app.domain.sla_vocabulary import SlaBadge
 from app.domain.vocabulary import AuthorKind, Category, Channel, Priority, Status
 from app.extensions import db
 from app.models.types import UTCDateTime, str_enum, utcnow
@@ -30,6 +31,8 @@ class Ticket(db.Model):
         Index("ix_tickets_customer_created", "customer_id", "created_at", "id"),
         # Windows of recent tickets (rule dry-runs, reports).
         Index("ix_tickets_created", "created_at", "id"),
+        # The SLA sweep reads only tickets whose next check is due.
+        Index("ix_tickets_sla_next_check", "sla_next_check_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -56,6 +59,10 @@ class Ticket(db.Model):
     reopen_count: Mapped[int] = mapped_column(default=0)
     escalation_count: Mapped[int] = mapped_column(default=0)
     vendor_reference: Mapped[str | None] = mapped_column(String(120))
+    sla_policy_id: Mapped[int | None] = mapped_column(ForeignKey("sla_policies.id"))
+    sla_policy_reason: Mapped[str | None] = mapped_column(String(200))
+    sla_next_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sla_badge: Mapped[SlaBadge | None] = mapped_column(str_enum(SlaBadge, 16))
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}

@@ -29,26 +29,47 @@ def _recipients(ticket: Ticket, target: NotifyTarget) -> list[User]:
     return list(db.session.scalars(query.order_by(User.id)))
 
 
-def queue_rule_notification(ticket: Ticket, target: str, rule_name: str, now: datetime) -> int:
-    """One outbox row per recipient of a rule's notify action; returns how many were queued."""
+def queue_notification(
+    ticket: Ticket,
+    target: str,
+    *,
+    subject: str,
+    body: str,
+    now: datetime,
+    rule_name: str | None = None,
+    not_before: datetime | None = None,
+) -> list[User]:
+    """One outbox row per recipient (account manager, assignee, team or admins); returns them."""
     recipients = _recipients(ticket, NotifyTarget(target))
+    for user in recipients:
+        db.session.add(Notification(
+            ticket_id=ticket.id, recipient_kind=target, recipient_user_id=user.id,
+            recipient_email=user.email, subject=subject[:200], body=body, rule_name=rule_name,
+            created_at=now, not_before=not_before,
+        ))
+    return recipients
+
+
+def ticket_summary(ticket: Ticket) -> str:
     customer = ticket.customer
     organization = ticket.organization.name if ticket.organization else "no organization"
-    subject = f"[{ticket.reference}] {rule_name}: {ticket.subject}"[:200]
-    body = (
-        f"The escalation rule '{rule_name}' asks you to look at {ticket.reference}.\n\n"
+    return (
         f"Subject: {ticket.subject}\n"
         f"Customer: {customer.name} ({organization})\n"
         f"Where it is: {tier_label(ticket.tier)}, priority {ticket.priority.value}, "
         f"status {ticket.status.value.replace('_', ' ')}\n"
         f"Open it: /desk/tickets/{ticket.id}\n"
     )
-    for user in recipients:
-        db.session.add(Notification(
-            ticket_id=ticket.id, recipient_kind=target, recipient_user_id=user.id,
-            recipient_email=user.email, subject=subject, body=body, rule_name=rule_name,
-            created_at=now,
-        ))
+
+
+def queue_rule_notification(ticket: Ticket, target: str, rule_name: str, now: datetime) -> int:
+    """A rule's notify action: queue the notices and say in the timeline who was told."""
+    recipients = queue_notification(
+        ticket, target, now=now, rule_name=rule_name,
+        subject=f"[{ticket.reference}] {rule_name}: {ticket.subject}",
+        body=f"The escalation rule '{rule_name}' asks you to look at {ticket.reference}.\n\n"
+             + ticket_summary(ticket),
+    )
     names = ", ".join(u.name for u in recipients) or f"nobody (no {target.replace('_', ' ')})"
     record(
         ActivityKind.notification_queued,

@@ -22,6 +22,7 @@ from app.domain.vocabulary import (
 from app.extensions import db
 from app.models import Customer, Message, Ticket, User
 from app.models.types import utcnow
+from app.services import sla_clock
 from app.services.access import require_staff, ticket_for, ticket_to_work
 from app.services.history import record
 from app.services.rule_engine import fire_trigger
@@ -85,6 +86,7 @@ def open_ticket(
             data={"tier": ticket.tier, "priority": priority_value.value, "channel": channel_value.value},
         )
         fire_trigger(ticket, Trigger.ticket_created, now)
+        sla_clock.start_ticket(ticket, now)
     return ticket
 
 
@@ -141,7 +143,9 @@ def _customer_reply(actor: User, ticket_id: int, body: str, now: datetime) -> Me
         )
         if reopened:
             _reopen(actor, ticket, now, "the customer replied")
-        ticket.status = new_status
+        old_status, ticket.status = ticket.status, new_status
+        sla_clock.on_status_change(ticket, old_status, new_status, now)
+        sla_clock.on_customer_reply(ticket, now)
         fire_trigger(ticket, Trigger.customer_replied, now)
         if reopened:
             fire_trigger(ticket, Trigger.ticket_reopened, now)
@@ -177,6 +181,7 @@ def _agent_reply(
         )
         if new_status != ticket.status:
             _apply_status(actor, ticket, new_status, now)
+        sla_clock.on_agent_reply(ticket, now)
     return message
 
 
@@ -220,6 +225,7 @@ def reopen_ticket(actor: User, ticket_id: int, *, now: datetime | None = None) -
         _reopen(actor, ticket, now, "reopened by " + ("an agent" if actor.is_staff else "the customer"))
         ticket.status = Status.open
         ticket.updated_at = now
+        sla_clock.on_status_change(ticket, Status.solved, Status.open, now)
         fire_trigger(ticket, Trigger.ticket_reopened, now)
     return ticket
 
@@ -242,6 +248,7 @@ def _apply_status(actor: User, ticket: Ticket, status: Status, now: datetime) ->
     old = ticket.status
     ticket.status = status
     ticket.updated_at = now
+    sla_clock.on_status_change(ticket, old, status, now)
     if status == Status.solved:
         ticket.solved_at = now
         kind = ActivityKind.ticket_solved

@@ -9,6 +9,7 @@ from app.domain.tiers import tier_label
 from app.domain.vocabulary import ActivityKind, ReasonCode, TierChangeCause
 from app.extensions import db
 from app.models import Ticket, TierChange, User
+from app.services import sla_clock
 from app.services.history import record
 
 
@@ -40,6 +41,7 @@ def apply_tier_move(
     ticket.tier = to_tier
     ticket.tier_entered_at = now
     ticket.updated_at = now
+    sla_clock.on_tier_change(ticket, now)
     if to_tier > from_tier:
         ticket.escalation_count += 1
     # The old tier's people no longer own it: the receiving tier picks it up.

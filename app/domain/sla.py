@@ -1,0 +1,128 @@
+"""Service-level rules: which policy applies, when a target warns and falls due, how a pause moves
+a due time, and what the desk shows. Pure: the calendar arithmetic is app.domain.business_time."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from app.domain.business_time import add_business_minutes, add_business_time, business_time_between
+from app.domain.calendar_rules import BusinessCalendar
+from app.domain.errors import InvalidInput
+from app.domain.sla_vocabulary import SlaBadge, SlaTarget
+
+MAX_TARGET_MINUTES = 366 * 24 * 60
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyCell:
+    """Where a policy sits in the account tier × priority matrix (None = any)."""
+
+    policy_id: int
+    name: str
+    account_tier: str | None
+    priority: str | None
+    is_default: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyChoice:
+    policy_id: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Targets:
+    """A policy's targets in business minutes; dwell has one value per tier 0–4."""
+
+    first_response: int
+    next_response: int
+    resolution: int
+    dwell: tuple[int, int, int, int, int]
+    warn_percent: int = 80
+
+    def minutes(self, target: SlaTarget, tier: int) -> int:
+        if target is SlaTarget.tier_dwell:
+            return self.dwell[tier]
+        return getattr(self, target.value)
+
+
+def check_targets(targets: Targets) -> None:
+    """Raise with a sentence unless every target is a positive number of minutes within a year."""
+    named = [("first_response", targets.first_response), ("next_response", targets.next_response),
+             ("resolution", targets.resolution)]
+    named += [(f"dwell_{tier}", minutes) for tier, minutes in enumerate(targets.dwell)]
+    for name, minutes in named:
+        if not isinstance(minutes, int) or not 1 <= minutes <= MAX_TARGET_MINUTES:
+            raise InvalidInput(
+                f"{name.replace('_', ' ').capitalize()} must be between 1 and "
+                f"{MAX_TARGET_MINUTES} business minutes.", field=name,
+            )
+    if not 1 <= targets.warn_percent <= 99:
+        raise InvalidInput("Warn at 1–99 % of a target.", field="warn_percent")
+
+
+def choose_policy(
+    cells: Sequence[PolicyCell], account_tier: str | None, priority: str
+) -> PolicyChoice | None:
+    """The most specific policy: tier and priority, then tier, then priority, then the default."""
+    def find(tier: str | None, prio: str | None) -> PolicyCell | None:
+        return next((c for c in cells if not c.is_default
+                     and c.account_tier == tier and c.priority == prio), None)
+
+    tier_words = f"account tier {account_tier}" if account_tier else "no account tier"
+    for cell, why in (
+        (find(account_tier, priority) if account_tier else None,
+         f"{tier_words} and priority {priority}"),
+        (find(account_tier, None) if account_tier else None, f"{tier_words}, any priority"),
+        (find(None, priority), f"priority {priority}, any account tier"),
+    ):
+        if cell is not None:
+            return PolicyChoice(cell.policy_id, f"{cell.name}: matches {why}")
+    default = next((c for c in cells if c.is_default), None)
+    if default is None:
+        return None
+    return PolicyChoice(default.policy_id, f"{default.name}: the default policy "
+                                           f"(nothing more specific for {tier_words}, {priority})")
+
+
+@dataclass(frozen=True, slots=True)
+class ClockTimes:
+    warn_at: datetime
+    due_at: datetime
+
+
+def clock_times(calendar: BusinessCalendar, start: datetime, minutes: int,
+                warn_percent: int) -> ClockTimes:
+    """When a target started at `start` warns and falls due, in the calendar's business time."""
+    warn_minutes = max(1, math.floor(minutes * warn_percent / 100))
+    return ClockTimes(
+        warn_at=add_business_minutes(calendar, start, warn_minutes),
+        due_at=add_business_minutes(calendar, start, minutes),
+    )
+
+
+def shift_after_pause(calendar: BusinessCalendar, instant: datetime, paused_at: datetime,
+                      resumed_at: datetime) -> datetime:
+    """Move a warn or due time by exactly the business time that was paused.
+
+    The business minutes that were left at the pause are counted again from the resume."""
+    if instant <= paused_at:
+        return instant
+    left = business_time_between(calendar, paused_at, instant)
+    return add_business_time(calendar, resumed_at, left)
+
+
+def badge(now: datetime, warn_at: datetime, due_at: datetime, breached: bool) -> SlaBadge:
+    if breached or now >= due_at:
+        return SlaBadge.breached
+    if now >= warn_at:
+        return SlaBadge.warning
+    return SlaBadge.ok
+
+
+def worst(badges: Sequence[SlaBadge]) -> SlaBadge | None:
+    order = (SlaBadge.ok, SlaBadge.warning, SlaBadge.breached)
+    return max(badges, key=order.index) if badges else None

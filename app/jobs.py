@@ -1,0 +1,68 @@
+"""Scheduled jobs: a table of what runs how often, and the one scheduler that runs them.
+
+The scheduler is never started inside create_app (every web worker would run every job). It runs
+in its own process, `flask --app wsgi scheduler run`, and each tick first takes or renews a
+database lease, so a second scheduler started by mistake stays idle until the first one stops.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+from flask import Flask
+
+from app.models.types import utcnow
+
+log = logging.getLogger(__name__)
+LEASE_NAME = "scheduler"
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    id: str
+    seconds_setting: str
+    run: Callable[[], object]
+
+
+def _sweep_sla() -> object:
+    from app.services.sla import sweep_sla
+
+    return sweep_sla().as_dict()
+
+
+JOBS = [Job("sla-sweep", "SLA_SWEEP_SECONDS", _sweep_sla)]
+
+
+def holder_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def run_job_if_leader(app: Flask, job: Job, holder: str) -> object | None:
+    """Run one job in an app context when this process holds the lease; None otherwise."""
+    from app.services.lease import hold_lease
+
+    with app.app_context():
+        ttl = timedelta(seconds=app.config["SCHEDULER_LEASE_SECONDS"])
+        if not hold_lease(LEASE_NAME, holder, utcnow(), ttl):
+            log.info("another scheduler holds the lease; %s skipped", job.id)
+            return None
+        result = job.run()
+        log.info("%s: %s", job.id, result)
+        return result
+
+
+def build_scheduler(app: Flask, holder: str) -> BlockingScheduler:
+    scheduler = BlockingScheduler(timezone="UTC")
+    for job in JOBS:
+        scheduler.add_job(
+            run_job_if_leader, "interval", seconds=app.config[job.seconds_setting],
+            args=(app, job, holder), id=job.id, coalesce=True, max_instances=1,
+            misfire_grace_time=None, next_run_time=utcnow(),
+        )
+    return scheduler

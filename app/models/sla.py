@@ -1,0 +1,115 @@
+"""Service levels: business calendars, policies, each ticket's clocks, pauses and events."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.domain.sla_vocabulary import SlaEventKind, SlaTarget
+from app.domain.vocabulary import AccountTier, Priority
+from app.extensions import db
+from app.models.types import UTCDateTime, str_enum, utcnow
+
+
+class BusinessCalendar(db.Model):
+    __tablename__ = "business_calendars"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    # {"0": "09:00-12:00, 13:00-17:00", ...}: local opening hours per weekday, Monday = 0.
+    weekly_hours: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    holidays_country: Mapped[str | None] = mapped_column(String(8))
+    holidays_subdivision: Mapped[str | None] = mapped_column(String(16))
+    closed_dates: Mapped[list[str]] = mapped_column(JSON, default=list)
+    always_open: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class SlaPolicy(db.Model):
+    """Targets for one cell of the account tier × priority matrix (None = any); one is default."""
+
+    __tablename__ = "sla_policies"
+    __table_args__ = (UniqueConstraint("account_tier", "priority", "is_default"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    calendar_id: Mapped[int] = mapped_column(ForeignKey("business_calendars.id"))
+    account_tier: Mapped[AccountTier | None] = mapped_column(str_enum(AccountTier))
+    priority: Mapped[Priority | None] = mapped_column(str_enum(Priority, 16))
+    is_default: Mapped[bool] = mapped_column(default=False)
+    first_response_minutes: Mapped[int]
+    next_response_minutes: Mapped[int]
+    resolution_minutes: Mapped[int]
+    dwell_minutes: Mapped[list[int]] = mapped_column(JSON)  # one per tier 0–4
+    warn_percent: Mapped[int] = mapped_column(default=80)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    calendar: Mapped[BusinessCalendar] = relationship()
+
+
+class SlaClock(db.Model):
+    """One running target of one ticket; satisfied, warned and breached at most once each."""
+
+    __tablename__ = "sla_clocks"
+    __table_args__ = (Index("ix_sla_clocks_ticket_open", "ticket_id", "satisfied_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"))
+    target: Mapped[SlaTarget] = mapped_column(str_enum(SlaTarget))
+    tier: Mapped[int]
+    minutes: Mapped[int]
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    warn_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    satisfied_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    warned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    breached_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class SlaPause(db.Model):
+    """A stretch of time in pending or on hold, when the clocks stand still."""
+
+    __tablename__ = "sla_pauses"
+    __table_args__ = (Index("ix_sla_pauses_ticket", "ticket_id", "started_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reason: Mapped[str] = mapped_column(String(32))
+
+
+class SlaEvent(db.Model):
+    """A warning or a breach, recorded once per clock: the unique key makes a second sweep's
+    attempt fail instead of counting twice."""
+
+    __tablename__ = "sla_events"
+    __table_args__ = (
+        UniqueConstraint("clock_id", "kind"),
+        Index("ix_sla_events_ticket", "ticket_id", "created_at"),
+        Index("ix_sla_events_breaches", "kind", "created_at", "ticket_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"))
+    clock_id: Mapped[int] = mapped_column(ForeignKey("sla_clocks.id"))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    target: Mapped[SlaTarget] = mapped_column(str_enum(SlaTarget))
+    kind: Mapped[SlaEventKind] = mapped_column(str_enum(SlaEventKind, 16))
+    tier: Mapped[int]
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class SchedulerLease(db.Model):
+    """Who may run the scheduled jobs: one holder at a time, until the lease expires."""
+
+    __tablename__ = "scheduler_leases"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(120))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())

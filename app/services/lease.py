@@ -1,0 +1,46 @@
+"""A database lease: one holder at a time runs the scheduled jobs, whatever else is started."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import insert, or_, update
+from sqlalchemy.exc import IntegrityError
+
+from app.extensions import db
+from app.models import SchedulerLease
+
+
+def hold_lease(name: str, holder: str, now: datetime, ttl: timedelta) -> bool:
+    """Take or renew the lease; True when `holder` has it until now + ttl.
+
+    One conditional UPDATE (or the first INSERT) decides, so two processes cannot both win."""
+    until = now + ttl
+    result = db.session.execute(
+        update(SchedulerLease)
+        .where(SchedulerLease.name == name,
+               or_(SchedulerLease.holder == holder, SchedulerLease.expires_at <= now))
+        .values(holder=holder, expires_at=until)
+    )
+    if result.rowcount == 1:
+        db.session.commit()
+        return True
+    db.session.rollback()
+    if db.session.get(SchedulerLease, name) is not None:
+        return False
+    try:
+        db.session.execute(insert(SchedulerLease).values(name=name, holder=holder, expires_at=until))
+        db.session.commit()
+        return True
+    except IntegrityError:
+        db.session.rollback()
+        return False
+
+
+def release_lease(name: str, holder: str) -> None:
+    db.session.execute(
+        update(SchedulerLease)
+        .where(SchedulerLease.name == name, SchedulerLease.holder == holder)
+        .values(expires_at=datetime(1970, 1, 1).astimezone())
+    )
+    db.session.commit()

@@ -1,0 +1,167 @@
+"""Keeping each ticket's SLA clocks right as things happen to it, inside the caller's transaction.
+
+Every change ends with `refresh`, which stores the ticket's next check time (the one indexed
+column the sweep reads) and its badge for the queues.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from app.domain.calendar_rules import BusinessCalendar, calendar_from_settings, twenty_four_seven
+from app.domain.sla import PolicyCell, Targets, badge, choose_policy, clock_times, shift_after_pause
+from app.domain.sla import worst as worst_badge
+from app.domain.sla_vocabulary import SlaTarget
+from app.domain.vocabulary import Status
+from app.extensions import db
+from app.models import BusinessCalendar as CalendarRow
+from app.models import SlaClock, SlaPause, SlaPolicy, Ticket
+
+PAUSED_STATUSES = (Status.pending, Status.on_hold)
+DONE_STATUSES = (Status.solved, Status.closed)
+
+
+def calendar_of(row: CalendarRow | None) -> BusinessCalendar:
+    """The domain calendar behind a stored one (24x7 when there is none)."""
+    if row is None or row.always_open:
+        return twenty_four_seven()
+    return calendar_from_settings(
+        timezone=row.timezone,
+        weekly_hours={int(day): text for day, text in (row.weekly_hours or {}).items()},
+        holidays_country=row.holidays_country,
+        holidays_subdivision=row.holidays_subdivision,
+        closed_dates=row.closed_dates or (),
+    )
+
+
+def targets_of(policy: SlaPolicy) -> Targets:
+    return Targets(policy.first_response_minutes, policy.next_response_minutes,
+                   policy.resolution_minutes, tuple(policy.dwell_minutes), policy.warn_percent)
+
+
+def _policy(ticket: Ticket) -> SlaPolicy | None:
+    return db.session.get(SlaPolicy, ticket.sla_policy_id) if ticket.sla_policy_id else None
+
+
+def active_clocks(ticket: Ticket) -> list[SlaClock]:
+    return list(db.session.scalars(
+        select(SlaClock).where(SlaClock.ticket_id == ticket.id, SlaClock.satisfied_at.is_(None))
+        .order_by(SlaClock.due_at, SlaClock.id)
+    ))
+
+
+def _start(ticket: Ticket, policy: SlaPolicy, target: SlaTarget, now: datetime) -> SlaClock:
+    targets = targets_of(policy)
+    minutes = targets.minutes(target, ticket.tier)
+    times = clock_times(calendar_of(policy.calendar), now, minutes, targets.warn_percent)
+    clock = SlaClock(ticket_id=ticket.id, target=target, tier=ticket.tier, minutes=minutes,
+                     started_at=now, warn_at=times.warn_at, due_at=times.due_at)
+    db.session.add(clock)
+    return clock
+
+
+def start_ticket(ticket: Ticket, now: datetime) -> None:
+    """Choose the policy for a new ticket and start its first-response, resolution and tier clocks."""
+    cells = [
+        PolicyCell(p.id, p.name, p.account_tier.value if p.account_tier else None,
+                   p.priority.value if p.priority else None, p.is_default)
+        for p in db.session.scalars(select(SlaPolicy))
+    ]
+    account_tier = ticket.organization.account_tier.value if ticket.organization else None
+    choice = choose_policy(cells, account_tier, ticket.priority.value)
+    if choice is None:
+        return
+    ticket.sla_policy_id, ticket.sla_policy_reason = choice.policy_id, choice.reason
+    policy = db.session.get(SlaPolicy, choice.policy_id)
+    for target in (SlaTarget.first_response, SlaTarget.resolution, SlaTarget.tier_dwell):
+        _start(ticket, policy, target, now)
+    refresh(ticket, now)
+
+
+def _satisfy(ticket: Ticket, targets: tuple[SlaTarget, ...], now: datetime) -> None:
+    for clock in active_clocks(ticket):
+        if clock.target in targets:
+            clock.satisfied_at = now
+
+
+def on_agent_reply(ticket: Ticket, now: datetime) -> None:
+    """A public answer meets first and next response and is progress at this tier."""
+    policy = _policy(ticket)
+    if policy is None:
+        return
+    _satisfy(ticket, (SlaTarget.first_response, SlaTarget.next_response, SlaTarget.tier_dwell), now)
+    if ticket.status not in DONE_STATUSES:
+        _start(ticket, policy, SlaTarget.tier_dwell, now)
+    refresh(ticket, now)
+
+
+def on_customer_reply(ticket: Ticket, now: datetime) -> None:
+    """The customer wrote: the next response is due, unless the first one still is."""
+    policy = _policy(ticket)
+    if policy is None:
+        return
+    waiting = {c.target for c in active_clocks(ticket)}
+    if not waiting & {SlaTarget.first_response, SlaTarget.next_response}:
+        _start(ticket, policy, SlaTarget.next_response, now)
+    refresh(ticket, now)
+
+
+def on_tier_change(ticket: Ticket, now: datetime) -> None:
+    """Entering a tier starts a new tier clock."""
+    policy = _policy(ticket)
+    if policy is None:
+        return
+    _satisfy(ticket, (SlaTarget.tier_dwell,), now)
+    if ticket.status not in DONE_STATUSES:
+        _start(ticket, policy, SlaTarget.tier_dwell, now)
+    refresh(ticket, now)
+
+
+def on_status_change(ticket: Ticket, old: Status, new: Status, now: datetime) -> None:
+    """Pause while waiting on someone else, stop when solved, start again when reopened."""
+    policy = _policy(ticket)
+    if policy is None or old == new:
+        return
+    if new in PAUSED_STATUSES and old not in PAUSED_STATUSES:
+        db.session.add(SlaPause(ticket_id=ticket.id, started_at=now, reason=new.value))
+    elif old in PAUSED_STATUSES and new not in PAUSED_STATUSES:
+        _resume(ticket, policy, now)
+    if new in DONE_STATUSES:
+        _satisfy(ticket, tuple(SlaTarget), now)
+    elif old in DONE_STATUSES:
+        for target in (SlaTarget.resolution, SlaTarget.tier_dwell):
+            _start(ticket, policy, target, now)
+    refresh(ticket, now)
+
+
+def _resume(ticket: Ticket, policy: SlaPolicy, now: datetime) -> None:
+    pause = db.session.scalars(
+        select(SlaPause).where(SlaPause.ticket_id == ticket.id, SlaPause.ended_at.is_(None))
+        .order_by(SlaPause.id.desc())
+    ).first()
+    if pause is None:
+        return
+    pause.ended_at = now
+    calendar = calendar_of(policy.calendar)
+    for clock in active_clocks(ticket):
+        if clock.warned_at is None:
+            clock.warn_at = shift_after_pause(calendar, clock.warn_at, pause.started_at, now)
+        if clock.breached_at is None:
+            clock.due_at = shift_after_pause(calendar, clock.due_at, pause.started_at, now)
+
+
+def refresh(ticket: Ticket, now: datetime) -> None:
+    """Store when the sweep must next look at the ticket (never while paused) and its badge."""
+    db.session.flush()
+    clocks = active_clocks(ticket)
+    ticket.sla_badge = worst_badge([
+        badge(now, c.warn_at, c.due_at, c.breached_at is not None) for c in clocks
+    ])
+    if ticket.status in PAUSED_STATUSES:
+        ticket.sla_next_check_at = None
+        return
+    checks = [c.warn_at for c in clocks if c.warned_at is None and c.breached_at is None]
+    checks += [c.due_at for c in clocks if c.breached_at is None]
+    ticket.sla_next_check_at = min(checks) if checks else None
