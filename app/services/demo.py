@@ -29,8 +29,10 @@ from app.extensions import db
 from app.models import Activity, Customer, Message, Organization, Team, Ticket, TierChange, User
 from app.models.types import utcnow
 from app.services import demo_data as data
+from app.services import sla_clock
 from app.services.accounts import hash_password
 from app.services.default_rules import install_default_rules
+from app.services.sla_setup import install_default_sla
 from app.services.unit_of_work import transaction
 
 TICKETS = 200
@@ -63,9 +65,25 @@ def seed_demo(only_if_empty: bool = False, *, now: datetime | None = None) -> Se
         for n in range(TICKETS):
             _ticket(n, rng, now, customers, teams, agents)
     install_default_rules(admin, now=now)
+    install_default_sla(admin, now=now)
+    _start_clocks(now, rng)
     return SeedResult(True, f"Demo data loaded: {len(customers)} customers, {TICKETS} tickets. "
                             f"Sign in as {data.ADMIN_EMAIL} with the password "
                             f"'{data.DEMO_PASSWORD}'.")
+
+
+def _start_clocks(now: datetime, rng: random.Random) -> None:
+    """Give the active demo tickets running SLA clocks, started within the last few hours, so
+    the queues show a mix of on-time, warned and late tickets."""
+    with transaction():
+        active = db.session.scalars(select(Ticket).where(Ticket.status.in_(
+            (Status.new, Status.open, Status.pending, Status.on_hold))).order_by(Ticket.id))
+        for ticket in active:
+            started = now - timedelta(minutes=rng.randint(0, 6 * 60))
+            sla_clock.start_ticket(ticket, started)
+            if ticket.status in sla_clock.PAUSED_STATUSES:
+                sla_clock.on_status_change(ticket, Status.open, ticket.status, started)
+            sla_clock.refresh(ticket, now)
 
 
 def _user(email: str, name: str, role: Role, password: str, now: datetime,

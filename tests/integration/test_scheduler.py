@@ -1,0 +1,41 @@
+"""The scheduler runs its jobs only while it holds the database lease."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import update
+
+from app.extensions import db
+from app.jobs import JOBS, LEASE_NAME, Job, build_scheduler, run_job_if_leader
+from app.models import SchedulerLease
+from app.models.types import utcnow
+
+
+def test_a_second_scheduler_idles_until_the_first_ones_lease_expires(app):
+    runs: list[str] = []
+    job = Job("probe", "SLA_SWEEP_SECONDS", lambda: runs.append("ran") or "done")
+    assert run_job_if_leader(app, job, "first") == "done"
+    assert run_job_if_leader(app, job, "second") is None
+    assert run_job_if_leader(app, job, "first") == "done"
+    db.session.execute(update(SchedulerLease).where(SchedulerLease.name == LEASE_NAME)
+                       .values(expires_at=utcnow() - timedelta(seconds=1)))
+    db.session.commit()
+    assert run_job_if_leader(app, job, "second") == "done"
+    assert run_job_if_leader(app, job, "first") is None
+    assert runs == ["ran", "ran", "ran"]
+
+
+def test_the_sweep_job_runs_through_the_lease(app):
+    sweep = next(job for job in JOBS if job.id == "sla-sweep")
+    result = run_job_if_leader(app, sweep, "only")
+    assert result == {"checked": 0, "warned": 0, "breached": 0, "raised": 0, "skipped": 0}
+
+
+def test_the_scheduler_coalesces_and_runs_one_instance_at_a_time(app):
+    scheduler = build_scheduler(app, "me")
+    jobs = {job.id: job for job in scheduler.get_jobs()}
+    assert set(jobs) == {job.id for job in JOBS}
+    sweep = jobs["sla-sweep"]
+    assert sweep.coalesce is True and sweep.max_instances == 1
+    assert sweep.trigger.interval == timedelta(seconds=app.config["SLA_SWEEP_SECONDS"])
