@@ -74,6 +74,7 @@ def register_blueprints(app: Flask) -> None:
     from app.main import bp as main_bp
     from app.portal.views import bp as portal_bp
     from app.rules_admin.views import bp as rules_admin_bp
+    from app.sla_admin.views import bp as sla_admin_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
@@ -81,6 +82,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(desk_bp, url_prefix="/desk")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(rules_admin_bp, url_prefix="/admin/rules")
+    app.register_blueprint(sla_admin_bp, url_prefix="/admin/sla")
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -29,6 +29,16 @@ def _customer_status(status: Status) -> str:
     return CUSTOMER_STATUS_WORDS.get(status, _words(status))
 
 
+def _business_minutes(minutes: float | None) -> str:
+    """'2 h 05 min left' or 'overdue by 40 min', in business time."""
+    if minutes is None:
+        return "—"
+    total = round(abs(minutes))
+    hours, rest = divmod(total, 60)
+    words = f"{hours} h {rest:02d} min" if hours else f"{rest} min"
+    return f"{words} left" if minutes >= 0 else f"overdue by {words}"
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters["when"] = _when
     app.jinja_env.filters["words"] = _words
@@ -36,3 +46,4 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["tier_label"] = tier_label
     app.jinja_env.filters["customer_status"] = _customer_status
     app.jinja_env.filters["effect_words"] = describe_effect
+    app.jinja_env.filters["business_minutes"] = _business_minutes

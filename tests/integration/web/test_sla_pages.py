@@ -1,0 +1,106 @@
+"""Service-level pages: the admin matrix and calendars, the desk's SLA panel and queue badges."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from app.domain.sla import Targets
+from app.extensions import db
+from app.models import BusinessCalendar, SlaPolicy
+from app.models.types import utcnow
+from app.services.sla import sweep_sla
+from app.services.sla_setup import OFFICE_HOURS, save_calendar, save_policy
+from app.services.tickets import add_reply, open_ticket
+from tests.factories import make_admin, make_agent, make_customer
+
+CALENDAR = {"name": "Berlin office", "timezone": "Europe/Berlin", "hours_monday": "09:00-12:00, 13:00-17:00",
+            "hours_tuesday": "09:00-17:00", "hours_wednesday": "", "hours_thursday": "",
+            "hours_friday": "09:00-15:00", "hours_saturday": "", "hours_sunday": "",
+            "holidays_country": "DE", "holidays_subdivision": "by", "closed_dates": "2026-12-24\n2026-12-31"}
+
+
+def policy_form(calendar_id: int, **overrides) -> dict:
+    data = {"name": "Strategic urgent", "calendar": str(calendar_id), "account_tier": "strategic",
+            "priority": "urgent", "first_response": "30", "next_response": "60",
+            "resolution": "480", "warn_percent": "80"}
+    data.update({f"dwell_{t}": "120" for t in range(5)})
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.parametrize("url", ["/admin/sla/", "/admin/sla/calendars/new", "/admin/sla/policies/new"])
+def test_only_admins_set_service_levels(client, login_as, url):
+    login_as(make_agent(tier=4))
+    assert client.get(url).status_code == 403
+
+
+def test_an_admin_builds_a_calendar_and_a_policy_cell(client, login_as):
+    login_as(make_admin())
+    assert client.post("/admin/sla/calendars/new", data=CALENDAR).status_code == 302
+    calendar = db.session.scalars(select(BusinessCalendar)).one()
+    assert calendar.weekly_hours == {"0": "09:00-12:00, 13:00-17:00", "1": "09:00-17:00",
+                                     "4": "09:00-15:00"}
+    assert (calendar.holidays_subdivision, calendar.closed_dates) == ("BY", ["2026-12-24", "2026-12-31"])
+    assert client.post("/admin/sla/policies/new", data=policy_form(calendar.id)).status_code == 302
+    page = client.get("/admin/sla/").get_data(as_text=True)
+    assert "Strategic urgent" in page and "set a default" in page
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"timezone": "Mars/Olympus"}, "is not a known timezone"),
+        ({"hours_monday": "17:00-09:00"}, "ends before it starts"),
+        ({"hours_monday": "09:00-13:00, 12:00-17:00"}, "overlaps"),
+        ({"holidays_country": "XX"}, "is not a country with known public holidays"),
+        ({"closed_dates": "24.12.2026"}, "is not a date"),
+    ],
+)
+def test_bad_calendars_are_refused_next_to_the_field(client, login_as, overrides, message):
+    login_as(make_admin())
+    response = client.post("/admin/sla/calendars/new", data={**CALENDAR, **overrides})
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(BusinessCalendar)) == 0
+
+
+def test_bad_policies_are_refused(client, login_as):
+    admin = make_admin()
+    calendar = save_calendar(admin, name="24x7", timezone="UTC", weekly_hours={}, always_open=True)
+    login_as(admin)
+    for overrides, message in [
+        ({"first_response": "0"}, "Number must be between 1"),
+        ({"account_tier": "", "priority": ""}, "Choose an account tier, a priority or both"),
+        ({"is_default": "y"}, "The default policy applies to any account tier and priority."),
+        ({"calendar": "999"}, "Choose a calendar."),
+    ]:
+        response = client.post("/admin/sla/policies/new", data=policy_form(calendar.id, **overrides))
+        assert response.status_code == 400, overrides
+        assert message in response.get_data(as_text=True), overrides
+    assert client.post("/admin/sla/policies/new", data=policy_form(calendar.id)).status_code == 302
+    clash = client.post("/admin/sla/policies/new", data=policy_form(calendar.id, name="Other"))
+    assert clash.status_code == 400 and "already covers that cell" in clash.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(SlaPolicy)) == 1
+
+
+def test_the_desk_shows_every_target_and_the_queue_a_badge(client, login_as):
+    admin = make_admin()
+    office = save_calendar(admin, name="Office", timezone="Europe/Berlin", weekly_hours=OFFICE_HOURS)
+    save_policy(admin, name="Standard", calendar_id=office.id, is_default=True,
+                targets=Targets(30, 60, 600, (60, 60, 60, 60, 60)))
+    started = utcnow() - timedelta(days=14)
+    ticket = open_ticket(make_customer().user, subject="Slow", description="x", now=started)
+    agent = make_agent(tier=1)
+    add_reply(agent, ticket.id, "Which page?", status="pending", now=started + timedelta(minutes=5))
+    login_as(agent)
+    page = client.get(f"/desk/tickets/{ticket.id}").get_data(as_text=True)
+    assert "Standard" in page and "the default policy" in page
+    assert "Office (Europe/Berlin)" in page and "paused" in page
+    assert "First response" in page and "met" in page and "Resolution" in page
+    late = open_ticket(make_customer().user, subject="Forgotten", description="x", now=started)
+    sweep_sla()
+    queue = client.get("/desk/queues/tier-2").get_data(as_text=True)  # raised for its lost time
+    assert late.reference in queue and '<span class="badge sla-breached">breached</span>' in queue
