@@ -14,6 +14,11 @@ from app.models import Notification, Ticket, User
 from app.services.history import record
 
 
+def recipients_for(ticket: Ticket, target: str) -> list[User]:
+    """Who a notice to `target` reaches for this ticket."""
+    return _recipients(ticket, NotifyTarget(target))
+
+
 def _recipients(ticket: Ticket, target: NotifyTarget) -> list[User]:
     if target is NotifyTarget.account_manager:
         manager = ticket.organization.account_manager if ticket.organization else None
@@ -26,7 +31,9 @@ def _recipients(ticket: Ticket, target: NotifyTarget) -> list[User]:
         query = select(User).where(User.team_id == ticket.team_id, User.active.is_(True))
     else:
         query = select(User).where(User.role == Role.admin, User.active.is_(True))
-    return list(db.session.scalars(query.order_by(User.id)))
+    # Reading people does not depend on the caller's pending changes: no flush needed first.
+    with db.session.no_autoflush:
+        return list(db.session.scalars(query.order_by(User.id)))
 
 
 def queue_notification(
@@ -38,9 +45,13 @@ def queue_notification(
     now: datetime,
     rule_name: str | None = None,
     not_before: datetime | None = None,
+    recipients: list[User] | None = None,
 ) -> list[User]:
-    """One outbox row per recipient (account manager, assignee, team or admins); returns them."""
-    recipients = _recipients(ticket, NotifyTarget(target))
+    """One outbox row per recipient (account manager, assignee, team or admins); returns them.
+
+    A caller that already knows the recipients (the sweep caches them) may pass them."""
+    if recipients is None:
+        recipients = recipients_for(ticket, target)
     for user in recipients:
         db.session.add(Notification(
             ticket_id=ticket.id, recipient_kind=target, recipient_user_id=user.id,

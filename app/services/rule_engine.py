@@ -46,9 +46,13 @@ def enabled_rules(trigger: Trigger | None = None) -> list[Rule]:
     return rules
 
 
-def fire_trigger(ticket: Ticket, trigger: Trigger, now: datetime) -> Evaluation | None:
-    """Evaluate the enabled rules for this event once and apply their effects to the ticket."""
-    rules = enabled_rules(trigger)
+def fire_trigger(
+    ticket: Ticket, trigger: Trigger, now: datetime, rules: list[Rule] | None = None
+) -> Evaluation | None:
+    """Evaluate the enabled rules for this event once and apply their effects to the ticket.
+
+    A caller that fires the same trigger on many tickets may pass the rules it loaded once."""
+    rules = enabled_rules(trigger) if rules is None else rules
     if not rules:
         return None
     evaluation = evaluate(rules, trigger, snapshot_of(ticket, now))

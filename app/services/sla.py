@@ -8,25 +8,26 @@ running twice, late, or in two processes at once gives the same result as runnin
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.domain.business_time import is_open, next_opening
-from app.domain.escalation import ActionKind, Trigger
+from app.domain.business_time import is_open, next_opening, twenty_four_seven
+from app.domain.escalation import ActionKind, Rule, Trigger
 from app.domain.sla_vocabulary import TARGET_LABELS, SlaEventKind, SlaTarget
 from app.domain.tiers import MAX_TIER, tier_label
 from app.domain.vocabulary import ActivityKind, TierChangeCause
 from app.extensions import db
-from app.models import SlaClock, SlaEvent, SlaPolicy, Ticket
+from app.models import SlaClock, SlaEvent, SlaPolicy, Ticket, User
 from app.models.types import utcnow
 from app.services import sla_clock
 from app.services.history import record
-from app.services.notifications import queue_notification, ticket_summary
-from app.services.rule_engine import fire_trigger
+from app.services.notifications import queue_notification, recipients_for, ticket_summary
+from app.services.rule_engine import enabled_rules, fire_trigger
 from app.services.tier_moves import apply_tier_move
 
 BATCH_SIZE = 500
@@ -45,29 +46,78 @@ class SweepSummary:
         return asdict(self)
 
 
+@dataclass(slots=True)
+class _Pass:
+    """What one sweep loads once: the rules it may fire and the policies it meets."""
+
+    now: datetime
+    rules: dict[Trigger, list[Rule]]
+    policies: dict[int, SlaPolicy]
+    people: dict[tuple[str, int | None], list[User]] = field(default_factory=dict)
+
+    def recipients(self, ticket: Ticket, target: str) -> list[User]:
+        """Team members and admins, looked up once per sweep (the assignee is on the ticket)."""
+        if target == "assignee":
+            return recipients_for(ticket, target)
+        key = (target, ticket.team_id if target == "team" else None)
+        if key not in self.people:
+            self.people[key] = recipients_for(ticket, target)
+        return self.people[key]
+
+    def policy(self, policy_id: int | None) -> SlaPolicy | None:
+        if policy_id is None:
+            return None
+        if policy_id not in self.policies:
+            self.policies[policy_id] = db.session.get(SlaPolicy, policy_id)
+        return self.policies[policy_id]
+
+
+def _due_batch(now: datetime, after: tuple[datetime, int] | None, size: int) -> list[Ticket]:
+    """The next due tickets in (next check, id) order, so the read follows the index."""
+    query = select(Ticket).where(Ticket.sla_next_check_at <= now)
+    if after is not None:
+        at, ticket_id = after
+        query = query.where(or_(Ticket.sla_next_check_at > at,
+                                and_(Ticket.sla_next_check_at == at, Ticket.id > ticket_id)))
+    query = query.order_by(Ticket.sla_next_check_at, Ticket.id).limit(size).options(
+        joinedload(Ticket.customer), joinedload(Ticket.organization),
+        joinedload(Ticket.assignee), joinedload(Ticket.team),
+    )
+    if db.engine.dialect.name == "postgresql":
+        # Rows another sweep is working on are skipped, not waited for.
+        query = query.with_for_update(skip_locked=True, of=Ticket)
+    return list(db.session.scalars(query).unique())
+
+
+def _preload_clocks(tickets: list[Ticket]) -> None:
+    running: dict[int, list[SlaClock]] = {ticket.id: [] for ticket in tickets}
+    for clock in db.session.scalars(
+        select(SlaClock).where(SlaClock.ticket_id.in_(running), SlaClock.satisfied_at.is_(None))
+        .order_by(SlaClock.due_at, SlaClock.id)
+    ):
+        running[clock.ticket_id].append(clock)
+    for ticket in tickets:
+        setattr(ticket, sla_clock.PRELOADED, running[ticket.id])
+
+
 def sweep_sla(now: datetime | None = None, *, batch_size: int = BATCH_SIZE) -> SweepSummary:
     """Handle every ticket whose next SLA check is due at `now`."""
     now = now or utcnow()
     summary = SweepSummary()
-    last_id = 0
+    sweep = _Pass(now, {t: enabled_rules(t) for t in (Trigger.sla_warning, Trigger.sla_breached)},
+                  {})
+    after = None
     while True:
-        query = (
-            select(Ticket)
-            .where(Ticket.sla_next_check_at <= now, Ticket.id > last_id)
-            .order_by(Ticket.id)
-            .limit(batch_size)
-        )
-        if db.engine.dialect.name == "postgresql":
-            # Rows another sweep is working on are skipped, not waited for.
-            query = query.with_for_update(skip_locked=True, of=Ticket)
-        tickets = list(db.session.scalars(query))
+        tickets = _due_batch(now, after, batch_size)
         if not tickets:
             db.session.rollback()
             break
-        for ticket in tickets:
-            summary.checked += 1
-            _sweep_one(ticket, now, summary)
-        last_id = tickets[-1].id
+        after = (tickets[-1].sla_next_check_at, tickets[-1].id)
+        summary.checked += len(tickets)
+        if not _sweep_together(tickets, sweep, summary):
+            _preload_clocks(tickets)
+            for ticket in tickets:
+                _sweep_one(ticket, sweep, summary)
         try:
             db.session.commit()
         except (StaleDataError, IntegrityError, OperationalError):
@@ -78,33 +128,70 @@ def sweep_sla(now: datetime | None = None, *, batch_size: int = BATCH_SIZE) -> S
     return summary
 
 
-def _sweep_one(ticket: Ticket, now: datetime, summary: SweepSummary) -> None:
+def _sweep_together(tickets: list[Ticket], sweep: _Pass, summary: SweepSummary) -> bool:
+    """The fast path: the whole batch in one savepoint and one flush. False (and nothing kept)
+    when any ticket collides with another sweep or an agent; the caller then goes one by one."""
+    _preload_clocks(tickets)
     savepoint = db.session.begin_nested()
     counts = SweepSummary()
     try:
-        _check(ticket, now, counts)
+        for ticket in tickets:
+            _check(ticket, sweep, counts)
+        db.session.flush()
+    except (StaleDataError, IntegrityError, OperationalError):
+        savepoint.rollback()
+        return False
+    finally:
+        for ticket in tickets:
+            if hasattr(ticket, sla_clock.PRELOADED):
+                delattr(ticket, sla_clock.PRELOADED)
+    savepoint.commit()
+    summary.warned += counts.warned
+    summary.breached += counts.breached
+    summary.raised += counts.raised
+    return True
+
+
+def sweep_ticket(ticket: Ticket, now: datetime) -> SweepSummary:
+    """Check one loaded ticket at `now` (without committing): what a sweep does to each."""
+    summary = SweepSummary(checked=1)
+    rules = {t: enabled_rules(t) for t in (Trigger.sla_warning, Trigger.sla_breached)}
+    _sweep_one(ticket, _Pass(now, rules, {}), summary)
+    return summary
+
+
+def _sweep_one(ticket: Ticket, sweep: _Pass, summary: SweepSummary) -> None:
+    """The careful path: one ticket in its own savepoint, skipped if it collides."""
+    savepoint = db.session.begin_nested()
+    counts = SweepSummary()
+    try:
+        _check(ticket, sweep, counts)
         db.session.flush()
     except (StaleDataError, IntegrityError, OperationalError):
         savepoint.rollback()
         summary.skipped += 1
         return
+    finally:
+        if hasattr(ticket, sla_clock.PRELOADED):
+            delattr(ticket, sla_clock.PRELOADED)
     savepoint.commit()
     summary.warned += counts.warned
     summary.breached += counts.breached
     summary.raised += counts.raised
 
 
-def _check(ticket: Ticket, now: datetime, counts: SweepSummary) -> None:
-    policy = db.session.get(SlaPolicy, ticket.sla_policy_id) if ticket.sla_policy_id else None
-    calendar = sla_clock.calendar_of(policy.calendar if policy else None)
+def _check(ticket: Ticket, sweep: _Pass, counts: SweepSummary) -> None:
+    now = sweep.now
+    policy = sweep.policy(ticket.sla_policy_id)
+    calendar = sla_clock.calendar_for(policy) if policy else twenty_four_seven()
     hold_until = None if is_open(calendar, now) else next_opening(calendar, now)
     for clock in sla_clock.active_clocks(ticket):
         if clock.satisfied_at is not None:
             continue  # an earlier breach in this pass moved the ticket and closed this clock
         if clock.breached_at is None and clock.due_at <= now:
-            _breach(ticket, clock, now, hold_until, counts)
+            _breach(ticket, clock, sweep, hold_until, counts)
         elif clock.warned_at is None and clock.breached_at is None and clock.warn_at <= now:
-            _warn(ticket, clock, now, hold_until)
+            _warn(ticket, clock, sweep, hold_until)
             counts.warned += 1
     sla_clock.refresh(ticket, now)
 
@@ -120,19 +207,21 @@ def _words(clock: SlaClock) -> str:
     return f"{label} at {tier_label(clock.tier)}" if clock.target is SlaTarget.tier_dwell else label
 
 
-def _warn(ticket: Ticket, clock: SlaClock, now: datetime, hold_until: datetime | None) -> None:
+def _warn(ticket: Ticket, clock: SlaClock, sweep: _Pass, hold_until: datetime | None) -> None:
+    now = sweep.now
     clock.warned_at = now
     _event(ticket, clock, SlaEventKind.warning, now)
     record(ActivityKind.sla_warning,
            f"{ticket.reference}: {_words(clock)} is due {clock.due_at:%Y-%m-%d %H:%M} UTC",
            now=now, ticket=ticket,
            data={"cause": "sla", "target": clock.target.value, "due_at": clock.due_at.isoformat()})
-    _notify(ticket, f"SLA warning: {_words(clock)} due soon", now, hold_until)
-    fire_trigger(ticket, Trigger.sla_warning, now)
+    _notify(ticket, f"SLA warning: {_words(clock)} due soon", sweep, hold_until)
+    fire_trigger(ticket, Trigger.sla_warning, now, sweep.rules[Trigger.sla_warning])
 
 
-def _breach(ticket: Ticket, clock: SlaClock, now: datetime, hold_until: datetime | None,
+def _breach(ticket: Ticket, clock: SlaClock, sweep: _Pass, hold_until: datetime | None,
             counts: SweepSummary) -> None:
+    now = sweep.now
     clock.breached_at = now
     clock.warned_at = clock.warned_at or now
     _event(ticket, clock, SlaEventKind.breach, now)
@@ -142,14 +231,14 @@ def _breach(ticket: Ticket, clock: SlaClock, now: datetime, hold_until: datetime
            now=now, ticket=ticket,
            data={"cause": "sla", "target": clock.target.value, "tier": clock.tier,
                  "due_at": clock.due_at.isoformat()})
-    evaluation = fire_trigger(ticket, Trigger.sla_breached, now)
+    evaluation = fire_trigger(ticket, Trigger.sla_breached, now, sweep.rules[Trigger.sla_breached])
     moved_by_rule = evaluation is not None and any(e.kind in TIER_ACTIONS for e in evaluation.effects)
     if clock.target is not SlaTarget.tier_dwell or moved_by_rule:
-        _notify(ticket, f"SLA breached: {_words(clock)}", now, hold_until)
+        _notify(ticket, f"SLA breached: {_words(clock)}", sweep, hold_until)
         return
     if ticket.tier >= MAX_TIER:
         _notify(ticket, f"SLA breached at tier 4: {_words(clock)}; the vendor needs chasing",
-                now, hold_until)
+                sweep, hold_until)
         return
     apply_tier_move(
         ticket, to_tier=ticket.tier + 1, cause=TierChangeCause.sla, now=now,
@@ -157,13 +246,14 @@ def _breach(ticket: Ticket, clock: SlaClock, now: datetime, hold_until: datetime
     )
     counts.raised += 1
     _notify(ticket, f"Raised to {tier_label(ticket.tier)} after {_words(clock)} was missed",
-            now, hold_until)
+            sweep, hold_until)
 
 
-def _notify(ticket: Ticket, headline: str, now: datetime, hold_until: datetime | None) -> None:
+def _notify(ticket: Ticket, headline: str, sweep: _Pass, hold_until: datetime | None) -> None:
     """Tell whoever holds the ticket (its assignee, else its team, else the admins); outside
     business hours the notice waits for the next opening."""
     target = "assignee" if ticket.assignee_id else "team" if ticket.team_id else "admins"
-    queue_notification(ticket, target, now=now, not_before=hold_until,
+    queue_notification(ticket, target, now=sweep.now, not_before=hold_until,
+                       recipients=sweep.recipients(ticket, target),
                        subject=f"[{ticket.reference}] {headline}",
                        body=f"{headline}.\n\n{ticket_summary(ticket)}")

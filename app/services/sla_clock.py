@@ -36,6 +36,15 @@ def calendar_of(row: CalendarRow | None) -> BusinessCalendar:
     )
 
 
+def calendar_for(policy: SlaPolicy) -> BusinessCalendar:
+    """The policy's calendar, built once per policy object (the sweep meets the same one often)."""
+    cached = getattr(policy, "_calendar", None)
+    if cached is None:
+        cached = calendar_of(policy.calendar)
+        policy._calendar = cached
+    return cached
+
+
 def targets_of(policy: SlaPolicy) -> Targets:
     return Targets(policy.first_response_minutes, policy.next_response_minutes,
                    policy.resolution_minutes, tuple(policy.dwell_minutes), policy.warn_percent)
@@ -45,7 +54,15 @@ def _policy(ticket: Ticket) -> SlaPolicy | None:
     return db.session.get(SlaPolicy, ticket.sla_policy_id) if ticket.sla_policy_id else None
 
 
+# The sweep preloads each ticket's running clocks here for one pass, so the hooks below need
+# no queries; outside the sweep they read the database.
+PRELOADED = "_sla_running_clocks"
+
+
 def active_clocks(ticket: Ticket) -> list[SlaClock]:
+    preloaded = getattr(ticket, PRELOADED, None)
+    if preloaded is not None:
+        return [clock for clock in preloaded if clock.satisfied_at is None]
     return list(db.session.scalars(
         select(SlaClock).where(SlaClock.ticket_id == ticket.id, SlaClock.satisfied_at.is_(None))
         .order_by(SlaClock.due_at, SlaClock.id)
@@ -55,10 +72,13 @@ def active_clocks(ticket: Ticket) -> list[SlaClock]:
 def _start(ticket: Ticket, policy: SlaPolicy, target: SlaTarget, now: datetime) -> SlaClock:
     targets = targets_of(policy)
     minutes = targets.minutes(target, ticket.tier)
-    times = clock_times(calendar_of(policy.calendar), now, minutes, targets.warn_percent)
+    times = clock_times(calendar_for(policy), now, minutes, targets.warn_percent)
     clock = SlaClock(ticket_id=ticket.id, target=target, tier=ticket.tier, minutes=minutes,
                      started_at=now, warn_at=times.warn_at, due_at=times.due_at)
     db.session.add(clock)
+    preloaded = getattr(ticket, PRELOADED, None)
+    if preloaded is not None:
+        preloaded.append(clock)
     return clock
 
 
@@ -144,7 +164,7 @@ def _resume(ticket: Ticket, policy: SlaPolicy, now: datetime) -> None:
     if pause is None:
         return
     pause.ended_at = now
-    calendar = calendar_of(policy.calendar)
+    calendar = calendar_for(policy)
     for clock in active_clocks(ticket):
         if clock.warned_at is None:
             clock.warn_at = shift_after_pause(calendar, clock.warn_at, pause.started_at, now)
@@ -154,7 +174,8 @@ def _resume(ticket: Ticket, policy: SlaPolicy, now: datetime) -> None:
 
 def refresh(ticket: Ticket, now: datetime) -> None:
     """Store when the sweep must next look at the ticket (never while paused) and its badge."""
-    db.session.flush()
+    if getattr(ticket, PRELOADED, None) is None:
+        db.session.flush()
     clocks = active_clocks(ticket)
     ticket.sla_badge = worst_badge([
         badge(now, c.warn_at, c.due_at, c.breached_at is not None) for c in clocks

@@ -16,7 +16,7 @@ from app.extensions import db
 from app.models import Notification, SlaClock, SlaEvent, SlaPause, Ticket, TierChange
 from app.services import sla_clock
 from app.services.lease import hold_lease
-from app.services.sla import SweepSummary, _sweep_one, sweep_sla
+from app.services.sla import sweep_sla, sweep_ticket
 from app.services.sla_setup import OFFICE_HOURS, save_calendar, save_policy
 from app.services.ticket_changes import change_status
 from app.services.tickets import add_reply, open_ticket
@@ -146,8 +146,7 @@ def test_an_agent_reply_committed_during_a_sweep_is_kept(app, policy, now):
     with app.app_context():  # ... when an agent, in another session, answers and commits
         add_reply(make_agent(tier=1), ticket.id, "Fixed it", now=now + timedelta(minutes=60))
         db.session.remove()
-    summary = SweepSummary()
-    _sweep_one(swept, due, summary)
+    summary = sweep_ticket(swept, due)
     db.session.rollback()
     assert summary.skipped == 1
     bodies = db.session.scalars(select(func.count()).select_from(SlaEvent)).one()
