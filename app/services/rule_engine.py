@@ -20,6 +20,7 @@ from app.domain.rule_parsing import RuleDirectory, RuleInvalid, parse_rule
 from app.domain.vocabulary import ActivityKind, Priority, TierChangeCause
 from app.extensions import db
 from app.models import EscalationRule, Team, Ticket, TicketTag, User
+from app.services import sla_clock
 from app.services.history import record
 from app.services.notifications import queue_rule_notification
 from app.services.snapshots import snapshot_of
@@ -81,6 +82,7 @@ def _apply(ticket: Ticket, effect: Effect, now: datetime) -> None:
     elif kind is ActionKind.set_priority:
         old = ticket.priority
         ticket.priority = Priority(effect.after)
+        sla_clock.on_priority_change(ticket, now)
         record(ActivityKind.priority_changed,
                f"{ticket.reference} priority {old.value} → {effect.after} (rule: {rule_name})",
                now=now, ticket=ticket, data={**data, "from": old.value, "to": effect.after})

@@ -82,15 +82,19 @@ def _start(ticket: Ticket, policy: SlaPolicy, target: SlaTarget, now: datetime) 
     return clock
 
 
-def start_ticket(ticket: Ticket, now: datetime) -> None:
-    """Choose the policy for a new ticket and start its first-response, resolution and tier clocks."""
+def _choose(ticket: Ticket):
     cells = [
         PolicyCell(p.id, p.name, p.account_tier.value if p.account_tier else None,
                    p.priority.value if p.priority else None, p.is_default)
         for p in db.session.scalars(select(SlaPolicy))
     ]
     account_tier = ticket.organization.account_tier.value if ticket.organization else None
-    choice = choose_policy(cells, account_tier, ticket.priority.value)
+    return choose_policy(cells, account_tier, ticket.priority.value)
+
+
+def start_ticket(ticket: Ticket, now: datetime) -> None:
+    """Choose the policy for a new ticket and start its first-response, resolution and tier clocks."""
+    choice = _choose(ticket)
     if choice is None:
         return
     ticket.sla_policy_id, ticket.sla_policy_reason = choice.policy_id, choice.reason
@@ -125,6 +129,36 @@ def on_customer_reply(ticket: Ticket, now: datetime) -> None:
     waiting = {c.target for c in active_clocks(ticket)}
     if not waiting & {SlaTarget.first_response, SlaTarget.next_response}:
         _start(ticket, policy, SlaTarget.next_response, now)
+    refresh(ticket, now)
+
+
+def on_priority_change(ticket: Ticket, now: datetime) -> None:
+    """A new priority may mean another policy: re-time the running clocks from their starts,
+    keeping the time they spent paused."""
+    if ticket.sla_policy_id is None:
+        return
+    choice = _choose(ticket)
+    if choice is None or choice.policy_id == ticket.sla_policy_id:
+        return
+    ticket.sla_policy_id, ticket.sla_policy_reason = choice.policy_id, choice.reason
+    policy = db.session.get(SlaPolicy, choice.policy_id)
+    calendar, targets = calendar_for(policy), targets_of(policy)
+    pauses = list(db.session.scalars(
+        select(SlaPause).where(SlaPause.ticket_id == ticket.id).order_by(SlaPause.started_at)))
+    for clock in active_clocks(ticket):
+        if clock.breached_at is not None:
+            continue
+        clock.minutes = targets.minutes(clock.target, clock.tier)
+        times = clock_times(calendar, clock.started_at, clock.minutes, targets.warn_percent)
+        warn_at, due_at = times.warn_at, times.due_at
+        for pause in pauses:
+            if pause.started_at >= clock.started_at:
+                resumed = pause.ended_at or now
+                warn_at = shift_after_pause(calendar, warn_at, pause.started_at, resumed)
+                due_at = shift_after_pause(calendar, due_at, pause.started_at, resumed)
+        clock.due_at = due_at
+        if clock.warned_at is None:
+            clock.warn_at = warn_at
     refresh(ticket, now)
 
 

@@ -11,6 +11,7 @@ from app.domain.vocabulary import ActivityKind, AuthorKind, Priority, Status, Ti
 from app.extensions import db
 from app.models import Message, Team, Ticket, User
 from app.models.types import utcnow
+from app.services import sla_clock
 from app.services.access import ticket_to_work
 from app.services.history import record
 from app.services.tickets import _apply_status, _enum
@@ -43,6 +44,7 @@ def change_priority(
         old = ticket.priority
         ticket.priority = target
         ticket.updated_at = now
+        sla_clock.on_priority_change(ticket, now)
         record(
             ActivityKind.priority_changed,
             f"{ticket.reference}: priority {old.value} → {target.value}",

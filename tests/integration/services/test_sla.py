@@ -16,9 +16,10 @@ from app.extensions import db
 from app.models import Notification, SlaClock, SlaEvent, SlaPause, Ticket, TierChange
 from app.services import sla_clock
 from app.services.lease import hold_lease
+from app.services.rules import save_rule
 from app.services.sla import sweep_sla, sweep_ticket
 from app.services.sla_setup import OFFICE_HOURS, save_calendar, save_policy
-from app.services.ticket_changes import change_status
+from app.services.ticket_changes import change_priority, change_status
 from app.services.tickets import add_reply, open_ticket
 from tests.factories import make_admin, make_agent, make_customer, make_org, make_team
 
@@ -220,3 +221,27 @@ def test_the_sweep_command_prints_a_json_summary(runner, policy, now):
                                          "skipped": 0}
     bad = runner.invoke(args=["sla", "sweep", "--now", "yesterday"])
     assert bad.exit_code == 2 and "is not an ISO time" in bad.output
+
+
+def test_a_new_priority_can_bring_a_tighter_policy_and_re_times_the_clocks(policy, now):
+    admin = make_admin()
+    urgent = save_policy(admin, name="Urgent", calendar_id=policy.calendar_id, priority="urgent",
+                         targets=Targets(10, 20, 120, (20, 20, 20, 20, 20)), now=now)
+    ticket = opened(now)
+    change_priority(make_agent(tier=1), ticket.id, "urgent", now=now + timedelta(minutes=5))
+    ticket = fresh(ticket.id)
+    assert ticket.sla_policy_id == urgent.id and "priority urgent" in ticket.sla_policy_reason
+    first = db.session.scalars(select(SlaClock).where(
+        SlaClock.target == SlaTarget.first_response)).one()
+    assert (first.minutes, first.due_at) == (10, now + timedelta(minutes=10))
+
+
+def test_a_rule_on_the_breach_overrides_the_default_bump(policy, now):
+    save_rule(make_admin(), {"name": "Stale goes to experts", "trigger": "sla_breached",
+                             "actions": [{"kind": "set_tier", "value": 3}]}, now=now)
+    ticket = opened(now)
+    summary = sweep_sla(now + timedelta(minutes=61))
+    assert summary.raised == 0
+    assert fresh(ticket.id).tier == 3
+    causes = db.session.scalars(select(TierChange.cause)).all()
+    assert causes == [TierChangeCause.rule]
