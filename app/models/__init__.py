@@ -1,6 +1,7 @@
 """SQLAlchemy models; importing this package registers every table."""
 
 from app.models.activity import Activity
+from app.models.csat import CsatAnswer
 from app.models.notification import Notification
 from app.models.organization import Customer, Organization
 from app.models.rule import EscalationRule
@@ -20,6 +21,7 @@ from app.models.user import User
 __all__ = [
     "Activity",
     "BusinessCalendar",
+    "CsatAnswer",
     "Customer",
     "EscalationRule",
     "Message",

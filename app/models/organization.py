@@ -30,6 +30,7 @@ class Organization(db.Model):
     loyalty_segment: Mapped[LoyaltySegment | None] = mapped_column(str_enum(LoyaltySegment))
     lifetime_value: Mapped[int] = mapped_column(BigInteger, default=0)  # minor units
     account_manager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    timezone: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     account_manager: Mapped[User | None] = relationship()

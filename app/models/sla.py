@@ -92,6 +92,8 @@ class SlaEvent(db.Model):
         UniqueConstraint("clock_id", "kind"),
         Index("ix_sla_events_ticket", "ticket_id", "created_at"),
         Index("ix_sla_events_breaches", "kind", "created_at", "ticket_id"),
+        # A customer's breaches in the last 90 days (health score, escalation rules).
+        Index("ix_sla_events_customer", "customer_id", "kind", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
