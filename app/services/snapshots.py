@@ -13,10 +13,12 @@ from datetime import datetime
 
 from sqlalchemy import Select, func, select
 
+from app.domain.relationship import health_score
 from app.domain.rule_fields import TicketSnapshot
 from app.domain.vocabulary import ACTIVE_STATUSES
 from app.extensions import db
 from app.models import Organization, Ticket, TicketTag
+from app.services.relationship import health_inputs, last_csat
 
 CHUNK_SIZE = 2000
 
@@ -72,8 +74,11 @@ def _value(enum_or_none) -> str | None:
 
 
 def _build(rows: list, now: datetime) -> list[TicketSnapshot]:
-    open_counts = _open_counts({row.customer_id for row in rows})
+    customers = {row.customer_id for row in rows}
+    open_counts = _open_counts(customers)
     tags = _tags([row.id for row in rows])
+    inputs = health_inputs(customers, now)
+    ratings = last_csat(customers)
     return [
         TicketSnapshot(
             ticket_id=row.id,
@@ -93,6 +98,9 @@ def _build(rows: list, now: datetime) -> list[TicketSnapshot]:
             loyalty_segment=_value(row.loyalty_segment),
             lifetime_value=row.lifetime_value / 100 if row.lifetime_value is not None else None,
             open_ticket_count=open_counts.get(row.customer_id, 0),
+            sla_breaches_90d=inputs[row.customer_id].breaches_90d,
+            last_csat=ratings.get(row.customer_id),
+            health_score=health_score(inputs[row.customer_id]).score,
             team_id=row.team_id,
             assignee_id=row.assignee_id,
         )
