@@ -73,6 +73,7 @@ def register_blueprints(app: Flask) -> None:
     from app.desk.views import bp as desk_bp
     from app.main import bp as main_bp
     from app.portal.views import bp as portal_bp
+    from app.relationship.views import bp as relationship_bp
     from app.rules_admin.views import bp as rules_admin_bp
     from app.sla_admin.views import bp as sla_admin_bp
 
@@ -80,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(portal_bp, url_prefix="/portal")
     app.register_blueprint(desk_bp, url_prefix="/desk")
+    app.register_blueprint(relationship_bp, url_prefix="/desk")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(rules_admin_bp, url_prefix="/admin/rules")
     app.register_blueprint(sla_admin_bp, url_prefix="/admin/sla")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
@@ -53,6 +53,14 @@ class ReplyForm(FlaskForm):
         "Your reply",
         validators=[InputRequired(message="The message is empty."), Length(max=BODY_MAX_LENGTH)],
     )
+
+
+class RatingForm(FlaskForm):
+    rating = RadioField("How did we do?", choices=[
+        SelectChoice("5", "5 – very happy"), SelectChoice("4", "4"), SelectChoice("3", "3"),
+        SelectChoice("2", "2"), SelectChoice("1", "1 – very unhappy")],
+        validators=[InputRequired(message="Choose a rating.")])
+    comment = TextAreaField("Anything to add? (optional)", validators=[Length(max=2000)])
 
 
 class ReopenForm(FlaskForm):

@@ -7,7 +7,9 @@ from flask_login import current_user, login_required
 
 from app.domain.errors import InvalidInput
 from app.domain.vocabulary import Status
-from app.portal.forms import NewRequestForm, ReopenForm, ReplyForm
+from app.models.types import utcnow
+from app.portal.forms import NewRequestForm, RatingForm, ReopenForm, ReplyForm
+from app.services.csat import answer_for, can_change, rate_ticket
 from app.services.queues import customer_tickets
 from app.services.ticket_view import ticket_page
 from app.services.tickets import add_reply, open_ticket, reopen_ticket
@@ -59,12 +61,19 @@ def new_request():
     return render_template("portal/new.html", form=form), status
 
 
-def _render_ticket(ticket_id: int, reply_form: ReplyForm | None = None, status: int = 200):
+def _render_ticket(ticket_id: int, reply_form: ReplyForm | None = None, status: int = 200,
+                   rating_form: RatingForm | None = None):
     view = ticket_page(current_user, ticket_id)
+    answer = answer_for(view.ticket)
+    if rating_form is None:
+        rating_form = RatingForm(formdata=None, data={
+            "rating": str(answer.rating) if answer else None,
+            "comment": answer.comment if answer else ""})
     return render_template(
         "portal/ticket.html", view=view, ticket=view.ticket,
         reply_form=reply_form or ReplyForm(), reopen_form=ReopenForm(),
         closed=view.ticket.status == Status.closed, solved=view.ticket.status == Status.solved,
+        rating_form=rating_form, answer=answer, can_rate=can_change(answer, utcnow()),
     ), status
 
 
@@ -85,6 +94,25 @@ def reply(ticket_id: int):
             flash("Your reply was sent.", "success")
             return redirect(url_for("portal.ticket", ticket_id=ticket_id, _anchor="latest"))
     return _render_ticket(ticket_id, form, 400)
+
+
+@bp.post("/tickets/<int:ticket_id>/rating")
+def rate(ticket_id: int):
+    form = RatingForm()
+    if form.validate_on_submit():
+        try:
+            rate_ticket(current_user, ticket_id, form.rating.data, form.comment.data)
+        except InvalidInput as error:
+            form.rating.errors.append(str(error))
+        else:
+            flash("Thank you for your rating.", "success")
+            return redirect(url_for("portal.ticket", ticket_id=ticket_id))
+    return _render_ticket(ticket_id, status=400, rating_form=form)
+
+
+@bp.get("/profile")
+def profile():
+    return render_template("portal/profile.html", customer=current_user.customer)
 
 
 @bp.post("/tickets/<int:ticket_id>/reopen")
