@@ -26,7 +26,17 @@ from app.domain.vocabulary import (
     TierChangeCause,
 )
 from app.extensions import db
-from app.models import Activity, Customer, Message, Organization, Team, Ticket, TierChange, User
+from app.models import (
+    Activity,
+    CsatAnswer,
+    Customer,
+    Message,
+    Organization,
+    Team,
+    Ticket,
+    TierChange,
+    User,
+)
 from app.models.types import utcnow
 from app.services import demo_data as data
 from app.services import sla_clock
@@ -64,6 +74,7 @@ def seed_demo(only_if_empty: bool = False, *, now: datetime | None = None) -> Se
         db.session.flush()
         for n in range(TICKETS):
             _ticket(n, rng, now, customers, teams, agents)
+        _touchpoints(customers, admin, rng, now)
     install_default_rules(admin, now=now)
     install_default_sla(admin, now=now)
     _start_clocks(now, rng)
@@ -111,7 +122,8 @@ def _customers(admin: User, agents: dict[int, User], password: str, now: datetim
         manager = admin if tier.value in ("strategic", "named") else agents[1]
         org = Organization(name=name, account_tier=tier, lifecycle_stage=stage,
                            loyalty_segment=loyalty, lifetime_value=value * 100,
-                           account_manager=manager, created_at=now - timedelta(days=700))
+                           account_manager=manager, created_at=now - timedelta(days=700),
+                           timezone=data.TIMEZONES[index % len(data.TIMEZONES)])
         db.session.add(org)
         for n in range(3):
             first = data.FIRST_NAMES[(index * 3 + n) % len(data.FIRST_NAMES)]
@@ -158,6 +170,8 @@ def _ticket(n: int, rng: random.Random, now: datetime, customers: list[Customer]
     if status in (Status.solved, Status.closed):
         ticket.solved_at = clock
         ticket.closed_at = clock + timedelta(days=4) if status is Status.closed else None
+        if rng.random() < 0.6:
+            _rating(ticket, rng, clock + timedelta(hours=rng.randint(1, 48)))
     if status is not Status.new and rng.random() < 0.6:
         ticket.assignee = agents[max(1, ticket.tier)]
     ticket.updated_at = min(clock, now)
@@ -208,6 +222,28 @@ def _conversation(ticket: Ticket, rng: random.Random, when: datetime,
         _event(ticket, ActivityKind.note_added,
                f"{agent.name} added an internal note on {ticket.reference}", when, agent)
     return when
+
+
+def _rating(ticket: Ticket, rng: random.Random, when: datetime) -> None:
+    rating = rng.choices((1, 2, 3, 4, 5), weights=(1, 1, 2, 4, 5))[0]
+    comment = rng.choice(data.CSAT_COMMENTS)
+    db.session.add(CsatAnswer(ticket_id=ticket.id, customer_id=ticket.customer.id, rating=rating,
+                              comment=comment, created_at=when, updated_at=when))
+    _event(ticket, ActivityKind.csat_received,
+           f"{ticket.customer.name} rated {ticket.reference} {rating}/5", when,
+           ticket.customer.user, {"rating": rating})
+
+
+def _touchpoints(customers: list[Customer], admin: User, rng: random.Random,
+                 now: datetime) -> None:
+    for customer in customers:
+        for _ in range(rng.randint(0, 2)):
+            kind, summary = rng.choice(data.TOUCHPOINTS)
+            db.session.add(Activity(
+                kind=ActivityKind.touchpoint.value, actor=admin, customer_id=customer.id,
+                organization_id=customer.organization_id, data={"touchpoint": kind},
+                summary=f"{kind.replace('_', ' ').capitalize()}: {summary}",
+                created_at=now - timedelta(days=rng.uniform(1, 120))))
 
 
 def _event(ticket: Ticket, kind: ActivityKind, summary: str, when: datetime,

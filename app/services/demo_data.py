@@ -84,3 +84,17 @@ ESCALATIONS = (
 )
 VENDOR_REASON = ("vendor_issue", "Root cause is in the cloud provider's storage service.")
 DEFLECTION = ("workaround_provided", "Answered by the knowledge base article on exports.")
+
+TIMEZONES = ("America/New_York", "Europe/Berlin", "Europe/London", "Asia/Tokyo",
+             "America/Los_Angeles", "Europe/Paris")
+TOUCHPOINTS = (
+    ("business_relationship", "Quarterly business review with the account team"),
+    ("promotion", "Invited to the spring release webinar"),
+    ("product_experience", "Joined the beta of the new reporting module"),
+    ("brand_experience", "Visited our booth at the trade fair"),
+    ("lead_user", "Shared a detailed feature proposal for exports"),
+    ("public_relations", "Quoted in our customer story"),
+    ("customer_service", "Onboarding call for new administrators"),
+)
+CSAT_COMMENTS = ("Quick and friendly, thank you!", "Took too long to get an answer.",
+                 "Solved, but I had to explain it twice.", "", "Great support as always.")
