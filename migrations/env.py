@@ -34,6 +34,16 @@ def run_migrations_offline():
         context.run_migrations()
 
 
+def include_object(obj, name, type_, reflected, compare_to):
+    """Search structures made by hand in the migrations are not in the models: leave them be."""
+    hand_made = (
+        (type_ == "table" and name.startswith("kb_articles_fts"))
+        or (type_ == "column" and name == "search_vector")
+        or (type_ == "index" and name == "ix_kb_articles_search")
+    )
+    return not hand_made
+
+
 def run_migrations_online():
     def process_revision_directives(context, revision, directives):
         if getattr(config.cmd_opts, "autogenerate", False):
@@ -45,6 +55,7 @@ def run_migrations_online():
     conf_args = current_app.extensions["migrate"].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+    conf_args.setdefault("include_object", include_object)
 
     with get_engine().connect() as connection:
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)

@@ -1,7 +1,10 @@
 """SQLAlchemy models; importing this package registers every table."""
 
 from app.models.activity import Activity
+from app.models.attachment import Attachment
+from app.models.auth_token import AuthToken
 from app.models.csat import CsatAnswer
+from app.models.kb import KbArticle, KbCategory, KbSearch, KbVote, TicketArticle
 from app.models.notification import Notification
 from app.models.organization import Customer, Organization
 from app.models.rule import EscalationRule
@@ -20,10 +23,16 @@ from app.models.user import User
 
 __all__ = [
     "Activity",
+    "Attachment",
+    "AuthToken",
     "BusinessCalendar",
     "CsatAnswer",
     "Customer",
     "EscalationRule",
+    "KbArticle",
+    "KbCategory",
+    "KbSearch",
+    "KbVote",
     "Message",
     "Notification",
     "Organization",
@@ -34,6 +43,7 @@ __all__ = [
     "SlaPolicy",
     "Team",
     "Ticket",
+    "TicketArticle",
     "TicketTag",
     "TierChange",
     "User",

@@ -52,6 +52,8 @@ class Customer(db.Model):
         ForeignKey("organizations.id"), index=True
     )
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), unique=True)
+    # An organization admin sees every ticket of the organization in the portal.
+    is_org_admin: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     organization: Mapped[Organization | None] = relationship(back_populates="contacts")
