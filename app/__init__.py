@@ -71,6 +71,8 @@ def register_blueprints(app: Flask) -> None:
     from app.admin.views import bp as admin_bp
     from app.auth.views import bp as auth_bp
     from app.desk.views import bp as desk_bp
+    from app.kb.desk_views import bp as kb_desk_bp
+    from app.kb.views import bp as kb_bp
     from app.main import bp as main_bp
     from app.portal.views import bp as portal_bp
     from app.relationship.views import bp as relationship_bp
@@ -78,6 +80,8 @@ def register_blueprints(app: Flask) -> None:
     from app.sla_admin.views import bp as sla_admin_bp
 
     app.register_blueprint(main_bp)
+    app.register_blueprint(kb_bp, url_prefix="/kb")
+    app.register_blueprint(kb_desk_bp, url_prefix="/desk/kb")
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(portal_bp, url_prefix="/portal")
     app.register_blueprint(desk_bp, url_prefix="/desk")

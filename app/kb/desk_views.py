@@ -1,0 +1,107 @@
+"""Writing the knowledge base on the desk (/desk/kb): articles, categories and the gap report."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from app.domain.errors import InvalidInput, NotAllowed
+from app.domain.kb_vocabulary import ArticleStatus
+from app.extensions import db
+from app.kb.forms import ArticleForm, CategoryForm
+from app.models import KbArticle, KbCategory
+from app.services.access import require_admin, require_staff
+from app.services.kb import can_write, get_article, save_article, save_category
+from app.services.kb_report import knowledge_gaps
+
+bp = Blueprint("kb_desk", __name__)
+
+
+@bp.before_request
+@login_required
+def staff_only() -> None:
+    require_staff(current_user)
+
+
+@bp.get("/")
+def index():
+    articles = list(db.session.scalars(
+        select(KbArticle).order_by(KbArticle.updated_at.desc()).limit(200)))
+    return render_template("kb/desk_index.html", articles=articles,
+                           can_write=can_write(current_user), published=ArticleStatus.published)
+
+
+def _article_form() -> ArticleForm:
+    form = ArticleForm()
+    form.category.choices = [SelectChoice("", "No category")] + [
+        SelectChoice(str(c.id), c.name)
+        for c in db.session.scalars(select(KbCategory).order_by(KbCategory.name))]
+    return form
+
+
+def _editor(article_id: int | None):
+    if not can_write(current_user):
+        raise NotAllowed("Articles are written by tier 2+ agents and admins.")
+    article = get_article(article_id) if article_id else None
+    form = _article_form()
+    if request.method == "GET" and article is not None:
+        form.title.data, form.category.data = article.title, article.category_id
+        form.tags.data, form.body.data = article.tags, article.body_markdown
+        form.published.data = article.status is ArticleStatus.published
+    if form.validate_on_submit():
+        try:
+            saved = save_article(current_user, title=form.title.data, body=form.body.data,
+                                 category_id=form.category.data, tags=form.tags.data or "",
+                                 published=form.published.data, article_id=article_id)
+        except InvalidInput as error:
+            (form._fields.get(error.field or "") or form.title).errors.append(str(error))
+        else:
+            flash(f"“{saved.title}” saved ({saved.status.value}).", "success")
+            return redirect(url_for("kb_desk.index"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("kb/desk_edit.html", form=form, article=article), status
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    return _editor(None)
+
+
+@bp.route("/<int:article_id>/edit", methods=["GET", "POST"])
+def edit(article_id: int):
+    return _editor(article_id)
+
+
+@bp.route("/categories", methods=["GET", "POST"])
+def categories():
+    require_admin(current_user)
+    form = CategoryForm()
+    if form.validate_on_submit():
+        try:
+            save_category(current_user, name=form.name.data, self_service=form.self_service.data)
+        except InvalidInput as error:
+            form.name.errors.append(str(error))
+        else:
+            flash("Category saved.", "success")
+            return redirect(url_for("kb_desk.categories"))
+    status = 400 if request.method == "POST" else 200
+    rows = list(db.session.scalars(select(KbCategory).order_by(KbCategory.name)))
+    return render_template("kb/desk_categories.html", form=form, rows=rows), status
+
+
+@bp.post("/categories/<int:category_id>/self-service")
+def toggle_self_service(category_id: int):
+    require_admin(current_user)
+    category = db.session.get(KbCategory, category_id)
+    if category is None:
+        raise InvalidInput("No such category.")
+    save_category(current_user, name=category.name, self_service=not category.self_service,
+                  category_id=category.id)
+    return redirect(url_for("kb_desk.categories"))
+
+
+@bp.get("/gaps")
+def gaps():
+    return render_template("kb/desk_gaps.html", report=knowledge_gaps())
