@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 
 from app.desk.forms import AssignForm, NoteForm, PriorityForm, ReplyForm, StatusForm, TierForm
 from app.services.customer_view import ticket_sidebar
+from app.services.self_service import ticket_articles
 from app.services.sla_view import sla_view
 from app.services.ticket_view import all_teams, assignable_agents, ticket_page
 
@@ -59,6 +60,6 @@ def render_ticket(ticket_id: int, failed: tuple[str, FlaskForm] | None = None, s
     actor = current_user.as_actor()
     return render_template(
         "desk/ticket.html", view=view, ticket=view.ticket, forms=forms, sla=sla_view(view.ticket),
-        sidebar=ticket_sidebar(view.ticket),
+        sidebar=ticket_sidebar(view.ticket), articles=ticket_articles(view.ticket),
         working_tier=actor.working_tier, failed=failed[0] if failed else None,
     ), status

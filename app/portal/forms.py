@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
@@ -41,11 +41,26 @@ class NewRequestForm(FlaskForm):
         "Topic", choices=[SelectChoice(c.value, label) for c, label in CATEGORY_WORDS.items()],
         default=Category.general.value,
     )
+    seen = HiddenField()  # ids of the suggested articles the customer was shown
     urgency = SelectField(
         "How urgent is it?",
         choices=[SelectChoice(p.value, label) for p, label in URGENCY_WORDS.items()],
         default=Priority.normal.value,
     )
+
+
+class DeflectForm(FlaskForm):
+    """'This answered my question' on a suggested article."""
+
+    article_id = HiddenField(validators=[InputRequired()])
+    subject = HiddenField()
+    category = HiddenField()
+
+
+class SelfServiceForm(FlaskForm):
+    """The customer's answer to a tier-0 article: solved, or a person please."""
+
+    solved = HiddenField(validators=[InputRequired()])
 
 
 class ReplyForm(FlaskForm):

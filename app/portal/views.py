@@ -8,9 +8,18 @@ from flask_login import current_user, login_required
 from app.domain.errors import InvalidInput
 from app.domain.vocabulary import Status
 from app.models.types import utcnow
-from app.portal.forms import NewRequestForm, RatingForm, ReopenForm, ReplyForm
+from app.portal.forms import (
+    DeflectForm,
+    NewRequestForm,
+    RatingForm,
+    ReopenForm,
+    ReplyForm,
+    SelfServiceForm,
+)
 from app.services.csat import answer_for, can_change, rate_ticket
+from app.services.kb import search_and_log
 from app.services.queues import customer_tickets
+from app.services.self_service import confirm_self_service, record_deflection
 from app.services.ticket_view import ticket_page
 from app.services.tickets import add_reply, open_ticket, reopen_ticket
 
@@ -39,9 +48,21 @@ def home():
     return render_template("portal/home.html", page=page, first=not request.args.get("after"))
 
 
+def _seen_ids(text: str | None) -> list[int]:
+    return [int(part) for part in (text or "").split(",") if part.strip().isdigit()][:10]
+
+
 @bp.route("/new", methods=["GET", "POST"])
 def new_request():
     form = NewRequestForm()
+    if request.method == "POST" and request.form.get("intent") == "suggest":
+        # Without scripts, "Find answers first" shows the matching articles before sending.
+        query = f"{form.subject.data or ''} {form.description.data or ''}"
+        hits = search_and_log(query, customer_id=current_user.customer.id
+                              if current_user.customer else None, limit=5)
+        form.seen.data = ",".join(str(h.article_id) for h in hits)
+        return render_template("portal/new.html", form=form, hits=hits,
+                               deflect=DeflectForm(formdata=None), searched=True)
     if form.validate_on_submit():
         try:
             ticket = open_ticket(
@@ -50,6 +71,7 @@ def new_request():
                 description=form.description.data,
                 category=form.category.data,
                 priority=form.urgency.data,
+                seen_article_ids=_seen_ids(form.seen.data),
             )
         except InvalidInput as error:
             _show_error(form, error, "subject")
@@ -58,7 +80,30 @@ def new_request():
                   "success")
             return redirect(url_for("portal.ticket", ticket_id=ticket.id))
     status = 400 if request.method == "POST" else 200
-    return render_template("portal/new.html", form=form), status
+    return render_template("portal/new.html", form=form, hits=[],
+                           deflect=DeflectForm(formdata=None), searched=False), status
+
+
+@bp.post("/deflect")
+def deflect():
+    form = DeflectForm()
+    if not form.validate_on_submit() or not str(form.article_id.data).isdigit():
+        raise InvalidInput("Choose the article that answered your question.")
+    record_deflection(current_user, int(form.article_id.data), subject=form.subject.data or "",
+                      category=form.category.data or "")
+    flash("Glad the article helped. No request was opened.", "success")
+    return redirect(url_for("portal.home"))
+
+
+@bp.post("/tickets/<int:ticket_id>/self-service")
+def self_service_answer(ticket_id: int):
+    form = SelfServiceForm()
+    if not form.validate_on_submit() or form.solved.data not in ("yes", "no"):
+        raise InvalidInput("Tell us whether the article solved it.")
+    confirm_self_service(current_user, ticket_id, form.solved.data == "yes")
+    flash("Thanks! We marked it solved." if form.solved.data == "yes"
+          else "A person from our team will take it from here.", "success")
+    return redirect(url_for("portal.ticket", ticket_id=ticket_id))
 
 
 def _render_ticket(ticket_id: int, reply_form: ReplyForm | None = None, status: int = 200,

@@ -14,7 +14,7 @@ from app.models.types import utcnow
 from app.services import sla_clock
 from app.services.access import ticket_to_work
 from app.services.history import record
-from app.services.tickets import _apply_status, _enum
+from app.services.tickets import _enum, apply_status
 from app.services.tier_moves import apply_tier_move
 from app.services.unit_of_work import transaction
 
@@ -28,7 +28,7 @@ def change_status(
     with transaction():
         ticket = ticket_to_work(actor, ticket_id)
         rules.check_status_change(ticket.status, target)
-        _apply_status(actor, ticket, target, now)
+        apply_status(actor, ticket, target, now)
     return ticket
 
 

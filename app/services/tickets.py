@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from flask import current_app
@@ -22,7 +23,7 @@ from app.domain.vocabulary import (
 from app.extensions import db
 from app.models import Customer, Message, Ticket, User
 from app.models.types import utcnow
-from app.services import sla_clock
+from app.services import self_service, sla_clock
 from app.services.access import require_staff, ticket_for, ticket_to_work
 from app.services.history import record
 from app.services.rule_engine import fire_trigger
@@ -46,9 +47,13 @@ def open_ticket(
     priority: str = Priority.normal,
     channel: str = Channel.portal,
     customer_id: int | None = None,
+    seen_article_ids: Iterable[int] = (),
     now: datetime | None = None,
 ) -> Ticket:
-    """Open a ticket for the actor (a customer) or, for staff, on behalf of a customer."""
+    """Open a ticket for the actor (a customer) or, for staff, on behalf of a customer.
+
+    Articles the customer read before asking are attached; a portal request that a self-service
+    article answers starts at tier 0 with that article as its first reply."""
     now = now or utcnow()
     subject = rules.clean_subject(subject)
     description = rules.clean_body(description, field="description")
@@ -86,6 +91,9 @@ def open_ticket(
             data={"tier": ticket.tier, "priority": priority_value.value, "channel": channel_value.value},
         )
         fire_trigger(ticket, Trigger.ticket_created, now)
+        self_service.attach_seen(ticket, seen_article_ids, now)
+        if channel_value is Channel.portal:
+            self_service.answer_automatically(ticket, now)
         sla_clock.start_ticket(ticket, now)
     return ticket
 
@@ -180,7 +188,7 @@ def _agent_reply(
             ticket=ticket,
         )
         if new_status != ticket.status:
-            _apply_status(actor, ticket, new_status, now)
+            apply_status(actor, ticket, new_status, now)
         sla_clock.on_agent_reply(ticket, now)
     return message
 
@@ -243,7 +251,7 @@ def _reopen(actor: User, ticket: Ticket, now: datetime, why: str) -> None:
     )
 
 
-def _apply_status(actor: User, ticket: Ticket, status: Status, now: datetime) -> None:
+def apply_status(actor: User, ticket: Ticket, status: Status, now: datetime) -> None:
     """Set a status with its side effects and history; the caller has checked the transition."""
     old = ticket.status
     ticket.status = status

@@ -1,0 +1,128 @@
+"""Tier 0 from the customer's side: suggestions, deflection, self-service answers."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from app.domain.sla import Targets
+from app.domain.vocabulary import Status
+from app.extensions import db
+from app.models import Activity, Message, Ticket, TicketArticle
+from app.services.kb import save_article, save_category
+from app.services.sla import sweep_sla
+from app.services.sla_setup import save_calendar, save_policy
+from app.services.tickets import open_ticket
+from tests.factories import make_admin, make_agent, make_customer
+
+
+def articles(self_service: bool = False):
+    admin = make_admin()
+    category = save_category(admin, name="Accounts", self_service=self_service)
+    reset = save_article(admin, title="Reset your password", tags="password sign-in",
+                         body="Choose *Forgot password* on the sign-in page.",
+                         category_id=category.id, published=True)
+    save_article(admin, title="Export invoices", body="Billing, then Export.", category_id=None,
+                 published=True)
+    return reset
+
+
+def ticket_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(Ticket))
+
+
+def test_suggestions_while_typing_come_as_json(client):
+    articles()
+    data = client.get("/kb/suggest?q=forgot my passw").get_json()
+    assert data["articles"][0]["title"] == "Reset your password"
+    assert "<mark>" in data["articles"][0]["snippet"]
+    assert client.get("/kb/suggest?q=a").get_json() == {"articles": []}
+
+
+def test_without_scripts_the_form_shows_suggestions_and_deflects(client, login_as):
+    reset = articles()
+    customer = make_customer()
+    login_as(customer.user)
+    page = client.post("/portal/new", data={
+        "subject": "I forgot my password", "description": "cannot sign in",
+        "category": "account", "urgency": "normal", "intent": "suggest"}).get_data(as_text=True)
+    assert "Reset your password" in page and "I still need help" in page
+    assert ticket_count() == 0
+    response = client.post("/portal/deflect", data={
+        "article_id": str(reset.id), "subject": "I forgot my password", "category": "account"})
+    assert response.status_code == 302
+    assert ticket_count() == 0
+    event = db.session.scalars(select(Activity)).one()
+    assert event.kind == "kb_deflected" and event.customer_id == customer.id
+    assert event.data["category"] == "account"
+
+
+def test_still_needing_help_attaches_the_articles_seen(client, login_as):
+    reset = articles()
+    login_as(make_customer().user)
+    client.post("/portal/new", data={
+        "subject": "Password trouble", "description": "the reset mail never comes",
+        "category": "account", "urgency": "normal", "seen": f"{reset.id},999999",
+        "intent": "send"})
+    ticket = db.session.scalars(select(Ticket)).one()
+    seen = db.session.scalars(select(TicketArticle)).all()
+    assert [(s.article_id, s.kind) for s in seen] == [(reset.id, "seen")]
+    assert ticket.tier == 1
+
+
+def test_a_self_service_category_answers_at_tier_zero_and_the_customer_decides(client, login_as):
+    reset = articles(self_service=True)
+    customer = make_customer()
+    login_as(customer.user)
+    client.post("/portal/new", data={"subject": "Forgot password", "description": "help",
+                                     "category": "account", "urgency": "normal"})
+    ticket = db.session.scalars(select(Ticket)).one()
+    assert ticket.tier == 0
+    first = db.session.scalars(select(Message).where(Message.ticket_id == ticket.id)).one()
+    assert first.author_kind.value == "system" and "Reset your password" in first.body
+    page = client.get(f"/portal/tickets/{ticket.id}").get_data(as_text=True)
+    assert "Did the article answer your question?" in page and "Automatic answer" in page
+    client.post(f"/portal/tickets/{ticket.id}/self-service", data={"solved": "yes"})
+    db.session.expire_all()
+    assert db.session.get(Ticket, ticket.id).status is Status.solved
+    assert "kb_deflected" in db.session.scalars(select(Activity.kind)).all()
+    assert reset.id in db.session.scalars(select(TicketArticle.article_id)).all()
+
+
+def test_not_helped_moves_it_to_tier_one(client, login_as):
+    articles(self_service=True)
+    customer = make_customer()
+    ticket = open_ticket(customer.user, subject="Forgot password", description="help")
+    assert ticket.tier == 0
+    login_as(customer.user)
+    client.post(f"/portal/tickets/{ticket.id}/self-service", data={"solved": "no"})
+    db.session.expire_all()
+    assert db.session.get(Ticket, ticket.id).tier == 1
+    assert client.post(f"/portal/tickets/{ticket.id}/self-service",
+                       data={"solved": "no"}).status_code == 400
+
+
+def test_an_unconfirmed_tier_zero_answer_is_raised_by_the_sweep(now):
+    admin = make_admin()
+    always = save_calendar(admin, name="24x7", timezone="UTC", weekly_hours={}, always_open=True)
+    save_policy(admin, name="Standard", calendar_id=always.id, is_default=True,
+                targets=Targets(600, 600, 6000, (30, 600, 600, 600, 600)), now=now)
+    articles(self_service=True)
+    ticket = open_ticket(make_customer().user, subject="Forgot password", description="x", now=now)
+    assert ticket.tier == 0
+    assert sweep_sla(now + timedelta(minutes=31)).raised == 1
+    db.session.expire_all()
+    assert db.session.get(Ticket, ticket.id).tier == 1
+
+
+def test_staff_cannot_deflect_and_message_text_is_never_html(client, login_as):
+    reset = articles()
+    login_as(make_agent(tier=2))
+    assert client.post("/portal/deflect", data={"article_id": str(reset.id)}).status_code == 302
+    customer = make_customer()
+    ticket = open_ticket(customer.user, subject="<script>alert(1)</script>",
+                         description='<img src=x onerror="alert(1)">')
+    page = client.get(f"/desk/tickets/{ticket.id}").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;" in page
