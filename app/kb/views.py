@@ -57,7 +57,7 @@ def vote_on(slug: str):
 def suggest():
     """Articles matching what a customer is typing, as JSON, for the new-request form."""
     text = " ".join(request.args.get("q", "").split())[:300]
-    hits = search_articles(text, limit=SUGGESTIONS) if len(text) >= 3 else []
+    hits = search_articles(text, limit=SUGGESTIONS, suggest=True) if len(text) >= 3 else []
     return jsonify(articles=[
         {"id": h.article_id, "title": h.title, "url": url_for("kb.article", slug=h.slug),
          "snippet": str(h.snippet)} for h in hits

@@ -45,15 +45,18 @@ def _highlight(raw: str) -> Markup:
 
 
 def search_articles(query: str, *, limit: int = 10, published_only: bool = True,
-                    category_ids: list[int] | None = None) -> list[Hit]:
-    """Best matches first. Any word may match; prefixes match so suggestions work while typing."""
+                    category_ids: list[int] | None = None, suggest: bool = False) -> list[Hit]:
+    """Best matches first. Any word may match; prefixes match so suggestions work while typing.
+
+    `suggest` is for the keystroke-by-keystroke lookups: it ranks only title and tag matches
+    and takes further matches in index order, trading a little ranking for speed."""
     words = terms(query)
     if not words:
         return []
     if db.engine.dialect.name == "postgresql":
         rows = _postgres(words, limit, published_only, category_ids)
     else:
-        rows = _sqlite(words, limit, published_only, category_ids)
+        rows = _sqlite(words, limit, published_only, category_ids, suggest)
     return [Hit(r.id, r.title, r.slug, r.category_id, _highlight(r.snippet or ""), float(r.rank))
             for r in rows]
 
@@ -72,19 +75,77 @@ def _filters(published_only: bool, category_ids: list[int] | None, params: dict)
     return "".join(f" AND {clause}" for clause in clauses)
 
 
-def _sqlite(words: list[str], limit: int, published_only: bool, category_ids):
-    # Each word quoted (no FTS syntax from users), prefix-matched, any word may match.
-    match = " OR ".join(f'"{w}"*' for w in words)
-    params: dict = {"match": match, "limit": limit, "start": START, "end": END}
-    sql = (
-        "SELECT a.id, a.title, a.slug, a.category_id, "
-        "snippet(kb_articles_fts, 2, :start, :end, '…', 14) AS snippet, "
-        "bm25(kb_articles_fts, 8.0, 4.0, 1.0) AS rank "
-        "FROM kb_articles_fts JOIN kb_articles a ON a.id = kb_articles_fts.rowid "
-        "WHERE kb_articles_fts MATCH :match" + _filters(published_only, category_ids, params)
-        + " ORDER BY rank LIMIT :limit"
-    )
-    return db.session.execute(text(sql), params).all()
+def _sqlite(words: list[str], limit: int, published_only: bool, category_ids, suggest: bool):
+    """Rank in passes, most telling first: every word in the title or tags, any word there, any
+    word anywhere. Each pass only fills what the earlier ones left, and snippets are made only
+    for the rows returned, so a common word over many articles stays cheap."""
+    # Quoted, so no FTS syntax from users; only the last word is a prefix (it is being typed).
+    quoted = [f'"{w}"' for w in words[:-1]] + [f'"{words[-1]}"*']
+    any_word, every_word = " OR ".join(quoted), " AND ".join(quoted)
+    passes = [(f"{{title tags}}: ({every_word})", True),
+              (f"{{title tags}}: ({any_word})", not suggest),
+              (every_word if suggest else any_word, not suggest)]
+    found: dict[int, float] = {}
+    for match, ranked_pass in passes:
+        if len(found) >= limit:
+            break
+        # Rank inside the index alone (no join); unranked passes stop at the first matches.
+        # Drafts and other categories are dropped afterwards, so ask for a few more than needed.
+        order = "ORDER BY rank " if ranked_pass else ""
+        ranked = db.session.execute(text(
+            "SELECT rowid AS id, bm25(kb_articles_fts, 8.0, 4.0, 1.0) AS rank FROM kb_articles_fts "
+            f"WHERE kb_articles_fts MATCH :match {order}LIMIT :wanted"
+        ), {"match": match, "wanted": limit * 3}).all()
+        allowed = _allowed({row.id for row in ranked} - set(found), published_only, category_ids)
+        for row in ranked:
+            if row.id in allowed:
+                found.setdefault(row.id, row.rank)
+    chosen = list(found)[:limit]
+    if not chosen:
+        return []
+    rows = db.session.execute(text(
+        "SELECT id, title, slug, category_id, body_text FROM kb_articles "
+        f"WHERE id IN ({', '.join(str(int(i)) for i in chosen)})")).all()
+    by_id = {row.id: row for row in rows}
+    return [_Row(i, by_id[i].title, by_id[i].slug, by_id[i].category_id,
+                 make_snippet(by_id[i].body_text, words), found[i])
+            for i in chosen if i in by_id]
+
+
+def _allowed(ids: set[int], published_only: bool, category_ids) -> set[int]:
+    if not ids:
+        return set()
+    params: dict = {}
+    listed = ", ".join(str(int(i)) for i in ids)
+    sql = (f"SELECT a.id FROM kb_articles a WHERE a.id IN ({listed})"
+           + _filters(published_only, category_ids, params))
+    return {row.id for row in db.session.execute(text(sql), params)}
+
+
+def make_snippet(body: str, words: list[str], width: int = 24) -> str:
+    """A window of the body around the first matching word, matches wrapped in markers."""
+    tokens = body.split()
+    stems = [w[:5] for w in words]
+
+    def hit(token: str) -> bool:
+        plain = token.lower().strip(".,;:!?()[]\"'")
+        return any(plain.startswith(stem) for stem in stems)
+
+    first = next((n for n, token in enumerate(tokens) if hit(token)), 0)
+    start = max(0, first - width // 3)
+    window = tokens[start:start + width]
+    marked = [f"{START}{t}{END}" if hit(t) else t for t in window]
+    return ("… " if start else "") + " ".join(marked) + (" …" if start + width < len(tokens) else "")
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    id: int
+    title: str
+    slug: str
+    category_id: int | None
+    snippet: str
+    rank: float
 
 
 def _postgres(words: list[str], limit: int, published_only: bool, category_ids):
