@@ -42,6 +42,7 @@ from app.services import demo_data as data
 from app.services import sla_clock
 from app.services.accounts import hash_password
 from app.services.default_rules import install_default_rules
+from app.services.demo_kb import seed_knowledge_base
 from app.services.sla_setup import install_default_sla
 from app.services.unit_of_work import transaction
 
@@ -77,6 +78,7 @@ def seed_demo(only_if_empty: bool = False, *, now: datetime | None = None) -> Se
         _touchpoints(customers, admin, rng, now)
     install_default_rules(admin, now=now)
     install_default_sla(admin, now=now)
+    seed_knowledge_base(admin, agents[2], now)
     _start_clocks(now, rng)
     return SeedResult(True, f"Demo data loaded: {len(customers)} customers, {TICKETS} tickets. "
                             f"Sign in as {data.ADMIN_EMAIL} with the password "
