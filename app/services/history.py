@@ -2,12 +2,37 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
+
+from sqlalchemy import insert
 
 from app.domain.vocabulary import ActivityKind
 from app.extensions import db
 from app.models import Activity, Ticket, User
+
+# Inside `deferred_history()`, events are collected as rows and written in one INSERT by the
+# caller (the SLA sweep writes thousands at a time); everywhere else they are ORM objects.
+_deferred: ContextVar[list[dict[str, Any]] | None] = ContextVar("deferred_history", default=None)
+
+
+@contextmanager
+def deferred_history() -> Iterator[list[dict[str, Any]]]:
+    rows: list[dict[str, Any]] = []
+    token = _deferred.set(rows)
+    try:
+        yield rows
+    finally:
+        _deferred.reset(token)
+
+
+def write_deferred(rows: list[dict[str, Any]]) -> None:
+    """Write collected events (inside the caller's transaction)."""
+    if rows:
+        db.session.execute(insert(Activity), rows)
 
 
 def record(
@@ -20,20 +45,25 @@ def record(
     customer_id: int | None = None,
     organization_id: int | None = None,
     data: dict[str, Any] | None = None,
-) -> Activity:
+) -> Activity | None:
     """Add an event to the session (the caller's transaction commits it)."""
     if ticket is not None:
         customer_id = customer_id or ticket.customer_id
         organization_id = organization_id or ticket.organization_id
-    activity = Activity(
-        kind=kind.value,
-        summary=summary[:500],
-        created_at=now,
-        actor_id=actor.id if actor else None,
-        ticket_id=ticket.id if ticket else None,
-        customer_id=customer_id,
-        organization_id=organization_id,
-        data=data or {},
-    )
+    values = {
+        "kind": kind.value,
+        "summary": summary[:500],
+        "created_at": now,
+        "actor_id": actor.id if actor else None,
+        "ticket_id": ticket.id if ticket else None,
+        "customer_id": customer_id,
+        "organization_id": organization_id,
+        "data": data or {},
+    }
+    deferred = _deferred.get()
+    if deferred is not None:
+        deferred.append(values)
+        return None
+    activity = Activity(**values)
     db.session.add(activity)
     return activity

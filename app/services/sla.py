@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, insert, or_, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
@@ -25,7 +25,7 @@ from app.extensions import db
 from app.models import SlaClock, SlaEvent, SlaPolicy, Ticket, User
 from app.models.types import utcnow
 from app.services import sla_clock
-from app.services.history import record
+from app.services.history import deferred_history, record, write_deferred
 from app.services.notifications import queue_notification, recipients_for, ticket_summary
 from app.services.rule_engine import enabled_rules, fire_trigger
 from app.services.tier_moves import apply_tier_move
@@ -54,6 +54,8 @@ class _Pass:
     rules: dict[Trigger, list[Rule]]
     policies: dict[int, SlaPolicy]
     people: dict[tuple[str, int | None], list[User]] = field(default_factory=dict)
+    # In the batch path, events are rows for one INSERT; the unique key still guards them.
+    event_rows: list[dict] | None = None
 
     def recipients(self, ticket: Ticket, target: str) -> list[User]:
         """Team members and admins, looked up once per sweep (the assignee is on the ticket)."""
@@ -135,13 +137,19 @@ def _sweep_together(tickets: list[Ticket], sweep: _Pass, summary: SweepSummary) 
     savepoint = db.session.begin_nested()
     counts = SweepSummary()
     try:
-        for ticket in tickets:
-            _check(ticket, sweep, counts)
+        sweep.event_rows = []
+        with deferred_history() as events:
+            for ticket in tickets:
+                _check(ticket, sweep, counts)
         db.session.flush()
+        write_deferred(events)
+        if sweep.event_rows:
+            db.session.execute(insert(SlaEvent), sweep.event_rows)
     except (StaleDataError, IntegrityError, OperationalError):
         savepoint.rollback()
         return False
     finally:
+        sweep.event_rows = None
         for ticket in tickets:
             if hasattr(ticket, sla_clock.PRELOADED):
                 delattr(ticket, sla_clock.PRELOADED)
@@ -196,10 +204,14 @@ def _check(ticket: Ticket, sweep: _Pass, counts: SweepSummary) -> None:
     sla_clock.refresh(ticket, now)
 
 
-def _event(ticket: Ticket, clock: SlaClock, kind: SlaEventKind, now: datetime) -> None:
-    db.session.add(SlaEvent(ticket_id=ticket.id, clock_id=clock.id, customer_id=ticket.customer_id,
-                            target=clock.target, kind=kind, tier=clock.tier, due_at=clock.due_at,
-                            created_at=now))
+def _event(ticket: Ticket, clock: SlaClock, kind: SlaEventKind, sweep: _Pass) -> None:
+    values = {"ticket_id": ticket.id, "clock_id": clock.id, "customer_id": ticket.customer_id,
+              "target": clock.target, "kind": kind, "tier": clock.tier, "due_at": clock.due_at,
+              "created_at": sweep.now}
+    if sweep.event_rows is not None:
+        sweep.event_rows.append(values)
+    else:
+        db.session.add(SlaEvent(**values))
 
 
 def _words(clock: SlaClock) -> str:
@@ -210,7 +222,7 @@ def _words(clock: SlaClock) -> str:
 def _warn(ticket: Ticket, clock: SlaClock, sweep: _Pass, hold_until: datetime | None) -> None:
     now = sweep.now
     clock.warned_at = now
-    _event(ticket, clock, SlaEventKind.warning, now)
+    _event(ticket, clock, SlaEventKind.warning, sweep)
     record(ActivityKind.sla_warning,
            f"{ticket.reference}: {_words(clock)} is due {clock.due_at:%Y-%m-%d %H:%M} UTC",
            now=now, ticket=ticket,
@@ -224,7 +236,7 @@ def _breach(ticket: Ticket, clock: SlaClock, sweep: _Pass, hold_until: datetime 
     now = sweep.now
     clock.breached_at = now
     clock.warned_at = clock.warned_at or now
-    _event(ticket, clock, SlaEventKind.breach, now)
+    _event(ticket, clock, SlaEventKind.breach, sweep)
     counts.breached += 1
     record(ActivityKind.sla_breached,
            f"{ticket.reference}: {_words(clock)} missed (due {clock.due_at:%Y-%m-%d %H:%M} UTC)",
