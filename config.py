@@ -22,7 +22,12 @@ class Config:
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 
-    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    # Empty means "<instance folder>/attachments"; files are stored there under random keys.
+    ATTACHMENTS_DIR = os.environ.get("ATTACHMENTS_DIR", "")
+    ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
+    ATTACHMENT_MAX_FILES = 3
+    # A request may carry a reply with its largest allowed attachments.
+    MAX_CONTENT_LENGTH = ATTACHMENT_MAX_FILES * ATTACHMENT_MAX_BYTES + 1024 * 1024
 
     PASSWORD_HASH_METHOD = "scrypt"
     LOGIN_MAX_FAILURES = 5
