@@ -29,6 +29,7 @@ def _drop_everything() -> None:
     with db.engine.begin() as connection:
         if connection.dialect.name == "sqlite":  # the search index the migrations made by hand
             connection.execute(text("DROP TABLE IF EXISTS kb_articles_fts"))
+            connection.execute(text("DROP TABLE IF EXISTS kb_articles_fts_titles"))
     db.drop_all()
     with db.engine.begin() as connection:
         connection.execute(text("DROP TABLE IF EXISTS alembic_version"))

@@ -82,19 +82,19 @@ def _sqlite(words: list[str], limit: int, published_only: bool, category_ids, su
     # Quoted, so no FTS syntax from users; only the last word is a prefix (it is being typed).
     quoted = [f'"{w}"' for w in words[:-1]] + [f'"{words[-1]}"*']
     any_word, every_word = " OR ".join(quoted), " AND ".join(quoted)
-    passes = [(f"{{title tags}}: ({every_word})", True),
-              (f"{{title tags}}: ({any_word})", not suggest),
-              (every_word if suggest else any_word, not suggest)]
+    titles, everything = ("kb_articles_fts_titles", "2.0, 1.0"), ("kb_articles_fts", "8.0, 4.0, 1.0")
+    passes = [(titles, every_word, True), (titles, any_word, not suggest),
+              (everything, every_word if suggest else any_word, not suggest)]
     found: dict[int, float] = {}
-    for match, ranked_pass in passes:
+    for (table, weights), match, ranked_pass in passes:
         if len(found) >= limit:
             break
         # Rank inside the index alone (no join); unranked passes stop at the first matches.
         # Drafts and other categories are dropped afterwards, so ask for a few more than needed.
         order = "ORDER BY rank " if ranked_pass else ""
         ranked = db.session.execute(text(
-            "SELECT rowid AS id, bm25(kb_articles_fts, 8.0, 4.0, 1.0) AS rank FROM kb_articles_fts "
-            f"WHERE kb_articles_fts MATCH :match {order}LIMIT :wanted"
+            f"SELECT rowid AS id, bm25({table}, {weights}) AS rank FROM {table} "
+            f"WHERE {table} MATCH :match {order}LIMIT :wanted"
         ), {"match": match, "wanted": limit * 3}).all()
         allowed = _allowed({row.id for row in ranked} - set(found), published_only, category_ids)
         for row in ranked:

@@ -164,21 +164,35 @@ def downgrade():
 # Full-text search over articles: FTS5 kept in sync by triggers on SQLite, a generated, weighted
 # tsvector with a GIN index on PostgreSQL. Rows that exist already are indexed here too.
 _SQLITE_SEARCH = [
+    # Everything, for searches; titles and tags alone, for suggestions while typing (short
+    # documents keep the lists of a common word short).
     "CREATE VIRTUAL TABLE kb_articles_fts USING fts5("
     "title, tags, body_text, content='kb_articles', content_rowid='id', "
     "tokenize='porter unicode61 remove_diacritics 2')",
+    "CREATE VIRTUAL TABLE kb_articles_fts_titles USING fts5("
+    "title, tags, content='kb_articles', content_rowid='id', "
+    "tokenize='porter unicode61 remove_diacritics 2')",
     "CREATE TRIGGER kb_articles_fts_insert AFTER INSERT ON kb_articles BEGIN "
     "INSERT INTO kb_articles_fts(rowid, title, tags, body_text) "
-    "VALUES (new.id, new.title, new.tags, new.body_text); END",
+    "VALUES (new.id, new.title, new.tags, new.body_text); "
+    "INSERT INTO kb_articles_fts_titles(rowid, title, tags) VALUES (new.id, new.title, new.tags); "
+    "END",
     "CREATE TRIGGER kb_articles_fts_delete AFTER DELETE ON kb_articles BEGIN "
     "INSERT INTO kb_articles_fts(kb_articles_fts, rowid, title, tags, body_text) "
-    "VALUES ('delete', old.id, old.title, old.tags, old.body_text); END",
+    "VALUES ('delete', old.id, old.title, old.tags, old.body_text); "
+    "INSERT INTO kb_articles_fts_titles(kb_articles_fts_titles, rowid, title, tags) "
+    "VALUES ('delete', old.id, old.title, old.tags); END",
     "CREATE TRIGGER kb_articles_fts_update AFTER UPDATE ON kb_articles BEGIN "
     "INSERT INTO kb_articles_fts(kb_articles_fts, rowid, title, tags, body_text) "
     "VALUES ('delete', old.id, old.title, old.tags, old.body_text); "
     "INSERT INTO kb_articles_fts(rowid, title, tags, body_text) "
-    "VALUES (new.id, new.title, new.tags, new.body_text); END",
+    "VALUES (new.id, new.title, new.tags, new.body_text); "
+    "INSERT INTO kb_articles_fts_titles(kb_articles_fts_titles, rowid, title, tags) "
+    "VALUES ('delete', old.id, old.title, old.tags); "
+    "INSERT INTO kb_articles_fts_titles(rowid, title, tags) VALUES (new.id, new.title, new.tags); "
+    "END",
     "INSERT INTO kb_articles_fts(kb_articles_fts) VALUES ('rebuild')",
+    "INSERT INTO kb_articles_fts_titles(kb_articles_fts_titles) VALUES ('rebuild')",
 ]
 _POSTGRES_SEARCH = [
     "ALTER TABLE kb_articles ADD COLUMN search_vector tsvector GENERATED ALWAYS AS ("
@@ -200,6 +214,7 @@ def _drop_search():
         for trigger in ("insert", "delete", "update"):
             op.execute(f"DROP TRIGGER IF EXISTS kb_articles_fts_{trigger}")
         op.execute("DROP TABLE IF EXISTS kb_articles_fts")
+        op.execute("DROP TABLE IF EXISTS kb_articles_fts_titles")
     else:
         op.execute("DROP INDEX IF EXISTS ix_kb_articles_search")
         op.execute("ALTER TABLE kb_articles DROP COLUMN IF EXISTS search_vector")
