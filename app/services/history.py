@@ -16,12 +16,13 @@ from app.models import Activity, Ticket, User
 
 # Inside `deferred_history()`, events are collected as rows and written in one INSERT by the
 # caller (the SLA sweep writes thousands at a time); everywhere else they are ORM objects.
-_deferred: ContextVar[list[dict[str, Any]] | None] = ContextVar("deferred_history", default=None)
+Rows = dict[type, list[dict[str, Any]]]
+_deferred: ContextVar[Rows | None] = ContextVar("deferred_history", default=None)
 
 
 @contextmanager
-def deferred_history() -> Iterator[list[dict[str, Any]]]:
-    rows: list[dict[str, Any]] = []
+def deferred_history() -> Iterator[Rows]:
+    rows: Rows = {}
     token = _deferred.set(rows)
     try:
         yield rows
@@ -29,10 +30,20 @@ def deferred_history() -> Iterator[list[dict[str, Any]]]:
         _deferred.reset(token)
 
 
-def write_deferred(rows: list[dict[str, Any]]) -> None:
-    """Write collected events (inside the caller's transaction)."""
-    if rows:
-        db.session.execute(insert(Activity), rows)
+def defer(model: type, values: dict[str, Any]) -> bool:
+    """Collect a history row for a later bulk insert; False when nothing is being collected."""
+    rows = _deferred.get()
+    if rows is None:
+        return False
+    rows.setdefault(model, []).append(values)
+    return True
+
+
+def write_deferred(rows: Rows) -> None:
+    """Write collected rows (inside the caller's transaction), one INSERT per kind."""
+    for model, values in rows.items():
+        if values:
+            db.session.execute(insert(model), values)
 
 
 def record(
@@ -60,9 +71,7 @@ def record(
         "organization_id": organization_id,
         "data": data or {},
     }
-    deferred = _deferred.get()
-    if deferred is not None:
-        deferred.append(values)
+    if defer(Activity, values):
         return None
     activity = Activity(**values)
     db.session.add(activity)

@@ -10,7 +10,7 @@ from app.domain.vocabulary import ActivityKind, ReasonCode, TierChangeCause
 from app.extensions import db
 from app.models import Ticket, TierChange, User
 from app.services import sla_clock
-from app.services.history import record
+from app.services.history import defer, record
 
 
 def apply_tier_move(
@@ -23,21 +23,17 @@ def apply_tier_move(
     actor: User | None = None,
     rule_name: str | None = None,
     reason_code: ReasonCode | None = None,
-) -> TierChange:
+) -> TierChange | None:
     """Record a checked tier move: the TierChange, the history event and a fresh tier clock."""
     from_tier = ticket.tier
-    change = TierChange(
-        ticket_id=ticket.id,
-        from_tier=from_tier,
-        to_tier=to_tier,
-        cause=cause,
-        reason=reason,
-        reason_code=reason_code,
-        actor_id=actor.id if actor else None,
-        rule_name=rule_name,
-        created_at=now,
-    )
-    db.session.add(change)
+    values = {
+        "ticket_id": ticket.id, "from_tier": from_tier, "to_tier": to_tier, "cause": cause,
+        "reason": reason, "reason_code": reason_code, "actor_id": actor.id if actor else None,
+        "rule_name": rule_name, "created_at": now,
+    }
+    change = None if defer(TierChange, values) else TierChange(**values)
+    if change is not None:
+        db.session.add(change)
     ticket.tier = to_tier
     ticket.tier_entered_at = now
     ticket.updated_at = now
