@@ -69,6 +69,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from app.admin.views import bp as admin_bp
+    from app.attachments.views import bp as attachments_bp
     from app.auth.views import bp as auth_bp
     from app.desk.views import bp as desk_bp
     from app.kb.desk_views import bp as kb_desk_bp
@@ -89,6 +90,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(rules_admin_bp, url_prefix="/admin/rules")
     app.register_blueprint(sla_admin_bp, url_prefix="/admin/sla")
+    app.register_blueprint(attachments_bp, url_prefix="/attachments")
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -104,8 +106,9 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    from app import cli, cli_rules, cli_sla
+    from app import cli, cli_import, cli_rules, cli_sla
 
     cli.register(app)
+    cli_import.register(app)
     cli_rules.register(app)
     cli_sla.register(app)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
@@ -39,3 +40,9 @@ class ButtonForm(FlaskForm):
     """Carries the CSRF token of a one-button form."""
 
     value = HiddenField()
+
+
+class ImportContactsForm(FlaskForm):
+    file = FileField("CSV file", validators=[FileRequired(message="Choose a CSV file."),
+                                             FileAllowed(["csv"], "Only .csv files.")])
+    dry_run = BooleanField("Dry run: check and report, write nothing")

@@ -6,12 +6,13 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from app.admin.forms import ButtonForm, CreateStaffForm, TeamForm
+from app.admin.forms import ButtonForm, CreateStaffForm, ImportContactsForm, TeamForm
 from app.domain.errors import InvalidInput
 from app.extensions import login_manager
 from app.form_fields import optional_int
 from app.services.access import require_admin
 from app.services.accounts import create_staff_user, save_team, set_user_active
+from app.services.contact_import import import_contacts
 from app.services.directory import delete_team, get_team, list_users, team_rows
 
 bp = Blueprint("admin", __name__)
@@ -133,3 +134,15 @@ def remove_team(team_id: int):
         return redirect(url_for("admin.teams"), 303)
     flash(f"Team {name} deleted.", "success")
     return redirect(url_for("admin.teams"))
+
+
+@bp.route("/import", methods=["GET", "POST"])
+def import_contacts_page():
+    form = ImportContactsForm()
+    report = None
+    if form.validate_on_submit():
+        report = import_contacts(current_user, form.file.data.read(), dry_run=form.dry_run.data)
+        if report.applied:
+            flash(f"Imported: {report.summary}.", "success")
+    status = 400 if (request.method == "POST" and (report is None or report.errors)) else 200
+    return render_template("admin/import.html", form=form, report=report), status

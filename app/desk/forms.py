@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import MultipleFileField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -40,12 +40,16 @@ class ReplyForm(FlaskForm):
         InputRequired(message="The message is empty."), Length(max=BODY_MAX_LENGTH)])
     status = SelectField("Then set status", validators=[Optional()],
                          choices=[SelectChoice("", "Keep as is"), *STATUS_CHOICES])
+    attachments = MultipleFileField(
+        "Attach files", description="Up to 3 files of 5 MB: PNG, JPEG, GIF, PDF, TXT, LOG, CSV.")
 
 
 class NoteForm(FlaskForm):
     body = TextAreaField("Internal note", validators=[
         InputRequired(message="The note is empty."), Length(max=BODY_MAX_LENGTH)],
         description="Only staff see notes.")
+    attachments = MultipleFileField(
+        "Attach files to the note", description="Only staff can open them.")
 
 
 class AssignForm(FlaskForm):

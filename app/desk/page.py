@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
 from app.desk.forms import AssignForm, NoteForm, PriorityForm, ReplyForm, StatusForm, TierForm
+from app.services.attachments import attachments_by_message
 from app.services.customer_view import ticket_sidebar
 from app.services.self_service import ticket_articles
 from app.services.sla_view import sla_view
@@ -62,4 +63,5 @@ def render_ticket(ticket_id: int, failed: tuple[str, FlaskForm] | None = None, s
         "desk/ticket.html", view=view, ticket=view.ticket, forms=forms, sla=sla_view(view.ticket),
         sidebar=ticket_sidebar(view.ticket), articles=ticket_articles(view.ticket),
         working_tier=actor.working_tier, failed=failed[0] if failed else None,
+        attachments=attachments_by_message(m.id for m in view.messages),
     ), status

@@ -52,10 +52,12 @@ def ticket(ticket_id: int):
 def _perform(name: str, ticket_id: int, form) -> str:
     """Call the service for one action; returns the flash message."""
     if name == "reply":
-        add_reply(current_user, ticket_id, form.body.data, status=form.status.data or None)
+        add_reply(current_user, ticket_id, form.body.data, status=form.status.data or None,
+                  files=request.files.getlist("reply-attachments"))
         return "Reply sent."
     if name == "note":
-        add_internal_note(current_user, ticket_id, form.body.data)
+        add_internal_note(current_user, ticket_id, form.body.data,
+                          files=request.files.getlist("note-attachments"))
         return "Note added."
     if name == "assign":
         assign_ticket(current_user, ticket_id, assignee_id=form.assignee.data,

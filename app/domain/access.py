@@ -15,6 +15,8 @@ class Actor:
     role: Role
     support_tier: int | None = None
     customer_id: int | None = None
+    organization_id: int | None = None
+    org_admin: bool = False  # a customer who sees every ticket of their organization
 
     @property
     def is_staff(self) -> bool:
@@ -34,13 +36,22 @@ class Actor:
 class TicketFacts:
     customer_id: int
     tier: int
+    organization_id: int | None = None
 
 
 def can_view_ticket(actor: Actor, ticket: TicketFacts) -> bool:
-    """Staff see every ticket; a customer sees only their own."""
+    """Staff see every ticket; a customer sees their own, an organization admin the organization's."""
     if actor.is_staff:
         return True
-    return actor.customer_id is not None and actor.customer_id == ticket.customer_id
+    if actor.customer_id is None:
+        return False
+    if actor.customer_id == ticket.customer_id:
+        return True
+    return (
+        actor.org_admin
+        and actor.organization_id is not None
+        and actor.organization_id == ticket.organization_id
+    )
 
 
 def can_act(agent_tier: int, ticket_tier: int) -> bool:

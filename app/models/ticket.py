@@ -79,7 +79,9 @@ class Ticket(db.Model):
     )
 
     def facts(self) -> TicketFacts:
-        return TicketFacts(customer_id=self.customer_id, tier=self.tier)
+        return TicketFacts(
+            customer_id=self.customer_id, tier=self.tier, organization_id=self.organization_id
+        )
 
     def __repr__(self) -> str:
         return f"<Ticket {self.reference} tier {self.tier} {self.status}>"

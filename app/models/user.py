@@ -53,11 +53,14 @@ class User(UserMixin, db.Model):
         return self.role in (Role.agent, Role.admin)
 
     def as_actor(self) -> Actor:
+        customer = self.customer
         return Actor(
             user_id=self.id,
             role=self.role,
             support_tier=self.support_tier,
-            customer_id=self.customer.id if self.customer else None,
+            customer_id=customer.id if customer else None,
+            organization_id=customer.organization_id if customer else None,
+            org_admin=bool(customer and customer.is_org_admin),
         )
 
     def __repr__(self) -> str:

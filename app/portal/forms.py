@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    HiddenField,
+    MultipleFileField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
@@ -67,6 +74,10 @@ class ReplyForm(FlaskForm):
     body = TextAreaField(
         "Your reply",
         validators=[InputRequired(message="The message is empty."), Length(max=BODY_MAX_LENGTH)],
+    )
+    attachments = MultipleFileField(
+        "Attach files",
+        description="Optional: up to 3 files of 5 MB each (PNG, JPEG, GIF, PDF, TXT, LOG or CSV).",
     )
 
 

@@ -16,6 +16,7 @@ from app.portal.forms import (
     ReplyForm,
     SelfServiceForm,
 )
+from app.services.attachments import attachments_by_message
 from app.services.csat import answer_for, can_change, rate_ticket
 from app.services.kb import search_and_log
 from app.services.queues import customer_tickets
@@ -44,8 +45,14 @@ def _show_error(form, error: InvalidInput, fallback: str) -> None:
 
 @bp.get("/")
 def home():
-    page = customer_tickets(current_user, after=request.args.get("after") or None)
-    return render_template("portal/home.html", page=page, first=not request.args.get("after"))
+    scope = request.args.get("scope", "mine")
+    if scope not in ("mine", "org"):
+        raise InvalidInput("Scope is mine or org.", field="scope")
+    page = customer_tickets(current_user, after=request.args.get("after") or None,
+                            organization_wide=scope == "org")
+    org_admin = bool(current_user.customer and current_user.customer.is_org_admin)
+    return render_template("portal/home.html", page=page, first=not request.args.get("after"),
+                           scope=scope, org_admin=org_admin)
 
 
 def _seen_ids(text: str | None) -> list[int]:
@@ -116,6 +123,7 @@ def _render_ticket(ticket_id: int, reply_form: ReplyForm | None = None, status: 
             "comment": answer.comment if answer else ""})
     return render_template(
         "portal/ticket.html", view=view, ticket=view.ticket,
+        attachments=attachments_by_message(m.id for m in view.messages),
         reply_form=reply_form or ReplyForm(), reopen_form=ReopenForm(),
         closed=view.ticket.status == Status.closed, solved=view.ticket.status == Status.solved,
         rating_form=rating_form, answer=answer, can_rate=can_change(answer, utcnow()),
@@ -132,9 +140,10 @@ def reply(ticket_id: int):
     form = ReplyForm()
     if form.validate_on_submit():
         try:
-            add_reply(current_user, ticket_id, form.body.data)
+            add_reply(current_user, ticket_id, form.body.data,
+                      files=request.files.getlist("attachments"))
         except InvalidInput as error:
-            form.body.errors.append(str(error))
+            _show_error(form, error, "body")
         else:
             flash("Your reply was sent.", "success")
             return redirect(url_for("portal.ticket", ticket_id=ticket_id, _anchor="latest"))

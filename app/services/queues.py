@@ -89,10 +89,18 @@ def queue_page(
 
 
 def customer_tickets(
-    actor: User, *, after: str | None = None, size: int = 25
+    actor: User, *, after: str | None = None, size: int = 25, organization_wide: bool = False
 ) -> Page[Ticket]:
-    """A customer's own requests, newest first."""
-    if actor.customer is None:
+    """A customer's own requests, newest first; an organization admin may ask for all of the
+    organization's requests."""
+    customer = actor.customer
+    if customer is None:
         raise NotAllowed("This account has no customer profile.")
-    query = select(Ticket).where(Ticket.customer_id == actor.customer.id)
+    if not organization_wide:
+        query = select(Ticket).where(Ticket.customer_id == customer.id)
+        return _page(query, "newest", after, size)
+    if not customer.is_org_admin or customer.organization_id is None:
+        raise NotAllowed("Only an organization admin can see the whole organization's requests.")
+    query = select(Ticket).where(Ticket.organization_id == customer.organization_id).options(
+        joinedload(Ticket.customer))
     return _page(query, "newest", after, size)

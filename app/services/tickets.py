@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from flask import current_app
+from werkzeug.datastructures import FileStorage
 
 from app.domain import tickets as rules
 from app.domain.errors import InvalidInput, NotAllowed, NotFound
@@ -25,6 +26,7 @@ from app.models import Customer, Message, Ticket, User
 from app.models.types import utcnow
 from app.services import self_service, sla_clock
 from app.services.access import require_staff, ticket_for, ticket_to_work
+from app.services.attachments import save_attachments
 from app.services.history import record
 from app.services.rule_engine import fire_trigger
 from app.services.unit_of_work import transaction
@@ -120,16 +122,21 @@ def add_reply(
     *,
     status: str | None = None,
     now: datetime | None = None,
+    files: list[FileStorage] | None = None,
 ) -> Message:
-    """A public message: from the customer (may reopen) or from an agent (counts as a response)."""
+    """A public message: from the customer (may reopen) or from an agent (counts as a response).
+
+    `files` are attached to the message in the same transaction (see services.attachments)."""
     now = now or utcnow()
     body = rules.clean_body(body)
     if actor.is_staff:
-        return _agent_reply(actor, ticket_id, body, status, now)
-    return _customer_reply(actor, ticket_id, body, now)
+        return _agent_reply(actor, ticket_id, body, status, now, files)
+    return _customer_reply(actor, ticket_id, body, now, files)
 
 
-def _customer_reply(actor: User, ticket_id: int, body: str, now: datetime) -> Message:
+def _customer_reply(
+    actor: User, ticket_id: int, body: str, now: datetime, files: list[FileStorage] | None = None
+) -> Message:
     with transaction():
         ticket = ticket_for(actor, ticket_id)
         new_status, reopened = rules.status_after_customer_reply(ticket.status)
@@ -141,6 +148,8 @@ def _customer_reply(actor: User, ticket_id: int, body: str, now: datetime) -> Me
             created_at=now,
         )
         db.session.add(message)
+        db.session.flush()
+        save_attachments(actor, ticket, message, files, now)
         ticket.updated_at = now
         record(
             ActivityKind.customer_replied,
@@ -161,7 +170,8 @@ def _customer_reply(actor: User, ticket_id: int, body: str, now: datetime) -> Me
 
 
 def _agent_reply(
-    actor: User, ticket_id: int, body: str, status: str | None, now: datetime
+    actor: User, ticket_id: int, body: str, status: str | None, now: datetime,
+    files: list[FileStorage] | None = None,
 ) -> Message:
     requested = _enum(Status, status, "status") if status else None
     with transaction():
@@ -177,6 +187,8 @@ def _agent_reply(
             created_at=now,
         )
         db.session.add(message)
+        db.session.flush()
+        save_attachments(actor, ticket, message, files, now)
         if ticket.first_responded_at is None:
             ticket.first_responded_at = now
         ticket.updated_at = now
@@ -194,7 +206,8 @@ def _agent_reply(
 
 
 def add_internal_note(
-    actor: User, ticket_id: int, body: str, *, now: datetime | None = None
+    actor: User, ticket_id: int, body: str, *, now: datetime | None = None,
+    files: list[FileStorage] | None = None,
 ) -> Message:
     """A note only staff can read. Any agent may note a ticket they can see, even above their tier."""
     now = now or utcnow()
@@ -211,6 +224,8 @@ def add_internal_note(
             created_at=now,
         )
         db.session.add(message)
+        db.session.flush()
+        save_attachments(actor, ticket, message, files, now)
         ticket.updated_at = now
         record(
             ActivityKind.note_added,

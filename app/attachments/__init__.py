@@ -1,0 +1,1 @@
+"""Downloading files attached to ticket messages."""
