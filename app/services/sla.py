@@ -30,7 +30,7 @@ from app.services.notifications import queue_notification, recipients_for, ticke
 from app.services.rule_engine import enabled_rules, fire_trigger
 from app.services.tier_moves import apply_tier_move
 
-BATCH_SIZE = 500
+BATCH_SIZE = 2000
 TIER_ACTIONS = (ActionKind.set_tier, ActionKind.raise_tier, ActionKind.lower_tier)
 
 
