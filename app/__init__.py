@@ -70,6 +70,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from app.admin.views import bp as admin_bp
     from app.attachments.views import bp as attachments_bp
+    from app.auth.account_views import bp as account_bp
     from app.auth.views import bp as auth_bp
     from app.desk.views import bp as desk_bp
     from app.kb.desk_views import bp as kb_desk_bp
@@ -84,6 +85,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(kb_bp, url_prefix="/kb")
     app.register_blueprint(kb_desk_bp, url_prefix="/desk/kb")
     app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(account_bp, url_prefix="/auth")
     app.register_blueprint(portal_bp, url_prefix="/portal")
     app.register_blueprint(desk_bp, url_prefix="/desk")
     app.register_blueprint(relationship_bp, url_prefix="/desk")

@@ -5,10 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from app.auth.account_views import verify_link
 from app.auth.forms import RegisterCustomerForm, SignInForm, SignOutForm
 from app.auth.safe_next import safe_next
 from app.domain.errors import InvalidInput, NotAllowed
 from app.services.accounts import authenticate, register_customer
+from app.services.recovery import send_verification
 
 bp = Blueprint("auth", __name__)
 
@@ -52,7 +54,8 @@ def register():
             getattr(form, error.field or "email", form.email).errors.append(str(error))
             return render_template("auth/register.html", form=form), 400
         login_user(user)
-        flash("Welcome! You can now submit and follow your requests here.", "success")
+        send_verification(user, verify_link)
+        flash("Welcome! We sent you a link to confirm your email address.", "success")
         return redirect(url_for("portal.home"))
     status = 400 if form.errors else 200
     return render_template("auth/register.html", form=form), status

@@ -158,3 +158,5 @@ class ActivityKind(StrEnum):
     loyalty_changed = "loyalty_changed"
     kb_deflected = "kb_deflected"
     customers_imported = "customers_imported"
+    email_verified = "email_verified"
+    password_reset = "password_reset"

@@ -1,0 +1,74 @@
+"""Forgotten passwords and email verification (/auth/forgot, /auth/reset/…, /auth/verify/…)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from app.auth.account_forms import ForgotPasswordForm, ResendVerificationForm, ResetPasswordForm
+from app.domain.errors import InvalidInput
+from app.services.recovery import (
+    request_password_reset,
+    reset_password,
+    send_verification,
+    verify_email,
+)
+
+bp = Blueprint("account", __name__)
+
+
+def reset_link(token: str) -> str:
+    return url_for("account.reset", token=token, _external=True)
+
+
+def verify_link(token: str) -> str:
+    return url_for("account.verify", token=token, _external=True)
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+def forgot():
+    form = ForgotPasswordForm()
+    sent = False
+    if form.validate_on_submit():
+        request_password_reset(form.email.data, reset_link)
+        sent = True
+    return render_template("auth/forgot.html", form=form, sent=sent)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset(token: str):
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            reset_password(token, form.password.data)
+        except InvalidInput as error:
+            target = form.password if error.field == "password" else None
+            if target is None:
+                return render_template("auth/link_problem.html", message=str(error)), 400
+            target.errors.append(str(error))
+        else:
+            flash("Your password is changed. Sign in with the new one.", "success")
+            return redirect(url_for("auth.login"))
+    status = 400 if form.errors else 200
+    return render_template("auth/reset.html", form=form), status
+
+
+@bp.get("/verify/<token>")
+def verify(token: str):
+    try:
+        verify_email(token)
+    except InvalidInput as error:
+        return render_template("auth/link_problem.html", message=str(error)), 400
+    flash("Thank you, your email address is confirmed.", "success")
+    return redirect(url_for("main.index"))
+
+
+@bp.post("/verify/resend")
+@login_required
+def resend():
+    if not ResendVerificationForm().validate_on_submit():
+        raise InvalidInput("The form expired; reload the page and try again.")
+    if current_user.email_verified_at is None:
+        send_verification(current_user, verify_link)
+    flash("We sent a new confirmation link.", "info")
+    return redirect(url_for("main.index"))

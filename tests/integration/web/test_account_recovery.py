@@ -1,0 +1,86 @@
+"""Email verification and password reset: links that work once, expire, and reveal nothing."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from app.domain.errors import InvalidInput
+from app.extensions import db
+from app.models import AuthToken, Notification, User
+from app.services.recovery import request_password_reset, reset_password, verify_email
+from tests import factories
+
+
+def link_token(kind: str) -> str:
+    body = db.session.scalars(select(Notification.body).order_by(Notification.id.desc())).first()
+    return re.search(rf"/auth/{kind}/([A-Za-z0-9_\-]+)", body).group(1)
+
+
+def test_registration_sends_a_link_that_verifies_once(client):
+    client.post("/auth/register", data={"name": "Ada", "email": "ada@example.test",
+                                        "password": "long-enough-1", "confirm": "long-enough-1"})
+    assert "Please confirm your email address" in client.get("/portal/").get_data(as_text=True)
+    token = link_token("verify")
+    stored = db.session.scalars(select(AuthToken.token_hash)).one()
+    assert token not in stored and len(stored) == 64  # only the hash is kept
+    assert client.get(f"/auth/verify/{token}").status_code == 302
+    user = db.session.scalars(select(User).where(User.email == "ada@example.test")).one()
+    assert user.email_verified_at is not None
+    assert client.get(f"/auth/verify/{token}").status_code == 400
+
+
+def test_a_forgotten_password_is_reset_through_the_emailed_link(client):
+    user = factories.make_user(email="bob@example.test")
+    page = client.post("/auth/forgot", data={"email": "bob@example.test"}).get_data(as_text=True)
+    assert "If an account exists for that address" in page
+    token = link_token("reset")
+    response = client.post(f"/auth/reset/{token}", data={"password": "brand-new-secret",
+                                                         "confirm": "brand-new-secret"})
+    assert response.status_code == 302
+    assert client.post("/auth/login", data={"email": user.email,
+                                            "password": "brand-new-secret"}).status_code == 302
+    again = client.post(f"/auth/reset/{token}", data={"password": "another-secret-1",
+                                                      "confirm": "another-secret-1"})
+    assert again.status_code == 400 and "already used" in again.get_data(as_text=True)
+
+
+def test_an_unknown_address_gets_the_same_answer_and_no_email(client):
+    page = client.post("/auth/forgot", data={"email": "nobody@example.test"}).get_data(as_text=True)
+    assert "If an account exists for that address" in page
+    assert db.session.scalar(select(func.count()).select_from(Notification)) == 0
+
+
+def test_reset_links_expire_and_a_newer_one_replaces_an_older_one(now):
+    user = factories.make_user()
+    links: list[str] = []
+    request_password_reset(user.email, links.append, now=now)
+    request_password_reset(user.email, links.append, now=now + timedelta(minutes=5))
+    with pytest.raises(InvalidInput, match="invalid, expired or already used"):
+        reset_password(links[0], "a-long-password-1", now=now + timedelta(minutes=6))
+    with pytest.raises(InvalidInput, match="expired"):
+        reset_password(links[1], "a-long-password-1", now=now + timedelta(hours=2))
+    request_password_reset(user.email, links.append, now=now)
+    reset_password(links[2], "a-long-password-1", now=now + timedelta(minutes=30))
+
+
+def test_a_token_only_works_for_its_purpose(now):
+    user = factories.make_user()
+    links: list[str] = []
+    request_password_reset(user.email, links.append, now=now)
+    with pytest.raises(InvalidInput):
+        verify_email(links[0], now=now)
+
+
+def test_a_reset_clears_a_lockout(client, app, now):
+    user = factories.make_user()
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        client.post("/auth/login", data={"email": user.email, "password": "wrong-password"})
+    links: list[str] = []
+    request_password_reset(user.email, links.append)
+    reset_password(links[0], "a-long-password-2")
+    assert client.post("/auth/login", data={"email": user.email,
+                                            "password": "a-long-password-2"}).status_code == 302
