@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from app.domain.errors import InvalidInput
+from app.domain.errors import InvalidInput, NotAllowed
 from app.domain.vocabulary import Status
 from app.models.types import utcnow
 from app.portal.forms import (
@@ -35,6 +35,9 @@ _FORM_FIELDS = {"priority": "urgency"}
 def customers_only():
     if current_user.is_staff:
         return redirect(url_for("desk.index"))
+    # Refused up front so a form that could never be sent is not shown; the profile page stays.
+    if current_user.customer is None and request.endpoint != "portal.profile":
+        raise NotAllowed("This account has no customer profile. Ask support to link it to one.")
     return None
 
 

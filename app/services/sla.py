@@ -28,6 +28,7 @@ from app.services import sla_clock
 from app.services.history import deferred_history, record, write_deferred
 from app.services.notifications import queue_notification, recipients_for, ticket_summary
 from app.services.rule_engine import enabled_rules, fire_trigger
+from app.services.sla_bulk import BatchCollision, write_batch
 from app.services.tier_moves import apply_tier_move
 
 BATCH_SIZE = 2000
@@ -116,7 +117,9 @@ def sweep_sla(now: datetime | None = None, *, batch_size: int = BATCH_SIZE) -> S
             break
         after = (tickets[-1].sla_next_check_at, tickets[-1].id)
         summary.checked += len(tickets)
+        ids = [ticket.id for ticket in tickets]
         if not _sweep_together(tickets, sweep, summary):
+            tickets = [t for t in (db.session.get(Ticket, i) for i in ids) if t is not None]
             _preload_clocks(tickets)
             for ticket in tickets:
                 _sweep_one(ticket, sweep, summary)
@@ -134,18 +137,22 @@ def _sweep_together(tickets: list[Ticket], sweep: _Pass, summary: SweepSummary) 
     """The fast path: the whole batch in one savepoint and one flush. False (and nothing kept)
     when any ticket collides with another sweep or an agent; the caller then goes one by one."""
     _preload_clocks(tickets)
+    versions = {ticket.id: ticket.version for ticket in tickets}
     savepoint = db.session.begin_nested()
     counts = SweepSummary()
     try:
         sweep.event_rows = []
-        with deferred_history() as events:
+        # Reads in this pass never need the batch's pending changes; a flush here would write
+        # the tickets through the ORM and send the batch to the careful path.
+        with deferred_history() as events, db.session.no_autoflush:
             for ticket in tickets:
                 _check(ticket, sweep, counts)
+        write_batch(tickets, versions)
         db.session.flush()
         write_deferred(events)
         if sweep.event_rows:
             db.session.execute(insert(SlaEvent), sweep.event_rows)
-    except (StaleDataError, IntegrityError, OperationalError):
+    except (StaleDataError, IntegrityError, OperationalError, BatchCollision):
         savepoint.rollback()
         return False
     finally:

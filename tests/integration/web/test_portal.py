@@ -7,10 +7,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from app.domain.tickets import BODY_MAX_LENGTH
 from app.domain.vocabulary import Category, Priority, Status
 from app.extensions import db
 from app.models import Message, Ticket
-from tests.factories import make_agent, make_customer, make_message, make_ticket
+from tests.factories import make_agent, make_customer, make_message, make_ticket, make_user
 
 
 def ticket_count() -> int:
@@ -137,3 +138,35 @@ def test_staff_are_sent_to_the_desk_and_anonymous_users_to_sign_in(client, login
     assert client.get("/portal/new").headers["Location"].startswith("/auth/login?next=")
     login_as(make_agent())
     assert client.get("/portal/").headers["Location"] == "/desk/"
+
+
+def test_an_oversized_reply_is_a_form_error_and_nothing_is_saved(client, login_as):
+    me = make_customer()
+    ticket = make_ticket(me)
+    login_as(me.user)
+    response = client.post(f"/portal/tickets/{ticket.id}/reply",
+                           data={"body": "x" * (BODY_MAX_LENGTH + 1)})
+    assert response.status_code == 400
+    assert f"longer than {BODY_MAX_LENGTH} characters" in response.get_data(as_text=True)
+    assert db.session.scalars(select(Message)).all() == []
+
+
+def test_a_reply_to_a_solved_request_reopens_it(client, login_as):
+    me = make_customer()
+    ticket = make_ticket(me, status=Status.solved)
+    login_as(me.user)
+    assert client.post(f"/portal/tickets/{ticket.id}/reply",
+                       data={"body": "Still broken"}).status_code == 302
+    db.session.expire_all()
+    reopened = db.session.get(Ticket, ticket.id)
+    assert (reopened.status, reopened.reopen_count) == (Status.open, 1)
+
+
+def test_a_customer_account_without_a_profile_is_refused_with_a_sentence(client, login_as):
+    login_as(make_user())
+    for response in (client.get("/portal/"), client.get("/portal/new"), client.post(
+            "/portal/new", data={"subject": "Hi", "description": "x", "category": "general",
+                                 "urgency": "normal"})):
+        assert response.status_code == 403
+        assert "no customer profile" in response.get_data(as_text=True)
+    assert ticket_count() == 0
