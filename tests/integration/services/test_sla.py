@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from app.domain.escalation import Trigger
 from app.domain.sla import Targets
 from app.domain.sla_vocabulary import SlaBadge, SlaEventKind, SlaTarget
 from app.domain.vocabulary import AccountTier, TierChangeCause
@@ -17,7 +18,7 @@ from app.models import Notification, SlaClock, SlaEvent, SlaPause, Ticket, TierC
 from app.services import sla_clock
 from app.services.lease import hold_lease
 from app.services.rules import save_rule
-from app.services.sla import sweep_sla, sweep_ticket
+from app.services.sla import SweepSummary, sweep_sla, sweep_ticket
 from app.services.sla_setup import OFFICE_HOURS, save_calendar, save_policy
 from app.services.ticket_changes import change_priority, change_status
 from app.services.tickets import add_reply, open_ticket
@@ -245,3 +246,21 @@ def test_a_rule_on_the_breach_overrides_the_default_bump(policy, now):
     assert fresh(ticket.id).tier == 3
     causes = db.session.scalars(select(TierChange.cause)).all()
     assert causes == [TierChangeCause.rule]
+
+
+def test_a_batch_that_meets_an_agents_reply_leaves_the_ticket_to_the_careful_path(app, policy, now):
+    from app.services.sla import _Pass, _sweep_together
+
+    ids = [opened(now).id for _ in range(3)]
+    due = now + timedelta(minutes=61)
+    batch = [db.session.get(Ticket, i) for i in ids]  # the sweep has read its batch ...
+    with app.app_context():  # ... when an agent answers one of them in another session
+        add_reply(make_agent(tier=1), ids[1], "On it", now=now + timedelta(minutes=60))
+        db.session.remove()
+    summary = SweepSummary()
+    assert _sweep_together(batch, _Pass(due, {Trigger.sla_warning: [], Trigger.sla_breached: []},
+                                        {}), summary) is False
+    db.session.rollback()
+    assert events() == 0  # nothing of the batch was kept
+    sweep_sla(due)
+    assert [fresh(i).tier for i in ids] == [2, 1, 2]
