@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import MultipleFileField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, MultipleFileField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -36,6 +36,7 @@ REASON_CODE_CHOICES = (
 
 
 class ReplyForm(FlaskForm):
+    version = HiddenField()  # the ticket version the page showed
     body = TextAreaField("Public reply", validators=[
         InputRequired(message="The message is empty."), Length(max=BODY_MAX_LENGTH)])
     status = SelectField("Then set status", validators=[Optional()],
@@ -53,19 +54,23 @@ class NoteForm(FlaskForm):
 
 
 class AssignForm(FlaskForm):
+    version = HiddenField()  # the ticket version the page showed
     assignee = SelectField("Assignee", coerce=optional_int, validate_choice=False)
     team = SelectField("Team", coerce=optional_int, validate_choice=False)
 
 
 class StatusForm(FlaskForm):
+    version = HiddenField()  # the ticket version the page showed
     status = SelectField("Status", choices=STATUS_CHOICES)
 
 
 class PriorityForm(FlaskForm):
+    version = HiddenField()  # the ticket version the page showed
     priority = SelectField("Priority", choices=PRIORITY_CHOICES)
 
 
 class TierForm(FlaskForm):
+    version = HiddenField()  # the ticket version the page showed
     tier = SelectField("Move to", choices=TIER_CHOICES, coerce=int)
     reason_code = SelectField("Reason code", choices=REASON_CODE_CHOICES, validate_choice=False)
     reason = TextAreaField(

@@ -26,6 +26,8 @@ FORMS = {
 
 def prepare(name: str, form: FlaskForm, ticket) -> FlaskForm:
     """Fill the choices that depend on the ticket and default values from it."""
+    if "version" in form._fields and not form.is_submitted():
+        form.version.data = str(ticket.version)
     if name == "assign":
         agents = assignable_agents(ticket)
         form.assignee.choices = [SelectChoice("", "Unassigned")] + [

@@ -6,8 +6,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.desk.page import FORMS, prepare, render_ticket
-from app.domain.errors import InvalidInput, NotAllowed
+from app.domain.errors import Conflict, InvalidInput, NotAllowed
 from app.domain.vocabulary import Role
+from app.extensions import db
 from app.services.access import require_staff
 from app.services.queues import ORDERS, desk_queues, queue_page
 from app.services.ticket_changes import assign_ticket, change_priority, change_status, change_tier
@@ -49,11 +50,19 @@ def ticket(ticket_id: int):
     return render_ticket(ticket_id)
 
 
+def _seen_version(form) -> int | None:
+    """The ticket version the agent's page showed, if the form carried one."""
+    field = form._fields.get("version")
+    raw = field.data if field is not None else None
+    return int(raw) if raw and str(raw).isdigit() else None
+
+
 def _perform(name: str, ticket_id: int, form) -> str:
     """Call the service for one action; returns the flash message."""
+    seen = _seen_version(form)
     if name == "reply":
         add_reply(current_user, ticket_id, form.body.data, status=form.status.data or None,
-                  files=request.files.getlist("reply-attachments"))
+                  files=request.files.getlist("reply-attachments"), expected_version=seen)
         return "Reply sent."
     if name == "note":
         add_internal_note(current_user, ticket_id, form.body.data,
@@ -61,18 +70,18 @@ def _perform(name: str, ticket_id: int, form) -> str:
         return "Note added."
     if name == "assign":
         assign_ticket(current_user, ticket_id, assignee_id=form.assignee.data,
-                      team_id=form.team.data)
+                      team_id=form.team.data, expected_version=seen)
         return "Assignment saved."
     if name == "status":
-        change_status(current_user, ticket_id, form.status.data)
+        change_status(current_user, ticket_id, form.status.data, expected_version=seen)
         return "Status changed."
     if name == "priority":
-        change_priority(current_user, ticket_id, form.priority.data)
+        change_priority(current_user, ticket_id, form.priority.data, expected_version=seen)
         return "Priority changed."
     ticket = change_tier(
         current_user, ticket_id, form.tier.data, form.reason.data,
         reason_code=form.reason_code.data or None, vendor_team_id=form.vendor.data,
-        vendor_reference=form.vendor_reference.data,
+        vendor_reference=form.vendor_reference.data, expected_version=seen,
     )
     return f"Moved to tier {ticket.tier}."
 
@@ -96,6 +105,14 @@ def act(ticket_id: int, action: str):
         except InvalidInput as error:
             target = form._fields.get(error.field or "")
             (target.errors if target is not None else form.form_errors).append(str(error))
+        except Conflict as error:
+            # Someone changed the ticket since this page was shown: keep what the agent typed,
+            # show the newer state, and let them decide again.
+            db.session.rollback()
+            form.form_errors.append(str(error))
+            if "version" in form._fields:
+                form.version.data = str(ticket_page(current_user, ticket_id).ticket.version)
+            return render_ticket(ticket_id, failed=(action, form), status=409)
         else:
             flash(message, "success")
             return redirect(url_for("desk.ticket", ticket_id=ticket_id))

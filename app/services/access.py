@@ -6,10 +6,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.domain.access import can_view_ticket, can_work_ticket
-from app.domain.errors import NotAllowed, NotFound
+from app.domain.errors import Conflict, NotAllowed, NotFound
 from app.domain.vocabulary import Role
 from app.extensions import db
-from app.models import Ticket, User
+from app.models import Activity, Ticket, User
 
 
 def ticket_for(actor: User, ticket_id: int, *, for_update: bool = False) -> Ticket:
@@ -27,8 +27,11 @@ def ticket_for(actor: User, ticket_id: int, *, for_update: bool = False) -> Tick
     return ticket
 
 
-def ticket_to_work(actor: User, ticket_id: int) -> Ticket:
-    """The ticket if the actor may change it: staff at or above the ticket's tier."""
+def ticket_to_work(actor: User, ticket_id: int, expected_version: int | None = None) -> Ticket:
+    """The ticket if the actor may change it: staff at or above the ticket's tier.
+
+    With `expected_version` (the version the person's page showed), a ticket someone changed in
+    the meantime is refused instead of being overwritten."""
     ticket = ticket_for(actor, ticket_id)
     if not actor.is_staff:
         raise NotAllowed("Only support staff can do that.")
@@ -37,7 +40,19 @@ def ticket_to_work(actor: User, ticket_id: int) -> Ticket:
             f"{ticket.reference} is at tier {ticket.tier}; "
             f"you work tiers up to {actor.as_actor().working_tier}. It is read-only to you."
         )
+    if expected_version is not None and ticket.version != expected_version:
+        raise Conflict(_changed_meanwhile(ticket))
     return ticket
+
+
+def _changed_meanwhile(ticket: Ticket) -> str:
+    latest = db.session.scalars(
+        select(Activity).where(Activity.ticket_id == ticket.id)
+        .order_by(Activity.created_at.desc(), Activity.id.desc())
+    ).first()
+    what = f" Latest: {latest.summary} ({latest.created_at:%H:%M} UTC)." if latest else ""
+    return (f"{ticket.reference} changed since you opened it, so your change was not saved."
+            f"{what} The page now shows the newer state; check it and try again.")
 
 
 def require_admin(actor: User) -> None:

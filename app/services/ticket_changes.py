@@ -20,25 +20,27 @@ from app.services.unit_of_work import transaction
 
 
 def change_status(
-    actor: User, ticket_id: int, status: str, *, now: datetime | None = None
+    actor: User, ticket_id: int, status: str, *, now: datetime | None = None,
+    expected_version: int | None = None,
 ) -> Ticket:
     """Move a ticket along new → open → pending/on hold → solved → closed."""
     now = now or utcnow()
     target = _enum(Status, status, "status")
     with transaction():
-        ticket = ticket_to_work(actor, ticket_id)
+        ticket = ticket_to_work(actor, ticket_id, expected_version)
         rules.check_status_change(ticket.status, target)
         apply_status(actor, ticket, target, now)
     return ticket
 
 
 def change_priority(
-    actor: User, ticket_id: int, priority: str, *, now: datetime | None = None
+    actor: User, ticket_id: int, priority: str, *, now: datetime | None = None,
+    expected_version: int | None = None,
 ) -> Ticket:
     now = now or utcnow()
     target = _enum(Priority, priority, "priority")
     with transaction():
-        ticket = ticket_to_work(actor, ticket_id)
+        ticket = ticket_to_work(actor, ticket_id, expected_version)
         if ticket.priority == target:
             raise InvalidInput(f"The priority is already {target.value}.", field="priority")
         old = ticket.priority
@@ -63,11 +65,12 @@ def assign_ticket(
     assignee_id: int | None,
     team_id: int | None = None,
     now: datetime | None = None,
+    expected_version: int | None = None,
 ) -> Ticket:
     """Give a ticket to an agent (or nobody) and optionally a team. The assignee must work its tier."""
     now = now or utcnow()
     with transaction():
-        ticket = ticket_to_work(actor, ticket_id)
+        ticket = ticket_to_work(actor, ticket_id, expected_version)
         assignee = _assignee(assignee_id, ticket)
         team = _team(team_id) if team_id is not None else ticket.team
         if ticket.assignee_id == (assignee.id if assignee else None) and team is ticket.team:
@@ -119,13 +122,14 @@ def change_tier(
     vendor_team_id: int | None = None,
     vendor_reference: str | None = None,
     now: datetime | None = None,
+    expected_version: int | None = None,
 ) -> Ticket:
     """Escalate or de-escalate by hand with a reason code and text; never outside 0–4 or from
     above one's tier. Going down leaves the text as a note for the receiving tier; going to tier 4
     hands the ticket to an external vendor team under the vendor's reference."""
     now = now or utcnow()
     with transaction():
-        ticket = ticket_to_work(actor, ticket_id)
+        ticket = ticket_to_work(actor, ticket_id, expected_version)
         vendor_team = _team(vendor_team_id) if vendor_team_id is not None else None
         vendor = (
             VendorHandoff(vendor_team.name, vendor_team.is_external, vendor_reference or "")

@@ -123,6 +123,7 @@ def add_reply(
     status: str | None = None,
     now: datetime | None = None,
     files: list[FileStorage] | None = None,
+    expected_version: int | None = None,
 ) -> Message:
     """A public message: from the customer (may reopen) or from an agent (counts as a response).
 
@@ -130,7 +131,7 @@ def add_reply(
     now = now or utcnow()
     body = rules.clean_body(body)
     if actor.is_staff:
-        return _agent_reply(actor, ticket_id, body, status, now, files)
+        return _agent_reply(actor, ticket_id, body, status, now, files, expected_version)
     return _customer_reply(actor, ticket_id, body, now, files)
 
 
@@ -171,11 +172,11 @@ def _customer_reply(
 
 def _agent_reply(
     actor: User, ticket_id: int, body: str, status: str | None, now: datetime,
-    files: list[FileStorage] | None = None,
+    files: list[FileStorage] | None = None, expected_version: int | None = None,
 ) -> Message:
     requested = _enum(Status, status, "status") if status else None
     with transaction():
-        ticket = ticket_to_work(actor, ticket_id)
+        ticket = ticket_to_work(actor, ticket_id, expected_version)
         new_status = rules.status_after_agent_reply(ticket.status, requested)
         if new_status != ticket.status:
             rules.check_status_change(ticket.status, new_status)
