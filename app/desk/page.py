@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 
 from app.desk.forms import AssignForm, NoteForm, PriorityForm, ReplyForm, StatusForm, TierForm
 from app.services.attachments import attachments_by_message
+from app.services.canned_replies import canned_for
 from app.services.customer_view import ticket_sidebar
 from app.services.self_service import ticket_articles
 from app.services.sla_view import sla_view
@@ -53,17 +54,21 @@ def prepare(name: str, form: FlaskForm, ticket) -> FlaskForm:
     return form
 
 
-def render_ticket(ticket_id: int, failed: tuple[str, FlaskForm] | None = None, status: int = 200):
+def render_ticket(ticket_id: int, failed: tuple[str, FlaskForm] | None = None, status: int = 200,
+                  reply_text: str | None = None):
     """The ticket page; `failed` is the action form that was just refused, shown with its errors."""
     view = ticket_page(current_user, ticket_id)
     forms = {}
     for name, form_class in FORMS.items():
         form = failed[1] if failed and failed[0] == name else form_class(formdata=None, prefix=name)
         forms[name] = prepare(name, form, view.ticket)
+    if reply_text is not None:
+        forms["reply"].body.data = reply_text
     actor = current_user.as_actor()
     return render_template(
         "desk/ticket.html", view=view, ticket=view.ticket, forms=forms, sla=sla_view(view.ticket),
         sidebar=ticket_sidebar(view.ticket), articles=ticket_articles(view.ticket),
+        canned=canned_for(current_user),
         working_tier=actor.working_tier, failed=failed[0] if failed else None,
         attachments=attachments_by_message(m.id for m in view.messages),
     ), status

@@ -3,6 +3,7 @@
 from app.models.activity import Activity
 from app.models.attachment import Attachment
 from app.models.auth_token import AuthToken
+from app.models.canned import CannedReply
 from app.models.csat import CsatAnswer
 from app.models.kb import KbArticle, KbCategory, KbSearch, KbVote, TicketArticle
 from app.models.notification import Notification
@@ -26,6 +27,7 @@ __all__ = [
     "Attachment",
     "AuthToken",
     "BusinessCalendar",
+    "CannedReply",
     "CsatAnswer",
     "Customer",
     "EscalationRule",

@@ -1,0 +1,65 @@
+"""Canned replies on the desk: manage them (/desk/canned) and insert one into a reply."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length
+
+from app.desk.page import render_ticket
+from app.domain.canned import PLACEHOLDERS
+from app.domain.errors import InvalidInput
+from app.services.access import require_staff
+from app.services.canned_replies import canned_for, delete_canned, fill_for_ticket, save_canned
+from app.services.ticket_view import ticket_page
+
+bp = Blueprint("canned", __name__)
+
+
+class CannedForm(FlaskForm):
+    title = StringField("Title", validators=[InputRequired(), Length(max=120)])
+    body = TextAreaField("Reply", validators=[InputRequired(), Length(max=10_000)])
+    shared = BooleanField("Shared with everybody (admins only)")
+
+
+@bp.before_request
+@login_required
+def staff_only() -> None:
+    require_staff(current_user)
+
+
+@bp.route("/canned", methods=["GET", "POST"])
+def index():
+    form = CannedForm()
+    if form.validate_on_submit():
+        try:
+            save_canned(current_user, title=form.title.data, body=form.body.data,
+                        shared=form.shared.data)
+        except InvalidInput as error:
+            (form._fields.get(error.field or "") or form.title).errors.append(str(error))
+        else:
+            flash("Canned reply saved.", "success")
+            return redirect(url_for("canned.index"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("canned/index.html", form=form, replies=canned_for(current_user),
+                           placeholders=PLACEHOLDERS), status
+
+
+@bp.post("/canned/<int:canned_id>/delete")
+def delete(canned_id: int):
+    delete_canned(current_user, canned_id)
+    flash("Canned reply removed.", "success")
+    return redirect(url_for("canned.index"))
+
+
+@bp.post("/tickets/<int:ticket_id>/canned")
+def insert(ticket_id: int):
+    """Put a canned reply, filled in for this ticket, into the reply box (nothing is sent)."""
+    view = ticket_page(current_user, ticket_id)
+    raw = request.form.get("canned_id", "")
+    if not raw.isdigit():
+        raise InvalidInput("Choose a canned reply.")
+    text = fill_for_ticket(current_user, int(raw), view.ticket)
+    return render_ticket(ticket_id, reply_text=text)
