@@ -1,4 +1,5 @@
-"""Canned replies on the desk: manage them (/desk/canned) and insert one into a reply."""
+"""Desk helpers for many tickets: canned replies (/desk/canned, insert into a reply) and bulk
+actions on a queue selection (/desk/bulk)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from app.desk.page import render_ticket
 from app.domain.canned import PLACEHOLDERS
 from app.domain.errors import InvalidInput
 from app.services.access import require_staff
+from app.services.bulk import bulk_apply
 from app.services.canned_replies import canned_for, delete_canned, fill_for_ticket, save_canned
 from app.services.ticket_view import ticket_page
 
@@ -52,6 +54,24 @@ def delete(canned_id: int):
     delete_canned(current_user, canned_id)
     flash("Canned reply removed.", "success")
     return redirect(url_for("canned.index"))
+
+
+@bp.post("/bulk")
+def bulk():
+    """Apply one action to the tickets selected in a queue, each through its own service."""
+    ids = [int(i) for i in request.form.getlist("ticket_ids") if i.isdigit()]
+    action = request.form.get("action", "")
+    tier_raw = request.form.get("tier", "")
+    result = bulk_apply(
+        current_user, ids, action,
+        assignee_id=current_user.id if request.form.get("assignee") == "me" else None,
+        status=request.form.get("status"), priority=request.form.get("priority"),
+        tag=request.form.get("tag"), tier=int(tier_raw) if tier_raw.isdigit() else -1,
+        reason=request.form.get("reason"), reason_code=request.form.get("reason_code"),
+    )
+    flash(f"Bulk {action}: {result.summary}.", "success" if not result.skipped else "info")
+    back = request.form.get("back", "")
+    return redirect(back if back.startswith("/desk/") else url_for("desk.index"))
 
 
 @bp.post("/tickets/<int:ticket_id>/canned")
