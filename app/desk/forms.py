@@ -81,3 +81,8 @@ class TierForm(FlaskForm):
     vendor = SelectField("Vendor (tier 4 only)", coerce=optional_int, validate_choice=False)
     vendor_reference = StringField("Vendor's case reference (tier 4 only)",
                                    validators=[Optional(), Length(max=120)])
+
+
+class MergeForm(FlaskForm):
+    target = StringField("Merge into ticket", validators=[InputRequired(), Length(max=32)],
+                         description="The reference of the ticket to keep, like TD-1042.")

@@ -7,7 +7,15 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
-from app.desk.forms import AssignForm, NoteForm, PriorityForm, ReplyForm, StatusForm, TierForm
+from app.desk.forms import (
+    AssignForm,
+    MergeForm,
+    NoteForm,
+    PriorityForm,
+    ReplyForm,
+    StatusForm,
+    TierForm,
+)
 from app.services.attachments import attachments_by_message
 from app.services.canned_replies import canned_for
 from app.services.customer_view import ticket_sidebar
@@ -22,6 +30,7 @@ FORMS = {
     "status": StatusForm,
     "priority": PriorityForm,
     "tier": TierForm,
+    "merge": MergeForm,
 }
 
 

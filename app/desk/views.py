@@ -10,6 +10,7 @@ from app.domain.errors import Conflict, InvalidInput, NotAllowed
 from app.domain.vocabulary import Role
 from app.extensions import db
 from app.services.access import require_staff
+from app.services.merge import merge_tickets
 from app.services.queues import ORDERS, desk_queues, queue_page
 from app.services.ticket_changes import assign_ticket, change_priority, change_status, change_tier
 from app.services.ticket_view import ticket_page
@@ -78,6 +79,9 @@ def _perform(name: str, ticket_id: int, form) -> str:
     if name == "priority":
         change_priority(current_user, ticket_id, form.priority.data, expected_version=seen)
         return "Priority changed."
+    if name == "merge":
+        target = merge_tickets(current_user, ticket_id, form.target.data)
+        return f"Merged into {target.reference}."
     ticket = change_tier(
         current_user, ticket_id, form.tier.data, form.reason.data,
         reason_code=form.reason_code.data or None, vendor_team_id=form.vendor.data,

@@ -160,3 +160,4 @@ class ActivityKind(StrEnum):
     customers_imported = "customers_imported"
     email_verified = "email_verified"
     password_reset = "password_reset"
+    ticket_merged = "ticket_merged"

@@ -82,7 +82,7 @@ def test_a_self_service_category_answers_at_tier_zero_and_the_customer_decides(c
     first = db.session.scalars(select(Message).where(Message.ticket_id == ticket.id)).one()
     assert first.author_kind.value == "system" and "Reset your password" in first.body
     page = client.get(f"/portal/tickets/{ticket.id}").get_data(as_text=True)
-    assert "Did the article answer your question?" in page and "Automatic answer" in page
+    assert "Did the article answer your question?" in page and "Automatic message" in page
     client.post(f"/portal/tickets/{ticket.id}/self-service", data={"solved": "yes"})
     db.session.expire_all()
     assert db.session.get(Ticket, ticket.id).status is Status.solved
