@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, and_, false, or_, select
 from sqlalchemy.orm import joinedload
 
 from app.domain.errors import InvalidInput, NotAllowed
 from app.domain.tiers import MAX_TIER, MIN_TIER, tier_label
-from app.domain.vocabulary import ACTIVE_STATUSES
+from app.domain.vocabulary import ACTIVE_STATUSES, Status
 from app.extensions import db
 from app.models import Ticket, User
+from app.models.types import utcnow
 from app.services.access import require_staff
 from app.services.pagination import Page, decode_cursor, encode_cursor
 
@@ -24,10 +26,15 @@ class Queue:
     title: str
 
 
+BREACHING_SOON = timedelta(hours=1)
+
+
 def desk_queues() -> list[Queue]:
-    """The queues an agent can open: one per tier, then unassigned and mine."""
+    """The queues an agent can open: one per tier, then the cross-tier views."""
     tiers = [Queue(f"tier-{t}", tier_label(t)) for t in range(MIN_TIER, MAX_TIER + 1)]
-    return [*tiers, Queue("unassigned", "Unassigned"), Queue("mine", "Assigned to me")]
+    return [*tiers, Queue("unassigned", "Unassigned"), Queue("mine", "Assigned to me"),
+            Queue("team", "My team"), Queue("breaching", "Breaching soon"),
+            Queue("waiting", "Waiting on customer")]
 
 
 def _queue_filter(key: str, actor: User):
@@ -40,6 +47,13 @@ def _queue_filter(key: str, actor: User):
         return and_(Ticket.assignee_id.is_(None), active)
     if key == "mine":
         return and_(Ticket.assignee_id == actor.id, active)
+    if key == "team":
+        return and_(Ticket.team_id == actor.team_id, active) if actor.team_id else false()
+    if key == "breaching":
+        # The indexed next-check time: a target warns or falls due within the hour.
+        return and_(Ticket.sla_next_check_at <= utcnow() + BREACHING_SOON, active)
+    if key == "waiting":
+        return Ticket.status == Status.pending
     raise InvalidInput(f"No queue called '{key}'.", field="queue")
 
 

@@ -268,3 +268,23 @@ def test_customers_get_403_and_anonymous_users_go_to_sign_in(client, login_as):
     assert client.get("/desk/queues/tier-1").headers["Location"].startswith("/auth/login?next=")
     login_as(make_customer().user)
     assert client.get("/desk/").status_code == 403
+
+
+def test_team_breaching_soon_and_waiting_views(client, login_as):
+    from datetime import timedelta
+
+    from app.models.types import utcnow
+
+    team = make_team(name="Frontline")
+    agent = make_agent(tier=1, team_id=team.id)
+    make_ticket(subject="Our team's", team_id=team.id)
+    make_ticket(subject="Due any minute", sla_next_check_at=utcnow() + timedelta(minutes=20))
+    make_ticket(subject="Due next week", sla_next_check_at=utcnow() + timedelta(days=7))
+    make_ticket(subject="Waiting for the customer", status=Status.pending)
+    login_as(agent)
+    team_page = client.get("/desk/queues/team").get_data(as_text=True)
+    soon = client.get("/desk/queues/breaching").get_data(as_text=True)
+    waiting = client.get("/desk/queues/waiting").get_data(as_text=True)
+    assert "Our team&#39;s" in team_page and "Due any minute" not in team_page
+    assert "Due any minute" in soon and "Due next week" not in soon
+    assert "Waiting for the customer" in waiting and "Our team" not in waiting
