@@ -13,7 +13,7 @@ from app.form_fields import optional_int
 from app.services.access import require_admin
 from app.services.accounts import create_staff_user, save_team, set_user_active
 from app.services.contact_import import import_contacts
-from app.services.directory import delete_team, get_team, list_users, team_rows
+from app.services.directory import delete_team, get_team, get_user, list_users, team_rows
 
 bp = Blueprint("admin", __name__)
 
@@ -79,6 +79,7 @@ def set_active(user_id: int):
     form = ButtonForm()
     if not form.validate_on_submit():
         raise InvalidInput("The form expired; reload the page and try again.")
+    get_user(current_user, user_id)
     try:
         user = set_user_active(current_user, user_id, form.value.data == "on")
     except InvalidInput as error:

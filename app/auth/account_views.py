@@ -7,12 +7,14 @@ from flask_login import current_user, login_required
 
 from app.auth.account_forms import ForgotPasswordForm, ResendVerificationForm, ResetPasswordForm
 from app.domain.errors import InvalidInput
+from app.models.types import utcnow
 from app.services.recovery import (
     request_password_reset,
     reset_password,
     send_verification,
     verify_email,
 )
+from app.services.tokens import check_token
 
 bp = Blueprint("account", __name__)
 
@@ -37,6 +39,10 @@ def forgot():
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 def reset(token: str):
+    try:
+        check_token(token, "reset_password", utcnow())
+    except InvalidInput as error:
+        return render_template("auth/link_problem.html", message=str(error)), 400
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:

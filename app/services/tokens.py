@@ -36,14 +36,33 @@ def issue_token(user: User, purpose: str, now: datetime) -> str:
     return raw
 
 
-def consume_token(raw: str, purpose: str, now: datetime) -> User:
-    """The user behind a valid token, marking it used; a sentence for anything else."""
+INVALID = "This link is invalid, expired or already used. Ask for a new one."
+
+
+def _usable(raw: str, purpose: str, now: datetime) -> AuthToken:
     token = db.session.scalars(select(AuthToken).where(
         AuthToken.token_hash == _digest(raw or ""), AuthToken.purpose == purpose)).first()
     if token is None or token.used_at is not None or token.expires_at <= now:
-        raise InvalidInput("This link is invalid, expired or already used. Ask for a new one.",
-                           field="token")
-    token.used_at = now
+        raise InvalidInput(INVALID, field="token")
+    return token
+
+
+def check_token(raw: str, purpose: str, now: datetime) -> None:
+    """Raise unless the token would work now; does not use it up (for showing a form)."""
+    _usable(raw, purpose, now)
+
+
+def consume_token(raw: str, purpose: str, now: datetime) -> User:
+    """The user behind a valid token, marking it used; a sentence for anything else.
+
+    The conditional UPDATE makes single use hold even for two requests at the same moment."""
+    token = _usable(raw, purpose, now)
+    claimed = db.session.execute(
+        update(AuthToken).where(AuthToken.id == token.id, AuthToken.used_at.is_(None))
+        .values(used_at=now)
+    ).rowcount
+    if claimed != 1:
+        raise InvalidInput(INVALID, field="token")
     user = db.session.get(User, token.user_id)
     if user is None or not user.active:
         raise InvalidInput("This account can no longer sign in.", field="token")

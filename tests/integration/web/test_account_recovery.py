@@ -84,3 +84,27 @@ def test_a_reset_clears_a_lockout(client, app, now):
     reset_password(links[0], "a-long-password-2")
     assert client.post("/auth/login", data={"email": user.email,
                                             "password": "a-long-password-2"}).status_code == 302
+
+
+def test_a_signed_in_customer_can_ask_for_a_new_verification_link(client, login_as):
+    assert client.post("/auth/verify/resend").status_code == 302  # signed out: to the sign-in page
+    assert db.session.scalar(select(func.count()).select_from(Notification)) == 0
+    customer = factories.make_customer()
+    login_as(customer.user)
+    assert client.post("/auth/verify/resend").status_code == 302
+    mail = db.session.scalars(select(Notification)).one()
+    assert mail.recipient_user_id == customer.user.id and "http://localhost/auth/verify/" in mail.body
+    assert client.get(f"/auth/verify/{link_token('verify')}").status_code == 302
+    assert "Please confirm your email address" not in client.get("/portal/").get_data(as_text=True)
+
+
+def test_a_made_up_verification_link_is_a_400_page_with_a_way_on(client):
+    response = client.get("/auth/verify/not-a-real-token")
+    assert response.status_code == 400
+    assert "/auth/forgot" in response.get_data(as_text=True)
+
+
+def test_a_bad_reset_link_shows_the_problem_before_any_form(client):
+    response = client.get("/auth/reset/not-a-real-token")
+    assert response.status_code == 400
+    assert "invalid, expired or already used" in response.get_data(as_text=True)
