@@ -5,8 +5,17 @@ from __future__ import annotations
 import os
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from config import Config, config_from_env
+
+
+class RowIdConverter(IntegerConverter):
+    """`<int:…>` in URLs: a number beyond any row id is simply not found (never a database error)."""
+
+    def __init__(self, url_map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
@@ -16,6 +25,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
         template_folder="../templates",
         static_folder="../static",
     )
+    app.url_map.converters["int"] = RowIdConverter
     app.config.from_object(config_class or config_from_env())
     app.config.update(overrides)
     _resolve_database_url(app)

@@ -6,12 +6,18 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import InputRequired, Length, ValidationError
 
 from app.domain.tiers import tier_label
 from app.form_fields import optional_int
+from app.services.directory import is_row_id
 
 TIER_CHOICES = [SelectChoice(str(t), tier_label(t)) for t in range(0, 5)]
+
+
+def _team_id(form: FlaskForm, field: SelectField) -> None:
+    if field.data is not None and not is_row_id(field.data):
+        raise ValidationError("No such team.")
 
 
 class CreateStaffForm(FlaskForm):
@@ -27,7 +33,7 @@ class CreateStaffForm(FlaskForm):
         + [SelectChoice(str(t), tier_label(t)) for t in range(1, 5)],
         description="The highest tier they work; admins work every tier.",
     )
-    team = SelectField("Team", coerce=optional_int, validate_choice=False)
+    team = SelectField("Team", coerce=optional_int, validate_choice=False, validators=[_team_id])
 
 
 class TeamForm(FlaskForm):

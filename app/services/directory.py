@@ -18,6 +18,13 @@ from app.services.history import record
 from app.services.unit_of_work import transaction
 
 USERS_PAGE_SIZE = 50
+# Ids are PostgreSQL `integer` columns: a larger number in a URL would be a database error.
+ROW_ID_MAX = 2**31 - 1
+
+
+def is_row_id(value: int | None) -> bool:
+    """Whether a number from a URL or form can be a row id at all."""
+    return value is not None and 0 < value <= ROW_ID_MAX
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +55,10 @@ def list_users(
                 f"No role '{role}'; expected customer, agent or admin.", field="role"
             ) from None
     if after is not None:
+        if not is_row_id(after):
+            raise InvalidInput(
+                "That page link is broken; start from the first page.", field="after"
+            )
         query = query.where(User.id > after)
     users = list(db.session.scalars(query.limit(size + 1)))
     more = len(users) > size
@@ -72,7 +83,7 @@ def team_rows(actor: User) -> list[TeamRow]:
 
 def get_user(actor: User, user_id: int) -> User:
     require_admin(actor)
-    user = db.session.get(User, user_id)
+    user = db.session.get(User, user_id) if is_row_id(user_id) else None
     if user is None:
         raise NotFound("No such user.")
     return user
@@ -80,7 +91,7 @@ def get_user(actor: User, user_id: int) -> User:
 
 def get_team(actor: User, team_id: int) -> Team:
     require_admin(actor)
-    team = db.session.get(Team, team_id)
+    team = db.session.get(Team, team_id) if is_row_id(team_id) else None
     if team is None:
         raise NotFound("No such team.")
     return team

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from app.domain.vocabulary import Role
 from app.extensions import db
 from app.models import Team, User
+from app.services.directory import list_users, team_rows
 from tests import factories
 from tests.factories import make_admin, make_agent, make_customer, make_team, make_ticket
 
-ADMIN_URLS = ["/admin/", "/admin/users", "/admin/users/new", "/admin/teams"]
+ADMIN_URLS = ["/admin/", "/admin/users", "/admin/users/new", "/admin/teams",
+              "/admin/teams/{team}/edit", "/admin/import"]
+ADMIN_POSTS = ["/admin/users/new", "/admin/users/{user}/active", "/admin/teams",
+               "/admin/teams/{team}/edit", "/admin/teams/{team}/delete"]
 
 
 def user_count() -> int:
@@ -25,8 +31,24 @@ def new_agent(**overrides) -> dict:
     return data
 
 
+@contextmanager
+def counted_queries():
+    """Counts the SQL statements run inside the block."""
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+
 @pytest.mark.parametrize("url", ADMIN_URLS)
 def test_admin_pages_are_for_admins_only(client, login_as, url):
+    url = url.format(team=make_team().id)
     assert client.get(url).headers["Location"].startswith("/auth/login?next=")
     login_as(make_agent(tier=4))
     assert client.get(url).status_code == 403
@@ -34,8 +56,25 @@ def test_admin_pages_are_for_admins_only(client, login_as, url):
 
 @pytest.mark.parametrize("url", ADMIN_URLS)
 def test_customers_get_403_on_admin_pages(client, login_as, url):
+    url = url.format(team=make_team().id)
     login_as(make_customer().user)
     assert client.get(url).status_code == 403
+
+
+@pytest.mark.parametrize("url", ADMIN_POSTS)
+def test_agents_cannot_change_anything_in_admin(client, login_as, url):
+    team = make_team(name="Frontline")
+    target = make_agent(tier=1)
+    url = url.format(team=team.id, user=target.id)
+    data = {**new_agent(), "value": "off", "name": "Renamed", "tier": "1"}
+    assert client.post(url, data=data).headers["Location"].startswith("/auth/login")
+    login_as(make_agent(tier=4))
+    before = user_count()
+    assert client.post(url, data=data).status_code == 403
+    db.session.expire_all()
+    assert user_count() == before
+    assert db.session.scalars(select(Team.name)).all() == ["Frontline"]
+    assert db.session.get(User, target.id).active
 
 
 def test_an_admin_creates_an_agent_with_tier_and_team_who_can_sign_in(client, login_as, auth):
@@ -88,6 +127,29 @@ def test_deactivating_a_user_ends_their_sessions_and_sign_ins(app, client, login
     client.post(f"/admin/users/{agent.id}/active", data={"value": "on"})
     db.session.expire_all()
     assert db.session.get(User, agent.id).active
+    response = their_client.post("/auth/login", data={"email": agent.email,
+                                                      "password": factories.PASSWORD})
+    assert response.status_code == 302
+
+
+def test_the_users_page_offers_the_matching_button(client, login_as):
+    active, gone = make_agent(name="Still Here"), make_agent(name="Long Gone", active=False)
+    login_as(make_admin())
+    page = client.get("/admin/users").get_data(as_text=True)
+    assert f'action="/admin/users/{active.id}/active"' in page
+    assert f'action="/admin/users/{gone.id}/active"' in page
+    assert ">Deactivate<" in page and ">Reactivate<" in page and "deactivated" in page
+
+
+def test_unknown_users_and_teams_are_404(client, login_as):
+    login_as(make_admin())
+    assert client.post("/admin/users/9999/active", data={"value": "off"}).status_code == 404
+    assert client.post("/admin/users/99999999999999999999/active").status_code == 404
+    assert client.get("/admin/teams/99999999999999999999/edit").status_code == 404
+    assert client.post("/admin/teams/9999/delete").status_code == 404
+    too_big = new_agent(team="99999999999999999999")
+    response = client.post("/admin/users/new", data=too_big)
+    assert response.status_code == 400 and "No such team." in response.get_data(as_text=True)
 
 
 def test_an_admin_cannot_deactivate_themselves(client, login_as):
@@ -106,8 +168,42 @@ def test_the_user_list_filters_by_role_and_refuses_bad_filters(client, login_as)
     login_as(make_admin())
     page = client.get("/admin/users?role=agent").get_data(as_text=True)
     assert "Frontline Fran" in page and "Customer Cat" not in page
-    assert client.get("/admin/users?role=wizard").status_code == 400
-    assert client.get("/admin/users?after=abc").status_code == 400
+    refused = client.get("/admin/users?role=wizard")
+    assert refused.status_code == 400
+    assert "expected customer, agent or admin" in refused.get_data(as_text=True)
+    for after in ("abc", "-1", "0", "99999999999999999999"):
+        assert client.get(f"/admin/users?after={after}").status_code == 400
+
+
+def test_the_user_list_pages_by_fifty(client, login_as):
+    admin = make_admin(name="Admin Zero")
+    for n in range(52):
+        factories.make_user(name=f"Listed {n:02d}")
+    login_as(admin)
+    first = client.get("/admin/users").get_data(as_text=True)
+    assert "Admin Zero" in first and "Listed 48" in first and "Listed 49" not in first
+    page = list_users(admin)
+    assert len(page.users) == 50
+    second = client.get(f"/admin/users?after={page.next_after}").get_data(as_text=True)
+    assert f"after={page.next_after}" in first
+    assert "Listed 49" in second and "Listed 51" in second and "Listed 48" not in second
+    assert "Next page" not in second and "First page" in second
+
+
+def test_lists_load_teams_and_counts_without_a_query_per_row():
+    for n in range(3):
+        team = make_team(name=f"Team {n}")
+        make_agent(team_id=team.id)
+        make_ticket(team_id=team.id)
+    admin = make_admin()
+    db.session.refresh(admin)  # as the user loader has it in a request
+    with counted_queries() as statements:
+        rows = team_rows(admin)
+        users = list_users(admin).users
+        names = {user.team.name for user in users if user.team}
+    assert len(statements) == 2
+    assert [(row.members, row.tickets) for row in rows] == [(1, 1)] * 3
+    assert names == {"Team 0", "Team 1", "Team 2"}
 
 
 def test_teams_are_created_renamed_and_checked(client, login_as):

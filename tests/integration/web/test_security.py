@@ -94,3 +94,11 @@ def test_prefixed_desk_forms_carry_working_tokens(csrf_client):
     response = csrf_client.post(url, data={"note-csrf_token": _token(page, "note-csrf_token"),
                                            "note-body": "with token"})
     assert response.status_code == 302
+
+
+def test_an_id_beyond_any_row_is_not_found_on_every_route(client, login_as):
+    login_as(factories.make_admin())
+    huge = 10**20
+    for url in (f"/desk/tickets/{huge}", f"/desk/customers/{huge}", f"/admin/teams/{huge}/edit",
+                f"/admin/rules/{huge}/edit", f"/kb/nothing-{huge}"):
+        assert client.get(url).status_code == 404, url
