@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from flask import current_app
 from sqlalchemy import func, select
 
-from app.domain.vocabulary import AccountTier
+from app.domain.tickets import format_reference
+from app.domain.vocabulary import AccountTier, ActivityKind, Status, TierChangeCause
 from app.extensions import db
-from app.models import EscalationRule, Organization, Ticket, TierChange, User
+from app.models import Activity, EscalationRule, Message, Organization, Ticket, TierChange, User
 from app.services.demo import seed_demo
 from tests.factories import make_user
 
@@ -62,6 +64,39 @@ def test_the_data_covers_every_tier_and_account_tier():
     assert db.session.scalar(select(func.count()).select_from(TierChange)) > 50
     assert db.session.scalars(select(Ticket.vendor_reference).where(Ticket.tier == 4)).all()
     assert db.session.scalar(select(func.count()).select_from(EscalationRule)) >= 4
+
+
+def test_every_ticket_tells_a_consistent_story(now):
+    seed_demo(now=now)
+    tickets = db.session.scalars(select(Ticket)).all()
+    prefix = current_app.config["TICKET_REFERENCE_PREFIX"]
+    done = (Status.solved, Status.closed)
+    for ticket in tickets:
+        assert ticket.reference == format_reference(prefix, ticket.id)
+        assert ticket.created_at <= ticket.updated_at <= now
+        assert (ticket.solved_at is not None) == (ticket.status in done), ticket.reference
+        assert (ticket.closed_at is not None) == (ticket.status is Status.closed), ticket.reference
+        assert (ticket.first_responded_at is not None) == (ticket.status is not Status.new)
+    public = dict(db.session.execute(
+        select(Message.ticket_id, func.count()).where(Message.internal.is_(False))
+        .group_by(Message.ticket_id)).all())
+    assert set(public) == {t.id for t in tickets}
+    assert set(public.values()) <= {1, 2, 3, 4}
+    assert db.session.scalar(select(func.count()).select_from(Message).where(Message.internal))
+    opened = db.session.scalar(select(func.count()).select_from(Activity).where(
+        Activity.kind == ActivityKind.ticket_opened.value))
+    assert opened == len(tickets)
+    assert db.session.scalar(select(func.max(Activity.created_at))) <= now
+
+
+def test_tickets_away_from_tier_one_got_there_by_recorded_manual_moves():
+    seed_demo()
+    moved = set(db.session.scalars(select(TierChange.ticket_id)))
+    assert set(db.session.scalars(select(Ticket.id).where(Ticket.tier != 1))) <= moved
+    for change in db.session.scalars(select(TierChange)):
+        assert change.cause is TierChangeCause.manual
+        assert change.reason and change.actor is not None
+        assert abs(change.to_tier - change.from_tier) == 1
 
 
 def test_seeding_twice_changes_nothing():

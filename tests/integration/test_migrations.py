@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,7 +13,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from app import create_app
-from app.extensions import db
+from app.extensions import db, migrate
 from config import TestConfig
 
 
@@ -38,12 +39,22 @@ def _fresh_database(tmp_path) -> Iterator[str]:
 
 @pytest.fixture
 def fresh_app(tmp_path):
-    with _fresh_database(tmp_path) as url:
-        app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url)
-        with app.app_context():
-            yield app
-            db.session.remove()
-            db.engine.dispose()
+    # Alembic prints to the sys.stdout it saw when it was imported; send it to the stream the
+    # CLI runner captures instead, so the tests can read what `flask db` printed.
+    def print_to_the_runner(config):
+        config.stdout = sys.stdout
+        return config
+
+    migrate.configure(print_to_the_runner)
+    try:
+        with _fresh_database(tmp_path) as url:
+            app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url)
+            with app.app_context():
+                yield app
+                db.session.remove()
+                db.engine.dispose()
+    finally:
+        migrate.configure_callbacks.remove(print_to_the_runner)
 
 
 def _flask(app, *args: str):
@@ -54,14 +65,17 @@ def _flask(app, *args: str):
 
 def test_upgrade_on_an_empty_database_leaves_no_drift(fresh_app):
     _flask(fresh_app, "upgrade")
-    _flask(fresh_app, "check")  # exits non-zero when models and migrations disagree
+    # `db check` exits non-zero when models and migrations disagree.
+    assert "No new upgrade operations detected" in _flask(fresh_app, "check").output
 
 
 def test_downgrade_to_base_and_upgrade_again(fresh_app):
     _flask(fresh_app, "upgrade")
     _flask(fresh_app, "downgrade", "base")
+    with db.engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM alembic_version")).scalar() == 0
     _flask(fresh_app, "upgrade")
-    _flask(fresh_app, "check")
+    assert "No new upgrade operations detected" in _flask(fresh_app, "check").output
 
 
 def test_check_reports_drift_when_a_model_is_ahead_of_the_migrations(fresh_app):
