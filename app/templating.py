@@ -6,6 +6,7 @@ from datetime import datetime
 
 from flask import Flask
 
+from app.domain.assignment import AWAY_CHOICES
 from app.domain.escalation import describe_effect
 from app.domain.tickets import CUSTOMER_STATUS_WORDS
 from app.domain.tiers import tier_label
@@ -47,3 +48,4 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["customer_status"] = _customer_status
     app.jinja_env.filters["effect_words"] = describe_effect
     app.jinja_env.filters["business_minutes"] = _business_minutes
+    app.jinja_env.globals["away_choices"] = AWAY_CHOICES

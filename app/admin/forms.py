@@ -8,6 +8,7 @@ from wtforms import BooleanField, EmailField, HiddenField, PasswordField, Select
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, ValidationError
 
+from app.domain.assignment import MODE_LABELS, AssignmentMode
 from app.domain.tiers import tier_label
 from app.form_fields import optional_int
 from app.services.directory import is_row_id
@@ -40,6 +41,12 @@ class TeamForm(FlaskForm):
     name = StringField("Team name", validators=[InputRequired(), Length(max=80)])
     tier = SelectField("Tier it works", choices=TIER_CHOICES, coerce=int)
     is_external = BooleanField("External vendor (tier 4)")
+    assignment_mode = SelectField(
+        "Assignment", default=AssignmentMode.manual.value,
+        choices=[SelectChoice(mode.value, label) for mode, label in MODE_LABELS.items()],
+        description="Automatic modes skip agents who are away, deactivated or below the "
+                    "ticket's tier.",
+    )
 
 
 class ButtonForm(FlaskForm):

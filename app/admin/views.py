@@ -95,7 +95,8 @@ def teams():
     if form.validate_on_submit():
         try:
             team = save_team(current_user, name=form.name.data, tier=form.tier.data,
-                             is_external=form.is_external.data)
+                             is_external=form.is_external.data,
+                             assignment_mode=form.assignment_mode.data)
         except InvalidInput as error:
             _field_error(form, error, "name")
         else:
@@ -113,7 +114,8 @@ def edit_team(team_id: int):
     if form.validate_on_submit():
         try:
             save_team(current_user, name=form.name.data, tier=form.tier.data,
-                      is_external=form.is_external.data, team_id=team.id)
+                      is_external=form.is_external.data,
+                      assignment_mode=form.assignment_mode.data, team_id=team.id)
         except InvalidInput as error:
             _field_error(form, error, "name")
         else:

@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, MultipleFileField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    MultipleFileField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
+from app.domain.assignment import AWAY_CHOICES
 from app.domain.tickets import AGENT_SETTABLE_STATUSES, BODY_MAX_LENGTH
 from app.domain.tiers import (
     DE_ESCALATION_REASONS,
@@ -81,6 +89,18 @@ class TierForm(FlaskForm):
     vendor = SelectField("Vendor (tier 4 only)", coerce=optional_int, validate_choice=False)
     vendor_reference = StringField("Vendor's case reference (tier 4 only)",
                                    validators=[Optional(), Length(max=120)])
+    team = SelectField("Receiving team", coerce=optional_int, validate_choice=False,
+                       description="Default: the only team that works the new tier.")
+    hand_over = BooleanField("Hand it to the receiving team's next agent")
+
+
+class AwayForm(FlaskForm):
+    """An agent says they are away (for a while, or until they come back) or back."""
+
+    away = HiddenField()  # "on" or "off"
+    hours = SelectField("Away for", coerce=optional_int, validate_choice=False, choices=[
+        SelectChoice("" if hours is None else str(hours), label) for hours, label in AWAY_CHOICES
+    ])
 
 
 class MergeForm(FlaskForm):

@@ -54,6 +54,10 @@ def prepare(name: str, form: FlaskForm, ticket) -> FlaskForm:
         form.vendor.choices = [SelectChoice("", "—")] + [
             SelectChoice(str(t.id), t.name) for t in vendors
         ]
+        form.team.choices = [SelectChoice("", "— the tier's team —")] + [
+            SelectChoice(str(t.id), f"{t.name} (tier {t.tier})")
+            for t in all_teams() if not t.is_external
+        ]
         if not form.is_submitted():
             form.tier.data = min(ticket.tier + 1, 4)
     elif name == "status" and not form.is_submitted():

@@ -5,11 +5,14 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from app.auth.safe_next import safe_next
+from app.desk.forms import AwayForm
 from app.desk.page import FORMS, prepare, render_ticket
 from app.domain.errors import Conflict, InvalidInput, NotAllowed
 from app.domain.vocabulary import Role
 from app.extensions import db
 from app.services.access import require_staff
+from app.services.assignment import set_away
 from app.services.merge import merge_tickets
 from app.services.queues import ORDERS, desk_queues, queue_page
 from app.services.ticket_changes import assign_ticket, change_priority, change_status, change_tier
@@ -44,6 +47,21 @@ def queue(key: str):
         "desk/queue.html", page=page, key=key, order=order, orders=ORDERS,
         queues=desk_queues(), first=after is None,
     )
+
+
+@bp.post("/away")
+def away():
+    """The agent marks themselves away or back; automatic assignment skips them while away."""
+    form = AwayForm()
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            raise InvalidInput("The form expired; reload the page and try again.")
+        raise InvalidInput("Choose how long you will be away.", field="hours")
+    going = form.away.data == "on"
+    set_away(current_user, going, hours=form.hours.data if going else None)
+    flash("You are away: no tickets are assigned to you automatically." if going
+          else "Welcome back: tickets are assigned to you again.", "success")
+    return redirect(safe_next(request.form.get("next")) or url_for("desk.index"), 303)
 
 
 @bp.get("/tickets/<int:ticket_id>")
@@ -85,7 +103,8 @@ def _perform(name: str, ticket_id: int, form) -> str:
     ticket = change_tier(
         current_user, ticket_id, form.tier.data, form.reason.data,
         reason_code=form.reason_code.data or None, vendor_team_id=form.vendor.data,
-        vendor_reference=form.vendor_reference.data, expected_version=seen,
+        vendor_reference=form.vendor_reference.data, team_id=form.team.data,
+        hand_over=form.hand_over.data, expected_version=seen,
     )
     return f"Moved to tier {ticket.tier}."
 

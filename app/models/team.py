@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.domain.assignment import AssignmentMode
 from app.extensions import db
-from app.models.types import UTCDateTime, utcnow
+from app.models.types import UTCDateTime, str_enum, utcnow
 
 if TYPE_CHECKING:
     from app.models.user import User
@@ -23,6 +24,12 @@ class Team(db.Model):
     name: Mapped[str] = mapped_column(String(80), unique=True)
     tier: Mapped[int]
     is_external: Mapped[bool] = mapped_column(default=False)
+    assignment_mode: Mapped[AssignmentMode] = mapped_column(
+        str_enum(AssignmentMode, 16), default=AssignmentMode.manual
+    )
+    # The round-robin cursor: the agent this team last gave a ticket to. A position in id
+    # order, not a foreign key, so it stays meaningful if that agent leaves the team.
+    last_assigned_user_id: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     members: Mapped[list[User]] = relationship(back_populates="team")

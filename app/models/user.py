@@ -10,6 +10,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.access import Actor
+from app.domain.assignment import is_away
 from app.domain.vocabulary import Role
 from app.extensions import db
 from app.models.types import UTCDateTime, str_enum, utcnow
@@ -36,6 +37,9 @@ class User(UserMixin, db.Model):
     support_tier: Mapped[int | None]
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
+    # An agent who is away gets no tickets automatically (until away_until, when it is set).
+    away: Mapped[bool] = mapped_column(default=False)
+    away_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -47,6 +51,11 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
+
+    @property
+    def away_now(self) -> bool:
+        """Whether automatic assignment skips this agent at this moment."""
+        return is_away(self.away, self.away_until, utcnow())
 
     @property
     def is_staff(self) -> bool:

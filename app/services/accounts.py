@@ -9,6 +9,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.domain.assignment import AssignmentMode
 from app.domain.errors import InvalidInput, NotAllowed
 from app.domain.login import LoginState, after_failure, after_success, is_locked, minutes_left
 from app.domain.vocabulary import ActivityKind, Role
@@ -196,10 +197,12 @@ def save_team(
     name: str,
     tier: int,
     is_external: bool = False,
+    assignment_mode: str = AssignmentMode.manual,
     team_id: int | None = None,
     now: datetime | None = None,
 ) -> Team:
-    """Create a team, or rename/re-tier one. External (vendor) teams work tier 4."""
+    """Create a team, or rename/re-tier one and set how it assigns tickets (by hand, round robin
+    or least loaded). External (vendor) teams work tier 4."""
     now = now or utcnow()
     require_admin(actor)
     name = " ".join((name or "").split())
@@ -209,12 +212,18 @@ def save_team(
         raise InvalidInput("A team's tier is between 0 and 4.", field="tier")
     if is_external and tier != 4:
         raise InvalidInput("An external vendor team works tier 4.", field="tier")
+    try:
+        mode = AssignmentMode(assignment_mode)
+    except ValueError:
+        raise InvalidInput("Assignment is manual, round robin or least loaded.",
+                           field="assignment_mode") from None
     clash = db.session.scalars(select(Team).where(func.lower(Team.name) == name.lower())).first()
     if clash is not None and clash.id != team_id:
         raise InvalidInput("A team with this name exists already.", field="name")
     with transaction():
         if team_id is None:
-            team = Team(name=name, tier=tier, is_external=is_external, created_at=now)
+            team = Team(name=name, tier=tier, is_external=is_external, assignment_mode=mode,
+                        created_at=now)
             db.session.add(team)
             db.session.flush()
             kind = ActivityKind.team_created
@@ -223,7 +232,8 @@ def save_team(
             if team is None:
                 raise InvalidInput("No such team.", field="team")
             team.name, team.tier, team.is_external = name, tier, is_external
+            team.assignment_mode = mode
             kind = ActivityKind.team_updated
-        record(kind, f"{actor.name} saved team {name} (tier {tier})", now=now, actor=actor,
-               data={"team_id": team.id})
+        record(kind, f"{actor.name} saved team {name} (tier {tier}, {mode.value} assignment)",
+               now=now, actor=actor, data={"team_id": team.id, "assignment_mode": mode.value})
     return team

@@ -21,6 +21,7 @@ from app.domain.vocabulary import ActivityKind, Priority, TierChangeCause
 from app.extensions import db
 from app.models import EscalationRule, Team, Ticket, TicketTag, User
 from app.services import sla_clock
+from app.services.assignment import enter_team_queue
 from app.services.history import record
 from app.services.notifications import queue_rule_notification
 from app.services.snapshots import snapshot_of
@@ -112,6 +113,7 @@ def _assign_team(ticket: Ticket, team_id: int, rule_name: str, now: datetime, da
     record(ActivityKind.ticket_assigned,
            f"{ticket.reference} assigned to team {team.name} (rule: {rule_name})",
            now=now, ticket=ticket, data={**data, "team_id": team.id})
+    enter_team_queue(ticket, now, team=team)  # an automatic team gives it to its next agent
 
 
 def _assign_agent(ticket: Ticket, user_id: int, rule_name: str, now: datetime, data: dict) -> None:

@@ -262,6 +262,7 @@ def _breach(ticket: Ticket, clock: SlaClock, sweep: _Pass, hold_until: datetime 
     apply_tier_move(
         ticket, to_tier=ticket.tier + 1, cause=TierChangeCause.sla, now=now,
         reason=f"No progress within {clock.minutes} business minutes at {tier_label(clock.tier)}",
+        enter_team=False,
     )
     counts.raised += 1
     _notify(ticket, f"Raised to {tier_label(ticket.tier)} after {_words(clock)} was missed",

@@ -13,6 +13,7 @@ from app.models import Message, Team, Ticket, User
 from app.models.types import utcnow
 from app.services import sla_clock
 from app.services.access import ticket_to_work
+from app.services.assignment import record_assignment
 from app.services.history import record
 from app.services.tickets import _enum, apply_status
 from app.services.tier_moves import apply_tier_move
@@ -78,15 +79,7 @@ def assign_ticket(
         ticket.assignee_id = assignee.id if assignee else None
         ticket.team_id = team.id if team else None
         ticket.updated_at = now
-        who = assignee.name if assignee else "nobody"
-        record(
-            ActivityKind.ticket_assigned,
-            f"{ticket.reference} assigned to {who}" + (f" ({team.name})" if team else ""),
-            now=now,
-            actor=actor,
-            ticket=ticket,
-            data={"assignee_id": ticket.assignee_id, "team_id": ticket.team_id},
-        )
+        record_assignment(ticket, assignee=assignee, team=team, now=now, actor=actor)
     return ticket
 
 
@@ -121,12 +114,16 @@ def change_tier(
     reason_code: str | None = None,
     vendor_team_id: int | None = None,
     vendor_reference: str | None = None,
+    team_id: int | None = None,
+    hand_over: bool = False,
     now: datetime | None = None,
     expected_version: int | None = None,
 ) -> Ticket:
     """Escalate or de-escalate by hand with a reason code and text; never outside 0–4 or from
     above one's tier. Going down leaves the text as a note for the receiving tier; going to tier 4
-    hands the ticket to an external vendor team under the vendor's reference."""
+    hands the ticket to an external vendor team under the vendor's reference. The ticket enters
+    the receiving team's queue (`team_id`, else the tier's only team); `hand_over` gives it to
+    that team's next agent."""
     now = now or utcnow()
     with transaction():
         ticket = ticket_to_work(actor, ticket_id, expected_version)
@@ -137,14 +134,28 @@ def change_tier(
         )
         move = plan_manual_move(ticket.tier, tier, actor.as_actor().working_tier, reason,
                                 reason_code, vendor=vendor)
-        apply_tier_move(ticket, to_tier=move.to_tier, cause=TierChangeCause.manual,
-                        reason=move.reason, reason_code=move.reason_code, now=now, actor=actor)
+        receiving = _receiving_team(team_id, move.to_tier)
         if vendor_team is not None and move.vendor_reference is not None:
-            ticket.team_id = vendor_team.id
+            receiving = vendor_team
             ticket.vendor_reference = move.vendor_reference
+        apply_tier_move(ticket, to_tier=move.to_tier, cause=TierChangeCause.manual,
+                        reason=move.reason, reason_code=move.reason_code, now=now, actor=actor,
+                        team=receiving, hand_over=hand_over)
         if move.to_tier < move.from_tier:
             _handover_note(actor, ticket, move.to_tier, move.reason, now)
     return ticket
+
+
+def _receiving_team(team_id: int | None, to_tier: int) -> Team | None:
+    if team_id is None:
+        return None
+    team = _team(team_id)
+    if team.tier != to_tier:
+        raise InvalidInput(
+            f"{team.name} works tier {team.tier}; the ticket is moving to tier {to_tier}.",
+            field="team",
+        )
+    return team
 
 
 def _handover_note(actor: User, ticket: Ticket, to_tier: int, text: str, now: datetime) -> None:

@@ -26,6 +26,7 @@ from app.models import Customer, Message, Ticket, User
 from app.models.types import utcnow
 from app.services import self_service, sla_clock
 from app.services.access import require_staff, ticket_for, ticket_to_work
+from app.services.assignment import enter_team_queue
 from app.services.attachments import save_attachments
 from app.services.history import record
 from app.services.rule_engine import fire_trigger
@@ -96,6 +97,7 @@ def open_ticket(
         self_service.attach_seen(ticket, seen_article_ids, now)
         if channel_value is Channel.portal:
             self_service.answer_automatically(ticket, now)
+        enter_team_queue(ticket, now)
         sla_clock.start_ticket(ticket, now)
     return ticket
 

@@ -1,5 +1,6 @@
 """Moving a ticket along the tier ladder once the move has been checked (by an agent's plan,
-a rule or the SLA sweep): the TierChange, the history event and a fresh tier clock."""
+a rule or the SLA sweep): the TierChange, the history event, a fresh tier clock and the
+receiving team's queue."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from datetime import datetime
 from app.domain.tiers import tier_label
 from app.domain.vocabulary import ActivityKind, ReasonCode, TierChangeCause
 from app.extensions import db
-from app.models import Ticket, TierChange, User
+from app.models import Team, Ticket, TierChange, User
 from app.services import sla_clock
+from app.services.assignment import enter_team_queue
 from app.services.history import defer, record
 
 
@@ -23,8 +25,16 @@ def apply_tier_move(
     actor: User | None = None,
     rule_name: str | None = None,
     reason_code: ReasonCode | None = None,
+    team: Team | None = None,
+    hand_over: bool = False,
+    enter_team: bool = True,
 ) -> TierChange | None:
-    """Record a checked tier move: the TierChange, the history event and a fresh tier clock."""
+    """Record a checked tier move: the TierChange, the history event and a fresh tier clock.
+
+    The ticket then enters the receiving team's queue (`team`, else the tier's only team), which
+    may give it to the team's next agent (see services.assignment); `hand_over` asks for that
+    even when the mover would keep it. The SLA sweep, which raises thousands of tickets at
+    once, passes enter_team=False and leaves them in the tier's queue."""
     from_tier = ticket.tier
     values = {
         "ticket_id": ticket.id, "from_tier": from_tier, "to_tier": to_tier, "cause": cause,
@@ -63,4 +73,6 @@ def apply_tier_move(
             "rule": rule_name,
         },
     )
+    if enter_team:
+        enter_team_queue(ticket, now, team=team, actor=actor, hand_over=hand_over)
     return change
