@@ -114,10 +114,12 @@ def _take_next_agent(team: Team, ticket: Ticket, now: datetime) -> User | None:
     """Choose the next agent and move the team's cursor, with the team row locked so that two
     tickets entering the team at once are handed out one after the other."""
     # On SQLite the flush takes the database's single write lock before the cursor is read (the
-    # caller always has a pending ticket change); on PostgreSQL the row lock does it.
+    # caller always has a pending ticket change); on PostgreSQL the row lock does it. It is a
+    # NO KEY UPDATE lock: the tickets' foreign keys hold KEY SHARE locks on the same row, and a
+    # full FOR UPDATE would deadlock two transactions that both hold one.
     db.session.flush()
     locked = db.session.scalars(
-        select(Team).where(Team.id == team.id).with_for_update()
+        select(Team).where(Team.id == team.id).with_for_update(key_share=True)
         .execution_options(populate_existing=True)
     ).one()
     members = db.session.execute(
