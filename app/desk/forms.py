@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, MultipleFileField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    HiddenField,
+    MultipleFileField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -16,6 +26,7 @@ from app.domain.tiers import (
     REASON_MAX_LENGTH,
     tier_label,
 )
+from app.domain.vendors import VENDOR_REFERENCE_MAX_LENGTH
 from app.domain.vocabulary import Priority
 from app.form_fields import optional_int
 
@@ -33,6 +44,15 @@ REASON_CODE_CHOICES = (
     + [SelectChoice(c.value, _words(c.value), optgroup="De-escalating")
        for c in DE_ESCALATION_REASONS]
 )
+
+
+def _vendor_due_field(label: str, description: str | None,
+                      required: bool = False) -> DateTimeLocalField:
+    first = (InputRequired(message="Give the vendor's due time.") if required else Optional())
+    return DateTimeLocalField(
+        label, format=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"], tz=UTC, validators=[first],
+        invalid_value_message="Give the due time as a date and time, like 2026-03-04 17:00.",
+        description=description)
 
 
 class ReplyForm(FlaskForm):
@@ -79,8 +99,27 @@ class TierForm(FlaskForm):
         description="Going down, this is the note the receiving tier works from.",
     )
     vendor = SelectField("Vendor (tier 4 only)", coerce=optional_int, validate_choice=False)
-    vendor_reference = StringField("Vendor's case reference (tier 4 only)",
-                                   validators=[Optional(), Length(max=120)])
+    vendor_reference = StringField(
+        "Vendor's case reference (tier 4 only)",
+        validators=[Optional(), Length(max=VENDOR_REFERENCE_MAX_LENGTH)],
+        description="Leave it blank if the vendor has not given one yet.")
+    vendor_due_at = _vendor_due_field("Vendor's due time, UTC (tier 4 only)",
+                                      "Blank: from the vendor's own target.")
+    vendor_pauses = SelectField(
+        "Waiting on the vendor pauses the customer clock (tier 4 only)",
+        choices=[SelectChoice("", "As the vendor is set up"), SelectChoice("yes", "Yes"),
+                 SelectChoice("no", "No")], default="")
+
+
+class VendorForm(FlaskForm):
+    """The details of the vendor holding a tier-4 ticket, as they change."""
+
+    version = HiddenField()  # the ticket version the page showed
+    vendor = SelectField("Vendor", coerce=optional_int, validate_choice=False)
+    vendor_reference = StringField(
+        "Vendor's case reference", validators=[Optional(), Length(max=VENDOR_REFERENCE_MAX_LENGTH)])
+    vendor_due_at = _vendor_due_field("Vendor's due time, UTC", None, required=True)
+    vendor_pauses = BooleanField("Waiting on the vendor pauses the customer clock")
 
 
 class MergeForm(FlaskForm):

@@ -161,3 +161,4 @@ class ActivityKind(StrEnum):
     email_verified = "email_verified"
     password_reset = "password_reset"
     ticket_merged = "ticket_merged"
+    vendor_updated = "vendor_updated"

@@ -23,6 +23,10 @@ class Team(db.Model):
     name: Mapped[str] = mapped_column(String(80), unique=True)
     tier: Mapped[int]
     is_external: Mapped[bool] = mapped_column(default=False)
+    # A vendor's defaults for a hand-off: its own target in hours and whether waiting on it
+    # pauses the customer-facing clock; each hand-off may override both.
+    vendor_target_hours: Mapped[int | None]
+    vendor_pauses_clock: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     members: Mapped[list[User]] = relationship(back_populates="team")
