@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.domain.assignment import MODE_LABELS, AssignmentMode
 from app.domain.tiers import tier_label
@@ -47,6 +55,12 @@ class TeamForm(FlaskForm):
         description="Automatic modes skip agents who are away, deactivated or below the "
                     "ticket's tier.",
     )
+    vendor_target_hours = IntegerField(
+        "Vendor's target (hours)", validators=[Optional(), NumberRange(min=1)],
+        description="External vendors: the vendor's own target, counted round the clock; a "
+                    "hand-off's due time starts from it.")
+    vendor_pauses_clock = BooleanField(
+        "Waiting on this vendor pauses the customer's clock (a hand-off may say otherwise)")
 
 
 class ButtonForm(FlaskForm):

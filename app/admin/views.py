@@ -89,14 +89,20 @@ def set_active(user_id: int):
     return redirect(url_for("admin.users"))
 
 
+def _team_settings(form: TeamForm) -> dict:
+    return {"is_external": form.is_external.data,
+            "assignment_mode": form.assignment_mode.data,
+            "vendor_target_hours": form.vendor_target_hours.data,
+            "vendor_pauses_clock": form.vendor_pauses_clock.data}
+
+
 @bp.route("/teams", methods=["GET", "POST"])
 def teams():
     form = TeamForm()
     if form.validate_on_submit():
         try:
             team = save_team(current_user, name=form.name.data, tier=form.tier.data,
-                             is_external=form.is_external.data,
-                             assignment_mode=form.assignment_mode.data)
+                             **_team_settings(form))
         except InvalidInput as error:
             _field_error(form, error, "name")
         else:
@@ -114,8 +120,7 @@ def edit_team(team_id: int):
     if form.validate_on_submit():
         try:
             save_team(current_user, name=form.name.data, tier=form.tier.data,
-                      is_external=form.is_external.data,
-                      assignment_mode=form.assignment_mode.data, team_id=team.id)
+                      team_id=team.id, **_team_settings(form))
         except InvalidInput as error:
             _field_error(form, error, "name")
         else:

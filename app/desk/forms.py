@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateTimeLocalField,
     HiddenField,
     MultipleFileField,
     SelectField,
@@ -24,6 +27,7 @@ from app.domain.tiers import (
     REASON_MAX_LENGTH,
     tier_label,
 )
+from app.domain.vendors import VENDOR_REFERENCE_MAX_LENGTH
 from app.domain.vocabulary import Priority
 from app.form_fields import optional_int
 
@@ -41,6 +45,15 @@ REASON_CODE_CHOICES = (
     + [SelectChoice(c.value, _words(c.value), optgroup="De-escalating")
        for c in DE_ESCALATION_REASONS]
 )
+
+
+def _vendor_due_field(label: str, description: str | None,
+                      required: bool = False) -> DateTimeLocalField:
+    first = (InputRequired(message="Give the vendor's due time.") if required else Optional())
+    return DateTimeLocalField(
+        label, format=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"], tz=UTC, validators=[first],
+        invalid_value_message="Give the due time as a date and time, like 2026-03-04 17:00.",
+        description=description)
 
 
 class ReplyForm(FlaskForm):
@@ -87,8 +100,16 @@ class TierForm(FlaskForm):
         description="Going down, this is the note the receiving tier works from.",
     )
     vendor = SelectField("Vendor (tier 4 only)", coerce=optional_int, validate_choice=False)
-    vendor_reference = StringField("Vendor's case reference (tier 4 only)",
-                                   validators=[Optional(), Length(max=120)])
+    vendor_reference = StringField(
+        "Vendor's case reference (tier 4 only)",
+        validators=[Optional(), Length(max=VENDOR_REFERENCE_MAX_LENGTH)],
+        description="Leave it blank if the vendor has not given one yet.")
+    vendor_due_at = _vendor_due_field("Vendor's due time, UTC (tier 4 only)",
+                                      "Blank: from the vendor's own target.")
+    vendor_pauses = SelectField(
+        "Waiting on the vendor pauses the customer clock (tier 4 only)",
+        choices=[SelectChoice("", "As the vendor is set up"), SelectChoice("yes", "Yes"),
+                 SelectChoice("no", "No")], default="")
     team = SelectField("Receiving team", coerce=optional_int, validate_choice=False,
                        description="Default: the only team that works the new tier.")
     hand_over = BooleanField("Hand it to the receiving team's next agent")
@@ -101,6 +122,17 @@ class AwayForm(FlaskForm):
     hours = SelectField("Away for", coerce=optional_int, validate_choice=False, choices=[
         SelectChoice("" if hours is None else str(hours), label) for hours, label in AWAY_CHOICES
     ])
+
+
+class VendorForm(FlaskForm):
+    """The details of the vendor holding a tier-4 ticket, as they change."""
+
+    version = HiddenField()  # the ticket version the page showed
+    vendor = SelectField("Vendor", coerce=optional_int, validate_choice=False)
+    vendor_reference = StringField(
+        "Vendor's case reference", validators=[Optional(), Length(max=VENDOR_REFERENCE_MAX_LENGTH)])
+    vendor_due_at = _vendor_due_field("Vendor's due time, UTC", None, required=True)
+    vendor_pauses = BooleanField("Waiting on the vendor pauses the customer clock")
 
 
 class MergeForm(FlaskForm):

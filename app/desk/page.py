@@ -15,6 +15,7 @@ from app.desk.forms import (
     ReplyForm,
     StatusForm,
     TierForm,
+    VendorForm,
 )
 from app.services.attachments import attachments_by_message
 from app.services.canned_replies import canned_for
@@ -22,6 +23,7 @@ from app.services.customer_view import ticket_sidebar
 from app.services.self_service import ticket_articles
 from app.services.sla_view import sla_view
 from app.services.ticket_view import all_teams, assignable_agents, ticket_page
+from app.services.vendor_handoff import vendor_panel
 
 FORMS = {
     "reply": ReplyForm,
@@ -31,6 +33,7 @@ FORMS = {
     "priority": PriorityForm,
     "tier": TierForm,
     "merge": MergeForm,
+    "vendor": VendorForm,
 }
 
 
@@ -49,22 +52,35 @@ def prepare(name: str, form: FlaskForm, ticket) -> FlaskForm:
         if not form.is_submitted():
             form.assignee.data = ticket.assignee_id
             form.team.data = ticket.team_id
-    elif name == "tier":
-        vendors = [t for t in all_teams() if t.is_external]
+    elif name in ("tier", "vendor"):
         form.vendor.choices = [SelectChoice("", "—")] + [
-            SelectChoice(str(t.id), t.name) for t in vendors
+            SelectChoice(str(t.id), _vendor_words(t)) for t in all_teams() if t.is_external
         ]
-        form.team.choices = [SelectChoice("", "— the tier's team —")] + [
-            SelectChoice(str(t.id), f"{t.name} (tier {t.tier})")
-            for t in all_teams() if not t.is_external
-        ]
-        if not form.is_submitted():
+        if name == "tier":
+            form.team.choices = [SelectChoice("", "— the tier's team —")] + [
+                SelectChoice(str(t.id), f"{t.name} (tier {t.tier})")
+                for t in all_teams() if not t.is_external
+            ]
+        if name == "tier" and not form.is_submitted():
             form.tier.data = min(ticket.tier + 1, 4)
+        elif name == "vendor" and not form.is_submitted():
+            form.vendor.data = ticket.vendor_id
+            form.vendor_reference.data = ticket.vendor_reference
+            form.vendor_due_at.data = ticket.vendor_due_at
+            form.vendor_pauses.data = ticket.vendor_pauses_clock
     elif name == "status" and not form.is_submitted():
         form.status.data = ticket.status.value
     elif name == "priority" and not form.is_submitted():
         form.priority.data = ticket.priority.value
     return form
+
+
+def _vendor_words(team) -> str:
+    """'CloudCo (24 h target, pauses the clock)': the defaults a hand-off starts from."""
+    defaults = [f"{team.vendor_target_hours} h target"] if team.vendor_target_hours else []
+    if team.vendor_pauses_clock:
+        defaults.append("pauses the clock")
+    return f"{team.name} ({', '.join(defaults)})" if defaults else team.name
 
 
 def render_ticket(ticket_id: int, failed: tuple[str, FlaskForm] | None = None, status: int = 200,
@@ -80,6 +96,7 @@ def render_ticket(ticket_id: int, failed: tuple[str, FlaskForm] | None = None, s
     actor = current_user.as_actor()
     return render_template(
         "desk/ticket.html", view=view, ticket=view.ticket, forms=forms, sla=sla_view(view.ticket),
+        vendor=vendor_panel(view.ticket),
         sidebar=ticket_sidebar(view.ticket), articles=ticket_articles(view.ticket),
         canned=canned_for(current_user),
         working_tier=actor.working_tier, failed=failed[0] if failed else None,

@@ -18,6 +18,7 @@ from app.services.queues import ORDERS, desk_queues, queue_page
 from app.services.ticket_changes import assign_ticket, change_priority, change_status, change_tier
 from app.services.ticket_view import ticket_page
 from app.services.tickets import add_internal_note, add_reply
+from app.services.vendor_handoff import edit_vendor_details, overdue_vendor_tickets
 
 bp = Blueprint("desk", __name__)
 
@@ -46,6 +47,7 @@ def queue(key: str):
     return render_template(
         "desk/queue.html", page=page, key=key, order=order, orders=ORDERS,
         queues=desk_queues(), first=after is None,
+        vendor_overdue=overdue_vendor_tickets(page.items),
     )
 
 
@@ -100,11 +102,20 @@ def _perform(name: str, ticket_id: int, form) -> str:
     if name == "merge":
         target = merge_tickets(current_user, ticket_id, form.target.data)
         return f"Merged into {target.reference}."
+    if name == "vendor":
+        edit_vendor_details(
+            current_user, ticket_id, vendor_team_id=form.vendor.data,
+            reference=form.vendor_reference.data, due_at=form.vendor_due_at.data,
+            pauses_clock=form.vendor_pauses.data, expected_version=seen,
+        )
+        return "Vendor details saved."
+    pauses = {"yes": True, "no": False}.get(form.vendor_pauses.data)
     ticket = change_tier(
         current_user, ticket_id, form.tier.data, form.reason.data,
         reason_code=form.reason_code.data or None, vendor_team_id=form.vendor.data,
-        vendor_reference=form.vendor_reference.data, team_id=form.team.data,
-        hand_over=form.hand_over.data, expected_version=seen,
+        vendor_reference=form.vendor_reference.data, vendor_due_at=form.vendor_due_at.data,
+        vendor_pauses_clock=pauses, team_id=form.team.data, hand_over=form.hand_over.data,
+        expected_version=seen,
     )
     return f"Moved to tier {ticket.tier}."
 

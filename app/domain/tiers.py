@@ -12,7 +12,6 @@ MIN_TIER = int(Tier.SELF_SERVICE)
 MAX_TIER = int(Tier.EXTERNAL)
 REASON_MAX_LENGTH = 2000
 HANDOVER_NOTE_MIN_LENGTH = 10
-VENDOR_REFERENCE_MAX_LENGTH = 120
 
 ESCALATION_REASONS = (
     ReasonCode.needs_expertise,
@@ -40,21 +39,11 @@ def clamp_tier(tier: int) -> int:
 
 
 @dataclass(frozen=True, slots=True)
-class VendorHandoff:
-    """Who holds a tier-4 ticket outside: an external team and the vendor's own reference."""
-
-    team_name: str
-    team_is_external: bool
-    reference: str
-
-
-@dataclass(frozen=True, slots=True)
 class TierMove:
     from_tier: int
     to_tier: int
     reason: str
     reason_code: ReasonCode | None = None
-    vendor_reference: str | None = None
 
     @property
     def is_escalation(self) -> bool:
@@ -67,13 +56,11 @@ def plan_manual_move(
     agent_tier: int,
     reason: str,
     reason_code: str | None = None,
-    *,
-    vendor: VendorHandoff | None = None,
 ) -> TierMove:
     """Check an agent's tier move and return it, or raise with a sentence saying why not.
 
     Every move has a reason code and free text; going down, the text is the note the receiving
-    tier works from; going to tier 4 names the external vendor team and the vendor's reference.
+    tier works from. (What a move to tier 4 carries about the vendor is app.domain.vendors.)
     """
     if not MIN_TIER <= target <= MAX_TIER:
         raise InvalidInput(f"Tier must be between {MIN_TIER} and {MAX_TIER}.", field="tier")
@@ -99,8 +86,7 @@ def plan_manual_move(
         raise InvalidInput(
             f"The reason is too long (at most {REASON_MAX_LENGTH} characters).", field="reason"
         )
-    reference = _vendor_reference(vendor) if target == MAX_TIER else None
-    return TierMove(current, target, reason, code, reference)
+    return TierMove(current, target, reason, code)
 
 
 def _reason_code(raw: str | None, escalating: bool) -> ReasonCode:
@@ -119,25 +105,3 @@ def _reason_code(raw: str | None, escalating: bool) -> ReasonCode:
             field="reason_code",
         )
     return code
-
-
-def _vendor_reference(vendor: VendorHandoff | None) -> str:
-    if vendor is None:
-        raise InvalidInput(
-            "Moving to tier 4 hands the ticket to a vendor: choose the external vendor team.",
-            field="vendor",
-        )
-    if not vendor.team_is_external:
-        raise InvalidInput(
-            f"{vendor.team_name} is not an external vendor team; tier 4 is held by a vendor.",
-            field="vendor",
-        )
-    reference = " ".join((vendor.reference or "").split())
-    if not reference:
-        raise InvalidInput("Give the vendor's case reference.", field="vendor_reference")
-    if len(reference) > VENDOR_REFERENCE_MAX_LENGTH:
-        raise InvalidInput(
-            f"The vendor reference is too long (at most {VENDOR_REFERENCE_MAX_LENGTH} characters).",
-            field="vendor_reference",
-        )
-    return reference

@@ -162,3 +162,4 @@ class ActivityKind(StrEnum):
     password_reset = "password_reset"
     ticket_merged = "ticket_merged"
     availability_changed = "availability_changed"
+    vendor_updated = "vendor_updated"

@@ -30,6 +30,10 @@ class Team(db.Model):
     # The round-robin cursor: the agent this team last gave a ticket to. A position in id
     # order, not a foreign key, so it stays meaningful if that agent leaves the team.
     last_assigned_user_id: Mapped[int | None]
+    # A vendor's defaults for a hand-off: its own target in hours and whether waiting on it
+    # pauses the customer-facing clock; each hand-off may override both.
+    vendor_target_hours: Mapped[int | None]
+    vendor_pauses_clock: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     members: Mapped[list[User]] = relationship(back_populates="team")

@@ -58,7 +58,12 @@ class Ticket(db.Model):
     tier_entered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     reopen_count: Mapped[int] = mapped_column(default=0)
     escalation_count: Mapped[int] = mapped_column(default=0)
+    # While a vendor holds the ticket at tier 4: which one, its reference, its own due time and
+    # whether waiting on it stops the customer-facing clock (cleared when the ticket leaves).
+    vendor_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
     vendor_reference: Mapped[str | None] = mapped_column(String(120))
+    vendor_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    vendor_pauses_clock: Mapped[bool] = mapped_column(default=False)
     sla_policy_id: Mapped[int | None] = mapped_column(ForeignKey("sla_policies.id"))
     sla_policy_reason: Mapped[str | None] = mapped_column(String(200))
     sla_next_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -69,7 +74,8 @@ class Ticket(db.Model):
 
     customer: Mapped[Customer] = relationship()
     organization: Mapped[Organization | None] = relationship()
-    team: Mapped[Team | None] = relationship()
+    team: Mapped[Team | None] = relationship(foreign_keys=[team_id])
+    vendor: Mapped[Team | None] = relationship(foreign_keys=[vendor_id])
     assignee: Mapped[User | None] = relationship()
     messages: WriteOnlyMapped[Message] = relationship(
         back_populates="ticket", order_by="Message.id"

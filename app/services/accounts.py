@@ -12,6 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app.domain.assignment import AssignmentMode
 from app.domain.errors import InvalidInput, NotAllowed
 from app.domain.login import LoginState, after_failure, after_success, is_locked, minutes_left
+from app.domain.vendors import check_target_hours
 from app.domain.vocabulary import ActivityKind, Role
 from app.extensions import db
 from app.models import Customer, Team, User
@@ -198,11 +199,14 @@ def save_team(
     tier: int,
     is_external: bool = False,
     assignment_mode: str = AssignmentMode.manual,
+    vendor_target_hours: int | None = None,
+    vendor_pauses_clock: bool = False,
     team_id: int | None = None,
     now: datetime | None = None,
 ) -> Team:
     """Create a team, or rename/re-tier one and set how it assigns tickets (by hand, round robin
-    or least loaded). External (vendor) teams work tier 4."""
+    or least loaded). External (vendor) teams work tier 4 and carry the defaults of a hand-off
+    to them: the vendor's target and whether waiting pauses the clock."""
     now = now or utcnow()
     require_admin(actor)
     name = " ".join((name or "").split())
@@ -217,13 +221,16 @@ def save_team(
     except ValueError:
         raise InvalidInput("Assignment is manual, round robin or least loaded.",
                            field="assignment_mode") from None
+    check_target_hours(vendor_target_hours, is_external)
+    vendor_pauses_clock = vendor_pauses_clock and is_external
     clash = db.session.scalars(select(Team).where(func.lower(Team.name) == name.lower())).first()
     if clash is not None and clash.id != team_id:
         raise InvalidInput("A team with this name exists already.", field="name")
     with transaction():
         if team_id is None:
             team = Team(name=name, tier=tier, is_external=is_external, assignment_mode=mode,
-                        created_at=now)
+                        created_at=now, vendor_target_hours=vendor_target_hours,
+                        vendor_pauses_clock=vendor_pauses_clock)
             db.session.add(team)
             db.session.flush()
             kind = ActivityKind.team_created
@@ -233,6 +240,8 @@ def save_team(
                 raise InvalidInput("No such team.", field="team")
             team.name, team.tier, team.is_external = name, tier, is_external
             team.assignment_mode = mode
+            team.vendor_target_hours = vendor_target_hours
+            team.vendor_pauses_clock = vendor_pauses_clock
             kind = ActivityKind.team_updated
         record(kind, f"{actor.name} saved team {name} (tier {tier}, {mode.value} assignment)",
                now=now, actor=actor, data={"team_id": team.id, "assignment_mode": mode.value})

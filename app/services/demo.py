@@ -98,7 +98,9 @@ def _user(email: str, name: str, role: Role, password: str, now: datetime,
 def _staff(password: str, now: datetime) -> tuple[dict[int, Team], dict[int, User]]:
     teams, agents = {}, {}
     for email, name, tier, team_name in data.STAFF:
-        team = Team(name=team_name, tier=tier, is_external=tier == 4, created_at=now)
+        vendor = tier == 4
+        team = Team(name=team_name, tier=tier, is_external=vendor, created_at=now,
+                    vendor_target_hours=48 if vendor else None, vendor_pauses_clock=vendor)
         db.session.add(team)
         teams[tier] = team
         agents[tier] = _user(email, name, Role.agent, password, now, tier=tier, team=team)

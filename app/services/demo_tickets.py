@@ -63,7 +63,10 @@ def write_story(ticket: Ticket, rng: random.Random, now: datetime, teams: dict[i
         clock = _move(ticket, tier, rng, clock, now, agents)
     ticket.team = teams.get(ticket.tier)
     if ticket.tier == 4:
+        ticket.vendor = ticket.team
         ticket.vendor_reference = f"CC-{rng.randint(10000, 99999)}"
+        ticket.vendor_due_at = (ticket.tier_entered_at + timedelta(hours=48)).replace(
+            second=0, microsecond=0)
     agent = agents[max(1, ticket.tier)]
     answered = status is not Status.new
     clock = _conversation(ticket, agent, answered, rng, clock, now)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from app.domain.errors import InvalidInput, NotFound
@@ -74,7 +74,8 @@ def team_rows(actor: User) -> list[TeamRow]:
         .correlate(Team).scalar_subquery()
     )
     tickets = (
-        select(func.count(Ticket.id)).where(Ticket.team_id == Team.id)
+        select(func.count(Ticket.id))
+        .where(or_(Ticket.team_id == Team.id, Ticket.vendor_id == Team.id))
         .correlate(Team).scalar_subquery()
     )
     rows = db.session.execute(select(Team, members, tickets).order_by(Team.tier, Team.name))
@@ -103,7 +104,8 @@ def delete_team(actor: User, team_id: int, *, now: datetime | None = None) -> No
     with transaction():
         team = get_team(actor, team_id)
         members = db.session.scalar(select(func.count()).where(User.team_id == team.id))
-        tickets = db.session.scalar(select(func.count()).where(Ticket.team_id == team.id))
+        tickets = db.session.scalar(select(func.count()).where(
+            or_(Ticket.team_id == team.id, Ticket.vendor_id == team.id)))
         if members or tickets:
             raise InvalidInput(
                 f"{team.name} still has {members} member(s) and {tickets} ticket(s); "

@@ -20,7 +20,7 @@ FAMILIES: dict[str, tuple[ActivityKind, ...]] = {
                 ActivityKind.ticket_reopened, ActivityKind.ticket_closed,
                 ActivityKind.status_changed),
     "replies": (ActivityKind.customer_replied, ActivityKind.agent_replied),
-    "tiers": (ActivityKind.tier_changed,),
+    "tiers": (ActivityKind.tier_changed, ActivityKind.vendor_updated),
     "sla": (ActivityKind.sla_warning, ActivityKind.sla_breached),
     "csat": (ActivityKind.csat_received,),
     "deflections": (ActivityKind.kb_deflected,),

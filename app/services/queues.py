@@ -90,6 +90,7 @@ def _with_list_columns(query: Select) -> Select:
         joinedload(Ticket.customer),
         joinedload(Ticket.organization),
         joinedload(Ticket.assignee),
+        joinedload(Ticket.vendor),
     )
 
 

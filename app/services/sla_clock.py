@@ -14,6 +14,8 @@ from app.domain.calendar_rules import BusinessCalendar, calendar_from_settings, 
 from app.domain.sla import PolicyCell, Targets, badge, choose_policy, clock_times, shift_after_pause
 from app.domain.sla import worst as worst_badge
 from app.domain.sla_vocabulary import SlaTarget
+from app.domain.tiers import MAX_TIER
+from app.domain.vendors import VENDOR_PAUSE
 from app.domain.vocabulary import Status
 from app.extensions import db
 from app.models import BusinessCalendar as CalendarRow
@@ -21,6 +23,21 @@ from app.models import SlaClock, SlaPause, SlaPolicy, Ticket
 
 PAUSED_STATUSES = (Status.pending, Status.on_hold)
 DONE_STATUSES = (Status.solved, Status.closed)
+
+
+def pause_reason(ticket: Ticket) -> str | None:
+    """Why the clocks stand still now: the ticket waits on the customer or a third party (its
+    status), or on the vendor holding it at tier 4 when the hand-off says that pauses the clock."""
+    if ticket.status in PAUSED_STATUSES:
+        return ticket.status.value
+    if (ticket.tier == MAX_TIER and ticket.vendor_id is not None and ticket.vendor_pauses_clock
+            and ticket.status not in DONE_STATUSES):
+        return VENDOR_PAUSE
+    return None
+
+
+def is_paused(ticket: Ticket) -> bool:
+    return pause_reason(ticket) is not None
 
 
 def calendar_of(row: CalendarRow | None) -> BusinessCalendar:
@@ -162,11 +179,14 @@ def on_priority_change(ticket: Ticket, now: datetime) -> None:
     refresh(ticket, now)
 
 
-def on_tier_change(ticket: Ticket, now: datetime) -> None:
-    """Entering a tier starts a new tier clock."""
+def on_tier_change(ticket: Ticket, now: datetime, from_tier: int | None = None) -> None:
+    """Entering a tier starts a new tier clock; coming back from the vendor resumes the clock."""
     policy = _policy(ticket)
     if policy is None:
         return
+    if from_tier == MAX_TIER:
+        # Before the new tier clock starts, so the vendor pause does not move it.
+        _sync_pause(ticket, policy, now)
     _satisfy(ticket, (SlaTarget.tier_dwell,), now)
     if ticket.status not in DONE_STATUSES:
         _start(ticket, policy, SlaTarget.tier_dwell, now)
@@ -178,10 +198,7 @@ def on_status_change(ticket: Ticket, old: Status, new: Status, now: datetime) ->
     policy = _policy(ticket)
     if policy is None or old == new:
         return
-    if new in PAUSED_STATUSES and old not in PAUSED_STATUSES:
-        db.session.add(SlaPause(ticket_id=ticket.id, started_at=now, reason=new.value))
-    elif old in PAUSED_STATUSES and new not in PAUSED_STATUSES:
-        _resume(ticket, policy, now)
+    _sync_pause(ticket, policy, now)
     if new in DONE_STATUSES:
         _satisfy(ticket, tuple(SlaTarget), now)
     elif old in DONE_STATUSES:
@@ -190,13 +207,32 @@ def on_status_change(ticket: Ticket, old: Status, new: Status, now: datetime) ->
     refresh(ticket, now)
 
 
-def _resume(ticket: Ticket, policy: SlaPolicy, now: datetime) -> None:
+def on_vendor_change(ticket: Ticket, now: datetime) -> None:
+    """The vendor's hand-off terms changed: pause or resume as they now say."""
+    policy = _policy(ticket)
+    if policy is None:
+        return
+    _sync_pause(ticket, policy, now)
+    refresh(ticket, now)
+
+
+def _sync_pause(ticket: Ticket, policy: SlaPolicy, now: datetime) -> None:
+    """Keep one open pause while the clocks should stand still. Waiting on the vendor and
+    waiting on the status are recorded as separate stretches, each with its reason."""
+    wanted = pause_reason(ticket)
     pause = db.session.scalars(
         select(SlaPause).where(SlaPause.ticket_id == ticket.id, SlaPause.ended_at.is_(None))
         .order_by(SlaPause.id.desc())
     ).first()
-    if pause is None:
-        return
+    if pause is not None and (wanted is None
+                              or (pause.reason == VENDOR_PAUSE) != (wanted == VENDOR_PAUSE)):
+        _resume(ticket, policy, pause, now)
+        pause = None
+    if wanted is not None and pause is None:
+        db.session.add(SlaPause(ticket_id=ticket.id, started_at=now, reason=wanted))
+
+
+def _resume(ticket: Ticket, policy: SlaPolicy, pause: SlaPause, now: datetime) -> None:
     pause.ended_at = now
     calendar = calendar_for(policy)
     for clock in active_clocks(ticket):
@@ -214,7 +250,7 @@ def refresh(ticket: Ticket, now: datetime) -> None:
     ticket.sla_badge = worst_badge([
         badge(now, c.warn_at, c.due_at, c.breached_at is not None) for c in clocks
     ])
-    if ticket.status in PAUSED_STATUSES:
+    if is_paused(ticket):
         ticket.sla_next_check_at = None
         return
     checks = [c.warn_at for c in clocks if c.warned_at is None and c.breached_at is None]

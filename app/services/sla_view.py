@@ -12,7 +12,7 @@ from app.domain.sla_vocabulary import TARGET_LABELS
 from app.extensions import db
 from app.models import SlaClock, SlaPause, SlaPolicy, Ticket
 from app.models.types import utcnow
-from app.services.sla_clock import PAUSED_STATUSES, calendar_of
+from app.services.sla_clock import calendar_of, pause_reason
 
 CLOCKS_SHOWN = 30
 
@@ -38,6 +38,7 @@ class SlaView:
     always_open: bool
     clocks: list[ClockRow]
     pauses: list[SlaPause]
+    paused_by: str | None  # the status the ticket waits in, or "vendor"
 
 
 def _state(clock: SlaClock, now: datetime, paused: bool) -> str:
@@ -57,14 +58,14 @@ def sla_view(ticket: Ticket, now: datetime | None = None) -> SlaView | None:
     if policy is None:
         return None
     calendar = calendar_of(policy.calendar)
-    paused = ticket.status in PAUSED_STATUSES
+    paused_by = pause_reason(ticket)
     clocks = db.session.scalars(
         select(SlaClock).where(SlaClock.ticket_id == ticket.id)
         .order_by(SlaClock.started_at.desc(), SlaClock.id.desc()).limit(CLOCKS_SHOWN)
     )
     rows = []
     for clock in clocks:
-        state = _state(clock, now, paused)
+        state = _state(clock, now, paused_by is not None)
         left = None
         if state in ("running", "warning", "paused"):
             left = business_minutes_between(calendar, now, clock.due_at)
@@ -76,4 +77,4 @@ def sla_view(ticket: Ticket, now: datetime | None = None) -> SlaView | None:
         select(SlaPause).where(SlaPause.ticket_id == ticket.id).order_by(SlaPause.started_at)
     ))
     return SlaView(policy, ticket.sla_policy_reason or "", policy.calendar.name,
-                   policy.calendar.timezone, policy.calendar.always_open, rows, pauses)
+                   policy.calendar.timezone, policy.calendar.always_open, rows, pauses, paused_by)

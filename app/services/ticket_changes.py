@@ -6,7 +6,8 @@ from datetime import datetime
 
 from app.domain import tickets as rules
 from app.domain.errors import InvalidInput
-from app.domain.tiers import VendorHandoff, plan_manual_move, tier_label
+from app.domain.tiers import MAX_TIER, plan_manual_move, tier_label
+from app.domain.vendors import plan_handoff
 from app.domain.vocabulary import ActivityKind, AuthorKind, Priority, Status, TierChangeCause
 from app.extensions import db
 from app.models import Message, Team, Ticket, User
@@ -18,6 +19,7 @@ from app.services.history import record
 from app.services.tickets import _enum, apply_status
 from app.services.tier_moves import apply_tier_move
 from app.services.unit_of_work import transaction
+from app.services.vendor_handoff import hand_to_vendor, vendor_choice
 
 
 def change_status(
@@ -114,6 +116,8 @@ def change_tier(
     reason_code: str | None = None,
     vendor_team_id: int | None = None,
     vendor_reference: str | None = None,
+    vendor_due_at: datetime | None = None,
+    vendor_pauses_clock: bool | None = None,
     team_id: int | None = None,
     hand_over: bool = False,
     now: datetime | None = None,
@@ -121,26 +125,28 @@ def change_tier(
 ) -> Ticket:
     """Escalate or de-escalate by hand with a reason code and text; never outside 0–4 or from
     above one's tier. Going down leaves the text as a note for the receiving tier; going to tier 4
-    hands the ticket to an external vendor team under the vendor's reference. The ticket enters
-    the receiving team's queue (`team_id`, else the tier's only team); `hand_over` gives it to
-    that team's next agent."""
+    hands the ticket to an external vendor team, with the vendor's reference (or later), its due
+    time (by default from the vendor's target) and whether waiting on it pauses the clock (by
+    default as the vendor is set up). Otherwise the ticket enters the receiving team's queue
+    (`team_id`, else the tier's only team); `hand_over` gives it to that team's next agent."""
     now = now or utcnow()
     with transaction():
         ticket = ticket_to_work(actor, ticket_id, expected_version)
-        vendor_team = _team(vendor_team_id) if vendor_team_id is not None else None
-        vendor = (
-            VendorHandoff(vendor_team.name, vendor_team.is_external, vendor_reference or "")
-            if vendor_team is not None else None
-        )
         move = plan_manual_move(ticket.tier, tier, actor.as_actor().working_tier, reason,
-                                reason_code, vendor=vendor)
-        receiving = _receiving_team(team_id, move.to_tier)
-        if vendor_team is not None and move.vendor_reference is not None:
-            receiving = vendor_team
-            ticket.vendor_reference = move.vendor_reference
+                                reason_code)
+        terms = None
+        if move.to_tier == MAX_TIER:
+            terms = plan_handoff(vendor_choice(vendor_team_id), vendor_reference, vendor_due_at,
+                                 vendor_pauses_clock, now)
+            receiving = db.session.get(Team, terms.vendor_id)
+        else:
+            receiving = _receiving_team(team_id, move.to_tier)
         apply_tier_move(ticket, to_tier=move.to_tier, cause=TierChangeCause.manual,
                         reason=move.reason, reason_code=move.reason_code, now=now, actor=actor,
                         team=receiving, hand_over=hand_over)
+        if terms is not None:
+            ticket.team_id = terms.vendor_id
+            hand_to_vendor(actor, ticket, terms, now)
         if move.to_tier < move.from_tier:
             _handover_note(actor, ticket, move.to_tier, move.reason, now)
     return ticket

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from app.domain.tiers import tier_label
+from app.domain.tiers import MAX_TIER, tier_label
 from app.domain.vocabulary import ActivityKind, ReasonCode, TierChangeCause
 from app.extensions import db
 from app.models import Team, Ticket, TierChange, User
@@ -47,7 +47,11 @@ def apply_tier_move(
     ticket.tier = to_tier
     ticket.tier_entered_at = now
     ticket.updated_at = now
-    sla_clock.on_tier_change(ticket, now)
+    if from_tier == MAX_TIER:
+        # The vendor's terms belong to its hold of the ticket; a later hand-off gives new ones.
+        ticket.vendor_id, ticket.vendor_reference = None, None
+        ticket.vendor_due_at, ticket.vendor_pauses_clock = None, False
+    sla_clock.on_tier_change(ticket, now, from_tier)
     if to_tier > from_tier:
         ticket.escalation_count += 1
     # The old tier's people no longer own it: the receiving tier picks it up.

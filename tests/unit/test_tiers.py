@@ -8,7 +8,6 @@ from app.domain.errors import InvalidInput, NotAllowed
 from app.domain.tiers import (
     MAX_TIER,
     MIN_TIER,
-    VendorHandoff,
     clamp_tier,
     plan_manual_move,
     tier_label,
@@ -32,8 +31,7 @@ def test_clamping_always_lands_on_the_ladder(tier):
 def test_a_planned_move_stays_on_the_ladder_and_within_the_agents_reach(current, target, agent):
     try:
         code = "needs_expertise" if target > current else "wrong_tier"
-        vendor = VendorHandoff("CloudCo", True, "CC-1")
-        move = plan_manual_move(current, target, agent, "needs a specialist", code, vendor=vendor)
+        move = plan_manual_move(current, target, agent, "needs a specialist", code)
     except (InvalidInput, NotAllowed):
         return
     assert MIN_TIER <= move.to_tier <= MAX_TIER
@@ -86,18 +84,3 @@ def test_de_escalation_needs_a_handover_note():
     with pytest.raises(InvalidInput, match="Leave tier 1 a note"):
         plan_manual_move(2, 1, 2, "done", "wrong_tier")
     assert plan_manual_move(2, 1, 2, "Reset the SSO cache, then close", "workaround_provided")
-
-
-@pytest.mark.parametrize(
-    ("vendor", "field"),
-    [(None, "vendor"), (VendorHandoff("Frontline", False, "X-1"), "vendor"),
-     (VendorHandoff("CloudCo", True, " "), "vendor_reference"),
-     (VendorHandoff("CloudCo", True, "x" * 121), "vendor_reference")],
-)
-def test_tier_four_needs_an_external_vendor_and_its_reference(vendor, field):
-    with pytest.raises(InvalidInput) as error:
-        plan_manual_move(3, 4, 3, "provider bug", "vendor_issue", vendor=vendor)
-    assert error.value.field == field
-    move = plan_manual_move(3, 4, 3, "provider bug", "vendor_issue",
-                            vendor=VendorHandoff("CloudCo", True, " CC-42 "))
-    assert move.vendor_reference == "CC-42"

@@ -100,21 +100,23 @@ def test_de_escalation_keeps_escalation_count_and_leaves_a_note_for_the_receivin
 
 
 def test_moving_to_tier_four_hands_the_ticket_to_a_vendor_with_its_reference(now):
-    vendor = make_team(name="CloudCo", tier=4, is_external=True)
+    vendor = make_team(name="CloudCo", tier=4, is_external=True, vendor_target_hours=24)
     ticket = make_ticket(tier=3)
     change_tier(make_agent(tier=3), ticket.id, 4, "storage outage at provider",
                 reason_code="vendor_issue", vendor_team_id=vendor.id,
                 vendor_reference=" CC-88123 ", now=now)
     ticket = _fresh(ticket.id)
-    assert (ticket.tier, ticket.team_id, ticket.vendor_reference) == (4, vendor.id, "CC-88123")
+    assert (ticket.tier, ticket.team_id, ticket.vendor_id, ticket.vendor_reference) == (
+        4, vendor.id, vendor.id, "CC-88123")
 
 
 @pytest.mark.parametrize(
     ("external", "reference", "field"),
-    [(None, "CC-1", "vendor"), (False, "CC-1", "vendor"), (True, "  ", "vendor_reference")],
+    [(None, "CC-1", "vendor"), (False, "CC-1", "vendor"), (True, "x" * 121, "vendor_reference")],
 )
-def test_tier_four_needs_an_external_team_and_a_reference(now, external, reference, field):
-    team = make_team(tier=4, is_external=external) if external is not None else None
+def test_tier_four_needs_an_external_team_and_a_sane_reference(now, external, reference, field):
+    team = (make_team(tier=4, is_external=external, vendor_target_hours=8)
+            if external is not None else None)
     ticket = make_ticket(tier=3)
     with pytest.raises(InvalidInput) as error:
         change_tier(make_agent(tier=3), ticket.id, 4, "provider bug", reason_code="vendor_issue",

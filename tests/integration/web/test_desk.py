@@ -224,7 +224,7 @@ def test_bad_tier_moves_are_form_errors_and_change_nothing(client, login_as, dat
 
 
 def test_a_vendor_handoff_from_the_desk(client, login_as):
-    vendor = make_team(name="CloudCo", tier=4, is_external=True)
+    vendor = make_team(name="CloudCo", tier=4, is_external=True, vendor_target_hours=24)
     ticket = make_ticket(tier=3)
     login_as(make_agent(tier=4))
     response = client.post(f"/desk/tickets/{ticket.id}/tier", data={
