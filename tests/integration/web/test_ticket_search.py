@@ -141,3 +141,19 @@ def test_a_customer_search_sees_only_their_own_public_text():
     assert [hit.ticket.id for hit in hits] == [own.id]
     with pytest.raises(NotAllowed):
         search_own_tickets(agent, "walrus")
+
+
+def test_the_portal_search_shows_a_customer_only_their_own_public_text(client, login_as):
+    me, other = factories.make_customer(), factories.make_customer()
+    agent = factories.make_agent(tier=1)
+    own = factories.make_ticket(me, subject="Narwhal backup")
+    noted = factories.make_ticket(me, subject="Other thing")
+    factories.make_message(noted, agent, body="narwhal secret plan", internal=True)
+    theirs = factories.make_ticket(other, subject="Narwhal restore")
+    login_as(me.user)
+    response = client.get("/portal/search", query_string={"q": "narwhal"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and own.reference in page
+    assert noted.reference not in page and theirs.reference not in page
+    assert "secret plan" not in page
+    assert client.get("/portal/search", query_string={"q": '"open'}).status_code == 400
