@@ -5,11 +5,8 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from app import create_app
-from app.extensions import db
 from app.models.types import utcnow
 from app.services.presence import FRESH_FOR, other_viewers, touch_viewing
-from config import TestConfig
 from tests import factories
 
 
@@ -63,24 +60,19 @@ def test_an_unknown_ticket_is_not_found(client, login_as):
     assert client.post("/desk/tickets/999999/viewers").status_code == 404
 
 
-def test_the_heartbeat_needs_the_csrf_token_from_the_page(app):
-    protected = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
-                           WTF_CSRF_ENABLED=True)
+def test_the_heartbeat_needs_the_csrf_token_from_the_page(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)  # read on every request
     ticket = factories.make_ticket(tier=1)
     agent = factories.make_agent(tier=1)
-    with protected.app_context():
-        client = protected.test_client()
-        login_page = client.get("/auth/login").get_data(as_text=True)
-        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login_page).group(1)
-        client.post("/auth/login", data={"csrf_token": token, "email": agent.email,
-                                         "password": factories.PASSWORD})
-        page = client.get(f"/desk/tickets/{ticket.id}").get_data(as_text=True)
-        meta = re.search(r'<meta name="csrf-token" content="([^"]+)">', page).group(1)
-        url = f"/desk/tickets/{ticket.id}/viewers"
-        assert client.post(url, headers={"Accept": "application/json"}).status_code == 400
-        assert client.post(url, headers={"X-CSRFToken": meta}).status_code == 200
-        db.session.remove()
-        db.engine.dispose()
+    login_page = client.get("/auth/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login_page).group(1)
+    client.post("/auth/login", data={"csrf_token": token, "email": agent.email,
+                                     "password": factories.PASSWORD})
+    page = client.get(f"/desk/tickets/{ticket.id}").get_data(as_text=True)
+    meta = re.search(r'<meta name="csrf-token" content="([^"]+)">', page).group(1)
+    url = f"/desk/tickets/{ticket.id}/viewers"
+    assert client.post(url, headers={"Accept": "application/json"}).status_code == 400
+    assert client.post(url, headers={"X-CSRFToken": meta}).status_code == 200
 
 
 def test_the_page_carries_the_presence_script(client, login_as):
