@@ -6,6 +6,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from app.search_schema import is_hand_made
+
 config = context.config
 if config.config_file_name and not logging.getLogger().handlers:
     fileConfig(config.config_file_name, disable_existing_loggers=False)
@@ -36,12 +38,7 @@ def run_migrations_offline():
 
 def include_object(obj, name, type_, reflected, compare_to):
     """Search structures made by hand in the migrations are not in the models: leave them be."""
-    hand_made = (
-        (type_ == "table" and name.startswith("kb_articles_fts"))
-        or (type_ == "column" and name == "search_vector")
-        or (type_ == "index" and name == "ix_kb_articles_search")
-    )
-    return not hand_made
+    return not is_hand_made(type_, name)
 
 
 def run_migrations_online():

@@ -13,6 +13,7 @@ from sqlalchemy import text
 
 from app import create_app
 from app.extensions import db
+from app.search_schema import HAND_MADE
 from config import TestConfig
 from tests import factories
 
@@ -28,8 +29,9 @@ def _drop_everything() -> None:
     """Start from an empty database, so the schema is the one the migrations build."""
     with db.engine.begin() as connection:
         if connection.dialect.name == "sqlite":  # the search index the migrations made by hand
-            connection.execute(text("DROP TABLE IF EXISTS kb_articles_fts"))
-            connection.execute(text("DROP TABLE IF EXISTS kb_articles_fts_titles"))
+            for index in HAND_MADE:
+                for fts in index.fts_tables:
+                    connection.execute(text(f"DROP TABLE IF EXISTS {fts}"))
     db.drop_all()
     with db.engine.begin() as connection:
         connection.execute(text("DROP TABLE IF EXISTS alembic_version"))

@@ -20,6 +20,8 @@ from app.desk.forms import (
 from app.services.attachments import attachments_by_message
 from app.services.canned_replies import canned_for
 from app.services.customer_view import ticket_sidebar
+from app.services.presence import HEARTBEAT_SECONDS, touch_viewing
+from app.services.queues import next_in_queue
 from app.services.self_service import ticket_articles
 from app.services.sla_view import sla_view
 from app.services.ticket_view import all_teams, assignable_agents, ticket_page
@@ -94,6 +96,7 @@ def render_ticket(ticket_id: int, failed: tuple[str, FlaskForm] | None = None, s
     if reply_text is not None:
         forms["reply"].body.data = reply_text
     actor = current_user.as_actor()
+    viewers = touch_viewing(current_user, ticket_id)
     return render_template(
         "desk/ticket.html", view=view, ticket=view.ticket, forms=forms, sla=sla_view(view.ticket),
         vendor=vendor_panel(view.ticket),
@@ -101,4 +104,6 @@ def render_ticket(ticket_id: int, failed: tuple[str, FlaskForm] | None = None, s
         canned=canned_for(current_user),
         working_tier=actor.working_tier, failed=failed[0] if failed else None,
         attachments=attachments_by_message(m.id for m in view.messages),
+        viewers=viewers, heartbeat_seconds=HEARTBEAT_SECONDS,
+        next_ticket=next_in_queue(current_user, view.ticket),
     ), status

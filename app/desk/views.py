@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.auth.safe_next import safe_next
@@ -14,6 +14,7 @@ from app.extensions import db
 from app.services.access import require_staff
 from app.services.assignment import set_away
 from app.services.merge import merge_tickets
+from app.services.presence import touch_viewing
 from app.services.queues import ORDERS, desk_queues, queue_page
 from app.services.ticket_changes import assign_ticket, change_priority, change_status, change_tier
 from app.services.ticket_view import ticket_page
@@ -69,6 +70,12 @@ def away():
 @bp.get("/tickets/<int:ticket_id>")
 def ticket(ticket_id: int):
     return render_ticket(ticket_id)
+
+
+@bp.post("/tickets/<int:ticket_id>/viewers")
+def viewers(ticket_id: int):
+    """The heartbeat of an open ticket page: marks this agent as viewing, lists the others."""
+    return jsonify(viewers=touch_viewing(current_user, ticket_id))
 
 
 def _seen_version(form) -> int | None:

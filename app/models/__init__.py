@@ -8,6 +8,7 @@ from app.models.csat import CsatAnswer
 from app.models.kb import KbArticle, KbCategory, KbSearch, KbVote, TicketArticle
 from app.models.notification import Notification
 from app.models.organization import Customer, Organization
+from app.models.presence import TicketViewer
 from app.models.rule import EscalationRule
 from app.models.sla import (
     BusinessCalendar,
@@ -47,6 +48,7 @@ __all__ = [
     "Ticket",
     "TicketArticle",
     "TicketTag",
+    "TicketViewer",
     "TierChange",
     "User",
 ]

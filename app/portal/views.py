@@ -21,6 +21,7 @@ from app.services.csat import answer_for, can_change, rate_ticket
 from app.services.kb import search_and_log
 from app.services.queues import customer_tickets
 from app.services.self_service import confirm_self_service, record_deflection
+from app.services.ticket_search import search_own_tickets
 from app.services.ticket_view import ticket_page
 from app.services.tickets import add_reply, open_ticket, reopen_ticket
 
@@ -56,6 +57,19 @@ def home():
     org_admin = bool(current_user.customer and current_user.customer.is_org_admin)
     return render_template("portal/home.html", page=page, first=not request.args.get("after"),
                            scope=scope, org_admin=org_admin)
+
+
+@bp.get("/search")
+def search():
+    """A customer's search of their own requests (public messages only)."""
+    query = " ".join(request.args.get("q", "").split())
+    after = request.args.get("after") or None
+    try:
+        page, error = search_own_tickets(current_user, query, after=after), None
+    except InvalidInput as refused:
+        page, error = None, refused
+    return render_template("portal/search.html", query=query, page=page, error=error,
+                           first=after is None), 400 if error else 200
 
 
 def _seen_ids(text: str | None) -> list[int]:

@@ -1,9 +1,8 @@
 """Knowledge-base search with ranking and highlighted snippets, on SQLite FTS5 or PostgreSQL.
 
-The index is kept in sync by the database itself (FTS5 triggers; a generated tsvector column),
-so every insert, update and delete of an article is searchable at once. Snippets are built with
-private marker characters, escaped, and only then given <mark> tags, so article text can never
-inject HTML through a snippet.
+The index is kept in sync by the database itself (FTS5 triggers; a generated tsvector column; see
+app/search_schema.py), so every insert, update and delete of an article is searchable at once.
+Snippets are made safe by app/services/fulltext.py.
 """
 
 from __future__ import annotations
@@ -11,14 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from sqlalchemy import text
 
 from app.domain.kb_vocabulary import ArticleStatus
 from app.extensions import db
+from app.services.fulltext import END, START, highlight, make_snippet, on_postgres
 
 MAX_TERMS = 8
-START, END = "\x02", "\x03"
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -39,11 +38,6 @@ def terms(query: str) -> list[str]:
     return unique[:MAX_TERMS]
 
 
-def _highlight(raw: str) -> Markup:
-    safe = str(escape(raw))
-    return Markup(safe.replace(START, "<mark>").replace(END, "</mark>"))
-
-
 def search_articles(query: str, *, limit: int = 10, published_only: bool = True,
                     category_ids: list[int] | None = None, suggest: bool = False) -> list[Hit]:
     """Best matches first. Any word may match; prefixes match so suggestions work while typing.
@@ -53,11 +47,11 @@ def search_articles(query: str, *, limit: int = 10, published_only: bool = True,
     words = terms(query)
     if not words:
         return []
-    if db.engine.dialect.name == "postgresql":
+    if on_postgres():
         rows = _postgres(words, limit, published_only, category_ids)
     else:
         rows = _sqlite(words, limit, published_only, category_ids, suggest)
-    return [Hit(r.id, r.title, r.slug, r.category_id, _highlight(r.snippet or ""), float(r.rank))
+    return [Hit(r.id, r.title, r.slug, r.category_id, highlight(r.snippet or ""), float(r.rank))
             for r in rows]
 
 
@@ -120,22 +114,6 @@ def _allowed(ids: set[int], published_only: bool, category_ids) -> set[int]:
     sql = (f"SELECT a.id FROM kb_articles a WHERE a.id IN ({listed})"
            + _filters(published_only, category_ids, params))
     return {row.id for row in db.session.execute(text(sql), params)}
-
-
-def make_snippet(body: str, words: list[str], width: int = 24) -> str:
-    """A window of the body around the first matching word, matches wrapped in markers."""
-    tokens = body.split()
-    stems = [w[:5] for w in words]
-
-    def hit(token: str) -> bool:
-        plain = token.lower().strip(".,;:!?()[]\"'")
-        return any(plain.startswith(stem) for stem in stems)
-
-    first = next((n for n, token in enumerate(tokens) if hit(token)), 0)
-    start = max(0, first - width // 3)
-    window = tokens[start:start + width]
-    marked = [f"{START}{t}{END}" if hit(t) else t for t in window]
-    return ("… " if start else "") + " ".join(marked) + (" …" if start + width < len(tokens) else "")
 
 
 @dataclass(frozen=True, slots=True)

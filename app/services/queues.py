@@ -119,3 +119,10 @@ def customer_tickets(
     query = select(Ticket).where(Ticket.organization_id == customer.organization_id).options(
         joinedload(Ticket.customer))
     return _page(query, "newest", after, size)
+
+
+def next_in_queue(actor: User, ticket: Ticket) -> Ticket | None:
+    """The ticket after this one in its tier's queue (newest first), for "next ticket"."""
+    after = encode_cursor(ticket.created_at, ticket.id)
+    page = queue_page(actor, f"tier-{ticket.tier}", after=after, size=1)
+    return page.items[0] if page.items else None

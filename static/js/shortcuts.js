@@ -1,0 +1,76 @@
+// Desk keyboard shortcuts; the list is in templates/desk/_shortcuts.html ("?" shows it).
+// Keys typed into a field, or with Ctrl/Alt/Meta, are left alone.
+(function () {
+  "use strict";
+  var help = document.getElementById("shortcuts-help");
+  var rows = Array.prototype.slice.call(document.querySelectorAll("table tbody tr"))
+    .filter(function (row) { return row.querySelector("a[href*='/desk/tickets/']"); });
+  var current = -1;
+
+  function typing(target) {
+    var tag = target && target.tagName;
+    return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" ||
+      (target && target.isContentEditable);
+  }
+
+  function focusField(id) {
+    var field = document.getElementById(id);
+    if (!field) { return false; }
+    field.scrollIntoView({ block: "center" });
+    field.focus();
+    return true;
+  }
+
+  function select(step) {
+    if (!rows.length) { return false; }
+    if (current >= 0) { rows[current].classList.remove("is-selected"); }
+    current = Math.max(0, Math.min(rows.length - 1, current + step));
+    var row = rows[current];
+    row.classList.add("is-selected");
+    row.querySelector("a[href*='/desk/tickets/']").focus();
+    return true;
+  }
+
+  function next() {
+    if (select(1)) { return true; }
+    var link = document.getElementById("next-ticket");
+    if (link) { window.location.assign(link.href); return true; }
+    return false;
+  }
+
+  function open() {
+    if (current < 0) { return false; }
+    window.location.assign(rows[current].querySelector("a[href*='/desk/tickets/']").href);
+    return true;
+  }
+
+  function showHelp() {
+    if (!help) { return false; }
+    if (typeof help.showModal === "function") { help.showModal(); } else { help.setAttribute("open", ""); }
+    return true;
+  }
+
+  var actions = {
+    "j": next,
+    "k": function () { return select(-1); },
+    "o": open,
+    "r": function () { return focusField("reply-body"); },
+    "n": function () { return focusField("note-body"); },
+    "e": function () { return focusField("tier-tier"); },
+    "/": function () { return focusField("nav-search"); },
+    "?": showHelp
+  };
+
+  var opener = document.getElementById("shortcuts-open");
+  if (opener && help) {
+    opener.hidden = false;  // without this script the button would do nothing
+    opener.addEventListener("click", showHelp);
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) { return; }
+    if (help && help.open) { return; }  // the dialog handles its own keys (Esc closes it)
+    var action = actions[event.key];
+    if (action && action()) { event.preventDefault(); }
+  });
+})();

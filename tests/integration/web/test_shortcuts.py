@@ -1,0 +1,45 @@
+"""Desk keyboard shortcuts: the help overlay and the script are on staff pages only."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from tests import factories
+
+
+def test_the_help_overlay_and_script_are_on_desk_pages(client, login_as):
+    ticket = factories.make_ticket(tier=1)
+    login_as(factories.make_agent(tier=1))
+    for url in (f"/desk/tickets/{ticket.id}", "/desk/queues/tier-1", "/desk/search"):
+        page = client.get(url).get_data(as_text=True)
+        assert '<dialog id="shortcuts-help"' in page, url
+        assert 'aria-labelledby="shortcuts-title"' in page
+        assert "js/shortcuts.js" in page and 'id="nav-search"' in page
+    script = client.get("/static/js/shortcuts.js")
+    assert script.status_code == 200
+    assert b"reply-body" in script.data and b"note-body" in script.data
+    script.close()
+
+
+def test_the_fields_the_shortcuts_focus_exist(client, login_as):
+    ticket = factories.make_ticket(tier=1)
+    login_as(factories.make_agent(tier=1))
+    page = client.get(f"/desk/tickets/{ticket.id}").get_data(as_text=True)
+    for field in ('id="reply-body"', 'id="note-body"', 'id="tier-tier"'):
+        assert field in page
+
+
+def test_the_ticket_page_links_the_next_ticket_in_its_queue(client, login_as):
+    older = factories.make_ticket(tier=1, created_at=datetime(2026, 2, 1, tzinfo=UTC))
+    newer = factories.make_ticket(tier=1)
+    login_as(factories.make_agent(tier=1))
+    page = client.get(f"/desk/tickets/{newer.id}").get_data(as_text=True)
+    assert f'id="next-ticket" href="/desk/tickets/{older.id}"' in page
+    assert 'id="next-ticket"' not in client.get(f"/desk/tickets/{older.id}").get_data(as_text=True)
+
+
+def test_customers_get_no_desk_shortcuts(client, login_as):
+    customer = factories.make_customer()
+    login_as(customer.user)
+    page = client.get("/portal/").get_data(as_text=True)
+    assert "shortcuts-help" not in page and "shortcuts.js" not in page
