@@ -1,7 +1,8 @@
 """Browser journeys: the real app served by `flask run` on its own fresh database, driven by
 Playwright in the OS's headless Chromium (never a downloaded browser).
 
-Without Chromium (or Playwright) every test here is skipped with one reason."""
+Without Chromium (or Playwright) every test here is skipped with one reason, unless
+TIERDESK_REQUIRE_BROWSER is set (CI): then the run stops with that reason."""
 
 from __future__ import annotations
 
@@ -43,6 +44,8 @@ UNAVAILABLE = _why_unavailable()
 
 
 def pytest_collection_modifyitems(config, items) -> None:
+    if UNAVAILABLE and os.environ.get("TIERDESK_REQUIRE_BROWSER"):
+        raise pytest.UsageError(f"TIERDESK_REQUIRE_BROWSER is set, so nothing may be skipped: {UNAVAILABLE}")
     skip = pytest.mark.skip(reason=UNAVAILABLE) if UNAVAILABLE else None
     for item in items:
         if HERE in Path(item.path).parents:

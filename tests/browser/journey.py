@@ -36,6 +36,8 @@ class PageGuard:
             self.problems.append(f"console error: {message.text} ({message.location})")
 
     def _request_failed(self, request: Request) -> None:
+        if request.failure == "net::ERR_ABORTED":
+            return  # cancelled, not failed: a navigation left before, e.g., the icon arrived
         self.problems.append(f"request failed: {request.method} {request.url} ({request.failure})")
 
     def _response(self, response: Response) -> None:
@@ -75,6 +77,7 @@ class Journey:
     def sign_in(self, email: str, password: str = DEMO_PASSWORD) -> None:
         """Through the real sign-in form."""
         self.page.goto("/auth/login")
+        self.step("sign in")
         self.page.get_by_label("Email").fill(email)
         self.page.get_by_label("Password").fill(password)
         self.page.get_by_role("button", name="Sign in").click()

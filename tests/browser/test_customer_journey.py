@@ -58,6 +58,7 @@ def test_customer_registers_asks_and_rates(journey, server_db):
     customer.step("knowledge base search")
 
     customer.menu("New request")
+    customer.step("new request")
     _type_request(page, "Export my invoices", "I need all invoices of last year as a CSV file.")
     suggestion = page.locator("#suggestion-list li").filter(has_text="Export invoices to CSV")
     suggestion.wait_for()

@@ -39,6 +39,7 @@ def test_admin_sets_service_levels_and_rules_then_the_sweep_raises_a_stale_ticke
     admin.sign_in("admin@demo.test")
 
     admin.menu("Admin")
+    admin.step("admin")
     page.get_by_role("navigation", name="Admin").get_by_role("link", name="Service levels").click()
     page.get_by_role("heading", level=1, name="Service levels").wait_for()
     admin.step("service levels")
@@ -57,7 +58,11 @@ def test_admin_sets_service_levels_and_rules_then_the_sweep_raises_a_stale_ticke
     assert (policy.account_tier.value, policy.priority.value) == ("field", "high")
 
     page.get_by_role("link", name="Escalation rules").click()
+    page.get_by_role("heading", level=1, name="Escalation rules").wait_for()
+    admin.step("escalation rules")
     page.get_by_role("link", name="New rule").click()
+    page.get_by_role("heading", level=1, name="New rule").wait_for()
+    admin.step("new rule")
     page.get_by_label("Name", exact=True).fill(RULE)
     page.get_by_label("When", exact=True).select_option("sla_breached")
     page.locator("#conditions-0-field").select_option("priority")
