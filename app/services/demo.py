@@ -22,6 +22,7 @@ from app.models.types import utcnow
 from app.services import demo_data as data
 from app.services import sla_clock
 from app.services.accounts import hash_password
+from app.services.canned_replies import save_canned
 from app.services.default_rules import install_default_rules
 from app.services.demo_kb import seed_knowledge_base
 from app.services.demo_tickets import new_ticket, write_story
@@ -63,6 +64,8 @@ def seed_demo(only_if_empty: bool = False, *, now: datetime | None = None) -> Se
     install_default_rules(admin, now=now)
     install_default_sla(admin, now=now)
     seed_knowledge_base(admin, agents[2], now)
+    for title, body in data.CANNED_REPLIES:
+        save_canned(admin, title=title, body=body, shared=True, now=now)
     _start_clocks(now, rng)
     return SeedResult(True, f"Demo data loaded: {len(customers)} customers, {TICKETS} tickets. "
                             f"Sign in as {data.ADMIN_EMAIL} with the password "

@@ -16,6 +16,19 @@ STAFF = (
     ("vendor@demo.test", "Victor Vendor-Desk", 4, "CloudCo (vendor)"),
 )
 
+CANNED_REPLIES = (
+    # title, body: shared replies every agent can insert into a reply
+    ("Greeting and next step",
+     "Hello {{customer.name}},\n\nthank you for writing to us about {{ticket.reference}}. "
+     "I am looking into it now and will update you here within the day.\n\n{{agent.name}}"),
+    ("Need more details",
+     "Hello {{customer.name}},\n\nto get {{ticket.reference}} moving, could you send the exact "
+     "steps you took, the time it happened and a screenshot if you have one?\n\n{{agent.name}}"),
+    ("Passed to our specialists",
+     "Hello {{customer.name}},\n\nI have passed {{ticket.reference}} to our specialists, who "
+     "will pick it up shortly. You do not need to do anything.\n\n{{agent.name}}"),
+)
+
 ORGANIZATIONS = (
     # name, account tier, lifecycle, loyalty, lifetime value in whole units
     ("Globex Corporation", AccountTier.strategic, LifecycleStage.expansion,

@@ -70,15 +70,20 @@ def ticket_articles(ticket: Ticket) -> list[TicketArticle]:
 
 
 def answer_automatically(ticket: Ticket, now: datetime) -> KbArticle | None:
-    """Start the ticket at tier 0 with the best self-service article as first reply, if any."""
+    """Start the ticket at tier 0 with the best self-service article as first reply, if any.
+
+    An article the customer was shown before asking, and asked anyway, is not sent back."""
     if ticket.tier != 1:
         return None  # a rule has routed it already
     categories = db.session.scalars(
         select(KbCategory.id).where(KbCategory.self_service.is_(True))).all()
     if not categories:
         return None
-    hits = search_articles(f"{ticket.subject} {ticket.description}", limit=1,
-                           category_ids=list(categories))
+    seen = set(db.session.scalars(
+        select(TicketArticle.article_id).where(TicketArticle.ticket_id == ticket.id)))
+    hits = [hit for hit in search_articles(f"{ticket.subject} {ticket.description}",
+                                           limit=len(seen) + 1, category_ids=list(categories))
+            if hit.article_id not in seen]
     if not hits:
         return None
     article = db.session.get(KbArticle, hits[0].article_id)

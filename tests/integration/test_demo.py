@@ -9,7 +9,16 @@ from sqlalchemy import func, select
 from app.domain.tickets import format_reference
 from app.domain.vocabulary import AccountTier, ActivityKind, Status, TierChangeCause
 from app.extensions import db
-from app.models import Activity, EscalationRule, Message, Organization, Ticket, TierChange, User
+from app.models import (
+    Activity,
+    CannedReply,
+    EscalationRule,
+    Message,
+    Organization,
+    Ticket,
+    TierChange,
+    User,
+)
 from app.services.demo import seed_demo
 from tests.factories import make_user
 
@@ -26,7 +35,7 @@ ACCOUNTS = {
 def counts() -> tuple[int, ...]:
     return tuple(
         db.session.scalar(select(func.count()).select_from(model))
-        for model in (User, Organization, Ticket, TierChange, EscalationRule)
+        for model in (User, Organization, Ticket, TierChange, EscalationRule, CannedReply)
     )
 
 
@@ -97,6 +106,13 @@ def test_tickets_away_from_tier_one_got_there_by_recorded_manual_moves():
         assert change.cause is TierChangeCause.manual
         assert change.reason and change.actor is not None
         assert abs(change.to_tier - change.from_tier) == 1
+
+
+def test_agents_find_shared_canned_replies_that_fill_in():
+    seed_demo()
+    replies = db.session.scalars(select(CannedReply)).all()
+    assert len(replies) >= 3 and all(r.owner_id is None for r in replies)
+    assert all("{{customer.name}}" in r.body for r in replies)
 
 
 def test_seeding_twice_changes_nothing():

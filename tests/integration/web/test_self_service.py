@@ -71,6 +71,19 @@ def test_still_needing_help_attaches_the_articles_seen(client, login_as):
     assert ticket.tier == 1
 
 
+def test_a_self_service_article_seen_before_asking_is_not_sent_back(client, login_as):
+    reset = articles(self_service=True)
+    login_as(make_customer().user)
+    response = client.post("/portal/new", data={
+        "subject": "Forgot password", "description": "the reset mail never comes",
+        "category": "account", "urgency": "normal", "seen": str(reset.id), "intent": "send"})
+    assert response.status_code == 302
+    ticket = db.session.scalars(select(Ticket)).one()
+    seen = db.session.scalars(select(TicketArticle)).all()
+    assert [(s.article_id, s.kind) for s in seen] == [(reset.id, "seen")]
+    assert ticket.tier == 1 and not db.session.scalars(select(Message)).all()
+
+
 def test_a_self_service_category_answers_at_tier_zero_and_the_customer_decides(client, login_as):
     reset = articles(self_service=True)
     customer = make_customer()

@@ -1,0 +1,117 @@
+"""The app as users get it: `flask db upgrade`, `flask seed-demo` and `flask run` in their own
+processes, on a fresh database of its own (a SQLite file, or a new PostgreSQL database beside the
+one TEST_DATABASE_URL names), served on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parents[2]
+START_TIMEOUT_SECONDS = 30
+
+
+def fresh_database_url(workdir: Path) -> str:
+    """A SQLite file in workdir, or an empty PostgreSQL database next to TEST_DATABASE_URL's.
+
+    The suite's own database is emptied after every test, so the server cannot share it."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        return f"sqlite:///{workdir / 'browser.db'}"
+    url = make_url(base)
+    name = f"{url.database}_browser"
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class LiveServer:
+    """A running `flask run` and the environment its CLI commands need."""
+
+    database_url: str
+    workdir: Path
+    port: int = field(default_factory=_free_port)
+    process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def env(self) -> dict[str, str]:
+        env = {key: value for key, value in os.environ.items() if not key.startswith("FLASK_")}
+        env.update(DATABASE_URL=self.database_url, TIERDESK_ENV="development",
+                   SECRET_KEY="browser-journeys", ATTACHMENTS_DIR=str(self.workdir / "files"),
+                   PYTHONUNBUFFERED="1")
+        return env
+
+    def flask(self, *args: str, timeout: float = 120) -> str:
+        """Run `flask --app wsgi ARGS` against the server's database; returns what it printed."""
+        done = subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "wsgi", *args], cwd=ROOT, env=self.env,
+            capture_output=True, text=True, timeout=timeout, check=False,
+        )
+        if done.returncode != 0:
+            raise AssertionError(f"flask {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+        return done.stdout
+
+    def start(self) -> None:
+        self.flask("db", "upgrade")
+        self.flask("seed-demo")
+        with (self.workdir / "server.log").open("w") as log:  # the child keeps its own copy
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "flask", "--app", "wsgi", "--no-debug", "run",
+                 "--host", "127.0.0.1", "--port", str(self.port), "--no-reload"],
+                cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+            )
+        self._wait_until_serving()
+
+    def _wait_until_serving(self) -> None:
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(f"The server exited early:\n{self.log_tail()}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/kb/", timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            time.sleep(0.1)  # polling a process that is starting, not waiting in a journey
+        raise AssertionError(f"The server did not answer within {START_TIMEOUT_SECONDS}s:\n"
+                             f"{self.log_tail()}")
+
+    def log_tail(self, lines: int = 40) -> str:
+        path = self.workdir / "server.log"
+        return "\n".join(path.read_text().splitlines()[-lines:]) if path.exists() else ""
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
