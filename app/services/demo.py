@@ -25,6 +25,7 @@ from app.services.accounts import hash_password
 from app.services.default_rules import install_default_rules
 from app.services.demo_kb import seed_knowledge_base
 from app.services.demo_tickets import new_ticket, write_story
+from app.services.risk_rank import rank_all_active
 from app.services.sla_setup import install_default_sla
 from app.services.unit_of_work import transaction
 
@@ -64,6 +65,7 @@ def seed_demo(only_if_empty: bool = False, *, now: datetime | None = None) -> Se
     install_default_sla(admin, now=now)
     seed_knowledge_base(admin, agents[2], now)
     _start_clocks(now, rng)
+    rank_all_active(now)
     return SeedResult(True, f"Demo data loaded: {len(customers)} customers, {TICKETS} tickets. "
                             f"Sign in as {data.ADMIN_EMAIL} with the password "
                             f"'{data.DEMO_PASSWORD}'.")

@@ -1,7 +1,7 @@
 """Keeping each ticket's SLA clocks right as things happen to it, inside the caller's transaction.
 
 Every change ends with `refresh`, which stores the ticket's next check time (the one indexed
-column the sweep reads) and its badge for the queues.
+column the sweep reads), its badge for the queues and the time-dependent part of its risk rank.
 """
 
 from __future__ import annotations
@@ -14,10 +14,11 @@ from app.domain.calendar_rules import BusinessCalendar, calendar_from_settings, 
 from app.domain.sla import PolicyCell, Targets, badge, choose_policy, clock_times, shift_after_pause
 from app.domain.sla import worst as worst_badge
 from app.domain.sla_vocabulary import SlaTarget
-from app.domain.vocabulary import Status
+from app.domain.vocabulary import ACTIVE_STATUSES, Status
 from app.extensions import db
 from app.models import BusinessCalendar as CalendarRow
 from app.models import SlaClock, SlaPause, SlaPolicy, Ticket
+from app.services import risk_rank
 
 PAUSED_STATUSES = (Status.pending, Status.on_hold)
 DONE_STATUSES = (Status.solved, Status.closed)
@@ -96,6 +97,7 @@ def start_ticket(ticket: Ticket, now: datetime) -> None:
     """Choose the policy for a new ticket and start its first-response, resolution and tier clocks."""
     choice = _choose(ticket)
     if choice is None:
+        refresh(ticket, now)
         return
     ticket.sla_policy_id, ticket.sla_policy_reason = choice.policy_id, choice.reason
     policy = db.session.get(SlaPolicy, choice.policy_id)
@@ -135,10 +137,12 @@ def on_customer_reply(ticket: Ticket, now: datetime) -> None:
 def on_priority_change(ticket: Ticket, now: datetime) -> None:
     """A new priority may mean another policy: re-time the running clocks from their starts,
     keeping the time they spent paused."""
-    if ticket.sla_policy_id is None:
-        return
-    choice = _choose(ticket)
+    choice = _choose(ticket) if ticket.sla_policy_id is not None else None
     if choice is None or choice.policy_id == ticket.sla_policy_id:
+        # The priority is part of the risk rank all the same; reading the clocks without a flush
+        # keeps this change one versioned write.
+        with db.session.no_autoflush:
+            risk_rank.rank_ticket(ticket, active_clocks(ticket), now)
         return
     ticket.sla_policy_id, ticket.sla_policy_reason = choice.policy_id, choice.reason
     policy = db.session.get(SlaPolicy, choice.policy_id)
@@ -175,8 +179,16 @@ def on_tier_change(ticket: Ticket, now: datetime) -> None:
 
 def on_status_change(ticket: Ticket, old: Status, new: Status, now: datetime) -> None:
     """Pause while waiting on someone else, stop when solved, start again when reopened."""
+    if old == new:
+        return
+    if getattr(ticket, PRELOADED, None) is None and (
+            (old in ACTIVE_STATUSES) != (new in ACTIVE_STATUSES)):
+        # Open tickets and reopens count in the customer's health, a part of every rank of theirs.
+        db.session.flush()
+        risk_rank.rank_customers([ticket.customer_id], now)
     policy = _policy(ticket)
-    if policy is None or old == new:
+    if policy is None:
+        refresh(ticket, now)
         return
     if new in PAUSED_STATUSES and old not in PAUSED_STATUSES:
         db.session.add(SlaPause(ticket_id=ticket.id, started_at=now, reason=new.value))
@@ -214,6 +226,7 @@ def refresh(ticket: Ticket, now: datetime) -> None:
     ticket.sla_badge = worst_badge([
         badge(now, c.warn_at, c.due_at, c.breached_at is not None) for c in clocks
     ])
+    risk_rank.rank_ticket(ticket, clocks, now)
     if ticket.status in PAUSED_STATUSES:
         ticket.sla_next_check_at = None
         return
