@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 
-from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from app.domain.errors import InvalidInput, NotAllowed
@@ -13,7 +14,7 @@ from app.domain.tiers import MAX_TIER, MIN_TIER, tier_label
 from app.domain.vocabulary import ACTIVE_STATUSES, Status
 from app.extensions import db
 from app.models import Ticket, User
-from app.models.types import utcnow
+from app.models.types import UTCDateTime, utcnow
 from app.services.access import require_staff
 from app.services.pagination import (
     Page,
@@ -44,50 +45,61 @@ def desk_queues() -> list[Queue]:
             Queue("waiting", "Waiting on customer")]
 
 
-def _active() -> ColumnElement[bool]:
-    # Solved and closed tickets are UNRANKED: the rank bound keeps the read inside the active part
-    # of each risk index; the status test keeps it right on its own.
-    return and_(Ticket.status.in_(ACTIVE_STATUSES), Ticket.risk_score > UNRANKED)
+def _active(ranked: bool) -> ColumnElement[bool]:
+    active = Ticket.status.in_(ACTIVE_STATUSES)
+    # Solved and closed tickets are UNRANKED: the rank bound keeps a risk-order read inside the
+    # active part of its index. Counts leave it out and stay within (…, status, …) indexes.
+    return and_(active, Ticket.risk_score > UNRANKED) if ranked else active
 
 
-def _queue_filter(key: str, actor: User) -> ColumnElement[bool]:
+def _queue_filter(key: str, *, ranked: bool = True) -> ColumnElement[bool]:
+    """A queue's condition; the actor and the time are bound parameters (see `_params`), so a
+    statement built once serves every agent."""
     if key.startswith("tier-") and key[5:].isdigit():
         tier = int(key[5:])
         if MIN_TIER <= tier <= MAX_TIER:
-            return and_(Ticket.tier == tier, _active())
+            return and_(Ticket.tier == tier, _active(ranked))
     if key == "unassigned":
-        return and_(Ticket.assignee_id.is_(None), _active())
+        return and_(Ticket.assignee_id.is_(None), _active(ranked))
     if key == "mine":
-        return and_(Ticket.assignee_id == actor.id, _active())
+        return and_(Ticket.assignee_id == bindparam("actor_id"), _active(ranked))
     if key == "team":
-        return and_(Ticket.team_id == actor.team_id, _active()) if actor.team_id else false()
+        # No team: team_id = NULL matches nothing.
+        return and_(Ticket.team_id == bindparam("team_id"), _active(ranked))
     if key == "breaching":
         # The indexed next-check time: a target warns or falls due within the hour.
-        return and_(Ticket.sla_next_check_at <= utcnow() + BREACHING_SOON, _active())
+        return and_(Ticket.sla_next_check_at <= bindparam("soon", type_=UTCDateTime()),
+                    _active(ranked))
     if key == "waiting":
-        return and_(Ticket.status == Status.pending, Ticket.risk_score > UNRANKED)
+        pending = Ticket.status == Status.pending
+        return and_(pending, Ticket.risk_score > UNRANKED) if ranked else pending
     raise InvalidInput(f"No queue called '{key}'.", field="queue")
 
 
-def _fetch(query: Select, size: int) -> tuple[list[Ticket], bool]:
-    rows = list(db.session.scalars(query.limit(size + 1)).unique())
+def _params(actor: User) -> dict[str, object]:
+    return {"actor_id": actor.id, "team_id": actor.team_id, "soon": utcnow() + BREACHING_SOON}
+
+
+def _fetch(query: Select, size: int, params: dict | None = None) -> tuple[list[Ticket], bool]:
+    rows = list(db.session.scalars(query.limit(size + 1), params or {}).unique())
     return rows[:size], len(rows) > size
 
 
-def _risk_page(query: Select, after: str | None, size: int) -> Page[Ticket]:
+def _risk_page(query: Select, after: str | None, size: int, params: dict) -> Page[Ticket]:
     if after:
         score, row_id = decode_rank_cursor(after)
         # The first bound is a plain range on the index; the second settles ties by id.
         query = query.where(Ticket.risk_score <= score,
                             or_(Ticket.risk_score < score, Ticket.id < row_id))
-    rows, more = _fetch(query.order_by(Ticket.risk_score.desc(), Ticket.id.desc()), size)
+    rows, more = _fetch(query.order_by(Ticket.risk_score.desc(), Ticket.id.desc()), size, params)
     cursor = encode_rank_cursor(rows[-1].risk_score, rows[-1].id) if more else None
     return Page(items=rows, next_cursor=cursor)
 
 
-def _page(query: Select, order: str, after: str | None, size: int) -> Page[Ticket]:
+def _page(query: Select, order: str, after: str | None, size: int,
+          params: dict | None = None) -> Page[Ticket]:
     if order == "risk":
-        return _risk_page(query, after, size)
+        return _risk_page(query, after, size, params or {})
     if order not in ORDERS:
         raise InvalidInput("Order is newest or oldest.", field="order")
     newest = order == "newest"
@@ -107,7 +119,7 @@ def _page(query: Select, order: str, after: str | None, size: int) -> Page[Ticke
         query = query.order_by(Ticket.created_at.desc(), Ticket.id.desc())
     else:
         query = query.order_by(Ticket.created_at.asc(), Ticket.id.asc())
-    rows, more = _fetch(query, size)
+    rows, more = _fetch(query, size, params)
     cursor = encode_cursor(rows[-1].created_at, rows[-1].id) if more else None
     return Page(items=rows, next_cursor=cursor)
 
@@ -127,19 +139,25 @@ def queue_page(
     """One page of a desk queue with its filters, riskiest first unless asked otherwise."""
     require_staff(actor)
     filters = filters or QueueFilters()
-    query = select(Ticket).where(_queue_filter(key, actor), *filter_criteria(filters))
-    return _page(_with_list_columns(query), filters.order, after, size)
+    query = select(Ticket).where(_queue_filter(key), *filter_criteria(filters))
+    return _page(_with_list_columns(query), filters.order, after, size, _params(actor))
+
+
+@cache
+def _counts_statement(cap: int) -> Select:
+    """One statement for every queue's capped count, built once."""
+    def capped(key: str):
+        rows = select(Ticket.id).where(_queue_filter(key, ranked=False)).limit(cap).subquery()
+        return select(func.count()).select_from(rows).scalar_subquery().label(key.replace("-", "_"))
+
+    return select(*(capped(q.key) for q in desk_queues()))
 
 
 def queue_counts(actor: User) -> dict[str, int]:
-    """Active tickets per desk queue, each count stopping at COUNT_CAP."""
+    """Active tickets per desk queue, each count stopping at COUNT_CAP, in one round trip."""
     require_staff(actor)
-    counts = {}
-    for queue in desk_queues():
-        capped = select(Ticket.id).where(_queue_filter(queue.key, actor)).limit(COUNT_CAP)
-        counts[queue.key] = db.session.scalar(
-            select(func.count()).select_from(capped.subquery())) or 0
-    return counts
+    row = db.session.execute(_counts_statement(COUNT_CAP), _params(actor)).one()
+    return {q.key: int(n or 0) for q, n in zip(desk_queues(), row, strict=True)}
 
 
 def count_label(count: int) -> str:
