@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, false, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from app.domain.errors import InvalidInput, NotAllowed
@@ -52,9 +52,10 @@ def _active(ranked: bool) -> ColumnElement[bool]:
     return and_(active, Ticket.risk_score > UNRANKED) if ranked else active
 
 
-def _queue_filter(key: str, *, ranked: bool = True) -> ColumnElement[bool]:
+def _queue_filter(key: str, *, ranked: bool = True, has_team: bool = True
+                  ) -> ColumnElement[bool]:
     """A queue's condition; the actor and the time are bound parameters (see `_params`), so a
-    statement built once serves every agent."""
+    statement built once serves every agent (one for agents in a team, one for the others)."""
     if key.startswith("tier-") and key[5:].isdigit():
         tier = int(key[5:])
         if MIN_TIER <= tier <= MAX_TIER:
@@ -64,12 +65,15 @@ def _queue_filter(key: str, *, ranked: bool = True) -> ColumnElement[bool]:
     if key == "mine":
         return and_(Ticket.assignee_id == bindparam("actor_id"), _active(ranked))
     if key == "team":
-        # No team: team_id = NULL matches nothing.
+        if not has_team:
+            return false()
         return and_(Ticket.team_id == bindparam("team_id"), _active(ranked))
     if key == "breaching":
-        # The indexed next-check time: a target warns or falls due within the hour.
+        # The indexed next-check time: a target warns or falls due within the hour. Few tickets
+        # are, so they are read by that index and sorted; a rank bound would lead the planner
+        # to a risk index instead and a walk over every active ticket.
         return and_(Ticket.sla_next_check_at <= bindparam("soon", type_=UTCDateTime()),
-                    _active(ranked))
+                    _active(ranked=False))
     if key == "waiting":
         pending = Ticket.status == Status.pending
         return and_(pending, Ticket.risk_score > UNRANKED) if ranked else pending
@@ -139,15 +143,17 @@ def queue_page(
     """One page of a desk queue with its filters, riskiest first unless asked otherwise."""
     require_staff(actor)
     filters = filters or QueueFilters()
-    query = select(Ticket).where(_queue_filter(key), *filter_criteria(filters))
+    query = select(Ticket).where(_queue_filter(key, has_team=actor.team_id is not None),
+                                 *filter_criteria(filters))
     return _page(_with_list_columns(query), filters.order, after, size, _params(actor))
 
 
 @cache
-def _counts_statement(cap: int) -> Select:
+def _counts_statement(cap: int, has_team: bool) -> Select:
     """One statement for every queue's capped count, built once."""
     def capped(key: str):
-        rows = select(Ticket.id).where(_queue_filter(key, ranked=False)).limit(cap).subquery()
+        condition = _queue_filter(key, ranked=False, has_team=has_team)
+        rows = select(Ticket.id).where(condition).limit(cap).subquery()
         return select(func.count()).select_from(rows).scalar_subquery().label(key.replace("-", "_"))
 
     return select(*(capped(q.key) for q in desk_queues()))
@@ -156,7 +162,8 @@ def _counts_statement(cap: int) -> Select:
 def queue_counts(actor: User) -> dict[str, int]:
     """Active tickets per desk queue, each count stopping at COUNT_CAP, in one round trip."""
     require_staff(actor)
-    row = db.session.execute(_counts_statement(COUNT_CAP), _params(actor)).one()
+    statement = _counts_statement(COUNT_CAP, actor.team_id is not None)
+    row = db.session.execute(statement, _params(actor)).one()
     return {q.key: int(n or 0) for q, n in zip(desk_queues(), row, strict=True)}
 
 

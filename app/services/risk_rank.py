@@ -223,5 +223,10 @@ def refresh_due_risk(now: datetime, *, batch_size: int = REFRESH_BATCH) -> int:
 
 
 def rank_all_active(now: datetime, *, batch_size: int = REFRESH_BATCH) -> int:
-    """Rank every active ticket from scratch (demo data, imports); returns how many."""
+    """Rank every active ticket from scratch, and mark solved and closed ones UNRANKED (demo
+    data, tickets written without the services); returns how many active ones were ranked."""
+    db.session.execute(
+        update(Ticket).where(Ticket.status.not_in(ACTIVE_STATUSES), Ticket.risk_score != UNRANKED)
+        .values(risk_score=UNRANKED, risk_refresh_at=None),
+        execution_options={"synchronize_session": False})
     return _rank_batches(_active(), now, batch_size, by_refresh=False)
