@@ -36,6 +36,7 @@ class Config:
     QUEUE_PAGE_SIZE = 25
 
     SLA_SWEEP_SECONDS = int(os.environ.get("SLA_SWEEP_SECONDS", "60"))
+    RISK_REFRESH_SECONDS = int(os.environ.get("RISK_REFRESH_SECONDS", "60"))
     SCHEDULER_LEASE_SECONDS = int(os.environ.get("SCHEDULER_LEASE_SECONDS", "180"))
     TICKET_REFERENCE_PREFIX = "TD"
 

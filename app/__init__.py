@@ -83,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     from app.auth.account_views import bp as account_bp
     from app.auth.views import bp as auth_bp
     from app.desk.canned_views import bp as canned_bp
+    from app.desk.saved_views import bp as saved_views_bp
     from app.desk.search_views import bp as desk_search_bp
     from app.desk.views import bp as desk_bp
     from app.kb.desk_views import bp as kb_desk_bp
@@ -102,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(desk_bp, url_prefix="/desk")
     app.register_blueprint(canned_bp, url_prefix="/desk")
     app.register_blueprint(desk_search_bp, url_prefix="/desk")
+    app.register_blueprint(saved_views_bp, url_prefix="/desk")
     app.register_blueprint(relationship_bp, url_prefix="/desk")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(rules_admin_bp, url_prefix="/admin/rules")

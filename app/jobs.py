@@ -36,7 +36,14 @@ def _sweep_sla() -> object:
     return sweep_sla().as_dict()
 
 
-JOBS = [Job("sla-sweep", "SLA_SWEEP_SECONDS", _sweep_sla)]
+def _refresh_risk() -> object:
+    from app.services.risk_rank import refresh_due_risk
+
+    return {"ranked": refresh_due_risk(utcnow())}
+
+
+JOBS = [Job("sla-sweep", "SLA_SWEEP_SECONDS", _sweep_sla),
+        Job("risk-refresh", "RISK_REFRESH_SECONDS", _refresh_risk)]
 
 
 def holder_name() -> str:

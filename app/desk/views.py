@@ -8,14 +8,19 @@ from flask_login import current_user, login_required
 from app.auth.safe_next import safe_next
 from app.desk.forms import AwayForm
 from app.desk.page import FORMS, prepare, render_ticket
+from app.desk.saved_views import DeleteViewForm, SaveViewForm
 from app.domain.errors import Conflict, InvalidInput, NotAllowed
-from app.domain.vocabulary import Role
+from app.domain.vocabulary import ACTIVE_STATUSES, AccountTier, Channel, Priority, Role
 from app.extensions import db
 from app.services.access import require_staff
 from app.services.assignment import set_away
 from app.services.merge import merge_tickets
+from app.services.pagination import Page
 from app.services.presence import touch_viewing
-from app.services.queues import ORDERS, desk_queues, queue_page
+from app.services.queue_filters import ORDERS, QueueFilters, parse_filters
+from app.services.queues import count_label, desk_queues, queue_counts, queue_page
+from app.services.risk_rank import risk_parts
+from app.services.saved_views import saved_views
 from app.services.ticket_changes import assign_ticket, change_priority, change_status, change_tier
 from app.services.ticket_view import ticket_page
 from app.services.tickets import add_internal_note, add_reply
@@ -42,14 +47,28 @@ def index():
 
 @bp.get("/queues/<key>")
 def queue(key: str):
-    order = request.args.get("order", "newest")
+    """A queue with its filters; a filter value that is not allowed is shown on the form (400)."""
+    queues = desk_queues()
+    if key not in {q.key for q in queues}:
+        raise InvalidInput(f"No queue called '{key}'.", field="queue")
     after = request.args.get("after") or None
-    page = queue_page(current_user, key, order=order, after=after)
+    error, status = None, 200
+    try:
+        filters = parse_filters(request.args)
+        page = queue_page(current_user, key, filters, after=after)
+    except InvalidInput as refused:
+        error, status = refused, 400
+        filters, page = QueueFilters(), Page(items=[], next_cursor=None)
+    counts = queue_counts(current_user)
     return render_template(
-        "desk/queue.html", page=page, key=key, order=order, orders=ORDERS,
-        queues=desk_queues(), first=after is None,
-        vendor_overdue=overdue_vendor_tickets(page.items),
-    )
+        "desk/queue.html", page=page, key=key, filters=filters, orders=ORDERS, queues=queues,
+        first=after is None, error=error, args=request.args,
+        counts={k: count_label(n) for k, n in counts.items()},
+        ranks={t.id: risk_parts(t) for t in page.items}, views=saved_views(current_user),
+        save_form=SaveViewForm(formdata=None), delete_form=DeleteViewForm(formdata=None),
+        statuses=ACTIVE_STATUSES, priorities=list(Priority), account_tiers=list(AccountTier),
+        channels=list(Channel), vendor_overdue=overdue_vendor_tickets(page.items),
+    ), status
 
 
 @bp.post("/away")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from app.domain.errors import InvalidInput
+from app.domain.tiers import MAX_TIER
 
 VENDOR_REFERENCE_MAX_LENGTH = 120
 MAX_VENDOR_TARGET_HOURS = 366 * 24
@@ -47,6 +48,18 @@ class VendorChange:
     field: str
     before: str
     after: str
+
+
+def clock_pause_reason(status: str, tier: int, vendor_holds: bool,
+                       vendor_pauses_clock: bool) -> str | None:
+    """Why a ticket's clocks stand still: it waits on the customer or a third party (its
+    status), or on the vendor holding it at tier 4 when the hand-off says that pauses the clock."""
+    if status in ("pending", "on_hold"):
+        return status
+    if (tier == MAX_TIER and vendor_holds and vendor_pauses_clock
+            and status not in ("solved", "closed")):
+        return VENDOR_PAUSE
+    return None
 
 
 def due_from_target(now: datetime, hours: int) -> datetime:

@@ -10,6 +10,7 @@ from app.models.notification import Notification
 from app.models.organization import Customer, Organization
 from app.models.presence import TicketViewer
 from app.models.rule import EscalationRule
+from app.models.saved_view import SavedView
 from app.models.sla import (
     BusinessCalendar,
     SchedulerLease,
@@ -39,6 +40,7 @@ __all__ = [
     "Message",
     "Notification",
     "Organization",
+    "SavedView",
     "SchedulerLease",
     "SlaClock",
     "SlaEvent",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from app.domain.access import TicketFacts
@@ -33,6 +33,13 @@ class Ticket(db.Model):
         Index("ix_tickets_created", "created_at", "id"),
         # The SLA sweep reads only tickets whose next check is due.
         Index("ix_tickets_sla_next_check", "sla_next_check_at", "id"),
+        # Queues in risk order: one index per queue filter, read backwards from the top rank.
+        Index("ix_tickets_risk_tier", "tier", "risk_score", "id"),
+        Index("ix_tickets_risk_assignee", "assignee_id", "risk_score", "id"),
+        Index("ix_tickets_risk_team", "team_id", "risk_score", "id"),
+        Index("ix_tickets_risk_status", "status", "risk_score", "id"),
+        # The risk refresh reads only tickets whose stepped time pressure has moved on.
+        Index("ix_tickets_risk_refresh", "risk_refresh_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -68,6 +75,15 @@ class Ticket(db.Model):
     sla_policy_reason: Mapped[str | None] = mapped_column(String(200))
     sla_next_check_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     sla_badge: Mapped[SlaBadge | None] = mapped_column(str_enum(SlaBadge, 16))
+    # The risk rank and its parts in tenths of a point (app/domain/risk.py), kept current by
+    # app/services/risk_rank.py; solved and closed tickets are UNRANKED (-1), below every active one.
+    risk_score: Mapped[int] = mapped_column(default=0, server_default="0")
+    risk_pressure: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
+    risk_account: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
+    risk_value: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
+    risk_health: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
+    risk_priority: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
+    risk_refresh_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__ = {"version_id_col": version}

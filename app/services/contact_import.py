@@ -16,6 +16,7 @@ from app.models.types import utcnow
 from app.services.access import require_admin
 from app.services.accounts import normalize_email
 from app.services.history import record
+from app.services.risk_rank import rank_organization
 from app.services.unit_of_work import transaction
 
 CHUNK = 900
@@ -126,6 +127,8 @@ def _apply(parsed: ParsedFile, emails: dict[int, str], orgs: dict[str, Organizat
         org.loyalty_segment, org.lifetime_value = row.loyalty_segment, row.lifetime_value_cents
         org.timezone = row.timezone
     db.session.flush()
+    for org in orgs.values():
+        rank_organization(org)  # account tier and lifetime value are parts of the risk rank
     for contact in parsed.contacts:
         email = emails[contact.line]
         customer = people.get(email)

@@ -12,6 +12,7 @@ from app.domain.vocabulary import ActivityKind, Status
 from app.extensions import db
 from app.models import CsatAnswer, Ticket, User
 from app.models.types import utcnow
+from app.services import risk_rank
 from app.services.access import ticket_for
 from app.services.history import record
 from app.services.rule_engine import fire_trigger
@@ -65,4 +66,6 @@ def rate_ticket(
                + (f": “{comment[:200]}”" if comment else ""),
                now=now, actor=actor, ticket=ticket, data={"rating": score})
         fire_trigger(ticket, Trigger.csat_received, now)
+        db.session.flush()
+        risk_rank.rank_customers([ticket.customer_id], now)  # ratings are part of health
     return answer

@@ -26,6 +26,7 @@ from app.services.canned_replies import save_canned
 from app.services.default_rules import install_default_rules
 from app.services.demo_kb import seed_knowledge_base
 from app.services.demo_tickets import new_ticket, write_story
+from app.services.risk_rank import rank_all_active
 from app.services.sla_setup import install_default_sla
 from app.services.unit_of_work import transaction
 
@@ -67,6 +68,7 @@ def seed_demo(only_if_empty: bool = False, *, now: datetime | None = None) -> Se
     for title, body in data.CANNED_REPLIES:
         save_canned(admin, title=title, body=body, shared=True, now=now)
     _start_clocks(now, rng)
+    rank_all_active(now)
     return SeedResult(True, f"Demo data loaded: {len(customers)} customers, {TICKETS} tickets. "
                             f"Sign in as {data.ADMIN_EMAIL} with the password "
                             f"'{data.DEMO_PASSWORD}'.")

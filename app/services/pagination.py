@@ -1,4 +1,5 @@
-"""Keyset pagination over (created_at, id): stable pages however many rows are stored."""
+"""Keyset pagination over (created_at, id) or (risk score, id): stable pages however many rows
+are stored."""
 
 from __future__ import annotations
 
@@ -22,6 +23,22 @@ class Page(Generic[T]):
 def encode_cursor(created_at: datetime, row_id: int) -> str:
     raw = f"{created_at.isoformat()}|{row_id}".encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def encode_rank_cursor(score: int, row_id: int) -> str:
+    return base64.urlsafe_b64encode(f"rank|{score}|{row_id}".encode()).decode().rstrip("=")
+
+
+def decode_rank_cursor(cursor: str) -> tuple[int, int]:
+    """The (risk score, id) behind a risk-order cursor; anything else is a 400."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        kind, score, row_id = base64.urlsafe_b64decode(padded.encode()).decode().split("|")
+        if kind != "rank":
+            raise ValueError(kind)
+        return int(score), int(row_id)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise InvalidInput("That page link is broken; start from the first page.", "after") from None
 
 
 def decode_cursor(cursor: str) -> tuple[datetime, int]:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cache
 
-from sqlalchemy import Select, and_, false, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, false, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from app.domain.errors import InvalidInput, NotAllowed
@@ -13,20 +14,27 @@ from app.domain.tiers import MAX_TIER, MIN_TIER, tier_label
 from app.domain.vocabulary import ACTIVE_STATUSES, Status
 from app.extensions import db
 from app.models import Ticket, User
-from app.models.types import utcnow
+from app.models.types import UTCDateTime, utcnow
 from app.services.access import require_staff
-from app.services.pagination import Page, decode_cursor, encode_cursor
+from app.services.pagination import (
+    Page,
+    decode_cursor,
+    decode_rank_cursor,
+    encode_cursor,
+    encode_rank_cursor,
+)
+from app.services.queue_filters import ORDERS, QueueFilters, filter_criteria
+from app.services.risk_rank import UNRANKED
 
-ORDERS = ("newest", "oldest")
+BREACHING_SOON = timedelta(hours=1)
+# Counts stop here so each costs at most this many index entries; the desk shows "999+".
+COUNT_CAP = 1000
 
 
 @dataclass(frozen=True, slots=True)
 class Queue:
     key: str
     title: str
-
-
-BREACHING_SOON = timedelta(hours=1)
 
 
 def desk_queues() -> list[Queue]:
@@ -37,27 +45,65 @@ def desk_queues() -> list[Queue]:
             Queue("waiting", "Waiting on customer")]
 
 
-def _queue_filter(key: str, actor: User):
+def _active(ranked: bool) -> ColumnElement[bool]:
     active = Ticket.status.in_(ACTIVE_STATUSES)
+    # Solved and closed tickets are UNRANKED: the rank bound keeps a risk-order read inside the
+    # active part of its index. Counts leave it out and stay within (…, status, …) indexes.
+    return and_(active, Ticket.risk_score > UNRANKED) if ranked else active
+
+
+def _queue_filter(key: str, *, ranked: bool = True, has_team: bool = True
+                  ) -> ColumnElement[bool]:
+    """A queue's condition; the actor and the time are bound parameters (see `_params`), so a
+    statement built once serves every agent (one for agents in a team, one for the others)."""
     if key.startswith("tier-") and key[5:].isdigit():
         tier = int(key[5:])
         if MIN_TIER <= tier <= MAX_TIER:
-            return and_(Ticket.tier == tier, active)
+            return and_(Ticket.tier == tier, _active(ranked))
     if key == "unassigned":
-        return and_(Ticket.assignee_id.is_(None), active)
+        return and_(Ticket.assignee_id.is_(None), _active(ranked))
     if key == "mine":
-        return and_(Ticket.assignee_id == actor.id, active)
+        return and_(Ticket.assignee_id == bindparam("actor_id"), _active(ranked))
     if key == "team":
-        return and_(Ticket.team_id == actor.team_id, active) if actor.team_id else false()
+        if not has_team:
+            return false()
+        return and_(Ticket.team_id == bindparam("team_id"), _active(ranked))
     if key == "breaching":
-        # The indexed next-check time: a target warns or falls due within the hour.
-        return and_(Ticket.sla_next_check_at <= utcnow() + BREACHING_SOON, active)
+        # The indexed next-check time: a target warns or falls due within the hour. Few tickets
+        # are, so they are read by that index and sorted; a rank bound would lead the planner
+        # to a risk index instead and a walk over every active ticket.
+        return and_(Ticket.sla_next_check_at <= bindparam("soon", type_=UTCDateTime()),
+                    _active(ranked=False))
     if key == "waiting":
-        return Ticket.status == Status.pending
+        pending = Ticket.status == Status.pending
+        return and_(pending, Ticket.risk_score > UNRANKED) if ranked else pending
     raise InvalidInput(f"No queue called '{key}'.", field="queue")
 
 
-def _page(query: Select, order: str, after: str | None, size: int) -> Page[Ticket]:
+def _params(actor: User) -> dict[str, object]:
+    return {"actor_id": actor.id, "team_id": actor.team_id, "soon": utcnow() + BREACHING_SOON}
+
+
+def _fetch(query: Select, size: int, params: dict | None = None) -> tuple[list[Ticket], bool]:
+    rows = list(db.session.scalars(query.limit(size + 1), params or {}).unique())
+    return rows[:size], len(rows) > size
+
+
+def _risk_page(query: Select, after: str | None, size: int, params: dict) -> Page[Ticket]:
+    if after:
+        score, row_id = decode_rank_cursor(after)
+        # The first bound is a plain range on the index; the second settles ties by id.
+        query = query.where(Ticket.risk_score <= score,
+                            or_(Ticket.risk_score < score, Ticket.id < row_id))
+    rows, more = _fetch(query.order_by(Ticket.risk_score.desc(), Ticket.id.desc()), size, params)
+    cursor = encode_rank_cursor(rows[-1].risk_score, rows[-1].id) if more else None
+    return Page(items=rows, next_cursor=cursor)
+
+
+def _page(query: Select, order: str, after: str | None, size: int,
+          params: dict | None = None) -> Page[Ticket]:
+    if order == "risk":
+        return _risk_page(query, after, size, params or {})
     if order not in ORDERS:
         raise InvalidInput("Order is newest or oldest.", field="order")
     newest = order == "newest"
@@ -77,12 +123,9 @@ def _page(query: Select, order: str, after: str | None, size: int) -> Page[Ticke
         query = query.order_by(Ticket.created_at.desc(), Ticket.id.desc())
     else:
         query = query.order_by(Ticket.created_at.asc(), Ticket.id.asc())
-    rows = list(db.session.scalars(query.limit(size + 1)).unique())
-    next_cursor = None
-    if len(rows) > size:
-        rows = rows[:size]
-        next_cursor = encode_cursor(rows[-1].created_at, rows[-1].id)
-    return Page(items=rows, next_cursor=next_cursor)
+    rows, more = _fetch(query, size, params)
+    cursor = encode_cursor(rows[-1].created_at, rows[-1].id) if more else None
+    return Page(items=rows, next_cursor=cursor)
 
 
 def _with_list_columns(query: Select) -> Select:
@@ -95,12 +138,38 @@ def _with_list_columns(query: Select) -> Select:
 
 
 def queue_page(
-    actor: User, key: str, *, order: str = "newest", after: str | None = None, size: int = 25
+    actor: User, key: str, filters: QueueFilters | None = None, *, after: str | None = None,
+    size: int = 25,
 ) -> Page[Ticket]:
-    """One page of a desk queue, newest or oldest first."""
+    """One page of a desk queue with its filters, riskiest first unless asked otherwise."""
     require_staff(actor)
-    query = _with_list_columns(select(Ticket).where(_queue_filter(key, actor)))
-    return _page(query, order, after, size)
+    filters = filters or QueueFilters()
+    query = select(Ticket).where(_queue_filter(key, has_team=actor.team_id is not None),
+                                 *filter_criteria(filters))
+    return _page(_with_list_columns(query), filters.order, after, size, _params(actor))
+
+
+@cache
+def _counts_statement(cap: int, has_team: bool) -> Select:
+    """One statement for every queue's capped count, built once."""
+    def capped(key: str):
+        condition = _queue_filter(key, ranked=False, has_team=has_team)
+        rows = select(Ticket.id).where(condition).limit(cap).subquery()
+        return select(func.count()).select_from(rows).scalar_subquery().label(key.replace("-", "_"))
+
+    return select(*(capped(q.key) for q in desk_queues()))
+
+
+def queue_counts(actor: User) -> dict[str, int]:
+    """Active tickets per desk queue, each count stopping at COUNT_CAP, in one round trip."""
+    require_staff(actor)
+    statement = _counts_statement(COUNT_CAP, actor.team_id is not None)
+    row = db.session.execute(statement, _params(actor)).one()
+    return {q.key: int(n or 0) for q, n in zip(desk_queues(), row, strict=True)}
+
+
+def count_label(count: int) -> str:
+    return f"{COUNT_CAP - 1}+" if count >= COUNT_CAP else str(count)
 
 
 def customer_tickets(
@@ -122,7 +191,7 @@ def customer_tickets(
 
 
 def next_in_queue(actor: User, ticket: Ticket) -> Ticket | None:
-    """The ticket after this one in its tier's queue (newest first), for "next ticket"."""
-    after = encode_cursor(ticket.created_at, ticket.id)
+    """The ticket after this one in its tier's queue (riskiest first), for "next ticket"."""
+    after = encode_rank_cursor(ticket.risk_score, ticket.id)
     page = queue_page(actor, f"tier-{ticket.tier}", after=after, size=1)
     return page.items[0] if page.items else None

@@ -17,6 +17,7 @@ from app.models import Customer, Organization, User
 from app.models.types import utcnow
 from app.services.access import require_staff
 from app.services.history import record
+from app.services.risk_rank import rank_organization
 from app.services.unit_of_work import transaction
 
 SUMMARY_MAX_LENGTH = 500
@@ -67,6 +68,8 @@ def update_account(
                    data={"from": old.value if old else None, "to": value.value if value else None})
         if not changed:
             raise InvalidInput("Nothing changed.", field="account_tier")
+        db.session.flush()
+        rank_organization(org)
     return org
 
 

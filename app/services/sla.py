@@ -24,7 +24,7 @@ from app.domain.vocabulary import ActivityKind, TierChangeCause
 from app.extensions import db
 from app.models import SlaClock, SlaEvent, SlaPolicy, Ticket, User
 from app.models.types import utcnow
-from app.services import sla_clock
+from app.services import risk_rank, sla_clock
 from app.services.history import deferred_history, record, write_deferred
 from app.services.notifications import queue_notification, recipients_for, ticket_summary
 from app.services.rule_engine import enabled_rules, fire_trigger
@@ -130,7 +130,19 @@ def sweep_sla(now: datetime | None = None, *, batch_size: int = BATCH_SIZE) -> S
             summary.skipped += len(tickets)
         if len(tickets) < batch_size:
             break
+    if summary.breached:
+        _mark_breached_customers(now)
     return summary
+
+
+def _mark_breached_customers(now: datetime) -> None:
+    """This pass's breaches lower their customers' health: the risk refresh ranks those
+    customers' tickets again on its next run, outside the sweep's batches."""
+    customers = db.session.scalars(
+        select(SlaEvent.customer_id).where(SlaEvent.kind == SlaEventKind.breach,
+                                           SlaEvent.created_at == now).distinct())
+    risk_rank.mark_customers_due(list(customers), now)
+    db.session.commit()
 
 
 def _sweep_together(tickets: list[Ticket], sweep: _Pass, summary: SweepSummary) -> bool:

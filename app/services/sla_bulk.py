@@ -14,7 +14,8 @@ from app.models import SlaClock, Ticket
 
 TICKET_COLUMNS = ("tier", "tier_entered_at", "updated_at", "escalation_count", "team_id",
                   "assignee_id", "priority", "status", "solved_at", "sla_next_check_at",
-                  "sla_badge", "sla_policy_id", "sla_policy_reason",
+                  "sla_badge", "sla_policy_id", "sla_policy_reason", "risk_score", "risk_pressure",
+                  "risk_priority", "risk_refresh_at",
                   # a rule may take a ticket back from the vendor, which clears these
                   "vendor_id", "vendor_reference", "vendor_due_at", "vendor_pauses_clock")
 CLOCK_COLUMNS = ("minutes", "warn_at", "due_at", "satisfied_at", "warned_at", "breached_at")

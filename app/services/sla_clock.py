@@ -1,7 +1,7 @@
 """Keeping each ticket's SLA clocks right as things happen to it, inside the caller's transaction.
 
 Every change ends with `refresh`, which stores the ticket's next check time (the one indexed
-column the sweep reads) and its badge for the queues.
+column the sweep reads), its badge for the queues and the time-dependent part of its risk rank.
 """
 
 from __future__ import annotations
@@ -15,25 +15,21 @@ from app.domain.sla import PolicyCell, Targets, badge, choose_policy, clock_time
 from app.domain.sla import worst as worst_badge
 from app.domain.sla_vocabulary import SlaTarget
 from app.domain.tiers import MAX_TIER
-from app.domain.vendors import VENDOR_PAUSE
-from app.domain.vocabulary import Status
+from app.domain.vendors import VENDOR_PAUSE, clock_pause_reason
+from app.domain.vocabulary import ACTIVE_STATUSES, Status
 from app.extensions import db
 from app.models import BusinessCalendar as CalendarRow
 from app.models import SlaClock, SlaPause, SlaPolicy, Ticket
+from app.services import risk_rank
 
 PAUSED_STATUSES = (Status.pending, Status.on_hold)
 DONE_STATUSES = (Status.solved, Status.closed)
 
 
 def pause_reason(ticket: Ticket) -> str | None:
-    """Why the clocks stand still now: the ticket waits on the customer or a third party (its
-    status), or on the vendor holding it at tier 4 when the hand-off says that pauses the clock."""
-    if ticket.status in PAUSED_STATUSES:
-        return ticket.status.value
-    if (ticket.tier == MAX_TIER and ticket.vendor_id is not None and ticket.vendor_pauses_clock
-            and ticket.status not in DONE_STATUSES):
-        return VENDOR_PAUSE
-    return None
+    """Why the clocks stand still now (None while they run); see domain.vendors."""
+    return clock_pause_reason(ticket.status.value, ticket.tier, ticket.vendor_id is not None,
+                              ticket.vendor_pauses_clock)
 
 
 def is_paused(ticket: Ticket) -> bool:
@@ -113,6 +109,7 @@ def start_ticket(ticket: Ticket, now: datetime) -> None:
     """Choose the policy for a new ticket and start its first-response, resolution and tier clocks."""
     choice = _choose(ticket)
     if choice is None:
+        refresh(ticket, now)
         return
     ticket.sla_policy_id, ticket.sla_policy_reason = choice.policy_id, choice.reason
     policy = db.session.get(SlaPolicy, choice.policy_id)
@@ -152,10 +149,12 @@ def on_customer_reply(ticket: Ticket, now: datetime) -> None:
 def on_priority_change(ticket: Ticket, now: datetime) -> None:
     """A new priority may mean another policy: re-time the running clocks from their starts,
     keeping the time they spent paused."""
-    if ticket.sla_policy_id is None:
-        return
-    choice = _choose(ticket)
+    choice = _choose(ticket) if ticket.sla_policy_id is not None else None
     if choice is None or choice.policy_id == ticket.sla_policy_id:
+        # The priority is part of the risk rank all the same; reading the clocks without a flush
+        # keeps this change one versioned write.
+        with db.session.no_autoflush:
+            risk_rank.rank_ticket(ticket, active_clocks(ticket), now, paused=is_paused(ticket))
         return
     ticket.sla_policy_id, ticket.sla_policy_reason = choice.policy_id, choice.reason
     policy = db.session.get(SlaPolicy, choice.policy_id)
@@ -195,8 +194,16 @@ def on_tier_change(ticket: Ticket, now: datetime, from_tier: int | None = None) 
 
 def on_status_change(ticket: Ticket, old: Status, new: Status, now: datetime) -> None:
     """Pause while waiting on someone else, stop when solved, start again when reopened."""
+    if old == new:
+        return
+    if getattr(ticket, PRELOADED, None) is None and (
+            (old in ACTIVE_STATUSES) != (new in ACTIVE_STATUSES)):
+        # Open tickets and reopens count in the customer's health, a part of every rank of theirs.
+        db.session.flush()
+        risk_rank.rank_customers([ticket.customer_id], now)
     policy = _policy(ticket)
-    if policy is None or old == new:
+    if policy is None:
+        refresh(ticket, now)
         return
     _sync_pause(ticket, policy, now)
     if new in DONE_STATUSES:
@@ -250,6 +257,7 @@ def refresh(ticket: Ticket, now: datetime) -> None:
     ticket.sla_badge = worst_badge([
         badge(now, c.warn_at, c.due_at, c.breached_at is not None) for c in clocks
     ])
+    risk_rank.rank_ticket(ticket, clocks, now, paused=is_paused(ticket))
     if is_paused(ticket):
         ticket.sla_next_check_at = None
         return

@@ -12,7 +12,7 @@ from app.domain.vocabulary import ActivityKind, AuthorKind, Priority, Status, Ti
 from app.extensions import db
 from app.models import Message, Team, Ticket, User
 from app.models.types import utcnow
-from app.services import sla_clock
+from app.services import risk_rank, sla_clock
 from app.services.access import ticket_to_work
 from app.services.assignment import record_assignment
 from app.services.history import record
@@ -149,6 +149,9 @@ def change_tier(
             hand_to_vendor(actor, ticket, terms, now)
         if move.to_tier < move.from_tier:
             _handover_note(actor, ticket, move.to_tier, move.reason, now)
+        else:
+            db.session.flush()
+            risk_rank.rank_customers([ticket.customer_id], now)  # escalations lower health
     return ticket
 
 

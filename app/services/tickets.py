@@ -24,7 +24,7 @@ from app.domain.vocabulary import (
 from app.extensions import db
 from app.models import Customer, Message, Ticket, User
 from app.models.types import utcnow
-from app.services import self_service, sla_clock
+from app.services import risk_rank, self_service, sla_clock
 from app.services.access import require_staff, ticket_for, ticket_to_work
 from app.services.assignment import enter_team_queue
 from app.services.attachments import save_attachments
@@ -99,6 +99,7 @@ def open_ticket(
             self_service.answer_automatically(ticket, now)
         enter_team_queue(ticket, now)
         sla_clock.start_ticket(ticket, now)
+        risk_rank.rank_new_ticket(ticket, now)
     return ticket
 
 

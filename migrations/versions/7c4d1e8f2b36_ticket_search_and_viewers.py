@@ -1,7 +1,7 @@
 """ticket search and who is viewing a ticket
 
 Revision ID: 7c4d1e8f2b36
-Revises: 9a2f6b3c8d47
+Revises: 3f1a0c2b7d10
 Create Date: 2026-11-23 10:00:00
 
 """
@@ -19,7 +19,7 @@ from app.search_schema import (
 
 # revision identifiers, used by Alembic.
 revision = '7c4d1e8f2b36'
-down_revision = '9a2f6b3c8d47'
+down_revision = '3f1a0c2b7d10'
 branch_labels = None
 depends_on = None
 

@@ -135,3 +135,22 @@ def test_the_cli_seeds_an_empty_database(runner):
     result = runner.invoke(args=["seed-demo", "--if-empty"])
     assert result.exit_code == 0, result.output
     assert "Demo data loaded" in result.output
+
+
+def test_the_demo_tickets_are_ranked(app):
+    seed_demo()
+    active = db.session.scalars(select(Ticket).where(Ticket.status.in_(
+        (Status.new, Status.open, Status.pending, Status.on_hold)))).all()
+    done = db.session.scalars(select(Ticket).where(Ticket.status.in_(
+        (Status.solved, Status.closed)))).all()
+    assert active and done
+    weights = {AccountTier.strategic: 300, AccountTier.named: 200, AccountTier.field: 100,
+               AccountTier.inside: 0}
+    for ticket in active:
+        parts = (ticket.risk_pressure, ticket.risk_account, ticket.risk_value,
+                 ticket.risk_health, ticket.risk_priority)
+        assert ticket.risk_score == sum(parts)
+        assert (ticket.risk_priority > 0) == (ticket.priority.value != "low")
+        assert ticket.risk_account == weights[ticket.organization.account_tier]
+    assert {t.risk_score for t in done} == {-1}
+    assert any(t.risk_pressure > 0 for t in active) and any(t.risk_health > 0 for t in active)

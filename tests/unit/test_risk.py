@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.domain.risk import RiskFacts, risk_rank
+from app.domain.risk import PressureStep, RiskFacts, pressure_step, risk_rank, time_pressure
 
 facts = st.builds(
     RiskFacts,
@@ -37,3 +40,37 @@ def test_less_time_left_never_lowers_the_rank(f, left):
     sooner = RiskFacts(left, False, f.account_tier, f.lifetime_value, f.health_score, f.priority)
     later = RiskFacts(left + 1, False, f.account_tier, f.lifetime_value, f.health_score, f.priority)
     assert risk_rank(sooner).score >= risk_rank(later).score
+
+
+NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("left, stepped, changes_in", [
+    (timedelta(minutes=100), 120.0, timedelta(minutes=10)),  # next step at 90 minutes left
+    (timedelta(minutes=30), 30.0, timedelta(minutes=30)),    # the last step ends at the deadline
+    (timedelta(hours=20), 1200.0, timedelta(hours=20) - timedelta(minutes=450)),
+])
+def test_the_time_left_is_rounded_up_to_a_step_that_ends_at_a_known_moment(left, stepped,
+                                                                           changes_in):
+    step = pressure_step(NOW + left, False, NOW)
+    assert step.minutes_to_breach == stepped
+    assert step.changes_at == NOW + changes_in
+
+
+def test_an_overdue_or_breached_deadline_is_at_full_pressure_for_good():
+    assert pressure_step(NOW - timedelta(minutes=1), False, NOW) == PressureStep(0.0, False, None)
+    assert pressure_step(None, True, NOW) == PressureStep(None, True, None)
+    assert time_pressure(0.0, False) == time_pressure(None, True) == 60.0
+
+
+@given(st.integers(min_value=1, max_value=3000))
+def test_the_stepped_pressure_holds_until_its_change_and_then_rises(seconds_left_minutes):
+    due = NOW + timedelta(minutes=seconds_left_minutes, seconds=7)
+    step = pressure_step(due, False, NOW)
+    assert step.changes_at > NOW
+    just_before = pressure_step(due, False, step.changes_at - timedelta(seconds=1))
+    at_change = pressure_step(due, False, step.changes_at)
+    assert time_pressure(just_before.minutes_to_breach, False) == time_pressure(
+        step.minutes_to_breach, False)
+    assert time_pressure(at_change.minutes_to_breach, False) > time_pressure(
+        step.minutes_to_breach, False)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.domain.business_time import business_minutes_between
 from app.domain.errors import InvalidInput, NotAllowed
@@ -15,6 +15,7 @@ from app.domain.sla_vocabulary import SlaTarget
 from app.domain.vocabulary import ActivityKind
 from app.extensions import db
 from app.models import Activity, SlaClock, SlaPause, Ticket
+from app.services.risk_rank import rank_all_active
 from app.services.rules import save_rule
 from app.services.sla import sweep_sla
 from app.services.sla_clock import calendar_of
@@ -225,3 +226,16 @@ def test_a_rule_taking_the_ticket_back_in_the_sweep_clears_the_vendor(office, cl
     ticket = fresh(ticket.id)
     assert ticket.tier == 3
     assert (ticket.vendor_id, ticket.vendor_reference, ticket.vendor_due_at) == (None, None, None)
+
+
+def test_a_vendor_pause_takes_the_time_pressure_out_of_the_risk_rank(office, cloudco, now):
+    """A paused clock does not run towards a breach, so its ticket is not ranked as if it did,
+    whether the rank comes from the hand-off itself or from the scheduled re-ranking."""
+    ticket = opened(now)
+    late = MONDAY_NOON + timedelta(hours=3)
+    hand_off(ticket.id, cloudco.id, late)
+    assert fresh(ticket.id).risk_pressure == 0
+    db.session.execute(update(Ticket).where(Ticket.id == ticket.id).values(risk_pressure=500))
+    db.session.commit()
+    rank_all_active(late)
+    assert fresh(ticket.id).risk_pressure == 0

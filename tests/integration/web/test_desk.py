@@ -41,7 +41,7 @@ def test_an_empty_queue_says_so(client, login_as):
     login_as(make_agent(tier=1))
     page = client.get("/desk/queues/tier-1").get_data(as_text=True)
     assert "Nothing waiting in this queue." in page
-    assert 'href="/desk/queues/tier-1?order=newest" aria-current="page"' in page
+    assert 'href="/desk/queues/tier-1" aria-current="page"' in page
 
 
 def test_a_tier_queue_lists_that_tiers_active_tickets(client, login_as):
@@ -59,25 +59,34 @@ def test_queues_order_both_ways_and_page_without_repeats(client, login_as, now):
     for n in range(27):
         make_ticket(customer, subject=f"Queue item {n:02d}", created_at=now - timedelta(minutes=n))
     login_as(make_agent(tier=1))
-    newest = client.get("/desk/queues/tier-1").get_data(as_text=True)
+    newest = client.get("/desk/queues/tier-1?order=newest").get_data(as_text=True)
     assert newest.index("Queue item 00") < newest.index("Queue item 01")
     assert "Queue item 25" not in newest
-    cursor = newest.split("after=", 1)[1].split('"', 1)[0]
-    rest = client.get(f"/desk/queues/tier-1?after={cursor}").get_data(as_text=True)
+    cursor = newest.split("after=", 1)[1].split('&', 1)[0].split('"', 1)[0]
+    rest = client.get(f"/desk/queues/tier-1?order=newest&after={cursor}").get_data(as_text=True)
     assert "Queue item 25" in rest and "Queue item 26" in rest and "Queue item 24" not in rest
     oldest = client.get("/desk/queues/tier-1?order=oldest").get_data(as_text=True)
     assert oldest.index("Queue item 26") < oldest.index("Queue item 25")
 
 
-@pytest.mark.parametrize(
-    "url", ["/desk/queues/tier-9", "/desk/queues/everything", "/desk/queues/tier-1?order=random",
-            "/desk/queues/tier-1?after=not-a-cursor"],
-)
+@pytest.mark.parametrize("url", ["/desk/queues/tier-9", "/desk/queues/everything"])
 def test_bad_queue_requests_are_400_with_a_sentence(client, login_as, url):
     login_as(make_agent())
     response = client.get(url)
     assert response.status_code == 400
     assert "<h1>Bad request</h1>" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("query, says", [
+    ("order=random", "Order is one of risk, newest, oldest."),
+    ("after=not-a-cursor", "That page link is broken"),
+    ("order=newest&after=" + "cmFua3wxfDI", "That page link is broken"),  # a risk-order cursor
+])
+def test_a_bad_order_or_page_link_is_a_400_on_the_queue_form(client, login_as, query, says):
+    login_as(make_agent())
+    response = client.get(f"/desk/queues/tier-1?{query}")
+    assert response.status_code == 400
+    assert says in response.get_data(as_text=True)
 
 
 def test_mine_and_unassigned(client, login_as):
