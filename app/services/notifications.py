@@ -11,7 +11,7 @@ from app.domain.tiers import tier_label
 from app.domain.vocabulary import ActivityKind, Role
 from app.extensions import db
 from app.models import Notification, Ticket, User
-from app.services.history import record
+from app.services.history import defer, record
 
 
 def recipients_for(ticket: Ticket, target: str) -> list[User]:
@@ -53,11 +53,11 @@ def queue_notification(
     if recipients is None:
         recipients = recipients_for(ticket, target)
     for user in recipients:
-        db.session.add(Notification(
-            ticket_id=ticket.id, recipient_kind=target, recipient_user_id=user.id,
-            recipient_email=user.email, subject=subject[:200], body=body, rule_name=rule_name,
-            created_at=now, not_before=not_before,
-        ))
+        values = {"ticket_id": ticket.id, "recipient_kind": target, "recipient_user_id": user.id,
+                  "recipient_email": user.email, "subject": subject[:200], "body": body,
+                  "rule_name": rule_name, "created_at": now, "not_before": not_before}
+        if not defer(Notification, values):
+            db.session.add(Notification(**values))
     return recipients
 
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, insert, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.domain.business_time import is_open, next_opening, twenty_four_seven
@@ -25,7 +25,7 @@ from app.extensions import db
 from app.models import SlaClock, SlaEvent, SlaPolicy, Ticket, User
 from app.models.types import utcnow
 from app.services import sla_clock
-from app.services.history import deferred_history, record, write_deferred
+from app.services.history import defer, deferred_history, record, write_deferred
 from app.services.notifications import queue_notification, recipients_for, ticket_summary
 from app.services.rule_engine import enabled_rules, fire_trigger
 from app.services.sla_bulk import BatchCollision, write_batch
@@ -55,8 +55,6 @@ class _Pass:
     rules: dict[Trigger, list[Rule]]
     policies: dict[int, SlaPolicy]
     people: dict[tuple[str, int | None], list[User]] = field(default_factory=dict)
-    # In the batch path, events are rows for one INSERT; the unique key still guards them.
-    event_rows: list[dict] | None = None
 
     def recipients(self, ticket: Ticket, target: str) -> list[User]:
         """Team members and admins, looked up once per sweep (the assignee is on the ticket)."""
@@ -83,16 +81,16 @@ def _due_batch(now: datetime, after: tuple[datetime, int] | None, size: int) -> 
         query = query.where(or_(Ticket.sla_next_check_at > at,
                                 and_(Ticket.sla_next_check_at == at, Ticket.id > ticket_id)))
     query = query.order_by(Ticket.sla_next_check_at, Ticket.id).limit(size).options(
-        joinedload(Ticket.customer), joinedload(Ticket.organization),
-        joinedload(Ticket.assignee), joinedload(Ticket.team),
+        selectinload(Ticket.customer), selectinload(Ticket.organization),
+        selectinload(Ticket.assignee), selectinload(Ticket.team),
     )
     if db.engine.dialect.name == "postgresql":
         # Rows another sweep is working on are skipped, not waited for.
         query = query.with_for_update(skip_locked=True, of=Ticket)
-    return list(db.session.scalars(query).unique())
+    return list(db.session.scalars(query))
 
 
-def _preload_clocks(tickets: list[Ticket]) -> None:
+def _preload_clocks(tickets: list[Ticket], sweep: _Pass) -> None:
     running: dict[int, list[SlaClock]] = {ticket.id: [] for ticket in tickets}
     for clock in db.session.scalars(
         select(SlaClock).where(SlaClock.ticket_id.in_(running), SlaClock.satisfied_at.is_(None))
@@ -101,6 +99,13 @@ def _preload_clocks(tickets: list[Ticket]) -> None:
         running[clock.ticket_id].append(clock)
     for ticket in tickets:
         setattr(ticket, sla_clock.PRELOADED, running[ticket.id])
+        setattr(ticket, sla_clock.PRELOADED_POLICY, sweep.policy(ticket.sla_policy_id))
+
+
+def _release(ticket: Ticket) -> None:
+    for name in (sla_clock.PRELOADED, sla_clock.PRELOADED_POLICY):
+        if hasattr(ticket, name):
+            delattr(ticket, name)
 
 
 def sweep_sla(now: datetime | None = None, *, batch_size: int = BATCH_SIZE) -> SweepSummary:
@@ -120,7 +125,7 @@ def sweep_sla(now: datetime | None = None, *, batch_size: int = BATCH_SIZE) -> S
         ids = [ticket.id for ticket in tickets]
         if not _sweep_together(tickets, sweep, summary):
             tickets = [t for t in (db.session.get(Ticket, i) for i in ids) if t is not None]
-            _preload_clocks(tickets)
+            _preload_clocks(tickets, sweep)
             for ticket in tickets:
                 _sweep_one(ticket, sweep, summary)
         try:
@@ -136,12 +141,11 @@ def sweep_sla(now: datetime | None = None, *, batch_size: int = BATCH_SIZE) -> S
 def _sweep_together(tickets: list[Ticket], sweep: _Pass, summary: SweepSummary) -> bool:
     """The fast path: the whole batch in one savepoint and one flush. False (and nothing kept)
     when any ticket collides with another sweep or an agent; the caller then goes one by one."""
-    _preload_clocks(tickets)
+    _preload_clocks(tickets, sweep)
     versions = {ticket.id: ticket.version for ticket in tickets}
     savepoint = db.session.begin_nested()
     counts = SweepSummary()
     try:
-        sweep.event_rows = []
         # Reads in this pass never need the batch's pending changes; a flush here would write
         # the tickets through the ORM and send the batch to the careful path.
         with deferred_history() as events, db.session.no_autoflush:
@@ -149,17 +153,14 @@ def _sweep_together(tickets: list[Ticket], sweep: _Pass, summary: SweepSummary) 
                 _check(ticket, sweep, counts)
         write_batch(tickets, versions)
         db.session.flush()
+        # The breach and warning rows go in with the rest; their unique key still guards them.
         write_deferred(events)
-        if sweep.event_rows:
-            db.session.execute(insert(SlaEvent), sweep.event_rows)
     except (StaleDataError, IntegrityError, OperationalError, BatchCollision):
         savepoint.rollback()
         return False
     finally:
-        sweep.event_rows = None
         for ticket in tickets:
-            if hasattr(ticket, sla_clock.PRELOADED):
-                delattr(ticket, sla_clock.PRELOADED)
+            _release(ticket)
     savepoint.commit()
     summary.warned += counts.warned
     summary.breached += counts.breached
@@ -187,8 +188,7 @@ def _sweep_one(ticket: Ticket, sweep: _Pass, summary: SweepSummary) -> None:
         summary.skipped += 1
         return
     finally:
-        if hasattr(ticket, sla_clock.PRELOADED):
-            delattr(ticket, sla_clock.PRELOADED)
+        _release(ticket)
     savepoint.commit()
     summary.warned += counts.warned
     summary.breached += counts.breached
@@ -215,9 +215,7 @@ def _event(ticket: Ticket, clock: SlaClock, kind: SlaEventKind, sweep: _Pass) ->
     values = {"ticket_id": ticket.id, "clock_id": clock.id, "customer_id": ticket.customer_id,
               "target": clock.target, "kind": kind, "tier": clock.tier, "due_at": clock.due_at,
               "created_at": sweep.now}
-    if sweep.event_rows is not None:
-        sweep.event_rows.append(values)
-    else:
+    if not defer(SlaEvent, values):
         db.session.add(SlaEvent(**values))
 
 
