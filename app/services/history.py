@@ -39,27 +39,6 @@ def defer(model: type, values: dict[str, Any]) -> bool:
     return True
 
 
-class DeferredRow:
-    """Attribute access to a collected row, for a new object that may still change before the
-    bulk insert (a clock started in a sweep batch can be met again in the same pass)."""
-
-    __slots__ = ("_row",)
-
-    def __init__(self, row: dict[str, Any]) -> None:
-        object.__setattr__(self, "_row", row)
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self._row[name]
-        except KeyError:
-            raise AttributeError(name) from None
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if name not in self._row:
-            raise AttributeError(name)
-        self._row[name] = value
-
-
 def write_deferred(rows: Rows) -> None:
     """Write collected rows (inside the caller's transaction), one INSERT per kind.
 

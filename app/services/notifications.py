@@ -62,11 +62,15 @@ def queue_notification(
 
 
 def ticket_summary(ticket: Ticket) -> str:
-    customer = ticket.customer
-    organization = ticket.organization.name if ticket.organization else "no organization"
+    organization = ticket.organization.name if ticket.organization else None
+    return summary_with_names(ticket, ticket.customer.name, organization)
+
+
+def summary_with_names(ticket: Ticket, customer_name: str, organization_name: str | None) -> str:
+    """The summary from names the caller has read already (the sweep reads a batch's at once)."""
     return (
         f"Subject: {ticket.subject}\n"
-        f"Customer: {customer.name} ({organization})\n"
+        f"Customer: {customer_name} ({organization_name or 'no organization'})\n"
         f"Where it is: {tier_label(ticket.tier)}, priority {ticket.priority.value}, "
         f"status {ticket.status.value.replace('_', ' ')}\n"
         f"Open it: /desk/tickets/{ticket.id}\n"

@@ -18,7 +18,8 @@ from app.domain.vocabulary import Status
 from app.extensions import db
 from app.models import BusinessCalendar as CalendarRow
 from app.models import SlaClock, SlaPause, SlaPolicy, Ticket
-from app.services.history import DeferredRow, defer
+from app.services.history import defer
+from app.services.row_views import RowView
 
 PAUSED_STATUSES = (Status.pending, Status.on_hold)
 DONE_STATUSES = (Status.solved, Status.closed)
@@ -79,7 +80,7 @@ def active_clocks(ticket: Ticket) -> list[SlaClock]:
 
 
 def _start(ticket: Ticket, policy: SlaPolicy, target: SlaTarget,
-           now: datetime) -> SlaClock | DeferredRow:
+           now: datetime) -> SlaClock | RowView:
     targets = targets_of(policy)
     minutes = targets.minutes(target, ticket.tier)
     times = clock_times(calendar_for(policy), now, minutes, targets.warn_percent)
@@ -87,9 +88,9 @@ def _start(ticket: Ticket, policy: SlaPolicy, target: SlaTarget,
               "started_at": now, "warn_at": times.warn_at, "due_at": times.due_at,
               "satisfied_at": None, "warned_at": None, "breached_at": None}
     # In a sweep batch the new clock is a row of the batch's INSERT, still changeable until then.
-    clock: SlaClock | DeferredRow
+    clock: SlaClock | RowView
     if defer(SlaClock, values):
-        clock = DeferredRow(values)
+        clock = RowView(values)
     else:
         clock = SlaClock(**values)
         db.session.add(clock)
