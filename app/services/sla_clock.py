@@ -229,12 +229,14 @@ def refresh(ticket: Ticket, now: datetime) -> None:
     if getattr(ticket, PRELOADED, None) is None:
         db.session.flush()
     clocks = active_clocks(ticket)
-    ticket.sla_badge = worst_badge([
-        badge(now, c.warn_at, c.due_at, c.breached_at is not None) for c in clocks
-    ])
-    if ticket.status in PAUSED_STATUSES:
-        ticket.sla_next_check_at = None
-        return
-    checks = [c.warn_at for c in clocks if c.warned_at is None and c.breached_at is None]
-    checks += [c.due_at for c in clocks if c.breached_at is None]
-    ticket.sla_next_check_at = min(checks) if checks else None
+    shown = worst_badge([badge(now, c.warn_at, c.due_at, c.breached_at is not None) for c in clocks])
+    next_check = None
+    if ticket.status not in PAUSED_STATUSES:
+        checks = [c.warn_at for c in clocks if c.warned_at is None and c.breached_at is None]
+        checks += [c.due_at for c in clocks if c.breached_at is None]
+        next_check = min(checks) if checks else None
+    # Only real changes are set: the sweep's batch writes just the columns that changed.
+    if ticket.sla_badge != shown:
+        ticket.sla_badge = shown
+    if ticket.sla_next_check_at != next_check:
+        ticket.sla_next_check_at = next_check
