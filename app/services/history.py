@@ -40,10 +40,12 @@ def defer(model: type, values: dict[str, Any]) -> bool:
 
 
 def write_deferred(rows: Rows) -> None:
-    """Write collected rows (inside the caller's transaction), one INSERT per kind."""
+    """Write collected rows (inside the caller's transaction), one INSERT per kind.
+
+    Plain table inserts: the rows need no ids back and no ORM bookkeeping."""
     for model, values in rows.items():
         if values:
-            db.session.execute(insert(model), values)
+            db.session.execute(insert(model.__table__), values)
 
 
 def record(

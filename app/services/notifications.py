@@ -11,7 +11,7 @@ from app.domain.tiers import tier_label
 from app.domain.vocabulary import ActivityKind, Role
 from app.extensions import db
 from app.models import Notification, Ticket, User
-from app.services.history import record
+from app.services.history import defer, record
 
 
 def recipients_for(ticket: Ticket, target: str) -> list[User]:
@@ -53,20 +53,24 @@ def queue_notification(
     if recipients is None:
         recipients = recipients_for(ticket, target)
     for user in recipients:
-        db.session.add(Notification(
-            ticket_id=ticket.id, recipient_kind=target, recipient_user_id=user.id,
-            recipient_email=user.email, subject=subject[:200], body=body, rule_name=rule_name,
-            created_at=now, not_before=not_before,
-        ))
+        values = {"ticket_id": ticket.id, "recipient_kind": target, "recipient_user_id": user.id,
+                  "recipient_email": user.email, "subject": subject[:200], "body": body,
+                  "rule_name": rule_name, "created_at": now, "not_before": not_before}
+        if not defer(Notification, values):
+            db.session.add(Notification(**values))
     return recipients
 
 
 def ticket_summary(ticket: Ticket) -> str:
-    customer = ticket.customer
-    organization = ticket.organization.name if ticket.organization else "no organization"
+    organization = ticket.organization.name if ticket.organization else None
+    return summary_with_names(ticket, ticket.customer.name, organization)
+
+
+def summary_with_names(ticket: Ticket, customer_name: str, organization_name: str | None) -> str:
+    """The summary from names the caller has read already (the sweep reads a batch's at once)."""
     return (
         f"Subject: {ticket.subject}\n"
-        f"Customer: {customer.name} ({organization})\n"
+        f"Customer: {customer_name} ({organization_name or 'no organization'})\n"
         f"Where it is: {tier_label(ticket.tier)}, priority {ticket.priority.value}, "
         f"status {ticket.status.value.replace('_', ' ')}\n"
         f"Open it: /desk/tickets/{ticket.id}\n"

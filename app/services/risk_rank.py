@@ -83,16 +83,22 @@ def _deadline(clocks: Iterable[SlaClock]) -> tuple[datetime | None, bool]:
 def rank_ticket(ticket: Ticket, clocks: Iterable[SlaClock], now: datetime, *,
                 paused: bool) -> None:
     """Recompute the time pressure and priority parts of one loaded ticket from its running
-    clocks, keeping the customer's stored parts (no queries)."""
+    clocks, keeping the customer's stored parts (no queries). Only changed columns are set: the
+    sweep's batch writes just those, and each rank index they touch costs a rewrite."""
     if ticket.status not in ACTIVE_STATUSES:
-        ticket.risk_score, ticket.risk_refresh_at, ticket.risk_pressure = UNRANKED, None, 0
-        return
-    due_at, breached = _deadline(clocks)
-    ticket.risk_pressure, ticket.risk_refresh_at = _pressure(paused, due_at,
-                                                             breached, now)
-    ticket.risk_priority = tenths(priority_points(ticket.priority.value))
-    ticket.risk_score = (ticket.risk_pressure + ticket.risk_priority + (ticket.risk_account or 0)
-                         + (ticket.risk_value or 0) + (ticket.risk_health or 0))
+        values = {"risk_score": UNRANKED, "risk_refresh_at": None, "risk_pressure": 0}
+    else:
+        due_at, breached = _deadline(clocks)
+        pressure, refresh_at = _pressure(paused, due_at, breached, now)
+        priority = tenths(priority_points(ticket.priority.value))
+        values = {
+            "risk_pressure": pressure, "risk_refresh_at": refresh_at, "risk_priority": priority,
+            "risk_score": pressure + priority + (ticket.risk_account or 0)
+            + (ticket.risk_value or 0) + (ticket.risk_health or 0),
+        }
+    for column, value in values.items():
+        if getattr(ticket, column) != value:
+            setattr(ticket, column, value)
 
 
 def _organization_parts(org: Organization | None) -> tuple[int, int]:

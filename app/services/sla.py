@@ -11,9 +11,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, insert, or_, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.domain.business_time import is_open, next_opening, twenty_four_seven
@@ -25,10 +24,16 @@ from app.extensions import db
 from app.models import SlaClock, SlaEvent, SlaPolicy, Ticket, User
 from app.models.types import utcnow
 from app.services import risk_rank, sla_clock
-from app.services.history import deferred_history, record, write_deferred
-from app.services.notifications import queue_notification, recipients_for, ticket_summary
+from app.services.history import defer, deferred_history, record, write_deferred
+from app.services.notifications import (
+    queue_notification,
+    recipients_for,
+    summary_with_names,
+    ticket_summary,
+)
 from app.services.rule_engine import enabled_rules, fire_trigger
 from app.services.sla_bulk import BatchCollision, write_batch
+from app.services.sla_reads import due_batch, names_of, preload_clocks, release
 from app.services.tier_moves import apply_tier_move
 
 BATCH_SIZE = 2000
@@ -55,8 +60,8 @@ class _Pass:
     rules: dict[Trigger, list[Rule]]
     policies: dict[int, SlaPolicy]
     people: dict[tuple[str, int | None], list[User]] = field(default_factory=dict)
-    # In the batch path, events are rows for one INSERT; the unique key still guards them.
-    event_rows: list[dict] | None = None
+    # The customer's and organization's names of the batch's tickets, for the notices.
+    names: dict[int, tuple[str, str | None]] = field(default_factory=dict)
 
     def recipients(self, ticket: Ticket, target: str) -> list[User]:
         """Team members and admins, looked up once per sweep (the assignee is on the ticket)."""
@@ -75,34 +80,6 @@ class _Pass:
         return self.policies[policy_id]
 
 
-def _due_batch(now: datetime, after: tuple[datetime, int] | None, size: int) -> list[Ticket]:
-    """The next due tickets in (next check, id) order, so the read follows the index."""
-    query = select(Ticket).where(Ticket.sla_next_check_at <= now)
-    if after is not None:
-        at, ticket_id = after
-        query = query.where(or_(Ticket.sla_next_check_at > at,
-                                and_(Ticket.sla_next_check_at == at, Ticket.id > ticket_id)))
-    query = query.order_by(Ticket.sla_next_check_at, Ticket.id).limit(size).options(
-        joinedload(Ticket.customer), joinedload(Ticket.organization),
-        joinedload(Ticket.assignee), joinedload(Ticket.team),
-    )
-    if db.engine.dialect.name == "postgresql":
-        # Rows another sweep is working on are skipped, not waited for.
-        query = query.with_for_update(skip_locked=True, of=Ticket)
-    return list(db.session.scalars(query).unique())
-
-
-def _preload_clocks(tickets: list[Ticket]) -> None:
-    running: dict[int, list[SlaClock]] = {ticket.id: [] for ticket in tickets}
-    for clock in db.session.scalars(
-        select(SlaClock).where(SlaClock.ticket_id.in_(running), SlaClock.satisfied_at.is_(None))
-        .order_by(SlaClock.due_at, SlaClock.id)
-    ):
-        running[clock.ticket_id].append(clock)
-    for ticket in tickets:
-        setattr(ticket, sla_clock.PRELOADED, running[ticket.id])
-
-
 def sweep_sla(now: datetime | None = None, *, batch_size: int = BATCH_SIZE) -> SweepSummary:
     """Handle every ticket whose next SLA check is due at `now`."""
     now = now or utcnow()
@@ -111,16 +88,17 @@ def sweep_sla(now: datetime | None = None, *, batch_size: int = BATCH_SIZE) -> S
                   {})
     after = None
     while True:
-        tickets = _due_batch(now, after, batch_size)
+        tickets = due_batch(now, after, batch_size)
         if not tickets:
             db.session.rollback()
             break
         after = (tickets[-1].sla_next_check_at, tickets[-1].id)
         summary.checked += len(tickets)
         ids = [ticket.id for ticket in tickets]
+        sweep.names = names_of(ids)
         if not _sweep_together(tickets, sweep, summary):
             tickets = [t for t in (db.session.get(Ticket, i) for i in ids) if t is not None]
-            _preload_clocks(tickets)
+            preload_clocks(tickets, sweep.policy, as_rows=False)
             for ticket in tickets:
                 _sweep_one(ticket, sweep, summary)
         try:
@@ -148,30 +126,26 @@ def _mark_breached_customers(now: datetime) -> None:
 def _sweep_together(tickets: list[Ticket], sweep: _Pass, summary: SweepSummary) -> bool:
     """The fast path: the whole batch in one savepoint and one flush. False (and nothing kept)
     when any ticket collides with another sweep or an agent; the caller then goes one by one."""
-    _preload_clocks(tickets)
+    clocks = preload_clocks(tickets, sweep.policy, as_rows=True)
     versions = {ticket.id: ticket.version for ticket in tickets}
     savepoint = db.session.begin_nested()
     counts = SweepSummary()
     try:
-        sweep.event_rows = []
         # Reads in this pass never need the batch's pending changes; a flush here would write
         # the tickets through the ORM and send the batch to the careful path.
         with deferred_history() as events, db.session.no_autoflush:
             for ticket in tickets:
                 _check(ticket, sweep, counts)
-        write_batch(tickets, versions)
+        write_batch(tickets, versions, clocks)
         db.session.flush()
+        # The breach and warning rows go in with the rest; their unique key still guards them.
         write_deferred(events)
-        if sweep.event_rows:
-            db.session.execute(insert(SlaEvent), sweep.event_rows)
     except (StaleDataError, IntegrityError, OperationalError, BatchCollision):
         savepoint.rollback()
         return False
     finally:
-        sweep.event_rows = None
         for ticket in tickets:
-            if hasattr(ticket, sla_clock.PRELOADED):
-                delattr(ticket, sla_clock.PRELOADED)
+            release(ticket)
     savepoint.commit()
     summary.warned += counts.warned
     summary.breached += counts.breached
@@ -199,8 +173,7 @@ def _sweep_one(ticket: Ticket, sweep: _Pass, summary: SweepSummary) -> None:
         summary.skipped += 1
         return
     finally:
-        if hasattr(ticket, sla_clock.PRELOADED):
-            delattr(ticket, sla_clock.PRELOADED)
+        release(ticket)
     savepoint.commit()
     summary.warned += counts.warned
     summary.breached += counts.breached
@@ -227,9 +200,7 @@ def _event(ticket: Ticket, clock: SlaClock, kind: SlaEventKind, sweep: _Pass) ->
     values = {"ticket_id": ticket.id, "clock_id": clock.id, "customer_id": ticket.customer_id,
               "target": clock.target, "kind": kind, "tier": clock.tier, "due_at": clock.due_at,
               "created_at": sweep.now}
-    if sweep.event_rows is not None:
-        sweep.event_rows.append(values)
-    else:
+    if not defer(SlaEvent, values):
         db.session.add(SlaEvent(**values))
 
 
@@ -288,4 +259,9 @@ def _notify(ticket: Ticket, headline: str, sweep: _Pass, hold_until: datetime | 
     queue_notification(ticket, target, now=sweep.now, not_before=hold_until,
                        recipients=sweep.recipients(ticket, target),
                        subject=f"[{ticket.reference}] {headline}",
-                       body=f"{headline}.\n\n{ticket_summary(ticket)}")
+                       body=f"{headline}.\n\n{_summary(ticket, sweep)}")
+
+
+def _summary(ticket: Ticket, sweep: _Pass) -> str:
+    names = sweep.names.get(ticket.id)
+    return summary_with_names(ticket, *names) if names else ticket_summary(ticket)

@@ -21,6 +21,8 @@ from app.extensions import db
 from app.models import BusinessCalendar as CalendarRow
 from app.models import SlaClock, SlaPause, SlaPolicy, Ticket
 from app.services import risk_rank
+from app.services.history import defer
+from app.services.row_views import RowView
 
 PAUSED_STATUSES = (Status.pending, Status.on_hold)
 DONE_STATUSES = (Status.solved, Status.closed)
@@ -63,13 +65,21 @@ def targets_of(policy: SlaPolicy) -> Targets:
                    policy.resolution_minutes, tuple(policy.dwell_minutes), policy.warn_percent)
 
 
-def _policy(ticket: Ticket) -> SlaPolicy | None:
-    return db.session.get(SlaPolicy, ticket.sla_policy_id) if ticket.sla_policy_id else None
-
-
 # The sweep preloads each ticket's running clocks here for one pass, so the hooks below need
-# no queries; outside the sweep they read the database.
+# no queries; outside the sweep they read the database. It hands over the ticket's policy too,
+# which saves a session lookup per ticket.
 PRELOADED = "_sla_running_clocks"
+PRELOADED_POLICY = "_sla_policy"
+
+
+def _policy(ticket: Ticket) -> SlaPolicy | None:
+    policy_id = ticket.sla_policy_id
+    if policy_id is None:
+        return None
+    known = getattr(ticket, PRELOADED_POLICY, None)
+    if known is not None and known.id == policy_id:
+        return known
+    return db.session.get(SlaPolicy, policy_id)
 
 
 def active_clocks(ticket: Ticket) -> list[SlaClock]:
@@ -82,13 +92,21 @@ def active_clocks(ticket: Ticket) -> list[SlaClock]:
     ))
 
 
-def _start(ticket: Ticket, policy: SlaPolicy, target: SlaTarget, now: datetime) -> SlaClock:
+def _start(ticket: Ticket, policy: SlaPolicy, target: SlaTarget,
+           now: datetime) -> SlaClock | RowView:
     targets = targets_of(policy)
     minutes = targets.minutes(target, ticket.tier)
     times = clock_times(calendar_for(policy), now, minutes, targets.warn_percent)
-    clock = SlaClock(ticket_id=ticket.id, target=target, tier=ticket.tier, minutes=minutes,
-                     started_at=now, warn_at=times.warn_at, due_at=times.due_at)
-    db.session.add(clock)
+    values = {"ticket_id": ticket.id, "target": target, "tier": ticket.tier, "minutes": minutes,
+              "started_at": now, "warn_at": times.warn_at, "due_at": times.due_at,
+              "satisfied_at": None, "warned_at": None, "breached_at": None}
+    # In a sweep batch the new clock is a row of the batch's INSERT, still changeable until then.
+    clock: SlaClock | RowView
+    if defer(SlaClock, values):
+        clock = RowView(values)
+    else:
+        clock = SlaClock(**values)
+        db.session.add(clock)
     preloaded = getattr(ticket, PRELOADED, None)
     if preloaded is not None:
         preloaded.append(clock)
@@ -254,13 +272,16 @@ def refresh(ticket: Ticket, now: datetime) -> None:
     if getattr(ticket, PRELOADED, None) is None:
         db.session.flush()
     clocks = active_clocks(ticket)
-    ticket.sla_badge = worst_badge([
-        badge(now, c.warn_at, c.due_at, c.breached_at is not None) for c in clocks
-    ])
-    risk_rank.rank_ticket(ticket, clocks, now, paused=is_paused(ticket))
-    if is_paused(ticket):
-        ticket.sla_next_check_at = None
-        return
-    checks = [c.warn_at for c in clocks if c.warned_at is None and c.breached_at is None]
-    checks += [c.due_at for c in clocks if c.breached_at is None]
-    ticket.sla_next_check_at = min(checks) if checks else None
+    shown = worst_badge([badge(now, c.warn_at, c.due_at, c.breached_at is not None) for c in clocks])
+    paused = is_paused(ticket)
+    risk_rank.rank_ticket(ticket, clocks, now, paused=paused)
+    next_check = None
+    if not paused:
+        checks = [c.warn_at for c in clocks if c.warned_at is None and c.breached_at is None]
+        checks += [c.due_at for c in clocks if c.breached_at is None]
+        next_check = min(checks) if checks else None
+    # Only real changes are set: the sweep's batch writes just the columns that changed.
+    if ticket.sla_badge != shown:
+        ticket.sla_badge = shown
+    if ticket.sla_next_check_at != next_check:
+        ticket.sla_next_check_at = next_check
