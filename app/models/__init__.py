@@ -9,6 +9,7 @@ from app.models.kb import KbArticle, KbCategory, KbSearch, KbVote, TicketArticle
 from app.models.notification import Notification
 from app.models.organization import Customer, Organization
 from app.models.presence import TicketViewer
+from app.models.risk_recheck import RiskRecheck
 from app.models.rule import EscalationRule
 from app.models.saved_view import SavedView
 from app.models.sla import (
@@ -40,6 +41,7 @@ __all__ = [
     "Message",
     "Notification",
     "Organization",
+    "RiskRecheck",
     "SavedView",
     "SchedulerLease",
     "SlaClock",

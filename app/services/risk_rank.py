@@ -32,10 +32,10 @@ from app.domain.vocabulary import ACTIVE_STATUSES
 from app.extensions import db
 from app.models import Organization, SlaClock, Ticket
 from app.services.relationship import health_inputs
+from app.services.risk_rechecks import release_rechecks
 
 UNRANKED = -1
 REFRESH_BATCH = 1000
-ID_CHUNK = 500
 
 
 def tenths(points: float) -> int:
@@ -153,18 +153,6 @@ def rank_organization(org: Organization) -> None:
     )
 
 
-def mark_customers_due(customer_ids: Iterable[int], now: datetime) -> None:
-    """Ask the next refresh to rank these customers' active tickets again (after a bulk change
-    such as a sweep's breaches, where ranking on the spot would slow the batch down)."""
-    ids = sorted(set(customer_ids))
-    for start in range(0, len(ids), ID_CHUNK):
-        db.session.execute(
-            update(Ticket).where(_active(Ticket.customer_id.in_(ids[start:start + ID_CHUNK])))
-            .values(risk_refresh_at=now),
-            execution_options={"synchronize_session": False},
-        )
-
-
 def _rank_rows(rows: list, now: datetime) -> list[dict]:
     """New rank columns for a batch of ticket rows, in a fixed number of queries."""
     ids = [row.id for row in rows]
@@ -228,7 +216,9 @@ def _rank_batches(criteria, now: datetime, batch_size: int, by_refresh: bool) ->
 
 def refresh_due_risk(now: datetime, *, batch_size: int = REFRESH_BATCH) -> int:
     """Rank again every active ticket whose refresh time has come; returns how many were
-    written. Reads only the due tickets, in index order."""
+    written. Reads only the due tickets, in index order, after marking due the tickets of the
+    customers a sweep noted (risk_rechecks)."""
+    release_rechecks(now)
     return _rank_batches(_active(Ticket.risk_refresh_at <= now), now, batch_size, by_refresh=True)
 
 

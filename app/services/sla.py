@@ -23,7 +23,7 @@ from app.domain.vocabulary import ActivityKind, TierChangeCause
 from app.extensions import db
 from app.models import SlaClock, SlaEvent, SlaPolicy, Ticket, User
 from app.models.types import utcnow
-from app.services import risk_rank, sla_clock
+from app.services import sla_clock
 from app.services.history import defer, deferred_history, record, write_deferred
 from app.services.notifications import (
     queue_notification,
@@ -31,6 +31,7 @@ from app.services.notifications import (
     summary_with_names,
     ticket_summary,
 )
+from app.services.risk_rechecks import mark_customers_due
 from app.services.rule_engine import enabled_rules, fire_trigger
 from app.services.sla_bulk import BatchCollision, write_batch
 from app.services.sla_reads import due_batch, names_of, preload_clocks, release
@@ -119,7 +120,7 @@ def _mark_breached_customers(now: datetime) -> None:
     customers = db.session.scalars(
         select(SlaEvent.customer_id).where(SlaEvent.kind == SlaEventKind.breach,
                                            SlaEvent.created_at == now).distinct())
-    risk_rank.mark_customers_due(list(customers), now)
+    mark_customers_due(customers, now)
     db.session.commit()
 
 

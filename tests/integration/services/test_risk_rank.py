@@ -9,9 +9,11 @@ import pytest
 
 from app.domain.risk import RiskFacts, risk_rank
 from app.domain.vocabulary import AccountTier, Status
-from app.models import Ticket
+from app.extensions import db
+from app.models import RiskRecheck, Ticket
 from app.services.relationship_changes import update_account
 from app.services.risk_rank import UNRANKED, rank_all_active, refresh_due_risk, risk_parts
+from app.services.risk_rechecks import mark_customers_due
 from app.services.sla import sweep_sla
 from app.services.ticket_changes import change_priority, change_status
 from app.services.tickets import open_ticket
@@ -101,9 +103,22 @@ def test_the_sweeps_breaches_send_their_customers_tickets_to_the_refresh(now):
     other = opened(customer, now)
     swept_at = now + timedelta(minutes=61)
     assert sweep_sla(swept_at).breached >= 1
-    assert fresh(other.id).risk_refresh_at == swept_at
+    # The sweep only notes the customer; the refresh marks and ranks the tickets.
+    assert db.session.get(RiskRecheck, customer.id) is not None
+    assert fresh(other.id).risk_health == 0
     assert refresh_due_risk(swept_at) == 2
+    assert db.session.get(RiskRecheck, customer.id) is None
     assert fresh(ticket.id).risk_health > 0 and fresh(other.id).risk_health > 0
+
+
+def test_a_customer_noted_twice_is_ranked_once(now):
+    customer = make_customer()
+    ticket = opened(customer, now)
+    mark_customers_due([customer.id, customer.id], now)
+    mark_customers_due([customer.id], now)
+    db.session.commit()
+    assert refresh_due_risk(now) == 1
+    assert refresh_due_risk(now) == 0 and fresh(ticket.id).risk_score > 0
 
 
 def test_ranking_everything_fills_in_tickets_made_without_a_rank(now):
