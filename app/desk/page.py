@@ -39,9 +39,12 @@ FORMS = {
 }
 
 
-def prepare(name: str, form: FlaskForm, ticket) -> FlaskForm:
-    """Fill the choices that depend on the ticket and default values from it."""
-    if "version" in form._fields and not form.is_submitted():
+def prepare(name: str, form: FlaskForm, ticket, *, fresh: bool | None = None) -> FlaskForm:
+    """Fill the choices that depend on the ticket and, on a `fresh` form (not the one just
+    submitted), default values from it."""
+    if fresh is None:
+        fresh = not form.is_submitted()
+    if "version" in form._fields and fresh:
         form.version.data = str(ticket.version)
     if name == "assign":
         agents = assignable_agents(ticket)
@@ -51,7 +54,7 @@ def prepare(name: str, form: FlaskForm, ticket) -> FlaskForm:
         form.team.choices = [SelectChoice("", "Keep the current team")] + [
             SelectChoice(str(t.id), f"{t.name} (tier {t.tier})") for t in all_teams()
         ]
-        if not form.is_submitted():
+        if fresh:
             form.assignee.data = ticket.assignee_id
             form.team.data = ticket.team_id
     elif name in ("tier", "vendor"):
@@ -63,16 +66,16 @@ def prepare(name: str, form: FlaskForm, ticket) -> FlaskForm:
                 SelectChoice(str(t.id), f"{t.name} (tier {t.tier})")
                 for t in all_teams() if not t.is_external
             ]
-        if name == "tier" and not form.is_submitted():
+        if name == "tier" and fresh:
             form.tier.data = min(ticket.tier + 1, 4)
-        elif name == "vendor" and not form.is_submitted():
+        elif name == "vendor" and fresh:
             form.vendor.data = ticket.vendor_id
             form.vendor_reference.data = ticket.vendor_reference
             form.vendor_due_at.data = ticket.vendor_due_at
             form.vendor_pauses.data = ticket.vendor_pauses_clock
-    elif name == "status" and not form.is_submitted():
+    elif name == "status" and fresh:
         form.status.data = ticket.status.value
-    elif name == "priority" and not form.is_submitted():
+    elif name == "priority" and fresh:
         form.priority.data = ticket.priority.value
     return form
 
@@ -91,8 +94,9 @@ def render_ticket(ticket_id: int, failed: tuple[str, FlaskForm] | None = None, s
     view = ticket_page(current_user, ticket_id)
     forms = {}
     for name, form_class in FORMS.items():
-        form = failed[1] if failed and failed[0] == name else form_class(formdata=None, prefix=name)
-        forms[name] = prepare(name, form, view.ticket)
+        refused = failed is not None and failed[0] == name
+        form = failed[1] if refused else form_class(formdata=None, prefix=name)
+        forms[name] = prepare(name, form, view.ticket, fresh=not refused)
     if reply_text is not None:
         forms["reply"].body.data = reply_text
     actor = current_user.as_actor()

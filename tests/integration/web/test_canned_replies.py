@@ -46,6 +46,10 @@ def test_inserting_fills_the_reply_box_and_sends_nothing(client, login_as):
     assert filled.status_code == 200
     assert "Dear &lt;script&gt;x&lt;/script&gt;, we are on it." in body
     assert db.session.scalars(select(Message)).all() == []
+    # The page's other forms start from the ticket, as on a plain visit: escalation to the next
+    # tier, the ticket's own status and priority.
+    assert '<option selected value="2">' in body
+    assert f'<option selected value="{ticket.priority.value}">' in body
     assert client.post(f"/desk/tickets/{ticket.id}/canned", data={"canned_id": "x"}).status_code == 400
 
 
