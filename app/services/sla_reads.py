@@ -8,6 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
 from app.models import Customer, Organization, SlaClock, SlaPolicy, Ticket
@@ -42,6 +43,20 @@ def names_of(ticket_ids: list[int]) -> dict[int, tuple[str, str | None]]:
         .where(Ticket.id.in_(ticket_ids))
     )
     return {ticket_id: (customer, organization) for ticket_id, customer, organization in rows}
+
+
+def preload_parties(tickets: list[Ticket]) -> None:
+    """Hand each ticket its customer and organization, read in two queries: a rule's notice
+    quotes them, and would otherwise read them one ticket at a time."""
+    customers = db.session.scalars(
+        select(Customer).where(Customer.id.in_({t.customer_id for t in tickets})))
+    by_id = {customer.id: customer for customer in customers}
+    organization_ids = {t.organization_id for t in tickets} - {None}
+    organizations = {o.id: o for o in db.session.scalars(
+        select(Organization).where(Organization.id.in_(organization_ids)))}
+    for ticket in tickets:
+        set_committed_value(ticket, "customer", by_id[ticket.customer_id])
+        set_committed_value(ticket, "organization", organizations.get(ticket.organization_id))
 
 
 def preload_clocks(tickets: list[Ticket], policy: Callable[[int | None], SlaPolicy | None], *,
