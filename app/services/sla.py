@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -24,7 +25,6 @@ from app.extensions import db
 from app.models import SlaClock, SlaEvent, SlaPolicy, Ticket, User
 from app.models.types import utcnow
 from app.services import risk_rank, sla_clock
-from app.services.batch_snapshots import BatchSnapshots
 from app.services.history import defer, deferred_history, record, write_deferred
 from app.services.notifications import (
     queue_notification,
@@ -34,14 +34,11 @@ from app.services.notifications import (
 )
 from app.services.rule_engine import enabled_rules, fire_trigger
 from app.services.sla_bulk import BatchCollision, write_batch
-from app.services.sla_reads import (
-    due_batch,
-    names_of,
-    preload_clocks,
-    preload_parties,
-    release,
-)
+from app.services.sla_reads import due_batch, names_of, preload_clocks, read_for_rules, release
 from app.services.tier_moves import apply_tier_move
+
+if TYPE_CHECKING:
+    from app.services.batch_snapshots import BatchSnapshots
 
 BATCH_SIZE = 2000
 TIER_ACTIONS = (ActionKind.set_tier, ActionKind.raise_tier, ActionKind.lower_tier)
@@ -144,8 +141,7 @@ def _sweep_together(tickets: list[Ticket], sweep: _Pass, summary: SweepSummary) 
         # the tickets through the ORM and send the batch to the careful path.
         with deferred_history() as events, db.session.no_autoflush:
             if any(sweep.rules.values()):
-                sweep.snapshots = BatchSnapshots.load(list(versions), sweep.now, events)
-                preload_parties(tickets)
+                sweep.snapshots = read_for_rules(tickets, sweep.now, events)
             for ticket in tickets:
                 _check(ticket, sweep, counts)
         write_batch(tickets, versions, clocks)
