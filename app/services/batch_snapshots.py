@@ -75,7 +75,7 @@ class BatchSnapshots:
             self.counted[model] = len(rows)
 
     def _breach(self, values: dict[str, Any]) -> None:
-        if values["kind"] is SlaEventKind.breach:
+        if values["kind"] == SlaEventKind.breach:
             self.breaches[values["customer_id"]] += 1
 
     def _escalation(self, values: dict[str, Any]) -> None:

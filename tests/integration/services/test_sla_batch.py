@@ -145,10 +145,9 @@ RULE_CASES = {
     "add_tag": lambda p: [on("sla_breached", {"kind": "add_tag", "value": "late"})],
     "assign_team, manual": lambda p: [team_at_tier_one("manual")],
     "assign_agent": lambda p: [on("sla_breached", {"kind": "assign_agent",
-                                                        "value": make_agent(tier=1).id})],
+                                                   "value": make_agent(tier=1).id})],
     "warning": lambda p: [on("sla_warning", {"kind": "add_tag", "value": "warned"},
-                                  {"kind": "notify", "value": "assignee"},
-                                  {"kind": "raise_tier"})],
+                             {"kind": "notify", "value": "assignee"}, {"kind": "raise_tier"})],
     "warning and breach": a_breach_tags_a_warning_reads_it,
     "breach, raise, then warning": a_breach_moves_a_warning_reads_it,
     # Giving a ticket to the team's next agent locks the team's cursor, which needs a flush:
