@@ -1,11 +1,13 @@
 """SLA sweep cost at scale.
 
-    python -m bench.sla_sweep [--tickets 1000000] [--due 10000] [--database-url URL]
+    python -m bench.sla_sweep [--tickets 1000000] [--due 10000] [--rules] [--database-url URL]
 
 Seeds a scratch database (a SQLite file in a temp dir unless --database-url names an empty one)
 with tickets, a quarter of them open and all under one policy, makes `--due` of them stale at one
-tier, then times a sweep that finds nothing due and a sweep that raises the stale ones. The last
-line is JSON: seconds for each sweep and the process's peak memory (seeding included).
+tier, then times a sweep that finds nothing due and a sweep that raises the stale ones. `--rules`
+first enables an SLA-breach rule (tag the ticket, tell its team) and an SLA-warning rule, which
+the sweep reads a snapshot of each due ticket for. The last line is JSON: seconds for each sweep
+and the process's peak memory (seeding included).
 """
 
 from __future__ import annotations
@@ -21,9 +23,18 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import insert, text, update
 
 from app.domain.sla_vocabulary import SlaBadge, SlaTarget
-from app.domain.vocabulary import Status
+from app.domain.vocabulary import Role, Status
 from app.extensions import db
-from app.models import BusinessCalendar, SlaClock, SlaPolicy, Ticket
+from app.models import BusinessCalendar, SlaClock, SlaPolicy, Ticket, User
+
+# Rules that fire on every due ticket of the benchmark (the warning one reads the customer's facts).
+RULES = (
+    {"name": "Tag and tell on a breach", "trigger": "sla_breached",
+     "actions": [{"kind": "add_tag", "value": "sla-missed"}, {"kind": "notify", "value": "team"}]},
+    {"name": "Urgent warnings to the team", "trigger": "sla_warning",
+     "conditions": [{"field": "health_score", "operator": "lte", "value": 50}],
+     "actions": [{"kind": "set_priority", "value": "urgent"}, {"kind": "notify", "value": "team"}]},
+)
 
 
 def seed(tickets: int, due: int, now: datetime) -> float:
@@ -62,10 +73,23 @@ def seed(tickets: int, due: int, now: datetime) -> float:
     return time.perf_counter() - started
 
 
+def enable_rules(now: datetime) -> None:
+    from app.services.rules import save_rule
+
+    admin = User(email="admin@bench.test", name="Bench admin", role=Role.admin, support_tier=4,
+                 password_hash="-")
+    db.session.add(admin)
+    db.session.commit()
+    for rule in RULES:
+        save_rule(admin, rule, now=now)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tickets", type=int, default=1_000_000)
     parser.add_argument("--due", type=int, default=10_000)
+    parser.add_argument("--rules", action="store_true",
+                        help="enable an SLA-breach and an SLA-warning escalation rule")
     parser.add_argument("--database-url")
     args = parser.parse_args()
 
@@ -80,6 +104,8 @@ def main() -> None:
             now = datetime.now(UTC).replace(microsecond=0)
             seeded = seed(args.tickets, args.due, now)
             print(f"seeded {args.tickets} tickets ({args.due} stale) in {seeded:.1f}s", flush=True)
+            if args.rules:
+                enable_rules(now)
             idle = []
             for _ in range(5):
                 started = time.perf_counter()
@@ -93,7 +119,7 @@ def main() -> None:
             db.session.remove()
             db.engine.dispose()
     print(json.dumps({
-        "tickets": args.tickets, "open": args.tickets // 4, "due": args.due,
+        "tickets": args.tickets, "open": args.tickets // 4, "due": args.due, "rules": args.rules,
         "nothing_due_sweep_ms": round(statistics.median(idle) * 1000, 2),
         "due_sweep_seconds": round(busy, 2), "raised": summary.raised,
         "process_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),

@@ -16,13 +16,14 @@ from app.domain.escalation import (
     describe_effect,
     evaluate,
 )
+from app.domain.rule_fields import TicketSnapshot
 from app.domain.rule_parsing import RuleDirectory, RuleInvalid, parse_rule
 from app.domain.vocabulary import ActivityKind, Priority, TierChangeCause
 from app.extensions import db
 from app.models import EscalationRule, Team, Ticket, TicketTag, User
 from app.services import sla_clock
 from app.services.assignment import enter_team_queue
-from app.services.history import record
+from app.services.history import defer, record
 from app.services.notifications import queue_rule_notification
 from app.services.snapshots import snapshot_of
 from app.services.tier_moves import apply_tier_move
@@ -49,17 +50,24 @@ def enabled_rules(trigger: Trigger | None = None) -> list[Rule]:
 
 
 def fire_trigger(
-    ticket: Ticket, trigger: Trigger, now: datetime, rules: list[Rule] | None = None
+    ticket: Ticket,
+    trigger: Trigger,
+    now: datetime,
+    rules: list[Rule] | None = None,
+    *,
+    snapshot: TicketSnapshot | None = None,
 ) -> Evaluation | None:
     """Evaluate the enabled rules for this event once and apply their effects to the ticket.
 
-    A caller that fires the same trigger on many tickets may pass the rules it loaded once."""
+    A caller that fires the same trigger on many tickets may pass the rules it loaded once, and
+    the ticket's current snapshot (the SLA sweep's batch keeps them without flushing; see
+    batch_snapshots); without one it is read after a flush."""
     rules = enabled_rules(trigger) if rules is None else rules
     if not rules:
         return None
-    evaluation = evaluate(rules, trigger, snapshot_of(ticket, now))
+    evaluation = evaluate(rules, trigger, snapshot or snapshot_of(ticket, now))
     for effect in evaluation.effects:
-        _apply(ticket, effect, now)
+        _apply(ticket, effect, now, tags_known=snapshot is not None)
     for name in evaluation.fired:
         changes = [describe_effect(e) for e in evaluation.effects if e.rule_name == name]
         record(
@@ -73,7 +81,7 @@ def fire_trigger(
     return evaluation
 
 
-def _apply(ticket: Ticket, effect: Effect, now: datetime) -> None:
+def _apply(ticket: Ticket, effect: Effect, now: datetime, *, tags_known: bool) -> None:
     kind, rule_name = effect.kind, effect.rule_name
     data = {"cause": TierChangeCause.rule.value, "rule": rule_name}
     if kind in (ActionKind.set_tier, ActionKind.raise_tier, ActionKind.lower_tier):
@@ -92,8 +100,12 @@ def _apply(ticket: Ticket, effect: Effect, now: datetime) -> None:
     elif kind is ActionKind.assign_agent:
         _assign_agent(ticket, int(effect.after), rule_name, now, data)
     elif kind is ActionKind.add_tag:
-        if db.session.get(TicketTag, (ticket.id, effect.after)) is None:
-            db.session.add(TicketTag(ticket_id=ticket.id, tag=str(effect.after), created_at=now))
+        # A caller's snapshot holds the ticket's current tags, and evaluate() made no effect for
+        # a tag already there; a read here would only cost a query per ticket.
+        if tags_known or db.session.get(TicketTag, (ticket.id, effect.after)) is None:
+            values = {"ticket_id": ticket.id, "tag": str(effect.after), "created_at": now}
+            if not defer(TicketTag, values):
+                db.session.add(TicketTag(**values))
             record(ActivityKind.tag_added,
                    f"{ticket.reference} tagged '{effect.after}' (rule: {rule_name})",
                    now=now, ticket=ticket, data={**data, "tag": effect.after})
@@ -109,7 +121,7 @@ def _assign_team(ticket: Ticket, team_id: int, rule_name: str, now: datetime, da
                f"Rule '{rule_name}' could not assign {ticket.reference}: team #{team_id} is gone",
                now=now, ticket=ticket, data={**data, "skipped": "assign_team"})
         return
-    ticket.team_id = team.id
+    ticket.team_id, ticket.team = team.id, team
     record(ActivityKind.ticket_assigned,
            f"{ticket.reference} assigned to team {team.name} (rule: {rule_name})",
            now=now, ticket=ticket, data={**data, "team_id": team.id})
@@ -126,7 +138,8 @@ def _assign_agent(ticket: Ticket, user_id: int, rule_name: str, now: datetime, d
                "they are inactive or do not work this tier",
                now=now, ticket=ticket, data={**data, "skipped": "assign_agent"})
         return
-    ticket.assignee_id = agent.id
+    # The relationship too: the notices and tier moves after this read who holds it from there.
+    ticket.assignee_id, ticket.assignee = agent.id, agent
     record(ActivityKind.ticket_assigned,
            f"{ticket.reference} assigned to {agent.name} (rule: {rule_name})",
            now=now, ticket=ticket, data={**data, "assignee_id": agent.id})

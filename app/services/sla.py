@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.domain.business_time import is_open, next_opening, twenty_four_seven
-from app.domain.escalation import ActionKind, Rule, Trigger
+from app.domain.escalation import ActionKind, Evaluation, Rule, Trigger
 from app.domain.sla_vocabulary import TARGET_LABELS, SlaEventKind, SlaTarget
 from app.domain.tiers import MAX_TIER, tier_label
 from app.domain.vocabulary import ActivityKind, TierChangeCause
@@ -34,8 +35,11 @@ from app.services.notifications import (
 from app.services.risk_rechecks import mark_customers_due
 from app.services.rule_engine import enabled_rules, fire_trigger
 from app.services.sla_bulk import BatchCollision, write_batch
-from app.services.sla_reads import due_batch, names_of, preload_clocks, release
+from app.services.sla_reads import due_batch, names_of, preload_clocks, read_for_rules, release
 from app.services.tier_moves import apply_tier_move
+
+if TYPE_CHECKING:
+    from app.services.batch_snapshots import BatchSnapshots
 
 BATCH_SIZE = 2000
 TIER_ACTIONS = (ActionKind.set_tier, ActionKind.raise_tier, ActionKind.lower_tier)
@@ -63,6 +67,8 @@ class _Pass:
     people: dict[tuple[str, int | None], list[User]] = field(default_factory=dict)
     # The customer's and organization's names of the batch's tickets, for the notices.
     names: dict[int, tuple[str, str | None]] = field(default_factory=dict)
+    # The batch path's rule snapshots (read only when there are rules to fire).
+    snapshots: BatchSnapshots | None = None
 
     def recipients(self, ticket: Ticket, target: str) -> list[User]:
         """Team members and admins, looked up once per sweep (the assignee is on the ticket)."""
@@ -135,6 +141,8 @@ def _sweep_together(tickets: list[Ticket], sweep: _Pass, summary: SweepSummary) 
         # Reads in this pass never need the batch's pending changes; a flush here would write
         # the tickets through the ORM and send the batch to the careful path.
         with deferred_history() as events, db.session.no_autoflush:
+            if any(sweep.rules.values()):
+                sweep.snapshots = read_for_rules(tickets, sweep.now, events)
             for ticket in tickets:
                 _check(ticket, sweep, counts)
         write_batch(tickets, versions, clocks)
@@ -145,6 +153,7 @@ def _sweep_together(tickets: list[Ticket], sweep: _Pass, summary: SweepSummary) 
         savepoint.rollback()
         return False
     finally:
+        sweep.snapshots = None
         for ticket in tickets:
             release(ticket)
     savepoint.commit()
@@ -219,7 +228,16 @@ def _warn(ticket: Ticket, clock: SlaClock, sweep: _Pass, hold_until: datetime | 
            now=now, ticket=ticket,
            data={"cause": "sla", "target": clock.target.value, "due_at": clock.due_at.isoformat()})
     _notify(ticket, f"SLA warning: {_words(clock)} due soon", sweep, hold_until)
-    fire_trigger(ticket, Trigger.sla_warning, now, sweep.rules[Trigger.sla_warning])
+    _fire(ticket, Trigger.sla_warning, sweep)
+
+
+def _fire(ticket: Ticket, trigger: Trigger, sweep: _Pass) -> Evaluation | None:
+    rules = sweep.rules[trigger]
+    if not rules:
+        return None
+    # In a batch nothing may flush: the rules read the batch's snapshot, kept current in memory.
+    snapshot = sweep.snapshots.current(ticket) if sweep.snapshots is not None else None
+    return fire_trigger(ticket, trigger, sweep.now, rules, snapshot=snapshot)
 
 
 def _breach(ticket: Ticket, clock: SlaClock, sweep: _Pass, hold_until: datetime | None,
@@ -234,7 +252,7 @@ def _breach(ticket: Ticket, clock: SlaClock, sweep: _Pass, hold_until: datetime 
            now=now, ticket=ticket,
            data={"cause": "sla", "target": clock.target.value, "tier": clock.tier,
                  "due_at": clock.due_at.isoformat()})
-    evaluation = fire_trigger(ticket, Trigger.sla_breached, now, sweep.rules[Trigger.sla_breached])
+    evaluation = _fire(ticket, Trigger.sla_breached, sweep)
     moved_by_rule = evaluation is not None and any(e.kind in TIER_ACTIONS for e in evaluation.effects)
     if clock.target is not SlaTarget.tier_dwell or moved_by_rule:
         _notify(ticket, f"SLA breached: {_words(clock)}", sweep, hold_until)

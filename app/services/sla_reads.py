@@ -1,5 +1,5 @@
-"""What the SLA sweep reads for a batch: the due tickets, their running clocks and the names
-its notices quote, each in one query."""
+"""What the SLA sweep reads for a batch: the due tickets, their running clocks, the names its
+notices quote and, when rules may fire, what the rules read, each in a fixed number of queries."""
 
 from __future__ import annotations
 
@@ -8,10 +8,13 @@ from datetime import datetime
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
 from app.models import Customer, Organization, SlaClock, SlaPolicy, Ticket
 from app.services import sla_clock
+from app.services.batch_snapshots import BatchSnapshots
+from app.services.history import Rows
 from app.services.row_views import RowView
 
 
@@ -42,6 +45,27 @@ def names_of(ticket_ids: list[int]) -> dict[int, tuple[str, str | None]]:
         .where(Ticket.id.in_(ticket_ids))
     )
     return {ticket_id: (customer, organization) for ticket_id, customer, organization in rows}
+
+
+def _load_parties(tickets: list[Ticket]) -> None:
+    """Hand each ticket its customer and organization, read in two queries: a rule's notice
+    quotes them, and would otherwise read them one ticket at a time."""
+    customers = db.session.scalars(
+        select(Customer).where(Customer.id.in_({t.customer_id for t in tickets})))
+    by_id = {customer.id: customer for customer in customers}
+    organization_ids = {t.organization_id for t in tickets} - {None}
+    organizations = {o.id: o for o in db.session.scalars(
+        select(Organization).where(Organization.id.in_(organization_ids)))}
+    for ticket in tickets:
+        set_committed_value(ticket, "customer", by_id[ticket.customer_id])
+        set_committed_value(ticket, "organization", organizations.get(ticket.organization_id))
+
+
+def read_for_rules(tickets: list[Ticket], now: datetime, pending: Rows) -> BatchSnapshots:
+    """What the batch's rules read: the tickets' snapshots (kept current from `pending`, the
+    batch's collected history rows) and the customers and organizations their notices quote."""
+    _load_parties(tickets)
+    return BatchSnapshots.load([ticket.id for ticket in tickets], now, pending)
 
 
 def preload_clocks(tickets: list[Ticket], policy: Callable[[int | None], SlaPolicy | None], *,

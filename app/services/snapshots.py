@@ -1,8 +1,9 @@
 """Ticket snapshots for the escalation rules: the ticket plus its customer's relationship facts.
 
 Snapshots are built from plain column rows in chunks (one query for the tickets with their
-organization, one for the customers' open-ticket counts, one for the tags), so building them for
-a hundred thousand tickets costs a few queries per thousand tickets, never one per ticket.
+organization, one for the tags, a few for the customers' health, which holds their open-ticket
+counts too), so building them for a hundred thousand tickets costs a few queries per thousand
+tickets, never one per ticket.
 """
 
 from __future__ import annotations
@@ -11,11 +12,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 
-from app.domain.relationship import health_score
+from app.domain.relationship import HealthInputs, health_score
 from app.domain.rule_fields import TicketSnapshot
-from app.domain.vocabulary import ACTIVE_STATUSES
 from app.extensions import db
 from app.models import Organization, Ticket, TicketTag
 from app.services.relationship import health_inputs, last_csat
@@ -47,17 +47,6 @@ def snapshot_query() -> Select:
     ).outerjoin(Organization, Ticket.organization_id == Organization.id)
 
 
-def _open_counts(customer_ids: set[int]) -> dict[int, int]:
-    if not customer_ids:
-        return {}
-    rows = db.session.execute(
-        select(Ticket.customer_id, func.count())
-        .where(Ticket.customer_id.in_(customer_ids), Ticket.status.in_(ACTIVE_STATUSES))
-        .group_by(Ticket.customer_id)
-    )
-    return {customer_id: count for customer_id, count in rows}
-
-
 def _tags(ticket_ids: list[int]) -> dict[int, frozenset[str]]:
     found: dict[int, set[str]] = defaultdict(set)
     if ticket_ids:
@@ -74,12 +63,18 @@ def _value(enum_or_none) -> str | None:
 
 
 def _build(rows: list, now: datetime) -> list[TicketSnapshot]:
+    return build_with_health(rows, now)[0]
+
+
+def build_with_health(
+    rows: list, now: datetime
+) -> tuple[list[TicketSnapshot], dict[int, HealthInputs]]:
+    """Snapshots of snapshot_query() rows, with the health inputs of their customers."""
     customers = {row.customer_id for row in rows}
-    open_counts = _open_counts(customers)
     tags = _tags([row.id for row in rows])
     inputs = health_inputs(customers, now)
     ratings = last_csat(customers)
-    return [
+    snapshots = [
         TicketSnapshot(
             ticket_id=row.id,
             priority=row.priority.value,
@@ -97,7 +92,7 @@ def _build(rows: list, now: datetime) -> list[TicketSnapshot]:
             lifecycle_stage=_value(row.lifecycle_stage),
             loyalty_segment=_value(row.loyalty_segment),
             lifetime_value=row.lifetime_value / 100 if row.lifetime_value is not None else None,
-            open_ticket_count=open_counts.get(row.customer_id, 0),
+            open_ticket_count=inputs[row.customer_id].open_tickets,
             sla_breaches_90d=inputs[row.customer_id].breaches_90d,
             last_csat=ratings.get(row.customer_id),
             health_score=health_score(inputs[row.customer_id]).score,
@@ -106,6 +101,7 @@ def _build(rows: list, now: datetime) -> list[TicketSnapshot]:
         )
         for row in rows
     ]
+    return snapshots, inputs
 
 
 def iter_snapshots(query: Select, now: datetime) -> Iterator[TicketSnapshot]:

@@ -55,10 +55,11 @@ def apply_tier_move(
     if to_tier > from_tier:
         ticket.escalation_count += 1
     # The old tier's people no longer own it: the receiving tier picks it up.
+    # (The relationships too, so a notice later in the same change does not reach them.)
     if ticket.assignee is not None and ticket.assignee.as_actor().working_tier < to_tier:
-        ticket.assignee_id = None
+        ticket.assignee_id, ticket.assignee = None, None
     if ticket.team is not None and ticket.team.tier != to_tier:
-        ticket.team_id = None
+        ticket.team_id, ticket.team = None, None
     direction = "escalated" if to_tier > from_tier else "de-escalated"
     by = rule_name or (actor.name if actor else cause.value)
     record(
