@@ -7,6 +7,7 @@ import os
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
+from app.domain.ids import ROW_ID_MAX
 from config import Config, config_from_env
 
 
@@ -14,7 +15,7 @@ class RowIdConverter(IntegerConverter):
     """`<int:…>` in URLs: a number beyond any row id is simply not found (never a database error)."""
 
     def __init__(self, url_map, *args, **kwargs) -> None:
-        kwargs.setdefault("max", 2**31 - 1)
+        kwargs.setdefault("max", ROW_ID_MAX)
         super().__init__(url_map, *args, **kwargs)
 
 

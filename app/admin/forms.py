@@ -17,9 +17,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.domain.assignment import MODE_LABELS, AssignmentMode
+from app.domain.ids import is_row_id
 from app.domain.tiers import tier_label
 from app.form_fields import optional_int
-from app.services.directory import is_row_id
 
 TIER_CHOICES = [SelectChoice(str(t), tier_label(t)) for t in range(0, 5)]
 

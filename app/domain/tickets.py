@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.domain.errors import InvalidInput
+from app.domain.ids import is_row_id
 from app.domain.vocabulary import ACTIVE_STATUSES, Status
 
 SUBJECT_MAX_LENGTH = 200
@@ -42,7 +43,7 @@ def parse_reference(text: str) -> int | None:
     if not digits.isdigit():
         return None
     ticket_id = int(digits) - REFERENCE_OFFSET
-    return ticket_id if ticket_id > 0 else None
+    return ticket_id if is_row_id(ticket_id) else None
 
 
 def clean_subject(subject: str | None) -> str:

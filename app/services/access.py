@@ -7,6 +7,7 @@ from sqlalchemy.orm import joinedload
 
 from app.domain.access import can_view_ticket, can_work_ticket
 from app.domain.errors import Conflict, NotAllowed, NotFound
+from app.domain.ids import is_row_id
 from app.domain.vocabulary import Role
 from app.extensions import db
 from app.models import Activity, Ticket, User
@@ -14,6 +15,8 @@ from app.models import Activity, Ticket, User
 
 def ticket_for(actor: User, ticket_id: int, *, for_update: bool = False) -> Ticket:
     """The ticket if the actor may see it; otherwise NotFound (never reveal that it exists)."""
+    if not is_row_id(ticket_id):
+        raise NotFound("No such ticket.")
     query = (
         select(Ticket)
         .where(Ticket.id == ticket_id)

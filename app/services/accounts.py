@@ -19,6 +19,7 @@ from app.models import Customer, Team, User
 from app.models.types import utcnow
 from app.services.access import require_admin
 from app.services.history import record
+from app.services.rows import find_row
 from app.services.unit_of_work import transaction
 
 PASSWORD_MIN_LENGTH = 10
@@ -152,7 +153,7 @@ def create_staff_user(
         raise InvalidInput("An agent's support tier is 1, 2, 3 or 4.", field="support_tier")
     if role_value is Role.admin:
         support_tier = support_tier if support_tier in (1, 2, 3, 4) else 4
-    team = db.session.get(Team, team_id) if team_id is not None else None
+    team = find_row(Team, team_id) if team_id is not None else None
     if team_id is not None and team is None:
         raise InvalidInput("No such team.", field="team")
     if user_by_email(email) is not None:
@@ -175,7 +176,7 @@ def set_user_active(
     """Deactivate (or reactivate) a user; a deactivated user cannot sign in."""
     now = now or utcnow()
     require_admin(actor)
-    user = db.session.get(User, user_id)
+    user = find_row(User, user_id)
     if user is None:
         raise InvalidInput("No such user.", field="user")
     if user.id == actor.id and not active:
@@ -235,7 +236,7 @@ def save_team(
             db.session.flush()
             kind = ActivityKind.team_created
         else:
-            team = db.session.get(Team, team_id)
+            team = find_row(Team, team_id)
             if team is None:
                 raise InvalidInput("No such team.", field="team")
             team.name, team.tier, team.is_external = name, tier, is_external

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from app.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from app.domain.ids import is_row_id
 from app.domain.vocabulary import ActivityKind
 from app.extensions import db
 from app.models import Ticket, TicketTag, User
@@ -63,7 +64,7 @@ def bulk_apply(actor: User, ticket_ids: list[int], action: str, **params) -> Bul
     if action not in ACTIONS:
         raise InvalidInput(f"No bulk action '{action}'.", field="action")
     references = dict(db.session.execute(
-        select(Ticket.id, Ticket.reference).where(Ticket.id.in_(ids))).all())
+        select(Ticket.id, Ticket.reference).where(Ticket.id.in_(filter(is_row_id, ids)))).all())
     result = BulkResult()
     for ticket_id in ids:
         ref = references.get(ticket_id, f"#{ticket_id}")

@@ -13,6 +13,7 @@ from app.extensions import db
 from app.models import CannedReply, Ticket, User
 from app.models.types import utcnow
 from app.services.access import require_staff
+from app.services.rows import find_row
 from app.services.unit_of_work import transaction
 
 
@@ -45,7 +46,7 @@ def save_canned(actor: User, *, title: str, body: str, shared: bool = False,
 
 
 def _usable(actor: User, canned_id: int) -> CannedReply:
-    reply = db.session.get(CannedReply, canned_id)
+    reply = find_row(CannedReply, canned_id)
     if reply is None or (reply.owner_id is not None and reply.owner_id != actor.id):
         raise NotFound("No such canned reply.")
     return reply

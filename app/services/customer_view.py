@@ -22,6 +22,7 @@ from app.services.relationship import (
     figures,
     organization_health,
 )
+from app.services.rows import find_row
 
 SIDEBAR_EVENTS = 10
 SIDEBAR_TICKETS = 10
@@ -71,7 +72,7 @@ def customer_profile(actor: User, customer_id: int, now: datetime | None = None)
 def organization_profile(actor: User, organization_id: int, now: datetime | None = None) -> Profile:
     require_staff(actor)
     now = now or utcnow()
-    org = db.session.get(Organization, organization_id)
+    org = find_row(Organization, organization_id)
     if org is None:
         raise NotFound("No such organization.")
     ids = contact_ids(org.id)

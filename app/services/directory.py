@@ -9,6 +9,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from app.domain.errors import InvalidInput, NotFound
+from app.domain.ids import is_row_id
 from app.domain.vocabulary import ActivityKind, Role
 from app.extensions import db
 from app.models import Team, Ticket, User
@@ -18,15 +19,6 @@ from app.services.history import record
 from app.services.unit_of_work import transaction
 
 USERS_PAGE_SIZE = 50
-# Ids are PostgreSQL `integer` columns: a larger number in a URL would be a database error.
-ROW_ID_MAX = 2**31 - 1
-
-
-def is_row_id(value: int | None) -> bool:
-    """Whether a number from a URL or form can be a row id at all."""
-    return value is not None and 0 < value <= ROW_ID_MAX
-
-
 @dataclass(frozen=True, slots=True)
 class UserPage:
     users: list[User]

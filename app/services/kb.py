@@ -15,6 +15,7 @@ from app.models import KbArticle, KbCategory, KbSearch, KbVote, User
 from app.models.types import utcnow
 from app.services.access import require_admin
 from app.services.kb_search import Hit, search_articles
+from app.services.rows import find_row
 from app.services.unit_of_work import transaction
 
 WRITER_TIER = 2
@@ -60,7 +61,7 @@ def save_article(
     tag_words = " ".join(dict.fromkeys(t.lower() for t in (tags or "").replace(",", " ").split()))
     if len(tag_words) > TAGS_MAX:
         raise InvalidInput("Too many tags.", field="tags")
-    if category_id is not None and db.session.get(KbCategory, category_id) is None:
+    if category_id is not None and find_row(KbCategory, category_id) is None:
         raise InvalidInput("No such category.", field="category")
     with transaction():
         article = get_article(article_id) if article_id else KbArticle(created_at=now,
@@ -76,7 +77,7 @@ def save_article(
 
 
 def get_article(article_id: int) -> KbArticle:
-    article = db.session.get(KbArticle, article_id)
+    article = find_row(KbArticle, article_id)
     if article is None:
         raise NotFound("No such article.")
     return article
@@ -102,7 +103,7 @@ def save_category(actor: User, *, name: str, self_service: bool,
     if clash is not None and clash.id != category_id:
         raise InvalidInput("A category with this name exists already.", field="name")
     with transaction():
-        category = db.session.get(KbCategory, category_id) if category_id else None
+        category = find_row(KbCategory, category_id) if category_id else None
         if category_id and category is None:
             raise NotFound("No such category.")
         category = category or KbCategory(created_at=now or utcnow())

@@ -18,6 +18,7 @@ from app.models.types import utcnow
 from app.services.access import require_staff
 from app.services.history import record
 from app.services.risk_rank import rank_organization
+from app.services.rows import find_row
 from app.services.unit_of_work import transaction
 
 SUMMARY_MAX_LENGTH = 500
@@ -51,7 +52,7 @@ def update_account(
          ActivityKind.loyalty_changed),
     )
     with transaction():
-        org = db.session.get(Organization, organization_id)
+        org = find_row(Organization, organization_id)
         if org is None:
             raise NotFound("No such organization.")
         changed = False
@@ -88,11 +89,11 @@ def log_touchpoint(
         raise InvalidInput(f"Keep it under {SUMMARY_MAX_LENGTH} characters.", field="summary")
     with transaction():
         if customer_id is not None:
-            customer = db.session.get(Customer, customer_id)
+            customer = find_row(Customer, customer_id)
             if customer is None:
                 raise NotFound("No such customer.")
             organization_id = customer.organization_id
-        elif organization_id is None or db.session.get(Organization, organization_id) is None:
+        elif organization_id is None or find_row(Organization, organization_id) is None:
             raise NotFound("No such organization.")
         record(ActivityKind.touchpoint, f"{touch.value.replace('_', ' ').capitalize()}: {summary}",
                now=now, actor=actor, customer_id=customer_id, organization_id=organization_id,

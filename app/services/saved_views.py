@@ -15,6 +15,7 @@ from app.models.types import utcnow
 from app.services.access import require_staff
 from app.services.queue_filters import QueueFilters, parse_filters
 from app.services.queues import desk_queues
+from app.services.rows import find_row
 from app.services.unit_of_work import transaction
 
 NAME_MAX_LENGTH = 80
@@ -63,7 +64,7 @@ def delete_view(actor: User, view_id: int) -> None:
     """Delete one of the actor's views; anyone else's is not found."""
     require_staff(actor)
     with transaction():
-        view = db.session.get(SavedView, view_id)
+        view = find_row(SavedView, view_id)
         if view is None or view.owner_id != actor.id:
             raise NotFound("No such saved view.")
         db.session.delete(view)

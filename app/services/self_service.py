@@ -23,6 +23,7 @@ from app.models.types import utcnow
 from app.services.access import ticket_for
 from app.services.history import record
 from app.services.kb_search import search_articles
+from app.services.rows import find_row
 from app.services.tier_moves import apply_tier_move
 from app.services.unit_of_work import transaction
 
@@ -36,7 +37,7 @@ def record_deflection(actor: User, article_id: int, *, subject: str = "", catego
     now = now or utcnow()
     if actor.is_staff or actor.customer is None:
         raise NotAllowed("Only customers answer their own questions here.")
-    article = db.session.get(KbArticle, article_id)
+    article = find_row(KbArticle, article_id)
     if article is None or article.status is not ArticleStatus.published:
         raise NotFound("No such article.")
     category_value = category if category in {c.value for c in Category} else None

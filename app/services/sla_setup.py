@@ -16,6 +16,7 @@ from app.models import BusinessCalendar, SlaPolicy, User
 from app.models.types import utcnow
 from app.services.access import require_admin
 from app.services.history import record
+from app.services.rows import find_row
 from app.services.unit_of_work import transaction
 
 OFFICE_HOURS = {day: "09:00-17:00" for day in range(5)}
@@ -65,7 +66,7 @@ def save_calendar(
 
 def get_calendar(actor: User, calendar_id: int) -> BusinessCalendar:
     require_admin(actor)
-    row = db.session.get(BusinessCalendar, calendar_id)
+    row = find_row(BusinessCalendar, calendar_id)
     if row is None:
         raise NotFound("No such calendar.")
     return row
@@ -73,7 +74,7 @@ def get_calendar(actor: User, calendar_id: int) -> BusinessCalendar:
 
 def get_policy(actor: User, policy_id: int) -> SlaPolicy:
     require_admin(actor)
-    row = db.session.get(SlaPolicy, policy_id)
+    row = find_row(SlaPolicy, policy_id)
     if row is None:
         raise NotFound("No such policy.")
     return row
@@ -106,7 +107,7 @@ def save_policy(
     if not is_default and tier is None and prio is None:
         raise InvalidInput("Choose an account tier, a priority or both (or make it the default).",
                            field="account_tier")
-    calendar = db.session.get(BusinessCalendar, calendar_id)
+    calendar = find_row(BusinessCalendar, calendar_id)
     if calendar is None:
         raise InvalidInput("Choose a calendar.", field="calendar")
     for other in db.session.scalars(select(SlaPolicy).where(SlaPolicy.id != (policy_id or 0))):

@@ -16,6 +16,7 @@ from app.services import risk_rank, sla_clock
 from app.services.access import ticket_to_work
 from app.services.assignment import record_assignment
 from app.services.history import record
+from app.services.rows import find_row
 from app.services.tickets import _enum, apply_status
 from app.services.tier_moves import apply_tier_move
 from app.services.unit_of_work import transaction
@@ -88,7 +89,7 @@ def assign_ticket(
 def _assignee(assignee_id: int | None, ticket: Ticket) -> User | None:
     if assignee_id is None:
         return None
-    assignee = db.session.get(User, assignee_id)
+    assignee = find_row(User, assignee_id)
     if assignee is None or not assignee.is_staff or not assignee.active:
         raise InvalidInput("Choose an active agent.", field="assignee")
     if assignee.as_actor().working_tier < ticket.tier:
@@ -101,7 +102,7 @@ def _assignee(assignee_id: int | None, ticket: Ticket) -> User | None:
 
 
 def _team(team_id: int) -> Team:
-    team = db.session.get(Team, team_id)
+    team = find_row(Team, team_id)
     if team is None:
         raise InvalidInput("No such team.", field="team")
     return team

@@ -29,6 +29,7 @@ from app.services.access import require_staff, ticket_for, ticket_to_work
 from app.services.assignment import enter_team_queue
 from app.services.attachments import save_attachments
 from app.services.history import record
+from app.services.rows import find_row
 from app.services.rule_engine import fire_trigger
 from app.services.unit_of_work import transaction
 
@@ -107,7 +108,7 @@ def _requesting_customer(actor: User, customer_id: int | None) -> Customer:
     if actor.is_staff:
         if customer_id is None:
             raise InvalidInput("Choose the customer this request is for.", field="customer")
-        customer = db.session.get(Customer, customer_id)
+        customer = find_row(Customer, customer_id)
         if customer is None:
             raise InvalidInput("No such customer.", field="customer")
         return customer

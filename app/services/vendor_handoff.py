@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app.domain.errors import InvalidInput
+from app.domain.ids import is_row_id
 from app.domain.tiers import MAX_TIER
 from app.domain.vendors import (
     Vendor,
@@ -22,7 +23,6 @@ from app.models import Team, Ticket, User
 from app.models.types import utcnow
 from app.services import sla_clock
 from app.services.access import ticket_to_work
-from app.services.directory import is_row_id
 from app.services.history import record
 from app.services.unit_of_work import transaction
 

@@ -155,6 +155,8 @@ def test_a_reply_can_solve_and_an_assignment_can_be_cleared(client, login_as):
         ({"assign-assignee": "999999"}, "Choose an active agent."),
         ({"assign-assignee": "", "assign-team": "999999"}, "No such team."),
         ({"assign-assignee": "LOW"}, "could not coerce"),
+        ({"assign-assignee": "99999999999999999999"}, "Choose an active agent."),
+        ({"assign-assignee": "", "assign-team": "-99999999999999999999"}, "No such team."),
     ],
 )
 def test_bad_assignments_are_form_errors(client, login_as, data, message):

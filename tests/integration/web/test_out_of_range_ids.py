@@ -1,0 +1,49 @@
+"""Numbers no row id can be, typed into forms and links, are bad input (4xx), never a database
+error: PostgreSQL refuses them in an integer comparison instead of finding nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import make_admin, make_agent, make_ticket
+
+HUGE = "99999999999999999999"
+
+
+def agent_requests(ticket_id: int) -> list[tuple[str, str, dict | None, int]]:
+    desk = f"/desk/tickets/{ticket_id}"
+    return [
+        ("post", "/desk/bulk", {"ticket_ids": [HUGE], "action": "priority", "priority": "high",
+                                "back": "/desk/"}, 302),
+        ("post", f"{desk}/canned", {"canned_id": HUGE}, 404),
+        ("get", f"/desk/search?q=x&customer={HUGE}", None, 400),
+        ("get", f"/desk/search?q=x&organization={HUGE}", None, 400),
+        ("post", f"{desk}/tier", {"tier-tier": "2", "tier-reason_code": "needs_expertise",
+                                  "tier-reason": "logs", "tier-team": HUGE}, 400),
+        ("post", f"{desk}/merge", {"merge-target": f"TD-{HUGE}"}, 400),
+        ("post", f"{desk}/assign", {"assign-assignee": HUGE}, 400),
+        ("post", "/desk/away", {"away": "on", "hours": HUGE}, 400),
+        ("get", f"/desk/queues/tier-1?after={HUGE}", None, 400),
+        ("post", f"/desk/views/{HUGE}/delete", None, 404),
+        ("post", "/desk/kb/new", {"category": HUGE, "title": "Title", "body": "Body"}, 400),
+    ]
+
+
+def test_agent_forms_and_links(client, login_as):
+    ticket = make_ticket(tier=1)
+    login_as(make_agent(tier=3))
+    for method, url, data, expected in agent_requests(ticket.id):
+        response = getattr(client, method)(url, data=data)
+        assert response.status_code == expected, (url, response.status_code)
+
+
+@pytest.mark.parametrize(("url", "data"), [
+    ("/admin/teams", {"name": "Night shift", "tier": HUGE}),
+    ("/admin/users/new", {"email": "new@example.test", "name": "New", "role": "agent",
+                          "support_tier": "1", "team": HUGE}),
+    (f"/admin/users?after={HUGE}", None),
+])
+def test_admin_forms_and_links(client, login_as, url, data):
+    login_as(make_admin())
+    response = client.post(url, data=data) if data is not None else client.get(url)
+    assert 400 <= response.status_code < 500, response.status_code
