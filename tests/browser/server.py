@@ -93,15 +93,19 @@ class LiveServer:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise AssertionError(f"The server exited early:\n{self.log_tail()}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/kb/", timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
+            if self._answers():
+                return
             time.sleep(0.1)  # polling a process that is starting, not waiting in a journey
         raise AssertionError(f"The server did not answer within {START_TIMEOUT_SECONDS}s:\n"
                              f"{self.log_tail()}")
+
+    def _answers(self) -> bool:
+        """Whether the server answers a page yet (connection refused while it is starting)."""
+        try:
+            with urllib.request.urlopen(f"{self.url}/kb/", timeout=2) as response:
+                return response.status == 200
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            return False
 
     def log_tail(self, lines: int = 40) -> str:
         path = self.workdir / "server.log"
