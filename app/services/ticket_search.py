@@ -27,6 +27,7 @@ from app.models import Customer, Message, Organization, Ticket, User
 from app.models.types import UTCDateTime
 from app.services.access import require_staff
 from app.services.fulltext import highlight, make_snippet, on_postgres
+from app.services.rows import find_row
 
 PAGE_SIZE = 20
 _READ_AHEAD = 3  # index entries read per stream for each result shown (a ticket's texts repeat)
@@ -201,15 +202,13 @@ def resolve_filters(customer: str | None, organization: str | None) -> tuple[Sea
     found_customer = found_org = None
     if customer:
         # Emails are stored lower-cased (accounts.normalize_email): the unique index answers.
-        column = Customer.id if customer.isdigit() else Customer.email
-        value = _row_id(customer) if customer.isdigit() else customer.lower()
-        found_customer = db.session.scalars(select(Customer).where(column == value)).first()
+        found_customer = find_row(Customer, int(customer)) if customer.isdigit() else \
+            db.session.scalars(select(Customer).where(Customer.email == customer.lower())).first()
         if found_customer is None:
             raise InvalidInput(f"No customer {customer}: give their email address.", "customer")
     if organization:
-        column = Organization.id if organization.isdigit() else Organization.name
-        value = _row_id(organization) if organization.isdigit() else organization
-        found_org = db.session.scalars(select(Organization).where(column == value)).first()
+        found_org = find_row(Organization, int(organization)) if organization.isdigit() else \
+            db.session.scalars(select(Organization).where(Organization.name == organization)).first()
         if found_org is None:
             raise InvalidInput(f"No organization called {organization}.", "organization")
     described = ", ".join(
@@ -217,7 +216,3 @@ def resolve_filters(customer: str | None, organization: str | None) -> tuple[Sea
                                                 ("organization", found_org)) if row)
     return SearchFilters(found_customer.id if found_customer else None,
                          found_org.id if found_org else None), described
-
-
-def _row_id(digits: str) -> int:
-    return int(digits) if len(digits) <= 10 and int(digits) < 2**31 else 0
