@@ -42,8 +42,15 @@ def _refresh_risk() -> object:
     return {"ranked": refresh_due_risk(utcnow())}
 
 
+def _assign_waiting() -> object:
+    from app.services.assignment import assign_waiting
+
+    return {"assigned": assign_waiting(utcnow())}
+
+
 JOBS = [Job("sla-sweep", "SLA_SWEEP_SECONDS", _sweep_sla),
-        Job("risk-refresh", "RISK_REFRESH_SECONDS", _refresh_risk)]
+        Job("risk-refresh", "RISK_REFRESH_SECONDS", _refresh_risk),
+        Job("assign-waiting", "ASSIGN_WAITING_SECONDS", _assign_waiting)]
 
 
 def holder_name() -> str:

@@ -15,7 +15,7 @@ from app.domain.assignment import (
     is_away,
     pick_assignee,
 )
-from app.domain.errors import InvalidInput
+from app.domain.errors import Conflict, InvalidInput
 from app.domain.vocabulary import ACTIVE_STATUSES, ActivityKind, Role, Tier
 from app.extensions import db
 from app.models import Team, Ticket, User
@@ -27,6 +27,7 @@ from app.services.unit_of_work import transaction
 
 AWAY_HOURS = frozenset(hours for hours, _ in AWAY_CHOICES)
 _STAFF = (Role.agent, Role.admin)
+WAITING_BATCH = 200
 
 
 def record_assignment(
@@ -57,6 +58,16 @@ def record_assignment(
             body=f"{ticket.reference} is now yours"
                  + (f" ({where})" if where else "") + ".\n\n" + ticket_summary(ticket),
         )
+
+
+def only_teams_by_tier() -> dict[int, int]:
+    """Tier → the id of the one internal team working it, for tiers that have exactly one (a
+    bulk mover such as the SLA sweep puts tickets in that team's queue)."""
+    teams: dict[int, list[int]] = {}
+    for team_id, tier in db.session.execute(
+            select(Team.id, Team.tier).where(Team.is_external.is_(False))):
+        teams.setdefault(tier, []).append(team_id)
+    return {tier: ids[0] for tier, ids in teams.items() if len(ids) == 1}
 
 
 def default_team(ticket: Ticket) -> Team | None:
@@ -108,6 +119,35 @@ def enter_team_queue(
                now=now, actor=actor, ticket=ticket,
                data={"assignee_id": ticket.assignee_id, "team_id": team.id, "how": "queue"})
     return None
+
+
+def assign_waiting(now: datetime, *, per_team: int = WAITING_BATCH) -> int:
+    """Deal out the unassigned active tickets in automatic teams' queues (raised there by the SLA
+    sweep, or opened while everyone was away), riskiest first, each in its own transaction.
+    A team stops at its first ticket nobody can take, so a team whose agents are all away costs
+    one look per run. Returns how many tickets were given out."""
+    given = 0
+    teams = db.session.scalars(
+        select(Team).where(Team.assignment_mode != AssignmentMode.manual).order_by(Team.id)).all()
+    for team in teams:
+        waiting = db.session.scalars(
+            select(Ticket.id).where(Ticket.team_id == team.id, Ticket.assignee_id.is_(None),
+                                    Ticket.tier >= Tier.FRONTLINE,
+                                    Ticket.status.in_(ACTIVE_STATUSES))
+            .order_by(Ticket.risk_score.desc(), Ticket.id.desc()).limit(per_team)).all()
+        for ticket_id in waiting:
+            try:
+                with transaction():
+                    ticket = db.session.get(Ticket, ticket_id)
+                    if ticket is None or ticket.assignee_id is not None:
+                        continue
+                    agent = enter_team_queue(ticket, now, team=db.session.get(Team, team.id))
+            except Conflict:
+                continue  # an agent changed it meanwhile; the next run looks again
+            if agent is None:
+                break
+            given += 1
+    return given
 
 
 def _take_next_agent(team: Team, ticket: Ticket, now: datetime) -> User | None:

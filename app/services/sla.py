@@ -25,6 +25,7 @@ from app.extensions import db
 from app.models import SlaClock, SlaEvent, SlaPolicy, Ticket, User
 from app.models.types import utcnow
 from app.services import sla_clock
+from app.services.assignment import only_teams_by_tier
 from app.services.history import defer, deferred_history, record, write_deferred
 from app.services.notifications import (
     queue_notification,
@@ -69,6 +70,8 @@ class _Pass:
     names: dict[int, tuple[str, str | None]] = field(default_factory=dict)
     # The batch path's rule snapshots (read only when there are rules to fire).
     snapshots: BatchSnapshots | None = None
+    # Tier → its only internal team (read at the first raise): a raised ticket joins its queue.
+    tier_teams: dict[int, int] | None = None
 
     def recipients(self, ticket: Ticket, target: str) -> list[User]:
         """Team members and admins, looked up once per sweep (the assignee is on the ticket)."""
@@ -78,6 +81,11 @@ class _Pass:
         if key not in self.people:
             self.people[key] = recipients_for(ticket, target)
         return self.people[key]
+
+    def tier_team(self, tier: int) -> int | None:
+        if self.tier_teams is None:
+            self.tier_teams = only_teams_by_tier()
+        return self.tier_teams.get(tier)
 
     def policy(self, policy_id: int | None) -> SlaPolicy | None:
         if policy_id is None:
@@ -266,6 +274,9 @@ def _breach(ticket: Ticket, clock: SlaClock, sweep: _Pass, hold_until: datetime 
         reason=f"No progress within {clock.minutes} business minutes at {tier_label(clock.tier)}",
         enter_team=False,
     )
+    # Into the tier's team queue without an agent: the assign-waiting job deals it out.
+    if ticket.team_id is None:
+        ticket.team_id = sweep.tier_team(ticket.tier)
     counts.raised += 1
     _notify(ticket, f"Raised to {tier_label(ticket.tier)} after {_words(clock)} was missed",
             sweep, hold_until)
