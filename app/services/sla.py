@@ -36,6 +36,7 @@ from app.services.notifications import (
 from app.services.risk_rechecks import mark_customers_due
 from app.services.rule_engine import enabled_rules, fire_trigger
 from app.services.sla_bulk import BatchCollision, write_batch
+from app.services.sla_policies import calendar_for
 from app.services.sla_reads import due_batch, names_of, preload_clocks, read_for_rules, release
 from app.services.tier_moves import apply_tier_move
 
@@ -201,17 +202,17 @@ def _sweep_one(ticket: Ticket, sweep: _Pass, summary: SweepSummary) -> None:
 def _check(ticket: Ticket, sweep: _Pass, counts: SweepSummary) -> None:
     now = sweep.now
     policy = sweep.policy(ticket.sla_policy_id)
-    calendar = sla_clock.calendar_for(policy) if policy else twenty_four_seven()
+    calendar = calendar_for(policy) if policy else twenty_four_seven()
     hold_until = None if is_open(calendar, now) else next_opening(calendar, now)
-    for clock in sla_clock.active_clocks(ticket):
-        if clock.satisfied_at is not None:
-            continue  # an earlier breach in this pass moved the ticket and closed this clock
-        if clock.breached_at is None and clock.due_at <= now:
-            _breach(ticket, clock, sweep, hold_until, counts)
-        elif clock.warned_at is None and clock.breached_at is None and clock.warn_at <= now:
-            _warn(ticket, clock, sweep, hold_until)
-            counts.warned += 1
-    sla_clock.refresh(ticket, now)
+    with sla_clock.refresh_once(ticket, now):
+        for clock in sla_clock.active_clocks(ticket):
+            if clock.satisfied_at is not None:
+                continue  # an earlier breach in this pass moved the ticket and closed this clock
+            if clock.breached_at is None and clock.due_at <= now:
+                _breach(ticket, clock, sweep, hold_until, counts)
+            elif clock.warned_at is None and clock.breached_at is None and clock.warn_at <= now:
+                _warn(ticket, clock, sweep, hold_until)
+                counts.warned += 1
 
 
 def _event(ticket: Ticket, clock: SlaClock, kind: SlaEventKind, sweep: _Pass) -> None:

@@ -6,23 +6,24 @@ column the sweep reads), its badge for the queues and the time-dependent part of
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 from sqlalchemy import select
 
-from app.domain.calendar_rules import BusinessCalendar, calendar_from_settings, twenty_four_seven
-from app.domain.sla import PolicyCell, Targets, badge, choose_policy, clock_times, shift_after_pause
+from app.domain.sla import PolicyCell, badge, choose_policy, clock_times, shift_after_pause
 from app.domain.sla import worst as worst_badge
 from app.domain.sla_vocabulary import SlaTarget
 from app.domain.tiers import MAX_TIER
 from app.domain.vendors import VENDOR_PAUSE, clock_pause_reason
 from app.domain.vocabulary import ACTIVE_STATUSES, Status
 from app.extensions import db
-from app.models import BusinessCalendar as CalendarRow
 from app.models import SlaClock, SlaPause, SlaPolicy, Ticket
 from app.services import risk_rank
 from app.services.history import defer
 from app.services.row_views import RowView
+from app.services.sla_policies import calendar_for, targets_of
 
 PAUSED_STATUSES = (Status.pending, Status.on_hold)
 DONE_STATUSES = (Status.solved, Status.closed)
@@ -38,38 +39,12 @@ def is_paused(ticket: Ticket) -> bool:
     return pause_reason(ticket) is not None
 
 
-def calendar_of(row: CalendarRow | None) -> BusinessCalendar:
-    """The domain calendar behind a stored one (24x7 when there is none)."""
-    if row is None or row.always_open:
-        return twenty_four_seven()
-    return calendar_from_settings(
-        timezone=row.timezone,
-        weekly_hours={int(day): text for day, text in (row.weekly_hours or {}).items()},
-        holidays_country=row.holidays_country,
-        holidays_subdivision=row.holidays_subdivision,
-        closed_dates=row.closed_dates or (),
-    )
-
-
-def calendar_for(policy: SlaPolicy) -> BusinessCalendar:
-    """The policy's calendar, built once per policy object (the sweep meets the same one often)."""
-    cached = getattr(policy, "_calendar", None)
-    if cached is None:
-        cached = calendar_of(policy.calendar)
-        policy._calendar = cached
-    return cached
-
-
-def targets_of(policy: SlaPolicy) -> Targets:
-    return Targets(policy.first_response_minutes, policy.next_response_minutes,
-                   policy.resolution_minutes, tuple(policy.dwell_minutes), policy.warn_percent)
-
-
 # The sweep preloads each ticket's running clocks here for one pass, so the hooks below need
 # no queries; outside the sweep they read the database. It hands over the ticket's policy too,
 # which saves a session lookup per ticket.
 PRELOADED = "_sla_running_clocks"
 PRELOADED_POLICY = "_sla_policy"
+REFRESH_HELD = "_sla_refresh_held"
 
 
 def _policy(ticket: Ticket) -> SlaPolicy | None:
@@ -267,8 +242,22 @@ def _resume(ticket: Ticket, policy: SlaPolicy, pause: SlaPause, now: datetime) -
             clock.due_at = shift_after_pause(calendar, clock.due_at, pause.started_at, now)
 
 
+@contextmanager
+def refresh_once(ticket: Ticket, now: datetime) -> Iterator[None]:
+    """Changes inside the block refresh the ticket once, at its end: a sweep may breach, raise
+    and re-time one ticket several times in a row."""
+    setattr(ticket, REFRESH_HELD, True)
+    try:
+        yield
+    finally:
+        delattr(ticket, REFRESH_HELD)
+    refresh(ticket, now)
+
+
 def refresh(ticket: Ticket, now: datetime) -> None:
     """Store when the sweep must next look at the ticket (never while paused) and its badge."""
+    if getattr(ticket, REFRESH_HELD, False):
+        return
     if getattr(ticket, PRELOADED, None) is None:
         db.session.flush()
     clocks = active_clocks(ticket)

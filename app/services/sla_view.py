@@ -12,7 +12,8 @@ from app.domain.sla_vocabulary import TARGET_LABELS
 from app.extensions import db
 from app.models import SlaClock, SlaPause, SlaPolicy, Ticket
 from app.models.types import utcnow
-from app.services.sla_clock import calendar_of, pause_reason
+from app.services.sla_clock import pause_reason
+from app.services.sla_policies import calendar_of
 
 CLOCKS_SHOWN = 30
 

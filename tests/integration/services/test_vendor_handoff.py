@@ -18,7 +18,7 @@ from app.models import Activity, SlaClock, SlaPause, Ticket
 from app.services.risk_rank import rank_all_active
 from app.services.rules import save_rule
 from app.services.sla import sweep_sla
-from app.services.sla_clock import calendar_of
+from app.services.sla_policies import calendar_of
 from app.services.sla_setup import OFFICE_HOURS, save_calendar, save_policy
 from app.services.ticket_changes import change_status, change_tier
 from app.services.tickets import open_ticket
