@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from app.extensions import db
 from app.models import TicketViewer, User
 from app.models.types import utcnow
 from app.services.access import require_staff, ticket_for
+from app.services.rows import insert_on_conflict
 
 FRESH_FOR = timedelta(seconds=60)
 HEARTBEAT_SECONDS = 20
@@ -22,9 +22,8 @@ def touch_viewing(actor: User, ticket_id: int, *, now: datetime | None = None) -
     require_staff(actor)
     ticket = ticket_for(actor, ticket_id)  # NotFound for a ticket they may not see
     now = now or utcnow()
-    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
     # One row per agent and ticket, however many tabs or heartbeats race for it.
-    upsert = dialect.insert(TicketViewer).values(ticket_id=ticket.id, user_id=actor.id,
+    upsert = insert_on_conflict(TicketViewer).values(ticket_id=ticket.id, user_id=actor.id,
                                                  seen_at=now)
     db.session.execute(upsert.on_conflict_do_update(
         index_elements=["ticket_id", "user_id"], set_={"seen_at": now}))

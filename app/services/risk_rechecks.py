@@ -12,12 +12,11 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.domain.vocabulary import ACTIVE_STATUSES
 from app.extensions import db
 from app.models import RiskRecheck, Ticket
+from app.services.rows import insert_on_conflict
 
 CHUNK = 500
 
@@ -27,8 +26,7 @@ def mark_customers_due(customer_ids: Iterable[int], now: datetime) -> None:
     rows = [{"customer_id": i, "marked_at": now} for i in sorted(set(customer_ids))]
     if not rows:
         return
-    dialect_insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
-    db.session.execute(dialect_insert(RiskRecheck).on_conflict_do_nothing(), rows)
+    db.session.execute(insert_on_conflict(RiskRecheck).on_conflict_do_nothing(), rows)
 
 
 def release_rechecks(now: datetime) -> int:

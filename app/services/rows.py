@@ -1,8 +1,11 @@
-"""Looking up a row by an id that came from outside (a form, a URL, a JSON body)."""
+"""Row helpers: looking up a row by an id that came from outside (a form, a URL, a JSON body),
+and the INSERT that can say what to do on a duplicate key."""
 
 from __future__ import annotations
 
 from typing import TypeVar
+
+from sqlalchemy.dialects import postgresql, sqlite
 
 from app.domain.ids import is_row_id
 from app.extensions import db
@@ -14,3 +17,10 @@ def find_row(model: type[Model], row_id: int | None) -> Model | None:
     """The row, or None when there is none, including for a number no row id can be (a
     database would refuse it with an error rather than find nothing)."""
     return db.session.get(model, row_id) if is_row_id(row_id) else None
+
+
+def insert_on_conflict(model: type[Model]):
+    """An INSERT with `on_conflict_do_nothing`/`_do_update` for this database (both dialects we
+    run on have them under the same names)."""
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    return dialect.insert(model)
