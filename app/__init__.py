@@ -7,7 +7,7 @@ import os
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-from app.domain.ids import ROW_ID_MAX
+from app.domain.ids import ROW_ID_MAX, is_digits
 from config import Config, config_from_env
 
 
@@ -71,7 +71,7 @@ def register_extensions(app: Flask) -> None:
     def load_user(user_id: str):
         from app.models import User
 
-        if not user_id.isdigit():
+        if not is_digits(user_id):
             return None
         user = db.session.get(User, int(user_id))
         # A deactivated account loses its open sessions at the next request.

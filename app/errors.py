@@ -22,6 +22,16 @@ def _render(status: int, title: str, message: str):
 
 
 def register(app: Flask) -> None:
+    @app.before_request
+    def refuse_nul_characters():
+        """No field may hold a NUL character (PostgreSQL text cannot store one): such a request
+        is bad input, refused before any view reads it."""
+        for values in (request.args, request.form):
+            for key, value in values.items(multi=True):
+                if "\x00" in key or "\x00" in value:
+                    raise InvalidInput("The request contains a NUL character, which no field "
+                                       "may hold; remove it and try again.")
+
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         return _render(400, "Form expired", "The form was missing its security token or it "

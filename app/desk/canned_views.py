@@ -12,6 +12,7 @@ from wtforms.validators import InputRequired, Length
 from app.desk.page import render_ticket
 from app.domain.canned import PLACEHOLDERS
 from app.domain.errors import InvalidInput
+from app.domain.ids import is_digits, parse_row_id
 from app.services.access import require_staff
 from app.services.bulk import bulk_apply
 from app.services.canned_replies import canned_for, delete_canned, fill_for_ticket, save_canned
@@ -59,14 +60,14 @@ def delete(canned_id: int):
 @bp.post("/bulk")
 def bulk():
     """Apply one action to the tickets selected in a queue, each through its own service."""
-    ids = [int(i) for i in request.form.getlist("ticket_ids") if i.isdigit()]
+    ids = [i for i in map(parse_row_id, request.form.getlist("ticket_ids")) if i is not None]
     action = request.form.get("action", "")
     tier_raw = request.form.get("tier", "")
     result = bulk_apply(
         current_user, ids, action,
         assignee_id=current_user.id if request.form.get("assignee") == "me" else None,
         status=request.form.get("status"), priority=request.form.get("priority"),
-        tag=request.form.get("tag"), tier=int(tier_raw) if tier_raw.isdigit() else -1,
+        tag=request.form.get("tag"), tier=int(tier_raw) if is_digits(tier_raw) else -1,
         reason=request.form.get("reason"), reason_code=request.form.get("reason_code"),
     )
     flash(f"Bulk {action}: {result.summary}.", "success" if not result.skipped else "info")
@@ -79,7 +80,7 @@ def insert(ticket_id: int):
     """Put a canned reply, filled in for this ticket, into the reply box (nothing is sent)."""
     view = ticket_page(current_user, ticket_id)
     raw = request.form.get("canned_id", "")
-    if not raw.isdigit():
+    if not is_digits(raw):
         raise InvalidInput("Choose a canned reply.")
     text = fill_for_ticket(current_user, int(raw), view.ticket)
     return render_ticket(ticket_id, reply_text=text)

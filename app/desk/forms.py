@@ -131,7 +131,8 @@ class VendorForm(FlaskForm):
     vendor = SelectField("Vendor", coerce=optional_int, validate_choice=False)
     vendor_reference = StringField(
         "Vendor's case reference", validators=[Optional(), Length(max=VENDOR_REFERENCE_MAX_LENGTH)])
-    vendor_due_at = _vendor_due_field("Vendor's due time, UTC", None, required=True)
+    vendor_due_at = _vendor_due_field("Vendor's due time, UTC",
+                                      "Blank on a first hand-off: from the vendor's own target.")
     vendor_pauses = BooleanField("Waiting on the vendor pauses the customer clock")
 
 

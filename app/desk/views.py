@@ -10,6 +10,7 @@ from app.desk.forms import AwayForm
 from app.desk.page import FORMS, prepare, render_ticket
 from app.desk.saved_views import DeleteViewForm, SaveViewForm
 from app.domain.errors import Conflict, InvalidInput, NotAllowed
+from app.domain.ids import is_digits
 from app.domain.vocabulary import ACTIVE_STATUSES, AccountTier, Channel, Priority, Role
 from app.extensions import db
 from app.services.access import require_staff
@@ -101,7 +102,7 @@ def _seen_version(form) -> int | None:
     """The ticket version the agent's page showed, if the form carried one."""
     field = form._fields.get("version")
     raw = field.data if field is not None else None
-    return int(raw) if raw and str(raw).isdigit() else None
+    return int(raw) if raw and is_digits(str(raw)) else None
 
 
 def _perform(name: str, ticket_id: int, form) -> str:

@@ -9,3 +9,17 @@ ROW_ID_MAX = 2**31 - 1
 def is_row_id(value: int | None) -> bool:
     """Whether a number from a URL or form can be a row id at all."""
     return value is not None and 0 < value <= ROW_ID_MAX
+
+
+def is_digits(text: str) -> bool:
+    """Only the ASCII digits 0-9: `str.isdigit` also accepts '²' and other digits `int` refuses."""
+    return text.isascii() and text.isdigit()
+
+
+def parse_row_id(text: object) -> int | None:
+    """The row id written in `text`, or None when it is not one."""
+    digits = str(text if text is not None else "").strip()
+    if not is_digits(digits) or len(digits) > 10:
+        return None
+    number = int(digits)
+    return number if is_row_id(number) else None

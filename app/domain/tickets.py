@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.domain.errors import InvalidInput
-from app.domain.ids import is_row_id
+from app.domain.ids import is_digits, is_row_id
 from app.domain.vocabulary import ACTIVE_STATUSES, Status
 
 SUBJECT_MAX_LENGTH = 200
@@ -40,7 +40,7 @@ def format_reference(prefix: str, ticket_id: int) -> str:
 def parse_reference(text: str) -> int | None:
     """The id behind 'TD-1042' or '1042', or None when the text is no reference."""
     digits = text.strip().rsplit("-", 1)[-1]
-    if not digits.isdigit():
+    if not is_digits(digits):
         return None
     ticket_id = int(digits) - REFERENCE_OFFSET
     return ticket_id if is_row_id(ticket_id) else None

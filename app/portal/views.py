@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.domain.errors import InvalidInput, NotAllowed
+from app.domain.ids import is_digits, parse_row_id
 from app.domain.vocabulary import Status
 from app.models.types import utcnow
 from app.portal.forms import (
@@ -73,7 +74,7 @@ def search():
 
 
 def _seen_ids(text: str | None) -> list[int]:
-    return [int(part) for part in (text or "").split(",") if part.strip().isdigit()][:10]
+    return [i for i in map(parse_row_id, (text or "").split(",")) if i is not None][:10]
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -111,7 +112,7 @@ def new_request():
 @bp.post("/deflect")
 def deflect():
     form = DeflectForm()
-    if not form.validate_on_submit() or not str(form.article_id.data).isdigit():
+    if not form.validate_on_submit() or not is_digits(str(form.article_id.data)):
         raise InvalidInput("Choose the article that answered your question.")
     record_deflection(current_user, int(form.article_id.data), subject=form.subject.data or "",
                       category=form.category.data or "")

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Generic, TypeVar
 
 from app.domain.errors import InvalidInput
+from app.domain.ids import ROW_ID_MAX, is_row_id
 
 T = TypeVar("T")
 
@@ -34,7 +35,7 @@ def decode_rank_cursor(cursor: str) -> tuple[int, int]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         kind, score, row_id = base64.urlsafe_b64decode(padded.encode()).decode().split("|")
-        if kind != "rank":
+        if kind != "rank" or not is_row_id(int(row_id)) or abs(int(score)) > ROW_ID_MAX:
             raise ValueError(kind)
         return int(score), int(row_id)
     except (ValueError, binascii.Error, UnicodeDecodeError):
@@ -47,8 +48,8 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
         padded = cursor + "=" * (-len(cursor) % 4)
         created, row_id = base64.urlsafe_b64decode(padded.encode()).decode().split("|")
         when = datetime.fromisoformat(created)
-        if when.tzinfo is None:
-            raise ValueError("naive")
+        if when.tzinfo is None or not is_row_id(int(row_id)):
+            raise ValueError("naive or out of range")
         return when, int(row_id)
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise InvalidInput("That page link is broken; start from the first page.", "after") from None

@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, Select, and_, bindparam, false, func, or_,
 from sqlalchemy.orm import joinedload
 
 from app.domain.errors import InvalidInput, NotAllowed
+from app.domain.ids import is_digits
 from app.domain.tiers import MAX_TIER, MIN_TIER, tier_label
 from app.domain.vocabulary import ACTIVE_STATUSES, Status
 from app.extensions import db
@@ -56,7 +57,7 @@ def _queue_filter(key: str, *, ranked: bool = True, has_team: bool = True
                   ) -> ColumnElement[bool]:
     """A queue's condition; the actor and the time are bound parameters (see `_params`), so a
     statement built once serves every agent (one for agents in a team, one for the others)."""
-    if key.startswith("tier-") and key[5:].isdigit():
+    if key.startswith("tier-") and is_digits(key[5:]):
         tier = int(key[5:])
         if MIN_TIER <= tier <= MAX_TIER:
             return and_(Ticket.tier == tier, _active(ranked))

@@ -7,6 +7,7 @@ from datetime import datetime
 from urllib.parse import parse_qsl
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from app.domain.errors import InvalidInput, NotFound
 from app.extensions import db
@@ -46,17 +47,22 @@ def save_view(actor: User, name: str, queue: str, args: Mapping[str, str], *,
     if queue not in {q.key for q in desk_queues()}:
         raise InvalidInput(f"No queue called '{queue[:40]}'.", field="queue")
     filters = parse_filters(args)
-    with transaction():
-        mine = select(SavedView).where(SavedView.owner_id == actor.id)
-        if db.session.scalars(mine.where(SavedView.name == name)).first() is not None:
-            raise InvalidInput(f"You already have a view called '{name}'.", field="name")
-        count = db.session.scalar(
-            select(func.count()).select_from(mine.subquery())) or 0
-        if count >= VIEWS_PER_AGENT:
-            raise InvalidInput(f"Keep at most {VIEWS_PER_AGENT} views; delete one first.", "name")
-        view = SavedView(owner_id=actor.id, name=name, queue=queue,
-                         query=filters.query_string(), created_at=now or utcnow())
-        db.session.add(view)
+    taken = InvalidInput(f"You already have a view called '{name}'.", field="name")
+    try:
+        with transaction():
+            mine = select(SavedView).where(SavedView.owner_id == actor.id)
+            if db.session.scalars(mine.where(SavedView.name == name)).first() is not None:
+                raise taken
+            count = db.session.scalar(
+                select(func.count()).select_from(mine.subquery())) or 0
+            if count >= VIEWS_PER_AGENT:
+                raise InvalidInput(f"Keep at most {VIEWS_PER_AGENT} views; delete one first.",
+                                   "name")
+            view = SavedView(owner_id=actor.id, name=name, queue=queue,
+                             query=filters.query_string(), created_at=now or utcnow())
+            db.session.add(view)
+    except IntegrityError:
+        raise taken from None  # the same name saved a moment earlier, from another tab
     return view
 
 

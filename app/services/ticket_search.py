@@ -21,6 +21,7 @@ from sqlalchemy.orm import joinedload
 
 from app.domain.access import can_view_ticket
 from app.domain.errors import InvalidInput, NotAllowed
+from app.domain.ids import ROW_ID_MAX, is_digits
 from app.domain.search_query import TicketQuery, fts5_match, parse_ticket_query, tsquery_text
 from app.extensions import db
 from app.models import Customer, Message, Organization, Ticket, User
@@ -181,7 +182,7 @@ def _decode(cursor: str | None) -> tuple[int | None, int | None]:
     if not cursor:
         return None, None
     parts = cursor.split(".")
-    if len(parts) != 2 or not all(p.isdigit() and len(p) <= 12 for p in parts):
+    if len(parts) != 2 or not all(is_digits(p) and int(p) <= ROW_ID_MAX for p in parts):
         raise InvalidInput("That page link is broken; start the search again.", "after")
     return int(parts[0]), int(parts[1])
 
@@ -202,12 +203,12 @@ def resolve_filters(customer: str | None, organization: str | None) -> tuple[Sea
     found_customer = found_org = None
     if customer:
         # Emails are stored lower-cased (accounts.normalize_email): the unique index answers.
-        found_customer = find_row(Customer, int(customer)) if customer.isdigit() else \
+        found_customer = find_row(Customer, int(customer)) if is_digits(customer) else \
             db.session.scalars(select(Customer).where(Customer.email == customer.lower())).first()
         if found_customer is None:
             raise InvalidInput(f"No customer {customer}: give their email address.", "customer")
     if organization:
-        found_org = find_row(Organization, int(organization)) if organization.isdigit() else \
+        found_org = find_row(Organization, int(organization)) if is_digits(organization) else \
             db.session.scalars(select(Organization).where(Organization.name == organization)).first()
         if found_org is None:
             raise InvalidInput(f"No organization called {organization}.", "organization")

@@ -15,6 +15,7 @@ from app.domain.vendors import (
     VendorChange,
     VendorTerms,
     is_vendor_overdue,
+    plan_handoff,
     plan_vendor_edit,
 )
 from app.domain.vocabulary import ActivityKind
@@ -82,11 +83,18 @@ def edit_vendor_details(
     expected_version: int | None = None,
 ) -> Ticket:
     """Change the vendor details of a ticket the vendor holds: a reference that arrived, a new
-    due time, another vendor, or whether waiting pauses the customer clock."""
+    due time, another vendor, or whether waiting pauses the customer clock. A tier-4 ticket no
+    vendor holds yet (raised there by the SLA sweep or a rule) is handed to the vendor given."""
     now = now or utcnow()
     with transaction():
         ticket = ticket_to_work(actor, ticket_id, expected_version)
         current = current_terms(ticket)
+        if current is None and ticket.tier == MAX_TIER:
+            terms = plan_handoff(vendor_choice(vendor_team_id), reference, due_at, pauses_clock,
+                                 now)
+            ticket.team_id = terms.vendor_id
+            hand_to_vendor(actor, ticket, terms, now)
+            return ticket
         if current is None:
             raise InvalidInput("No vendor holds this ticket: hand it to one by moving it to tier 4.")
         terms, changes = plan_vendor_edit(current, vendor_choice(vendor_team_id), reference,

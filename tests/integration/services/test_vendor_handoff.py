@@ -214,6 +214,14 @@ def test_a_ticket_the_sweep_raises_to_tier_four_carries_no_earlier_vendor(office
     assert (ticket.tier, ticket.vendor_id, ticket.vendor_pauses_clock) == (4, None, False)
     assert [p[0] for p in pauses(ticket.id)] == ["vendor"]
     assert ticket.sla_next_check_at is not None
+    # Raised to tier 4 with nobody holding it: the vendor form hands it over from there.
+    handed = edit_vendor_details(make_agent(tier=4), ticket.id, vendor_team_id=cloudco.id,
+                                 reference="CC-2", due_at=None, pauses_clock=True,
+                                 now=TUESDAY_TEN + timedelta(hours=3))
+    assert (handed.vendor_id, handed.team_id, handed.vendor_reference) == (
+        cloudco.id, cloudco.id, "CC-2")
+    assert handed.vendor_due_at == TUESDAY_TEN + timedelta(hours=3 + 24)
+    assert [p[0] for p in pauses(ticket.id)] == ["vendor", "vendor"]
 
 
 def test_a_rule_taking_the_ticket_back_in_the_sweep_clears_the_vendor(office, cloudco, now):

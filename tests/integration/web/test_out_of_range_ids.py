@@ -1,11 +1,14 @@
-"""Numbers no row id can be, typed into forms and links, are bad input (4xx), never a database
-error: PostgreSQL refuses them in an integer comparison instead of finding nothing."""
+"""Numbers no row id can be, digits `int` refuses ('²') and NUL characters, typed into forms and
+links, are bad input (4xx), never a server error: PostgreSQL refuses an out-of-range integer or a
+NUL in text instead of finding nothing."""
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 
-from tests.factories import make_admin, make_agent, make_ticket
+from tests.factories import make_admin, make_agent, make_customer, make_ticket
 
 HUGE = "99999999999999999999"
 
@@ -14,7 +17,7 @@ def agent_requests(ticket_id: int) -> list[tuple[str, str, dict | None, int]]:
     desk = f"/desk/tickets/{ticket_id}"
     return [
         ("post", "/desk/bulk", {"ticket_ids": [HUGE], "action": "priority", "priority": "high",
-                                "back": "/desk/"}, 302),
+                                "back": "/desk/"}, 400),
         ("post", f"{desk}/canned", {"canned_id": HUGE}, 404),
         ("get", f"/desk/search?q=x&customer={HUGE}", None, 400),
         ("get", f"/desk/search?q=x&organization={HUGE}", None, 400),
@@ -26,7 +29,25 @@ def agent_requests(ticket_id: int) -> list[tuple[str, str, dict | None, int]]:
         ("get", f"/desk/queues/tier-1?after={HUGE}", None, 400),
         ("post", f"/desk/views/{HUGE}/delete", None, 404),
         ("post", "/desk/kb/new", {"category": HUGE, "title": "Title", "body": "Body"}, 400),
+        ("get", f"/desk/queues/tier-1?after={_cursor(f'rank|{HUGE}|{HUGE}')}", None, 400),
+        ("get", f"/desk/queues/tier-1?order=newest&after="
+                f"{_cursor(f'2026-03-01T09:00:00+00:00|{HUGE}')}", None, 400),
+        ("get", f"/desk/search?q=x&after=1.{HUGE}", None, 400),
+        ("get", "/desk/search?q=x&customer=²", None, 400),
+        ("get", "/desk/search?q=x&organization=²", None, 400),
+        ("get", "/desk/search?q=x&after=².1", None, 400),
+        ("get", "/desk/search?q=x&customer=%00", None, 400),
+        ("post", "/desk/views", {"name": "v\x00", "queue": "tier-1"}, 400),
+        ("post", "/desk/bulk", {"ticket_ids": ["²"], "action": "priority", "priority": "high",
+                                "back": "/desk/"}, 400),
+        ("post", "/desk/bulk", {"ticket_ids": [str(ticket_id)], "action": "tier", "tier": "²",
+                                "reason": "x", "back": "/desk/"}, 302),
+        ("post", f"{desk}/canned", {"canned_id": "²"}, 400),
     ]
+
+
+def _cursor(text: str) -> str:
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
 
 def test_agent_forms_and_links(client, login_as):
@@ -35,6 +56,14 @@ def test_agent_forms_and_links(client, login_as):
     for method, url, data, expected in agent_requests(ticket.id):
         response = getattr(client, method)(url, data=data)
         assert response.status_code == expected, (url, response.status_code)
+
+
+def test_customer_forms_and_links(client, login_as):
+    login_as(make_customer())
+    assert client.get("/portal/search?q=x&after=².1").status_code == 400
+    response = client.post("/portal/new", data={"subject": "Printer", "description": "Jammed",
+                                                "seen": "²,7"})
+    assert response.status_code in (302, 303), response.status_code
 
 
 @pytest.mark.parametrize(("url", "data"), [

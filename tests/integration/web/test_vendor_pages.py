@@ -209,3 +209,18 @@ def test_a_vendor_holding_tickets_cannot_be_deleted(client, login_as, cloudco):
     response = client.post(f"/admin/teams/{cloudco.id}/delete", follow_redirects=True)
     assert "still has 0 member(s) and 1 ticket(s)" in response.get_data(as_text=True)
     assert db.session.get(Team, cloudco.id) is not None
+
+
+def test_a_tier_four_ticket_no_vendor_holds_is_handed_over_from_its_page(
+        client, login_as, cloudco):
+    """The SLA sweep or a rule can raise a ticket to tier 4 with no vendor: its page offers the
+    hand-off there, instead of a move down and up again."""
+    ticket = make_ticket(tier=4)
+    login_as(make_agent(tier=4))
+    page = client.get(f"/desk/tickets/{ticket.id}").get_data(as_text=True)
+    assert "Hand to a vendor" in page
+    response = client.post(f"/desk/tickets/{ticket.id}/vendor", data={
+        "vendor-vendor": str(cloudco.id), "vendor-vendor_reference": "CC-7",
+        "vendor-version": str(ticket.version)})
+    assert response.status_code in (302, 303)
+    assert (fresh(ticket.id).vendor_id, fresh(ticket.id).vendor_reference) == (cloudco.id, "CC-7")
