@@ -14,7 +14,6 @@ import argparse
 import json
 import random
 import statistics
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -23,6 +22,7 @@ from sqlalchemy import insert, select
 from app.domain.vocabulary import ActivityKind, Role
 from app.extensions import db
 from app.models import Activity, Customer, Ticket, User
+from bench.seed import scratch_web_app, seed_tickets
 
 KINDS = [ActivityKind.ticket_opened, ActivityKind.customer_replied, ActivityKind.agent_replied,
          ActivityKind.tier_changed, ActivityKind.touchpoint, ActivityKind.ticket_solved]
@@ -31,7 +31,6 @@ PASSWORD = "bench-password-1"
 
 def seed(events: int, customer_events: int, now: datetime) -> tuple[int, int]:
     from app.services.accounts import hash_password
-    from bench.seed import seed_tickets
 
     seed_tickets(50_000, now=now, spread=timedelta(days=365), customers=20_000)
     rng = random.Random(5)
@@ -85,13 +84,7 @@ def main() -> None:
     parser.add_argument("--database-url")
     args = parser.parse_args()
 
-    from app import create_app
-    from config import Config
-
-    with tempfile.TemporaryDirectory() as scratch:
-        url = args.database_url or f"sqlite:///{scratch}/history.db"
-        app = create_app(Config, SQLALCHEMY_DATABASE_URI=url, WTF_CSRF_ENABLED=False,
-                         PASSWORD_HASH_METHOD="pbkdf2:sha256:1000")
+    with scratch_web_app(args.database_url, "history") as app:
         with app.app_context():
             now = datetime.now(UTC)
             started = time.perf_counter()
@@ -103,8 +96,6 @@ def main() -> None:
         client.post("/auth/login", data={"email": "bench-agent@bench.test", "password": PASSWORD})
         customer_ms = timed(client, f"/desk/customers/{customer_id}", args.runs)
         ticket_ms = timed(client, f"/desk/tickets/{ticket_id}", args.runs)
-        with app.app_context():
-            db.engine.dispose()
     print(json.dumps({
         "events": args.events, "customer_events": args.customer_events, "runs": args.runs,
         "customer_page_median_ms": round(customer_ms[0], 1),

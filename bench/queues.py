@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -27,6 +26,7 @@ from app.extensions import db
 from app.models import Organization, Ticket, User
 from app.services.risk_rank import UNRANKED, rank_organization, tenths
 from bench.history import timed
+from bench.seed import scratch_web_app, seed_tickets
 
 PASSWORD = "bench-password-1"
 CHUNK = 20_000
@@ -66,7 +66,6 @@ def _rank_active(now: datetime, rng: random.Random) -> None:
 
 def seed(tickets: int, now: datetime) -> None:
     from app.services.accounts import hash_password
-    from bench.seed import seed_tickets
 
     seed_tickets(tickets, now=now, spread=timedelta(days=60))
     db.session.execute(insert(User).values(
@@ -103,13 +102,7 @@ def main() -> None:
     parser.add_argument("--database-url")
     args = parser.parse_args()
 
-    from app import create_app
-    from config import Config
-
-    with tempfile.TemporaryDirectory() as scratch:
-        url = args.database_url or f"sqlite:///{scratch}/queues.db"
-        app = create_app(Config, SQLALCHEMY_DATABASE_URI=url, WTF_CSRF_ENABLED=False,
-                         PASSWORD_HASH_METHOD="pbkdf2:sha256:1000")
+    with scratch_web_app(args.database_url, "queues") as app:
         with app.app_context():
             now = datetime.now(UTC)
             started = time.perf_counter()
@@ -123,8 +116,6 @@ def main() -> None:
         fiftieth = timed(client, page_url(client, "/desk/queues/tier-1", 50), args.runs)
         breaching = timed(client, "/desk/queues/breaching", args.runs)
         searched = timed(client, SEARCH_URL, args.runs)
-        with app.app_context():
-            db.engine.dispose()
     print(json.dumps({
         "tickets": args.tickets, "runs": args.runs, **_ms(first, "tier1_queue"),
         **_ms(fiftieth, "tier1_page50"), **_ms(breaching, "breaching_soon"),

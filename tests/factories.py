@@ -127,3 +127,10 @@ def make_message(ticket: Ticket, author: User | None = None, **overrides) -> Mes
     db.session.add(message)
     db.session.commit()
     return message
+
+
+def signed_in(app, user: User):
+    """A test client of its own, signed in as `user` (for two people at once)."""
+    client = app.test_client()
+    client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
+    return client

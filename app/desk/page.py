@@ -58,13 +58,14 @@ def prepare(name: str, form: FlaskForm, ticket, *, fresh: bool | None = None) ->
             form.assignee.data = ticket.assignee_id
             form.team.data = ticket.team_id
     elif name in ("tier", "vendor"):
+        teams = all_teams()
         form.vendor.choices = [SelectChoice("", "—")] + [
-            SelectChoice(str(t.id), _vendor_words(t)) for t in all_teams() if t.is_external
+            SelectChoice(str(t.id), _vendor_words(t)) for t in teams if t.is_external
         ]
         if name == "tier":
             form.team.choices = [SelectChoice("", "— the tier's team —")] + [
                 SelectChoice(str(t.id), f"{t.name} (tier {t.tier})")
-                for t in all_teams() if not t.is_external
+                for t in teams if not t.is_external
             ]
         if name == "tier" and fresh:
             form.tier.data = min(ticket.tier + 1, 4)

@@ -8,16 +8,12 @@ from app.domain.vocabulary import Priority, Status
 from app.extensions import db
 from app.models import Message, Ticket
 from tests import factories
+from tests.factories import signed_in
 
 
 def version_on_page(page: str, form: str) -> str:
     return re.search(rf'name="{form}-version" type="hidden" value="(\d+)"', page).group(1)
 
-
-def signed_in(app, agent):
-    client = app.test_client()
-    client.post("/auth/login", data={"email": agent.email, "password": factories.PASSWORD})
-    return client
 
 
 def test_a_save_over_a_newer_state_is_refused_with_the_newer_state(app):

@@ -8,12 +8,7 @@ from datetime import timedelta
 from app.models.types import utcnow
 from app.services.presence import FRESH_FOR, other_viewers, touch_viewing
 from tests import factories
-
-
-def signed_in(app, user):
-    client = app.test_client()
-    client.post("/auth/login", data={"email": user.email, "password": factories.PASSWORD})
-    return client
+from tests.factories import signed_in
 
 
 def test_two_agents_see_each_other(app):
