@@ -125,9 +125,6 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    from app import cli, cli_import, cli_rules, cli_sla
+    from app import cli
 
     cli.register(app)
-    cli_import.register(app)
-    cli_rules.register(app)
-    cli_sla.register(app)

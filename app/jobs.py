@@ -31,19 +31,19 @@ class Job:
 
 
 def _sweep_sla() -> object:
-    from app.services.sla import sweep_sla
+    from app.services.sweep.sweep import sweep_sla
 
     return sweep_sla().as_dict()
 
 
 def _refresh_risk() -> object:
-    from app.services.risk_rank import refresh_due_risk
+    from app.services.relationship.risk_rank import refresh_due_risk
 
     return {"ranked": refresh_due_risk(utcnow())}
 
 
 def _assign_waiting() -> object:
-    from app.services.assignment import assign_waiting
+    from app.services.routing.assignment import assign_waiting
 
     return {"assigned": assign_waiting(utcnow())}
 
@@ -59,7 +59,7 @@ def holder_name() -> str:
 
 def run_job_if_leader(app: Flask, job: Job, holder: str) -> object | None:
     """Run one job in an app context when this process holds the lease; None otherwise."""
-    from app.services.lease import hold_lease
+    from app.services.common.lease import hold_lease
 
     with app.app_context():
         ttl = timedelta(seconds=app.config["SCHEDULER_LEASE_SECONDS"])

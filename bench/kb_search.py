@@ -66,7 +66,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from app import create_app
-    from app.services.kb_search import search_articles
+    from app.services.kb.search import search_articles
     from config import Config
 
     with tempfile.TemporaryDirectory() as scratch:

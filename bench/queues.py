@@ -24,7 +24,7 @@ from app.domain.risk import pressure_step, priority_points, time_pressure
 from app.domain.vocabulary import ACTIVE_STATUSES, Role
 from app.extensions import db
 from app.models import Organization, Ticket, User
-from app.services.risk_rank import UNRANKED, rank_organization, tenths
+from app.services.relationship.risk_rank import UNRANKED, rank_organization, tenths
 from bench.history import timed
 from bench.seed import scratch_web_app, seed_tickets
 
@@ -65,7 +65,7 @@ def _rank_active(now: datetime, rng: random.Random) -> None:
 
 
 def seed(tickets: int, now: datetime) -> None:
-    from app.services.accounts import hash_password
+    from app.services.accounts.accounts import hash_password
 
     seed_tickets(tickets, now=now, spread=timedelta(days=60))
     db.session.execute(insert(User).values(

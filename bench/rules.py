@@ -84,7 +84,7 @@ def bench_evaluation(rules: list[Rule], count: int, rng: random.Random) -> dict:
 
 def bench_dry_run(rules: list[Rule], tickets: int, url: str) -> dict:
     from app import create_app
-    from app.services.dry_run import run_rules_over_window
+    from app.services.rules.dry_run import run_rules_over_window
     from bench.seed import seed_tickets
     from config import Config
 

@@ -74,7 +74,7 @@ def seed(tickets: int, due: int, now: datetime) -> float:
 
 
 def enable_rules(now: datetime) -> None:
-    from app.services.rules import save_rule
+    from app.services.rules.admin import save_rule
 
     admin = User(email="admin@bench.test", name="Bench admin", role=Role.admin, support_tier=4,
                  password_hash="-")
@@ -94,7 +94,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from app import create_app
-    from app.services.sla import sweep_sla
+    from app.services.sweep.sweep import sweep_sla
     from config import Config
 
     with tempfile.TemporaryDirectory() as scratch:

@@ -10,10 +10,10 @@ from app.admin.forms import ButtonForm, CreateStaffForm, ImportContactsForm, Tea
 from app.domain.errors import InvalidInput
 from app.extensions import login_manager
 from app.form_fields import optional_int
-from app.services.access import require_admin
-from app.services.accounts import create_staff_user, save_team, set_user_active
-from app.services.contact_import import import_contacts
-from app.services.directory import delete_team, get_team, get_user, list_users, team_rows
+from app.services.accounts.accounts import create_staff_user, save_team, set_user_active
+from app.services.accounts.directory import delete_team, get_team, get_user, list_users, team_rows
+from app.services.common.access import require_admin
+from app.services.relationship.contact_import import import_contacts
 
 bp = Blueprint("admin", __name__)
 

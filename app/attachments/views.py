@@ -8,7 +8,7 @@ from flask import Blueprint, send_file
 from flask_login import current_user, login_required
 
 from app.domain.errors import NotFound
-from app.services.attachments import INLINE_TYPES, attachment_for, human_size, stored_path
+from app.services.tickets.attachments import INLINE_TYPES, attachment_for, human_size, stored_path
 
 bp = Blueprint("attachments", __name__)
 

@@ -8,13 +8,13 @@ from flask_login import current_user, login_required
 from app.auth.account_forms import ForgotPasswordForm, ResendVerificationForm, ResetPasswordForm
 from app.domain.errors import InvalidInput
 from app.models.types import utcnow
-from app.services.recovery import (
+from app.services.accounts.recovery import (
     request_password_reset,
     reset_password,
     send_verification,
     verify_email,
 )
-from app.services.tokens import check_token
+from app.services.accounts.tokens import check_token
 
 bp = Blueprint("account", __name__)
 

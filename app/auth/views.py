@@ -9,8 +9,8 @@ from app.auth.account_views import verify_link
 from app.auth.forms import RegisterCustomerForm, SignInForm, SignOutForm
 from app.auth.safe_next import safe_next
 from app.domain.errors import InvalidInput, NotAllowed
-from app.services.accounts import authenticate, register_customer
-from app.services.recovery import send_verification
+from app.services.accounts.accounts import authenticate, register_customer
+from app.services.accounts.recovery import send_verification
 
 bp = Blueprint("auth", __name__)
 

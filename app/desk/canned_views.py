@@ -13,10 +13,10 @@ from app.desk.page import render_ticket
 from app.domain.canned import PLACEHOLDERS
 from app.domain.errors import InvalidInput
 from app.domain.ids import is_digits, parse_row_id
-from app.services.access import require_staff
-from app.services.bulk import bulk_apply
-from app.services.canned_replies import canned_for, delete_canned, fill_for_ticket, save_canned
-from app.services.ticket_view import ticket_page
+from app.services.common.access import require_staff
+from app.services.tickets.bulk import bulk_apply
+from app.services.tickets.canned_replies import canned_for, delete_canned, fill_for_ticket, save_canned
+from app.services.tickets.page import ticket_page
 
 bp = Blueprint("canned", __name__)
 

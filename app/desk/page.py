@@ -17,15 +17,15 @@ from app.desk.forms import (
     TierForm,
     VendorForm,
 )
-from app.services.attachments import attachments_by_message
-from app.services.canned_replies import canned_for
-from app.services.customer_view import ticket_sidebar
-from app.services.presence import HEARTBEAT_SECONDS, touch_viewing
-from app.services.queues import next_in_queue
-from app.services.self_service import ticket_articles
-from app.services.sla_view import sla_view
-from app.services.ticket_view import all_teams, assignable_agents, ticket_page
-from app.services.vendor_handoff import vendor_panel
+from app.services.queues.lists import next_in_queue
+from app.services.relationship.profiles import ticket_sidebar
+from app.services.sla.panel import sla_view
+from app.services.tickets.attachments import attachments_by_message
+from app.services.tickets.canned_replies import canned_for
+from app.services.tickets.page import all_teams, assignable_agents, ticket_page
+from app.services.tickets.presence import HEARTBEAT_SECONDS, touch_viewing
+from app.services.tickets.self_service import ticket_articles
+from app.services.tickets.vendor_handoff import vendor_panel
 
 FORMS = {
     "reply": ReplyForm,

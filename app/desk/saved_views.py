@@ -10,9 +10,9 @@ from wtforms.validators import InputRequired, Length
 
 from app.auth.safe_next import safe_next
 from app.domain.errors import InvalidInput
-from app.services.access import require_staff
-from app.services.queue_filters import FILTER_FIELDS
-from app.services.saved_views import NAME_MAX_LENGTH, delete_view, save_view
+from app.services.common.access import require_staff
+from app.services.queues.filters import FILTER_FIELDS
+from app.services.queues.saved_views import NAME_MAX_LENGTH, delete_view, save_view
 
 bp = Blueprint("saved_views", __name__)
 

@@ -8,8 +8,8 @@ from flask_login import current_user, login_required
 
 from app.domain.errors import InvalidInput
 from app.domain.search_query import looks_like_reference
-from app.services.access import require_staff
-from app.services.ticket_search import find_by_reference, resolve_filters, search_tickets
+from app.services.common.access import require_staff
+from app.services.queues.search import find_by_reference, resolve_filters, search_tickets
 
 bp = Blueprint("desk_search", __name__)
 

@@ -13,19 +13,19 @@ from app.domain.errors import Conflict, InvalidInput, NotAllowed
 from app.domain.ids import is_digits
 from app.domain.vocabulary import ACTIVE_STATUSES, AccountTier, Channel, Priority, Role
 from app.extensions import db
-from app.services.access import require_staff
-from app.services.assignment import set_away
-from app.services.merge import merge_tickets
-from app.services.pagination import Page
-from app.services.presence import touch_viewing
-from app.services.queue_filters import ORDERS, QueueFilters, parse_filters
-from app.services.queues import count_label, desk_queues, queue_counts, queue_page
-from app.services.risk_rank import risk_parts
-from app.services.saved_views import saved_views
-from app.services.ticket_changes import assign_ticket, change_priority, change_status, change_tier
-from app.services.ticket_view import ticket_page
-from app.services.tickets import add_internal_note, add_reply
-from app.services.vendor_handoff import edit_vendor_details, overdue_vendor_tickets
+from app.services.common.access import require_staff
+from app.services.common.pagination import Page
+from app.services.queues.filters import ORDERS, QueueFilters, parse_filters
+from app.services.queues.lists import count_label, desk_queues, queue_counts, queue_page
+from app.services.queues.saved_views import saved_views
+from app.services.relationship.risk_rank import risk_parts
+from app.services.routing.assignment import set_away
+from app.services.tickets.changes import assign_ticket, change_priority, change_status, change_tier
+from app.services.tickets.conversation import add_internal_note, add_reply
+from app.services.tickets.merge import merge_tickets
+from app.services.tickets.page import ticket_page
+from app.services.tickets.presence import touch_viewing
+from app.services.tickets.vendor_handoff import edit_vendor_details, overdue_vendor_tickets
 
 bp = Blueprint("desk", __name__)
 

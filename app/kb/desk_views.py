@@ -12,9 +12,9 @@ from app.domain.kb_vocabulary import ArticleStatus
 from app.extensions import db
 from app.kb.forms import ArticleForm, CategoryForm
 from app.models import KbArticle, KbCategory
-from app.services.access import require_admin, require_staff
-from app.services.kb import can_write, get_article, save_article, save_category
-from app.services.kb_report import knowledge_gaps
+from app.services.common.access import require_admin, require_staff
+from app.services.kb.articles import can_write, get_article, save_article, save_category
+from app.services.kb.report import knowledge_gaps
 
 bp = Blueprint("kb_desk", __name__)
 

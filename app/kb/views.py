@@ -11,8 +11,8 @@ from app.domain.kb_vocabulary import ArticleStatus
 from app.extensions import db
 from app.kb.forms import VoteForm
 from app.models import KbArticle, KbCategory
-from app.services.kb import published_article, search_and_log, vote
-from app.services.kb_search import search_articles
+from app.services.kb.articles import published_article, search_and_log, vote
+from app.services.kb.search import search_articles
 
 bp = Blueprint("kb", __name__)
 SUGGESTIONS = 5

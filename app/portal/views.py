@@ -17,14 +17,14 @@ from app.portal.forms import (
     ReplyForm,
     SelfServiceForm,
 )
-from app.services.attachments import attachments_by_message
-from app.services.csat import answer_for, can_change, rate_ticket
-from app.services.kb import search_and_log
-from app.services.queues import customer_tickets
-from app.services.self_service import confirm_self_service, record_deflection
-from app.services.ticket_search import search_own_tickets
-from app.services.ticket_view import ticket_page
-from app.services.tickets import add_reply, open_ticket, reopen_ticket
+from app.services.kb.articles import search_and_log
+from app.services.queues.lists import customer_tickets
+from app.services.queues.search import search_own_tickets
+from app.services.tickets.attachments import attachments_by_message
+from app.services.tickets.conversation import add_reply, open_ticket, reopen_ticket
+from app.services.tickets.page import ticket_page
+from app.services.tickets.ratings import answer_for, can_change, rate_ticket
+from app.services.tickets.self_service import confirm_self_service, record_deflection
 
 bp = Blueprint("portal", __name__)
 

@@ -7,10 +7,10 @@ from flask_login import current_user, login_required
 
 from app.domain.errors import InvalidInput
 from app.relationship.forms import AccountForm, TouchpointForm
-from app.services.access import require_staff
-from app.services.customer_view import customer_profile, organization_profile
-from app.services.history_view import FAMILIES, history_page
-from app.services.relationship_changes import log_touchpoint, update_account
+from app.services.common.access import require_staff
+from app.services.relationship.changes import log_touchpoint, update_account
+from app.services.relationship.history_page import FAMILIES, history_page
+from app.services.relationship.profiles import customer_profile, organization_profile
 
 bp = Blueprint("relationship", __name__)
 

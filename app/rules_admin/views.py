@@ -13,10 +13,8 @@ from app.domain.rule_parsing import RuleDirectory, RuleInvalid, parse_rule
 from app.domain.rule_text import describe_rule
 from app.extensions import login_manager
 from app.rules_admin.forms import DryRunForm, RuleButtonForm, RuleForm
-from app.services.access import require_admin
-from app.services.dry_run import dry_run, dry_run_draft
-from app.services.rule_engine import enabled_rules
-from app.services.rules import (
+from app.services.common.access import require_admin
+from app.services.rules.admin import (
     delete_rule,
     get_rule,
     list_rules,
@@ -25,6 +23,8 @@ from app.services.rules import (
     save_rule,
     set_rule_enabled,
 )
+from app.services.rules.dry_run import dry_run, dry_run_draft
+from app.services.rules.engine import enabled_rules
 
 bp = Blueprint("admin_rules", __name__)
 

@@ -13,8 +13,8 @@ from app.domain.sla import Targets
 from app.domain.vocabulary import AccountTier, Priority
 from app.extensions import db, login_manager
 from app.models import BusinessCalendar, SlaPolicy
-from app.services.access import require_admin
-from app.services.sla_setup import get_calendar, get_policy, save_calendar, save_policy
+from app.services.common.access import require_admin
+from app.services.sla.setup import get_calendar, get_policy, save_calendar, save_policy
 from app.sla_admin.forms import CalendarForm, PolicyForm
 
 bp = Blueprint("admin_sla", __name__)

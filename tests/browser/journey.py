@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.services.demo_data import DEMO_PASSWORD
+from app.demo.data import DEMO_PASSWORD
 from tests.browser.a11y import assert_accessible
 
 if TYPE_CHECKING:

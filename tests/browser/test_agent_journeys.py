@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.domain.vocabulary import Status
 from app.extensions import db
 from app.models import Ticket, User
-from app.services.ticket_changes import change_tier
+from app.services.tickets.changes import change_tier
 
 pytestmark = pytest.mark.browser
 

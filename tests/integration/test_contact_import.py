@@ -9,7 +9,7 @@ from app.domain.errors import NotAllowed
 from app.domain.vocabulary import AccountTier, LifecycleStage
 from app.extensions import db
 from app.models import Activity, Customer, Organization
-from app.services.contact_import import import_contacts
+from app.services.relationship.contact_import import import_contacts
 from tests.factories import make_admin, make_agent
 
 HEADER = "organization,account_tier,lifecycle_stage,lifetime_value,contact_name,contact_email,timezone\n"

@@ -6,6 +6,7 @@ import pytest
 from flask import current_app
 from sqlalchemy import func, select
 
+from app.demo.seed import seed_demo
 from app.domain.tickets import format_reference
 from app.domain.vocabulary import AccountTier, ActivityKind, Status, TierChangeCause
 from app.extensions import db
@@ -19,7 +20,6 @@ from app.models import (
     TierChange,
     User,
 )
-from app.services.demo import seed_demo
 from tests.factories import make_user
 
 ACCOUNTS = {

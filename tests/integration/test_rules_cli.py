@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import TierChange
 from app.models.types import utcnow
-from app.services.default_rules import install_default_rules
+from app.services.rules.defaults import install_default_rules
 from tests.factories import make_admin, make_ticket
 
 

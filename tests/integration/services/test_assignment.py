@@ -15,9 +15,9 @@ from app.domain.errors import InvalidInput, NotAllowed
 from app.domain.vocabulary import Status
 from app.extensions import db
 from app.models import Activity, Notification, Team, Ticket, User
-from app.services.assignment import set_away
-from app.services.ticket_changes import assign_ticket, change_tier
-from app.services.tickets import open_ticket
+from app.services.routing.assignment import set_away
+from app.services.tickets.changes import assign_ticket, change_tier
+from app.services.tickets.conversation import open_ticket
 from tests.factories import make_admin, make_agent, make_customer, make_team, make_ticket
 
 

@@ -11,9 +11,9 @@ from sqlalchemy import select
 from app.domain.errors import InvalidInput
 from app.extensions import db
 from app.models import Activity, AuthToken, Notification
-from app.services.recovery import request_password_reset, reset_password, send_verification
-from app.services.tokens import consume_token, issue_token
-from app.services.unit_of_work import transaction
+from app.services.accounts.recovery import request_password_reset, reset_password, send_verification
+from app.services.accounts.tokens import consume_token, issue_token
+from app.services.common.transaction import transaction
 from tests.factories import make_customer, make_user
 
 

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from app.domain.errors import InvalidInput, NotAllowed, NotFound
 from app.extensions import db
 from app.models import KbArticle, KbSearch
-from app.services.kb import published_article, save_article, save_category, search_and_log, vote
-from app.services.kb_search import search_articles
+from app.services.kb.articles import published_article, save_article, save_category, search_and_log, vote
+from app.services.kb.search import search_articles
 from tests.factories import make_admin, make_agent, make_customer
 
 CORPUS = [

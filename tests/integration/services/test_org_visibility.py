@@ -11,11 +11,11 @@ from werkzeug.datastructures import FileStorage
 from app.domain.errors import NotAllowed, NotFound
 from app.extensions import db
 from app.models import Attachment
-from app.services.access import ticket_for
-from app.services.attachments import attachment_for
-from app.services.queues import customer_tickets
-from app.services.ticket_view import ticket_page
-from app.services.tickets import add_internal_note, add_reply
+from app.services.common.access import ticket_for
+from app.services.queues.lists import customer_tickets
+from app.services.tickets.attachments import attachment_for
+from app.services.tickets.conversation import add_internal_note, add_reply
+from app.services.tickets.page import ticket_page
 from tests.factories import make_agent, make_customer, make_message, make_org, make_ticket
 
 

@@ -12,14 +12,14 @@ from app.domain.sla_vocabulary import SlaEventKind, SlaTarget
 from app.domain.vocabulary import AccountTier, ActivityKind, LoyaltySegment, Status
 from app.extensions import db
 from app.models import Activity, CsatAnswer, Notification, SlaClock, SlaEvent
-from app.services.csat import rate_ticket
-from app.services.default_rules import install_default_rules
-from app.services.history import record
-from app.services.history_view import history_page
-from app.services.relationship import figures, health_inputs
-from app.services.relationship_changes import log_touchpoint, update_account
-from app.services.ticket_changes import change_tier
-from app.services.tickets import add_reply
+from app.services.common.history import record
+from app.services.relationship.changes import log_touchpoint, update_account
+from app.services.relationship.figures import figures, health_inputs
+from app.services.relationship.history_page import history_page
+from app.services.rules.defaults import install_default_rules
+from app.services.tickets.changes import change_tier
+from app.services.tickets.conversation import add_reply
+from app.services.tickets.ratings import rate_ticket
 from tests.factories import make_admin, make_agent, make_customer, make_org, make_ticket
 
 

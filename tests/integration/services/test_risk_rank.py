@@ -11,12 +11,12 @@ from app.domain.risk import RiskFacts, risk_rank
 from app.domain.vocabulary import AccountTier, Status
 from app.extensions import db
 from app.models import RiskRecheck, Ticket
-from app.services.relationship_changes import update_account
-from app.services.risk_rank import UNRANKED, rank_all_active, refresh_due_risk, risk_parts
-from app.services.risk_rechecks import mark_customers_due
-from app.services.sla import sweep_sla
-from app.services.ticket_changes import change_priority, change_status
-from app.services.tickets import open_ticket
+from app.services.relationship.changes import update_account
+from app.services.relationship.risk_rank import UNRANKED, rank_all_active, refresh_due_risk, risk_parts
+from app.services.relationship.risk_rechecks import mark_customers_due
+from app.services.sweep.sweep import sweep_sla
+from app.services.tickets.changes import change_priority, change_status
+from app.services.tickets.conversation import open_ticket
 from tests.factories import make_agent, make_customer, make_org, make_ticket
 
 # The SLA tests' policy: first response in 30 minutes, resolution 600, an hour per tier.

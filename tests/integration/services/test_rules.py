@@ -13,11 +13,11 @@ from app.domain.rule_parsing import RuleInvalid
 from app.domain.vocabulary import AccountTier, LoyaltySegment, Status, TierChangeCause
 from app.extensions import db
 from app.models import Activity, EscalationRule, Notification, Ticket, TicketTag, TierChange
-from app.services.default_rules import install_default_rules
-from app.services.dry_run import dry_run
-from app.services.rule_engine import enabled_rules
-from app.services.rules import delete_rule, move_rule, save_rule, set_rule_enabled
-from app.services.tickets import add_reply, open_ticket, reopen_ticket
+from app.services.rules.admin import delete_rule, move_rule, save_rule, set_rule_enabled
+from app.services.rules.defaults import install_default_rules
+from app.services.rules.dry_run import dry_run
+from app.services.rules.engine import enabled_rules
+from app.services.tickets.conversation import add_reply, open_ticket, reopen_ticket
 from tests.factories import make_admin, make_agent, make_customer, make_org, make_team, make_ticket
 
 

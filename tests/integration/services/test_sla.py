@@ -15,13 +15,13 @@ from app.domain.sla_vocabulary import SlaBadge, SlaEventKind, SlaTarget
 from app.domain.vocabulary import AccountTier, TierChangeCause
 from app.extensions import db
 from app.models import Notification, SlaClock, SlaEvent, SlaPause, Ticket, TierChange
-from app.services import sla_clock
-from app.services.lease import hold_lease
-from app.services.rules import save_rule
-from app.services.sla import SweepSummary, sweep_sla, sweep_ticket
-from app.services.sla_setup import OFFICE_HOURS, save_calendar, save_policy
-from app.services.ticket_changes import change_priority, change_status
-from app.services.tickets import add_reply, open_ticket
+from app.services.common.lease import hold_lease
+from app.services.rules.admin import save_rule
+from app.services.sla import clock as sla_clock
+from app.services.sla.setup import OFFICE_HOURS, save_calendar, save_policy
+from app.services.sweep.sweep import SweepSummary, sweep_sla, sweep_ticket
+from app.services.tickets.changes import change_priority, change_status
+from app.services.tickets.conversation import add_reply, open_ticket
 from tests.factories import make_admin, make_agent, make_customer, make_org, make_team
 
 # Targets in business minutes: first response 30, next 60, resolution 600, dwell 60 per tier.
@@ -249,7 +249,7 @@ def test_a_rule_on_the_breach_overrides_the_default_bump(policy, now):
 
 
 def test_a_batch_that_meets_an_agents_reply_leaves_the_ticket_to_the_careful_path(app, policy, now):
-    from app.services.sla import _Pass, _sweep_together
+    from app.services.sweep.sweep import _Pass, _sweep_together
 
     ids = [opened(now).id for _ in range(3)]
     due = now + timedelta(minutes=61)

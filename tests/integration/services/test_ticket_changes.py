@@ -7,13 +7,13 @@ from app.domain.errors import Conflict, InvalidInput, NotAllowed
 from app.domain.vocabulary import Priority, ReasonCode, Status, TierChangeCause
 from app.extensions import db
 from app.models import Activity, Message, Ticket, TierChange
-from app.services.ticket_changes import (
+from app.services.common.transaction import transaction
+from app.services.tickets.changes import (
     assign_ticket,
     change_priority,
     change_status,
     change_tier,
 )
-from app.services.unit_of_work import transaction
 from tests.factories import make_agent, make_customer, make_team, make_ticket
 
 

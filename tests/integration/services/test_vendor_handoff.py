@@ -15,14 +15,14 @@ from app.domain.sla_vocabulary import SlaTarget
 from app.domain.vocabulary import ActivityKind
 from app.extensions import db
 from app.models import Activity, SlaClock, SlaPause, Ticket
-from app.services.risk_rank import rank_all_active
-from app.services.rules import save_rule
-from app.services.sla import sweep_sla
-from app.services.sla_policies import calendar_of
-from app.services.sla_setup import OFFICE_HOURS, save_calendar, save_policy
-from app.services.ticket_changes import change_status, change_tier
-from app.services.tickets import open_ticket
-from app.services.vendor_handoff import edit_vendor_details
+from app.services.relationship.risk_rank import rank_all_active
+from app.services.rules.admin import save_rule
+from app.services.sla.policies import calendar_of
+from app.services.sla.setup import OFFICE_HOURS, save_calendar, save_policy
+from app.services.sweep.sweep import sweep_sla
+from app.services.tickets.changes import change_status, change_tier
+from app.services.tickets.conversation import open_ticket
+from app.services.tickets.vendor_handoff import edit_vendor_details
 from tests.factories import make_admin, make_agent, make_customer, make_team
 
 # Business minutes: first response 30, next 60, resolution 600, 60 at each tier.

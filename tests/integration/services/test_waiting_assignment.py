@@ -9,9 +9,9 @@ from datetime import timedelta
 from app.domain.assignment import AssignmentMode
 from app.extensions import db
 from app.models import User
-from app.services.assignment import assign_waiting, set_away
-from app.services.sla import sweep_sla
-from app.services.tickets import open_ticket
+from app.services.routing.assignment import assign_waiting, set_away
+from app.services.sweep.sweep import sweep_sla
+from app.services.tickets.conversation import open_ticket
 from tests.factories import make_agent, make_customer, make_team
 from tests.integration.services.test_sla import fresh, policy  # noqa: F401
 

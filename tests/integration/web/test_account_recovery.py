@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from app.domain.errors import InvalidInput
 from app.extensions import db
 from app.models import AuthToken, Notification, User
-from app.services.recovery import request_password_reset, reset_password, verify_email
+from app.services.accounts.recovery import request_password_reset, reset_password, verify_email
 from tests import factories
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import event, func, select
 from app.domain.vocabulary import Role
 from app.extensions import db
 from app.models import Team, User
-from app.services.directory import list_users, team_rows
+from app.services.accounts.directory import list_users, team_rows
 from tests import factories
 from tests.factories import make_admin, make_agent, make_customer, make_team, make_ticket
 

@@ -12,9 +12,9 @@ from werkzeug.test import stream_encode_multipart
 
 from app.extensions import db
 from app.models import Attachment, Message
-from app.services.attachments import save_attachments
-from app.services.tickets import add_internal_note, add_reply
-from app.services.unit_of_work import transaction
+from app.services.common.transaction import transaction
+from app.services.tickets.attachments import save_attachments
+from app.services.tickets.conversation import add_internal_note, add_reply
 from tests.factories import make_agent, make_customer, make_message, make_ticket
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40

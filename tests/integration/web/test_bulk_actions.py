@@ -7,7 +7,7 @@ from sqlalchemy import select
 from app.domain.vocabulary import Priority
 from app.extensions import db
 from app.models import Activity, Ticket, TicketTag
-from app.services.bulk import bulk_apply
+from app.services.tickets.bulk import bulk_apply
 from tests.factories import make_agent, make_ticket
 
 

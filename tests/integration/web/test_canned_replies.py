@@ -8,7 +8,7 @@ from sqlalchemy import select
 from app.domain.errors import InvalidInput, NotAllowed, NotFound
 from app.extensions import db
 from app.models import CannedReply, Message
-from app.services.canned_replies import canned_for, delete_canned, fill_for_ticket, save_canned
+from app.services.tickets.canned_replies import canned_for, delete_canned, fill_for_ticket, save_canned
 from tests.factories import make_admin, make_agent, make_customer, make_ticket
 
 

@@ -7,7 +7,7 @@ from collections import deque
 
 import pytest
 
-from app.services.demo import seed_demo
+from app.demo.seed import seed_demo
 
 LINK = re.compile(r'href="(/[^"#]*)"')
 SKIP = ("/static/", "/auth/logout")

@@ -7,8 +7,8 @@ from sqlalchemy import select
 from app.domain.vocabulary import Category
 from app.extensions import db
 from app.models import KbArticle, KbCategory
-from app.services.kb import save_article
-from app.services.ticket_changes import change_tier
+from app.services.kb.articles import save_article
+from app.services.tickets.changes import change_tier
 from tests.factories import make_admin, make_agent, make_customer, make_ticket
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from app.domain.vocabulary import ActivityKind, Status
 from app.extensions import db
 from app.models import Activity, Message, Ticket
-from app.services.history import record
+from app.services.common.history import record
 from tests.factories import make_agent, make_customer, make_message, make_ticket
 
 

@@ -6,7 +6,7 @@ import re
 from datetime import timedelta
 
 from app.models.types import utcnow
-from app.services.presence import FRESH_FOR, other_viewers, touch_viewing
+from app.services.tickets.presence import FRESH_FOR, other_viewers, touch_viewing
 from tests import factories
 from tests.factories import signed_in
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from app.domain.vocabulary import AccountTier, Priority, Status
 from app.extensions import db
 from app.models import Ticket
-from app.services.default_rules import install_default_rules
+from app.services.rules.defaults import install_default_rules
 from tests import factories
 from tests.factories import make_admin, make_agent, make_customer, make_org, make_ticket
 

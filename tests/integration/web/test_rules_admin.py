@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import EscalationRule, Ticket
-from app.services.rules import save_rule
+from app.services.rules.admin import save_rule
 from tests.factories import make_admin, make_agent, make_customer, make_team, make_ticket
 
 

@@ -10,10 +10,10 @@ from app.domain.sla import Targets
 from app.domain.vocabulary import Status
 from app.extensions import db
 from app.models import Activity, Message, Ticket, TicketArticle
-from app.services.kb import save_article, save_category
-from app.services.sla import sweep_sla
-from app.services.sla_setup import save_calendar, save_policy
-from app.services.tickets import open_ticket
+from app.services.kb.articles import save_article, save_category
+from app.services.sla.setup import save_calendar, save_policy
+from app.services.sweep.sweep import sweep_sla
+from app.services.tickets.conversation import open_ticket
 from tests.factories import make_admin, make_agent, make_customer
 
 

@@ -11,9 +11,9 @@ from app.domain.sla import Targets
 from app.extensions import db
 from app.models import BusinessCalendar, SlaPolicy
 from app.models.types import utcnow
-from app.services.sla import sweep_sla
-from app.services.sla_setup import OFFICE_HOURS, save_calendar, save_policy
-from app.services.tickets import add_reply, open_ticket
+from app.services.sla.setup import OFFICE_HOURS, save_calendar, save_policy
+from app.services.sweep.sweep import sweep_sla
+from app.services.tickets.conversation import add_reply, open_ticket
 from tests.factories import make_admin, make_agent, make_customer
 
 CALENDAR = {"name": "Berlin office", "timezone": "Europe/Berlin", "hours_monday": "09:00-12:00, 13:00-17:00",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.domain.errors import NotAllowed
-from app.services.ticket_search import search_own_tickets, search_tickets
+from app.services.queues.search import search_own_tickets, search_tickets
 from tests import factories
 
 

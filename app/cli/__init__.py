@@ -1,0 +1,13 @@
+"""Command-line entry points: `flask --app wsgi <command>`, one module per capability."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    """Add every command group to the app's `flask` command."""
+    from app.cli import demo, imports, rules, sla
+
+    for module in (demo, imports, rules, sla):
+        module.register(app)

@@ -1,0 +1,54 @@
+"""`flask --app wsgi sla sweep` and `flask --app wsgi scheduler run`."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+from datetime import UTC, datetime
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+sla_cli = AppGroup("sla", help="Service levels.")
+scheduler_cli = AppGroup("scheduler", help="The job scheduler (run exactly one per deployment).")
+
+
+def _instant(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        instant = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' is not an ISO time such as 2026-03-02T10:00:00Z.") from None
+    if instant.tzinfo is None:
+        raise click.BadParameter("Give the time with its offset, e.g. 2026-03-02T10:00:00+00:00.")
+    return instant.astimezone(UTC)
+
+
+@sla_cli.command("sweep")
+@click.option("--now", "now_text", help="Sweep as if it were this ISO time (with offset).")
+def sweep_command(now_text: str | None) -> None:
+    """Warn and breach what is due and raise stale tickets; prints a JSON summary."""
+    from app.services.sweep.sweep import sweep_sla
+
+    click.echo(json.dumps(sweep_sla(_instant(now_text)).as_dict()))
+
+
+@scheduler_cli.command("run")
+def run_command() -> None:
+    """Run the scheduled jobs until stopped; a second scheduler waits for the lease."""
+    from app.jobs import build_scheduler, holder_name
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    holder = holder_name()
+    click.echo(f"Scheduler {holder} starting; jobs run only while it holds the lease.")
+    scheduler = build_scheduler(current_app._get_current_object(), holder)
+    with contextlib.suppress(KeyboardInterrupt, SystemExit):
+        scheduler.start()
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(sla_cli)
+    app.cli.add_command(scheduler_cli)

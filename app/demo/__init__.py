@@ -1,0 +1,3 @@
+"""The demo data set: organizations, people, knowledge base and tickets, told as a story through the
+services.
+"""

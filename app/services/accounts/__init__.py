@@ -1,0 +1,3 @@
+"""Accounts: signing in, registration, verification and reset tokens, and the people and teams admins
+manage.
+"""

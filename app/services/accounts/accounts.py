@@ -1,0 +1,249 @@
+"""Accounts: signing in, customer self-registration, and admins managing agents and teams."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.domain.assignment import AssignmentMode
+from app.domain.errors import InvalidInput, NotAllowed
+from app.domain.login import LoginState, after_failure, after_success, is_locked, minutes_left
+from app.domain.vendors import check_target_hours
+from app.domain.vocabulary import ActivityKind, Role
+from app.extensions import db
+from app.models import Customer, Team, User
+from app.models.types import utcnow
+from app.services.common.access import require_admin
+from app.services.common.history import record
+from app.services.common.rows import find_row
+from app.services.common.transaction import transaction
+
+PASSWORD_MIN_LENGTH = 10
+PASSWORD_MAX_LENGTH = 200
+# Checked against when the email is unknown, so both paths cost one hash.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+def hash_password(password: str) -> str:
+    """A salted hash (scrypt unless the settings name a method, as the tests do for speed)."""
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def normalize_email(email: str | None) -> str:
+    try:
+        # test_environment accepts the reserved .test domain that demo and test accounts use.
+        return validate_email(
+            (email or "").strip(), check_deliverability=False, test_environment=True
+        ).normalized.lower()
+    except EmailNotValidError:
+        raise InvalidInput("Enter a valid email address.", field="email") from None
+
+
+def check_new_password(password: str | None) -> str:
+    password = password or ""
+    if len(password) < PASSWORD_MIN_LENGTH:
+        raise InvalidInput(
+            f"Use at least {PASSWORD_MIN_LENGTH} characters for the password.", field="password"
+        )
+    if len(password) > PASSWORD_MAX_LENGTH:
+        raise InvalidInput("That password is too long.", field="password")
+    return password
+
+
+def user_by_email(email: str) -> User | None:
+    return db.session.scalars(select(User).where(func.lower(User.email) == email.lower())).first()
+
+
+def authenticate(email: str, password: str, *, now: datetime | None = None) -> User:
+    """The user for these credentials; repeated failures lock the account for a while."""
+    now = now or utcnow()
+    config = current_app.config
+    user = user_by_email((email or "").strip())
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password or "")
+        raise InvalidInput("Email or password is wrong.", field="password")
+    state = LoginState(user.failed_logins, user.locked_until)
+    if is_locked(state, now):
+        raise NotAllowed(
+            f"Too many failed sign-ins. Try again in {minutes_left(state, now)} minutes."
+        )
+    if not check_password_hash(user.password_hash, password or ""):
+        with transaction():
+            state = after_failure(
+                state, now, config["LOGIN_MAX_FAILURES"], config["LOGIN_LOCK_MINUTES"]
+            )
+            user.failed_logins, user.locked_until = state.failures, state.locked_until
+            if is_locked(state, now):
+                record(ActivityKind.login_locked, f"{user.email} locked after failed sign-ins",
+                       now=now, actor=user)
+        raise InvalidInput("Email or password is wrong.", field="password")
+    if not user.active:
+        raise NotAllowed("This account is deactivated. Ask an admin.")
+    if user.failed_logins or user.locked_until:
+        with transaction():
+            state = after_success()
+            user.failed_logins, user.locked_until = state.failures, state.locked_until
+    return user
+
+
+def register_customer(
+    name: str, email: str, password: str, *, now: datetime | None = None
+) -> User:
+    """A customer signs up for the portal; a new contact is created for them."""
+    now = now or utcnow()
+    name = " ".join((name or "").split())
+    if not name or len(name) > 120:
+        raise InvalidInput("Give your name (at most 120 characters).", field="name")
+    email = normalize_email(email)
+    password = check_new_password(password)
+    if user_by_email(email) is not None:
+        raise InvalidInput("An account with this email exists already. Sign in.", field="email")
+    existing = db.session.scalars(
+        select(Customer).where(func.lower(Customer.email) == email)
+    ).first()
+    if existing is not None:
+        # Linking needs proof that the address is theirs; until then support links it.
+        raise InvalidInput(
+            "We already have this email as a contact. Ask support to invite you to the portal.",
+            field="email",
+        )
+    with transaction():
+        user = User(email=email, name=name, password_hash=hash_password(password),
+                    role=Role.customer, created_at=now)
+        db.session.add(user)
+        db.session.flush()
+        customer = Customer(name=name, email=email, user_id=user.id, created_at=now)
+        db.session.add(customer)
+        db.session.flush()
+        record(ActivityKind.customer_registered, f"{name} registered for the portal",
+               now=now, actor=user, customer_id=customer.id)
+    return user
+
+
+def create_staff_user(
+    actor: User,
+    *,
+    name: str,
+    email: str,
+    password: str,
+    role: str = Role.agent,
+    support_tier: int | None = None,
+    team_id: int | None = None,
+    now: datetime | None = None,
+) -> User:
+    """An admin creates an agent (with a tier and team) or another admin."""
+    now = now or utcnow()
+    require_admin(actor)
+    name = " ".join((name or "").split())
+    if not name or len(name) > 120:
+        raise InvalidInput("Give a name (at most 120 characters).", field="name")
+    email = normalize_email(email)
+    password = check_new_password(password)
+    try:
+        role_value = Role(role)
+    except ValueError:
+        raise InvalidInput("Role must be agent or admin.", field="role") from None
+    if role_value is Role.customer:
+        raise InvalidInput("Customers register through the portal.", field="role")
+    if role_value is Role.agent and support_tier not in (1, 2, 3, 4):
+        raise InvalidInput("An agent's support tier is 1, 2, 3 or 4.", field="support_tier")
+    if role_value is Role.admin:
+        support_tier = support_tier if support_tier in (1, 2, 3, 4) else 4
+    team = find_row(Team, team_id) if team_id is not None else None
+    if team_id is not None and team is None:
+        raise InvalidInput("No such team.", field="team")
+    if user_by_email(email) is not None:
+        raise InvalidInput("A user with this email exists already.", field="email")
+    with transaction():
+        user = User(email=email, name=name, password_hash=hash_password(password),
+                    role=role_value, support_tier=support_tier,
+                    team_id=team.id if team else None, created_at=now)
+        db.session.add(user)
+        db.session.flush()
+        record(ActivityKind.user_created,
+               f"{actor.name} created {role_value.value} {name} (tier {support_tier})",
+               now=now, actor=actor, data={"user_id": user.id})
+    return user
+
+
+def set_user_active(
+    actor: User, user_id: int, active: bool, *, now: datetime | None = None
+) -> User:
+    """Deactivate (or reactivate) a user; a deactivated user cannot sign in."""
+    now = now or utcnow()
+    require_admin(actor)
+    user = find_row(User, user_id)
+    if user is None:
+        raise InvalidInput("No such user.", field="user")
+    if user.id == actor.id and not active:
+        raise InvalidInput("You cannot deactivate yourself.", field="user")
+    if user.active == active:
+        raise InvalidInput(
+            f"{user.name} is already {'active' if active else 'deactivated'}.", field="user"
+        )
+    with transaction():
+        user.active = active
+        kind = ActivityKind.user_reactivated if active else ActivityKind.user_deactivated
+        record(kind, f"{actor.name} {'re' if active else 'de'}activated {user.name}",
+               now=now, actor=actor, data={"user_id": user.id})
+    return user
+
+
+def save_team(
+    actor: User,
+    *,
+    name: str,
+    tier: int,
+    is_external: bool = False,
+    assignment_mode: str = AssignmentMode.manual,
+    vendor_target_hours: int | None = None,
+    vendor_pauses_clock: bool = False,
+    team_id: int | None = None,
+    now: datetime | None = None,
+) -> Team:
+    """Create a team, or rename/re-tier one and set how it assigns tickets (by hand, round robin
+    or least loaded). External (vendor) teams work tier 4 and carry the defaults of a hand-off
+    to them: the vendor's target and whether waiting pauses the clock."""
+    now = now or utcnow()
+    require_admin(actor)
+    name = " ".join((name or "").split())
+    if not name or len(name) > 80:
+        raise InvalidInput("Give the team a name (at most 80 characters).", field="name")
+    if tier not in (0, 1, 2, 3, 4):
+        raise InvalidInput("A team's tier is between 0 and 4.", field="tier")
+    if is_external and tier != 4:
+        raise InvalidInput("An external vendor team works tier 4.", field="tier")
+    try:
+        mode = AssignmentMode(assignment_mode)
+    except ValueError:
+        raise InvalidInput("Assignment is manual, round robin or least loaded.",
+                           field="assignment_mode") from None
+    check_target_hours(vendor_target_hours, is_external)
+    vendor_pauses_clock = vendor_pauses_clock and is_external
+    clash = db.session.scalars(select(Team).where(func.lower(Team.name) == name.lower())).first()
+    if clash is not None and clash.id != team_id:
+        raise InvalidInput("A team with this name exists already.", field="name")
+    with transaction():
+        if team_id is None:
+            team = Team(name=name, tier=tier, is_external=is_external, assignment_mode=mode,
+                        created_at=now, vendor_target_hours=vendor_target_hours,
+                        vendor_pauses_clock=vendor_pauses_clock)
+            db.session.add(team)
+            db.session.flush()
+            kind = ActivityKind.team_created
+        else:
+            team = find_row(Team, team_id)
+            if team is None:
+                raise InvalidInput("No such team.", field="team")
+            team.name, team.tier, team.is_external = name, tier, is_external
+            team.assignment_mode = mode
+            team.vendor_target_hours = vendor_target_hours
+            team.vendor_pauses_clock = vendor_pauses_clock
+            kind = ActivityKind.team_updated
+        record(kind, f"{actor.name} saved team {name} (tier {tier}, {mode.value} assignment)",
+               now=now, actor=actor, data={"team_id": team.id, "assignment_mode": mode.value})
+    return team

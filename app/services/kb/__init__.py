@@ -1,0 +1,1 @@
+"""The knowledge base: articles and categories, their search, and what it is missing."""

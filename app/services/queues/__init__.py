@@ -1,0 +1,1 @@
+"""Reading ticket lists: the desk queues, their filters, saved views and ticket search."""

@@ -1,0 +1,198 @@
+"""Reading ticket lists: the desk queues and a customer's own requests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import cache
+
+from sqlalchemy import ColumnElement, Select, and_, bindparam, false, func, or_, select
+from sqlalchemy.orm import joinedload
+
+from app.domain.errors import InvalidInput, NotAllowed
+from app.domain.ids import is_digits
+from app.domain.tiers import MAX_TIER, MIN_TIER, tier_label
+from app.domain.vocabulary import ACTIVE_STATUSES, Status
+from app.extensions import db
+from app.models import Ticket, User
+from app.models.types import UTCDateTime, utcnow
+from app.services.common.access import require_staff
+from app.services.common.pagination import (
+    Page,
+    decode_cursor,
+    decode_rank_cursor,
+    encode_cursor,
+    encode_rank_cursor,
+)
+from app.services.queues.filters import ORDERS, QueueFilters, filter_criteria
+from app.services.relationship.risk_rank import UNRANKED
+
+BREACHING_SOON = timedelta(hours=1)
+# Counts stop here so each costs at most this many index entries; the desk shows "999+".
+COUNT_CAP = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class Queue:
+    key: str
+    title: str
+
+
+def desk_queues() -> list[Queue]:
+    """The queues an agent can open: one per tier, then the cross-tier views."""
+    tiers = [Queue(f"tier-{t}", tier_label(t)) for t in range(MIN_TIER, MAX_TIER + 1)]
+    return [*tiers, Queue("unassigned", "Unassigned"), Queue("mine", "Assigned to me"),
+            Queue("team", "My team"), Queue("breaching", "Breaching soon"),
+            Queue("waiting", "Waiting on customer")]
+
+
+def _active(ranked: bool) -> ColumnElement[bool]:
+    active = Ticket.status.in_(ACTIVE_STATUSES)
+    # Solved and closed tickets are UNRANKED: the rank bound keeps a risk-order read inside the
+    # active part of its index. Counts leave it out and stay within (…, status, …) indexes.
+    return and_(active, Ticket.risk_score > UNRANKED) if ranked else active
+
+
+def _queue_filter(key: str, *, ranked: bool = True, has_team: bool = True
+                  ) -> ColumnElement[bool]:
+    """A queue's condition; the actor and the time are bound parameters (see `_params`), so a
+    statement built once serves every agent (one for agents in a team, one for the others)."""
+    if key.startswith("tier-") and is_digits(key[5:]):
+        tier = int(key[5:])
+        if MIN_TIER <= tier <= MAX_TIER:
+            return and_(Ticket.tier == tier, _active(ranked))
+    if key == "unassigned":
+        return and_(Ticket.assignee_id.is_(None), _active(ranked))
+    if key == "mine":
+        return and_(Ticket.assignee_id == bindparam("actor_id"), _active(ranked))
+    if key == "team":
+        if not has_team:
+            return false()
+        return and_(Ticket.team_id == bindparam("team_id"), _active(ranked))
+    if key == "breaching":
+        # The indexed next-check time: a target warns or falls due within the hour. Few tickets
+        # are, so they are read by that index and sorted; a rank bound would lead the planner
+        # to a risk index instead and a walk over every active ticket.
+        return and_(Ticket.sla_next_check_at <= bindparam("soon", type_=UTCDateTime()),
+                    _active(ranked=False))
+    if key == "waiting":
+        pending = Ticket.status == Status.pending
+        return and_(pending, Ticket.risk_score > UNRANKED) if ranked else pending
+    raise InvalidInput(f"No queue called '{key}'.", field="queue")
+
+
+def _params(actor: User) -> dict[str, object]:
+    return {"actor_id": actor.id, "team_id": actor.team_id, "soon": utcnow() + BREACHING_SOON}
+
+
+def _fetch(query: Select, size: int, params: dict | None = None) -> tuple[list[Ticket], bool]:
+    rows = list(db.session.scalars(query.limit(size + 1), params or {}).unique())
+    return rows[:size], len(rows) > size
+
+
+def _risk_page(query: Select, after: str | None, size: int, params: dict) -> Page[Ticket]:
+    if after:
+        score, row_id = decode_rank_cursor(after)
+        # The first bound is a plain range on the index; the second settles ties by id.
+        query = query.where(Ticket.risk_score <= score,
+                            or_(Ticket.risk_score < score, Ticket.id < row_id))
+    rows, more = _fetch(query.order_by(Ticket.risk_score.desc(), Ticket.id.desc()), size, params)
+    cursor = encode_rank_cursor(rows[-1].risk_score, rows[-1].id) if more else None
+    return Page(items=rows, next_cursor=cursor)
+
+
+def _page(query: Select, order: str, after: str | None, size: int,
+          params: dict | None = None) -> Page[Ticket]:
+    if order == "risk":
+        return _risk_page(query, after, size, params or {})
+    if order not in ORDERS:
+        raise InvalidInput("Order is newest or oldest.", field="order")
+    newest = order == "newest"
+    if after:
+        created, row_id = decode_cursor(after)
+        if newest:
+            query = query.where(
+                or_(Ticket.created_at < created,
+                    and_(Ticket.created_at == created, Ticket.id < row_id))
+            )
+        else:
+            query = query.where(
+                or_(Ticket.created_at > created,
+                    and_(Ticket.created_at == created, Ticket.id > row_id))
+            )
+    if newest:
+        query = query.order_by(Ticket.created_at.desc(), Ticket.id.desc())
+    else:
+        query = query.order_by(Ticket.created_at.asc(), Ticket.id.asc())
+    rows, more = _fetch(query, size, params)
+    cursor = encode_cursor(rows[-1].created_at, rows[-1].id) if more else None
+    return Page(items=rows, next_cursor=cursor)
+
+
+def _with_list_columns(query: Select) -> Select:
+    return query.options(
+        joinedload(Ticket.customer),
+        joinedload(Ticket.organization),
+        joinedload(Ticket.assignee),
+        joinedload(Ticket.vendor),
+    )
+
+
+def queue_page(
+    actor: User, key: str, filters: QueueFilters | None = None, *, after: str | None = None,
+    size: int = 25,
+) -> Page[Ticket]:
+    """One page of a desk queue with its filters, riskiest first unless asked otherwise."""
+    require_staff(actor)
+    filters = filters or QueueFilters()
+    query = select(Ticket).where(_queue_filter(key, has_team=actor.team_id is not None),
+                                 *filter_criteria(filters))
+    return _page(_with_list_columns(query), filters.order, after, size, _params(actor))
+
+
+@cache
+def _counts_statement(cap: int, has_team: bool) -> Select:
+    """One statement for every queue's capped count, built once."""
+    def capped(key: str):
+        condition = _queue_filter(key, ranked=False, has_team=has_team)
+        rows = select(Ticket.id).where(condition).limit(cap).subquery()
+        return select(func.count()).select_from(rows).scalar_subquery().label(key.replace("-", "_"))
+
+    return select(*(capped(q.key) for q in desk_queues()))
+
+
+def queue_counts(actor: User) -> dict[str, int]:
+    """Active tickets per desk queue, each count stopping at COUNT_CAP, in one round trip."""
+    require_staff(actor)
+    statement = _counts_statement(COUNT_CAP, actor.team_id is not None)
+    row = db.session.execute(statement, _params(actor)).one()
+    return {q.key: int(n or 0) for q, n in zip(desk_queues(), row, strict=True)}
+
+
+def count_label(count: int) -> str:
+    return f"{COUNT_CAP - 1}+" if count >= COUNT_CAP else str(count)
+
+
+def customer_tickets(
+    actor: User, *, after: str | None = None, size: int = 25, organization_wide: bool = False
+) -> Page[Ticket]:
+    """A customer's own requests, newest first; an organization admin may ask for all of the
+    organization's requests."""
+    customer = actor.customer
+    if customer is None:
+        raise NotAllowed("This account has no customer profile.")
+    if not organization_wide:
+        query = select(Ticket).where(Ticket.customer_id == customer.id)
+        return _page(query, "newest", after, size)
+    if not customer.is_org_admin or customer.organization_id is None:
+        raise NotAllowed("Only an organization admin can see the whole organization's requests.")
+    query = select(Ticket).where(Ticket.organization_id == customer.organization_id).options(
+        joinedload(Ticket.customer))
+    return _page(query, "newest", after, size)
+
+
+def next_in_queue(actor: User, ticket: Ticket) -> Ticket | None:
+    """The ticket after this one in its tier's queue (riskiest first), for "next ticket"."""
+    after = encode_rank_cursor(ticket.risk_score, ticket.id)
+    page = queue_page(actor, f"tier-{ticket.tier}", after=after, size=1)
+    return page.items[0] if page.items else None

@@ -1,0 +1,177 @@
+"""Agents changing a ticket's status, priority, assignee and tier."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from app.domain import tickets as rules
+from app.domain.errors import InvalidInput
+from app.domain.tiers import MAX_TIER, plan_manual_move, tier_label
+from app.domain.vendors import plan_handoff
+from app.domain.vocabulary import ActivityKind, AuthorKind, Priority, Status, TierChangeCause
+from app.extensions import db
+from app.models import Message, Team, Ticket, User
+from app.models.types import utcnow
+from app.services.common.access import ticket_to_work
+from app.services.common.history import record
+from app.services.common.rows import find_row
+from app.services.common.transaction import transaction
+from app.services.relationship import risk_rank
+from app.services.routing.assignment import record_assignment
+from app.services.routing.tier_moves import apply_tier_move
+from app.services.sla import clock as sla_clock
+from app.services.tickets.conversation import _enum, apply_status
+from app.services.tickets.vendor_handoff import hand_to_vendor, vendor_choice
+
+
+def change_status(
+    actor: User, ticket_id: int, status: str, *, now: datetime | None = None,
+    expected_version: int | None = None,
+) -> Ticket:
+    """Move a ticket along new → open → pending/on hold → solved → closed."""
+    now = now or utcnow()
+    target = _enum(Status, status, "status")
+    with transaction():
+        ticket = ticket_to_work(actor, ticket_id, expected_version)
+        rules.check_status_change(ticket.status, target)
+        apply_status(actor, ticket, target, now)
+    return ticket
+
+
+def change_priority(
+    actor: User, ticket_id: int, priority: str, *, now: datetime | None = None,
+    expected_version: int | None = None,
+) -> Ticket:
+    now = now or utcnow()
+    target = _enum(Priority, priority, "priority")
+    with transaction():
+        ticket = ticket_to_work(actor, ticket_id, expected_version)
+        if ticket.priority == target:
+            raise InvalidInput(f"The priority is already {target.value}.", field="priority")
+        old = ticket.priority
+        ticket.priority = target
+        ticket.updated_at = now
+        sla_clock.on_priority_change(ticket, now)
+        record(
+            ActivityKind.priority_changed,
+            f"{ticket.reference}: priority {old.value} → {target.value}",
+            now=now,
+            actor=actor,
+            ticket=ticket,
+            data={"from": old.value, "to": target.value},
+        )
+    return ticket
+
+
+def assign_ticket(
+    actor: User,
+    ticket_id: int,
+    *,
+    assignee_id: int | None,
+    team_id: int | None = None,
+    now: datetime | None = None,
+    expected_version: int | None = None,
+) -> Ticket:
+    """Give a ticket to an agent (or nobody) and optionally a team. The assignee must work its tier."""
+    now = now or utcnow()
+    with transaction():
+        ticket = ticket_to_work(actor, ticket_id, expected_version)
+        assignee = _assignee(assignee_id, ticket)
+        team = _team(team_id) if team_id is not None else ticket.team
+        if ticket.assignee_id == (assignee.id if assignee else None) and team is ticket.team:
+            raise InvalidInput("Nothing to change: that is the current assignment.", "assignee")
+        ticket.assignee_id = assignee.id if assignee else None
+        ticket.team_id = team.id if team else None
+        ticket.updated_at = now
+        record_assignment(ticket, assignee=assignee, team=team, now=now, actor=actor)
+    return ticket
+
+
+def _assignee(assignee_id: int | None, ticket: Ticket) -> User | None:
+    if assignee_id is None:
+        return None
+    assignee = find_row(User, assignee_id)
+    if assignee is None or not assignee.is_staff or not assignee.active:
+        raise InvalidInput("Choose an active agent.", field="assignee")
+    if assignee.as_actor().working_tier < ticket.tier:
+        raise InvalidInput(
+            f"{assignee.name} works tiers up to {assignee.support_tier}; "
+            f"this ticket is at tier {ticket.tier}.",
+            field="assignee",
+        )
+    return assignee
+
+
+def _team(team_id: int) -> Team:
+    team = find_row(Team, team_id)
+    if team is None:
+        raise InvalidInput("No such team.", field="team")
+    return team
+
+
+def change_tier(
+    actor: User,
+    ticket_id: int,
+    tier: int,
+    reason: str,
+    *,
+    reason_code: str | None = None,
+    vendor_team_id: int | None = None,
+    vendor_reference: str | None = None,
+    vendor_due_at: datetime | None = None,
+    vendor_pauses_clock: bool | None = None,
+    team_id: int | None = None,
+    hand_over: bool = False,
+    now: datetime | None = None,
+    expected_version: int | None = None,
+) -> Ticket:
+    """Escalate or de-escalate by hand with a reason code and text; never outside 0–4 or from
+    above one's tier. Going down leaves the text as a note for the receiving tier; going to tier 4
+    hands the ticket to an external vendor team, with the vendor's reference (or later), its due
+    time (by default from the vendor's target) and whether waiting on it pauses the clock (by
+    default as the vendor is set up). Otherwise the ticket enters the receiving team's queue
+    (`team_id`, else the tier's only team); `hand_over` gives it to that team's next agent."""
+    now = now or utcnow()
+    with transaction():
+        ticket = ticket_to_work(actor, ticket_id, expected_version)
+        move = plan_manual_move(ticket.tier, tier, actor.as_actor().working_tier, reason,
+                                reason_code)
+        terms = None
+        if move.to_tier == MAX_TIER:
+            terms = plan_handoff(vendor_choice(vendor_team_id), vendor_reference, vendor_due_at,
+                                 vendor_pauses_clock, now)
+            receiving = db.session.get(Team, terms.vendor_id)
+        else:
+            receiving = _receiving_team(team_id, move.to_tier)
+        apply_tier_move(ticket, to_tier=move.to_tier, cause=TierChangeCause.manual,
+                        reason=move.reason, reason_code=move.reason_code, now=now, actor=actor,
+                        team=receiving, hand_over=hand_over)
+        if terms is not None:
+            ticket.team_id = terms.vendor_id
+            hand_to_vendor(actor, ticket, terms, now)
+        if move.to_tier < move.from_tier:
+            _handover_note(actor, ticket, move.to_tier, move.reason, now)
+        else:
+            db.session.flush()
+            risk_rank.rank_customers([ticket.customer_id], now)  # escalations lower health
+    return ticket
+
+
+def _receiving_team(team_id: int | None, to_tier: int) -> Team | None:
+    if team_id is None:
+        return None
+    team = _team(team_id)
+    if team.tier != to_tier:
+        raise InvalidInput(
+            f"{team.name} works tier {team.tier}; the ticket is moving to tier {to_tier}.",
+            field="team",
+        )
+    return team
+
+
+def _handover_note(actor: User, ticket: Ticket, to_tier: int, text: str, now: datetime) -> None:
+    """A de-escalation's reason becomes an internal note the receiving tier reads first."""
+    db.session.add(Message(
+        ticket_id=ticket.id, author_id=actor.id, author_kind=AuthorKind.agent, internal=True,
+        body=f"Handed back to {tier_label(to_tier)}: {text}", created_at=now,
+    ))
