@@ -10,9 +10,7 @@ from app.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
 
 
 def _wants_json() -> bool:
-    return request.path.startswith("/api/") or (
-        request.accept_mimetypes.best == "application/json"
-    )
+    return request.path.startswith("/api/") or (request.accept_mimetypes.best == "application/json")
 
 
 def _render(status: int, title: str, message: str):
@@ -29,13 +27,19 @@ def register(app: Flask) -> None:
         for values in (request.args, request.form):
             for key, value in values.items(multi=True):
                 if "\x00" in key or "\x00" in value:
-                    raise InvalidInput("The request contains a NUL character, which no field "
-                                       "may hold; remove it and try again.")
+                    raise InvalidInput(
+                        "The request contains a NUL character, which no field "
+                        "may hold; remove it and try again."
+                    )
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
-        return _render(400, "Form expired", "The form was missing its security token or it "
-                       "expired. Go back, reload the page and submit again.")
+        return _render(
+            400,
+            "Form expired",
+            "The form was missing its security token or it "
+            "expired. Go back, reload the page and submit again.",
+        )
 
     @app.errorhandler(NotFound)
     def not_found(error: NotFound):

@@ -48,9 +48,11 @@ def _assign_waiting() -> object:
     return {"assigned": assign_waiting(utcnow())}
 
 
-JOBS = [Job("sla-sweep", "SLA_SWEEP_SECONDS", _sweep_sla),
-        Job("risk-refresh", "RISK_REFRESH_SECONDS", _refresh_risk),
-        Job("assign-waiting", "ASSIGN_WAITING_SECONDS", _assign_waiting)]
+JOBS = [
+    Job("sla-sweep", "SLA_SWEEP_SECONDS", _sweep_sla),
+    Job("risk-refresh", "RISK_REFRESH_SECONDS", _refresh_risk),
+    Job("assign-waiting", "ASSIGN_WAITING_SECONDS", _assign_waiting),
+]
 
 
 def holder_name() -> str:
@@ -75,8 +77,14 @@ def build_scheduler(app: Flask, holder: str) -> BlockingScheduler:
     scheduler = BlockingScheduler(timezone="UTC")
     for job in JOBS:
         scheduler.add_job(
-            run_job_if_leader, "interval", seconds=app.config[job.seconds_setting],
-            args=(app, job, holder), id=job.id, coalesce=True, max_instances=1,
-            misfire_grace_time=None, next_run_time=utcnow(),
+            run_job_if_leader,
+            "interval",
+            seconds=app.config[job.seconds_setting],
+            args=(app, job, holder),
+            id=job.id,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=None,
+            next_run_time=utcnow(),
         )
     return scheduler

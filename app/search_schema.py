@@ -26,8 +26,7 @@ class FullTextIndex:
 
 
 HAND_MADE = (
-    FullTextIndex("kb_articles", ("kb_articles_fts", "kb_articles_fts_titles"),
-                  "ix_kb_articles_search"),
+    FullTextIndex("kb_articles", ("kb_articles_fts", "kb_articles_fts_titles"), "ix_kb_articles_search"),
     FullTextIndex("tickets", ("tickets_fts",), "ix_tickets_search"),
     FullTextIndex("messages", ("messages_fts",), "ix_messages_search"),
 )
@@ -47,8 +46,10 @@ def is_hand_made(type_: str, name: str | None) -> bool:
 
 
 def sqlite_fts_table(fts: str, table: str, columns: list[str]) -> str:
-    return (f"CREATE VIRTUAL TABLE {fts} USING fts5({', '.join(columns)}, "
-            f"content='{table}', content_rowid='id', tokenize='{TOKENIZER}')")
+    return (
+        f"CREATE VIRTUAL TABLE {fts} USING fts5({', '.join(columns)}, "
+        f"content='{table}', content_rowid='id', tokenize='{TOKENIZER}')"
+    )
 
 
 def sqlite_triggers(fts: str, table: str, columns: list[str]) -> list[str]:
@@ -68,13 +69,18 @@ def sqlite_triggers(fts: str, table: str, columns: list[str]) -> list[str]:
 
 def sqlite_create(fts: str, table: str, columns: list[str]) -> list[str]:
     """Everything for one FTS5 index, rows that exist already included."""
-    return [sqlite_fts_table(fts, table, columns), *sqlite_triggers(fts, table, columns),
-            f"INSERT INTO {fts}({fts}) VALUES ('rebuild')"]
+    return [
+        sqlite_fts_table(fts, table, columns),
+        *sqlite_triggers(fts, table, columns),
+        f"INSERT INTO {fts}({fts}) VALUES ('rebuild')",
+    ]
 
 
 def sqlite_drop(fts: str) -> list[str]:
-    return [*(f"DROP TRIGGER IF EXISTS {fts}_{event}" for event in ("insert", "delete", "update")),
-            f"DROP TABLE IF EXISTS {fts}"]
+    return [
+        *(f"DROP TRIGGER IF EXISTS {fts}_{event}" for event in ("insert", "delete", "update")),
+        f"DROP TABLE IF EXISTS {fts}",
+    ]
 
 
 def postgres_create(table: str, weighted_columns: dict[str, str], index: str) -> list[str]:
@@ -84,12 +90,10 @@ def postgres_create(table: str, weighted_columns: dict[str, str], index: str) ->
         for column, weight in weighted_columns.items()
     )
     return [
-        f"ALTER TABLE {table} ADD COLUMN {SEARCH_VECTOR} tsvector GENERATED ALWAYS AS ({vector}) "
-        "STORED",
+        f"ALTER TABLE {table} ADD COLUMN {SEARCH_VECTOR} tsvector GENERATED ALWAYS AS ({vector}) STORED",
         f"CREATE INDEX {index} ON {table} USING gin ({SEARCH_VECTOR})",
     ]
 
 
 def postgres_drop(table: str, index: str) -> list[str]:
-    return [f"DROP INDEX IF EXISTS {index}",
-            f"ALTER TABLE {table} DROP COLUMN IF EXISTS {SEARCH_VECTOR}"]
+    return [f"DROP INDEX IF EXISTS {index}", f"ALTER TABLE {table} DROP COLUMN IF EXISTS {SEARCH_VECTOR}"]

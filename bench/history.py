@@ -24,8 +24,14 @@ from app.extensions import db
 from app.models import Activity, Customer, Ticket, User
 from bench.seed import scratch_web_app, seed_tickets
 
-KINDS = [ActivityKind.ticket_opened, ActivityKind.customer_replied, ActivityKind.agent_replied,
-         ActivityKind.tier_changed, ActivityKind.touchpoint, ActivityKind.ticket_solved]
+KINDS = [
+    ActivityKind.ticket_opened,
+    ActivityKind.customer_replied,
+    ActivityKind.agent_replied,
+    ActivityKind.tier_changed,
+    ActivityKind.touchpoint,
+    ActivityKind.ticket_solved,
+]
 PASSWORD = "bench-password-1"
 
 
@@ -35,18 +41,31 @@ def seed(events: int, customer_events: int, now: datetime) -> tuple[int, int]:
     seed_tickets(50_000, now=now, spread=timedelta(days=365), customers=20_000)
     rng = random.Random(5)
     target = 1  # customer 1 gets the long history
-    db.session.execute(insert(User).values(
-        email="bench-agent@bench.test", name="Bench Agent", role=Role.agent, support_tier=4,
-        password_hash=hash_password(PASSWORD), created_at=now))
+    db.session.execute(
+        insert(User).values(
+            email="bench-agent@bench.test",
+            name="Bench Agent",
+            role=Role.agent,
+            support_tier=4,
+            password_hash=hash_password(PASSWORD),
+            created_at=now,
+        )
+    )
     others = events - customer_events
     batch = []
     for n in range(events):
         customer_id = target if n < customer_events else rng.randint(2, 20_000)
-        batch.append({
-            "customer_id": customer_id, "organization_id": None, "ticket_id": None,
-            "kind": rng.choice(KINDS).value, "summary": f"Event {n} in the relationship",
-            "data": {}, "created_at": now - timedelta(minutes=rng.randint(0, 525_600)),
-        })
+        batch.append(
+            {
+                "customer_id": customer_id,
+                "organization_id": None,
+                "ticket_id": None,
+                "kind": rng.choice(KINDS).value,
+                "summary": f"Event {n} in the relationship",
+                "data": {},
+                "created_at": now - timedelta(minutes=rng.randint(0, 525_600)),
+            }
+        )
         if len(batch) == 20_000:
             db.session.execute(insert(Activity), batch)
             db.session.commit()
@@ -57,8 +76,7 @@ def seed(events: int, customer_events: int, now: datetime) -> tuple[int, int]:
     ticket_id = db.session.scalar(select(Ticket.id).where(Ticket.customer_id == target).limit(1))
     if ticket_id is None:
         ticket_id = db.session.scalar(select(Ticket.id).limit(1))
-        db.session.execute(Ticket.__table__.update().where(Ticket.id == ticket_id)
-                           .values(customer_id=target))
+        db.session.execute(Ticket.__table__.update().where(Ticket.id == ticket_id).values(customer_id=target))
         db.session.commit()
     assert others >= 0
     return target, ticket_id
@@ -96,12 +114,19 @@ def main() -> None:
         client.post("/auth/login", data={"email": "bench-agent@bench.test", "password": PASSWORD})
         customer_ms = timed(client, f"/desk/customers/{customer_id}", args.runs)
         ticket_ms = timed(client, f"/desk/tickets/{ticket_id}", args.runs)
-    print(json.dumps({
-        "events": args.events, "customer_events": args.customer_events, "runs": args.runs,
-        "customer_page_median_ms": round(customer_ms[0], 1),
-        "customer_page_p95_ms": round(customer_ms[1], 1),
-        "ticket_page_median_ms": round(ticket_ms[0], 1), "ticket_page_p95_ms": round(ticket_ms[1], 1),
-    }))
+    print(
+        json.dumps(
+            {
+                "events": args.events,
+                "customer_events": args.customer_events,
+                "runs": args.runs,
+                "customer_page_median_ms": round(customer_ms[0], 1),
+                "customer_page_p95_ms": round(customer_ms[1], 1),
+                "ticket_page_median_ms": round(ticket_ms[0], 1),
+                "ticket_page_p95_ms": round(ticket_ms[1], 1),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

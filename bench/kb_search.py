@@ -47,12 +47,21 @@ def seed(count: int) -> float:
         for n in range(start, min(start + 5000, count)):
             title_words = rng.sample(WORDS, 4)
             body = " ".join(rng.choices(WORDS, k=120))
-            rows.append({
-                "title": " ".join(title_words).capitalize(), "slug": f"article-{n}",
-                "body_markdown": body, "body_html": f"<p>{body}</p>", "body_text": body,
-                "tags": " ".join(rng.sample(WORDS, 3)), "status": ArticleStatus.published,
-                "helpful_count": 0, "not_helpful_count": 0, "created_at": now, "updated_at": now,
-            })
+            rows.append(
+                {
+                    "title": " ".join(title_words).capitalize(),
+                    "slug": f"article-{n}",
+                    "body_markdown": body,
+                    "body_html": f"<p>{body}</p>",
+                    "body_text": body,
+                    "tags": " ".join(rng.sample(WORDS, 3)),
+                    "status": ArticleStatus.published,
+                    "helpful_count": 0,
+                    "not_helpful_count": 0,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
         db.session.execute(insert(KbArticle), rows)
         db.session.commit()
     return time.perf_counter() - started
@@ -70,8 +79,7 @@ def main() -> None:
     from config import Config
 
     with tempfile.TemporaryDirectory() as scratch:
-        app = create_app(Config, SQLALCHEMY_DATABASE_URI=args.database_url
-                         or f"sqlite:///{scratch}/kb.db")
+        app = create_app(Config, SQLALCHEMY_DATABASE_URI=args.database_url or f"sqlite:///{scratch}/kb.db")
         with app.app_context():
             seeded = seed(args.articles)
             print(f"seeded {args.articles} articles in {seeded:.1f}s", flush=True)
@@ -86,9 +94,16 @@ def main() -> None:
             db.session.remove()
             db.engine.dispose()
     times.sort()
-    print(json.dumps({"articles": args.articles, "queries": args.queries,
-                      "suggest_median_ms": round(statistics.median(times), 2),
-                      "suggest_p95_ms": round(times[int(len(times) * 0.95) - 1], 2)}))
+    print(
+        json.dumps(
+            {
+                "articles": args.articles,
+                "queries": args.queries,
+                "suggest_median_ms": round(statistics.median(times), 2),
+                "suggest_p95_ms": round(times[int(len(times) * 0.95) - 1], 2),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

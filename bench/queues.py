@@ -37,16 +37,26 @@ SEARCH_URL = "/desk/search?q=invoice"  # a word in one ticket subject of eight
 def _rank_active(now: datetime, rng: random.Random) -> None:
     """Next checks spread over the coming week and the ticket-level rank parts, in chunks."""
     table = Ticket.__table__
-    statement = update(table).where(table.c.id == bindparam("b_id")).values(
-        sla_next_check_at=bindparam("b_check"), risk_pressure=bindparam("b_pressure"),
-        risk_priority=bindparam("b_priority"), risk_health=bindparam("b_health"),
-        risk_refresh_at=bindparam("b_refresh"), risk_score=bindparam("b_score"))
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("b_id"))
+        .values(
+            sla_next_check_at=bindparam("b_check"),
+            risk_pressure=bindparam("b_pressure"),
+            risk_priority=bindparam("b_priority"),
+            risk_health=bindparam("b_health"),
+            risk_refresh_at=bindparam("b_refresh"),
+            risk_score=bindparam("b_score"),
+        )
+    )
     last = 0
     while True:
         rows = db.session.execute(
-            select(Ticket.id, Ticket.priority).where(Ticket.id > last,
-                                                     Ticket.status.in_(ACTIVE_STATUSES))
-            .order_by(Ticket.id).limit(CHUNK)).all()
+            select(Ticket.id, Ticket.priority)
+            .where(Ticket.id > last, Ticket.status.in_(ACTIVE_STATUSES))
+            .order_by(Ticket.id)
+            .limit(CHUNK)
+        ).all()
         if not rows:
             return
         last = rows[-1].id
@@ -57,9 +67,17 @@ def _rank_active(now: datetime, rng: random.Random) -> None:
             pressure = tenths(time_pressure(step.minutes_to_breach, False))
             priority = tenths(priority_points(row.priority.value))
             health = rng.choice((0, 0, 0, 25, 50, 100, 150))
-            values.append({"b_id": row.id, "b_check": check, "b_pressure": pressure,
-                           "b_priority": priority, "b_health": health,
-                           "b_refresh": step.changes_at, "b_score": pressure + priority + health})
+            values.append(
+                {
+                    "b_id": row.id,
+                    "b_check": check,
+                    "b_pressure": pressure,
+                    "b_priority": priority,
+                    "b_health": health,
+                    "b_refresh": step.changes_at,
+                    "b_score": pressure + priority + health,
+                }
+            )
         db.session.execute(statement, values)
         db.session.commit()
 
@@ -68,11 +86,19 @@ def seed(tickets: int, now: datetime) -> None:
     from app.services.accounts.accounts import hash_password
 
     seed_tickets(tickets, now=now, spread=timedelta(days=60))
-    db.session.execute(insert(User).values(
-        email="bench-agent@bench.test", name="Bench Agent", role=Role.agent, support_tier=4,
-        password_hash=hash_password(PASSWORD), created_at=now))
-    db.session.execute(update(Ticket).where(Ticket.status.not_in(ACTIVE_STATUSES))
-                       .values(risk_score=UNRANKED))
+    db.session.execute(
+        insert(User).values(
+            email="bench-agent@bench.test",
+            name="Bench Agent",
+            role=Role.agent,
+            support_tier=4,
+            password_hash=hash_password(PASSWORD),
+            created_at=now,
+        )
+    )
+    db.session.execute(
+        update(Ticket).where(Ticket.status.not_in(ACTIVE_STATUSES)).values(risk_score=UNRANKED)
+    )
     db.session.commit()
     _rank_active(now, random.Random(7))
     for org in db.session.scalars(select(Organization)).all():
@@ -86,7 +112,7 @@ def page_url(client, url: str, page: int) -> str:
     """The URL of a later page of a queue, reached the way a person would: next, next, …"""
     for _ in range(page - 1):
         body = client.get(url).get_data(as_text=True)
-        cursor = body.split('>Next page<', 1)[0].rsplit('href="', 1)[1].split('"', 1)[0]
+        cursor = body.split(">Next page<", 1)[0].rsplit('href="', 1)[1].split('"', 1)[0]
         url = cursor.replace("&amp;", "&")
     return url
 
@@ -107,8 +133,7 @@ def main() -> None:
             now = datetime.now(UTC)
             started = time.perf_counter()
             seed(args.tickets, now)
-            print(f"seeded {args.tickets} tickets in {time.perf_counter() - started:.1f}s",
-                  flush=True)
+            print(f"seeded {args.tickets} tickets in {time.perf_counter() - started:.1f}s", flush=True)
             db.session.remove()
         client = app.test_client()
         client.post("/auth/login", data={"email": "bench-agent@bench.test", "password": PASSWORD})
@@ -116,11 +141,18 @@ def main() -> None:
         fiftieth = timed(client, page_url(client, "/desk/queues/tier-1", 50), args.runs)
         breaching = timed(client, "/desk/queues/breaching", args.runs)
         searched = timed(client, SEARCH_URL, args.runs)
-    print(json.dumps({
-        "tickets": args.tickets, "runs": args.runs, **_ms(first, "tier1_queue"),
-        **_ms(fiftieth, "tier1_page50"), **_ms(breaching, "breaching_soon"),
-        **_ms(searched, "search"),
-    }))
+    print(
+        json.dumps(
+            {
+                "tickets": args.tickets,
+                "runs": args.runs,
+                **_ms(first, "tier1_queue"),
+                **_ms(fiftieth, "tier1_page50"),
+                **_ms(breaching, "breaching_soon"),
+                **_ms(searched, "search"),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -36,13 +36,21 @@ def make_rules(count: int, rng: random.Random) -> list[Rule]:
             spec = FIELDS[field]
             if spec.kind is FieldKind.choice:
                 operator = rng.choice(["eq", "ne", "in"])
-                value = (rng.sample(spec.choices, min(2, len(spec.choices))) if operator == "in"
-                         else rng.choice(spec.choices))
+                value = (
+                    rng.sample(spec.choices, min(2, len(spec.choices)))
+                    if operator == "in"
+                    else rng.choice(spec.choices)
+                )
                 conditions.append({"field": field, "operator": operator, "value": value})
             elif spec.kind is FieldKind.number:
                 top = spec.maximum if spec.maximum is not None else 500
-                conditions.append({"field": field, "operator": rng.choice(["gte", "lte"]),
-                                   "value": rng.randint(int(spec.minimum or 0), int(top))})
+                conditions.append(
+                    {
+                        "field": field,
+                        "operator": rng.choice(["gte", "lte"]),
+                        "value": rng.randint(int(spec.minimum or 0), int(top)),
+                    }
+                )
             elif spec.kind is FieldKind.text:
                 operator = rng.choice(["contains", "matches"])
                 first, second = rng.choice(WORDS), rng.choice(WORDS)
@@ -50,26 +58,48 @@ def make_rules(count: int, rng: random.Random) -> list[Rule]:
                 conditions.append({"field": field, "operator": operator, "value": value})
             else:
                 conditions.append({"field": field, "operator": "contains", "value": "vip"})
-        actions = [{"kind": "raise_tier"}] if n % 3 else [{"kind": "set_priority", "value": "high"},
-                                                            {"kind": "add_tag", "value": f"r{n}"}]
-        rules.append(parse_rule({"name": f"rule {n}", "trigger": "ticket_created",
-                                 "conditions": conditions, "actions": actions},
-                                RuleDirectory(check_targets=False)))
+        actions = (
+            [{"kind": "raise_tier"}]
+            if n % 3
+            else [{"kind": "set_priority", "value": "high"}, {"kind": "add_tag", "value": f"r{n}"}]
+        )
+        rules.append(
+            parse_rule(
+                {
+                    "name": f"rule {n}",
+                    "trigger": "ticket_created",
+                    "conditions": conditions,
+                    "actions": actions,
+                },
+                RuleDirectory(check_targets=False),
+            )
+        )
     return rules
 
 
 def make_snapshot(n: int, rng: random.Random) -> TicketSnapshot:
     words = " ".join(rng.choices(WORDS, k=6))
     return TicketSnapshot(
-        ticket_id=n, priority=rng.choice(list(Priority)).value, status=rng.choice(list(Status)).value,
-        tier=rng.randint(0, 4), channel=rng.choice(list(Channel)).value,
-        category=rng.choice(list(Category)).value, subject=f"Ticket {n}: {words[:40]}",
-        description=words * 20, age_hours=rng.random() * 500, reopen_count=rng.randint(0, 3),
-        escalation_count=rng.randint(0, 3), tags=frozenset({"vip"}) if n % 10 == 0 else frozenset(),
-        account_tier=rng.choice(list(AccountTier)).value, lifecycle_stage="retention",
-        loyalty_segment=rng.choice(list(LoyaltySegment)).value, lifetime_value=rng.random() * 1e6,
-        open_ticket_count=rng.randint(0, 20), sla_breaches_90d=rng.randint(0, 5),
-        last_csat=rng.randint(1, 5), health_score=rng.randint(0, 100),
+        ticket_id=n,
+        priority=rng.choice(list(Priority)).value,
+        status=rng.choice(list(Status)).value,
+        tier=rng.randint(0, 4),
+        channel=rng.choice(list(Channel)).value,
+        category=rng.choice(list(Category)).value,
+        subject=f"Ticket {n}: {words[:40]}",
+        description=words * 20,
+        age_hours=rng.random() * 500,
+        reopen_count=rng.randint(0, 3),
+        escalation_count=rng.randint(0, 3),
+        tags=frozenset({"vip"}) if n % 10 == 0 else frozenset(),
+        account_tier=rng.choice(list(AccountTier)).value,
+        lifecycle_stage="retention",
+        loyalty_segment=rng.choice(list(LoyaltySegment)).value,
+        lifetime_value=rng.random() * 1e6,
+        open_ticket_count=rng.randint(0, 20),
+        sla_breaches_90d=rng.randint(0, 5),
+        last_csat=rng.randint(1, 5),
+        health_score=rng.randint(0, 100),
     )
 
 
@@ -78,8 +108,13 @@ def bench_evaluation(rules: list[Rule], count: int, rng: random.Random) -> dict:
     started = time.perf_counter()
     fired = sum(len(evaluate(rules, Trigger.ticket_created, s).fired) for s in snapshots)
     seconds = time.perf_counter() - started
-    return {"snapshots": count, "rules": len(rules), "evaluate_seconds": round(seconds, 2),
-            "evaluations_per_second": round(count / seconds), "rules_fired": fired}
+    return {
+        "snapshots": count,
+        "rules": len(rules),
+        "evaluate_seconds": round(seconds, 2),
+        "evaluations_per_second": round(count / seconds),
+        "rules_fired": fired,
+    }
 
 
 def bench_dry_run(rules: list[Rule], tickets: int, url: str) -> dict:
@@ -95,8 +130,12 @@ def bench_dry_run(rules: list[Rule], tickets: int, url: str) -> dict:
         started = time.perf_counter()
         report = run_rules_over_window(rules, days=30, now=now)
         seconds = time.perf_counter() - started
-    return {"dry_run_tickets": report.examined, "dry_run_seconds": round(seconds, 2),
-            "dry_run_matched": report.matched, "seed_seconds": round(seeded, 1)}
+    return {
+        "dry_run_tickets": report.examined,
+        "dry_run_seconds": round(seconds, 2),
+        "dry_run_matched": report.matched,
+        "seed_seconds": round(seeded, 1),
+    }
 
 
 def main() -> None:

@@ -38,52 +38,100 @@ def scratch_web_app(database_url: str | None, name: str) -> Iterator:
 
     with tempfile.TemporaryDirectory() as scratch:
         url = database_url or f"sqlite:///{scratch}/{name}.db"
-        app = create_app(Config, SQLALCHEMY_DATABASE_URI=url, WTF_CSRF_ENABLED=False,
-                         PASSWORD_HASH_METHOD="pbkdf2:sha256:1000")
+        app = create_app(
+            Config,
+            SQLALCHEMY_DATABASE_URI=url,
+            WTF_CSRF_ENABLED=False,
+            PASSWORD_HASH_METHOD="pbkdf2:sha256:1000",
+        )
         try:
             yield app
         finally:
             with app.app_context():
                 db.engine.dispose()
-SUBJECTS = ("Cannot log in", "Invoice is wrong", "Export fails", "Possible data breach",
-            "API returns 500", "Slow dashboard", "SSO loop", "Refund request")
 
 
-def seed_tickets(count: int, *, now: datetime, spread: timedelta, organizations: int = 500,
-                 customers: int = 5_000, seed: int = 11) -> float:
+SUBJECTS = (
+    "Cannot log in",
+    "Invoice is wrong",
+    "Export fails",
+    "Possible data breach",
+    "API returns 500",
+    "Slow dashboard",
+    "SSO loop",
+    "Refund request",
+)
+
+
+def seed_tickets(
+    count: int,
+    *,
+    now: datetime,
+    spread: timedelta,
+    organizations: int = 500,
+    customers: int = 5_000,
+    seed: int = 11,
+) -> float:
     """Create organizations, customers and `count` tickets created within `spread` before now.
     Returns the seconds it took."""
     started = time.perf_counter()
     upgrade(directory=MIGRATIONS)
     rng = random.Random(seed)
-    db.session.execute(insert(Organization), [
-        {"id": n, "name": f"Bench org {n}", "account_tier": rng.choice(list(AccountTier)),
-         "lifecycle_stage": rng.choice(list(LifecycleStage)),
-         "loyalty_segment": rng.choice(list(LoyaltySegment)),
-         "lifetime_value": rng.randint(0, 10**8), "created_at": now}
-        for n in range(1, organizations + 1)
-    ])
-    db.session.execute(insert(Customer), [
-        {"id": n, "name": f"Customer {n}", "email": f"c{n}@bench.test",
-         "organization_id": rng.randint(1, organizations), "created_at": now}
-        for n in range(1, customers + 1)
-    ])
+    db.session.execute(
+        insert(Organization),
+        [
+            {
+                "id": n,
+                "name": f"Bench org {n}",
+                "account_tier": rng.choice(list(AccountTier)),
+                "lifecycle_stage": rng.choice(list(LifecycleStage)),
+                "loyalty_segment": rng.choice(list(LoyaltySegment)),
+                "lifetime_value": rng.randint(0, 10**8),
+                "created_at": now,
+            }
+            for n in range(1, organizations + 1)
+        ],
+    )
+    db.session.execute(
+        insert(Customer),
+        [
+            {
+                "id": n,
+                "name": f"Customer {n}",
+                "email": f"c{n}@bench.test",
+                "organization_id": rng.randint(1, organizations),
+                "created_at": now,
+            }
+            for n in range(1, customers + 1)
+        ],
+    )
     seconds = spread.total_seconds()
     for start in range(1, count + 1, BATCH):
         rows = []
         for n in range(start, min(start + BATCH, count + 1)):
             customer = rng.randint(1, customers)
             created = now - timedelta(seconds=rng.random() * seconds)
-            rows.append({
-                "id": n, "reference": f"TD-{n + 1000}", "subject": rng.choice(SUBJECTS),
-                "description": "Details of the problem, as the customer wrote them. " * 3,
-                "customer_id": customer, "organization_id": (customer % organizations) + 1,
-                "channel": rng.choice(list(Channel)), "category": rng.choice(list(Category)),
-                "status": rng.choice(list(Status)), "priority": rng.choice(list(Priority)),
-                "tier": rng.randint(0, 4), "created_at": created, "updated_at": created,
-                "tier_entered_at": created, "reopen_count": rng.randint(0, 2),
-                "escalation_count": 0, "version": 1,
-            })
+            rows.append(
+                {
+                    "id": n,
+                    "reference": f"TD-{n + 1000}",
+                    "subject": rng.choice(SUBJECTS),
+                    "description": "Details of the problem, as the customer wrote them. " * 3,
+                    "customer_id": customer,
+                    "organization_id": (customer % organizations) + 1,
+                    "channel": rng.choice(list(Channel)),
+                    "category": rng.choice(list(Category)),
+                    "status": rng.choice(list(Status)),
+                    "priority": rng.choice(list(Priority)),
+                    "tier": rng.randint(0, 4),
+                    "created_at": created,
+                    "updated_at": created,
+                    "tier_entered_at": created,
+                    "reopen_count": rng.randint(0, 2),
+                    "escalation_count": 0,
+                    "version": 1,
+                }
+            )
         db.session.execute(insert(Ticket), rows)
         db.session.commit()
     return time.perf_counter() - started

@@ -30,8 +30,9 @@ def get_metadata():
 
 
 def run_migrations_offline():
-    context.configure(url=config.get_main_option("sqlalchemy.url"),
-                      target_metadata=get_metadata(), literal_binds=True)
+    context.configure(
+        url=config.get_main_option("sqlalchemy.url"), target_metadata=get_metadata(), literal_binds=True
+    )
     with context.begin_transaction():
         context.run_migrations()
 

@@ -32,14 +32,17 @@ def _team_id(form: FlaskForm, field: SelectField) -> None:
 class CreateStaffForm(FlaskForm):
     name = StringField("Name", validators=[InputRequired(), Length(max=120)])
     email = EmailField("Email", validators=[InputRequired(), Length(max=254)])
-    password = PasswordField("First password", validators=[InputRequired(), Length(max=200)],
-                             description="At least 10 characters; they can change it later.")
-    role = SelectField("Role", choices=[SelectChoice("agent", "Agent"),
-                                        SelectChoice("admin", "Admin")])
+    password = PasswordField(
+        "First password",
+        validators=[InputRequired(), Length(max=200)],
+        description="At least 10 characters; they can change it later.",
+    )
+    role = SelectField("Role", choices=[SelectChoice("agent", "Agent"), SelectChoice("admin", "Admin")])
     support_tier = SelectField(
-        "Support tier", coerce=optional_int, validate_choice=False,
-        choices=[SelectChoice("", "— choose —")]
-        + [SelectChoice(str(t), tier_label(t)) for t in range(1, 5)],
+        "Support tier",
+        coerce=optional_int,
+        validate_choice=False,
+        choices=[SelectChoice("", "— choose —")] + [SelectChoice(str(t), tier_label(t)) for t in range(1, 5)],
         description="The highest tier they work; admins work every tier.",
     )
     team = SelectField("Team", coerce=optional_int, validate_choice=False, validators=[_team_id])
@@ -50,17 +53,20 @@ class TeamForm(FlaskForm):
     tier = SelectField("Tier it works", choices=TIER_CHOICES, coerce=int)
     is_external = BooleanField("External vendor (tier 4)")
     assignment_mode = SelectField(
-        "Assignment", default=AssignmentMode.manual.value,
+        "Assignment",
+        default=AssignmentMode.manual.value,
         choices=[SelectChoice(mode.value, label) for mode, label in MODE_LABELS.items()],
-        description="Automatic modes skip agents who are away, deactivated or below the "
-                    "ticket's tier.",
+        description="Automatic modes skip agents who are away, deactivated or below the ticket's tier.",
     )
     vendor_target_hours = IntegerField(
-        "Vendor's target (hours)", validators=[Optional(), NumberRange(min=1)],
+        "Vendor's target (hours)",
+        validators=[Optional(), NumberRange(min=1)],
         description="External vendors: the vendor's own target, counted round the clock; a "
-                    "hand-off's due time starts from it.")
+        "hand-off's due time starts from it.",
+    )
     vendor_pauses_clock = BooleanField(
-        "Waiting on this vendor pauses the customer's clock (a hand-off may say otherwise)")
+        "Waiting on this vendor pauses the customer's clock (a hand-off may say otherwise)"
+    )
 
 
 class ButtonForm(FlaskForm):
@@ -70,6 +76,8 @@ class ButtonForm(FlaskForm):
 
 
 class ImportContactsForm(FlaskForm):
-    file = FileField("CSV file", validators=[FileRequired(message="Choose a CSV file."),
-                                             FileAllowed(["csv"], "Only .csv files.")])
+    file = FileField(
+        "CSV file",
+        validators=[FileRequired(message="Choose a CSV file."), FileAllowed(["csv"], "Only .csv files.")],
+    )
     dry_run = BooleanField("Dry run: check and report, write nothing")

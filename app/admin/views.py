@@ -61,9 +61,13 @@ def new_user():
     if form.validate_on_submit():
         try:
             user = create_staff_user(
-                current_user, name=form.name.data, email=form.email.data,
-                password=form.password.data, role=form.role.data,
-                support_tier=form.support_tier.data, team_id=form.team.data,
+                current_user,
+                name=form.name.data,
+                email=form.email.data,
+                password=form.password.data,
+                role=form.role.data,
+                support_tier=form.support_tier.data,
+                team_id=form.team.data,
             )
         except InvalidInput as error:
             _field_error(form, error, "email")
@@ -90,10 +94,12 @@ def set_active(user_id: int):
 
 
 def _team_settings(form: TeamForm) -> dict:
-    return {"is_external": form.is_external.data,
-            "assignment_mode": form.assignment_mode.data,
-            "vendor_target_hours": form.vendor_target_hours.data,
-            "vendor_pauses_clock": form.vendor_pauses_clock.data}
+    return {
+        "is_external": form.is_external.data,
+        "assignment_mode": form.assignment_mode.data,
+        "vendor_target_hours": form.vendor_target_hours.data,
+        "vendor_pauses_clock": form.vendor_pauses_clock.data,
+    }
 
 
 @bp.route("/teams", methods=["GET", "POST"])
@@ -101,16 +107,16 @@ def teams():
     form = TeamForm()
     if form.validate_on_submit():
         try:
-            team = save_team(current_user, name=form.name.data, tier=form.tier.data,
-                             **_team_settings(form))
+            team = save_team(current_user, name=form.name.data, tier=form.tier.data, **_team_settings(form))
         except InvalidInput as error:
             _field_error(form, error, "name")
         else:
             flash(f"Team {team.name} created.", "success")
             return redirect(url_for("admin.teams"))
     status = 400 if request.method == "POST" else 200
-    return render_template("admin/teams.html", rows=team_rows(current_user), form=form,
-                           button=ButtonForm()), status
+    return render_template(
+        "admin/teams.html", rows=team_rows(current_user), form=form, button=ButtonForm()
+    ), status
 
 
 @bp.route("/teams/<int:team_id>/edit", methods=["GET", "POST"])
@@ -119,8 +125,13 @@ def edit_team(team_id: int):
     form = TeamForm(obj=team)
     if form.validate_on_submit():
         try:
-            save_team(current_user, name=form.name.data, tier=form.tier.data,
-                      team_id=team.id, **_team_settings(form))
+            save_team(
+                current_user,
+                name=form.name.data,
+                tier=form.tier.data,
+                team_id=team.id,
+                **_team_settings(form),
+            )
         except InvalidInput as error:
             _field_error(form, error, "name")
         else:

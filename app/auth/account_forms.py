@@ -12,10 +12,17 @@ class ForgotPasswordForm(FlaskForm):
 
 
 class ResetPasswordForm(FlaskForm):
-    password = PasswordField("New password", validators=[DataRequired(), Length(
-        min=10, max=200, message="Use at least 10 characters (at most 200).")])
-    confirm = PasswordField("Repeat the new password", validators=[
-        DataRequired(), EqualTo("password", message="The passwords differ.")])
+    password = PasswordField(
+        "New password",
+        validators=[
+            DataRequired(),
+            Length(min=10, max=200, message="Use at least 10 characters (at most 200)."),
+        ],
+    )
+    confirm = PasswordField(
+        "Repeat the new password",
+        validators=[DataRequired(), EqualTo("password", message="The passwords differ.")],
+    )
 
 
 class ResendVerificationForm(FlaskForm):

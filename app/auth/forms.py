@@ -18,9 +18,11 @@ class RegisterCustomerForm(FlaskForm):
     name = StringField("Your name", validators=[DataRequired(), Length(max=120)])
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
     password = PasswordField(
-        "Password", validators=[DataRequired(), Length(
-            min=10, max=200, message="Use at least 10 characters (at most 200)."
-        )],
+        "Password",
+        validators=[
+            DataRequired(),
+            Length(min=10, max=200, message="Use at least 10 characters (at most 200)."),
+        ],
         description="At least 10 characters.",
     )
     confirm = PasswordField(

@@ -14,8 +14,12 @@ rules_cli = AppGroup("rules", help="Escalation rules.")
 
 @rules_cli.command("dry-run")
 @click.option("--days", default=30, show_default=True, help="Tickets created in the last N days.")
-@click.option("--trigger", default=Trigger.ticket_created.value, show_default=True,
-              help="The event to simulate: " + ", ".join(t.value for t in Trigger) + ".")
+@click.option(
+    "--trigger",
+    default=Trigger.ticket_created.value,
+    show_default=True,
+    help="The event to simulate: " + ", ".join(t.value for t in Trigger) + ".",
+)
 @click.option("--show", default=20, show_default=True, help="Tickets to list (0 for none).")
 def dry_run_command(days: int, trigger: str, show: int) -> None:
     """What the enabled rules would do to recent tickets. Changes nothing."""
@@ -27,8 +31,10 @@ def dry_run_command(days: int, trigger: str, show: int) -> None:
         report = run_rules_over_window(rules, trigger=trigger, days=days, shown=max(0, show))
     except InvalidInput as error:
         raise click.UsageError(str(error)) from None
-    click.echo(f"Dry-run of {len(rules)} enabled rules on '{report.trigger.value}' over "
-               f"{report.examined} tickets from the last {days} days ({report.seconds:.2f}s).")
+    click.echo(
+        f"Dry-run of {len(rules)} enabled rules on '{report.trigger.value}' over "
+        f"{report.examined} tickets from the last {days} days ({report.seconds:.2f}s)."
+    )
     click.echo(f"{report.matched} tickets would match at least one rule.\n")
     width = max([len("Rule"), *(len(name) for name in report.totals)])
     click.echo(f"{'Rule':<{width}}  {'Fired':>7}  Changes")

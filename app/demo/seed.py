@@ -69,17 +69,25 @@ def seed_demo(only_if_empty: bool = False, *, now: datetime | None = None) -> Se
         save_canned(admin, title=title, body=body, shared=True, now=now)
     _start_clocks(now, rng)
     rank_all_active(now)
-    return SeedResult(True, f"Demo data loaded: {len(customers)} customers, {TICKETS} tickets. "
-                            f"Sign in as {data.ADMIN_EMAIL} with the password "
-                            f"'{data.DEMO_PASSWORD}'.")
+    return SeedResult(
+        True,
+        f"Demo data loaded: {len(customers)} customers, {TICKETS} tickets. "
+        f"Sign in as {data.ADMIN_EMAIL} with the password "
+        f"'{data.DEMO_PASSWORD}'.",
+    )
 
 
 def _start_clocks(now: datetime, rng: random.Random) -> None:
     """Give the active demo tickets running SLA clocks, started within the last few hours, so
     the queues show a mix of on-time, warned and late tickets."""
     with transaction(), db.session.no_autoflush:
-        active = list(db.session.scalars(select(Ticket).where(Ticket.status.in_(
-            (Status.new, Status.open, Status.pending, Status.on_hold))).order_by(Ticket.id)))
+        active = list(
+            db.session.scalars(
+                select(Ticket)
+                .where(Ticket.status.in_((Status.new, Status.open, Status.pending, Status.on_hold)))
+                .order_by(Ticket.id)
+            )
+        )
         for ticket in active:
             # No clocks yet: tell the clock hooks so, as the sweep does, and skip their queries.
             setattr(ticket, sla_clock.PRELOADED, [])
@@ -92,10 +100,24 @@ def _start_clocks(now: datetime, rng: random.Random) -> None:
             delattr(ticket, sla_clock.PRELOADED)
 
 
-def _user(email: str, name: str, role: Role, password: str, now: datetime,
-          tier: int | None = None, team: Team | None = None) -> User:
-    user = User(email=email, name=name, role=role, password_hash=password, support_tier=tier,
-                team=team, created_at=now - timedelta(days=400))
+def _user(
+    email: str,
+    name: str,
+    role: Role,
+    password: str,
+    now: datetime,
+    tier: int | None = None,
+    team: Team | None = None,
+) -> User:
+    user = User(
+        email=email,
+        name=name,
+        role=role,
+        password_hash=password,
+        support_tier=tier,
+        team=team,
+        created_at=now - timedelta(days=400),
+    )
     db.session.add(user)
     return user
 
@@ -104,32 +126,50 @@ def _staff(password: str, now: datetime) -> tuple[dict[int, Team], dict[int, Use
     teams, agents = {}, {}
     for email, name, tier, team_name in data.STAFF:
         vendor = tier == 4
-        team = Team(name=team_name, tier=tier, is_external=vendor, created_at=now,
-                    vendor_target_hours=48 if vendor else None, vendor_pauses_clock=vendor)
+        team = Team(
+            name=team_name,
+            tier=tier,
+            is_external=vendor,
+            created_at=now,
+            vendor_target_hours=48 if vendor else None,
+            vendor_pauses_clock=vendor,
+        )
         db.session.add(team)
         teams[tier] = team
         agents[tier] = _user(email, name, Role.agent, password, now, tier=tier, team=team)
     return teams, agents
 
 
-def _customers(admin: User, agents: dict[int, User], password: str, now: datetime,
-               rng: random.Random) -> list[Customer]:
+def _customers(
+    admin: User, agents: dict[int, User], password: str, now: datetime, rng: random.Random
+) -> list[Customer]:
     customers = []
     for index, (name, tier, stage, loyalty, value) in enumerate(data.ORGANIZATIONS):
         manager = admin if tier.value in ("strategic", "named") else agents[1]
-        org = Organization(name=name, account_tier=tier, lifecycle_stage=stage,
-                           loyalty_segment=loyalty, lifetime_value=value * 100,
-                           account_manager=manager, created_at=now - timedelta(days=700),
-                           timezone=data.TIMEZONES[index % len(data.TIMEZONES)])
+        org = Organization(
+            name=name,
+            account_tier=tier,
+            lifecycle_stage=stage,
+            loyalty_segment=loyalty,
+            lifetime_value=value * 100,
+            account_manager=manager,
+            created_at=now - timedelta(days=700),
+            timezone=data.TIMEZONES[index % len(data.TIMEZONES)],
+        )
         db.session.add(org)
         for n in range(3):
             first = data.FIRST_NAMES[(index * 3 + n) % len(data.FIRST_NAMES)]
             last = data.LAST_NAMES[(index * 5 + n) % len(data.LAST_NAMES)]
             domain = name.split()[0].lower()
-            email = data.CUSTOMER_EMAIL if index == 0 and n == 0 else (
-                f"{first.lower()}.{n}@{domain}.demo.test")
-            customer = Customer(name=f"{first} {last}", email=email, organization=org,
-                                created_at=now - timedelta(days=rng.randint(60, 600)))
+            email = (
+                data.CUSTOMER_EMAIL if index == 0 and n == 0 else (f"{first.lower()}.{n}@{domain}.demo.test")
+            )
+            customer = Customer(
+                name=f"{first} {last}",
+                email=email,
+                organization=org,
+                created_at=now - timedelta(days=rng.randint(60, 600)),
+            )
             if email == data.CUSTOMER_EMAIL:
                 customer.user = _user(email, customer.name, Role.customer, password, now)
             db.session.add(customer)
@@ -137,13 +177,18 @@ def _customers(admin: User, agents: dict[int, User], password: str, now: datetim
     return customers
 
 
-def _touchpoints(customers: list[Customer], admin: User, rng: random.Random,
-                 now: datetime) -> None:
+def _touchpoints(customers: list[Customer], admin: User, rng: random.Random, now: datetime) -> None:
     for customer in customers:
         for _ in range(rng.randint(0, 2)):
             kind, summary = rng.choice(data.TOUCHPOINTS)
-            db.session.add(Activity(
-                kind=ActivityKind.touchpoint.value, actor=admin, customer_id=customer.id,
-                organization_id=customer.organization_id, data={"touchpoint": kind},
-                summary=f"{kind.replace('_', ' ').capitalize()}: {summary}",
-                created_at=now - timedelta(days=rng.uniform(1, 120))))
+            db.session.add(
+                Activity(
+                    kind=ActivityKind.touchpoint.value,
+                    actor=admin,
+                    customer_id=customer.id,
+                    organization_id=customer.organization_id,
+                    data={"touchpoint": kind},
+                    summary=f"{kind.replace('_', ' ').capitalize()}: {summary}",
+                    created_at=now - timedelta(days=rng.uniform(1, 120)),
+                )
+            )

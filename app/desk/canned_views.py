@@ -38,16 +38,16 @@ def index():
     form = CannedForm()
     if form.validate_on_submit():
         try:
-            save_canned(current_user, title=form.title.data, body=form.body.data,
-                        shared=form.shared.data)
+            save_canned(current_user, title=form.title.data, body=form.body.data, shared=form.shared.data)
         except InvalidInput as error:
             (form._fields.get(error.field or "") or form.title).errors.append(str(error))
         else:
             flash("Canned reply saved.", "success")
             return redirect(url_for("canned.index"))
     status = 400 if request.method == "POST" else 200
-    return render_template("canned/index.html", form=form, replies=canned_for(current_user),
-                           placeholders=PLACEHOLDERS), status
+    return render_template(
+        "canned/index.html", form=form, replies=canned_for(current_user), placeholders=PLACEHOLDERS
+    ), status
 
 
 @bp.post("/canned/<int:canned_id>/delete")
@@ -64,11 +64,16 @@ def bulk():
     action = request.form.get("action", "")
     tier_raw = request.form.get("tier", "")
     result = bulk_apply(
-        current_user, ids, action,
+        current_user,
+        ids,
+        action,
         assignee_id=current_user.id if request.form.get("assignee") == "me" else None,
-        status=request.form.get("status"), priority=request.form.get("priority"),
-        tag=request.form.get("tag"), tier=int(tier_raw) if is_digits(tier_raw) else -1,
-        reason=request.form.get("reason"), reason_code=request.form.get("reason_code"),
+        status=request.form.get("status"),
+        priority=request.form.get("priority"),
+        tag=request.form.get("tag"),
+        tier=int(tier_raw) if is_digits(tier_raw) else -1,
+        reason=request.form.get("reason"),
+        reason_code=request.form.get("reason_code"),
     )
     flash(f"Bulk {action}: {result.summary}.", "success" if not result.skipped else "info")
     back = request.form.get("back", "")

@@ -42,36 +42,43 @@ TIER_CHOICES = [SelectChoice(str(t), tier_label(t)) for t in range(MIN_TIER, MAX
 REASON_CODE_CHOICES = (
     [SelectChoice("", "— choose —")]
     + [SelectChoice(c.value, _words(c.value), optgroup="Escalating") for c in ESCALATION_REASONS]
-    + [SelectChoice(c.value, _words(c.value), optgroup="De-escalating")
-       for c in DE_ESCALATION_REASONS]
+    + [SelectChoice(c.value, _words(c.value), optgroup="De-escalating") for c in DE_ESCALATION_REASONS]
 )
 
 
-def _vendor_due_field(label: str, description: str | None,
-                      required: bool = False) -> DateTimeLocalField:
-    first = (InputRequired(message="Give the vendor's due time.") if required else Optional())
+def _vendor_due_field(label: str, description: str | None, required: bool = False) -> DateTimeLocalField:
+    first = InputRequired(message="Give the vendor's due time.") if required else Optional()
     return DateTimeLocalField(
-        label, format=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"], tz=UTC, validators=[first],
+        label,
+        format=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        tz=UTC,
+        validators=[first],
         invalid_value_message="Give the due time as a date and time, like 2026-03-04 17:00.",
-        description=description)
+        description=description,
+    )
 
 
 class ReplyForm(FlaskForm):
     version = HiddenField()  # the ticket version the page showed
-    body = TextAreaField("Public reply", validators=[
-        InputRequired(message="The message is empty."), Length(max=BODY_MAX_LENGTH)])
-    status = SelectField("Then set status", validators=[Optional()],
-                         choices=[SelectChoice("", "Keep as is"), *STATUS_CHOICES])
+    body = TextAreaField(
+        "Public reply",
+        validators=[InputRequired(message="The message is empty."), Length(max=BODY_MAX_LENGTH)],
+    )
+    status = SelectField(
+        "Then set status", validators=[Optional()], choices=[SelectChoice("", "Keep as is"), *STATUS_CHOICES]
+    )
     attachments = MultipleFileField(
-        "Attach files", description="Up to 3 files of 5 MB: PNG, JPEG, GIF, PDF, TXT, LOG, CSV.")
+        "Attach files", description="Up to 3 files of 5 MB: PNG, JPEG, GIF, PDF, TXT, LOG, CSV."
+    )
 
 
 class NoteForm(FlaskForm):
-    body = TextAreaField("Internal note", validators=[
-        InputRequired(message="The note is empty."), Length(max=BODY_MAX_LENGTH)],
-        description="Only staff see notes.")
-    attachments = MultipleFileField(
-        "Attach files to the note", description="Only staff can open them.")
+    body = TextAreaField(
+        "Internal note",
+        validators=[InputRequired(message="The note is empty."), Length(max=BODY_MAX_LENGTH)],
+        description="Only staff see notes.",
+    )
+    attachments = MultipleFileField("Attach files to the note", description="Only staff can open them.")
 
 
 class AssignForm(FlaskForm):
@@ -95,23 +102,37 @@ class TierForm(FlaskForm):
     tier = SelectField("Move to", choices=TIER_CHOICES, coerce=int)
     reason_code = SelectField("Reason code", choices=REASON_CODE_CHOICES, validate_choice=False)
     reason = TextAreaField(
-        "Reason", validators=[InputRequired(message="Say why you are moving this ticket."),
-                              Length(max=REASON_MAX_LENGTH)],
+        "Reason",
+        validators=[
+            InputRequired(message="Say why you are moving this ticket."),
+            Length(max=REASON_MAX_LENGTH),
+        ],
         description="Going down, this is the note the receiving tier works from.",
     )
     vendor = SelectField("Vendor (tier 4 only)", coerce=optional_int, validate_choice=False)
     vendor_reference = StringField(
         "Vendor's case reference (tier 4 only)",
         validators=[Optional(), Length(max=VENDOR_REFERENCE_MAX_LENGTH)],
-        description="Leave it blank if the vendor has not given one yet.")
-    vendor_due_at = _vendor_due_field("Vendor's due time, UTC (tier 4 only)",
-                                      "Blank: from the vendor's own target.")
+        description="Leave it blank if the vendor has not given one yet.",
+    )
+    vendor_due_at = _vendor_due_field(
+        "Vendor's due time, UTC (tier 4 only)", "Blank: from the vendor's own target."
+    )
     vendor_pauses = SelectField(
         "Waiting on the vendor pauses the customer clock (tier 4 only)",
-        choices=[SelectChoice("", "As the vendor is set up"), SelectChoice("yes", "Yes"),
-                 SelectChoice("no", "No")], default="")
-    team = SelectField("Receiving team", coerce=optional_int, validate_choice=False,
-                       description="Default: the only team that works the new tier.")
+        choices=[
+            SelectChoice("", "As the vendor is set up"),
+            SelectChoice("yes", "Yes"),
+            SelectChoice("no", "No"),
+        ],
+        default="",
+    )
+    team = SelectField(
+        "Receiving team",
+        coerce=optional_int,
+        validate_choice=False,
+        description="Default: the only team that works the new tier.",
+    )
     hand_over = BooleanField("Hand it to the receiving team's next agent")
 
 
@@ -119,9 +140,12 @@ class AwayForm(FlaskForm):
     """An agent says they are away (for a while, or until they come back) or back."""
 
     away = HiddenField()  # "on" or "off"
-    hours = SelectField("Away for", coerce=optional_int, validate_choice=False, choices=[
-        SelectChoice("" if hours is None else str(hours), label) for hours, label in AWAY_CHOICES
-    ])
+    hours = SelectField(
+        "Away for",
+        coerce=optional_int,
+        validate_choice=False,
+        choices=[SelectChoice("" if hours is None else str(hours), label) for hours, label in AWAY_CHOICES],
+    )
 
 
 class VendorForm(FlaskForm):
@@ -130,12 +154,17 @@ class VendorForm(FlaskForm):
     version = HiddenField()  # the ticket version the page showed
     vendor = SelectField("Vendor", coerce=optional_int, validate_choice=False)
     vendor_reference = StringField(
-        "Vendor's case reference", validators=[Optional(), Length(max=VENDOR_REFERENCE_MAX_LENGTH)])
-    vendor_due_at = _vendor_due_field("Vendor's due time, UTC",
-                                      "Blank on a first hand-off: from the vendor's own target.")
+        "Vendor's case reference", validators=[Optional(), Length(max=VENDOR_REFERENCE_MAX_LENGTH)]
+    )
+    vendor_due_at = _vendor_due_field(
+        "Vendor's due time, UTC", "Blank on a first hand-off: from the vendor's own target."
+    )
     vendor_pauses = BooleanField("Waiting on the vendor pauses the customer clock")
 
 
 class MergeForm(FlaskForm):
-    target = StringField("Merge into ticket", validators=[InputRequired(), Length(max=32)],
-                         description="The reference of the ticket to keep, like TD-1042.")
+    target = StringField(
+        "Merge into ticket",
+        validators=[InputRequired(), Length(max=32)],
+        description="The reference of the ticket to keep, like TD-1042.",
+    )

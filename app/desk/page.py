@@ -64,8 +64,7 @@ def prepare(name: str, form: FlaskForm, ticket, *, fresh: bool | None = None) ->
         ]
         if name == "tier":
             form.team.choices = [SelectChoice("", "— the tier's team —")] + [
-                SelectChoice(str(t.id), f"{t.name} (tier {t.tier})")
-                for t in teams if not t.is_external
+                SelectChoice(str(t.id), f"{t.name} (tier {t.tier})") for t in teams if not t.is_external
             ]
         if name == "tier" and fresh:
             form.tier.data = min(ticket.tier + 1, 4)
@@ -89,8 +88,12 @@ def _vendor_words(team) -> str:
     return f"{team.name} ({', '.join(defaults)})" if defaults else team.name
 
 
-def render_ticket(ticket_id: int, failed: tuple[str, FlaskForm] | None = None, status: int = 200,
-                  reply_text: str | None = None):
+def render_ticket(
+    ticket_id: int,
+    failed: tuple[str, FlaskForm] | None = None,
+    status: int = 200,
+    reply_text: str | None = None,
+):
     """The ticket page; `failed` is the action form that was just refused, shown with its errors."""
     view = ticket_page(current_user, ticket_id)
     forms = {}
@@ -103,12 +106,19 @@ def render_ticket(ticket_id: int, failed: tuple[str, FlaskForm] | None = None, s
     actor = current_user.as_actor()
     viewers = touch_viewing(current_user, ticket_id)
     return render_template(
-        "desk/ticket.html", view=view, ticket=view.ticket, forms=forms, sla=sla_view(view.ticket),
+        "desk/ticket.html",
+        view=view,
+        ticket=view.ticket,
+        forms=forms,
+        sla=sla_view(view.ticket),
         vendor=vendor_panel(view.ticket),
-        sidebar=ticket_sidebar(view.ticket), articles=ticket_articles(view.ticket),
+        sidebar=ticket_sidebar(view.ticket),
+        articles=ticket_articles(view.ticket),
         canned=canned_for(current_user),
-        working_tier=actor.working_tier, failed=failed[0] if failed else None,
+        working_tier=actor.working_tier,
+        failed=failed[0] if failed else None,
         attachments=attachments_by_message(m.id for m in view.messages),
-        viewers=viewers, heartbeat_seconds=HEARTBEAT_SECONDS,
+        viewers=viewers,
+        heartbeat_seconds=HEARTBEAT_SECONDS,
         next_ticket=next_in_queue(current_user, view.ticket),
     ), status

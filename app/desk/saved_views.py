@@ -18,8 +18,7 @@ bp = Blueprint("saved_views", __name__)
 
 
 class SaveViewForm(FlaskForm):
-    name = StringField("Save this view as", validators=[InputRequired(),
-                                                        Length(max=NAME_MAX_LENGTH)])
+    name = StringField("Save this view as", validators=[InputRequired(), Length(max=NAME_MAX_LENGTH)])
     queue = HiddenField()
     status = HiddenField()
     priority = HiddenField()

@@ -38,6 +38,12 @@ def search():
         except InvalidInput as refused:
             error = refused
     return render_template(
-        "desk/search.html", query=query, customer=customer, organization=organization,
-        page=page, error=error, described=described, first=after is None,
+        "desk/search.html",
+        query=query,
+        customer=customer,
+        organization=organization,
+        page=page,
+        error=error,
+        described=described,
+        first=after is None,
     ), 400 if error else 200

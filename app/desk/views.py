@@ -62,13 +62,25 @@ def queue(key: str):
         filters, page = QueueFilters(), Page(items=[], next_cursor=None)
     counts = queue_counts(current_user)
     return render_template(
-        "desk/queue.html", page=page, key=key, filters=filters, orders=ORDERS, queues=queues,
-        first=after is None, error=error, args=request.args,
+        "desk/queue.html",
+        page=page,
+        key=key,
+        filters=filters,
+        orders=ORDERS,
+        queues=queues,
+        first=after is None,
+        error=error,
+        args=request.args,
         counts={k: count_label(n) for k, n in counts.items()},
-        ranks={t.id: risk_parts(t) for t in page.items}, views=saved_views(current_user),
-        save_form=SaveViewForm(formdata=None), delete_form=DeleteViewForm(formdata=None),
-        statuses=ACTIVE_STATUSES, priorities=list(Priority), account_tiers=list(AccountTier),
-        channels=list(Channel), vendor_overdue=overdue_vendor_tickets(page.items),
+        ranks={t.id: risk_parts(t) for t in page.items},
+        views=saved_views(current_user),
+        save_form=SaveViewForm(formdata=None),
+        delete_form=DeleteViewForm(formdata=None),
+        statuses=ACTIVE_STATUSES,
+        priorities=list(Priority),
+        account_tiers=list(AccountTier),
+        channels=list(Channel),
+        vendor_overdue=overdue_vendor_tickets(page.items),
     ), status
 
 
@@ -82,8 +94,12 @@ def away():
         raise InvalidInput("Choose how long you will be away.", field="hours")
     going = form.away.data == "on"
     set_away(current_user, going, hours=form.hours.data if going else None)
-    flash("You are away: no tickets are assigned to you automatically." if going
-          else "Welcome back: tickets are assigned to you again.", "success")
+    flash(
+        "You are away: no tickets are assigned to you automatically."
+        if going
+        else "Welcome back: tickets are assigned to you again.",
+        "success",
+    )
     return redirect(safe_next(request.form.get("next")) or url_for("desk.index"), 303)
 
 
@@ -109,16 +125,28 @@ def _perform(name: str, ticket_id: int, form) -> str:
     """Call the service for one action; returns the flash message."""
     seen = _seen_version(form)
     if name == "reply":
-        add_reply(current_user, ticket_id, form.body.data, status=form.status.data or None,
-                  files=request.files.getlist("reply-attachments"), expected_version=seen)
+        add_reply(
+            current_user,
+            ticket_id,
+            form.body.data,
+            status=form.status.data or None,
+            files=request.files.getlist("reply-attachments"),
+            expected_version=seen,
+        )
         return "Reply sent."
     if name == "note":
-        add_internal_note(current_user, ticket_id, form.body.data,
-                          files=request.files.getlist("note-attachments"))
+        add_internal_note(
+            current_user, ticket_id, form.body.data, files=request.files.getlist("note-attachments")
+        )
         return "Note added."
     if name == "assign":
-        assign_ticket(current_user, ticket_id, assignee_id=form.assignee.data,
-                      team_id=form.team.data, expected_version=seen)
+        assign_ticket(
+            current_user,
+            ticket_id,
+            assignee_id=form.assignee.data,
+            team_id=form.team.data,
+            expected_version=seen,
+        )
         return "Assignment saved."
     if name == "status":
         change_status(current_user, ticket_id, form.status.data, expected_version=seen)
@@ -131,17 +159,28 @@ def _perform(name: str, ticket_id: int, form) -> str:
         return f"Merged into {target.reference}."
     if name == "vendor":
         edit_vendor_details(
-            current_user, ticket_id, vendor_team_id=form.vendor.data,
-            reference=form.vendor_reference.data, due_at=form.vendor_due_at.data,
-            pauses_clock=form.vendor_pauses.data, expected_version=seen,
+            current_user,
+            ticket_id,
+            vendor_team_id=form.vendor.data,
+            reference=form.vendor_reference.data,
+            due_at=form.vendor_due_at.data,
+            pauses_clock=form.vendor_pauses.data,
+            expected_version=seen,
         )
         return "Vendor details saved."
     pauses = {"yes": True, "no": False}.get(form.vendor_pauses.data)
     ticket = change_tier(
-        current_user, ticket_id, form.tier.data, form.reason.data,
-        reason_code=form.reason_code.data or None, vendor_team_id=form.vendor.data,
-        vendor_reference=form.vendor_reference.data, vendor_due_at=form.vendor_due_at.data,
-        vendor_pauses_clock=pauses, team_id=form.team.data, hand_over=form.hand_over.data,
+        current_user,
+        ticket_id,
+        form.tier.data,
+        form.reason.data,
+        reason_code=form.reason_code.data or None,
+        vendor_team_id=form.vendor.data,
+        vendor_reference=form.vendor_reference.data,
+        vendor_due_at=form.vendor_due_at.data,
+        vendor_pauses_clock=pauses,
+        team_id=form.team.data,
+        hand_over=form.hand_over.data,
         expected_version=seen,
     )
     return f"Moved to tier {ticket.tier}."
@@ -150,8 +189,9 @@ def _perform(name: str, ticket_id: int, form) -> str:
 @bp.post("/tickets/<int:ticket_id>/<action>")
 def act(ticket_id: int, action: str):
     if action not in FORMS:
-        return render_template("errors/error.html", status=404, title="Not found",
-                               message="No such action."), 404
+        return render_template(
+            "errors/error.html", status=404, title="Not found", message="No such action."
+        ), 404
     view = ticket_page(current_user, ticket_id)  # 404 before anything else
     if not view.can_work and action not in READ_ONLY_ACTIONS:
         # The page shows no such form, so a form error would be invisible: refuse outright.

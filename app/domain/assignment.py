@@ -29,8 +29,13 @@ MODE_LABELS = {
 
 # How long an agent may say they are away for; None: until they come back.
 AWAY_CHOICES: tuple[tuple[int | None, str], ...] = (
-    (None, "until I'm back"), (1, "1 hour"), (4, "4 hours"), (8, "8 hours"), (24, "1 day"),
-    (72, "3 days"), (168, "1 week"),
+    (None, "until I'm back"),
+    (1, "1 hour"),
+    (4, "4 hours"),
+    (8, "8 hours"),
+    (24, "1 day"),
+    (72, "3 days"),
+    (168, "1 week"),
 )
 
 
@@ -54,8 +59,7 @@ def is_away(away: bool, away_until: datetime | None, now: datetime) -> bool:
 def available(candidates: Iterable[Candidate], ticket_tier: int) -> list[Candidate]:
     """Active staff who are not away and work the ticket's tier, in the team's fixed order."""
     return sorted(
-        (c for c in candidates
-         if c.active and c.staff and not c.away and c.working_tier >= ticket_tier),
+        (c for c in candidates if c.active and c.staff and not c.away and c.working_tier >= ticket_tier),
         key=lambda c: c.user_id,
     )
 
@@ -71,17 +75,13 @@ def _next_after(ordered: Sequence[Candidate], cursor: int | None) -> Candidate |
     return ordered[0]
 
 
-def pick_round_robin(
-    candidates: Iterable[Candidate], ticket_tier: int, cursor: int | None
-) -> int | None:
+def pick_round_robin(candidates: Iterable[Candidate], ticket_tier: int, cursor: int | None) -> int | None:
     """The next available agent after the cursor; None when nobody is available."""
     chosen = _next_after(available(candidates, ticket_tier), cursor)
     return chosen.user_id if chosen else None
 
 
-def pick_least_loaded(
-    candidates: Iterable[Candidate], ticket_tier: int, cursor: int | None
-) -> int | None:
+def pick_least_loaded(candidates: Iterable[Candidate], ticket_tier: int, cursor: int | None) -> int | None:
     """The available agent with the fewest active tickets; among equals, the next after the
     cursor. None when nobody is available."""
     pool = available(candidates, ticket_tier)

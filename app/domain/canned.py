@@ -8,8 +8,14 @@ from collections.abc import Mapping
 
 from app.domain.errors import InvalidInput
 
-PLACEHOLDERS = ("customer.name", "customer.email", "ticket.reference", "ticket.subject",
-                "agent.name", "organization.name")
+PLACEHOLDERS = (
+    "customer.name",
+    "customer.email",
+    "ticket.reference",
+    "ticket.subject",
+    "agent.name",
+    "organization.name",
+)
 _PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+\.[a-z_]+)\s*\}\}")
 _ANY_BRACES = re.compile(r"\{\{.*?\}\}", re.DOTALL)
 
@@ -21,7 +27,8 @@ def check_canned(body: str) -> None:
         if match is None or match.group(1) not in PLACEHOLDERS:
             raise InvalidInput(
                 f"Unknown placeholder {found}; use one of "
-                + ", ".join("{{" + name + "}}" for name in PLACEHOLDERS) + ".",
+                + ", ".join("{{" + name + "}}" for name in PLACEHOLDERS)
+                + ".",
                 field="body",
             )
 

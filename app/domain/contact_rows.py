@@ -10,8 +10,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from app.domain.vocabulary import AccountTier, LifecycleStage, LoyaltySegment
 
-REQUIRED = ("organization", "account_tier", "lifecycle_stage", "lifetime_value", "contact_name",
-            "contact_email")
+REQUIRED = (
+    "organization",
+    "account_tier",
+    "lifecycle_stage",
+    "lifetime_value",
+    "contact_name",
+    "contact_email",
+)
 OPTIONAL = ("loyalty_segment", "timezone")
 MAX_ROWS = 50_000
 MAX_BYTES = 5 * 1024 * 1024
@@ -62,8 +68,9 @@ def _cents(raw: str, line: int, errors: list[str]) -> int | None:
         errors.append(f"line {line}: lifetime_value '{raw}' is not a number")
         return None
     if value < 0 or value != value.quantize(Decimal("0.01")) or value > Decimal("1e13"):
-        errors.append(f"line {line}: lifetime_value '{raw}' must be a positive amount "
-                      "with at most 2 decimals")
+        errors.append(
+            f"line {line}: lifetime_value '{raw}' must be a positive amount with at most 2 decimals"
+        )
         return None
     return int(value * 100)
 
@@ -120,22 +127,34 @@ def _read_row(row: dict[str, str], line: int, parsed: ParsedFile, emails: dict[s
         return
     before = len(errors)
     org = OrgRow(
-        line, name,
+        line,
+        name,
         _choice(AccountTier, row["account_tier"], line, "account_tier", errors),
         _choice(LifecycleStage, row["lifecycle_stage"], line, "lifecycle_stage", errors),
-        _choice(LoyaltySegment, row.get("loyalty_segment", ""), line, "loyalty_segment", errors,
-                optional=True),
+        _choice(
+            LoyaltySegment, row.get("loyalty_segment", ""), line, "loyalty_segment", errors, optional=True
+        ),
         _cents(row["lifetime_value"], line, errors) or 0,
         _timezone(row.get("timezone", ""), line, errors),
     )
     if len(errors) == before:
         known = parsed.organizations.get(name.lower())
-        facts = (org.account_tier, org.lifecycle_stage, org.loyalty_segment,
-                 org.lifetime_value_cents, org.timezone)
+        facts = (
+            org.account_tier,
+            org.lifecycle_stage,
+            org.loyalty_segment,
+            org.lifetime_value_cents,
+            org.timezone,
+        )
         if known is None:
             parsed.organizations[name.lower()] = org
-        elif facts != (known.account_tier, known.lifecycle_stage, known.loyalty_segment,
-                       known.lifetime_value_cents, known.timezone):
+        elif facts != (
+            known.account_tier,
+            known.lifecycle_stage,
+            known.loyalty_segment,
+            known.lifetime_value_cents,
+            known.timezone,
+        ):
             errors.append(f"line {line}: {name} appears on line {known.line} with other facts")
     contact_name = " ".join(row.get("contact_name", "").split())
     email = row.get("contact_email", "").strip()

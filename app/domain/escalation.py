@@ -152,8 +152,7 @@ def _compare(operator: Operator, expected: object) -> Callable[[object], bool]:
         case Operator.contains:
             needle = str(expected).casefold()
             return lambda actual: (
-                expected in actual if isinstance(actual, frozenset)
-                else needle in str(actual).casefold()
+                expected in actual if isinstance(actual, frozenset) else needle in str(actual).casefold()
             )
         case Operator.matches:
             pattern = str(expected)

@@ -52,15 +52,16 @@ def health_score(inputs: HealthInputs) -> HealthScore:
     """The score and the parts it is made of, for people to see why."""
     parts = [
         HealthPart("SLA breaches (90 days)", -min(BREACH_CAP, BREACH_POINTS * inputs.breaches_90d)),
-        HealthPart("Escalations (90 days)",
-                   -min(ESCALATION_CAP, ESCALATION_POINTS * inputs.escalations_90d)),
+        HealthPart("Escalations (90 days)", -min(ESCALATION_CAP, ESCALATION_POINTS * inputs.escalations_90d)),
         HealthPart("Reopened tickets (90 days)", -min(REOPEN_CAP, REOPEN_POINTS * inputs.reopens_90d)),
-        HealthPart("Open tickets beyond two",
-                   -min(OPEN_CAP, OPEN_POINTS * max(0, inputs.open_tickets - OPEN_FREE))),
+        HealthPart(
+            "Open tickets beyond two", -min(OPEN_CAP, OPEN_POINTS * max(0, inputs.open_tickets - OPEN_FREE))
+        ),
     ]
     if inputs.average_csat is not None:
-        parts.append(HealthPart("Average CSAT (90 days)",
-                                round(CSAT_POINTS * (inputs.average_csat - CSAT_NEUTRAL), 1)))
+        parts.append(
+            HealthPart("Average CSAT (90 days)", round(CSAT_POINTS * (inputs.average_csat - CSAT_NEUTRAL), 1))
+        )
     total = 100 + sum(part.points for part in parts)
     return HealthScore(max(0, min(100, round(total))), tuple(parts))
 

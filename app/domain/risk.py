@@ -103,6 +103,5 @@ def pressure_step(due_at: datetime | None, breached: bool, now: datetime) -> Pre
     steps = math.ceil(left / step)
     horizon_steps = PRESSURE_HORIZON_MINUTES // PRESSURE_STEP_MINUTES
     if steps > horizon_steps:
-        return PressureStep(float(steps * PRESSURE_STEP_MINUTES), False,
-                            due_at - step * (horizon_steps - 1))
+        return PressureStep(float(steps * PRESSURE_STEP_MINUTES), False, due_at - step * (horizon_steps - 1))
     return PressureStep(float(steps * PRESSURE_STEP_MINUTES), False, due_at - step * (steps - 1))

@@ -67,8 +67,7 @@ def _choice_value(spec: FieldSpec, raw: object, where: str) -> str:
     value = str(raw or "").strip()
     if value not in spec.choices:
         raise ValueError(
-            f"{where}: field '{spec.name}' has no value '{value}'; "
-            f"expected one of {_one_of(spec.choices)}"
+            f"{where}: field '{spec.name}' has no value '{value}'; expected one of {_one_of(spec.choices)}"
         )
     return value
 
@@ -109,9 +108,7 @@ def _condition_value(spec: FieldSpec, operator: Operator, raw: object, where: st
 def _tag(raw: str, where: str) -> str:
     tag = raw.strip().lower()
     if not TAG_PATTERN.match(tag):
-        raise ValueError(
-            f"{where}: a tag is 1–40 lowercase letters, digits, '-' or '_', got '{raw}'"
-        )
+        raise ValueError(f"{where}: a tag is 1–40 lowercase letters, digits, '-' or '_', got '{raw}'")
     return tag
 
 
@@ -241,8 +238,7 @@ def rule_to_data(rule: Rule) -> dict:
         "name": rule.name,
         "trigger": rule.trigger.value,
         "conditions": [
-            {"field": c.field, "operator": c.operator.value, "value": plain(c.value)}
-            for c in rule.conditions
+            {"field": c.field, "operator": c.operator.value, "value": plain(c.value)} for c in rule.conditions
         ],
         "actions": [{"kind": a.kind.value, "value": a.value} for a in rule.actions],
         "stop": rule.stop,

@@ -53,8 +53,7 @@ def _walk(items, inside_repeat: bool) -> None:
             repeats = high > 1
             if inside_repeat and repeats:
                 raise UnsafePattern(
-                    "a repeat inside a repeat, like (a+)+, can take exponential time; "
-                    "simplify the pattern"
+                    "a repeat inside a repeat, like (a+)+, can take exponential time; simplify the pattern"
                 )
             _walk(body, inside_repeat or repeats)
         elif op is sre_constants.BRANCH:

@@ -55,8 +55,10 @@ def parse_ticket_query(text: str | None) -> TicketQuery:
     for phrase, bare in _PIECE.findall(text):
         words = tuple(w.lower() for w in _WORD.findall(phrase or bare))
         if bare in _OPERATORS:
-            raise InvalidInput(f"Leave out {bare}: every word you type must match already; "
-                               'put a phrase between " marks.', "q")
+            raise InvalidInput(
+                f'Leave out {bare}: every word you type must match already; put a phrase between " marks.',
+                "q",
+            )
         if not words:
             continue
         if bare.startswith("*") or "*" in bare.rstrip("*"):
@@ -74,8 +76,7 @@ def parse_ticket_query(text: str | None) -> TicketQuery:
 
 def fts5_match(query: TicketQuery) -> str:
     """The FTS5 MATCH expression: every term quoted, so nothing typed is taken as syntax."""
-    return " AND ".join(f'"{" ".join(term.words)}"' + ("*" if term.prefix else "")
-                        for term in query.terms)
+    return " AND ".join(f'"{" ".join(term.words)}"' + ("*" if term.prefix else "") for term in query.terms)
 
 
 def tsquery_text(query: TicketQuery) -> str:

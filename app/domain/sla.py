@@ -51,14 +51,18 @@ class Targets:
 
 def check_targets(targets: Targets) -> None:
     """Raise with a sentence unless every target is a positive number of minutes within a year."""
-    named = [("first_response", targets.first_response), ("next_response", targets.next_response),
-             ("resolution", targets.resolution)]
+    named = [
+        ("first_response", targets.first_response),
+        ("next_response", targets.next_response),
+        ("resolution", targets.resolution),
+    ]
     named += [(f"dwell_{tier}", minutes) for tier, minutes in enumerate(targets.dwell)]
     for name, minutes in named:
         if not isinstance(minutes, int) or not 1 <= minutes <= MAX_TARGET_MINUTES:
             raise InvalidInput(
                 f"{name.replace('_', ' ').capitalize()} must be between 1 and "
-                f"{MAX_TARGET_MINUTES} business minutes.", field=name,
+                f"{MAX_TARGET_MINUTES} business minutes.",
+                field=name,
             )
     if not 1 <= targets.warn_percent <= 99:
         raise InvalidInput("Warn at 1–99 % of a target.", field="warn_percent")
@@ -68,14 +72,15 @@ def choose_policy(
     cells: Sequence[PolicyCell], account_tier: str | None, priority: str
 ) -> PolicyChoice | None:
     """The most specific policy: tier and priority, then tier, then priority, then the default."""
+
     def find(tier: str | None, prio: str | None) -> PolicyCell | None:
-        return next((c for c in cells if not c.is_default
-                     and c.account_tier == tier and c.priority == prio), None)
+        return next(
+            (c for c in cells if not c.is_default and c.account_tier == tier and c.priority == prio), None
+        )
 
     tier_words = f"account tier {account_tier}" if account_tier else "no account tier"
     for cell, why in (
-        (find(account_tier, priority) if account_tier else None,
-         f"{tier_words} and priority {priority}"),
+        (find(account_tier, priority) if account_tier else None, f"{tier_words} and priority {priority}"),
         (find(account_tier, None) if account_tier else None, f"{tier_words}, any priority"),
         (find(None, priority), f"priority {priority}, any account tier"),
     ):
@@ -84,8 +89,10 @@ def choose_policy(
     default = next((c for c in cells if c.is_default), None)
     if default is None:
         return None
-    return PolicyChoice(default.policy_id, f"{default.name}: the default policy "
-                                           f"(nothing more specific for {tier_words}, {priority})")
+    return PolicyChoice(
+        default.policy_id,
+        f"{default.name}: the default policy (nothing more specific for {tier_words}, {priority})",
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,8 +101,7 @@ class ClockTimes:
     due_at: datetime
 
 
-def clock_times(calendar: BusinessCalendar, start: datetime, minutes: int,
-                warn_percent: int) -> ClockTimes:
+def clock_times(calendar: BusinessCalendar, start: datetime, minutes: int, warn_percent: int) -> ClockTimes:
     """When a target started at `start` warns and falls due, in the calendar's business time."""
     warn_minutes = max(1, math.floor(minutes * warn_percent / 100))
     return ClockTimes(
@@ -104,8 +110,9 @@ def clock_times(calendar: BusinessCalendar, start: datetime, minutes: int,
     )
 
 
-def shift_after_pause(calendar: BusinessCalendar, instant: datetime, paused_at: datetime,
-                      resumed_at: datetime) -> datetime:
+def shift_after_pause(
+    calendar: BusinessCalendar, instant: datetime, paused_at: datetime, resumed_at: datetime
+) -> datetime:
     """Move a warn or due time by exactly the business time that was paused.
 
     The business minutes that were left at the pause are counted again from the resume."""

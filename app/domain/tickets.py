@@ -62,9 +62,7 @@ def clean_body(body: str | None, field: str = "body") -> str:
     if not body:
         raise InvalidInput("The message is empty.", field=field)
     if len(body) > BODY_MAX_LENGTH:
-        raise InvalidInput(
-            f"The message is too long (at most {BODY_MAX_LENGTH} characters).", field=field
-        )
+        raise InvalidInput(f"The message is too long (at most {BODY_MAX_LENGTH} characters).", field=field)
     return body
 
 
@@ -78,8 +76,7 @@ def check_status_change(current: Status, target: Status) -> None:
         raise InvalidInput(f"The ticket is already {target.value.replace('_', ' ')}.", "status")
     if target not in _ALLOWED_TRANSITIONS[current]:
         raise InvalidInput(
-            f"A {current.value.replace('_', ' ')} ticket cannot become "
-            f"{target.value.replace('_', ' ')}.",
+            f"A {current.value.replace('_', ' ')} ticket cannot become {target.value.replace('_', ' ')}.",
             field="status",
         )
 
@@ -94,9 +91,7 @@ def status_after_agent_reply(current: Status, requested: Status | None) -> Statu
 def status_after_customer_reply(current: Status) -> tuple[Status, bool]:
     """The status after a customer writes, and whether that reopened a solved ticket."""
     if current == Status.closed:
-        raise InvalidInput(
-            "This request is closed. Please open a new request instead.", field="body"
-        )
+        raise InvalidInput("This request is closed. Please open a new request instead.", field="body")
     if current == Status.solved:
         return Status.open, True
     if current in (Status.pending,):

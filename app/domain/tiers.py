@@ -67,9 +67,7 @@ def plan_manual_move(
     if target == current:
         raise InvalidInput(f"The ticket is already at tier {current}.", field="tier")
     if not can_act(agent_tier, current):
-        raise NotAllowed(
-            f"This ticket is at tier {current}; you work tiers up to {agent_tier}."
-        )
+        raise NotAllowed(f"This ticket is at tier {current}; you work tiers up to {agent_tier}.")
     escalating = target > current
     code = _reason_code(reason_code, escalating)
     reason = (reason or "").strip()

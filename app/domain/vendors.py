@@ -50,14 +50,12 @@ class VendorChange:
     after: str
 
 
-def clock_pause_reason(status: str, tier: int, vendor_holds: bool,
-                       vendor_pauses_clock: bool) -> str | None:
+def clock_pause_reason(status: str, tier: int, vendor_holds: bool, vendor_pauses_clock: bool) -> str | None:
     """Why a ticket's clocks stand still: it waits on the customer or a third party (its
     status), or on the vendor holding it at tier 4 when the hand-off says that pauses the clock."""
     if status in ("pending", "on_hold"):
         return status
-    if (tier == MAX_TIER and vendor_holds and vendor_pauses_clock
-            and status not in ("solved", "closed")):
+    if tier == MAX_TIER and vendor_holds and vendor_pauses_clock and status not in ("solved", "closed"):
         return VENDOR_PAUSE
     return None
 
@@ -76,8 +74,7 @@ def check_target_hours(hours: int | None, is_external: bool) -> None:
     if hours is None:
         return
     if not is_external:
-        raise InvalidInput("Only an external vendor team has a vendor target.",
-                           field="vendor_target_hours")
+        raise InvalidInput("Only an external vendor team has a vendor target.", field="vendor_target_hours")
     if not 1 <= hours <= MAX_VENDOR_TARGET_HOURS:
         raise InvalidInput(
             f"The vendor's target is between 1 and {MAX_VENDOR_TARGET_HOURS} hours.",
@@ -85,8 +82,13 @@ def check_target_hours(hours: int | None, is_external: bool) -> None:
         )
 
 
-def plan_handoff(vendor: Vendor | None, reference: str | None, due_at: datetime | None,
-                 pauses_clock: bool | None, now: datetime) -> VendorTerms:
+def plan_handoff(
+    vendor: Vendor | None,
+    reference: str | None,
+    due_at: datetime | None,
+    pauses_clock: bool | None,
+    now: datetime,
+) -> VendorTerms:
     """Check a hand-off to a vendor. Without a due time the vendor's own target gives it; without
     a pause choice the vendor's default applies. The reference may follow later."""
     vendor = _check_vendor(vendor)
@@ -103,9 +105,14 @@ def plan_handoff(vendor: Vendor | None, reference: str | None, due_at: datetime 
     return VendorTerms(vendor.id, vendor.name, _clean_reference(reference), due_at, pauses)
 
 
-def plan_vendor_edit(current: VendorTerms, vendor: Vendor | None, reference: str | None,
-                     due_at: datetime | None, pauses_clock: bool,
-                     now: datetime) -> tuple[VendorTerms, list[VendorChange]]:
+def plan_vendor_edit(
+    current: VendorTerms,
+    vendor: Vendor | None,
+    reference: str | None,
+    due_at: datetime | None,
+    pauses_clock: bool,
+    now: datetime,
+) -> tuple[VendorTerms, list[VendorChange]]:
     """Check new vendor details for a ticket the vendor holds and say what changed. A due time
     left as it was may already have passed; a new one must lie ahead."""
     vendor = _check_vendor(vendor)
@@ -118,8 +125,12 @@ def plan_vendor_edit(current: VendorTerms, vendor: Vendor | None, reference: str
     new = VendorTerms(vendor.id, vendor.name, _clean_reference(reference), due_at, pauses_clock)
     changes = [
         VendorChange(name, _words(getattr(current, attr)), _words(getattr(new, attr)))
-        for name, attr in (("vendor", "vendor_name"), ("reference", "reference"),
-                           ("due", "due_at"), ("pauses the customer clock", "pauses_clock"))
+        for name, attr in (
+            ("vendor", "vendor_name"),
+            ("reference", "reference"),
+            ("due", "due_at"),
+            ("pauses the customer clock", "pauses_clock"),
+        )
         if getattr(current, attr) != getattr(new, attr)
     ]
     if not changes:
@@ -155,11 +166,9 @@ def _check_due(due_at: datetime, now: datetime) -> None:
     if due_at.tzinfo is None:
         raise InvalidInput("The vendor's due time needs a timezone.", field="vendor_due_at")
     if due_at <= now:
-        raise InvalidInput("The vendor's due time is in the past; give a time ahead.",
-                           field="vendor_due_at")
+        raise InvalidInput("The vendor's due time is in the past; give a time ahead.", field="vendor_due_at")
     if due_at > now + MAX_DUE_AHEAD:
-        raise InvalidInput("The vendor's due time is more than a year ahead.",
-                           field="vendor_due_at")
+        raise InvalidInput("The vendor's due time is more than a year ahead.", field="vendor_due_at")
 
 
 def _minute(instant: datetime) -> datetime:

@@ -27,17 +27,21 @@ def staff_only() -> None:
 
 @bp.get("/")
 def index():
-    articles = list(db.session.scalars(
-        select(KbArticle).order_by(KbArticle.updated_at.desc()).limit(200)))
-    return render_template("kb/desk_index.html", articles=articles,
-                           can_write=can_write(current_user), published=ArticleStatus.published)
+    articles = list(db.session.scalars(select(KbArticle).order_by(KbArticle.updated_at.desc()).limit(200)))
+    return render_template(
+        "kb/desk_index.html",
+        articles=articles,
+        can_write=can_write(current_user),
+        published=ArticleStatus.published,
+    )
 
 
 def _article_form() -> ArticleForm:
     form = ArticleForm()
     form.category.choices = [SelectChoice("", "No category")] + [
         SelectChoice(str(c.id), c.name)
-        for c in db.session.scalars(select(KbCategory).order_by(KbCategory.name))]
+        for c in db.session.scalars(select(KbCategory).order_by(KbCategory.name))
+    ]
     return form
 
 
@@ -52,9 +56,15 @@ def _editor(article_id: int | None):
         form.published.data = article.status is ArticleStatus.published
     if form.validate_on_submit():
         try:
-            saved = save_article(current_user, title=form.title.data, body=form.body.data,
-                                 category_id=form.category.data, tags=form.tags.data or "",
-                                 published=form.published.data, article_id=article_id)
+            saved = save_article(
+                current_user,
+                title=form.title.data,
+                body=form.body.data,
+                category_id=form.category.data,
+                tags=form.tags.data or "",
+                published=form.published.data,
+                article_id=article_id,
+            )
         except InvalidInput as error:
             (form._fields.get(error.field or "") or form.title).errors.append(str(error))
         else:
@@ -97,8 +107,9 @@ def toggle_self_service(category_id: int):
     category = db.session.get(KbCategory, category_id)
     if category is None:
         raise InvalidInput("No such category.")
-    save_category(current_user, name=category.name, self_service=not category.self_service,
-                  category_id=category.id)
+    save_category(
+        current_user, name=category.name, self_service=not category.self_service, category_id=category.id
+    )
     return redirect(url_for("kb_desk.categories"))
 
 

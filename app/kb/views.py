@@ -28,11 +28,19 @@ def index():
     query = " ".join(request.args.get("q", "").split())[:200]
     hits = search_and_log(query, customer_id=_customer_id()) if query else []
     categories = list(db.session.scalars(select(KbCategory).order_by(KbCategory.name)))
-    recent = [] if query else list(db.session.scalars(
-        select(KbArticle).where(KbArticle.status == ArticleStatus.published)
-        .order_by(KbArticle.updated_at.desc()).limit(20)))
-    return render_template("kb/index.html", query=query, hits=hits, categories=categories,
-                           recent=recent)
+    recent = (
+        []
+        if query
+        else list(
+            db.session.scalars(
+                select(KbArticle)
+                .where(KbArticle.status == ArticleStatus.published)
+                .order_by(KbArticle.updated_at.desc())
+                .limit(20)
+            )
+        )
+    )
+    return render_template("kb/index.html", query=query, hits=hits, categories=categories, recent=recent)
 
 
 @bp.get("/<slug>")
@@ -58,7 +66,14 @@ def suggest():
     """Articles matching what a customer is typing, as JSON, for the new-request form."""
     text = " ".join(request.args.get("q", "").split())[:300]
     hits = search_articles(text, limit=SUGGESTIONS, suggest=True) if len(text) >= 3 else []
-    return jsonify(articles=[
-        {"id": h.article_id, "title": h.title, "url": url_for("kb.article", slug=h.slug),
-         "snippet": str(h.snippet)} for h in hits
-    ])
+    return jsonify(
+        articles=[
+            {
+                "id": h.article_id,
+                "title": h.title,
+                "url": url_for("kb.article", slug=h.slug),
+                "snippet": str(h.snippet),
+            }
+            for h in hits
+        ]
+    )

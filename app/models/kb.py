@@ -40,8 +40,7 @@ class KbArticle(db.Model):
     body_text: Mapped[str] = mapped_column(Text)  # plain text, for search and snippets
     tags: Mapped[str] = mapped_column(String(400), default="")  # space-separated
     category_id: Mapped[int | None] = mapped_column(ForeignKey("kb_categories.id"), index=True)
-    status: Mapped[ArticleStatus] = mapped_column(str_enum(ArticleStatus, 16),
-                                                  default=ArticleStatus.draft)
+    status: Mapped[ArticleStatus] = mapped_column(str_enum(ArticleStatus, 16), default=ArticleStatus.draft)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     helpful_count: Mapped[int] = mapped_column(default=0)
     not_helpful_count: Mapped[int] = mapped_column(default=0)

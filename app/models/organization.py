@@ -21,9 +21,7 @@ class Organization(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(160), unique=True)
-    account_tier: Mapped[AccountTier] = mapped_column(
-        str_enum(AccountTier), default=AccountTier.inside
-    )
+    account_tier: Mapped[AccountTier] = mapped_column(str_enum(AccountTier), default=AccountTier.inside)
     lifecycle_stage: Mapped[LifecycleStage] = mapped_column(
         str_enum(LifecycleStage), default=LifecycleStage.activation
     )
@@ -48,9 +46,7 @@ class Customer(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
     email: Mapped[str] = mapped_column(String(254), unique=True)
-    organization_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organizations.id"), index=True
-    )
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), unique=True)
     # An organization admin sees every ticket of the organization in the portal.
     is_org_admin: Mapped[bool] = mapped_column(default=False)

@@ -47,9 +47,7 @@ class Ticket(db.Model):
     subject: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
-    organization_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organizations.id"), index=True
-    )
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"), index=True)
     channel: Mapped[Channel] = mapped_column(str_enum(Channel, 16), default=Channel.portal)
     category: Mapped[Category] = mapped_column(str_enum(Category), default=Category.general)
     status: Mapped[Status] = mapped_column(str_enum(Status, 16), default=Status.new)
@@ -93,17 +91,13 @@ class Ticket(db.Model):
     team: Mapped[Team | None] = relationship(foreign_keys=[team_id])
     vendor: Mapped[Team | None] = relationship(foreign_keys=[vendor_id])
     assignee: Mapped[User | None] = relationship()
-    messages: WriteOnlyMapped[Message] = relationship(
-        back_populates="ticket", order_by="Message.id"
-    )
+    messages: WriteOnlyMapped[Message] = relationship(back_populates="ticket", order_by="Message.id")
     tier_changes: WriteOnlyMapped[TierChange] = relationship(
         back_populates="ticket", order_by="TierChange.id"
     )
 
     def facts(self) -> TicketFacts:
-        return TicketFacts(
-            customer_id=self.customer_id, tier=self.tier, organization_id=self.organization_id
-        )
+        return TicketFacts(customer_id=self.customer_id, tier=self.tier, organization_id=self.organization_id)
 
     def __repr__(self) -> str:
         return f"<Ticket {self.reference} tier {self.tier} {self.status}>"

@@ -35,8 +35,8 @@ CATEGORY_WORDS = {
 
 class NewRequestForm(FlaskForm):
     subject = StringField(
-        "Subject", validators=[InputRequired(message="Give the request a subject."),
-                               Length(max=SUBJECT_MAX_LENGTH)],
+        "Subject",
+        validators=[InputRequired(message="Give the request a subject."), Length(max=SUBJECT_MAX_LENGTH)],
         description="A few words that sum up the problem.",
     )
     description = TextAreaField(
@@ -45,7 +45,8 @@ class NewRequestForm(FlaskForm):
         description="What you did, what you expected, what you saw instead.",
     )
     category = SelectField(
-        "Topic", choices=[SelectChoice(c.value, label) for c, label in CATEGORY_WORDS.items()],
+        "Topic",
+        choices=[SelectChoice(c.value, label) for c, label in CATEGORY_WORDS.items()],
         default=Category.general.value,
     )
     seen = HiddenField()  # ids of the suggested articles the customer was shown
@@ -82,10 +83,17 @@ class ReplyForm(FlaskForm):
 
 
 class RatingForm(FlaskForm):
-    rating = RadioField("How did we do?", choices=[
-        SelectChoice("5", "5 – very happy"), SelectChoice("4", "4"), SelectChoice("3", "3"),
-        SelectChoice("2", "2"), SelectChoice("1", "1 – very unhappy")],
-        validators=[InputRequired(message="Choose a rating.")])
+    rating = RadioField(
+        "How did we do?",
+        choices=[
+            SelectChoice("5", "5 – very happy"),
+            SelectChoice("4", "4"),
+            SelectChoice("3", "3"),
+            SelectChoice("2", "2"),
+            SelectChoice("1", "1 – very unhappy"),
+        ],
+        validators=[InputRequired(message="Choose a rating.")],
+    )
     comment = TextAreaField("Anything to add? (optional)", validators=[Length(max=2000)])
 
 

@@ -53,11 +53,13 @@ def home():
     scope = request.args.get("scope", "mine")
     if scope not in ("mine", "org"):
         raise InvalidInput("Scope is mine or org.", field="scope")
-    page = customer_tickets(current_user, after=request.args.get("after") or None,
-                            organization_wide=scope == "org")
+    page = customer_tickets(
+        current_user, after=request.args.get("after") or None, organization_wide=scope == "org"
+    )
     org_admin = bool(current_user.customer and current_user.customer.is_org_admin)
-    return render_template("portal/home.html", page=page, first=not request.args.get("after"),
-                           scope=scope, org_admin=org_admin)
+    return render_template(
+        "portal/home.html", page=page, first=not request.args.get("after"), scope=scope, org_admin=org_admin
+    )
 
 
 @bp.get("/search")
@@ -69,8 +71,9 @@ def search():
         page, error = search_own_tickets(current_user, query, after=after), None
     except InvalidInput as refused:
         page, error = None, refused
-    return render_template("portal/search.html", query=query, page=page, error=error,
-                           first=after is None), 400 if error else 200
+    return render_template(
+        "portal/search.html", query=query, page=page, error=error, first=after is None
+    ), 400 if error else 200
 
 
 def _seen_ids(text: str | None) -> list[int]:
@@ -83,11 +86,13 @@ def new_request():
     if request.method == "POST" and request.form.get("intent") == "suggest":
         # Without scripts, "Find answers first" shows the matching articles before sending.
         query = f"{form.subject.data or ''} {form.description.data or ''}"
-        hits = search_and_log(query, customer_id=current_user.customer.id
-                              if current_user.customer else None, limit=5)
+        hits = search_and_log(
+            query, customer_id=current_user.customer.id if current_user.customer else None, limit=5
+        )
         form.seen.data = ",".join(str(h.article_id) for h in hits)
-        return render_template("portal/new.html", form=form, hits=hits,
-                               deflect=DeflectForm(formdata=None), searched=True)
+        return render_template(
+            "portal/new.html", form=form, hits=hits, deflect=DeflectForm(formdata=None), searched=True
+        )
     if form.validate_on_submit():
         try:
             ticket = open_ticket(
@@ -101,12 +106,12 @@ def new_request():
         except InvalidInput as error:
             _show_error(form, error, "subject")
         else:
-            flash(f"Request {ticket.reference} received. We will answer here and by email.",
-                  "success")
+            flash(f"Request {ticket.reference} received. We will answer here and by email.", "success")
             return redirect(url_for("portal.ticket", ticket_id=ticket.id))
     status = 400 if request.method == "POST" else 200
-    return render_template("portal/new.html", form=form, hits=[],
-                           deflect=DeflectForm(formdata=None), searched=False), status
+    return render_template(
+        "portal/new.html", form=form, hits=[], deflect=DeflectForm(formdata=None), searched=False
+    ), status
 
 
 @bp.post("/deflect")
@@ -114,8 +119,12 @@ def deflect():
     form = DeflectForm()
     if not form.validate_on_submit() or not is_digits(str(form.article_id.data)):
         raise InvalidInput("Choose the article that answered your question.")
-    record_deflection(current_user, int(form.article_id.data), subject=form.subject.data or "",
-                      category=form.category.data or "")
+    record_deflection(
+        current_user,
+        int(form.article_id.data),
+        subject=form.subject.data or "",
+        category=form.category.data or "",
+    )
     flash("Glad the article helped. No request was opened.", "success")
     return redirect(url_for("portal.home"))
 
@@ -126,25 +135,43 @@ def self_service_answer(ticket_id: int):
     if not form.validate_on_submit() or form.solved.data not in ("yes", "no"):
         raise InvalidInput("Tell us whether the article solved it.")
     confirm_self_service(current_user, ticket_id, form.solved.data == "yes")
-    flash("Thanks! We marked it solved." if form.solved.data == "yes"
-          else "A person from our team will take it from here.", "success")
+    flash(
+        "Thanks! We marked it solved."
+        if form.solved.data == "yes"
+        else "A person from our team will take it from here.",
+        "success",
+    )
     return redirect(url_for("portal.ticket", ticket_id=ticket_id))
 
 
-def _render_ticket(ticket_id: int, reply_form: ReplyForm | None = None, status: int = 200,
-                   rating_form: RatingForm | None = None):
+def _render_ticket(
+    ticket_id: int,
+    reply_form: ReplyForm | None = None,
+    status: int = 200,
+    rating_form: RatingForm | None = None,
+):
     view = ticket_page(current_user, ticket_id)
     answer = answer_for(view.ticket)
     if rating_form is None:
-        rating_form = RatingForm(formdata=None, data={
-            "rating": str(answer.rating) if answer else None,
-            "comment": answer.comment if answer else ""})
+        rating_form = RatingForm(
+            formdata=None,
+            data={
+                "rating": str(answer.rating) if answer else None,
+                "comment": answer.comment if answer else "",
+            },
+        )
     return render_template(
-        "portal/ticket.html", view=view, ticket=view.ticket,
+        "portal/ticket.html",
+        view=view,
+        ticket=view.ticket,
         attachments=attachments_by_message(m.id for m in view.messages),
-        reply_form=reply_form or ReplyForm(), reopen_form=ReopenForm(),
-        closed=view.ticket.status == Status.closed, solved=view.ticket.status == Status.solved,
-        rating_form=rating_form, answer=answer, can_rate=can_change(answer, utcnow()),
+        reply_form=reply_form or ReplyForm(),
+        reopen_form=ReopenForm(),
+        closed=view.ticket.status == Status.closed,
+        solved=view.ticket.status == Status.solved,
+        rating_form=rating_form,
+        answer=answer,
+        can_rate=can_change(answer, utcnow()),
     ), status
 
 
@@ -158,8 +185,7 @@ def reply(ticket_id: int):
     form = ReplyForm()
     if form.validate_on_submit():
         try:
-            add_reply(current_user, ticket_id, form.body.data,
-                      files=request.files.getlist("attachments"))
+            add_reply(current_user, ticket_id, form.body.data, files=request.files.getlist("attachments"))
         except InvalidInput as error:
             _show_error(form, error, "body")
         else:

@@ -17,8 +17,9 @@ def _choices(enum) -> list[SelectChoice]:
 class AccountForm(FlaskForm):
     account_tier = SelectField("Account tier", choices=_choices(AccountTier))
     lifecycle_stage = SelectField("Lifecycle stage", choices=_choices(LifecycleStage))
-    loyalty_segment = SelectField("Loyalty segment",
-                                  choices=[SelectChoice("", "Not set"), *_choices(LoyaltySegment)])
+    loyalty_segment = SelectField(
+        "Loyalty segment", choices=[SelectChoice("", "Not set"), *_choices(LoyaltySegment)]
+    )
 
 
 class TouchpointForm(FlaskForm):

@@ -21,20 +21,35 @@ def staff_only() -> None:
     require_staff(current_user)
 
 
-def _page(profile, *, customer_id=None, organization_id=None, account=None, touch=None,
-          status: int = 200):
+def _page(profile, *, customer_id=None, organization_id=None, account=None, touch=None, status: int = 200):
     family = request.args.get("kind") or None
-    history = history_page(current_user, customer_id=customer_id, organization_id=organization_id,
-                           family=family, after=request.args.get("after") or None)
+    history = history_page(
+        current_user,
+        customer_id=customer_id,
+        organization_id=organization_id,
+        family=family,
+        after=request.args.get("after") or None,
+    )
     org = profile.organization
     if account is None and org is not None:
-        account = AccountForm(formdata=None, data={
-            "account_tier": org.account_tier.value, "lifecycle_stage": org.lifecycle_stage.value,
-            "loyalty_segment": org.loyalty_segment.value if org.loyalty_segment else ""})
+        account = AccountForm(
+            formdata=None,
+            data={
+                "account_tier": org.account_tier.value,
+                "lifecycle_stage": org.lifecycle_stage.value,
+                "loyalty_segment": org.loyalty_segment.value if org.loyalty_segment else "",
+            },
+        )
     return render_template(
-        "relationship/profile.html", profile=profile, history=history, family=family,
-        families=FAMILIES, account=account, touch=touch or TouchpointForm(formdata=None),
-        endpoint=request.endpoint, view_args=request.view_args,
+        "relationship/profile.html",
+        profile=profile,
+        history=history,
+        family=family,
+        families=FAMILIES,
+        account=account,
+        touch=touch or TouchpointForm(formdata=None),
+        endpoint=request.endpoint,
+        view_args=request.view_args,
     ), status
 
 
@@ -45,8 +60,7 @@ def customer(customer_id: int):
 
 @bp.get("/organizations/<int:organization_id>")
 def organization(organization_id: int):
-    return _page(organization_profile(current_user, organization_id),
-                 organization_id=organization_id)
+    return _page(organization_profile(current_user, organization_id), organization_id=organization_id)
 
 
 @bp.post("/organizations/<int:organization_id>/account")
@@ -54,24 +68,37 @@ def change_account(organization_id: int):
     form = AccountForm()
     if form.validate_on_submit():
         try:
-            update_account(current_user, organization_id, account_tier=form.account_tier.data,
-                           lifecycle_stage=form.lifecycle_stage.data,
-                           loyalty_segment=form.loyalty_segment.data or None)
+            update_account(
+                current_user,
+                organization_id,
+                account_tier=form.account_tier.data,
+                lifecycle_stage=form.lifecycle_stage.data,
+                loyalty_segment=form.loyalty_segment.data or None,
+            )
         except InvalidInput as error:
             form.account_tier.errors.append(str(error))
         else:
             flash("Account facts saved.", "success")
             return redirect(url_for("relationship.organization", organization_id=organization_id))
-    return _page(organization_profile(current_user, organization_id),
-                 organization_id=organization_id, account=form, status=400)
+    return _page(
+        organization_profile(current_user, organization_id),
+        organization_id=organization_id,
+        account=form,
+        status=400,
+    )
 
 
 def _touchpoint(customer_id: int | None, organization_id: int | None):
     form = TouchpointForm()
     if form.validate_on_submit():
         try:
-            log_touchpoint(current_user, kind=form.kind.data, summary=form.summary.data,
-                           customer_id=customer_id, organization_id=organization_id)
+            log_touchpoint(
+                current_user,
+                kind=form.kind.data,
+                summary=form.summary.data,
+                customer_id=customer_id,
+                organization_id=organization_id,
+            )
         except InvalidInput as error:
             form.summary.errors.append(str(error))
         else:
@@ -85,8 +112,9 @@ def customer_touchpoint(customer_id: int):
     failed = _touchpoint(customer_id, None)
     if failed is None:
         return redirect(url_for("relationship.customer", customer_id=customer_id))
-    return _page(customer_profile(current_user, customer_id), customer_id=customer_id,
-                 touch=failed, status=400)
+    return _page(
+        customer_profile(current_user, customer_id), customer_id=customer_id, touch=failed, status=400
+    )
 
 
 @bp.post("/organizations/<int:organization_id>/touchpoints")
@@ -94,5 +122,9 @@ def organization_touchpoint(organization_id: int):
     failed = _touchpoint(None, organization_id)
     if failed is None:
         return redirect(url_for("relationship.organization", organization_id=organization_id))
-    return _page(organization_profile(current_user, organization_id),
-                 organization_id=organization_id, touch=failed, status=400)
+    return _page(
+        organization_profile(current_user, organization_id),
+        organization_id=organization_id,
+        touch=failed,
+        status=400,
+    )

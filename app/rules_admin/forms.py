@@ -51,8 +51,9 @@ class RuleForm(FlaskForm):
     actions = FieldList(FormField(ActionRow), min_entries=0, max_entries=10)
     enabled = BooleanField("Enabled")
     stop = BooleanField("Stop here: later rules do not run when this one fires")
-    days = IntegerField("Dry-run window (days)", default=30,
-                        validators=[Optional(), NumberRange(min=1, max=366)])
+    days = IntegerField(
+        "Dry-run window (days)", default=30, validators=[Optional(), NumberRange(min=1, max=366)]
+    )
     intent = HiddenField()
 
     def as_data(self) -> dict:
@@ -62,11 +63,13 @@ class RuleForm(FlaskForm):
             "trigger": self.trigger.data,
             "conditions": [
                 {"field": row.field.data, "operator": row.operator.data, "value": row.value.data}
-                for row in self.conditions if row.field.data
+                for row in self.conditions
+                if row.field.data
             ],
             "actions": [
                 {"kind": row.kind.data, "value": row.value.data or None}
-                for row in self.actions if row.kind.data
+                for row in self.actions
+                if row.kind.data
             ],
             "enabled": self.enabled.data,
             "stop": self.stop.data,
@@ -83,12 +86,16 @@ class RuleForm(FlaskForm):
                 value = ", ".join(value)
             elif isinstance(value, float) and value.is_integer():
                 value = int(value)
-            self.conditions.append_entry({"field": item["field"], "operator": item["operator"],
-                                          "value": "" if value is None else str(value)})
+            self.conditions.append_entry(
+                {
+                    "field": item["field"],
+                    "operator": item["operator"],
+                    "value": "" if value is None else str(value),
+                }
+            )
         for item in data["actions"]:
             value = item.get("value")
-            self.actions.append_entry({"kind": item["kind"],
-                                       "value": "" if value is None else str(value)})
+            self.actions.append_entry({"kind": item["kind"], "value": "" if value is None else str(value)})
 
     def add_blank_rows(self) -> None:
         """Empty rows to fill in, below the rule's own conditions and actions."""
@@ -109,8 +116,11 @@ class DryRunForm(FlaskForm):
         csrf = False  # a GET form that only reads
 
     trigger = SelectField("Event", choices=TRIGGER_CHOICES, default=Trigger.ticket_created.value)
-    days = IntegerField("Tickets created in the last N days", default=30,
-                        validators=[InputRequired(), NumberRange(min=1, max=366)])
+    days = IntegerField(
+        "Tickets created in the last N days",
+        default=30,
+        validators=[InputRequired(), NumberRange(min=1, max=366)],
+    )
 
 
 class RuleButtonForm(FlaskForm):

@@ -49,16 +49,23 @@ def index():
         except RuleInvalid as error:
             when, then = f"Cannot be read: {error}", ""
         rows.append((rule, when, then))
-    return render_template("rules_admin/index.html", rows=rows, buttons=RuleButtonForm(),
-                           triggers=TRIGGER_LABELS)
+    return render_template(
+        "rules_admin/index.html", rows=rows, buttons=RuleButtonForm(), triggers=TRIGGER_LABELS
+    )
 
 
 def _render_editor(form: RuleForm, rule, *, report=None, problems=(), status: int = 200):
     form.add_blank_rows()
     directory = rule_directory()
     return render_template(
-        "rules_admin/edit.html", form=form, rule=rule, report=report, problems=problems,
-        fields=FIELDS.values(), operator_labels=OPERATOR_LABELS, directory=directory,
+        "rules_admin/edit.html",
+        form=form,
+        rule=rule,
+        report=report,
+        problems=problems,
+        fields=FIELDS.values(),
+        operator_labels=OPERATOR_LABELS,
+        directory=directory,
     ), status
 
 
@@ -136,8 +143,7 @@ def dry_run_page():
     status = 200
     if request.args:
         if form.validate():
-            report = dry_run(current_user, enabled_rules(), trigger=form.trigger.data,
-                             days=form.days.data)
+            report = dry_run(current_user, enabled_rules(), trigger=form.trigger.data, days=form.days.data)
         else:
             status = 400
     return render_template("rules_admin/dry_run.html", form=form, report=report), status

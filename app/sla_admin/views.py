@@ -39,9 +39,12 @@ def index():
     matrix = {(p.account_tier, p.priority): p for p in policies if not p.is_default}
     calendars = list(db.session.scalars(select(BusinessCalendar).order_by(BusinessCalendar.name)))
     return render_template(
-        "sla_admin/index.html", calendars=calendars, matrix=matrix,
+        "sla_admin/index.html",
+        calendars=calendars,
+        matrix=matrix,
         default=next((p for p in policies if p.is_default), None),
-        tiers=[None, *AccountTier], priorities=[None, *Priority],
+        tiers=[None, *AccountTier],
+        priorities=[None, *Priority],
     )
 
 
@@ -57,16 +60,23 @@ def _calendar_editor(calendar_id: int | None):
         for day, field in enumerate(HOURS_FIELDS):
             form[field].data = (row.weekly_hours or {}).get(str(day), "")
     if form.validate_on_submit():
-        hours = {} if form.always_open.data else {
-            day: form[field].data or "" for day, field in enumerate(HOURS_FIELDS)}
+        hours = (
+            {}
+            if form.always_open.data
+            else {day: form[field].data or "" for day, field in enumerate(HOURS_FIELDS)}
+        )
         try:
             saved = save_calendar(
-                current_user, name=form.name.data, timezone=form.timezone.data,
-                weekly_hours=hours, always_open=form.always_open.data,
+                current_user,
+                name=form.name.data,
+                timezone=form.timezone.data,
+                weekly_hours=hours,
+                always_open=form.always_open.data,
                 holidays_country=None if form.always_open.data else form.holidays_country.data,
                 holidays_subdivision=None if form.always_open.data else form.holidays_subdivision.data,
-                closed_dates=[] if form.always_open.data else
-                [line for line in (form.closed_dates.data or "").split() if line],
+                closed_dates=[]
+                if form.always_open.data
+                else [line for line in (form.closed_dates.data or "").split() if line],
                 calendar_id=calendar_id,
             )
         except InvalidInput as error:
@@ -75,8 +85,7 @@ def _calendar_editor(calendar_id: int | None):
             flash(f"Calendar {saved.name} saved.", "success")
             return redirect(url_for("admin_sla.index"))
     status = 400 if request.method == "POST" else 200
-    return render_template("sla_admin/calendar.html", form=form, row=row,
-                           hours_fields=HOURS_FIELDS), status
+    return render_template("sla_admin/calendar.html", form=form, row=row, hours_fields=HOURS_FIELDS), status
 
 
 @bp.route("/calendars/new", methods=["GET", "POST"])
@@ -92,8 +101,10 @@ def edit_calendar(calendar_id: int):
 def _policy_editor(policy_id: int | None):
     row = get_policy(current_user, policy_id) if policy_id else None
     form = PolicyForm()
-    form.calendar.choices = [SelectChoice(str(c.id), c.name) for c in db.session.scalars(
-        select(BusinessCalendar).order_by(BusinessCalendar.name))]
+    form.calendar.choices = [
+        SelectChoice(str(c.id), c.name)
+        for c in db.session.scalars(select(BusinessCalendar).order_by(BusinessCalendar.name))
+    ]
     if request.method == "GET":
         if row is not None:
             form.name.data, form.calendar.data = row.name, row.calendar_id
@@ -110,13 +121,22 @@ def _policy_editor(policy_id: int | None):
             form.account_tier.data = request.args.get("account_tier", "")
             form.priority.data = request.args.get("priority", "")
     if form.validate_on_submit():
-        targets = Targets(form.first_response.data, form.next_response.data, form.resolution.data,
-                          tuple(form[f"dwell_{t}"].data for t in range(5)), form.warn_percent.data)
+        targets = Targets(
+            form.first_response.data,
+            form.next_response.data,
+            form.resolution.data,
+            tuple(form[f"dwell_{t}"].data for t in range(5)),
+            form.warn_percent.data,
+        )
         try:
             saved = save_policy(
-                current_user, name=form.name.data, calendar_id=form.calendar.data or 0,
-                targets=targets, account_tier=form.account_tier.data or None,
-                priority=form.priority.data or None, is_default=form.is_default.data,
+                current_user,
+                name=form.name.data,
+                calendar_id=form.calendar.data or 0,
+                targets=targets,
+                account_tier=form.account_tier.data or None,
+                priority=form.priority.data or None,
+                is_default=form.is_default.data,
                 policy_id=policy_id,
             )
         except InvalidInput as error:

@@ -24,19 +24,28 @@ from tests.browser.server import ROOT, LiveServer, fresh_database_url
 
 HERE = Path(__file__).parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROME_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROME_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 TIMEOUT_MS = 15_000
 
 
 def _why_unavailable() -> str | None:
     if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
-        return (f"Chromium not found at {CHROMIUM}: browser journeys skipped; "
-                "apt-get install chromium")
+        return f"Chromium not found at {CHROMIUM}: browser journeys skipped; apt-get install chromium"
     if importlib.util.find_spec("playwright") is None:
-        return ("Playwright for Python is not installed: browser journeys skipped; "
-                "pip install -r requirements-dev.txt")
+        return (
+            "Playwright for Python is not installed: browser journeys skipped; "
+            "pip install -r requirements-dev.txt"
+        )
     return None
 
 
@@ -111,8 +120,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROME_ARGS,
-                                              headless=True)
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROME_ARGS, headless=True)
         yield chromium
         chromium.close()
 

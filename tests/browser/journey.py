@@ -42,8 +42,7 @@ class PageGuard:
 
     def _response(self, response: Response) -> None:
         if response.status >= 500:
-            self.problems.append(f"server error {response.status}: {response.request.method} "
-                                 f"{response.url}")
+            self.problems.append(f"server error {response.status}: {response.request.method} {response.url}")
 
     def check(self) -> None:
         problems, self.problems[:] = list(self.problems), []

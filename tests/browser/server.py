@@ -62,16 +62,25 @@ class LiveServer:
     @property
     def env(self) -> dict[str, str]:
         env = {key: value for key, value in os.environ.items() if not key.startswith("FLASK_")}
-        env.update(DATABASE_URL=self.database_url, TIERDESK_ENV="development",
-                   SECRET_KEY="browser-journeys", ATTACHMENTS_DIR=str(self.workdir / "files"),
-                   PYTHONUNBUFFERED="1")
+        env.update(
+            DATABASE_URL=self.database_url,
+            TIERDESK_ENV="development",
+            SECRET_KEY="browser-journeys",
+            ATTACHMENTS_DIR=str(self.workdir / "files"),
+            PYTHONUNBUFFERED="1",
+        )
         return env
 
     def flask(self, *args: str, timeout: float = 120) -> str:
         """Run `flask --app wsgi ARGS` against the server's database; returns what it printed."""
         done = subprocess.run(
-            [sys.executable, "-m", "flask", "--app", "wsgi", *args], cwd=ROOT, env=self.env,
-            capture_output=True, text=True, timeout=timeout, check=False,
+            [sys.executable, "-m", "flask", "--app", "wsgi", *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
         )
         if done.returncode != 0:
             raise AssertionError(f"flask {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
@@ -82,9 +91,24 @@ class LiveServer:
         self.flask("seed-demo")
         with (self.workdir / "server.log").open("w") as log:  # the child keeps its own copy
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "flask", "--app", "wsgi", "--no-debug", "run",
-                 "--host", "127.0.0.1", "--port", str(self.port), "--no-reload"],
-                cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                [
+                    sys.executable,
+                    "-m",
+                    "flask",
+                    "--app",
+                    "wsgi",
+                    "--no-debug",
+                    "run",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
+                    "--no-reload",
+                ],
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
         self._wait_until_serving()
 
@@ -96,8 +120,7 @@ class LiveServer:
             if self._answers():
                 return
             time.sleep(0.1)  # polling a process that is starting, not waiting in a journey
-        raise AssertionError(f"The server did not answer within {START_TIMEOUT_SECONDS}s:\n"
-                             f"{self.log_tail()}")
+        raise AssertionError(f"The server did not answer within {START_TIMEOUT_SECONDS}s:\n{self.log_tail()}")
 
     def _answers(self) -> bool:
         """Whether the server answers a page yet (connection refused while it is starting)."""

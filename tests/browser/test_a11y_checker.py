@@ -17,20 +17,26 @@ CLEAN = """<!doctype html><html lang="en"><head><title>Clean</title></head><body
 
 # case → (the page with one regression, how the checker's report of it starts)
 BROKEN = {
-    "unlabelled input": (CLEAN.replace('<input aria-label="Search" type="search">',
-                                       '<input type="search">'), "unlabelled control: input"),
-    "label holding only the select": (CLEAN.replace("Topic <select", "<select"),
-                                      "unlabelled control: select"),
-    "duplicate id": (CLEAN.replace("<h2>Next</h2>", '<h2 id="name">Next</h2>'),
-                     "duplicate id: name"),
-    "skipped heading": (CLEAN.replace("<h3>More</h3>", "<h4>More</h4>"),
-                        "heading skips a level: h2 then h4"),
+    "unlabelled input": (
+        CLEAN.replace('<input aria-label="Search" type="search">', '<input type="search">'),
+        "unlabelled control: input",
+    ),
+    "label holding only the select": (
+        CLEAN.replace("Topic <select", "<select"),
+        "unlabelled control: select",
+    ),
+    "duplicate id": (CLEAN.replace("<h2>Next</h2>", '<h2 id="name">Next</h2>'), "duplicate id: name"),
+    "skipped heading": (CLEAN.replace("<h3>More</h3>", "<h4>More</h4>"), "heading skips a level: h2 then h4"),
     "two h1": (CLEAN.replace("<h2>Next</h2>", "<h1>Next</h1>"), "expected one h1, found 2"),
-    "h2 before the h1": (CLEAN.replace("<h1>Page</h1><h2>Form</h2>", "<h2>Form</h2><h1>Page</h1>"),
-                         "first heading is h2"),
+    "h2 before the h1": (
+        CLEAN.replace("<h1>Page</h1><h2>Form</h2>", "<h2>Form</h2><h1>Page</h1>"),
+        "first heading is h2",
+    ),
     "pale button text": (CLEAN.replace("color:#fff", "color:#6e9fd6"), "low contrast"),
-    "pale nav link": (CLEAN.replace('<a href="#">Home</a>',
-                                    '<a href="#" style="color:#bbb">Home</a>'), "low contrast"),
+    "pale nav link": (
+        CLEAN.replace('<a href="#">Home</a>', '<a href="#" style="color:#bbb">Home</a>'),
+        "low contrast",
+    ),
 }
 
 
@@ -55,6 +61,8 @@ def test_each_regression_is_caught(page, problem):
 
 
 def test_contrast_reads_the_background_behind_a_transparent_button(page):
-    page.set_content('<h1>x</h1><div style="background:#14202e">'
-                     '<button style="background:transparent;color:#1b1f24;border:0">Go</button></div>')
+    page.set_content(
+        '<h1>x</h1><div style="background:#14202e">'
+        '<button style="background:transparent;color:#1b1f24;border:0">Go</button></div>'
+    )
     assert audit(page) == ["low contrast 1.01:1 on button “Go”"]

@@ -55,8 +55,9 @@ def test_frontline_triages_the_top_ticket_and_escalates_it(journey, handoff):
 
     page.get_by_label("Move to").select_option("2")
     page.get_by_label("Reason code").select_option("needs_expertise")
-    page.get_by_label("Reason", exact=True).fill("The export fails on the server side; "
-                                                 "needs someone who can read the logs.")
+    page.get_by_label("Reason", exact=True).fill(
+        "The export fails on the server side; needs someone who can read the logs."
+    )
     page.get_by_role("button", name="Move ticket").click()
     page.get_by_text("Moved to tier 2.").wait_for()
     frontline.step("escalated")
@@ -74,10 +75,12 @@ def escalated(handoff, server_db) -> str:
     service instead, as the frontline journey does through the desk."""
     if "reference" not in handoff:
         agent = db.session.scalars(select(User).where(User.email == "frontline@demo.test")).one()
-        ticket = db.session.scalars(select(Ticket).where(Ticket.tier == 1, Ticket.status == Status.open)
-                                    .order_by(Ticket.id)).first()
-        change_tier(agent, ticket.id, 2, "Needs someone who can read the logs.",
-                    reason_code="needs_expertise")
+        ticket = db.session.scalars(
+            select(Ticket).where(Ticket.tier == 1, Ticket.status == Status.open).order_by(Ticket.id)
+        ).first()
+        change_tier(
+            agent, ticket.id, 2, "Needs someone who can read the logs.", reason_code="needs_expertise"
+        )
         handoff["reference"] = ticket.reference
     return handoff["reference"]
 

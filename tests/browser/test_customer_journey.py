@@ -19,8 +19,11 @@ EMAIL = "dana.new@customer.test"
 
 def _verification_link() -> str:
     """The link in the confirmation email, read from the outbox the mail channel delivers."""
-    body = db.session.scalars(select(Notification.body).where(
-        Notification.recipient_email == EMAIL).order_by(Notification.id.desc())).first()
+    body = db.session.scalars(
+        select(Notification.body)
+        .where(Notification.recipient_email == EMAIL)
+        .order_by(Notification.id.desc())
+    ).first()
     assert body is not None, "no confirmation email was queued"
     return re.search(r"http\S+/auth/verify/\S+", body).group(0)
 
@@ -66,14 +69,17 @@ def test_customer_registers_asks_and_rates(journey, server_db):
     suggestion.get_by_role("button", name="This answered my question").click()
     page.get_by_text("Glad the article helped").wait_for()
     customer.step("deflected")
-    deflections = db.session.scalars(select(Activity).join(User, Activity.actor_id == User.id)
-                                     .where(User.email == EMAIL,
-                                            Activity.kind == ActivityKind.kb_deflected.value)).all()
+    deflections = db.session.scalars(
+        select(Activity)
+        .join(User, Activity.actor_id == User.id)
+        .where(User.email == EMAIL, Activity.kind == ActivityKind.kb_deflected.value)
+    ).all()
     assert [d.data["subject"] for d in deflections] == ["Export my invoices"]
 
     customer.menu("New request")
-    _type_request(page, "The VAT number on my invoices is wrong",
-                  "Since March the invoices show our old VAT number.")
+    _type_request(
+        page, "The VAT number on my invoices is wrong", "Since March the invoices show our old VAT number."
+    )
     page.locator("#suggestion-list li").first.wait_for()
     page.get_by_label("Topic").select_option(label="Billing and invoices")
     page.get_by_role("button", name="Send request").click()

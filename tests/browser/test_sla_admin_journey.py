@@ -25,15 +25,23 @@ RULE = "Tag late tickets"
 def _stale_ticket() -> Ticket:
     """An open tier-1 ticket the rule applies to, whose SLA clock runs (the sweep reads only
     those)."""
-    ticket = db.session.scalars(select(Ticket).where(
-        Ticket.tier == 1, Ticket.status == Status.open, Ticket.sla_next_check_at.is_not(None),
-        Ticket.priority != Priority.urgent).order_by(Ticket.id)).first()
+    ticket = db.session.scalars(
+        select(Ticket)
+        .where(
+            Ticket.tier == 1,
+            Ticket.status == Status.open,
+            Ticket.sla_next_check_at.is_not(None),
+            Ticket.priority != Priority.urgent,
+        )
+        .order_by(Ticket.id)
+    ).first()
     assert ticket is not None, "the demo data has no open tier-1 ticket with a running clock"
     return ticket
 
 
 def test_admin_sets_service_levels_and_rules_then_the_sweep_raises_a_stale_ticket(
-        journey, live_server, server_db):
+    journey, live_server, server_db
+):
     admin = journey("admin")
     page = admin.page
     admin.sign_in("admin@demo.test")
@@ -97,6 +105,7 @@ def test_admin_sets_service_levels_and_rules_then_the_sweep_raises_a_stale_ticke
     assert timeline.get_by_text("(sla:", exact=False).count() >= 1
     assert timeline.get_by_text(f"tagged 'sla-late' (rule: {RULE})").count() >= 1
     admin.step("stale ticket raised by the sweep")
-    change = db.session.scalars(select(TierChange).where(TierChange.ticket_id == ticket_id)
-                                .order_by(TierChange.id.desc())).first()
+    change = db.session.scalars(
+        select(TierChange).where(TierChange.ticket_id == ticket_id).order_by(TierChange.id.desc())
+    ).first()
     assert (change.from_tier, change.to_tier, change.cause) == (1, 2, TierChangeCause.sla)

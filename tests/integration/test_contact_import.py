@@ -13,15 +13,19 @@ from app.services.relationship.contact_import import import_contacts
 from tests.factories import make_admin, make_agent
 
 HEADER = "organization,account_tier,lifecycle_stage,lifetime_value,contact_name,contact_email,timezone\n"
-GOOD = (HEADER
-        + "Globex,strategic,expansion,1250000.50,Hank Scorpio,hank@globex.test,America/New_York\n"
-        + "Globex,strategic,expansion,1250000.50,Frank Grimes,frank@globex.test,America/New_York\n"
-        + "Acme,inside,activation,900,,,\n")
+GOOD = (
+    HEADER
+    + "Globex,strategic,expansion,1250000.50,Hank Scorpio,hank@globex.test,America/New_York\n"
+    + "Globex,strategic,expansion,1250000.50,Frank Grimes,frank@globex.test,America/New_York\n"
+    + "Acme,inside,activation,900,,,\n"
+)
 
 
 def counts() -> tuple[int, int]:
-    return (db.session.scalar(select(func.count()).select_from(Organization)),
-            db.session.scalar(select(func.count()).select_from(Customer)))
+    return (
+        db.session.scalar(select(func.count()).select_from(Organization)),
+        db.session.scalar(select(func.count()).select_from(Customer)),
+    )
 
 
 def test_a_good_file_creates_organizations_and_contacts_in_cents(now):
@@ -30,34 +34,37 @@ def test_a_good_file_creates_organizations_and_contacts_in_cents(now):
     assert (report.orgs_created, report.contacts_created) == (2, 2)
     globex = db.session.scalars(select(Organization).where(Organization.name == "Globex")).one()
     assert (globex.lifetime_value, globex.account_tier, globex.timezone) == (
-        125000050, AccountTier.strategic, "America/New_York")
+        125000050,
+        AccountTier.strategic,
+        "America/New_York",
+    )
     assert db.session.scalars(select(Customer.organization_id)).all() == [globex.id, globex.id]
 
 
 def test_importing_again_updates_and_records_account_changes(now):
     admin = make_admin()
     import_contacts(admin, GOOD.encode(), now=now)
-    changed = GOOD.replace("strategic,expansion", "named,retention").replace(
-        "Hank Scorpio", "Hank S.")
+    changed = GOOD.replace("strategic,expansion", "named,retention").replace("Hank Scorpio", "Hank S.")
     report = import_contacts(admin, changed.encode(), now=now)
     assert (report.orgs_created, report.orgs_updated, report.contacts_updated) == (0, 1, 2)
     assert counts() == (2, 2)
     globex = db.session.scalars(select(Organization).where(Organization.name == "Globex")).one()
     assert globex.lifecycle_stage is LifecycleStage.retention
-    kinds = db.session.scalars(select(Activity.kind).where(
-        Activity.organization_id == globex.id)).all()
+    kinds = db.session.scalars(select(Activity.kind).where(Activity.organization_id == globex.id)).all()
     assert sorted(kinds) == ["account_tier_changed", "lifecycle_changed"]
 
 
 def test_good_bad_and_duplicate_rows_are_reported_by_line_and_nothing_is_written(now):
-    data = (HEADER
-            + "Globex,strategic,expansion,10,Hank,hank@globex.test,\n"
-            + "Initech,gold,retention,10,Bill,bill@initech.test,\n"
-            + "Umbrella,named,retention,lots,Alice,alice@umbrella.test,\n"
-            + "Stark,named,retention,10,Tony,hank@globex.test,\n"
-            + "Wayne,named,retention,10,Bruce,not-an-email,\n"
-            + "Globex,named,expansion,10,Other,other@globex.test,\n"
-            + "Oscorp,named,retention,10,Norman,norman@oscorp.test,Mars/Base\n")
+    data = (
+        HEADER
+        + "Globex,strategic,expansion,10,Hank,hank@globex.test,\n"
+        + "Initech,gold,retention,10,Bill,bill@initech.test,\n"
+        + "Umbrella,named,retention,lots,Alice,alice@umbrella.test,\n"
+        + "Stark,named,retention,10,Tony,hank@globex.test,\n"
+        + "Wayne,named,retention,10,Bruce,not-an-email,\n"
+        + "Globex,named,expansion,10,Other,other@globex.test,\n"
+        + "Oscorp,named,retention,10,Norman,norman@oscorp.test,Mars/Base\n"
+    )
     report = import_contacts(make_admin(), data.encode(), now=now)
     assert not report.applied
     assert report.errors == [
@@ -81,7 +88,8 @@ def test_broken_files_are_refused_with_a_sentence(now):
     admin = make_admin()
     assert import_contacts(admin, b"name,email\nx,y\n", now=now).errors == [
         "line 1: the header lacks organization, account_tier, lifecycle_stage, lifetime_value, "
-        "contact_name, contact_email"]
+        "contact_name, contact_email"
+    ]
     assert "not UTF-8" in import_contacts(admin, b"\xff\xfe\x00bad", now=now).errors[0]
 
 
@@ -111,11 +119,16 @@ def test_the_admin_upload_page(client, login_as):
     assert client.get("/admin/import").status_code == 403
     client.post("/auth/logout")
     login_as(make_admin())
-    bad = client.post("/admin/import", data={"file": (io.BytesIO(
-        (HEADER + "X,gold,retention,1,A,a@x.test,\n").encode()), "c.csv")},
-        content_type="multipart/form-data")
+    bad = client.post(
+        "/admin/import",
+        data={"file": (io.BytesIO((HEADER + "X,gold,retention,1,A,a@x.test,\n").encode()), "c.csv")},
+        content_type="multipart/form-data",
+    )
     assert bad.status_code == 400 and "line 2: account_tier" in bad.get_data(as_text=True)
-    good = client.post("/admin/import", data={"file": (io.BytesIO(GOOD.encode()), "c.csv")},
-                       content_type="multipart/form-data")
+    good = client.post(
+        "/admin/import",
+        data={"file": (io.BytesIO(GOOD.encode()), "c.csv")},
+        content_type="multipart/form-data",
+    )
     assert good.status_code == 200 and "2 organizations created" in good.get_data(as_text=True)
     assert counts() == (2, 2)

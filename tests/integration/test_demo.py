@@ -54,12 +54,17 @@ def test_every_demo_account_signs_in_with_the_demo_password(client, email, home)
 
 def test_agents_work_one_tier_each():
     seed_demo()
-    tiers = dict(db.session.execute(
-        select(User.email, User.support_tier).where(User.email.like("%@demo.test"),
-                                                   User.role == "agent")
-    ).all())
-    assert tiers == {"frontline@demo.test": 1, "technical@demo.test": 2, "expert@demo.test": 3,
-                     "vendor@demo.test": 4}
+    tiers = dict(
+        db.session.execute(
+            select(User.email, User.support_tier).where(User.email.like("%@demo.test"), User.role == "agent")
+        ).all()
+    )
+    assert tiers == {
+        "frontline@demo.test": 1,
+        "technical@demo.test": 2,
+        "expert@demo.test": 3,
+        "vendor@demo.test": 4,
+    }
 
 
 def test_the_data_covers_every_tier_and_account_tier():
@@ -86,14 +91,19 @@ def test_every_ticket_tells_a_consistent_story(now):
         assert (ticket.solved_at is not None) == (ticket.status in done), ticket.reference
         assert (ticket.closed_at is not None) == (ticket.status is Status.closed), ticket.reference
         assert (ticket.first_responded_at is not None) == (ticket.status is not Status.new)
-    public = dict(db.session.execute(
-        select(Message.ticket_id, func.count()).where(Message.internal.is_(False))
-        .group_by(Message.ticket_id)).all())
+    public = dict(
+        db.session.execute(
+            select(Message.ticket_id, func.count())
+            .where(Message.internal.is_(False))
+            .group_by(Message.ticket_id)
+        ).all()
+    )
     assert set(public) == {t.id for t in tickets}
     assert set(public.values()) <= {1, 2, 3, 4}
     assert db.session.scalar(select(func.count()).select_from(Message).where(Message.internal))
-    opened = db.session.scalar(select(func.count()).select_from(Activity).where(
-        Activity.kind == ActivityKind.ticket_opened.value))
+    opened = db.session.scalar(
+        select(func.count()).select_from(Activity).where(Activity.kind == ActivityKind.ticket_opened.value)
+    )
     assert opened == len(tickets)
     assert db.session.scalar(select(func.max(Activity.created_at))) <= now
 
@@ -139,16 +149,25 @@ def test_the_cli_seeds_an_empty_database(runner):
 
 def test_the_demo_tickets_are_ranked(app):
     seed_demo()
-    active = db.session.scalars(select(Ticket).where(Ticket.status.in_(
-        (Status.new, Status.open, Status.pending, Status.on_hold)))).all()
-    done = db.session.scalars(select(Ticket).where(Ticket.status.in_(
-        (Status.solved, Status.closed)))).all()
+    active = db.session.scalars(
+        select(Ticket).where(Ticket.status.in_((Status.new, Status.open, Status.pending, Status.on_hold)))
+    ).all()
+    done = db.session.scalars(select(Ticket).where(Ticket.status.in_((Status.solved, Status.closed)))).all()
     assert active and done
-    weights = {AccountTier.strategic: 300, AccountTier.named: 200, AccountTier.field: 100,
-               AccountTier.inside: 0}
+    weights = {
+        AccountTier.strategic: 300,
+        AccountTier.named: 200,
+        AccountTier.field: 100,
+        AccountTier.inside: 0,
+    }
     for ticket in active:
-        parts = (ticket.risk_pressure, ticket.risk_account, ticket.risk_value,
-                 ticket.risk_health, ticket.risk_priority)
+        parts = (
+            ticket.risk_pressure,
+            ticket.risk_account,
+            ticket.risk_value,
+            ticket.risk_health,
+            ticket.risk_priority,
+        )
         assert ticket.risk_score == sum(parts)
         assert (ticket.risk_priority > 0) == (ticket.priority.value != "low")
         assert ticket.risk_account == weights[ticket.organization.account_tier]

@@ -18,8 +18,11 @@ def test_a_second_scheduler_idles_until_the_first_ones_lease_expires(app):
     assert run_job_if_leader(app, job, "first") == "done"
     assert run_job_if_leader(app, job, "second") is None
     assert run_job_if_leader(app, job, "first") == "done"
-    db.session.execute(update(SchedulerLease).where(SchedulerLease.name == LEASE_NAME)
-                       .values(expires_at=utcnow() - timedelta(seconds=1)))
+    db.session.execute(
+        update(SchedulerLease)
+        .where(SchedulerLease.name == LEASE_NAME)
+        .values(expires_at=utcnow() - timedelta(seconds=1))
+    )
     db.session.commit()
     assert run_job_if_leader(app, job, "second") == "done"
     assert run_job_if_leader(app, job, "first") is None

@@ -31,8 +31,15 @@ def test_staff_see_every_ticket():
 
 @pytest.mark.parametrize(
     ("actor", "tier", "allowed"),
-    [(tier1, 0, True), (tier1, 1, True), (tier1, 2, False), (tier3, 3, True), (tier3, 4, False),
-     (admin, 4, True), (customer_a, 0, False)],
+    [
+        (tier1, 0, True),
+        (tier1, 1, True),
+        (tier1, 2, False),
+        (tier3, 3, True),
+        (tier3, 4, False),
+        (admin, 4, True),
+        (customer_a, 0, False),
+    ],
 )
 def test_staff_work_tickets_at_or_below_their_tier(actor, tier, allowed):
     assert can_work_ticket(actor, TicketFacts(customer_id=10, tier=tier)) is allowed

@@ -28,8 +28,10 @@ def cycle(mode: AssignmentMode, candidates: list[Candidate], rounds: int, tier: 
     loads = {c.user_id: c.open_tickets for c in candidates}
     cursor, picks = None, []
     for _ in range(rounds):
-        current = [Candidate(c.user_id, c.working_tier, c.active, c.staff, c.away,
-                             loads[c.user_id]) for c in candidates]
+        current = [
+            Candidate(c.user_id, c.working_tier, c.active, c.staff, c.away, loads[c.user_id])
+            for c in candidates
+        ]
         chosen = pick_assignee(mode, current, tier, cursor)
         picks.append(chosen)
         if chosen is not None:
@@ -56,14 +58,12 @@ def test_round_robin_is_fair_any_two_agents_differ_by_at_most_one(ids, rounds):
 
 
 def test_least_loaded_picks_the_lightest_agent():
-    agents = team(1, 2, 3, u1={"open_tickets": 4}, u2={"open_tickets": 1},
-                  u3={"open_tickets": 2})
+    agents = team(1, 2, 3, u1={"open_tickets": 4}, u2={"open_tickets": 1}, u3={"open_tickets": 2})
     assert pick_least_loaded(agents, 1, cursor=None) == 2
 
 
 def test_least_loaded_breaks_ties_in_turn_after_the_cursor():
-    agents = team(1, 2, 3, u1={"open_tickets": 1}, u2={"open_tickets": 1},
-                  u3={"open_tickets": 1})
+    agents = team(1, 2, 3, u1={"open_tickets": 1}, u2={"open_tickets": 1}, u3={"open_tickets": 1})
     assert pick_least_loaded(agents, 1, cursor=None) == 1
     assert pick_least_loaded(agents, 1, cursor=1) == 2
     assert pick_least_loaded(agents, 1, cursor=3) == 1

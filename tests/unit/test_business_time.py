@@ -27,8 +27,9 @@ WEEKDAYS = range(5)
 EVERY_DAY = range(7)
 
 
-def calendar(tz: str = "Europe/Berlin", hours: str = "09:00-17:00", days=WEEKDAYS, **extra
-             ) -> BusinessCalendar:
+def calendar(
+    tz: str = "Europe/Berlin", hours: str = "09:00-17:00", days=WEEKDAYS, **extra
+) -> BusinessCalendar:
     return calendar_from_settings(timezone=tz, weekly_hours={day: hours for day in days}, **extra)
 
 
@@ -207,21 +208,36 @@ def test_a_calendar_closed_for_years_gives_up_with_a_sentence():
     [
         ({"timezone": "Mars/Olympus"}, "timezone", "“Mars/Olympus” is not a known timezone"),
         ({"weekly_hours": {0: "17:00-09:00"}}, "hours_monday", "Monday: 17:00-09:00 ends before it starts."),
-        ({"weekly_hours": {1: "09:00-12:00, 11:00-14:00"}}, "hours_tuesday",
-         "Tuesday: 11:00-14:00 overlaps 09:00-12:00"),
-        ({"weekly_hours": {2: "9-17"}}, "hours_wednesday",
-         "Wednesday: “9” is not a time between 00:00 and 24:00."),
+        (
+            {"weekly_hours": {1: "09:00-12:00, 11:00-14:00"}},
+            "hours_tuesday",
+            "Tuesday: 11:00-14:00 overlaps 09:00-12:00",
+        ),
+        (
+            {"weekly_hours": {2: "9-17"}},
+            "hours_wednesday",
+            "Wednesday: “9” is not a time between 00:00 and 24:00.",
+        ),
         ({"weekly_hours": {3: "nine to five"}}, "hours_thursday", "is not a range such as 09:00-17:00"),
         ({"weekly_hours": {4: "09:00-24:30"}}, "hours_friday", "“24:30” is not a time"),
         ({"weekly_hours": {}}, "hours_monday", "The calendar has no opening hours"),
         ({"weekly_hours": {0: " "}}, "hours_monday", "The calendar has no opening hours"),
         ({"holidays_country": "XX"}, "holidays_country", "“XX” is not a country with known public holidays"),
-        ({"holidays_country": "DE", "holidays_subdivision": "ZZ"}, "holidays_subdivision",
-         "“ZZ” is not a subdivision of DE; known ones are BB, BE"),
-        ({"holidays_subdivision": "BY"}, "holidays_country",
-         "Choose a holiday country before a subdivision."),
-        ({"closed_dates": ["2026-02-30"]}, "closed_dates",
-         "“2026-02-30” is not a date; write it as YYYY-MM-DD."),
+        (
+            {"holidays_country": "DE", "holidays_subdivision": "ZZ"},
+            "holidays_subdivision",
+            "“ZZ” is not a subdivision of DE; known ones are BB, BE",
+        ),
+        (
+            {"holidays_subdivision": "BY"},
+            "holidays_country",
+            "Choose a holiday country before a subdivision.",
+        ),
+        (
+            {"closed_dates": ["2026-02-30"]},
+            "closed_dates",
+            "“2026-02-30” is not a date; write it as YYYY-MM-DD.",
+        ),
         ({"always_open": True}, "always_open", "A calendar open 24/7 cannot also have weekly hours"),
     ],
 )
@@ -251,8 +267,13 @@ def test_hours_text_round_trips():
 # (Berlin nights, Lord Howe's half-hour shift), split shifts, holidays, closed days and 24/7.
 CALENDARS = [
     calendar(holidays_country="DE"),
-    calendar("America/New_York", hours="08:00-12:00, 13:00-17:30", days=range(6), holidays_country="US",
-             closed_dates=["2026-12-24"]),
+    calendar(
+        "America/New_York",
+        hours="08:00-12:00, 13:00-17:30",
+        days=range(6),
+        holidays_country="US",
+        closed_dates=["2026-12-24"],
+    ),
     calendar(hours="00:00-03:00, 22:00-24:00", days=EVERY_DAY),
     calendar("Australia/Lord_Howe", hours="01:30-02:15, 09:00-17:00", days=EVERY_DAY),
     twenty_four_seven(),
@@ -278,8 +299,11 @@ def test_adding_is_monotonic(cal, start, m1, m2):
 
 
 @settings(deadline=None)
-@given(calendars, instants, st.lists(st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=40)),
-                                     min_size=2, max_size=2))
+@given(
+    calendars,
+    instants,
+    st.lists(st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=40)), min_size=2, max_size=2),
+)
 def test_measuring_is_additive_over_a_split_point(cal, start, gaps):
     middle = start + gaps[0]
     end = middle + gaps[1]

@@ -13,8 +13,9 @@ def test_placeholders_are_filled_as_plain_text():
     assert fill_canned(body, values) == "Hi <b>Ada</b>, about TD-1001: Theo"
 
 
-@pytest.mark.parametrize("body", ["{{ config }}", "{{ customer.password }}",
-                                  "{{ ''.__class__ }}", "{{customer.name|safe}}"])
+@pytest.mark.parametrize(
+    "body", ["{{ config }}", "{{ customer.password }}", "{{ ''.__class__ }}", "{{customer.name|safe}}"]
+)
 def test_anything_but_a_known_placeholder_is_refused(body):
     with pytest.raises(InvalidInput, match="Unknown placeholder"):
         check_canned(body)

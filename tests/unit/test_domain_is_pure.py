@@ -6,8 +6,16 @@ import ast
 from pathlib import Path
 
 DOMAIN = Path(__file__).resolve().parents[2] / "app" / "domain"
-FORBIDDEN = ("flask", "flask_login", "flask_wtf", "flask_sqlalchemy", "sqlalchemy", "app.models",
-             "app.services", "app.extensions")
+FORBIDDEN = (
+    "flask",
+    "flask_login",
+    "flask_wtf",
+    "flask_sqlalchemy",
+    "sqlalchemy",
+    "app.models",
+    "app.services",
+    "app.extensions",
+)
 
 
 def _imports(path: Path) -> list[str]:
@@ -27,9 +35,7 @@ def _forbidden(name: str) -> bool:
 def test_the_domain_imports_no_flask_sqlalchemy_or_models():
     files = sorted(DOMAIN.glob("*.py"))
     assert files, "app/domain has no modules"
-    offenders = {
-        f"{path.name}: {name}" for path in files for name in _imports(path) if _forbidden(name)
-    }
+    offenders = {f"{path.name}: {name}" for path in files for name in _imports(path) if _forbidden(name)}
     assert not offenders
 
 

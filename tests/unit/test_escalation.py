@@ -18,19 +18,34 @@ from app.domain.rule_fields import Operator, TicketSnapshot
 
 def snapshot(**overrides) -> TicketSnapshot:
     values = dict(
-        ticket_id=1, priority="normal", status="new", tier=1, channel="portal",
-        category="technical", subject="Login broken", description="Since the update nobody logs in",
-        age_hours=5.0, reopen_count=0, escalation_count=0, tags=frozenset({"vip"}),
-        account_tier="strategic", lifecycle_stage="retention", loyalty_segment="active_loyal",
-        lifetime_value=120_000.0, open_ticket_count=3, sla_breaches_90d=1, last_csat=2,
+        ticket_id=1,
+        priority="normal",
+        status="new",
+        tier=1,
+        channel="portal",
+        category="technical",
+        subject="Login broken",
+        description="Since the update nobody logs in",
+        age_hours=5.0,
+        reopen_count=0,
+        escalation_count=0,
+        tags=frozenset({"vip"}),
+        account_tier="strategic",
+        lifecycle_stage="retention",
+        loyalty_segment="active_loyal",
+        lifetime_value=120_000.0,
+        open_ticket_count=3,
+        sla_breaches_90d=1,
+        last_csat=2,
         health_score=None,
     )
     values.update(overrides)
     return TicketSnapshot(**values)
 
 
-def rule(name="r", *actions: Action, conditions=(), trigger=Trigger.ticket_created, stop=False,
-         enabled=True) -> Rule:
+def rule(
+    name="r", *actions: Action, conditions=(), trigger=Trigger.ticket_created, stop=False, enabled=True
+) -> Rule:
     return Rule(name, trigger, tuple(conditions), tuple(actions), stop=stop, enabled=enabled)
 
 
@@ -63,40 +78,48 @@ def test_each_operator(field, operator, value, expected):
 @pytest.mark.parametrize("operator", [Operator.eq, Operator.ne, Operator.gte, Operator.lte])
 def test_an_unknown_fact_never_satisfies_a_condition(operator):
     assert not condition_holds(Condition("health_score", operator, 50.0), snapshot())
-    assert not condition_holds(Condition("account_tier", Operator.ne, "named"),
-                               snapshot(account_tier=None))
+    assert not condition_holds(Condition("account_tier", Operator.ne, "named"), snapshot(account_tier=None))
 
 
 def test_each_action_changes_the_routing_and_reports_the_change():
     actions = [
-        Action(ActionKind.set_tier, 3), Action(ActionKind.lower_tier), Action(ActionKind.raise_tier),
-        Action(ActionKind.set_priority, "urgent"), Action(ActionKind.assign_team, 7),
-        Action(ActionKind.assign_agent, 9), Action(ActionKind.add_tag, "security"),
+        Action(ActionKind.set_tier, 3),
+        Action(ActionKind.lower_tier),
+        Action(ActionKind.raise_tier),
+        Action(ActionKind.set_priority, "urgent"),
+        Action(ActionKind.assign_team, 7),
+        Action(ActionKind.assign_agent, 9),
+        Action(ActionKind.add_tag, "security"),
         Action(ActionKind.notify, "account_manager"),
     ]
     result = evaluate([rule("all", *actions)], Trigger.ticket_created, snapshot())
     assert (result.tier, result.priority, result.team_id, result.assignee_id) == (3, "urgent", 7, 9)
     assert result.tags == {"vip", "security"}
     assert [(e.kind, e.before, e.after) for e in result.effects] == [
-        (ActionKind.set_tier, 1, 3), (ActionKind.lower_tier, 3, 2), (ActionKind.raise_tier, 2, 3),
-        (ActionKind.set_priority, "normal", "urgent"), (ActionKind.assign_team, None, 7),
-        (ActionKind.assign_agent, None, 9), (ActionKind.add_tag, None, "security"),
+        (ActionKind.set_tier, 1, 3),
+        (ActionKind.lower_tier, 3, 2),
+        (ActionKind.raise_tier, 2, 3),
+        (ActionKind.set_priority, "normal", "urgent"),
+        (ActionKind.assign_team, None, 7),
+        (ActionKind.assign_agent, None, 9),
+        (ActionKind.add_tag, None, "security"),
         (ActionKind.notify, None, "account_manager"),
     ]
 
 
 def test_actions_that_change_nothing_leave_no_effect():
-    actions = [Action(ActionKind.set_priority, "normal"), Action(ActionKind.add_tag, "vip"),
-               Action(ActionKind.set_tier, 1)]
+    actions = [
+        Action(ActionKind.set_priority, "normal"),
+        Action(ActionKind.add_tag, "vip"),
+        Action(ActionKind.set_tier, 1),
+    ]
     result = evaluate([rule("noop", *actions)], Trigger.ticket_created, snapshot())
     assert result.fired == ("noop",) and not result.changed
 
 
 def test_tiers_are_capped_at_four_and_zero():
-    up = evaluate([rule("up", Action(ActionKind.raise_tier))], Trigger.ticket_created,
-                  snapshot(tier=4))
-    down = evaluate([rule("down", Action(ActionKind.lower_tier))], Trigger.ticket_created,
-                    snapshot(tier=0))
+    up = evaluate([rule("up", Action(ActionKind.raise_tier))], Trigger.ticket_created, snapshot(tier=4))
+    down = evaluate([rule("down", Action(ActionKind.lower_tier))], Trigger.ticket_created, snapshot(tier=0))
     assert (up.tier, up.effects) == (4, ())
     assert (down.tier, down.effects) == (0, ())
 
@@ -114,8 +137,12 @@ def test_rules_run_in_order_and_stop_ends_the_pass():
 
 def test_a_stop_rule_that_does_not_match_does_not_stop():
     rules = [
-        rule("stopper", Action(ActionKind.add_tag, "x"), stop=True,
-             conditions=[Condition("priority", Operator.eq, "urgent")]),
+        rule(
+            "stopper",
+            Action(ActionKind.add_tag, "x"),
+            stop=True,
+            conditions=[Condition("priority", Operator.eq, "urgent")],
+        ),
         rule("next", Action(ActionKind.raise_tier)),
     ]
     assert evaluate(rules, Trigger.ticket_created, snapshot()).fired == ("next",)
@@ -124,10 +151,16 @@ def test_a_stop_rule_that_does_not_match_does_not_stop():
 def test_changes_made_by_a_rule_do_not_trigger_later_rules_in_the_same_pass():
     rules = [
         rule("make urgent", Action(ActionKind.set_priority, "urgent")),
-        rule("urgent to tier 3", Action(ActionKind.set_tier, 3),
-             conditions=[Condition("priority", Operator.eq, "urgent")]),
-        rule("tagged", Action(ActionKind.set_tier, 4),
-             conditions=[Condition("tags", Operator.contains, "new-tag")]),
+        rule(
+            "urgent to tier 3",
+            Action(ActionKind.set_tier, 3),
+            conditions=[Condition("priority", Operator.eq, "urgent")],
+        ),
+        rule(
+            "tagged",
+            Action(ActionKind.set_tier, 4),
+            conditions=[Condition("tags", Operator.contains, "new-tag")],
+        ),
         rule("tagger", Action(ActionKind.add_tag, "new-tag")),
     ]
     result = evaluate(rules, Trigger.ticket_created, snapshot())
@@ -151,7 +184,9 @@ tier_actions = st.one_of(
 rule_sets = st.lists(
     st.builds(
         lambda actions, stop, trigger: rule("r", *actions, stop=stop, trigger=trigger),
-        st.lists(tier_actions, min_size=1, max_size=5), st.booleans(), st.sampled_from(list(Trigger)),
+        st.lists(tier_actions, min_size=1, max_size=5),
+        st.booleans(),
+        st.sampled_from(list(Trigger)),
     ),
     max_size=12,
 )
@@ -168,13 +203,20 @@ def test_evaluation_never_leaves_the_ladder_and_is_deterministic(rules, tier, tr
 def test_rules_read_as_words():
     from app.domain.rule_text import describe_rule
 
-    described = describe_rule(rule(
-        "r", Action(ActionKind.set_tier, 2), Action(ActionKind.assign_team, 5),
-        Action(ActionKind.raise_tier),
-        conditions=[Condition("account_tier", Operator.eq, "strategic"),
-                    Condition("priority", Operator.in_, ("high", "urgent")),
-                    Condition("reopen_count", Operator.gte, 2.0)],
-    ), names={5: "Expert"})
+    described = describe_rule(
+        rule(
+            "r",
+            Action(ActionKind.set_tier, 2),
+            Action(ActionKind.assign_team, 5),
+            Action(ActionKind.raise_tier),
+            conditions=[
+                Condition("account_tier", Operator.eq, "strategic"),
+                Condition("priority", Operator.in_, ("high", "urgent")),
+                Condition("reopen_count", Operator.gte, 2.0),
+            ],
+        ),
+        names={5: "Expert"},
+    )
     assert described == (
         "Account tier is strategic and Priority is one of high, urgent and Times reopened is at least 2",
         "Move to tier 2, Assign to team Expert, Raise one tier",

@@ -12,12 +12,12 @@ XSS = [
     "<script>alert(1)</script>",
     "<img src=x onerror=alert(1)>",
     "[click](javascript:alert(1))",
-    "<a href=\"javascript:alert(1)\">x</a>",
+    '<a href="javascript:alert(1)">x</a>',
     "<svg onload=alert(1)><circle r=1 /></svg>",
-    "<iframe src=\"https://evil.test\"></iframe>",
+    '<iframe src="https://evil.test"></iframe>',
     "![x](javascript:alert(1))",
-    "<div style=\"background:url(javascript:alert(1))\">x</div>",
-    "<a href=\"JaVaScRiPt:alert(1)\">x</a>",
+    '<div style="background:url(javascript:alert(1))">x</div>',
+    '<a href="JaVaScRiPt:alert(1)">x</a>',
     "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
     "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
 ]
@@ -58,7 +58,9 @@ def test_no_payload_survives_rendering(payload):
 
 def test_the_check_itself_sees_a_live_payload():
     assert _dangers('<img src=x onerror=alert(1)><a href="javascript:x">') == [
-        "img@onerror", "a@href=javascript:x"]
+        "img@onerror",
+        "a@href=javascript:x",
+    ]
 
 
 def test_ordinary_markdown_renders():

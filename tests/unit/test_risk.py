@@ -23,8 +23,13 @@ def test_a_breached_strategic_urgent_ticket_outranks_a_quiet_one():
     hot = risk_rank(RiskFacts(None, True, "strategic", 2_000_000, 40, "urgent"))
     calm = risk_rank(RiskFacts(600, False, "inside", 100, 100, "low"))
     assert hot.score > calm.score
-    assert dict(hot.parts) == {"Time to breach": 60.0, "Account tier": 30.0,
-                               "Lifetime value": 9.0, "Health": 15.0, "Priority": 40.0}
+    assert dict(hot.parts) == {
+        "Time to breach": 60.0,
+        "Account tier": 30.0,
+        "Lifetime value": 9.0,
+        "Health": 15.0,
+        "Priority": 40.0,
+    }
     assert hot.score == 154.0
 
 
@@ -45,13 +50,15 @@ def test_less_time_left_never_lowers_the_rank(f, left):
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 
 
-@pytest.mark.parametrize("left, stepped, changes_in", [
-    (timedelta(minutes=100), 120.0, timedelta(minutes=10)),  # next step at 90 minutes left
-    (timedelta(minutes=30), 30.0, timedelta(minutes=30)),    # the last step ends at the deadline
-    (timedelta(hours=20), 1200.0, timedelta(hours=20) - timedelta(minutes=450)),
-])
-def test_the_time_left_is_rounded_up_to_a_step_that_ends_at_a_known_moment(left, stepped,
-                                                                           changes_in):
+@pytest.mark.parametrize(
+    "left, stepped, changes_in",
+    [
+        (timedelta(minutes=100), 120.0, timedelta(minutes=10)),  # next step at 90 minutes left
+        (timedelta(minutes=30), 30.0, timedelta(minutes=30)),  # the last step ends at the deadline
+        (timedelta(hours=20), 1200.0, timedelta(hours=20) - timedelta(minutes=450)),
+    ],
+)
+def test_the_time_left_is_rounded_up_to_a_step_that_ends_at_a_known_moment(left, stepped, changes_in):
     step = pressure_step(NOW + left, False, NOW)
     assert step.minutes_to_breach == stepped
     assert step.changes_at == NOW + changes_in
@@ -70,7 +77,5 @@ def test_the_stepped_pressure_holds_until_its_change_and_then_rises(seconds_left
     assert step.changes_at > NOW
     just_before = pressure_step(due, False, step.changes_at - timedelta(seconds=1))
     at_change = pressure_step(due, False, step.changes_at)
-    assert time_pressure(just_before.minutes_to_breach, False) == time_pressure(
-        step.minutes_to_breach, False)
-    assert time_pressure(at_change.minutes_to_breach, False) > time_pressure(
-        step.minutes_to_breach, False)
+    assert time_pressure(just_before.minutes_to_breach, False) == time_pressure(step.minutes_to_breach, False)
+    assert time_pressure(at_change.minutes_to_breach, False) > time_pressure(step.minutes_to_breach, False)

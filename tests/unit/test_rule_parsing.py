@@ -43,22 +43,30 @@ def test_a_valid_rule_parses_and_round_trips():
 
 
 def test_an_unknown_choice_names_the_condition_and_the_allowed_values():
-    found = problems(conditions=[
-        {"field": "priority", "operator": "eq", "value": "normal"},
-        {"field": "account_tier", "operator": "eq", "value": "gold"},
-    ])
-    assert found == ["condition 2: field 'account_tier' has no value 'gold'; "
-                     "expected one of strategic, named, field, inside"]
+    found = problems(
+        conditions=[
+            {"field": "priority", "operator": "eq", "value": "normal"},
+            {"field": "account_tier", "operator": "eq", "value": "gold"},
+        ]
+    )
+    assert found == [
+        "condition 2: field 'account_tier' has no value 'gold'; "
+        "expected one of strategic, named, field, inside"
+    ]
 
 
 @pytest.mark.parametrize(
     ("condition", "message"),
     [
         ({"field": "shoe_size", "operator": "eq", "value": 1}, "condition 1: unknown field 'shoe_size'"),
-        ({"field": "lifetime_value", "operator": "contains", "value": "1"},
-         "field 'lifetime_value' cannot use operator 'contains'"),
-        ({"field": "age_hours", "operator": "gte", "value": "soon"},
-         "field 'age_hours' needs a number, got 'soon'"),
+        (
+            {"field": "lifetime_value", "operator": "contains", "value": "1"},
+            "field 'lifetime_value' cannot use operator 'contains'",
+        ),
+        (
+            {"field": "age_hours", "operator": "gte", "value": "soon"},
+            "field 'age_hours' needs a number, got 'soon'",
+        ),
         ({"field": "last_csat", "operator": "lte", "value": 9}, "'last_csat' must be between 1 and 5"),
         ({"field": "text", "operator": "matches", "value": "("}, "the pattern is refused"),
         ({"field": "text", "operator": "matches", "value": "(a+)+$"}, "repeat inside a repeat"),
@@ -101,12 +109,14 @@ def test_every_field_offers_operators():
     assert all(spec.operators for spec in FIELDS.values())
 
 
-junk_keys = st.one_of(st.sampled_from(["name", "trigger", "conditions", "actions", "stop"]),
-                      st.text(max_size=10))
+junk_keys = st.one_of(
+    st.sampled_from(["name", "trigger", "conditions", "actions", "stop"]), st.text(max_size=10)
+)
 
 
-@given(st.dictionaries(junk_keys, st.one_of(st.text(max_size=10), st.integers(),
-                                                      st.lists(st.text(max_size=5)))))
+@given(
+    st.dictionaries(junk_keys, st.one_of(st.text(max_size=10), st.integers(), st.lists(st.text(max_size=5))))
+)
 def test_any_junk_is_either_a_rule_or_a_refusal(junk):
     try:
         parse_rule(junk, DIRECTORY)

@@ -12,8 +12,7 @@ def test_local_paths_are_followed(target):
 
 @pytest.mark.parametrize(
     "target",
-    [None, "", "https://evil.test/", "//evil.test/x", "/\\evil.test", "javascript:alert(1)",
-     "desk", "/a\nb"],
+    [None, "", "https://evil.test/", "//evil.test/x", "/\\evil.test", "javascript:alert(1)", "desk", "/a\nb"],
 )
 def test_other_hosts_and_odd_paths_are_refused(target):
     assert safe_next(target) is None

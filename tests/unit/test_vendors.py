@@ -21,8 +21,7 @@ CLOUDCO = Vendor(7, "CloudCo", True, target_hours=24, pauses_clock=True)
 
 def test_a_handoff_takes_the_vendors_target_and_pause_default():
     terms = plan_handoff(CLOUDCO, "  CC-42 ", None, None, NOW)
-    assert terms == VendorTerms(7, "CloudCo", "CC-42", datetime(2026, 3, 3, 10, 0, tzinfo=UTC),
-                                True)
+    assert terms == VendorTerms(7, "CloudCo", "CC-42", datetime(2026, 3, 3, 10, 0, tzinfo=UTC), True)
 
 
 def test_a_handoff_may_override_the_due_time_and_the_pause_and_leave_the_reference_for_later():
@@ -64,7 +63,9 @@ def test_an_edit_of_the_due_time_and_the_pause_reads_as_words():
     later = datetime(2026, 3, 4, 17, 0, tzinfo=UTC)
     _, changes = plan_vendor_edit(current, CLOUDCO, "CC-9", later, False, NOW)
     assert [(c.field, c.after) for c in changes] == [
-        ("due", "2026-03-04 17:00 UTC"), ("pauses the customer clock", "no")]
+        ("due", "2026-03-04 17:00 UTC"),
+        ("pauses the customer clock", "no"),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -68,18 +68,18 @@ def authenticate(email: str, password: str, *, now: datetime | None = None) -> U
         raise InvalidInput("Email or password is wrong.", field="password")
     state = LoginState(user.failed_logins, user.locked_until)
     if is_locked(state, now):
-        raise NotAllowed(
-            f"Too many failed sign-ins. Try again in {minutes_left(state, now)} minutes."
-        )
+        raise NotAllowed(f"Too many failed sign-ins. Try again in {minutes_left(state, now)} minutes.")
     if not check_password_hash(user.password_hash, password or ""):
         with transaction():
-            state = after_failure(
-                state, now, config["LOGIN_MAX_FAILURES"], config["LOGIN_LOCK_MINUTES"]
-            )
+            state = after_failure(state, now, config["LOGIN_MAX_FAILURES"], config["LOGIN_LOCK_MINUTES"])
             user.failed_logins, user.locked_until = state.failures, state.locked_until
             if is_locked(state, now):
-                record(ActivityKind.login_locked, f"{user.email} locked after failed sign-ins",
-                       now=now, actor=user)
+                record(
+                    ActivityKind.login_locked,
+                    f"{user.email} locked after failed sign-ins",
+                    now=now,
+                    actor=user,
+                )
         raise InvalidInput("Email or password is wrong.", field="password")
     if not user.active:
         raise NotAllowed("This account is deactivated. Ask an admin.")
@@ -90,9 +90,7 @@ def authenticate(email: str, password: str, *, now: datetime | None = None) -> U
     return user
 
 
-def register_customer(
-    name: str, email: str, password: str, *, now: datetime | None = None
-) -> User:
+def register_customer(name: str, email: str, password: str, *, now: datetime | None = None) -> User:
     """A customer signs up for the portal; a new contact is created for them."""
     now = now or utcnow()
     name = " ".join((name or "").split())
@@ -102,9 +100,7 @@ def register_customer(
     password = check_new_password(password)
     if user_by_email(email) is not None:
         raise InvalidInput("An account with this email exists already. Sign in.", field="email")
-    existing = db.session.scalars(
-        select(Customer).where(func.lower(Customer.email) == email)
-    ).first()
+    existing = db.session.scalars(select(Customer).where(func.lower(Customer.email) == email)).first()
     if existing is not None:
         # Linking needs proof that the address is theirs; until then support links it.
         raise InvalidInput(
@@ -112,15 +108,21 @@ def register_customer(
             field="email",
         )
     with transaction():
-        user = User(email=email, name=name, password_hash=hash_password(password),
-                    role=Role.customer, created_at=now)
+        user = User(
+            email=email, name=name, password_hash=hash_password(password), role=Role.customer, created_at=now
+        )
         db.session.add(user)
         db.session.flush()
         customer = Customer(name=name, email=email, user_id=user.id, created_at=now)
         db.session.add(customer)
         db.session.flush()
-        record(ActivityKind.customer_registered, f"{name} registered for the portal",
-               now=now, actor=user, customer_id=customer.id)
+        record(
+            ActivityKind.customer_registered,
+            f"{name} registered for the portal",
+            now=now,
+            actor=user,
+            customer_id=customer.id,
+        )
     return user
 
 
@@ -159,20 +161,28 @@ def create_staff_user(
     if user_by_email(email) is not None:
         raise InvalidInput("A user with this email exists already.", field="email")
     with transaction():
-        user = User(email=email, name=name, password_hash=hash_password(password),
-                    role=role_value, support_tier=support_tier,
-                    team_id=team.id if team else None, created_at=now)
+        user = User(
+            email=email,
+            name=name,
+            password_hash=hash_password(password),
+            role=role_value,
+            support_tier=support_tier,
+            team_id=team.id if team else None,
+            created_at=now,
+        )
         db.session.add(user)
         db.session.flush()
-        record(ActivityKind.user_created,
-               f"{actor.name} created {role_value.value} {name} (tier {support_tier})",
-               now=now, actor=actor, data={"user_id": user.id})
+        record(
+            ActivityKind.user_created,
+            f"{actor.name} created {role_value.value} {name} (tier {support_tier})",
+            now=now,
+            actor=actor,
+            data={"user_id": user.id},
+        )
     return user
 
 
-def set_user_active(
-    actor: User, user_id: int, active: bool, *, now: datetime | None = None
-) -> User:
+def set_user_active(actor: User, user_id: int, active: bool, *, now: datetime | None = None) -> User:
     """Deactivate (or reactivate) a user; a deactivated user cannot sign in."""
     now = now or utcnow()
     require_admin(actor)
@@ -182,14 +192,17 @@ def set_user_active(
     if user.id == actor.id and not active:
         raise InvalidInput("You cannot deactivate yourself.", field="user")
     if user.active == active:
-        raise InvalidInput(
-            f"{user.name} is already {'active' if active else 'deactivated'}.", field="user"
-        )
+        raise InvalidInput(f"{user.name} is already {'active' if active else 'deactivated'}.", field="user")
     with transaction():
         user.active = active
         kind = ActivityKind.user_reactivated if active else ActivityKind.user_deactivated
-        record(kind, f"{actor.name} {'re' if active else 'de'}activated {user.name}",
-               now=now, actor=actor, data={"user_id": user.id})
+        record(
+            kind,
+            f"{actor.name} {'re' if active else 'de'}activated {user.name}",
+            now=now,
+            actor=actor,
+            data={"user_id": user.id},
+        )
     return user
 
 
@@ -220,8 +233,9 @@ def save_team(
     try:
         mode = AssignmentMode(assignment_mode)
     except ValueError:
-        raise InvalidInput("Assignment is manual, round robin or least loaded.",
-                           field="assignment_mode") from None
+        raise InvalidInput(
+            "Assignment is manual, round robin or least loaded.", field="assignment_mode"
+        ) from None
     check_target_hours(vendor_target_hours, is_external)
     vendor_pauses_clock = vendor_pauses_clock and is_external
     clash = db.session.scalars(select(Team).where(func.lower(Team.name) == name.lower())).first()
@@ -229,9 +243,15 @@ def save_team(
         raise InvalidInput("A team with this name exists already.", field="name")
     with transaction():
         if team_id is None:
-            team = Team(name=name, tier=tier, is_external=is_external, assignment_mode=mode,
-                        created_at=now, vendor_target_hours=vendor_target_hours,
-                        vendor_pauses_clock=vendor_pauses_clock)
+            team = Team(
+                name=name,
+                tier=tier,
+                is_external=is_external,
+                assignment_mode=mode,
+                created_at=now,
+                vendor_target_hours=vendor_target_hours,
+                vendor_pauses_clock=vendor_pauses_clock,
+            )
             db.session.add(team)
             db.session.flush()
             kind = ActivityKind.team_created
@@ -244,6 +264,11 @@ def save_team(
             team.vendor_target_hours = vendor_target_hours
             team.vendor_pauses_clock = vendor_pauses_clock
             kind = ActivityKind.team_updated
-        record(kind, f"{actor.name} saved team {name} (tier {tier}, {mode.value} assignment)",
-               now=now, actor=actor, data={"team_id": team.id, "assignment_mode": mode.value})
+        record(
+            kind,
+            f"{actor.name} saved team {name} (tier {tier}, {mode.value} assignment)",
+            now=now,
+            actor=actor,
+            data={"team_id": team.id, "assignment_mode": mode.value},
+        )
     return team

@@ -19,6 +19,8 @@ from app.services.common.history import record
 from app.services.common.transaction import transaction
 
 USERS_PAGE_SIZE = 50
+
+
 @dataclass(frozen=True, slots=True)
 class UserPage:
     users: list[User]
@@ -33,7 +35,10 @@ class TeamRow:
 
 
 def list_users(
-    actor: User, *, role: str | None = None, after: int | None = None,
+    actor: User,
+    *,
+    role: str | None = None,
+    after: int | None = None,
     size: int = USERS_PAGE_SIZE,
 ) -> UserPage:
     """Users by id, optionally of one role, a page at a time (keyset on id)."""
@@ -48,9 +53,7 @@ def list_users(
             ) from None
     if after is not None:
         if not is_row_id(after):
-            raise InvalidInput(
-                "That page link is broken; start from the first page.", field="after"
-            )
+            raise InvalidInput("That page link is broken; start from the first page.", field="after")
         query = query.where(User.id > after)
     users = list(db.session.scalars(query.limit(size + 1)))
     more = len(users) > size
@@ -61,14 +64,12 @@ def list_users(
 def team_rows(actor: User) -> list[TeamRow]:
     """Every team with how many people belong to it and how many tickets name it, in one query."""
     require_admin(actor)
-    members = (
-        select(func.count(User.id)).where(User.team_id == Team.id)
-        .correlate(Team).scalar_subquery()
-    )
+    members = select(func.count(User.id)).where(User.team_id == Team.id).correlate(Team).scalar_subquery()
     tickets = (
         select(func.count(Ticket.id))
         .where(or_(Ticket.team_id == Team.id, Ticket.vendor_id == Team.id))
-        .correlate(Team).scalar_subquery()
+        .correlate(Team)
+        .scalar_subquery()
     )
     rows = db.session.execute(select(Team, members, tickets).order_by(Team.tier, Team.name))
     return [TeamRow(team, member_count, ticket_count) for team, member_count, ticket_count in rows]
@@ -96,13 +97,20 @@ def delete_team(actor: User, team_id: int, *, now: datetime | None = None) -> No
     with transaction():
         team = get_team(actor, team_id)
         members = db.session.scalar(select(func.count()).where(User.team_id == team.id))
-        tickets = db.session.scalar(select(func.count()).where(
-            or_(Ticket.team_id == team.id, Ticket.vendor_id == team.id)))
+        tickets = db.session.scalar(
+            select(func.count()).where(or_(Ticket.team_id == team.id, Ticket.vendor_id == team.id))
+        )
         if members or tickets:
             raise InvalidInput(
                 f"{team.name} still has {members} member(s) and {tickets} ticket(s); "
-                "move them to another team first.", field="team",
+                "move them to another team first.",
+                field="team",
             )
-        record(ActivityKind.team_updated, f"{actor.name} deleted team {team.name}",
-               now=now, actor=actor, data={"team_id": team.id, "deleted": True})
+        record(
+            ActivityKind.team_updated,
+            f"{actor.name} deleted team {team.name}",
+            now=now,
+            actor=actor,
+            data={"team_id": team.id, "deleted": True},
+        )
         db.session.delete(team)

@@ -23,18 +23,29 @@ LinkFor = Callable[[str], str]
 
 
 def _mail(user: User, subject: str, body: str, now: datetime) -> None:
-    db.session.add(Notification(recipient_kind="user", recipient_user_id=user.id,
-                                recipient_email=user.email, subject=subject, body=body,
-                                created_at=now))
+    db.session.add(
+        Notification(
+            recipient_kind="user",
+            recipient_user_id=user.id,
+            recipient_email=user.email,
+            subject=subject,
+            body=body,
+            created_at=now,
+        )
+    )
 
 
 def send_verification(user: User, link_for: LinkFor, *, now: datetime | None = None) -> None:
     now = now or utcnow()
     with transaction():
         raw = issue_token(user, "verify_email", now)
-        _mail(user, "Confirm your email address for Tierdesk",
-              f"Hello {user.name},\n\nconfirm your address by opening this link within 48 hours:"
-              f"\n{link_for(raw)}\n\nIf you did not sign up, ignore this message.", now)
+        _mail(
+            user,
+            "Confirm your email address for Tierdesk",
+            f"Hello {user.name},\n\nconfirm your address by opening this link within 48 hours:"
+            f"\n{link_for(raw)}\n\nIf you did not sign up, ignore this message.",
+            now,
+        )
 
 
 def verify_email(raw: str, *, now: datetime | None = None) -> User:
@@ -42,8 +53,13 @@ def verify_email(raw: str, *, now: datetime | None = None) -> User:
     with transaction():
         user = consume_token(raw, "verify_email", now)
         user.email_verified_at = user.email_verified_at or now
-        record(ActivityKind.email_verified, f"{user.email} confirmed their email address",
-               now=now, actor=user, customer_id=user.customer.id if user.customer else None)
+        record(
+            ActivityKind.email_verified,
+            f"{user.email} confirmed their email address",
+            now=now,
+            actor=user,
+            customer_id=user.customer.id if user.customer else None,
+        )
     return user
 
 
@@ -58,10 +74,14 @@ def request_password_reset(email: str, link_for: LinkFor, *, now: datetime | Non
         return
     with transaction():
         raw = issue_token(user, "reset_password", now)
-        _mail(user, "Reset your Tierdesk password",
-              f"Hello {user.name},\n\nchoose a new password within an hour with this link:\n"
-              f"{link_for(raw)}\n\nIf you did not ask for it, ignore this message; your "
-              "password stays as it is.", now)
+        _mail(
+            user,
+            "Reset your Tierdesk password",
+            f"Hello {user.name},\n\nchoose a new password within an hour with this link:\n"
+            f"{link_for(raw)}\n\nIf you did not ask for it, ignore this message; your "
+            "password stays as it is.",
+            now,
+        )
 
 
 def reset_password(raw: str, password: str, *, now: datetime | None = None) -> User:
@@ -71,6 +91,11 @@ def reset_password(raw: str, password: str, *, now: datetime | None = None) -> U
         user = consume_token(raw, "reset_password", now)
         user.password_hash = hash_password(password)
         user.failed_logins, user.locked_until = 0, None
-        record(ActivityKind.password_reset, f"{user.email} chose a new password", now=now,
-               actor=user, customer_id=user.customer.id if user.customer else None)
+        record(
+            ActivityKind.password_reset,
+            f"{user.email} chose a new password",
+            now=now,
+            actor=user,
+            customer_id=user.customer.id if user.customer else None,
+        )
     return user

@@ -26,13 +26,19 @@ def issue_token(user: User, purpose: str, now: datetime) -> str:
         raise ValueError(f"unknown token purpose {purpose!r}")
     db.session.execute(
         update(AuthToken)
-        .where(AuthToken.user_id == user.id, AuthToken.purpose == purpose,
-               AuthToken.used_at.is_(None))
+        .where(AuthToken.user_id == user.id, AuthToken.purpose == purpose, AuthToken.used_at.is_(None))
         .values(used_at=now)
     )
     raw = secrets.token_urlsafe(32)
-    db.session.add(AuthToken(user_id=user.id, purpose=purpose, token_hash=_digest(raw),
-                             expires_at=now + LIFETIMES[purpose], created_at=now))
+    db.session.add(
+        AuthToken(
+            user_id=user.id,
+            purpose=purpose,
+            token_hash=_digest(raw),
+            expires_at=now + LIFETIMES[purpose],
+            created_at=now,
+        )
+    )
     return raw
 
 
@@ -40,8 +46,9 @@ INVALID = "This link is invalid, expired or already used. Ask for a new one."
 
 
 def _usable(raw: str, purpose: str, now: datetime) -> AuthToken:
-    token = db.session.scalars(select(AuthToken).where(
-        AuthToken.token_hash == _digest(raw or ""), AuthToken.purpose == purpose)).first()
+    token = db.session.scalars(
+        select(AuthToken).where(AuthToken.token_hash == _digest(raw or ""), AuthToken.purpose == purpose)
+    ).first()
     if token is None or token.used_at is not None or token.expires_at <= now:
         raise InvalidInput(INVALID, field="token")
     return token
@@ -58,8 +65,7 @@ def consume_token(raw: str, purpose: str, now: datetime) -> User:
     The conditional UPDATE makes single use hold even for two requests at the same moment."""
     token = _usable(raw, purpose, now)
     claimed = db.session.execute(
-        update(AuthToken).where(AuthToken.id == token.id, AuthToken.used_at.is_(None))
-        .values(used_at=now)
+        update(AuthToken).where(AuthToken.id == token.id, AuthToken.used_at.is_(None)).values(used_at=now)
     ).rowcount
     if claimed != 1:
         raise InvalidInput(INVALID, field="token")

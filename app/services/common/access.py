@@ -50,12 +50,15 @@ def ticket_to_work(actor: User, ticket_id: int, expected_version: int | None = N
 
 def _changed_meanwhile(ticket: Ticket) -> str:
     latest = db.session.scalars(
-        select(Activity).where(Activity.ticket_id == ticket.id)
+        select(Activity)
+        .where(Activity.ticket_id == ticket.id)
         .order_by(Activity.created_at.desc(), Activity.id.desc())
     ).first()
     what = f" Latest: {latest.summary} ({latest.created_at:%H:%M} UTC)." if latest else ""
-    return (f"{ticket.reference} changed since you opened it, so your change was not saved."
-            f"{what} The page now shows the newer state; check it and try again.")
+    return (
+        f"{ticket.reference} changed since you opened it, so your change was not saved."
+        f"{what} The page now shows the newer state; check it and try again."
+    )
 
 
 def require_admin(actor: User) -> None:

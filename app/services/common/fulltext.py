@@ -35,6 +35,6 @@ def make_snippet(body: str, words: list[str], width: int = 24) -> str:
 
     first = next((n for n, token in enumerate(tokens) if hit(token)), 0)
     start = max(0, first - width // 3)
-    window = tokens[start:start + width]
+    window = tokens[start : start + width]
     marked = [f"{START}{t}{END}" if hit(t) else t for t in window]
     return ("… " if start else "") + " ".join(marked) + (" …" if start + width < len(tokens) else "")

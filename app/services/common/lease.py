@@ -18,8 +18,10 @@ def hold_lease(name: str, holder: str, now: datetime, ttl: timedelta) -> bool:
     until = now + ttl
     result = db.session.execute(
         update(SchedulerLease)
-        .where(SchedulerLease.name == name,
-               or_(SchedulerLease.holder == holder, SchedulerLease.expires_at <= now))
+        .where(
+            SchedulerLease.name == name,
+            or_(SchedulerLease.holder == holder, SchedulerLease.expires_at <= now),
+        )
         .values(holder=holder, expires_at=until)
     )
     if result.rowcount == 1:

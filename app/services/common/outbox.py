@@ -53,9 +53,17 @@ def queue_notification(
     if recipients is None:
         recipients = recipients_for(ticket, target)
     for user in recipients:
-        values = {"ticket_id": ticket.id, "recipient_kind": target, "recipient_user_id": user.id,
-                  "recipient_email": user.email, "subject": subject[:200], "body": body,
-                  "rule_name": rule_name, "created_at": now, "not_before": not_before}
+        values = {
+            "ticket_id": ticket.id,
+            "recipient_kind": target,
+            "recipient_user_id": user.id,
+            "recipient_email": user.email,
+            "subject": subject[:200],
+            "body": body,
+            "rule_name": rule_name,
+            "created_at": now,
+            "not_before": not_before,
+        }
         if not defer(Notification, values):
             db.session.add(Notification(**values))
     return recipients
@@ -80,10 +88,13 @@ def summary_with_names(ticket: Ticket, customer_name: str, organization_name: st
 def queue_rule_notification(ticket: Ticket, target: str, rule_name: str, now: datetime) -> int:
     """A rule's notify action: queue the notices and say in the timeline who was told."""
     recipients = queue_notification(
-        ticket, target, now=now, rule_name=rule_name,
+        ticket,
+        target,
+        now=now,
+        rule_name=rule_name,
         subject=f"[{ticket.reference}] {rule_name}: {ticket.subject}",
         body=f"The escalation rule '{rule_name}' asks you to look at {ticket.reference}.\n\n"
-             + ticket_summary(ticket),
+        + ticket_summary(ticket),
     )
     names = ", ".join(u.name for u in recipients) or f"nobody (no {target.replace('_', ' ')})"
     record(

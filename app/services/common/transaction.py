@@ -19,9 +19,7 @@ def transaction() -> Iterator[None]:
         db.session.commit()
     except StaleDataError as exc:
         db.session.rollback()
-        raise Conflict(
-            "Someone else changed this ticket a moment ago. Reload it and try again."
-        ) from exc
+        raise Conflict("Someone else changed this ticket a moment ago. Reload it and try again.") from exc
     except BaseException:
         db.session.rollback()
         raise

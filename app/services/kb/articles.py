@@ -46,8 +46,15 @@ def _unique_slug(title: str, article_id: int | None) -> str:
 
 
 def save_article(
-    actor: User, *, title: str, body: str, category_id: int | None, tags: str = "",
-    published: bool = False, article_id: int | None = None, now: datetime | None = None,
+    actor: User,
+    *,
+    title: str,
+    body: str,
+    category_id: int | None,
+    tags: str = "",
+    published: bool = False,
+    article_id: int | None = None,
+    now: datetime | None = None,
 ) -> KbArticle:
     now = now or utcnow()
     _require_writer(actor)
@@ -64,8 +71,7 @@ def save_article(
     if category_id is not None and find_row(KbCategory, category_id) is None:
         raise InvalidInput("No such category.", field="category")
     with transaction():
-        article = get_article(article_id) if article_id else KbArticle(created_at=now,
-                                                                      author_id=actor.id)
+        article = get_article(article_id) if article_id else KbArticle(created_at=now, author_id=actor.id)
         html = render_markdown(body)
         article.title, article.slug = title, _unique_slug(title, article_id)
         article.body_markdown, article.body_html, article.body_text = body, html, plain_text(html)
@@ -85,21 +91,22 @@ def get_article(article_id: int) -> KbArticle:
 
 def published_article(slug: str) -> KbArticle:
     """What readers (customers, visitors) may open: published articles only."""
-    article = db.session.scalars(select(KbArticle).where(
-        KbArticle.slug == slug, KbArticle.status == ArticleStatus.published)).first()
+    article = db.session.scalars(
+        select(KbArticle).where(KbArticle.slug == slug, KbArticle.status == ArticleStatus.published)
+    ).first()
     if article is None:
         raise NotFound("No such article.")
     return article
 
 
-def save_category(actor: User, *, name: str, self_service: bool,
-                  category_id: int | None = None, now: datetime | None = None) -> KbCategory:
+def save_category(
+    actor: User, *, name: str, self_service: bool, category_id: int | None = None, now: datetime | None = None
+) -> KbCategory:
     require_admin(actor)
     name = " ".join((name or "").split())
     if not name or len(name) > 80:
         raise InvalidInput("Give the category a name of at most 80 characters.", field="name")
-    clash = db.session.scalars(select(KbCategory).where(
-        func.lower(KbCategory.name) == name.lower())).first()
+    clash = db.session.scalars(select(KbCategory).where(func.lower(KbCategory.name) == name.lower())).first()
     if clash is not None and clash.id != category_id:
         raise InvalidInput("A category with this name exists already.", field="name")
     with transaction():
@@ -118,16 +125,18 @@ def vote(actor: User, article_id: int, helpful: bool, *, now: datetime | None = 
         article = get_article(article_id)
         if article.status is not ArticleStatus.published:
             raise NotFound("No such article.")
-        existing = db.session.scalars(select(KbVote).where(
-            KbVote.article_id == article.id, KbVote.user_id == actor.id)).first()
+        existing = db.session.scalars(
+            select(KbVote).where(KbVote.article_id == article.id, KbVote.user_id == actor.id)
+        ).first()
         if existing is not None:
             if existing.helpful == helpful:
                 return article
             _count(article, existing.helpful, -1)
             existing.helpful = helpful
         else:
-            db.session.add(KbVote(article_id=article.id, user_id=actor.id, helpful=helpful,
-                                  created_at=now or utcnow()))
+            db.session.add(
+                KbVote(article_id=article.id, user_id=actor.id, helpful=helpful, created_at=now or utcnow())
+            )
         _count(article, helpful, +1)
     return article
 
@@ -139,13 +148,17 @@ def _count(article: KbArticle, helpful: bool, delta: int) -> None:
         article.not_helpful_count += delta
 
 
-def search_and_log(query: str, *, customer_id: int | None = None, limit: int = 10,
-                   now: datetime | None = None) -> list[Hit]:
+def search_and_log(
+    query: str, *, customer_id: int | None = None, limit: int = 10, now: datetime | None = None
+) -> list[Hit]:
     """Search published articles and remember the search for the gap report."""
     hits = search_articles(query, limit=limit)
     cleaned = " ".join((query or "").split())[:200]
     if cleaned:
         with transaction():
-            db.session.add(KbSearch(query=cleaned, results=len(hits), customer_id=customer_id,
-                                    created_at=now or utcnow()))
+            db.session.add(
+                KbSearch(
+                    query=cleaned, results=len(hits), customer_id=customer_id, created_at=now or utcnow()
+                )
+            )
     return hits

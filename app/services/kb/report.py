@@ -50,16 +50,18 @@ def knowledge_gaps(now: datetime | None = None) -> GapReport:
     since = now - WINDOW
     gaps = {c.value: CategoryGap(c.value) for c in Category}
     for category, count in db.session.execute(
-        select(Ticket.category, func.count()).where(Ticket.created_at >= since)
-        .group_by(Ticket.category)):
+        select(Ticket.category, func.count()).where(Ticket.created_at >= since).group_by(Ticket.category)
+    ):
         gaps[category.value].opened = count
     escalated = db.session.execute(
         select(Ticket.id, Ticket.subject, Ticket.category)
         .join(TierChange, TierChange.ticket_id == Ticket.id)
-        .where(TierChange.created_at >= since, TierChange.to_tier >= 2,
-               TierChange.to_tier > TierChange.from_tier)
+        .where(
+            TierChange.created_at >= since, TierChange.to_tier >= 2, TierChange.to_tier > TierChange.from_tier
+        )
         .group_by(Ticket.id, Ticket.subject, Ticket.category)
-        .order_by(Ticket.id.desc()).limit(ESCALATED_CHECKED)
+        .order_by(Ticket.id.desc())
+        .limit(ESCALATED_CHECKED)
     ).all()
     unanswered: Counter[str] = Counter()
     for _ticket_id, subject, category in escalated:
@@ -68,21 +70,38 @@ def knowledge_gaps(now: datetime | None = None) -> GapReport:
         if not search_articles(subject, limit=1):
             gap.without_article += 1
             unanswered[subject.lower()] += 1
-    deflections = db.session.execute(
-        select(Activity.data).where(Activity.kind == ActivityKind.kb_deflected.value,
-                                    Activity.created_at >= since)).scalars().all()
+    deflections = (
+        db.session.execute(
+            select(Activity.data).where(
+                Activity.kind == ActivityKind.kb_deflected.value, Activity.created_at >= since
+            )
+        )
+        .scalars()
+        .all()
+    )
     for data in deflections:
         category = (data or {}).get("category")
         if category in gaps:
             gaps[category].deflected += 1
     empty = db.session.execute(
-        select(KbSearch.query, func.count()).where(KbSearch.created_at >= since, KbSearch.results == 0)
-        .group_by(KbSearch.query).order_by(func.count().desc()).limit(20)).all()
-    searches = db.session.scalar(
-        select(func.count()).select_from(KbSearch).where(KbSearch.created_at >= since)) or 0
-    articles = list(db.session.scalars(
-        select(KbArticle).where(KbArticle.status == ArticleStatus.published)
-        .order_by((KbArticle.helpful_count + KbArticle.not_helpful_count).desc()).limit(20)))
+        select(KbSearch.query, func.count())
+        .where(KbSearch.created_at >= since, KbSearch.results == 0)
+        .group_by(KbSearch.query)
+        .order_by(func.count().desc())
+        .limit(20)
+    ).all()
+    searches = (
+        db.session.scalar(select(func.count()).select_from(KbSearch).where(KbSearch.created_at >= since)) or 0
+    )
+    articles = list(
+        db.session.scalars(
+            select(KbArticle)
+            .where(KbArticle.status == ArticleStatus.published)
+            .order_by((KbArticle.helpful_count + KbArticle.not_helpful_count).desc())
+            .limit(20)
+        )
+    )
     ordered = sorted(gaps.values(), key=lambda g: (-g.without_article, -g.escalated, g.category))
-    return GapReport(ordered, unanswered.most_common(20), [(q, n) for q, n in empty],
-                     searches, len(deflections), articles)
+    return GapReport(
+        ordered, unanswered.most_common(20), [(q, n) for q, n in empty], searches, len(deflections), articles
+    )

@@ -38,8 +38,14 @@ def terms(query: str) -> list[str]:
     return unique[:MAX_TERMS]
 
 
-def search_articles(query: str, *, limit: int = 10, published_only: bool = True,
-                    category_ids: list[int] | None = None, suggest: bool = False) -> list[Hit]:
+def search_articles(
+    query: str,
+    *,
+    limit: int = 10,
+    published_only: bool = True,
+    category_ids: list[int] | None = None,
+    suggest: bool = False,
+) -> list[Hit]:
     """Best matches first. Any word may match; prefixes match so suggestions work while typing.
 
     `suggest` is for the keystroke-by-keystroke lookups: it ranks only title and tag matches
@@ -51,8 +57,9 @@ def search_articles(query: str, *, limit: int = 10, published_only: bool = True,
         rows = _postgres(words, limit, published_only, category_ids)
     else:
         rows = _sqlite(words, limit, published_only, category_ids, suggest)
-    return [Hit(r.id, r.title, r.slug, r.category_id, highlight(r.snippet or ""), float(r.rank))
-            for r in rows]
+    return [
+        Hit(r.id, r.title, r.slug, r.category_id, highlight(r.snippet or ""), float(r.rank)) for r in rows
+    ]
 
 
 def _filters(published_only: bool, category_ids: list[int] | None, params: dict) -> str:
@@ -77,8 +84,11 @@ def _sqlite(words: list[str], limit: int, published_only: bool, category_ids, su
     quoted = [f'"{w}"' for w in words[:-1]] + [f'"{words[-1]}"*']
     any_word, every_word = " OR ".join(quoted), " AND ".join(quoted)
     titles, everything = ("kb_articles_fts_titles", "2.0, 1.0"), ("kb_articles_fts", "8.0, 4.0, 1.0")
-    passes = [(titles, every_word, True), (titles, any_word, not suggest),
-              (everything, every_word if suggest else any_word, not suggest)]
+    passes = [
+        (titles, every_word, True),
+        (titles, any_word, not suggest),
+        (everything, every_word if suggest else any_word, not suggest),
+    ]
     found: dict[int, float] = {}
     for (table, weights), match, ranked_pass in passes:
         if len(found) >= limit:
@@ -86,10 +96,13 @@ def _sqlite(words: list[str], limit: int, published_only: bool, category_ids, su
         # Rank inside the index alone (no join); unranked passes stop at the first matches.
         # Drafts and other categories are dropped afterwards, so ask for a few more than needed.
         order = "ORDER BY rank " if ranked_pass else ""
-        ranked = db.session.execute(text(
-            f"SELECT rowid AS id, bm25({table}, {weights}) AS rank FROM {table} "
-            f"WHERE {table} MATCH :match {order}LIMIT :wanted"
-        ), {"match": match, "wanted": limit * 3}).all()
+        ranked = db.session.execute(
+            text(
+                f"SELECT rowid AS id, bm25({table}, {weights}) AS rank FROM {table} "
+                f"WHERE {table} MATCH :match {order}LIMIT :wanted"
+            ),
+            {"match": match, "wanted": limit * 3},
+        ).all()
         allowed = _allowed({row.id for row in ranked} - set(found), published_only, category_ids)
         for row in ranked:
             if row.id in allowed:
@@ -97,13 +110,25 @@ def _sqlite(words: list[str], limit: int, published_only: bool, category_ids, su
     chosen = list(found)[:limit]
     if not chosen:
         return []
-    rows = db.session.execute(text(
-        "SELECT id, title, slug, category_id, body_text FROM kb_articles "
-        f"WHERE id IN ({', '.join(str(int(i)) for i in chosen)})")).all()
+    rows = db.session.execute(
+        text(
+            "SELECT id, title, slug, category_id, body_text FROM kb_articles "
+            f"WHERE id IN ({', '.join(str(int(i)) for i in chosen)})"
+        )
+    ).all()
     by_id = {row.id: row for row in rows}
-    return [_Row(i, by_id[i].title, by_id[i].slug, by_id[i].category_id,
-                 make_snippet(by_id[i].body_text, words), found[i])
-            for i in chosen if i in by_id]
+    return [
+        _Row(
+            i,
+            by_id[i].title,
+            by_id[i].slug,
+            by_id[i].category_id,
+            make_snippet(by_id[i].body_text, words),
+            found[i],
+        )
+        for i in chosen
+        if i in by_id
+    ]
 
 
 def _allowed(ids: set[int], published_only: bool, category_ids) -> set[int]:
@@ -111,8 +136,9 @@ def _allowed(ids: set[int], published_only: bool, category_ids) -> set[int]:
         return set()
     params: dict = {}
     listed = ", ".join(str(int(i)) for i in ids)
-    sql = (f"SELECT a.id FROM kb_articles a WHERE a.id IN ({listed})"
-           + _filters(published_only, category_ids, params))
+    sql = f"SELECT a.id FROM kb_articles a WHERE a.id IN ({listed})" + _filters(
+        published_only, category_ids, params
+    )
     return {row.id for row in db.session.execute(text(sql), params)}
 
 
@@ -127,13 +153,17 @@ class _Row:
 
 
 def _postgres(words: list[str], limit: int, published_only: bool, category_ids):
-    params: dict = {"query": " | ".join(f"{w}:*" for w in words), "limit": limit,
-                    "options": f"StartSel={START}, StopSel={END}, MaxWords=28, MinWords=10"}
+    params: dict = {
+        "query": " | ".join(f"{w}:*" for w in words),
+        "limit": limit,
+        "options": f"StartSel={START}, StopSel={END}, MaxWords=28, MinWords=10",
+    }
     # Rank first, then build headlines only for the rows shown (ts_headline is the costly part).
     sql = (
         "WITH q AS (SELECT to_tsquery('english', :query) AS q), top AS ("
         "SELECT a.id, ts_rank_cd(a.search_vector, q.q) AS rank FROM kb_articles a, q "
-        "WHERE a.search_vector @@ q.q" + _filters(published_only, category_ids, params)
+        "WHERE a.search_vector @@ q.q"
+        + _filters(published_only, category_ids, params)
         + " ORDER BY rank DESC, a.id LIMIT :limit) "
         "SELECT a.id, a.title, a.slug, a.category_id, top.rank, "
         "ts_headline('english', a.body_text, q.q, :options) AS snippet "

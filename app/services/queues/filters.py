@@ -38,8 +38,11 @@ class QueueFilters:
 
     def params(self, *, with_order: bool = True) -> dict[str, str]:
         """The non-empty filters (and the order unless it is the default) for a URL."""
-        values = {k: (v.value if isinstance(v, StrEnum) else v) for k, v in asdict(self).items()
-                  if v is not None and k != "order"}
+        values = {
+            k: (v.value if isinstance(v, StrEnum) else v)
+            for k, v in asdict(self).items()
+            if v is not None and k != "order"
+        }
         if with_order and self.order != DEFAULT_ORDER:
             values["order"] = self.order
         return values
@@ -88,9 +91,11 @@ def filter_criteria(filters: QueueFilters) -> list[ColumnElement[bool]]:
     if filters.channel is not None:
         criteria.append(Ticket.channel == filters.channel)
     if filters.account_tier is not None:
-        criteria.append(Ticket.organization_id.in_(
-            select(Organization.id).where(Organization.account_tier == filters.account_tier)))
+        criteria.append(
+            Ticket.organization_id.in_(
+                select(Organization.id).where(Organization.account_tier == filters.account_tier)
+            )
+        )
     if filters.tag is not None:
-        criteria.append(exists().where(TicketTag.ticket_id == Ticket.id,
-                                       TicketTag.tag == filters.tag))
+        criteria.append(exists().where(TicketTag.ticket_id == Ticket.id, TicketTag.tag == filters.tag))
     return criteria

@@ -41,9 +41,14 @@ class Queue:
 def desk_queues() -> list[Queue]:
     """The queues an agent can open: one per tier, then the cross-tier views."""
     tiers = [Queue(f"tier-{t}", tier_label(t)) for t in range(MIN_TIER, MAX_TIER + 1)]
-    return [*tiers, Queue("unassigned", "Unassigned"), Queue("mine", "Assigned to me"),
-            Queue("team", "My team"), Queue("breaching", "Breaching soon"),
-            Queue("waiting", "Waiting on customer")]
+    return [
+        *tiers,
+        Queue("unassigned", "Unassigned"),
+        Queue("mine", "Assigned to me"),
+        Queue("team", "My team"),
+        Queue("breaching", "Breaching soon"),
+        Queue("waiting", "Waiting on customer"),
+    ]
 
 
 def _active(ranked: bool) -> ColumnElement[bool]:
@@ -53,8 +58,7 @@ def _active(ranked: bool) -> ColumnElement[bool]:
     return and_(active, Ticket.risk_score > UNRANKED) if ranked else active
 
 
-def _queue_filter(key: str, *, ranked: bool = True, has_team: bool = True
-                  ) -> ColumnElement[bool]:
+def _queue_filter(key: str, *, ranked: bool = True, has_team: bool = True) -> ColumnElement[bool]:
     """A queue's condition; the actor and the time are bound parameters (see `_params`), so a
     statement built once serves every agent (one for agents in a team, one for the others)."""
     if key.startswith("tier-") and is_digits(key[5:]):
@@ -73,8 +77,7 @@ def _queue_filter(key: str, *, ranked: bool = True, has_team: bool = True
         # The indexed next-check time: a target warns or falls due within the hour. Few tickets
         # are, so they are read by that index and sorted; a rank bound would lead the planner
         # to a risk index instead and a walk over every active ticket.
-        return and_(Ticket.sla_next_check_at <= bindparam("soon", type_=UTCDateTime()),
-                    _active(ranked=False))
+        return and_(Ticket.sla_next_check_at <= bindparam("soon", type_=UTCDateTime()), _active(ranked=False))
     if key == "waiting":
         pending = Ticket.status == Status.pending
         return and_(pending, Ticket.risk_score > UNRANKED) if ranked else pending
@@ -94,15 +97,15 @@ def _risk_page(query: Select, after: str | None, size: int, params: dict) -> Pag
     if after:
         score, row_id = decode_rank_cursor(after)
         # The first bound is a plain range on the index; the second settles ties by id.
-        query = query.where(Ticket.risk_score <= score,
-                            or_(Ticket.risk_score < score, Ticket.id < row_id))
+        query = query.where(Ticket.risk_score <= score, or_(Ticket.risk_score < score, Ticket.id < row_id))
     rows, more = _fetch(query.order_by(Ticket.risk_score.desc(), Ticket.id.desc()), size, params)
     cursor = encode_rank_cursor(rows[-1].risk_score, rows[-1].id) if more else None
     return Page(items=rows, next_cursor=cursor)
 
 
-def _page(query: Select, order: str, after: str | None, size: int,
-          params: dict | None = None) -> Page[Ticket]:
+def _page(
+    query: Select, order: str, after: str | None, size: int, params: dict | None = None
+) -> Page[Ticket]:
     if order == "risk":
         return _risk_page(query, after, size, params or {})
     if order not in ORDERS:
@@ -112,13 +115,11 @@ def _page(query: Select, order: str, after: str | None, size: int,
         created, row_id = decode_cursor(after)
         if newest:
             query = query.where(
-                or_(Ticket.created_at < created,
-                    and_(Ticket.created_at == created, Ticket.id < row_id))
+                or_(Ticket.created_at < created, and_(Ticket.created_at == created, Ticket.id < row_id))
             )
         else:
             query = query.where(
-                or_(Ticket.created_at > created,
-                    and_(Ticket.created_at == created, Ticket.id > row_id))
+                or_(Ticket.created_at > created, and_(Ticket.created_at == created, Ticket.id > row_id))
             )
     if newest:
         query = query.order_by(Ticket.created_at.desc(), Ticket.id.desc())
@@ -139,20 +140,26 @@ def _with_list_columns(query: Select) -> Select:
 
 
 def queue_page(
-    actor: User, key: str, filters: QueueFilters | None = None, *, after: str | None = None,
+    actor: User,
+    key: str,
+    filters: QueueFilters | None = None,
+    *,
+    after: str | None = None,
     size: int = 25,
 ) -> Page[Ticket]:
     """One page of a desk queue with its filters, riskiest first unless asked otherwise."""
     require_staff(actor)
     filters = filters or QueueFilters()
-    query = select(Ticket).where(_queue_filter(key, has_team=actor.team_id is not None),
-                                 *filter_criteria(filters))
+    query = select(Ticket).where(
+        _queue_filter(key, has_team=actor.team_id is not None), *filter_criteria(filters)
+    )
     return _page(_with_list_columns(query), filters.order, after, size, _params(actor))
 
 
 @cache
 def _counts_statement(cap: int, has_team: bool) -> Select:
     """One statement for every queue's capped count, built once."""
+
     def capped(key: str):
         condition = _queue_filter(key, ranked=False, has_team=has_team)
         rows = select(Ticket.id).where(condition).limit(cap).subquery()
@@ -186,8 +193,11 @@ def customer_tickets(
         return _page(query, "newest", after, size)
     if not customer.is_org_admin or customer.organization_id is None:
         raise NotAllowed("Only an organization admin can see the whole organization's requests.")
-    query = select(Ticket).where(Ticket.organization_id == customer.organization_id).options(
-        joinedload(Ticket.customer))
+    query = (
+        select(Ticket)
+        .where(Ticket.organization_id == customer.organization_id)
+        .options(joinedload(Ticket.customer))
+    )
     return _page(query, "newest", after, size)
 
 

@@ -26,8 +26,9 @@ VIEWS_PER_AGENT = 30
 def saved_views(actor: User) -> list[SavedView]:
     """The actor's own views, by name."""
     require_staff(actor)
-    return list(db.session.scalars(
-        select(SavedView).where(SavedView.owner_id == actor.id).order_by(SavedView.name)))
+    return list(
+        db.session.scalars(select(SavedView).where(SavedView.owner_id == actor.id).order_by(SavedView.name))
+    )
 
 
 def view_filters(view: SavedView) -> QueueFilters:
@@ -35,8 +36,9 @@ def view_filters(view: SavedView) -> QueueFilters:
     return parse_filters(dict(parse_qsl(view.query)))
 
 
-def save_view(actor: User, name: str, queue: str, args: Mapping[str, str], *,
-              now: datetime | None = None) -> SavedView:
+def save_view(
+    actor: User, name: str, queue: str, args: Mapping[str, str], *, now: datetime | None = None
+) -> SavedView:
     """Save a queue with its filters and order for the actor; names are unique per agent."""
     require_staff(actor)
     name = " ".join((name or "").split())
@@ -53,13 +55,16 @@ def save_view(actor: User, name: str, queue: str, args: Mapping[str, str], *,
             mine = select(SavedView).where(SavedView.owner_id == actor.id)
             if db.session.scalars(mine.where(SavedView.name == name)).first() is not None:
                 raise taken
-            count = db.session.scalar(
-                select(func.count()).select_from(mine.subquery())) or 0
+            count = db.session.scalar(select(func.count()).select_from(mine.subquery())) or 0
             if count >= VIEWS_PER_AGENT:
-                raise InvalidInput(f"Keep at most {VIEWS_PER_AGENT} views; delete one first.",
-                                   "name")
-            view = SavedView(owner_id=actor.id, name=name, queue=queue,
-                             query=filters.query_string(), created_at=now or utcnow())
+                raise InvalidInput(f"Keep at most {VIEWS_PER_AGENT} views; delete one first.", "name")
+            view = SavedView(
+                owner_id=actor.id,
+                name=name,
+                queue=queue,
+                query=filters.query_string(),
+                created_at=now or utcnow(),
+            )
             db.session.add(view)
     except IntegrityError:
         raise taken from None  # the same name saved a moment earlier, from another tab

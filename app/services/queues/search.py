@@ -61,15 +61,22 @@ class _Doc:
     source: str  # "ticket" or "message"
 
 
-def search_tickets(actor: User, query: str, filters: SearchFilters = SearchFilters(), *,
-                   after: str | None = None, size: int = PAGE_SIZE) -> SearchPage:
+def search_tickets(
+    actor: User,
+    query: str,
+    filters: SearchFilters = SearchFilters(),
+    *,
+    after: str | None = None,
+    size: int = PAGE_SIZE,
+) -> SearchPage:
     """One page of staff search results; internal notes are searched too."""
     require_staff(actor)
     return _search(parse_ticket_query(query), filters, after, size, include_internal=True)
 
 
-def search_own_tickets(actor: User, query: str, *, after: str | None = None,
-                       size: int = PAGE_SIZE) -> SearchPage:
+def search_own_tickets(
+    actor: User, query: str, *, after: str | None = None, size: int = PAGE_SIZE
+) -> SearchPage:
     """A customer's search of their own requests: public messages only."""
     customer = actor.customer
     if customer is None or actor.is_staff:
@@ -78,12 +85,15 @@ def search_own_tickets(actor: User, query: str, *, after: str | None = None,
     return _search(parse_ticket_query(query), filters, after, size, include_internal=False)
 
 
-def _search(query: TicketQuery, filters: SearchFilters, after: str | None, size: int,
-            include_internal: bool) -> SearchPage:
+def _search(
+    query: TicketQuery, filters: SearchFilters, after: str | None, size: int, include_internal: bool
+) -> SearchPage:
     bounds = dict(zip(("ticket", "message"), _decode(after), strict=True))
     wanted = size * _READ_AHEAD
-    streams = {source: _stream(source, query, filters, bounds[source], wanted + 1,
-                               include_internal) for source in bounds}
+    streams = {
+        source: _stream(source, query, filters, bounds[source], wanted + 1, include_internal)
+        for source in bounds
+    }
     chosen: dict[int, _Doc] = {}
     used = dict.fromkeys(streams, 0)
     for doc in heapq.merge(*streams.values(), key=lambda d: (d.at, d.doc_id), reverse=True):
@@ -107,8 +117,14 @@ def _next_cursor(streams: dict[str, list[_Doc]], used: dict[str, int]) -> str | 
     return None if not any(bounds) else f"{bounds[0]}.{bounds[1]}"
 
 
-def _stream(source: str, query: TicketQuery, filters: SearchFilters, bound: int | None,
-            limit: int, include_internal: bool) -> list[_Doc]:
+def _stream(
+    source: str,
+    query: TicketQuery,
+    filters: SearchFilters,
+    bound: int | None,
+    limit: int,
+    include_internal: bool,
+) -> list[_Doc]:
     """Newest matching texts of one kind, below the cursor's bound; [] once it ran dry."""
     if bound == 0:
         return []
@@ -129,8 +145,7 @@ def _stream(source: str, query: TicketQuery, filters: SearchFilters, bound: int 
     if source == "message" and not include_internal:
         where.append("m.internal = :public")
         params["public"] = False
-    for column, value in (("customer_id", filters.customer_id),
-                          ("organization_id", filters.organization_id)):
+    for column, value in (("customer_id", filters.customer_id), ("organization_id", filters.organization_id)):
         if value is not None:
             where.append(f"t.{column} = :{column}")
             params[column] = value
@@ -142,8 +157,10 @@ def _stream(source: str, query: TicketQuery, filters: SearchFilters, bound: int 
         params["query"] = fts5_match(query)
         where.append(f"{table}_fts MATCH :query")
         origin = f"{table}_fts JOIN {table} {doc} ON {doc}.id = {table}_fts.rowid{join}"
-    sql = (f"SELECT {doc}.id AS doc_id, {ticket_id} AS ticket_id, {doc}.created_at AS at "
-           f"FROM {origin} WHERE {' AND '.join(where)} ORDER BY {position} DESC LIMIT :limit")
+    sql = (
+        f"SELECT {doc}.id AS doc_id, {ticket_id} AS ticket_id, {doc}.created_at AS at "
+        f"FROM {origin} WHERE {' AND '.join(where)} ORDER BY {position} DESC LIMIT :limit"
+    )
     rows = db.session.execute(text(sql).columns(at=UTCDateTime()), params).all()
     return [_Doc(row.at, row.doc_id, row.ticket_id, source) for row in rows]
 
@@ -152,12 +169,20 @@ def _hits(docs: list[_Doc], query: TicketQuery) -> list[TicketHit]:
     """The tickets and snippets of the chosen texts, in two queries whatever the page size."""
     if not docs:
         return []
-    tickets = {t.id: t for t in db.session.scalars(
-        select(Ticket).where(Ticket.id.in_([d.ticket_id for d in docs]))
-        .options(joinedload(Ticket.customer), joinedload(Ticket.organization)))}
+    tickets = {
+        t.id: t
+        for t in db.session.scalars(
+            select(Ticket)
+            .where(Ticket.id.in_([d.ticket_id for d in docs]))
+            .options(joinedload(Ticket.customer), joinedload(Ticket.organization))
+        )
+    }
     message_ids = [d.doc_id for d in docs if d.source == "message"]
-    messages = {m.id: m for m in db.session.scalars(
-        select(Message).where(Message.id.in_(message_ids)))} if message_ids else {}
+    messages = (
+        {m.id: m for m in db.session.scalars(select(Message).where(Message.id.in_(message_ids)))}
+        if message_ids
+        else {}
+    )
     words = query.words
     hits = []
     for doc in docs:
@@ -189,8 +214,7 @@ def _decode(cursor: str | None) -> tuple[int | None, int | None]:
 
 def find_by_reference(actor: User, reference: str) -> Ticket | None:
     """The ticket with exactly this reference ('td-1042' too), if the actor may see it."""
-    ticket = db.session.scalars(
-        select(Ticket).where(Ticket.reference == reference.strip().upper())).first()
+    ticket = db.session.scalars(select(Ticket).where(Ticket.reference == reference.strip().upper())).first()
     if ticket is None or not can_view_ticket(actor.as_actor(), ticket.facts()):
         return None
     return ticket
@@ -203,17 +227,26 @@ def resolve_filters(customer: str | None, organization: str | None) -> tuple[Sea
     found_customer = found_org = None
     if customer:
         # Emails are stored lower-cased (accounts.normalize_email): the unique index answers.
-        found_customer = find_row(Customer, int(customer)) if is_digits(customer) else \
-            db.session.scalars(select(Customer).where(Customer.email == customer.lower())).first()
+        found_customer = (
+            find_row(Customer, int(customer))
+            if is_digits(customer)
+            else db.session.scalars(select(Customer).where(Customer.email == customer.lower())).first()
+        )
         if found_customer is None:
             raise InvalidInput(f"No customer {customer}: give their email address.", "customer")
     if organization:
-        found_org = find_row(Organization, int(organization)) if is_digits(organization) else \
-            db.session.scalars(select(Organization).where(Organization.name == organization)).first()
+        found_org = (
+            find_row(Organization, int(organization))
+            if is_digits(organization)
+            else db.session.scalars(select(Organization).where(Organization.name == organization)).first()
+        )
         if found_org is None:
             raise InvalidInput(f"No organization called {organization}.", "organization")
     described = ", ".join(
-        f"{kind} {row.name}" for kind, row in (("customer", found_customer),
-                                                ("organization", found_org)) if row)
-    return SearchFilters(found_customer.id if found_customer else None,
-                         found_org.id if found_org else None), described
+        f"{kind} {row.name}"
+        for kind, row in (("customer", found_customer), ("organization", found_org))
+        if row
+    )
+    return SearchFilters(
+        found_customer.id if found_customer else None, found_org.id if found_org else None
+    ), described

@@ -31,25 +31,36 @@ def _enum(enum_class, value: str | None, field: str, optional: bool = False):
         return enum_class(value)
     except ValueError:
         allowed = ", ".join(m.value for m in enum_class)
-        raise InvalidInput(f"No {field.replace('_', ' ')} '{value}'; expected one of {allowed}.",
-                           field) from None
+        raise InvalidInput(
+            f"No {field.replace('_', ' ')} '{value}'; expected one of {allowed}.", field
+        ) from None
 
 
 def update_account(
-    actor: User, organization_id: int, *, account_tier: str, lifecycle_stage: str,
-    loyalty_segment: str | None, now: datetime | None = None,
+    actor: User,
+    organization_id: int,
+    *,
+    account_tier: str,
+    lifecycle_stage: str,
+    loyalty_segment: str | None,
+    now: datetime | None = None,
 ) -> Organization:
     """Change an organization's account tier, lifecycle stage and loyalty segment; each change
     becomes a history event."""
     now = now or utcnow()
     require_staff(actor)
     changes = (
-        ("account_tier", _enum(AccountTier, account_tier, "account_tier"),
-         ActivityKind.account_tier_changed),
-        ("lifecycle_stage", _enum(LifecycleStage, lifecycle_stage, "lifecycle_stage"),
-         ActivityKind.lifecycle_changed),
-        ("loyalty_segment", _enum(LoyaltySegment, loyalty_segment, "loyalty_segment", True),
-         ActivityKind.loyalty_changed),
+        ("account_tier", _enum(AccountTier, account_tier, "account_tier"), ActivityKind.account_tier_changed),
+        (
+            "lifecycle_stage",
+            _enum(LifecycleStage, lifecycle_stage, "lifecycle_stage"),
+            ActivityKind.lifecycle_changed,
+        ),
+        (
+            "loyalty_segment",
+            _enum(LoyaltySegment, loyalty_segment, "loyalty_segment", True),
+            ActivityKind.loyalty_changed,
+        ),
     )
     with transaction():
         org = find_row(Organization, organization_id)
@@ -63,10 +74,15 @@ def update_account(
             changed = True
             setattr(org, attribute, value)
             words = attribute.replace("_", " ")
-            record(kind, f"{actor.name} changed {org.name}'s {words}: "
-                         f"{old.value if old else 'none'} → {value.value if value else 'none'}",
-                   now=now, actor=actor, organization_id=org.id,
-                   data={"from": old.value if old else None, "to": value.value if value else None})
+            record(
+                kind,
+                f"{actor.name} changed {org.name}'s {words}: "
+                f"{old.value if old else 'none'} → {value.value if value else 'none'}",
+                now=now,
+                actor=actor,
+                organization_id=org.id,
+                data={"from": old.value if old else None, "to": value.value if value else None},
+            )
         if not changed:
             raise InvalidInput("Nothing changed.", field="account_tier")
         db.session.flush()
@@ -75,8 +91,13 @@ def update_account(
 
 
 def log_touchpoint(
-    actor: User, *, kind: str, summary: str, customer_id: int | None = None,
-    organization_id: int | None = None, now: datetime | None = None,
+    actor: User,
+    *,
+    kind: str,
+    summary: str,
+    customer_id: int | None = None,
+    organization_id: int | None = None,
+    now: datetime | None = None,
 ) -> None:
     """A relationship event outside tickets (a call, an event, a promotion) in the history."""
     now = now or utcnow()
@@ -95,6 +116,12 @@ def log_touchpoint(
             organization_id = customer.organization_id
         elif organization_id is None or find_row(Organization, organization_id) is None:
             raise NotFound("No such organization.")
-        record(ActivityKind.touchpoint, f"{touch.value.replace('_', ' ').capitalize()}: {summary}",
-               now=now, actor=actor, customer_id=customer_id, organization_id=organization_id,
-               data={"touchpoint": touch.value})
+        record(
+            ActivityKind.touchpoint,
+            f"{touch.value.replace('_', ' ').capitalize()}: {summary}",
+            now=now,
+            actor=actor,
+            customer_id=customer_id,
+            organization_id=organization_id,
+            data={"touchpoint": touch.value},
+        )

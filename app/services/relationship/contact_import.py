@@ -33,37 +33,39 @@ class ImportReport:
 
     @property
     def summary(self) -> str:
-        return (f"{self.orgs_created} organizations created, {self.orgs_updated} updated; "
-                f"{self.contacts_created} contacts created, {self.contacts_updated} updated")
+        return (
+            f"{self.orgs_created} organizations created, {self.orgs_updated} updated; "
+            f"{self.contacts_created} contacts created, {self.contacts_updated} updated"
+        )
 
 
-def import_contacts(actor: User, data: bytes, *, dry_run: bool = False,
-                    now: datetime | None = None) -> ImportReport:
+def import_contacts(
+    actor: User, data: bytes, *, dry_run: bool = False, now: datetime | None = None
+) -> ImportReport:
     """An admin imports a CSV; see app/domain/contact_rows.py for the columns."""
     require_admin(actor)
     return import_contacts_as_system(data, dry_run=dry_run, now=now, actor=actor)
 
 
 def _chunks(items: list) -> list[list]:
-    return [items[n:n + CHUNK] for n in range(0, len(items), CHUNK)]
+    return [items[n : n + CHUNK] for n in range(0, len(items), CHUNK)]
 
 
 def _existing(parsed: ParsedFile, emails: dict[int, str]):
     orgs: dict[str, Organization] = {}
     for names in _chunks(list(parsed.organizations)):
-        for org in db.session.scalars(select(Organization).where(
-                func.lower(Organization.name).in_(names))):
+        for org in db.session.scalars(select(Organization).where(func.lower(Organization.name).in_(names))):
             orgs[org.name.lower()] = org
     people: dict[str, Customer] = {}
     for chunk in _chunks(sorted(set(emails.values()))):
-        for customer in db.session.scalars(select(Customer).where(
-                func.lower(Customer.email).in_(chunk))):
+        for customer in db.session.scalars(select(Customer).where(func.lower(Customer.email).in_(chunk))):
             people[customer.email.lower()] = customer
     return orgs, people
 
 
-def import_contacts_as_system(data: bytes, *, dry_run: bool = False, now: datetime | None = None,
-                              actor: User | None = None) -> ImportReport:
+def import_contacts_as_system(
+    data: bytes, *, dry_run: bool = False, now: datetime | None = None, actor: User | None = None
+) -> ImportReport:
     """The import itself, for the CLI (no signed-in person) and for admins."""
     now = now or utcnow()
     parsed = read_rows(data)
@@ -75,18 +77,26 @@ def import_contacts_as_system(data: bytes, *, dry_run: bool = False, now: dateti
         except InvalidInput:
             report.errors.append(f"line {contact.line}: '{contact.email}' is not an email address")
     if report.errors:
-        report.errors.sort(key=lambda e: int(e.split(":")[0].split()[-1]) if e.startswith("line")
-                           else 0)
+        report.errors.sort(key=lambda e: int(e.split(":")[0].split()[-1]) if e.startswith("line") else 0)
         return report
     orgs, people = _existing(parsed, emails)
     for key, row in parsed.organizations.items():
         existing = orgs.get(key)
         if existing is None:
             report.orgs_created += 1
-        elif (existing.account_tier, existing.lifecycle_stage, existing.loyalty_segment,
-              existing.lifetime_value, existing.timezone) != (
-                row.account_tier, row.lifecycle_stage, row.loyalty_segment,
-                row.lifetime_value_cents, row.timezone):
+        elif (
+            existing.account_tier,
+            existing.lifecycle_stage,
+            existing.loyalty_segment,
+            existing.lifetime_value,
+            existing.timezone,
+        ) != (
+            row.account_tier,
+            row.lifecycle_stage,
+            row.loyalty_segment,
+            row.lifetime_value_cents,
+            row.timezone,
+        ):
             report.orgs_updated += 1
     for contact in parsed.contacts:
         if emails[contact.line] in people:
@@ -97,32 +107,58 @@ def import_contacts_as_system(data: bytes, *, dry_run: bool = False, now: dateti
         return report
     with transaction():
         _apply(parsed, emails, orgs, people, now, actor)
-        record(ActivityKind.customers_imported, f"Import: {report.summary}", now=now, actor=actor,
-               data={"orgs_created": report.orgs_created, "orgs_updated": report.orgs_updated,
-                     "contacts_created": report.contacts_created,
-                     "contacts_updated": report.contacts_updated})
+        record(
+            ActivityKind.customers_imported,
+            f"Import: {report.summary}",
+            now=now,
+            actor=actor,
+            data={
+                "orgs_created": report.orgs_created,
+                "orgs_updated": report.orgs_updated,
+                "contacts_created": report.contacts_created,
+                "contacts_updated": report.contacts_updated,
+            },
+        )
     report.applied = True
     return report
 
 
-def _apply(parsed: ParsedFile, emails: dict[int, str], orgs: dict[str, Organization],
-           people: dict[str, Customer], now: datetime, actor: User | None) -> None:
+def _apply(
+    parsed: ParsedFile,
+    emails: dict[int, str],
+    orgs: dict[str, Organization],
+    people: dict[str, Customer],
+    now: datetime,
+    actor: User | None,
+) -> None:
     for key, row in parsed.organizations.items():
         org = orgs.get(key)
         if org is None:
-            org = Organization(name=row.name, created_at=now, account_tier=row.account_tier,
-                               lifecycle_stage=row.lifecycle_stage)
+            org = Organization(
+                name=row.name,
+                created_at=now,
+                account_tier=row.account_tier,
+                lifecycle_stage=row.lifecycle_stage,
+            )
             db.session.add(org)
             orgs[key] = org
         else:
-            for attribute, kind in (("account_tier", ActivityKind.account_tier_changed),
-                                    ("lifecycle_stage", ActivityKind.lifecycle_changed)):
+            for attribute, kind in (
+                ("account_tier", ActivityKind.account_tier_changed),
+                ("lifecycle_stage", ActivityKind.lifecycle_changed),
+            ):
                 old, new = getattr(org, attribute), getattr(row, attribute)
                 if old != new:
                     db.session.flush()
-                    record(kind, f"Import changed {org.name}'s {attribute.replace('_', ' ')}: "
-                                 f"{old.value} → {new.value}", now=now, actor=actor,
-                           organization_id=org.id, data={"from": old.value, "to": new.value})
+                    record(
+                        kind,
+                        f"Import changed {org.name}'s {attribute.replace('_', ' ')}: "
+                        f"{old.value} → {new.value}",
+                        now=now,
+                        actor=actor,
+                        organization_id=org.id,
+                        data={"from": old.value, "to": new.value},
+                    )
         org.account_tier, org.lifecycle_stage = row.account_tier, row.lifecycle_stage
         org.loyalty_segment, org.lifetime_value = row.loyalty_segment, row.lifetime_value_cents
         org.timezone = row.timezone

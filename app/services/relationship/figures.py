@@ -37,32 +37,53 @@ def health_inputs(customer_ids: Iterable[int], now: datetime) -> dict[int, Healt
     since = now - WINDOW
     breaches = _grouped(
         select(SlaEvent.customer_id, func.count())
-        .where(SlaEvent.customer_id.in_(ids), SlaEvent.kind == SlaEventKind.breach,
-               SlaEvent.created_at >= since)
-        .group_by(SlaEvent.customer_id), ids)
+        .where(
+            SlaEvent.customer_id.in_(ids), SlaEvent.kind == SlaEventKind.breach, SlaEvent.created_at >= since
+        )
+        .group_by(SlaEvent.customer_id),
+        ids,
+    )
     escalations = _grouped(
         select(Ticket.customer_id, func.count())
         .join(TierChange, TierChange.ticket_id == Ticket.id)
-        .where(Ticket.customer_id.in_(ids), TierChange.to_tier > TierChange.from_tier,
-               TierChange.created_at >= since)
-        .group_by(Ticket.customer_id), ids)
+        .where(
+            Ticket.customer_id.in_(ids),
+            TierChange.to_tier > TierChange.from_tier,
+            TierChange.created_at >= since,
+        )
+        .group_by(Ticket.customer_id),
+        ids,
+    )
     reopens = _grouped(
         select(Activity.customer_id, func.count())
-        .where(Activity.customer_id.in_(ids), Activity.kind == ActivityKind.ticket_reopened.value,
-               Activity.created_at >= since)
-        .group_by(Activity.customer_id), ids)
+        .where(
+            Activity.customer_id.in_(ids),
+            Activity.kind == ActivityKind.ticket_reopened.value,
+            Activity.created_at >= since,
+        )
+        .group_by(Activity.customer_id),
+        ids,
+    )
     open_tickets = _grouped(
         select(Ticket.customer_id, func.count())
         .where(Ticket.customer_id.in_(ids), Ticket.status.in_(ACTIVE_STATUSES))
-        .group_by(Ticket.customer_id), ids)
+        .group_by(Ticket.customer_id),
+        ids,
+    )
     csat = _grouped(
         select(CsatAnswer.customer_id, func.avg(CsatAnswer.rating))
         .where(CsatAnswer.customer_id.in_(ids), CsatAnswer.created_at >= since)
-        .group_by(CsatAnswer.customer_id), ids)
+        .group_by(CsatAnswer.customer_id),
+        ids,
+    )
     return {
-        cid: HealthInputs(int(breaches.get(cid, 0)), int(escalations.get(cid, 0)),
-                          int(reopens.get(cid, 0)), int(open_tickets.get(cid, 0)),
-                          float(csat[cid]) if cid in csat else None)
+        cid: HealthInputs(
+            int(breaches.get(cid, 0)),
+            int(escalations.get(cid, 0)),
+            int(reopens.get(cid, 0)),
+            int(open_tickets.get(cid, 0)),
+            float(csat[cid]) if cid in csat else None,
+        )
         for cid in ids
     }
 
@@ -74,12 +95,14 @@ def last_csat(customer_ids: Iterable[int]) -> dict[int, int]:
         return {}
     latest = (
         select(CsatAnswer.customer_id, func.max(CsatAnswer.updated_at).label("at"))
-        .where(CsatAnswer.customer_id.in_(ids)).group_by(CsatAnswer.customer_id).subquery()
+        .where(CsatAnswer.customer_id.in_(ids))
+        .group_by(CsatAnswer.customer_id)
+        .subquery()
     )
     rows = db.session.execute(
-        select(CsatAnswer.customer_id, CsatAnswer.rating)
-        .join(latest, (latest.c.customer_id == CsatAnswer.customer_id)
-              & (latest.c.at == CsatAnswer.updated_at))
+        select(CsatAnswer.customer_id, CsatAnswer.rating).join(
+            latest, (latest.c.customer_id == CsatAnswer.customer_id) & (latest.c.at == CsatAnswer.updated_at)
+        )
     )
     return {customer_id: rating for customer_id, rating in rows}
 
@@ -89,8 +112,10 @@ def combined(inputs: Iterable[HealthInputs]) -> HealthInputs:
     items = list(inputs)
     rated = [i.average_csat for i in items if i.average_csat is not None]
     return HealthInputs(
-        sum(i.breaches_90d for i in items), sum(i.escalations_90d for i in items),
-        sum(i.reopens_90d for i in items), sum(i.open_tickets for i in items),
+        sum(i.breaches_90d for i in items),
+        sum(i.escalations_90d for i in items),
+        sum(i.reopens_90d for i in items),
+        sum(i.open_tickets for i in items),
         sum(rated) / len(rated) if rated else None,
     )
 
@@ -129,28 +154,35 @@ def figures(customer_ids: list[int], now: datetime) -> Figures:
         select(func.avg(CsatAnswer.rating), func.count()).where(CsatAnswer.customer_id.in_(customer_ids))
     ).one()
     breaches = db.session.scalar(
-        select(func.count()).select_from(SlaEvent)
-        .where(SlaEvent.customer_id.in_(customer_ids), SlaEvent.kind == SlaEventKind.breach,
-               SlaEvent.created_at >= now - WINDOW))
+        select(func.count())
+        .select_from(SlaEvent)
+        .where(
+            SlaEvent.customer_id.in_(customer_ids),
+            SlaEvent.kind == SlaEventKind.breach,
+            SlaEvent.created_at >= now - WINDOW,
+        )
+    )
     deflections = db.session.scalar(
-        select(func.count()).select_from(Activity)
-        .where(Activity.customer_id.in_(customer_ids),
-               Activity.kind == ActivityKind.kb_deflected.value))
+        select(func.count())
+        .select_from(Activity)
+        .where(Activity.customer_id.in_(customer_ids), Activity.kind == ActivityKind.kb_deflected.value)
+    )
     return Figures(
-        open_tickets=int(open_count or 0), total_tickets=int(total or 0),
+        open_tickets=int(open_count or 0),
+        total_tickets=int(total or 0),
         avg_first_response_minutes=first_response / 60 if first_response is not None else None,
         avg_resolution_minutes=resolution / 60 if resolution is not None else None,
         breaches_90d=int(breaches or 0),
         escalation_rate=escalated / total if total else None,
         reopen_rate=reopened / total if total else None,
         average_csat=float(csat_avg) if csat_avg is not None else None,
-        csat_answers=int(csat_count or 0), deflections=int(deflections or 0),
+        csat_answers=int(csat_count or 0),
+        deflections=int(deflections or 0),
     )
 
 
 def contact_ids(organization_id: int) -> list[int]:
-    return list(db.session.scalars(
-        select(Customer.id).where(Customer.organization_id == organization_id)))
+    return list(db.session.scalars(select(Customer.id).where(Customer.organization_id == organization_id)))
 
 
 def customer_health(customer_id: int, now: datetime) -> HealthScore:

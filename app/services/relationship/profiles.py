@@ -45,9 +45,12 @@ def _suggestion(org: Organization | None, health: HealthScore, total: int) -> Lo
 
 
 def _open_tickets(customer_ids: list[int], exclude: int | None = None) -> list[Ticket]:
-    query = (select(Ticket).where(Ticket.customer_id.in_(customer_ids),
-                                  Ticket.status.in_(ACTIVE_STATUSES))
-             .order_by(Ticket.created_at.desc(), Ticket.id.desc()).limit(SIDEBAR_TICKETS))
+    query = (
+        select(Ticket)
+        .where(Ticket.customer_id.in_(customer_ids), Ticket.status.in_(ACTIVE_STATUSES))
+        .order_by(Ticket.created_at.desc(), Ticket.id.desc())
+        .limit(SIDEBAR_TICKETS)
+    )
     if exclude is not None:
         query = query.where(Ticket.id != exclude)
     return list(db.session.scalars(query)) if customer_ids else []
@@ -57,16 +60,22 @@ def customer_profile(actor: User, customer_id: int, now: datetime | None = None)
     require_staff(actor)
     now = now or utcnow()
     customer = db.session.scalars(
-        select(Customer).where(Customer.id == customer_id)
+        select(Customer)
+        .where(Customer.id == customer_id)
         .options(joinedload(Customer.organization).joinedload(Organization.account_manager))
     ).first()
     if customer is None:
         raise NotFound("No such customer.")
     numbers = figures([customer.id], now)
     health = customer_health(customer.id, now)
-    return Profile(customer, customer.organization, numbers, health,
-                   _suggestion(customer.organization, health, numbers.total_tickets),
-                   _open_tickets([customer.id]))
+    return Profile(
+        customer,
+        customer.organization,
+        numbers,
+        health,
+        _suggestion(customer.organization, health, numbers.total_tickets),
+        _open_tickets([customer.id]),
+    )
 
 
 def organization_profile(actor: User, organization_id: int, now: datetime | None = None) -> Profile:
@@ -78,8 +87,9 @@ def organization_profile(actor: User, organization_id: int, now: datetime | None
     ids = contact_ids(org.id)
     numbers = figures(ids, now)
     health = organization_health(org.id, now)
-    return Profile(None, org, numbers, health, _suggestion(org, health, numbers.total_tickets),
-                   _open_tickets(ids))
+    return Profile(
+        None, org, numbers, health, _suggestion(org, health, numbers.total_tickets), _open_tickets(ids)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,9 +104,17 @@ def ticket_sidebar(ticket: Ticket, now: datetime | None = None) -> Sidebar:
     """Beside a ticket: the customer's health, their other open tickets, their last events."""
     now = now or utcnow()
     health = customer_health(ticket.customer_id, now)
-    events = list(db.session.scalars(
-        select(Activity).where(Activity.customer_id == ticket.customer_id)
-        .order_by(Activity.created_at.desc(), Activity.id.desc()).limit(SIDEBAR_EVENTS)
-    ))
-    return Sidebar(health, _suggestion(ticket.organization, health, 0),
-                   _open_tickets([ticket.customer_id], exclude=ticket.id), events)
+    events = list(
+        db.session.scalars(
+            select(Activity)
+            .where(Activity.customer_id == ticket.customer_id)
+            .order_by(Activity.created_at.desc(), Activity.id.desc())
+            .limit(SIDEBAR_EVENTS)
+        )
+    )
+    return Sidebar(
+        health,
+        _suggestion(ticket.organization, health, 0),
+        _open_tickets([ticket.customer_id], exclude=ticket.id),
+        events,
+    )

@@ -58,11 +58,17 @@ def risk_parts(ticket: Ticket) -> RiskParts | None:
     """What the queue shows for a ticket's rank; None for a solved or closed ticket."""
     if ticket.risk_score == UNRANKED:
         return None
-    stored = (ticket.risk_pressure, ticket.risk_account, ticket.risk_value, ticket.risk_health,
-              ticket.risk_priority)
-    return RiskParts(ticket.risk_score / 10,
-                     tuple((name, (value or 0) / 10) for name, value in zip(PART_NAMES, stored,
-                                                                            strict=True)))
+    stored = (
+        ticket.risk_pressure,
+        ticket.risk_account,
+        ticket.risk_value,
+        ticket.risk_health,
+        ticket.risk_priority,
+    )
+    return RiskParts(
+        ticket.risk_score / 10,
+        tuple((name, (value or 0) / 10) for name, value in zip(PART_NAMES, stored, strict=True)),
+    )
 
 
 def _pressure(paused: bool, due_at: datetime | None, breached: bool, now: datetime):
@@ -80,8 +86,7 @@ def _deadline(clocks: Iterable[SlaClock]) -> tuple[datetime | None, bool]:
     return (min(due) if due else None), breached
 
 
-def rank_ticket(ticket: Ticket, clocks: Iterable[SlaClock], now: datetime, *,
-                paused: bool) -> None:
+def rank_ticket(ticket: Ticket, clocks: Iterable[SlaClock], now: datetime, *, paused: bool) -> None:
     """Recompute the time pressure and priority parts of one loaded ticket from its running
     clocks, keeping the customer's stored parts (no queries). Only changed columns are set: the
     sweep's batch writes just those, and each rank index they touch costs a rewrite."""
@@ -92,9 +97,14 @@ def rank_ticket(ticket: Ticket, clocks: Iterable[SlaClock], now: datetime, *,
         pressure, refresh_at = _pressure(paused, due_at, breached, now)
         priority = tenths(priority_points(ticket.priority.value))
         values = {
-            "risk_pressure": pressure, "risk_refresh_at": refresh_at, "risk_priority": priority,
-            "risk_score": pressure + priority + (ticket.risk_account or 0)
-            + (ticket.risk_value or 0) + (ticket.risk_health or 0),
+            "risk_pressure": pressure,
+            "risk_refresh_at": refresh_at,
+            "risk_priority": priority,
+            "risk_score": pressure
+            + priority
+            + (ticket.risk_account or 0)
+            + (ticket.risk_value or 0)
+            + (ticket.risk_health or 0),
         }
     for column, value in values.items():
         if getattr(ticket, column) != value:
@@ -104,8 +114,7 @@ def rank_ticket(ticket: Ticket, clocks: Iterable[SlaClock], now: datetime, *,
 def _organization_parts(org: Organization | None) -> tuple[int, int]:
     if org is None:
         return 0, 0
-    return (tenths(account_points(org.account_tier.value)),
-            tenths(value_points(org.lifetime_value / 100)))
+    return (tenths(account_points(org.account_tier.value)), tenths(value_points(org.lifetime_value / 100)))
 
 
 def _health_parts(customer_ids: Iterable[int], now: datetime) -> dict[int, int]:
@@ -122,10 +131,16 @@ def rank_customers(customer_ids: Iterable[int], now: datetime) -> None:
     customer, inside the caller's transaction."""
     for customer_id, health in _health_parts(set(customer_ids), now).items():
         db.session.execute(
-            update(Ticket).where(_active(Ticket.customer_id == customer_id)).values(
+            update(Ticket)
+            .where(_active(Ticket.customer_id == customer_id))
+            .values(
                 risk_health=health,
-                risk_score=Ticket.risk_pressure + Ticket.risk_priority + Ticket.risk_account
-                + Ticket.risk_value + health),
+                risk_score=Ticket.risk_pressure
+                + Ticket.risk_priority
+                + Ticket.risk_account
+                + Ticket.risk_value
+                + health,
+            ),
             execution_options={"synchronize_session": "fetch"},
         )
 
@@ -134,8 +149,7 @@ def rank_new_ticket(ticket: Ticket, now: datetime) -> None:
     """Give a just-opened ticket its organization's parts, and its customer's tickets the health
     that one more open ticket gives them."""
     ticket.risk_account, ticket.risk_value = _organization_parts(ticket.organization)
-    ticket.risk_score = (ticket.risk_pressure + ticket.risk_priority + ticket.risk_account
-                         + ticket.risk_value)
+    ticket.risk_score = ticket.risk_pressure + ticket.risk_priority + ticket.risk_account + ticket.risk_value
     db.session.flush()
     rank_customers([ticket.customer_id], now)
 
@@ -145,10 +159,13 @@ def rank_organization(org: Organization) -> None:
     one statement."""
     account, value = _organization_parts(org)
     db.session.execute(
-        update(Ticket).where(_active(Ticket.organization_id == org.id)).values(
-            risk_account=account, risk_value=value,
-            risk_score=Ticket.risk_pressure + Ticket.risk_priority + Ticket.risk_health
-            + account + value),
+        update(Ticket)
+        .where(_active(Ticket.organization_id == org.id))
+        .values(
+            risk_account=account,
+            risk_value=value,
+            risk_score=Ticket.risk_pressure + Ticket.risk_priority + Ticket.risk_health + account + value,
+        ),
         execution_options={"synchronize_session": "fetch"},
     )
 
@@ -158,25 +175,41 @@ def _rank_rows(rows: list, now: datetime) -> list[dict]:
     ids = [row.id for row in rows]
     clocks: dict[int, list[SlaClock]] = {i: [] for i in ids}
     for clock in db.session.scalars(
-            select(SlaClock).where(SlaClock.ticket_id.in_(ids), SlaClock.satisfied_at.is_(None))):
+        select(SlaClock).where(SlaClock.ticket_id.in_(ids), SlaClock.satisfied_at.is_(None))
+    ):
         clocks[clock.ticket_id].append(clock)
-    orgs = {o.id: o for o in db.session.scalars(select(Organization).where(
-        Organization.id.in_({r.organization_id for r in rows if r.organization_id})))}
+    orgs = {
+        o.id: o
+        for o in db.session.scalars(
+            select(Organization).where(
+                Organization.id.in_({r.organization_id for r in rows if r.organization_id})
+            )
+        )
+    }
     health = _health_parts((r.customer_id for r in rows), now)
     ranked = []
     for row in rows:
         due_at, breached = _deadline(clocks[row.id])
-        paused = clock_pause_reason(row.status.value, row.tier, row.vendor_id is not None,
-                                    row.vendor_pauses_clock) is not None
+        paused = (
+            clock_pause_reason(row.status.value, row.tier, row.vendor_id is not None, row.vendor_pauses_clock)
+            is not None
+        )
         pressure, refresh_at = _pressure(paused, due_at, breached, now)
         account, value = _organization_parts(orgs.get(row.organization_id))
         priority = tenths(priority_points(row.priority.value))
-        ranked.append({
-            "b_id": row.id, "b_version": row.version, "risk_pressure": pressure,
-            "risk_priority": priority, "risk_account": account, "risk_value": value,
-            "risk_health": health[row.customer_id], "risk_refresh_at": refresh_at,
-            "risk_score": pressure + priority + account + value + health[row.customer_id],
-        })
+        ranked.append(
+            {
+                "b_id": row.id,
+                "b_version": row.version,
+                "risk_pressure": pressure,
+                "risk_priority": priority,
+                "risk_account": account,
+                "risk_value": value,
+                "risk_health": health[row.customer_id],
+                "risk_refresh_at": refresh_at,
+                "risk_score": pressure + priority + account + value + health[row.customer_id],
+            }
+        )
     return ranked
 
 
@@ -184,25 +217,39 @@ def _write(ranked: list[dict]) -> int:
     table = Ticket.__table__
     columns = [key for key in ranked[0] if not key.startswith("b_")]
     # Guarded by the version read: a ticket an agent changed meanwhile was ranked by that change.
-    statement = update(table).where(
-        table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version")
-    ).values({c: bindparam(c) for c in columns})
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version"))
+        .values({c: bindparam(c) for c in columns})
+    )
     return db.session.execute(statement, ranked).rowcount
 
 
 def _rank_batches(criteria, now: datetime, batch_size: int, by_refresh: bool) -> int:
     """Rank the tickets matching `criteria` in keyset batches, committing each batch."""
-    columns = (Ticket.id, Ticket.version, Ticket.status, Ticket.priority, Ticket.customer_id,
-               Ticket.organization_id, Ticket.risk_refresh_at, Ticket.tier, Ticket.vendor_id,
-               Ticket.vendor_pauses_clock)
+    columns = (
+        Ticket.id,
+        Ticket.version,
+        Ticket.status,
+        Ticket.priority,
+        Ticket.customer_id,
+        Ticket.organization_id,
+        Ticket.risk_refresh_at,
+        Ticket.tier,
+        Ticket.vendor_id,
+        Ticket.vendor_pauses_clock,
+    )
     order = (Ticket.risk_refresh_at, Ticket.id) if by_refresh else (Ticket.id,)
     written, last = 0, None
     while True:
         query = select(*columns).where(criteria)
         if last is not None and by_refresh:
-            query = query.where(or_(Ticket.risk_refresh_at > last.risk_refresh_at,
-                                    and_(Ticket.risk_refresh_at == last.risk_refresh_at,
-                                         Ticket.id > last.id)))
+            query = query.where(
+                or_(
+                    Ticket.risk_refresh_at > last.risk_refresh_at,
+                    and_(Ticket.risk_refresh_at == last.risk_refresh_at, Ticket.id > last.id),
+                )
+            )
         elif last is not None:
             query = query.where(Ticket.id > last.id)
         rows = db.session.execute(query.order_by(*order).limit(batch_size)).all()
@@ -226,7 +273,9 @@ def rank_all_active(now: datetime, *, batch_size: int = REFRESH_BATCH) -> int:
     """Rank every active ticket from scratch, and mark solved and closed ones UNRANKED (demo
     data, tickets written without the services); returns how many active ones were ranked."""
     db.session.execute(
-        update(Ticket).where(Ticket.status.not_in(ACTIVE_STATUSES), Ticket.risk_score != UNRANKED)
+        update(Ticket)
+        .where(Ticket.status.not_in(ACTIVE_STATUSES), Ticket.risk_score != UNRANKED)
         .values(risk_score=UNRANKED, risk_refresh_at=None),
-        execution_options={"synchronize_session": False})
+        execution_options={"synchronize_session": False},
+    )
     return _rank_batches(_active(), now, batch_size, by_refresh=False)

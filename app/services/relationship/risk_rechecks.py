@@ -35,13 +35,15 @@ def release_rechecks(now: datetime) -> int:
     this runs waits for the next run: the note is deleted before the tickets are marked."""
     released = 0
     while True:
-        ids = list(db.session.scalars(
-            select(RiskRecheck.customer_id).order_by(RiskRecheck.customer_id).limit(CHUNK)))
+        ids = list(
+            db.session.scalars(select(RiskRecheck.customer_id).order_by(RiskRecheck.customer_id).limit(CHUNK))
+        )
         if not ids:
             return released
         db.session.execute(delete(RiskRecheck).where(RiskRecheck.customer_id.in_(ids)))
         db.session.execute(
-            update(Ticket).where(Ticket.customer_id.in_(ids), Ticket.status.in_(ACTIVE_STATUSES))
+            update(Ticket)
+            .where(Ticket.customer_id.in_(ids), Ticket.status.in_(ACTIVE_STATUSES))
             .values(risk_refresh_at=now),
             execution_options={"synchronize_session": False},
         )

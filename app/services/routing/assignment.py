@@ -48,15 +48,23 @@ def record_assignment(
         now=now,
         actor=actor,
         ticket=ticket,
-        data={"assignee_id": assignee.id if assignee else None,
-              "team_id": team.id if team else None, "how": how or "manual"},
+        data={
+            "assignee_id": assignee.id if assignee else None,
+            "team_id": team.id if team else None,
+            "how": how or "manual",
+        },
     )
     if assignee is not None and (actor is None or assignee.id != actor.id):
         queue_notification(
-            ticket, "assignee", now=now, recipients=[assignee],
+            ticket,
+            "assignee",
+            now=now,
+            recipients=[assignee],
             subject=f"[{ticket.reference}] assigned to you: {ticket.subject}",
             body=f"{ticket.reference} is now yours"
-                 + (f" ({where})" if where else "") + ".\n\n" + ticket_summary(ticket),
+            + (f" ({where})" if where else "")
+            + ".\n\n"
+            + ticket_summary(ticket),
         )
 
 
@@ -64,8 +72,7 @@ def only_teams_by_tier() -> dict[int, int]:
     """Tier → the id of the one internal team working it, for tiers that have exactly one (a
     bulk mover such as the SLA sweep puts tickets in that team's queue)."""
     teams: dict[int, list[int]] = {}
-    for team_id, tier in db.session.execute(
-            select(Team.id, Team.tier).where(Team.is_external.is_(False))):
+    for team_id, tier in db.session.execute(select(Team.id, Team.tier).where(Team.is_external.is_(False))):
         teams.setdefault(tier, []).append(team_id)
     return {tier: ids[0] for tier, ids in teams.items() if len(ids) == 1}
 
@@ -106,18 +113,26 @@ def enter_team_queue(
     if agent is not None and agent.id != ticket.assignee_id:
         ticket.assignee_id, ticket.assignee = agent.id, agent
         ticket.updated_at = now
-        how = AssignmentMode.round_robin if team.assignment_mode is AssignmentMode.manual \
+        how = (
+            AssignmentMode.round_robin
+            if team.assignment_mode is AssignmentMode.manual
             else team.assignment_mode
-        record_assignment(ticket, assignee=agent, team=team, now=now, actor=actor,
-                          how=how.value.replace("_", " "))
+        )
+        record_assignment(
+            ticket, assignee=agent, team=team, now=now, actor=actor, how=how.value.replace("_", " ")
+        )
         return agent
     if joined:
         ticket.updated_at = now
         unassigned = " (no agent available)" if wants_agent and agent is None else ""
-        record(ActivityKind.ticket_assigned,
-               f"{ticket.reference} entered team {team.name}'s queue{unassigned}",
-               now=now, actor=actor, ticket=ticket,
-               data={"assignee_id": ticket.assignee_id, "team_id": team.id, "how": "queue"})
+        record(
+            ActivityKind.ticket_assigned,
+            f"{ticket.reference} entered team {team.name}'s queue{unassigned}",
+            now=now,
+            actor=actor,
+            ticket=ticket,
+            data={"assignee_id": ticket.assignee_id, "team_id": team.id, "how": "queue"},
+        )
     return None
 
 
@@ -128,13 +143,20 @@ def assign_waiting(now: datetime, *, per_team: int = WAITING_BATCH) -> int:
     one look per run. Returns how many tickets were given out."""
     given = 0
     teams = db.session.scalars(
-        select(Team).where(Team.assignment_mode != AssignmentMode.manual).order_by(Team.id)).all()
+        select(Team).where(Team.assignment_mode != AssignmentMode.manual).order_by(Team.id)
+    ).all()
     for team in teams:
         waiting = db.session.scalars(
-            select(Ticket.id).where(Ticket.team_id == team.id, Ticket.assignee_id.is_(None),
-                                    Ticket.tier >= Tier.FRONTLINE,
-                                    Ticket.status.in_(ACTIVE_STATUSES))
-            .order_by(Ticket.risk_score.desc(), Ticket.id.desc()).limit(per_team)).all()
+            select(Ticket.id)
+            .where(
+                Ticket.team_id == team.id,
+                Ticket.assignee_id.is_(None),
+                Ticket.tier >= Tier.FRONTLINE,
+                Ticket.status.in_(ACTIVE_STATUSES),
+            )
+            .order_by(Ticket.risk_score.desc(), Ticket.id.desc())
+            .limit(per_team)
+        ).all()
         for ticket_id in waiting:
             try:
                 with transaction():
@@ -159,15 +181,21 @@ def _take_next_agent(team: Team, ticket: Ticket, now: datetime) -> User | None:
     # full FOR UPDATE would deadlock two transactions that both hold one.
     db.session.flush()
     locked = db.session.scalars(
-        select(Team).where(Team.id == team.id).with_for_update(key_share=True)
+        select(Team)
+        .where(Team.id == team.id)
+        .with_for_update(key_share=True)
         .execution_options(populate_existing=True)
     ).one()
     members = db.session.execute(
-        select(User.id, User.role, User.support_tier, User.away, User.away_until)
-        .where(User.team_id == locked.id, User.role.in_(_STAFF), User.active.is_(True))
+        select(User.id, User.role, User.support_tier, User.away, User.away_until).where(
+            User.team_id == locked.id, User.role.in_(_STAFF), User.active.is_(True)
+        )
     ).all()
-    loads = _active_loads([m.id for m in members]) \
-        if locked.assignment_mode is AssignmentMode.least_loaded else {}
+    loads = (
+        _active_loads([m.id for m in members])
+        if locked.assignment_mode is AssignmentMode.least_loaded
+        else {}
+    )
     candidates = [
         Candidate(
             user_id=m.id,
@@ -177,8 +205,7 @@ def _take_next_agent(team: Team, ticket: Ticket, now: datetime) -> User | None:
         )
         for m in members
     ]
-    chosen = pick_assignee(locked.assignment_mode, candidates, ticket.tier,
-                           locked.last_assigned_user_id)
+    chosen = pick_assignee(locked.assignment_mode, candidates, ticket.tier, locked.last_assigned_user_id)
     if chosen is None:
         return None
     locked.last_assigned_user_id = chosen
@@ -197,9 +224,7 @@ def _active_loads(user_ids: list[int]) -> dict[int, int]:
     return {assignee_id: count for assignee_id, count in rows}
 
 
-def set_away(
-    actor: User, away: bool, *, hours: int | None = None, now: datetime | None = None
-) -> User:
+def set_away(actor: User, away: bool, *, hours: int | None = None, now: datetime | None = None) -> User:
     """An agent marks themselves away (for some hours, or until they come back) or back."""
     now = now or utcnow()
     require_staff(actor)
@@ -209,8 +234,11 @@ def set_away(
         actor.away = away
         actor.away_until = now + timedelta(hours=hours) if away and hours else None
         until = f" until {actor.away_until:%Y-%m-%d %H:%M} UTC" if actor.away_until else ""
-        record(ActivityKind.availability_changed,
-               f"{actor.name} is {'away' + until if away else 'back'}",
-               now=now, actor=actor,
-               data={"away": away, "until": actor.away_until.isoformat() if until else None})
+        record(
+            ActivityKind.availability_changed,
+            f"{actor.name} is {'away' + until if away else 'back'}",
+            now=now,
+            actor=actor,
+            data={"away": away, "until": actor.away_until.isoformat() if until else None},
+        )
     return actor

@@ -37,9 +37,15 @@ def apply_tier_move(
     once, passes enter_team=False and leaves them in the tier's queue."""
     from_tier = ticket.tier
     values = {
-        "ticket_id": ticket.id, "from_tier": from_tier, "to_tier": to_tier, "cause": cause,
-        "reason": reason, "reason_code": reason_code, "actor_id": actor.id if actor else None,
-        "rule_name": rule_name, "created_at": now,
+        "ticket_id": ticket.id,
+        "from_tier": from_tier,
+        "to_tier": to_tier,
+        "cause": cause,
+        "reason": reason,
+        "reason_code": reason_code,
+        "actor_id": actor.id if actor else None,
+        "rule_name": rule_name,
+        "created_at": now,
     }
     change = None if defer(TierChange, values) else TierChange(**values)
     if change is not None:

@@ -22,18 +22,16 @@ def rule_directory() -> RuleDirectory:
     """The teams and active staff that rule actions may name."""
     teams = {t.id: t.name for t in db.session.scalars(select(Team).order_by(Team.tier, Team.name))}
     staff = db.session.scalars(
-        select(User)
-        .where(User.role.in_((Role.agent, Role.admin)), User.active.is_(True))
-        .order_by(User.name)
+        select(User).where(User.role.in_((Role.agent, Role.admin)), User.active.is_(True)).order_by(User.name)
     )
     return RuleDirectory(teams=teams, agents={u.id: u.name for u in staff})
 
 
 def list_rules(actor: User) -> list[EscalationRule]:
     require_admin(actor)
-    return list(db.session.scalars(
-        select(EscalationRule).order_by(EscalationRule.position, EscalationRule.id)
-    ))
+    return list(
+        db.session.scalars(select(EscalationRule).order_by(EscalationRule.position, EscalationRule.id))
+    )
 
 
 def get_rule(actor: User, rule_id: int) -> EscalationRule:
@@ -69,9 +67,13 @@ def save_rule(
         rule.updated_at = now
         db.session.add(rule)
         db.session.flush()
-        record(ActivityKind.rule_saved,
-               f"{actor.name} {'changed' if existing else 'created'} rule '{rule.name}'",
-               now=now, actor=actor, data={"rule_id": rule.id, "rule": stored})
+        record(
+            ActivityKind.rule_saved,
+            f"{actor.name} {'changed' if existing else 'created'} rule '{rule.name}'",
+            now=now,
+            actor=actor,
+            data={"rule_id": rule.id, "rule": stored},
+        )
     return rule
 
 
@@ -87,9 +89,13 @@ def set_rule_enabled(
         rule = get_rule(actor, rule_id)
         rule.enabled = enabled
         rule.updated_at = now
-        record(ActivityKind.rule_saved,
-               f"{actor.name} {'enabled' if enabled else 'disabled'} rule '{rule.name}'",
-               now=now, actor=actor, data={"rule_id": rule.id, "enabled": enabled})
+        record(
+            ActivityKind.rule_saved,
+            f"{actor.name} {'enabled' if enabled else 'disabled'} rule '{rule.name}'",
+            now=now,
+            actor=actor,
+            data={"rule_id": rule.id, "enabled": enabled},
+        )
     return rule
 
 
@@ -110,14 +116,24 @@ def move_rule(actor: User, rule_id: int, direction: str, *, now: datetime | None
         for position, rule in enumerate(rules, start=1):
             if rule.position != position:
                 rule.position = position
-        record(ActivityKind.rules_reordered, f"{actor.name} moved rule '{moved.name}' {direction}",
-               now=now, actor=actor, data={"order": [r.id for r in rules]})
+        record(
+            ActivityKind.rules_reordered,
+            f"{actor.name} moved rule '{moved.name}' {direction}",
+            now=now,
+            actor=actor,
+            data={"order": [r.id for r in rules]},
+        )
 
 
 def delete_rule(actor: User, rule_id: int, *, now: datetime | None = None) -> None:
     now = now or utcnow()
     with transaction():
         rule = get_rule(actor, rule_id)
-        record(ActivityKind.rule_deleted, f"{actor.name} deleted rule '{rule.name}'",
-               now=now, actor=actor, data={"rule": rule.as_data()})
+        record(
+            ActivityKind.rule_deleted,
+            f"{actor.name} deleted rule '{rule.name}'",
+            now=now,
+            actor=actor,
+            data={"rule": rule.as_data()},
+        )
         db.session.delete(rule)

@@ -100,9 +100,9 @@ def run_rules_over_window(
                 changes = report.totals[effect.rule_name].changes
                 changes[effect.kind.value] = changes.get(effect.kind.value, 0) + 1
             if len(report.outcomes) < shown:
-                report.outcomes.append(TicketOutcome(
-                    snapshot.ticket_id, "", snapshot.subject, result.fired, result.effects
-                ))
+                report.outcomes.append(
+                    TicketOutcome(snapshot.ticket_id, "", snapshot.subject, result.fired, result.effects)
+                )
         _fill_references(report)
     finally:
         db.session.rollback()
@@ -114,12 +114,9 @@ def _fill_references(report: DryRunReport) -> None:
     ids = [o.ticket_id for o in report.outcomes]
     if not ids:
         return
-    rows = dict(db.session.execute(
-        select(Ticket.id, Ticket.reference).where(Ticket.id.in_(ids))
-    ).all())
+    rows = dict(db.session.execute(select(Ticket.id, Ticket.reference).where(Ticket.id.in_(ids))).all())
     report.outcomes = [
-        TicketOutcome(o.ticket_id, rows.get(o.ticket_id) or f"#{o.ticket_id}", o.subject,
-                      o.fired, o.effects)
+        TicketOutcome(o.ticket_id, rows.get(o.ticket_id) or f"#{o.ticket_id}", o.subject, o.fired, o.effects)
         for o in report.outcomes
     ]
 
@@ -138,9 +135,7 @@ def dry_run_draft(
     """
     require_admin(actor)
     draft = replace(parse_rule(data, rule_directory()), enabled=True)
-    rows = db.session.scalars(
-        select(EscalationRule).order_by(EscalationRule.position, EscalationRule.id)
-    )
+    rows = db.session.scalars(select(EscalationRule).order_by(EscalationRule.position, EscalationRule.id))
     rules: list[Rule] = []
     placed = False
     for row in rows:

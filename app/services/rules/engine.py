@@ -86,15 +86,25 @@ def _apply(ticket: Ticket, effect: Effect, now: datetime, *, tags_known: bool) -
     data = {"cause": TierChangeCause.rule.value, "rule": rule_name}
     if kind in (ActionKind.set_tier, ActionKind.raise_tier, ActionKind.lower_tier):
         if ticket.tier != effect.after:
-            apply_tier_move(ticket, to_tier=int(effect.after), cause=TierChangeCause.rule,
-                            reason=f"Rule '{rule_name}'", now=now, rule_name=rule_name)
+            apply_tier_move(
+                ticket,
+                to_tier=int(effect.after),
+                cause=TierChangeCause.rule,
+                reason=f"Rule '{rule_name}'",
+                now=now,
+                rule_name=rule_name,
+            )
     elif kind is ActionKind.set_priority:
         old = ticket.priority
         ticket.priority = Priority(effect.after)
         sla_clock.on_priority_change(ticket, now)
-        record(ActivityKind.priority_changed,
-               f"{ticket.reference} priority {old.value} → {effect.after} (rule: {rule_name})",
-               now=now, ticket=ticket, data={**data, "from": old.value, "to": effect.after})
+        record(
+            ActivityKind.priority_changed,
+            f"{ticket.reference} priority {old.value} → {effect.after} (rule: {rule_name})",
+            now=now,
+            ticket=ticket,
+            data={**data, "from": old.value, "to": effect.after},
+        )
     elif kind is ActionKind.assign_team:
         _assign_team(ticket, int(effect.after), rule_name, now, data)
     elif kind is ActionKind.assign_agent:
@@ -106,9 +116,13 @@ def _apply(ticket: Ticket, effect: Effect, now: datetime, *, tags_known: bool) -
             values = {"ticket_id": ticket.id, "tag": str(effect.after), "created_at": now}
             if not defer(TicketTag, values):
                 db.session.add(TicketTag(**values))
-            record(ActivityKind.tag_added,
-                   f"{ticket.reference} tagged '{effect.after}' (rule: {rule_name})",
-                   now=now, ticket=ticket, data={**data, "tag": effect.after})
+            record(
+                ActivityKind.tag_added,
+                f"{ticket.reference} tagged '{effect.after}' (rule: {rule_name})",
+                now=now,
+                ticket=ticket,
+                data={**data, "tag": effect.after},
+            )
     else:
         queue_rule_notification(ticket, str(effect.after), rule_name, now)
     ticket.updated_at = now
@@ -117,29 +131,48 @@ def _apply(ticket: Ticket, effect: Effect, now: datetime, *, tags_known: bool) -
 def _assign_team(ticket: Ticket, team_id: int, rule_name: str, now: datetime, data: dict) -> None:
     team = db.session.get(Team, team_id)
     if team is None:
-        record(ActivityKind.rule_fired,
-               f"Rule '{rule_name}' could not assign {ticket.reference}: team #{team_id} is gone",
-               now=now, ticket=ticket, data={**data, "skipped": "assign_team"})
+        record(
+            ActivityKind.rule_fired,
+            f"Rule '{rule_name}' could not assign {ticket.reference}: team #{team_id} is gone",
+            now=now,
+            ticket=ticket,
+            data={**data, "skipped": "assign_team"},
+        )
         return
     ticket.team_id, ticket.team = team.id, team
-    record(ActivityKind.ticket_assigned,
-           f"{ticket.reference} assigned to team {team.name} (rule: {rule_name})",
-           now=now, ticket=ticket, data={**data, "team_id": team.id})
+    record(
+        ActivityKind.ticket_assigned,
+        f"{ticket.reference} assigned to team {team.name} (rule: {rule_name})",
+        now=now,
+        ticket=ticket,
+        data={**data, "team_id": team.id},
+    )
     enter_team_queue(ticket, now, team=team)  # an automatic team gives it to its next agent
 
 
 def _assign_agent(ticket: Ticket, user_id: int, rule_name: str, now: datetime, data: dict) -> None:
     agent = db.session.get(User, user_id)
-    if agent is None or not agent.active or not agent.is_staff or (
-        agent.as_actor().working_tier < ticket.tier
+    if (
+        agent is None
+        or not agent.active
+        or not agent.is_staff
+        or (agent.as_actor().working_tier < ticket.tier)
     ):
-        record(ActivityKind.rule_fired,
-               f"Rule '{rule_name}' could not assign {ticket.reference} to agent #{user_id}: "
-               "they are inactive or do not work this tier",
-               now=now, ticket=ticket, data={**data, "skipped": "assign_agent"})
+        record(
+            ActivityKind.rule_fired,
+            f"Rule '{rule_name}' could not assign {ticket.reference} to agent #{user_id}: "
+            "they are inactive or do not work this tier",
+            now=now,
+            ticket=ticket,
+            data={**data, "skipped": "assign_agent"},
+        )
         return
     # The relationship too: the notices and tier moves after this read who holds it from there.
     ticket.assignee_id, ticket.assignee = agent.id, agent
-    record(ActivityKind.ticket_assigned,
-           f"{ticket.reference} assigned to {agent.name} (rule: {rule_name})",
-           now=now, ticket=ticket, data={**data, "assignee_id": agent.id})
+    record(
+        ActivityKind.ticket_assigned,
+        f"{ticket.reference} assigned to {agent.name} (rule: {rule_name})",
+        now=now,
+        ticket=ticket,
+        data={**data, "assignee_id": agent.id},
+    )

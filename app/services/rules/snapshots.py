@@ -66,9 +66,7 @@ def _build(rows: list, now: datetime) -> list[TicketSnapshot]:
     return build_with_health(rows, now)[0]
 
 
-def build_with_health(
-    rows: list, now: datetime
-) -> tuple[list[TicketSnapshot], dict[int, HealthInputs]]:
+def build_with_health(rows: list, now: datetime) -> tuple[list[TicketSnapshot], dict[int, HealthInputs]]:
     """Snapshots of snapshot_query() rows, with the health inputs of their customers."""
     customers = {row.customer_id for row in rows}
     tags = _tags([row.id for row in rows])

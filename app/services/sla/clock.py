@@ -31,8 +31,9 @@ DONE_STATUSES = (Status.solved, Status.closed)
 
 def pause_reason(ticket: Ticket) -> str | None:
     """Why the clocks stand still now (None while they run); see domain.vendors."""
-    return clock_pause_reason(ticket.status.value, ticket.tier, ticket.vendor_id is not None,
-                              ticket.vendor_pauses_clock)
+    return clock_pause_reason(
+        ticket.status.value, ticket.tier, ticket.vendor_id is not None, ticket.vendor_pauses_clock
+    )
 
 
 def is_paused(ticket: Ticket) -> bool:
@@ -61,20 +62,31 @@ def active_clocks(ticket: Ticket) -> list[SlaClock]:
     preloaded = getattr(ticket, PRELOADED, None)
     if preloaded is not None:
         return [clock for clock in preloaded if clock.satisfied_at is None]
-    return list(db.session.scalars(
-        select(SlaClock).where(SlaClock.ticket_id == ticket.id, SlaClock.satisfied_at.is_(None))
-        .order_by(SlaClock.due_at, SlaClock.id)
-    ))
+    return list(
+        db.session.scalars(
+            select(SlaClock)
+            .where(SlaClock.ticket_id == ticket.id, SlaClock.satisfied_at.is_(None))
+            .order_by(SlaClock.due_at, SlaClock.id)
+        )
+    )
 
 
-def _start(ticket: Ticket, policy: SlaPolicy, target: SlaTarget,
-           now: datetime) -> SlaClock | RowView:
+def _start(ticket: Ticket, policy: SlaPolicy, target: SlaTarget, now: datetime) -> SlaClock | RowView:
     targets = targets_of(policy)
     minutes = targets.minutes(target, ticket.tier)
     times = clock_times(calendar_for(policy), now, minutes, targets.warn_percent)
-    values = {"ticket_id": ticket.id, "target": target, "tier": ticket.tier, "minutes": minutes,
-              "started_at": now, "warn_at": times.warn_at, "due_at": times.due_at,
-              "satisfied_at": None, "warned_at": None, "breached_at": None}
+    values = {
+        "ticket_id": ticket.id,
+        "target": target,
+        "tier": ticket.tier,
+        "minutes": minutes,
+        "started_at": now,
+        "warn_at": times.warn_at,
+        "due_at": times.due_at,
+        "satisfied_at": None,
+        "warned_at": None,
+        "breached_at": None,
+    }
     # In a sweep batch the new clock is a row of the batch's INSERT, still changeable until then.
     clock: SlaClock | RowView
     if defer(SlaClock, values):
@@ -90,8 +102,13 @@ def _start(ticket: Ticket, policy: SlaPolicy, target: SlaTarget,
 
 def _choose(ticket: Ticket):
     cells = [
-        PolicyCell(p.id, p.name, p.account_tier.value if p.account_tier else None,
-                   p.priority.value if p.priority else None, p.is_default)
+        PolicyCell(
+            p.id,
+            p.name,
+            p.account_tier.value if p.account_tier else None,
+            p.priority.value if p.priority else None,
+            p.is_default,
+        )
         for p in db.session.scalars(select(SlaPolicy))
     ]
     account_tier = ticket.organization.account_tier.value if ticket.organization else None
@@ -152,8 +169,11 @@ def on_priority_change(ticket: Ticket, now: datetime) -> None:
     ticket.sla_policy_id, ticket.sla_policy_reason = choice.policy_id, choice.reason
     policy = db.session.get(SlaPolicy, choice.policy_id)
     calendar, targets = calendar_for(policy), targets_of(policy)
-    pauses = list(db.session.scalars(
-        select(SlaPause).where(SlaPause.ticket_id == ticket.id).order_by(SlaPause.started_at)))
+    pauses = list(
+        db.session.scalars(
+            select(SlaPause).where(SlaPause.ticket_id == ticket.id).order_by(SlaPause.started_at)
+        )
+    )
     for clock in active_clocks(ticket):
         if clock.breached_at is not None:
             continue
@@ -189,8 +209,7 @@ def on_status_change(ticket: Ticket, old: Status, new: Status, now: datetime) ->
     """Pause while waiting on someone else, stop when solved, start again when reopened."""
     if old == new:
         return
-    if getattr(ticket, PRELOADED, None) is None and (
-            (old in ACTIVE_STATUSES) != (new in ACTIVE_STATUSES)):
+    if getattr(ticket, PRELOADED, None) is None and ((old in ACTIVE_STATUSES) != (new in ACTIVE_STATUSES)):
         # Open tickets and reopens count in the customer's health, a part of every rank of theirs.
         db.session.flush()
         risk_rank.rank_customers([ticket.customer_id], now)
@@ -221,11 +240,11 @@ def _sync_pause(ticket: Ticket, policy: SlaPolicy, now: datetime) -> None:
     waiting on the status are recorded as separate stretches, each with its reason."""
     wanted = pause_reason(ticket)
     pause = db.session.scalars(
-        select(SlaPause).where(SlaPause.ticket_id == ticket.id, SlaPause.ended_at.is_(None))
+        select(SlaPause)
+        .where(SlaPause.ticket_id == ticket.id, SlaPause.ended_at.is_(None))
         .order_by(SlaPause.id.desc())
     ).first()
-    if pause is not None and (wanted is None
-                              or (pause.reason == VENDOR_PAUSE) != (wanted == VENDOR_PAUSE)):
+    if pause is not None and (wanted is None or (pause.reason == VENDOR_PAUSE) != (wanted == VENDOR_PAUSE)):
         _resume(ticket, policy, pause, now)
         pause = None
     if wanted is not None and pause is None:

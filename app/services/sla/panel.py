@@ -61,8 +61,10 @@ def sla_view(ticket: Ticket, now: datetime | None = None) -> SlaView | None:
     calendar = calendar_of(policy.calendar)
     paused_by = pause_reason(ticket)
     clocks = db.session.scalars(
-        select(SlaClock).where(SlaClock.ticket_id == ticket.id)
-        .order_by(SlaClock.started_at.desc(), SlaClock.id.desc()).limit(CLOCKS_SHOWN)
+        select(SlaClock)
+        .where(SlaClock.ticket_id == ticket.id)
+        .order_by(SlaClock.started_at.desc(), SlaClock.id.desc())
+        .limit(CLOCKS_SHOWN)
     )
     rows = []
     for clock in clocks:
@@ -72,10 +74,30 @@ def sla_view(ticket: Ticket, now: datetime | None = None) -> SlaView | None:
             left = business_minutes_between(calendar, now, clock.due_at)
         elif state == "overdue":
             left = -business_minutes_between(calendar, clock.due_at, now)
-        rows.append(ClockRow(TARGET_LABELS[clock.target], clock.tier, clock.minutes,
-                             clock.started_at, clock.due_at, state, left, clock.satisfied_at))
-    pauses = list(db.session.scalars(
-        select(SlaPause).where(SlaPause.ticket_id == ticket.id).order_by(SlaPause.started_at)
-    ))
-    return SlaView(policy, ticket.sla_policy_reason or "", policy.calendar.name,
-                   policy.calendar.timezone, policy.calendar.always_open, rows, pauses, paused_by)
+        rows.append(
+            ClockRow(
+                TARGET_LABELS[clock.target],
+                clock.tier,
+                clock.minutes,
+                clock.started_at,
+                clock.due_at,
+                state,
+                left,
+                clock.satisfied_at,
+            )
+        )
+    pauses = list(
+        db.session.scalars(
+            select(SlaPause).where(SlaPause.ticket_id == ticket.id).order_by(SlaPause.started_at)
+        )
+    )
+    return SlaView(
+        policy,
+        ticket.sla_policy_reason or "",
+        policy.calendar.name,
+        policy.calendar.timezone,
+        policy.calendar.always_open,
+        rows,
+        pauses,
+        paused_by,
+    )

@@ -31,5 +31,10 @@ def calendar_for(policy: SlaPolicy) -> BusinessCalendar:
 
 
 def targets_of(policy: SlaPolicy) -> Targets:
-    return Targets(policy.first_response_minutes, policy.next_response_minutes,
-                   policy.resolution_minutes, tuple(policy.dwell_minutes), policy.warn_percent)
+    return Targets(
+        policy.first_response_minutes,
+        policy.next_response_minutes,
+        policy.resolution_minutes,
+        tuple(policy.dwell_minutes),
+        policy.warn_percent,
+    )

@@ -30,9 +30,16 @@ def _clean_name(name: str | None, limit: int = 80) -> str:
 
 
 def save_calendar(
-    actor: User, *, name: str, timezone: str, weekly_hours: Mapping[int, str],
-    holidays_country: str | None = None, holidays_subdivision: str | None = None,
-    closed_dates: Sequence[str] = (), always_open: bool = False, calendar_id: int | None = None,
+    actor: User,
+    *,
+    name: str,
+    timezone: str,
+    weekly_hours: Mapping[int, str],
+    holidays_country: str | None = None,
+    holidays_subdivision: str | None = None,
+    closed_dates: Sequence[str] = (),
+    always_open: bool = False,
+    calendar_id: int | None = None,
     now: datetime | None = None,
 ) -> BusinessCalendar:
     """Create or change a calendar; the domain checks every part before anything is written."""
@@ -40,8 +47,11 @@ def save_calendar(
     require_admin(actor)
     name = _clean_name(name)
     checked = calendar_from_settings(
-        timezone=timezone, weekly_hours=weekly_hours, holidays_country=holidays_country,
-        holidays_subdivision=holidays_subdivision, closed_dates=closed_dates,
+        timezone=timezone,
+        weekly_hours=weekly_hours,
+        holidays_country=holidays_country,
+        holidays_subdivision=holidays_subdivision,
+        closed_dates=closed_dates,
         always_open=always_open,
     )
     clash = db.session.scalars(
@@ -52,15 +62,21 @@ def save_calendar(
     with transaction():
         row = get_calendar(actor, calendar_id) if calendar_id else BusinessCalendar(created_at=now)
         row.name, row.timezone, row.always_open = name, checked.timezone, checked.always_open
-        row.weekly_hours = {str(day): ", ".join(str(i) for i in intervals)
-                            for day, intervals in checked.weekly.items()}
+        row.weekly_hours = {
+            str(day): ", ".join(str(i) for i in intervals) for day, intervals in checked.weekly.items()
+        }
         row.holidays_country = checked.holidays_country
         row.holidays_subdivision = checked.holidays_subdivision
         row.closed_dates = sorted(d.isoformat() for d in checked.closed_dates)
         db.session.add(row)
         db.session.flush()
-        record(ActivityKind.sla_settings_saved, f"{actor.name} saved calendar {name}", now=now,
-               actor=actor, data={"calendar_id": row.id})
+        record(
+            ActivityKind.sla_settings_saved,
+            f"{actor.name} saved calendar {name}",
+            now=now,
+            actor=actor,
+            data={"calendar_id": row.id},
+        )
     return row
 
 
@@ -90,9 +106,16 @@ def _enum_or_none(enum_class, value: str | None, field: str):
 
 
 def save_policy(
-    actor: User, *, name: str, calendar_id: int, targets: Targets,
-    account_tier: str | None = None, priority: str | None = None, is_default: bool = False,
-    policy_id: int | None = None, now: datetime | None = None,
+    actor: User,
+    *,
+    name: str,
+    calendar_id: int,
+    targets: Targets,
+    account_tier: str | None = None,
+    priority: str | None = None,
+    is_default: bool = False,
+    policy_id: int | None = None,
+    now: datetime | None = None,
 ) -> SlaPolicy:
     """Create or change one cell of the account tier × priority matrix, or the default policy."""
     now = now or utcnow()
@@ -102,11 +125,11 @@ def save_policy(
     tier = _enum_or_none(AccountTier, account_tier, "account_tier")
     prio = _enum_or_none(Priority, priority, "priority")
     if is_default and (tier or prio):
-        raise InvalidInput("The default policy applies to any account tier and priority.",
-                           field="is_default")
+        raise InvalidInput("The default policy applies to any account tier and priority.", field="is_default")
     if not is_default and tier is None and prio is None:
-        raise InvalidInput("Choose an account tier, a priority or both (or make it the default).",
-                           field="account_tier")
+        raise InvalidInput(
+            "Choose an account tier, a priority or both (or make it the default).", field="account_tier"
+        )
     calendar = find_row(BusinessCalendar, calendar_id)
     if calendar is None:
         raise InvalidInput("Choose a calendar.", field="calendar")
@@ -114,8 +137,7 @@ def save_policy(
         if other.name.lower() == name.lower():
             raise InvalidInput("A policy with this name exists already.", field="name")
         if (other.account_tier, other.priority, other.is_default) == (tier, prio, is_default):
-            raise InvalidInput(f"{other.name} already covers that cell of the matrix.",
-                               field="account_tier")
+            raise InvalidInput(f"{other.name} already covers that cell of the matrix.", field="account_tier")
     with transaction():
         row = get_policy(actor, policy_id) if policy_id else SlaPolicy(created_at=now)
         row.name, row.calendar_id, row.is_default = name, calendar.id, is_default
@@ -127,8 +149,13 @@ def save_policy(
         row.warn_percent = targets.warn_percent
         db.session.add(row)
         db.session.flush()
-        record(ActivityKind.sla_settings_saved, f"{actor.name} saved SLA policy {name}", now=now,
-               actor=actor, data={"policy_id": row.id})
+        record(
+            ActivityKind.sla_settings_saved,
+            f"{actor.name} saved SLA policy {name}",
+            now=now,
+            actor=actor,
+            data={"policy_id": row.id},
+        )
     return row
 
 
@@ -136,15 +163,39 @@ def install_default_sla(admin: User, *, now: datetime | None = None) -> int:
     """Starter calendars and policies when there are none; returns how many policies were added."""
     if db.session.scalar(select(func.count()).select_from(SlaPolicy)):
         return 0
-    office = save_calendar(admin, name="Office hours (Berlin)", timezone="Europe/Berlin",
-                           weekly_hours=OFFICE_HOURS, holidays_country="DE", now=now)
-    always = save_calendar(admin, name="Around the clock", timezone="UTC", weekly_hours={},
-                           always_open=True, now=now)
-    save_policy(admin, name="Standard", calendar_id=office.id, is_default=True, now=now,
-                targets=Targets(8 * 60, 8 * 60, 5 * 8 * 60, (480, 480, 960, 1440, 2400)))
-    save_policy(admin, name="Urgent, any account", calendar_id=always.id, priority="urgent",
-                now=now, targets=Targets(60, 120, 8 * 60, (60, 60, 120, 240, 480)))
-    save_policy(admin, name="Strategic accounts", calendar_id=always.id,
-                account_tier="strategic", now=now,
-                targets=Targets(120, 240, 24 * 60, (120, 120, 240, 480, 960)))
+    office = save_calendar(
+        admin,
+        name="Office hours (Berlin)",
+        timezone="Europe/Berlin",
+        weekly_hours=OFFICE_HOURS,
+        holidays_country="DE",
+        now=now,
+    )
+    always = save_calendar(
+        admin, name="Around the clock", timezone="UTC", weekly_hours={}, always_open=True, now=now
+    )
+    save_policy(
+        admin,
+        name="Standard",
+        calendar_id=office.id,
+        is_default=True,
+        now=now,
+        targets=Targets(8 * 60, 8 * 60, 5 * 8 * 60, (480, 480, 960, 1440, 2400)),
+    )
+    save_policy(
+        admin,
+        name="Urgent, any account",
+        calendar_id=always.id,
+        priority="urgent",
+        now=now,
+        targets=Targets(60, 120, 8 * 60, (60, 60, 120, 240, 480)),
+    )
+    save_policy(
+        admin,
+        name="Strategic accounts",
+        calendar_id=always.id,
+        account_tier="strategic",
+        now=now,
+        targets=Targets(120, 240, 24 * 60, (120, 120, 240, 480, 960)),
+    )
     return 3

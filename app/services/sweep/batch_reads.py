@@ -23,12 +23,18 @@ def due_batch(now: datetime, after: tuple[datetime, int] | None, size: int) -> l
     query = select(Ticket).where(Ticket.sla_next_check_at <= now)
     if after is not None:
         at, ticket_id = after
-        query = query.where(or_(Ticket.sla_next_check_at > at,
-                                and_(Ticket.sla_next_check_at == at, Ticket.id > ticket_id)))
+        query = query.where(
+            or_(Ticket.sla_next_check_at > at, and_(Ticket.sla_next_check_at == at, Ticket.id > ticket_id))
+        )
     # Who holds a ticket decides where it goes when it moves; the customer and organization
     # are needed only by name (see names_of), cheaper than loading them whole.
-    query = query.order_by(Ticket.sla_next_check_at, Ticket.id).limit(size).options(
-        selectinload(Ticket.assignee), selectinload(Ticket.team),
+    query = (
+        query.order_by(Ticket.sla_next_check_at, Ticket.id)
+        .limit(size)
+        .options(
+            selectinload(Ticket.assignee),
+            selectinload(Ticket.team),
+        )
     )
     if db.engine.dialect.name == "postgresql":
         # Rows another sweep is working on are skipped, not waited for.
@@ -50,12 +56,12 @@ def names_of(ticket_ids: list[int]) -> dict[int, tuple[str, str | None]]:
 def _load_parties(tickets: list[Ticket]) -> None:
     """Hand each ticket its customer and organization, read in two queries: a rule's notice
     quotes them, and would otherwise read them one ticket at a time."""
-    customers = db.session.scalars(
-        select(Customer).where(Customer.id.in_({t.customer_id for t in tickets})))
+    customers = db.session.scalars(select(Customer).where(Customer.id.in_({t.customer_id for t in tickets})))
     by_id = {customer.id: customer for customer in customers}
     organization_ids = {t.organization_id for t in tickets} - {None}
-    organizations = {o.id: o for o in db.session.scalars(
-        select(Organization).where(Organization.id.in_(organization_ids)))}
+    organizations = {
+        o.id: o for o in db.session.scalars(select(Organization).where(Organization.id.in_(organization_ids)))
+    }
     for ticket in tickets:
         set_committed_value(ticket, "customer", by_id[ticket.customer_id])
         set_committed_value(ticket, "organization", organizations.get(ticket.organization_id))
@@ -68,19 +74,24 @@ def read_for_rules(tickets: list[Ticket], now: datetime, pending: Rows) -> Batch
     return BatchSnapshots.load([ticket.id for ticket in tickets], now, pending)
 
 
-def preload_clocks(tickets: list[Ticket], policy: Callable[[int | None], SlaPolicy | None], *,
-                   as_rows: bool) -> list[SlaClock | RowView]:
+def preload_clocks(
+    tickets: list[Ticket], policy: Callable[[int | None], SlaPolicy | None], *, as_rows: bool
+) -> list[SlaClock | RowView]:
     """Hand each ticket its running clocks and its policy for one pass; returns the clocks.
 
     As rows (the batch path) they are written back by the caller; as model objects (the
     careful path) the session writes them."""
     running: dict[int, list] = {ticket.id: [] for ticket in tickets}
-    query = (select(SlaClock).where(SlaClock.ticket_id.in_(running),
-                                    SlaClock.satisfied_at.is_(None))
-             .order_by(SlaClock.due_at, SlaClock.id))
+    query = (
+        select(SlaClock)
+        .where(SlaClock.ticket_id.in_(running), SlaClock.satisfied_at.is_(None))
+        .order_by(SlaClock.due_at, SlaClock.id)
+    )
     if as_rows:
-        clocks = [RowView(dict(row)) for row in db.session.execute(
-            query.with_only_columns(*SlaClock.__table__.c)).mappings()]
+        clocks = [
+            RowView(dict(row))
+            for row in db.session.execute(query.with_only_columns(*SlaClock.__table__.c)).mappings()
+        ]
     else:
         clocks = list(db.session.scalars(query))
     for clock in clocks:

@@ -17,12 +17,30 @@ from app.extensions import db
 from app.models import SlaClock, Ticket
 from app.services.common.row_views import RowView
 
-TICKET_COLUMNS = ("tier", "tier_entered_at", "updated_at", "escalation_count", "team_id",
-                  "assignee_id", "priority", "status", "solved_at", "sla_next_check_at",
-                  "sla_badge", "sla_policy_id", "sla_policy_reason", "risk_score", "risk_pressure",
-                  "risk_priority", "risk_refresh_at",
-                  # a rule may take a ticket back from the vendor, which clears these
-                  "vendor_id", "vendor_reference", "vendor_due_at", "vendor_pauses_clock")
+TICKET_COLUMNS = (
+    "tier",
+    "tier_entered_at",
+    "updated_at",
+    "escalation_count",
+    "team_id",
+    "assignee_id",
+    "priority",
+    "status",
+    "solved_at",
+    "sla_next_check_at",
+    "sla_badge",
+    "sla_policy_id",
+    "sla_policy_reason",
+    "risk_score",
+    "risk_pressure",
+    "risk_priority",
+    "risk_refresh_at",
+    # a rule may take a ticket back from the vendor, which clears these
+    "vendor_id",
+    "vendor_reference",
+    "vendor_due_at",
+    "vendor_pauses_clock",
+)
 CLOCK_COLUMNS = ("minutes", "warn_at", "due_at", "satisfied_at", "warned_at", "breached_at")
 
 
@@ -53,12 +71,12 @@ def _write(tickets: list[Ticket], versions: dict[int, int]) -> None:
     columns = _changed_columns(tickets)
     statement = (
         update(tickets_table)
-        .where(tickets_table.c.id == bindparam("b_id"),
-               tickets_table.c.version == bindparam("b_version"))
+        .where(tickets_table.c.id == bindparam("b_id"), tickets_table.c.version == bindparam("b_version"))
         .values({**{c: bindparam(c) for c in columns}, "version": tickets_table.c.version + 1})
     )
-    rows = [{"b_id": t.id, "b_version": versions[t.id], **{c: getattr(t, c) for c in columns}}
-            for t in tickets]
+    rows = [
+        {"b_id": t.id, "b_version": versions[t.id], **{c: getattr(t, c) for c in columns}} for t in tickets
+    ]
     # Every ticket is written, changed or not: the version bump is what an agent's save meets.
     if rows and db.session.execute(statement, rows).rowcount != len(rows):
         raise BatchCollision
@@ -75,7 +93,6 @@ def _write_clocks(clocks: list[RowView]) -> None:
         return
     table = SlaClock.__table__
     db.session.execute(
-        update(table).where(table.c.id == bindparam("b_id"))
-        .values({c: bindparam(c) for c in columns}),
+        update(table).where(table.c.id == bindparam("b_id")).values({c: bindparam(c) for c in columns}),
         [{"b_id": clock.id, **{c: getattr(clock, c) for c in columns}} for clock in clocks],
     )

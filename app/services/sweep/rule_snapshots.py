@@ -43,34 +43,45 @@ class BatchSnapshots:
         """Read the tickets' snapshots; `pending` is the batch's collected history rows."""
         rows = list(db.session.execute(snapshot_query().where(Ticket.id.in_(ticket_ids))))
         snapshots, health = build_with_health(rows, now)
-        return cls({s.ticket_id: s for s in snapshots},
-                   {row.id: row.customer_id for row in rows}, health, pending)
+        return cls(
+            {s.ticket_id: s for s in snapshots}, {row.id: row.customer_id for row in rows}, health, pending
+        )
 
     def current(self, ticket: Ticket) -> TicketSnapshot:
         """The ticket's snapshot as a flush of the batch so far would show it."""
         self._count_pending()
         customer_id = self.customer_of[ticket.id]
         health = self.health[customer_id]
-        health = replace(health,
-                         breaches_90d=health.breaches_90d + self.breaches[customer_id],
-                         escalations_90d=health.escalations_90d + self.escalations[customer_id])
+        health = replace(
+            health,
+            breaches_90d=health.breaches_90d + self.breaches[customer_id],
+            escalations_90d=health.escalations_90d + self.escalations[customer_id],
+        )
         read = self.read[ticket.id]
         return replace(
             read,
-            priority=ticket.priority.value, status=ticket.status.value, tier=ticket.tier,
-            reopen_count=ticket.reopen_count, escalation_count=ticket.escalation_count,
-            team_id=ticket.team_id, assignee_id=ticket.assignee_id,
+            priority=ticket.priority.value,
+            status=ticket.status.value,
+            tier=ticket.tier,
+            reopen_count=ticket.reopen_count,
+            escalation_count=ticket.escalation_count,
+            team_id=ticket.team_id,
+            assignee_id=ticket.assignee_id,
             tags=read.tags | self.tags[ticket.id] if ticket.id in self.tags else read.tags,
-            sla_breaches_90d=health.breaches_90d, health_score=health_score(health).score,
+            sla_breaches_90d=health.breaches_90d,
+            health_score=health_score(health).score,
         )
 
     def _count_pending(self) -> None:
         """Count the rows collected since the last look, as the health queries would count
         them once written (every row of this batch falls inside their 90-day window)."""
-        for model, count in ((SlaEvent, self._breach), (TierChange, self._escalation),
-                             (TicketTag, self._tag)):
+        for model, count in (
+            (SlaEvent, self._breach),
+            (TierChange, self._escalation),
+            (TicketTag, self._tag),
+        ):
             rows = self.pending.get(model, ())
-            for values in rows[self.counted.get(model, 0):]:
+            for values in rows[self.counted.get(model, 0) :]:
                 count(values)
             self.counted[model] = len(rows)
 

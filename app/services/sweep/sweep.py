@@ -100,8 +100,7 @@ def sweep_sla(now: datetime | None = None, *, batch_size: int = BATCH_SIZE) -> S
     """Handle every ticket whose next SLA check is due at `now`."""
     now = now or utcnow()
     summary = SweepSummary()
-    sweep = _Pass(now, {t: enabled_rules(t) for t in (Trigger.sla_warning, Trigger.sla_breached)},
-                  {})
+    sweep = _Pass(now, {t: enabled_rules(t) for t in (Trigger.sla_warning, Trigger.sla_breached)}, {})
     after = None
     while True:
         tickets = due_batch(now, after, batch_size)
@@ -133,8 +132,10 @@ def _mark_breached_customers(now: datetime) -> None:
     """This pass's breaches lower their customers' health: the risk refresh ranks those
     customers' tickets again on its next run, outside the sweep's batches."""
     customers = db.session.scalars(
-        select(SlaEvent.customer_id).where(SlaEvent.kind == SlaEventKind.breach,
-                                           SlaEvent.created_at == now).distinct())
+        select(SlaEvent.customer_id)
+        .where(SlaEvent.kind == SlaEventKind.breach, SlaEvent.created_at == now)
+        .distinct()
+    )
     mark_customers_due(customers, now)
     db.session.commit()
 
@@ -216,9 +217,16 @@ def _check(ticket: Ticket, sweep: _Pass, counts: SweepSummary) -> None:
 
 
 def _event(ticket: Ticket, clock: SlaClock, kind: SlaEventKind, sweep: _Pass) -> None:
-    values = {"ticket_id": ticket.id, "clock_id": clock.id, "customer_id": ticket.customer_id,
-              "target": clock.target, "kind": kind, "tier": clock.tier, "due_at": clock.due_at,
-              "created_at": sweep.now}
+    values = {
+        "ticket_id": ticket.id,
+        "clock_id": clock.id,
+        "customer_id": ticket.customer_id,
+        "target": clock.target,
+        "kind": kind,
+        "tier": clock.tier,
+        "due_at": clock.due_at,
+        "created_at": sweep.now,
+    }
     if not defer(SlaEvent, values):
         db.session.add(SlaEvent(**values))
 
@@ -232,10 +240,13 @@ def _warn(ticket: Ticket, clock: SlaClock, sweep: _Pass, hold_until: datetime | 
     now = sweep.now
     clock.warned_at = now
     _event(ticket, clock, SlaEventKind.warning, sweep)
-    record(ActivityKind.sla_warning,
-           f"{ticket.reference}: {_words(clock)} is due {clock.due_at:%Y-%m-%d %H:%M} UTC",
-           now=now, ticket=ticket,
-           data={"cause": "sla", "target": clock.target.value, "due_at": clock.due_at.isoformat()})
+    record(
+        ActivityKind.sla_warning,
+        f"{ticket.reference}: {_words(clock)} is due {clock.due_at:%Y-%m-%d %H:%M} UTC",
+        now=now,
+        ticket=ticket,
+        data={"cause": "sla", "target": clock.target.value, "due_at": clock.due_at.isoformat()},
+    )
     _notify(ticket, f"SLA warning: {_words(clock)} due soon", sweep, hold_until)
     _fire(ticket, Trigger.sla_warning, sweep)
 
@@ -249,29 +260,41 @@ def _fire(ticket: Ticket, trigger: Trigger, sweep: _Pass) -> Evaluation | None:
     return fire_trigger(ticket, trigger, sweep.now, rules, snapshot=snapshot)
 
 
-def _breach(ticket: Ticket, clock: SlaClock, sweep: _Pass, hold_until: datetime | None,
-            counts: SweepSummary) -> None:
+def _breach(
+    ticket: Ticket, clock: SlaClock, sweep: _Pass, hold_until: datetime | None, counts: SweepSummary
+) -> None:
     now = sweep.now
     clock.breached_at = now
     clock.warned_at = clock.warned_at or now
     _event(ticket, clock, SlaEventKind.breach, sweep)
     counts.breached += 1
-    record(ActivityKind.sla_breached,
-           f"{ticket.reference}: {_words(clock)} missed (due {clock.due_at:%Y-%m-%d %H:%M} UTC)",
-           now=now, ticket=ticket,
-           data={"cause": "sla", "target": clock.target.value, "tier": clock.tier,
-                 "due_at": clock.due_at.isoformat()})
+    record(
+        ActivityKind.sla_breached,
+        f"{ticket.reference}: {_words(clock)} missed (due {clock.due_at:%Y-%m-%d %H:%M} UTC)",
+        now=now,
+        ticket=ticket,
+        data={
+            "cause": "sla",
+            "target": clock.target.value,
+            "tier": clock.tier,
+            "due_at": clock.due_at.isoformat(),
+        },
+    )
     evaluation = _fire(ticket, Trigger.sla_breached, sweep)
     moved_by_rule = evaluation is not None and any(e.kind in TIER_ACTIONS for e in evaluation.effects)
     if clock.target is not SlaTarget.tier_dwell or moved_by_rule:
         _notify(ticket, f"SLA breached: {_words(clock)}", sweep, hold_until)
         return
     if ticket.tier >= MAX_TIER:
-        _notify(ticket, f"SLA breached at tier 4: {_words(clock)}; the vendor needs chasing",
-                sweep, hold_until)
+        _notify(
+            ticket, f"SLA breached at tier 4: {_words(clock)}; the vendor needs chasing", sweep, hold_until
+        )
         return
     apply_tier_move(
-        ticket, to_tier=ticket.tier + 1, cause=TierChangeCause.sla, now=now,
+        ticket,
+        to_tier=ticket.tier + 1,
+        cause=TierChangeCause.sla,
+        now=now,
         reason=f"No progress within {clock.minutes} business minutes at {tier_label(clock.tier)}",
         enter_team=False,
     )
@@ -279,18 +302,24 @@ def _breach(ticket: Ticket, clock: SlaClock, sweep: _Pass, hold_until: datetime 
     if ticket.team_id is None:
         ticket.team_id = sweep.tier_team(ticket.tier)
     counts.raised += 1
-    _notify(ticket, f"Raised to {tier_label(ticket.tier)} after {_words(clock)} was missed",
-            sweep, hold_until)
+    _notify(
+        ticket, f"Raised to {tier_label(ticket.tier)} after {_words(clock)} was missed", sweep, hold_until
+    )
 
 
 def _notify(ticket: Ticket, headline: str, sweep: _Pass, hold_until: datetime | None) -> None:
     """Tell whoever holds the ticket (its assignee, else its team, else the admins); outside
     business hours the notice waits for the next opening."""
     target = "assignee" if ticket.assignee_id else "team" if ticket.team_id else "admins"
-    queue_notification(ticket, target, now=sweep.now, not_before=hold_until,
-                       recipients=sweep.recipients(ticket, target),
-                       subject=f"[{ticket.reference}] {headline}",
-                       body=f"{headline}.\n\n{_summary(ticket, sweep)}")
+    queue_notification(
+        ticket,
+        target,
+        now=sweep.now,
+        not_before=hold_until,
+        recipients=sweep.recipients(ticket, target),
+        subject=f"[{ticket.reference}] {headline}",
+        body=f"{headline}.\n\n{_summary(ticket, sweep)}",
+    )
 
 
 def _summary(ticket: Ticket, sweep: _Pass) -> str:

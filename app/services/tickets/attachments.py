@@ -49,8 +49,7 @@ _SIGNATURES = {
     "pdf": (b"%PDF-",),
 }
 # Text that a browser could take for a page or a script is refused even as .txt.
-_MARKUP_STARTS = (b"<!doctype", b"<html", b"<head", b"<body", b"<script", b"<svg", b"<?xml",
-                  b"<iframe")
+_MARKUP_STARTS = (b"<!doctype", b"<html", b"<head", b"<body", b"<script", b"<svg", b"<?xml", b"<iframe")
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,21 +88,20 @@ def _check_one(upload: FileStorage, limit: int) -> _Checked:
     extension = name.rpartition(".")[2].lower() if "." in name else ""
     if extension not in CONTENT_TYPES:
         allowed = ", ".join(sorted(set(CONTENT_TYPES) - {"jpeg"}))
-        raise InvalidInput(
-            f"“{name}” is not a file type we accept; attach {allowed} files.", field=FIELD)
+        raise InvalidInput(f"“{name}” is not a file type we accept; attach {allowed} files.", field=FIELD)
     data = upload.stream.read(limit + 1)
     if len(data) > limit:
         raise InvalidInput(
-            f"“{name}” is larger than {human_size(limit)}; attach a smaller file.",
-            field=FIELD)
+            f"“{name}” is larger than {human_size(limit)}; attach a smaller file.", field=FIELD
+        )
     if not data:
         raise InvalidInput(f"“{name}” is empty.", field=FIELD)
     signatures = _SIGNATURES.get(extension)
     genuine = data.startswith(signatures) if signatures else _looks_like_text(data)
     if not genuine:
         raise InvalidInput(
-            f"“{name}” does not contain what its name says ({extension}); it was refused.",
-            field=FIELD)
+            f"“{name}” does not contain what its name says ({extension}); it was refused.", field=FIELD
+        )
     return _Checked(name, CONTENT_TYPES[extension], data)
 
 
@@ -118,8 +116,7 @@ def check_files(files: Iterable[FileStorage] | None) -> list[_Checked]:
 
 
 def storage_dir() -> str:
-    return current_app.config.get("ATTACHMENTS_DIR") or os.path.join(
-        current_app.instance_path, "attachments")
+    return current_app.config.get("ATTACHMENTS_DIR") or os.path.join(current_app.instance_path, "attachments")
 
 
 def stored_path(attachment: Attachment) -> str:
@@ -130,7 +127,10 @@ def stored_path(attachment: Attachment) -> str:
 
 
 def save_attachments(
-    actor: User, ticket: Ticket, message: Message, files: Iterable[FileStorage] | None,
+    actor: User,
+    ticket: Ticket,
+    message: Message,
+    files: Iterable[FileStorage] | None,
     now: datetime,
 ) -> list[Attachment]:
     """Attach files to a flushed message; call inside the message's transaction."""
@@ -139,9 +139,14 @@ def save_attachments(
     saved = []
     for item in checked:
         attachment = Attachment(
-            ticket_id=ticket.id, message_id=message.id, uploader_id=actor.id,
-            filename=item.filename, content_type=item.content_type, size=len(item.data),
-            storage_key=secrets.token_hex(16), created_at=now,
+            ticket_id=ticket.id,
+            message_id=message.id,
+            uploader_id=actor.id,
+            filename=item.filename,
+            content_type=item.content_type,
+            size=len(item.data),
+            storage_key=secrets.token_hex(16),
+            created_at=now,
         )
         path = stored_path(attachment)
         os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -174,8 +179,7 @@ def attachment_for(actor: User, attachment_id: int) -> Attachment:
         raise NotFound("No such file.")
     ticket_for(actor, attachment.ticket_id)
     if attachment.message_id is not None and not can_see_internal_notes(actor.as_actor()):
-        internal = db.session.scalar(
-            select(Message.internal).where(Message.id == attachment.message_id))
+        internal = db.session.scalar(select(Message.internal).where(Message.id == attachment.message_id))
         if internal:
             raise NotFound("No such file.")
     return attachment
@@ -188,7 +192,8 @@ def attachments_by_message(message_ids: Iterable[int]) -> dict[int, list[Attachm
     if not ids:
         return found
     rows = db.session.scalars(
-        select(Attachment).where(Attachment.message_id.in_(ids)).order_by(Attachment.id))
+        select(Attachment).where(Attachment.message_id.in_(ids)).order_by(Attachment.id)
+    )
     for attachment in rows:
         found.setdefault(attachment.message_id, []).append(attachment)
     return found

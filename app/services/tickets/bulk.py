@@ -50,8 +50,14 @@ def add_tag(actor: User, ticket_id: int, tag: str, *, now: datetime | None = Non
         if db.session.get(TicketTag, (ticket.id, tag)) is not None:
             raise InvalidInput(f"Already tagged '{tag}'.", field="tag")
         db.session.add(TicketTag(ticket_id=ticket.id, tag=tag, created_at=now))
-        record(ActivityKind.tag_added, f"{actor.name} tagged {ticket.reference} '{tag}'",
-               now=now, actor=actor, ticket=ticket, data={"tag": tag})
+        record(
+            ActivityKind.tag_added,
+            f"{actor.name} tagged {ticket.reference} '{tag}'",
+            now=now,
+            actor=actor,
+            ticket=ticket,
+            data={"tag": tag},
+        )
 
 
 def bulk_apply(actor: User, ticket_ids: list[int], action: str, **params) -> BulkResult:
@@ -63,8 +69,11 @@ def bulk_apply(actor: User, ticket_ids: list[int], action: str, **params) -> Bul
         raise InvalidInput(f"Select at most {MAX_SELECTION} tickets at a time.", "ticket_ids")
     if action not in ACTIONS:
         raise InvalidInput(f"No bulk action '{action}'.", field="action")
-    references = dict(db.session.execute(
-        select(Ticket.id, Ticket.reference).where(Ticket.id.in_(filter(is_row_id, ids)))).all())
+    references = dict(
+        db.session.execute(
+            select(Ticket.id, Ticket.reference).where(Ticket.id.in_(filter(is_row_id, ids)))
+        ).all()
+    )
     result = BulkResult()
     for ticket_id in ids:
         ref = references.get(ticket_id, f"#{ticket_id}")
@@ -88,5 +97,10 @@ def _one(actor: User, ticket_id: int, action: str, params: dict) -> None:
     elif action == "tag":
         add_tag(actor, ticket_id, params.get("tag") or "")
     else:
-        change_tier(actor, ticket_id, params.get("tier", -1), params.get("reason") or "",
-                    reason_code=params.get("reason_code") or None)
+        change_tier(
+            actor,
+            ticket_id,
+            params.get("tier", -1),
+            params.get("reason") or "",
+            reason_code=params.get("reason_code") or None,
+        )

@@ -20,14 +20,18 @@ from app.services.common.transaction import transaction
 def canned_for(actor: User) -> list[CannedReply]:
     """Shared replies and the actor's own, by title."""
     require_staff(actor)
-    return list(db.session.scalars(
-        select(CannedReply).where(or_(CannedReply.owner_id.is_(None),
-                                      CannedReply.owner_id == actor.id))
-        .order_by(CannedReply.owner_id.is_not(None), CannedReply.title)))
+    return list(
+        db.session.scalars(
+            select(CannedReply)
+            .where(or_(CannedReply.owner_id.is_(None), CannedReply.owner_id == actor.id))
+            .order_by(CannedReply.owner_id.is_not(None), CannedReply.title)
+        )
+    )
 
 
-def save_canned(actor: User, *, title: str, body: str, shared: bool = False,
-                now: datetime | None = None) -> CannedReply:
+def save_canned(
+    actor: User, *, title: str, body: str, shared: bool = False, now: datetime | None = None
+) -> CannedReply:
     require_staff(actor)
     if shared and actor.role is not Role.admin:
         raise NotAllowed("Only admins keep shared replies.")
@@ -39,8 +43,13 @@ def save_canned(actor: User, *, title: str, body: str, shared: bool = False,
     check_canned(body)
     now = now or utcnow()
     with transaction():
-        reply = CannedReply(title=title, body=body.strip(), owner_id=None if shared else actor.id,
-                            created_at=now, updated_at=now)
+        reply = CannedReply(
+            title=title,
+            body=body.strip(),
+            owner_id=None if shared else actor.id,
+            created_at=now,
+            updated_at=now,
+        )
         db.session.add(reply)
     return reply
 
@@ -66,9 +75,14 @@ def fill_for_ticket(actor: User, canned_id: int, ticket: Ticket) -> str:
     require_staff(actor)
     reply = _usable(actor, canned_id)
     customer = ticket.customer
-    return fill_canned(reply.body, {
-        "customer.name": customer.name, "customer.email": customer.email,
-        "ticket.reference": ticket.reference or "", "ticket.subject": ticket.subject,
-        "agent.name": actor.name,
-        "organization.name": ticket.organization.name if ticket.organization else "",
-    })
+    return fill_canned(
+        reply.body,
+        {
+            "customer.name": customer.name,
+            "customer.email": customer.email,
+            "ticket.reference": ticket.reference or "",
+            "ticket.subject": ticket.subject,
+            "agent.name": actor.name,
+            "organization.name": ticket.organization.name if ticket.organization else "",
+        },
+    )

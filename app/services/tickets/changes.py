@@ -25,7 +25,11 @@ from app.services.tickets.vendor_handoff import hand_to_vendor, vendor_choice
 
 
 def change_status(
-    actor: User, ticket_id: int, status: str, *, now: datetime | None = None,
+    actor: User,
+    ticket_id: int,
+    status: str,
+    *,
+    now: datetime | None = None,
     expected_version: int | None = None,
 ) -> Ticket:
     """Move a ticket along new → open → pending/on hold → solved → closed."""
@@ -39,7 +43,11 @@ def change_status(
 
 
 def change_priority(
-    actor: User, ticket_id: int, priority: str, *, now: datetime | None = None,
+    actor: User,
+    ticket_id: int,
+    priority: str,
+    *,
+    now: datetime | None = None,
     expected_version: int | None = None,
 ) -> Ticket:
     now = now or utcnow()
@@ -134,18 +142,26 @@ def change_tier(
     now = now or utcnow()
     with transaction():
         ticket = ticket_to_work(actor, ticket_id, expected_version)
-        move = plan_manual_move(ticket.tier, tier, actor.as_actor().working_tier, reason,
-                                reason_code)
+        move = plan_manual_move(ticket.tier, tier, actor.as_actor().working_tier, reason, reason_code)
         terms = None
         if move.to_tier == MAX_TIER:
-            terms = plan_handoff(vendor_choice(vendor_team_id), vendor_reference, vendor_due_at,
-                                 vendor_pauses_clock, now)
+            terms = plan_handoff(
+                vendor_choice(vendor_team_id), vendor_reference, vendor_due_at, vendor_pauses_clock, now
+            )
             receiving = db.session.get(Team, terms.vendor_id)
         else:
             receiving = _receiving_team(team_id, move.to_tier)
-        apply_tier_move(ticket, to_tier=move.to_tier, cause=TierChangeCause.manual,
-                        reason=move.reason, reason_code=move.reason_code, now=now, actor=actor,
-                        team=receiving, hand_over=hand_over)
+        apply_tier_move(
+            ticket,
+            to_tier=move.to_tier,
+            cause=TierChangeCause.manual,
+            reason=move.reason,
+            reason_code=move.reason_code,
+            now=now,
+            actor=actor,
+            team=receiving,
+            hand_over=hand_over,
+        )
         if terms is not None:
             ticket.team_id = terms.vendor_id
             hand_to_vendor(actor, ticket, terms, now)
@@ -171,7 +187,13 @@ def _receiving_team(team_id: int | None, to_tier: int) -> Team | None:
 
 def _handover_note(actor: User, ticket: Ticket, to_tier: int, text: str, now: datetime) -> None:
     """A de-escalation's reason becomes an internal note the receiving tier reads first."""
-    db.session.add(Message(
-        ticket_id=ticket.id, author_id=actor.id, author_kind=AuthorKind.agent, internal=True,
-        body=f"Handed back to {tier_label(to_tier)}: {text}", created_at=now,
-    ))
+    db.session.add(
+        Message(
+            ticket_id=ticket.id,
+            author_id=actor.id,
+            author_kind=AuthorKind.agent,
+            internal=True,
+            body=f"Handed back to {tier_label(to_tier)}: {text}",
+            created_at=now,
+        )
+    )

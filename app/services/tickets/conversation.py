@@ -85,9 +85,7 @@ def open_ticket(
         )
         db.session.add(ticket)
         db.session.flush()
-        ticket.reference = rules.format_reference(
-            current_app.config["TICKET_REFERENCE_PREFIX"], ticket.id
-        )
+        ticket.reference = rules.format_reference(current_app.config["TICKET_REFERENCE_PREFIX"], ticket.id)
         record(
             ActivityKind.ticket_opened,
             f"{ticket.reference} opened: {subject}",
@@ -177,8 +175,13 @@ def _customer_reply(
 
 
 def _agent_reply(
-    actor: User, ticket_id: int, body: str, status: str | None, now: datetime,
-    files: list[FileStorage] | None = None, expected_version: int | None = None,
+    actor: User,
+    ticket_id: int,
+    body: str,
+    status: str | None,
+    now: datetime,
+    files: list[FileStorage] | None = None,
+    expected_version: int | None = None,
 ) -> Message:
     requested = _enum(Status, status, "status") if status else None
     with transaction():
@@ -213,7 +216,11 @@ def _agent_reply(
 
 
 def add_internal_note(
-    actor: User, ticket_id: int, body: str, *, now: datetime | None = None,
+    actor: User,
+    ticket_id: int,
+    body: str,
+    *,
+    now: datetime | None = None,
     files: list[FileStorage] | None = None,
 ) -> Message:
     """A note only staff can read. Any agent may note a ticket they can see, even above their tier."""

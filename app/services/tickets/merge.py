@@ -19,14 +19,14 @@ from app.services.common.transaction import transaction
 from app.services.sla import clock as sla_clock
 
 
-def merge_tickets(actor: User, duplicate_id: int, target_reference: str, *,
-                  now: datetime | None = None) -> Ticket:
+def merge_tickets(
+    actor: User, duplicate_id: int, target_reference: str, *, now: datetime | None = None
+) -> Ticket:
     """Merge the duplicate into the ticket named by its reference (e.g. TD-1042)."""
     now = now or utcnow()
     target_id = parse_reference(target_reference or "")
     if target_id is None:
-        raise InvalidInput("Give the reference of the ticket to merge into, like TD-1042.",
-                           field="target")
+        raise InvalidInput("Give the reference of the ticket to merge into, like TD-1042.", field="target")
     if target_id == duplicate_id:
         raise InvalidInput("A ticket cannot be merged into itself.", field="target")
     with transaction():
@@ -40,23 +40,40 @@ def merge_tickets(actor: User, duplicate_id: int, target_reference: str, *,
         if duplicate.status is Status.closed or target.status is Status.closed:
             raise InvalidInput("A closed ticket cannot be merged.", field="target")
         for model in (Message, Attachment, Activity):
-            db.session.execute(update(model).where(model.ticket_id == duplicate.id)
-                               .values(ticket_id=target.id))
-        db.session.add(Message(
-            ticket_id=target.id, author_kind=AuthorKind.system, created_at=now,
-            body=f"{duplicate.reference} (“{duplicate.subject}”) was merged into this request; "
-                 "its messages are above.",
-        ))
-        db.session.add(Message(
-            ticket_id=duplicate.id, author_kind=AuthorKind.system, created_at=now,
-            body=f"This request was merged into {target.reference}; we continue there.",
-        ))
+            db.session.execute(
+                update(model).where(model.ticket_id == duplicate.id).values(ticket_id=target.id)
+            )
+        db.session.add(
+            Message(
+                ticket_id=target.id,
+                author_kind=AuthorKind.system,
+                created_at=now,
+                body=f"{duplicate.reference} (“{duplicate.subject}”) was merged into this request; "
+                "its messages are above.",
+            )
+        )
+        db.session.add(
+            Message(
+                ticket_id=duplicate.id,
+                author_kind=AuthorKind.system,
+                created_at=now,
+                body=f"This request was merged into {target.reference}; we continue there.",
+            )
+        )
         old = duplicate.status
         duplicate.status, duplicate.closed_at, duplicate.updated_at = Status.closed, now, now
         sla_clock.on_status_change(duplicate, old, Status.closed, now)
         target.updated_at = now
-        for ticket, text in ((duplicate, f"{duplicate.reference} merged into {target.reference}"),
-                             (target, f"{duplicate.reference} merged into {target.reference}")):
-            record(ActivityKind.ticket_merged, f"{actor.name}: {text}", now=now, actor=actor,
-                   ticket=ticket, data={"duplicate": duplicate.id, "target": target.id})
+        for ticket, text in (
+            (duplicate, f"{duplicate.reference} merged into {target.reference}"),
+            (target, f"{duplicate.reference} merged into {target.reference}"),
+        ):
+            record(
+                ActivityKind.ticket_merged,
+                f"{actor.name}: {text}",
+                now=now,
+                actor=actor,
+                ticket=ticket,
+                data={"duplicate": duplicate.id, "target": target.id},
+            )
     return target

@@ -79,8 +79,7 @@ def ticket_page(actor: User, ticket_id: int) -> TicketPage:
 def assignable_agents(ticket: Ticket) -> list[User]:
     """Active staff who work the ticket's tier, for the assign form."""
     agents = db.session.scalars(
-        select(User).where(User.role.in_((Role.agent, Role.admin)), User.active.is_(True))
-        .order_by(User.name)
+        select(User).where(User.role.in_((Role.agent, Role.admin)), User.active.is_(True)).order_by(User.name)
     )
     return [a for a in agents if a.as_actor().working_tier >= ticket.tier]
 

@@ -23,13 +23,16 @@ def touch_viewing(actor: User, ticket_id: int, *, now: datetime | None = None) -
     ticket = ticket_for(actor, ticket_id)  # NotFound for a ticket they may not see
     now = now or utcnow()
     # One row per agent and ticket, however many tabs or heartbeats race for it.
-    upsert = insert_on_conflict(TicketViewer).values(ticket_id=ticket.id, user_id=actor.id,
-                                                 seen_at=now)
-    db.session.execute(upsert.on_conflict_do_update(
-        index_elements=["ticket_id", "user_id"], set_={"seen_at": now}))
+    upsert = insert_on_conflict(TicketViewer).values(ticket_id=ticket.id, user_id=actor.id, seen_at=now)
+    db.session.execute(
+        upsert.on_conflict_do_update(index_elements=["ticket_id", "user_id"], set_={"seen_at": now})
+    )
     # Rows of pages closed long ago go, so the table stays the size of what is open.
-    db.session.execute(delete(TicketViewer).where(
-        TicketViewer.ticket_id == ticket.id, TicketViewer.seen_at < now - FRESH_FOR * 10))
+    db.session.execute(
+        delete(TicketViewer).where(
+            TicketViewer.ticket_id == ticket.id, TicketViewer.seen_at < now - FRESH_FOR * 10
+        )
+    )
     db.session.commit()
     return other_viewers(actor, ticket.id, now=now)
 
@@ -37,8 +40,15 @@ def touch_viewing(actor: User, ticket_id: int, *, now: datetime | None = None) -
 def other_viewers(actor: User, ticket_id: int, *, now: datetime | None = None) -> list[str]:
     """Names of the other staff who touched the ticket within the last minute."""
     cutoff = (now or utcnow()) - FRESH_FOR
-    return list(db.session.scalars(
-        select(User.name).join(TicketViewer, TicketViewer.user_id == User.id)
-        .where(TicketViewer.ticket_id == ticket_id, TicketViewer.user_id != actor.id,
-               TicketViewer.seen_at >= cutoff)
-        .order_by(User.name)))
+    return list(
+        db.session.scalars(
+            select(User.name)
+            .join(TicketViewer, TicketViewer.user_id == User.id)
+            .where(
+                TicketViewer.ticket_id == ticket_id,
+                TicketViewer.user_id != actor.id,
+                TicketViewer.seen_at >= cutoff,
+            )
+            .order_by(User.name)
+        )
+    )

@@ -32,8 +32,12 @@ def can_change(answer: CsatAnswer | None, now: datetime) -> bool:
 
 
 def rate_ticket(
-    actor: User, ticket_id: int, rating: int | str | None, comment: str | None = "",
-    *, now: datetime | None = None,
+    actor: User,
+    ticket_id: int,
+    rating: int | str | None,
+    comment: str | None = "",
+    *,
+    now: datetime | None = None,
 ) -> CsatAnswer:
     """The ticket's own customer rates it 1–5 once it is solved; the answer enters the history
     and fires the csat_received rules."""
@@ -57,14 +61,18 @@ def rate_ticket(
         if not can_change(answer, now):
             raise InvalidInput("Ratings can be changed for 7 days; this one is final.", "rating")
         if answer is None:
-            answer = CsatAnswer(ticket_id=ticket.id, customer_id=ticket.customer_id,
-                                created_at=now)
+            answer = CsatAnswer(ticket_id=ticket.id, customer_id=ticket.customer_id, created_at=now)
             db.session.add(answer)
         answer.rating, answer.comment, answer.updated_at = score, comment, now
-        record(ActivityKind.csat_received,
-               f"{ticket.customer.name} rated {ticket.reference} {score}/5"
-               + (f": “{comment[:200]}”" if comment else ""),
-               now=now, actor=actor, ticket=ticket, data={"rating": score})
+        record(
+            ActivityKind.csat_received,
+            f"{ticket.customer.name} rated {ticket.reference} {score}/5"
+            + (f": “{comment[:200]}”" if comment else ""),
+            now=now,
+            actor=actor,
+            ticket=ticket,
+            data={"rating": score},
+        )
         fire_trigger(ticket, Trigger.csat_received, now)
         db.session.flush()
         risk_rank.rank_customers([ticket.customer_id], now)  # ratings are part of health

@@ -31,8 +31,9 @@ SELF_SERVICE_RULE = "Self-service answer"
 MAX_SEEN = 10
 
 
-def record_deflection(actor: User, article_id: int, *, subject: str = "", category: str = "",
-                      now: datetime | None = None) -> None:
+def record_deflection(
+    actor: User, article_id: int, *, subject: str = "", category: str = "", now: datetime | None = None
+) -> None:
     """'This answered my question': a tier-0 resolution in the customer's history, no ticket."""
     now = now or utcnow()
     if actor.is_staff or actor.customer is None:
@@ -42,12 +43,19 @@ def record_deflection(actor: User, article_id: int, *, subject: str = "", catego
         raise NotFound("No such article.")
     category_value = category if category in {c.value for c in Category} else None
     with transaction():
-        record(ActivityKind.kb_deflected,
-               f"{actor.name} found the answer in “{article.title}” without opening a request",
-               now=now, actor=actor, customer_id=actor.customer.id,
-               organization_id=actor.customer.organization_id,
-               data={"article_id": article.id, "category": category_value,
-                     "subject": " ".join((subject or "").split())[:200]})
+        record(
+            ActivityKind.kb_deflected,
+            f"{actor.name} found the answer in “{article.title}” without opening a request",
+            now=now,
+            actor=actor,
+            customer_id=actor.customer.id,
+            organization_id=actor.customer.organization_id,
+            data={
+                "article_id": article.id,
+                "category": category_value,
+                "subject": " ".join((subject or "").split())[:200],
+            },
+        )
 
 
 def attach_seen(ticket: Ticket, article_ids: Iterable[int], now: datetime) -> int:
@@ -55,19 +63,24 @@ def attach_seen(ticket: Ticket, article_ids: Iterable[int], now: datetime) -> in
     ids = list(dict.fromkeys(int(i) for i in article_ids))[:MAX_SEEN]
     if not ids:
         return 0
-    found = db.session.scalars(select(KbArticle.id).where(
-        KbArticle.id.in_(ids), KbArticle.status == ArticleStatus.published)).all()
+    found = db.session.scalars(
+        select(KbArticle.id).where(KbArticle.id.in_(ids), KbArticle.status == ArticleStatus.published)
+    ).all()
     for article_id in found:
-        db.session.add(TicketArticle(ticket_id=ticket.id, article_id=article_id, kind="seen",
-                                     created_at=now))
+        db.session.add(TicketArticle(ticket_id=ticket.id, article_id=article_id, kind="seen", created_at=now))
     return len(found)
 
 
 def ticket_articles(ticket: Ticket) -> list[TicketArticle]:
     """The articles the customer saw before asking and those sent to them, oldest first."""
-    return list(db.session.scalars(
-        select(TicketArticle).where(TicketArticle.ticket_id == ticket.id)
-        .options(joinedload(TicketArticle.article)).order_by(TicketArticle.created_at)))
+    return list(
+        db.session.scalars(
+            select(TicketArticle)
+            .where(TicketArticle.ticket_id == ticket.id)
+            .options(joinedload(TicketArticle.article))
+            .order_by(TicketArticle.created_at)
+        )
+    )
 
 
 def answer_automatically(ticket: Ticket, now: datetime) -> KbArticle | None:
@@ -76,35 +89,46 @@ def answer_automatically(ticket: Ticket, now: datetime) -> KbArticle | None:
     An article the customer was shown before asking, and asked anyway, is not sent back."""
     if ticket.tier != 1:
         return None  # a rule has routed it already
-    categories = db.session.scalars(
-        select(KbCategory.id).where(KbCategory.self_service.is_(True))).all()
+    categories = db.session.scalars(select(KbCategory.id).where(KbCategory.self_service.is_(True))).all()
     if not categories:
         return None
-    seen = set(db.session.scalars(
-        select(TicketArticle.article_id).where(TicketArticle.ticket_id == ticket.id)))
-    hits = [hit for hit in search_articles(f"{ticket.subject} {ticket.description}",
-                                           limit=len(seen) + 1, category_ids=list(categories))
-            if hit.article_id not in seen]
+    seen = set(
+        db.session.scalars(select(TicketArticle.article_id).where(TicketArticle.ticket_id == ticket.id))
+    )
+    hits = [
+        hit
+        for hit in search_articles(
+            f"{ticket.subject} {ticket.description}", limit=len(seen) + 1, category_ids=list(categories)
+        )
+        if hit.article_id not in seen
+    ]
     if not hits:
         return None
     article = db.session.get(KbArticle, hits[0].article_id)
     link = f"/kb/{article.slug}"  # a path: this also runs outside requests (imports, CLI)
-    db.session.add(Message(
-        ticket_id=ticket.id, author_kind=AuthorKind.system, created_at=now,
-        body=f"This article may answer your question: “{article.title}” ({link}).\n\n"
-             "If it solved your problem, tell us with “This solved it”. If not, choose "
-             "“I still need help” or reply, and a person will take over.",
-    ))
-    db.session.add(TicketArticle(ticket_id=ticket.id, article_id=article.id, kind="sent",
-                                 created_at=now))
-    apply_tier_move(ticket, to_tier=0, cause=TierChangeCause.rule, now=now,
-                    reason=f"Answered by the self-service article “{article.title}”",
-                    rule_name=SELF_SERVICE_RULE)
+    db.session.add(
+        Message(
+            ticket_id=ticket.id,
+            author_kind=AuthorKind.system,
+            created_at=now,
+            body=f"This article may answer your question: “{article.title}” ({link}).\n\n"
+            "If it solved your problem, tell us with “This solved it”. If not, choose "
+            "“I still need help” or reply, and a person will take over.",
+        )
+    )
+    db.session.add(TicketArticle(ticket_id=ticket.id, article_id=article.id, kind="sent", created_at=now))
+    apply_tier_move(
+        ticket,
+        to_tier=0,
+        cause=TierChangeCause.rule,
+        now=now,
+        reason=f"Answered by the self-service article “{article.title}”",
+        rule_name=SELF_SERVICE_RULE,
+    )
     return article
 
 
-def confirm_self_service(actor: User, ticket_id: int, solved: bool,
-                         *, now: datetime | None = None) -> Ticket:
+def confirm_self_service(actor: User, ticket_id: int, solved: bool, *, now: datetime | None = None) -> Ticket:
     """The customer says whether the tier-0 answer solved it: solved, or up to tier 1."""
     now = now or utcnow()
     from app.services.tickets.conversation import apply_status  # the status rules live with tickets
@@ -117,11 +141,21 @@ def confirm_self_service(actor: User, ticket_id: int, solved: bool,
             raise InvalidInput("This request is already with our team.", field="status")
         if solved:
             apply_status(actor, ticket, Status.solved, now)
-            record(ActivityKind.kb_deflected,
-                   f"{ticket.reference} was answered by the knowledge base (tier 0)",
-                   now=now, actor=actor, ticket=ticket,
-                   data={"category": ticket.category.value, "ticket": ticket.reference})
+            record(
+                ActivityKind.kb_deflected,
+                f"{ticket.reference} was answered by the knowledge base (tier 0)",
+                now=now,
+                actor=actor,
+                ticket=ticket,
+                data={"category": ticket.category.value, "ticket": ticket.reference},
+            )
         else:
-            apply_tier_move(ticket, to_tier=1, cause=TierChangeCause.manual, now=now,
-                            actor=actor, reason="The customer said the article did not help")
+            apply_tier_move(
+                ticket,
+                to_tier=1,
+                cause=TierChangeCause.manual,
+                now=now,
+                actor=actor,
+                reason="The customer said the article did not help",
+            )
     return ticket

@@ -46,16 +46,20 @@ def vendor_choice(team_id: int | None) -> Vendor | None:
     team = db.session.get(Team, team_id) if is_row_id(team_id) else None
     if team is None:
         raise InvalidInput("No such vendor.", field="vendor")
-    return Vendor(team.id, team.name, team.is_external, team.vendor_target_hours,
-                  team.vendor_pauses_clock)
+    return Vendor(team.id, team.name, team.is_external, team.vendor_target_hours, team.vendor_pauses_clock)
 
 
 def current_terms(ticket: Ticket) -> VendorTerms | None:
     """The terms of the vendor holding the ticket, if one does and its due time is known."""
     if ticket.tier != MAX_TIER or ticket.vendor is None or ticket.vendor_due_at is None:
         return None
-    return VendorTerms(ticket.vendor.id, ticket.vendor.name, ticket.vendor_reference,
-                       ticket.vendor_due_at, ticket.vendor_pauses_clock)
+    return VendorTerms(
+        ticket.vendor.id,
+        ticket.vendor.name,
+        ticket.vendor_reference,
+        ticket.vendor_due_at,
+        ticket.vendor_pauses_clock,
+    )
 
 
 def hand_to_vendor(actor: User, ticket: Ticket, terms: VendorTerms, now: datetime) -> None:
@@ -67,7 +71,10 @@ def hand_to_vendor(actor: User, ticket: Ticket, terms: VendorTerms, now: datetim
         f"{ticket.reference} handed to {terms.vendor_name} ({reference}), vendor due "
         f"{terms.due_at:%Y-%m-%d %H:%M} UTC"
         + ("; waiting on the vendor pauses the customer clock" if terms.pauses_clock else ""),
-        now=now, actor=actor, ticket=ticket, data={"handoff": True, **_data(terms)},
+        now=now,
+        actor=actor,
+        ticket=ticket,
+        data={"handoff": True, **_data(terms)},
     )
 
 
@@ -90,38 +97,50 @@ def edit_vendor_details(
         ticket = ticket_to_work(actor, ticket_id, expected_version)
         current = current_terms(ticket)
         if current is None and ticket.tier == MAX_TIER:
-            terms = plan_handoff(vendor_choice(vendor_team_id), reference, due_at, pauses_clock,
-                                 now)
+            terms = plan_handoff(vendor_choice(vendor_team_id), reference, due_at, pauses_clock, now)
             ticket.team_id = terms.vendor_id
             hand_to_vendor(actor, ticket, terms, now)
             return ticket
         if current is None:
             raise InvalidInput("No vendor holds this ticket: hand it to one by moving it to tier 4.")
-        terms, changes = plan_vendor_edit(current, vendor_choice(vendor_team_id), reference,
-                                          due_at, pauses_clock, now)
+        terms, changes = plan_vendor_edit(
+            current, vendor_choice(vendor_team_id), reference, due_at, pauses_clock, now
+        )
         if ticket.team_id in (None, current.vendor_id):
             ticket.team_id = terms.vendor_id
         _apply(ticket, terms, now)
-        record(ActivityKind.vendor_updated,
-               f"{ticket.reference} vendor details: " + "; ".join(_sentence(c) for c in changes),
-               now=now, actor=actor, ticket=ticket, data=_data(terms))
+        record(
+            ActivityKind.vendor_updated,
+            f"{ticket.reference} vendor details: " + "; ".join(_sentence(c) for c in changes),
+            now=now,
+            actor=actor,
+            ticket=ticket,
+            data=_data(terms),
+        )
     return ticket
 
 
 def overdue_vendor_tickets(tickets: Iterable[Ticket], now: datetime | None = None) -> set[int]:
     """Which of these tickets (a queue page) a vendor holds past its due time."""
     now = now or utcnow()
-    return {t.id for t in tickets
-            if t.tier == MAX_TIER and t.vendor_id is not None
-            and is_vendor_overdue(t.vendor_due_at, now)}
+    return {
+        t.id
+        for t in tickets
+        if t.tier == MAX_TIER and t.vendor_id is not None and is_vendor_overdue(t.vendor_due_at, now)
+    }
 
 
 def vendor_panel(ticket: Ticket, now: datetime | None = None) -> VendorPanel | None:
     if ticket.tier != MAX_TIER or ticket.vendor is None:
         return None
     now = now or utcnow()
-    return VendorPanel(ticket.vendor.name, ticket.vendor_reference, ticket.vendor_due_at,
-                       is_vendor_overdue(ticket.vendor_due_at, now), ticket.vendor_pauses_clock)
+    return VendorPanel(
+        ticket.vendor.name,
+        ticket.vendor_reference,
+        ticket.vendor_due_at,
+        is_vendor_overdue(ticket.vendor_due_at, now),
+        ticket.vendor_pauses_clock,
+    )
 
 
 def _apply(ticket: Ticket, terms: VendorTerms, now: datetime) -> None:
@@ -138,6 +157,10 @@ def _sentence(change: VendorChange) -> str:
 
 
 def _data(terms: VendorTerms) -> dict:
-    return {"vendor_id": terms.vendor_id, "vendor": terms.vendor_name,
-            "reference": terms.reference, "due_at": terms.due_at.isoformat(),
-            "pauses_clock": terms.pauses_clock}
+    return {
+        "vendor_id": terms.vendor_id,
+        "vendor": terms.vendor_name,
+        "reference": terms.reference,
+        "due_at": terms.due_at.isoformat(),
+        "pauses_clock": terms.pauses_clock,
+    }

@@ -27,8 +27,9 @@ def fresh(ticket_id: int) -> Ticket:
 
 
 def open_many(customer, count: int, now) -> list[Ticket]:
-    return [open_ticket(customer.user, subject=f"Request {n}", description="Help", now=now)
-            for n in range(count)]
+    return [
+        open_ticket(customer.user, subject=f"Request {n}", description="Help", now=now) for n in range(count)
+    ]
 
 
 def assignees(tickets: list[Ticket]) -> Counter:
@@ -57,8 +58,9 @@ def test_tickets_opened_in_a_round_robin_team_are_spread_evenly(frontline, now):
 def test_automatic_assignment_is_in_the_history_and_the_agent_is_told(frontline, now):
     ticket = open_many(make_customer(), 1, now)[0]
     agent = db.session.get(User, fresh(ticket.id).assignee_id)
-    event = db.session.scalars(select(Activity).where(
-        Activity.ticket_id == ticket.id, Activity.kind == "ticket_assigned")).one()
+    event = db.session.scalars(
+        select(Activity).where(Activity.ticket_id == ticket.id, Activity.kind == "ticket_assigned")
+    ).one()
     assert event.summary == f"{ticket.reference} assigned to {agent.name} (Frontline, round robin)"
     assert event.data["how"] == "round robin"
     note = db.session.scalars(select(Notification)).one()
@@ -101,12 +103,20 @@ def test_inactive_people_customers_and_agents_below_the_tier_are_never_chosen(no
     customer_in_team.user.team_id = team.id
     db.session.commit()
     ticket = make_ticket(tier=1, team_id=None)
-    change_tier(make_admin(), ticket.id, 2, "Needs a specialist", reason_code="needs_expertise",
-                hand_over=True, now=now)
+    change_tier(
+        make_admin(),
+        ticket.id,
+        2,
+        "Needs a specialist",
+        reason_code="needs_expertise",
+        hand_over=True,
+        now=now,
+    )
     moved = fresh(ticket.id)
     assert (moved.tier, moved.team_id, moved.assignee_id) == (2, team.id, None)
-    kinds = db.session.scalars(select(Activity.summary).where(
-        Activity.ticket_id == ticket.id, Activity.kind == "ticket_assigned")).all()
+    kinds = db.session.scalars(
+        select(Activity.summary).where(Activity.ticket_id == ticket.id, Activity.kind == "ticket_assigned")
+    ).all()
     assert kinds == [f"{ticket.reference} entered team {team.name}'s queue (no agent available)"]
 
 
@@ -132,8 +142,16 @@ def test_an_escalation_hands_the_ticket_to_the_receiving_teams_next_agent(now):
     specialists = [make_agent(tier=2, team_id=receiving.id) for _ in range(2)]
     frontline_agent = make_agent(tier=1)
     ticket = make_ticket(tier=1, assignee_id=frontline_agent.id)
-    change_tier(frontline_agent, ticket.id, 2, "Needs log analysis", reason_code="needs_expertise",
-                team_id=receiving.id, hand_over=True, now=now)
+    change_tier(
+        frontline_agent,
+        ticket.id,
+        2,
+        "Needs log analysis",
+        reason_code="needs_expertise",
+        team_id=receiving.id,
+        hand_over=True,
+        now=now,
+    )
     moved = fresh(ticket.id)
     assert (moved.tier, moved.team_id, moved.assignee_id) == (2, receiving.id, specialists[0].id)
     note = db.session.scalars(select(Notification)).one()
@@ -144,8 +162,9 @@ def test_an_escalation_into_an_automatic_team_assigns_without_being_asked(now):
     team = make_team(tier=2, assignment_mode=AssignmentMode.least_loaded)
     specialist = make_agent(tier=2, team_id=team.id)
     ticket = make_ticket(tier=1, assignee_id=make_agent(tier=1).id)
-    change_tier(make_agent(tier=1), ticket.id, 2, "Needs log analysis",
-                reason_code="needs_expertise", now=now)
+    change_tier(
+        make_agent(tier=1), ticket.id, 2, "Needs log analysis", reason_code="needs_expertise", now=now
+    )
     assert (fresh(ticket.id).team_id, fresh(ticket.id).assignee_id) == (team.id, specialist.id)
 
 
@@ -157,8 +176,9 @@ def test_an_admin_who_escalates_keeps_the_ticket_unless_handing_it_over(now):
     change_tier(admin, kept.id, 2, "I will look myself", reason_code="needs_expertise", now=now)
     assert fresh(kept.id).assignee_id == admin.id
     handed = make_ticket(tier=1, assignee_id=admin.id)
-    change_tier(admin, handed.id, 2, "Over to the team", reason_code="needs_expertise",
-                hand_over=True, now=now)
+    change_tier(
+        admin, handed.id, 2, "Over to the team", reason_code="needs_expertise", hand_over=True, now=now
+    )
     assert fresh(handed.id).assignee_id == specialist.id
 
 
@@ -166,8 +186,16 @@ def test_a_receiving_team_of_another_tier_is_refused_and_nothing_changes(now):
     wrong = make_team(tier=3)
     ticket = make_ticket(tier=1)
     with pytest.raises(InvalidInput) as error:
-        change_tier(make_agent(tier=1), ticket.id, 2, "Needs log analysis",
-                    reason_code="needs_expertise", team_id=wrong.id, hand_over=True, now=now)
+        change_tier(
+            make_agent(tier=1),
+            ticket.id,
+            2,
+            "Needs log analysis",
+            reason_code="needs_expertise",
+            team_id=wrong.id,
+            hand_over=True,
+            now=now,
+        )
     assert error.value.field == "team"
     assert (fresh(ticket.id).tier, fresh(ticket.id).team_id) == (1, None)
 
@@ -203,8 +231,9 @@ def test_tickets_opened_at_the_same_moment_are_still_shared_in_turn(app, now):
             user = db.session.get(User, customer_user_id)
             start.wait()
             for n in range(3):
-                opened.append(open_ticket(user, subject=f"Parallel {worker}.{n}",
-                                          description="x", now=now).id)
+                opened.append(
+                    open_ticket(user, subject=f"Parallel {worker}.{n}", description="x", now=now).id
+                )
             db.session.remove()
 
     with ThreadPoolExecutor(max_workers=4) as pool:

@@ -37,10 +37,13 @@ def test_only_the_sha256_of_a_token_is_stored(now):
     assert (row.user_id, row.expires_at, row.used_at) == (user.id, now + timedelta(hours=1), None)
 
 
-@pytest.mark.parametrize(("purpose", "lifetime"), [
-    ("reset_password", timedelta(hours=1)),
-    ("verify_email", timedelta(hours=48)),
-])
+@pytest.mark.parametrize(
+    ("purpose", "lifetime"),
+    [
+        ("reset_password", timedelta(hours=1)),
+        ("verify_email", timedelta(hours=48)),
+    ],
+)
 def test_a_token_works_until_its_lifetime_ends(now, purpose, lifetime):
     user = make_user()
     late = issue(user, purpose, now)
@@ -105,11 +108,14 @@ def test_a_deactivated_account_cannot_use_its_token_and_the_token_stays_unused(n
 def test_the_reset_email_goes_to_the_outbox_with_the_link(now):
     user = make_user()
     links: list[str] = []
-    request_password_reset(f"  {user.email.upper()} ", lambda raw: links.append(raw) or f"L/{raw}",
-                           now=now)
+    request_password_reset(f"  {user.email.upper()} ", lambda raw: links.append(raw) or f"L/{raw}", now=now)
     mail = db.session.scalars(select(Notification)).one()
     assert (mail.ticket_id, mail.recipient_kind, mail.recipient_user_id, mail.recipient_email) == (
-        None, "user", user.id, user.email)
+        None,
+        "user",
+        user.id,
+        user.email,
+    )
     assert f"L/{links[0]}" in mail.body and mail.created_at == now
 
 
@@ -139,7 +145,10 @@ def test_reset_sets_the_password_clears_the_lockout_and_is_recorded(now):
     assert (user.failed_logins, user.locked_until) == (0, None)
     event = db.session.scalars(select(Activity).where(Activity.kind == "password_reset")).one()
     assert (event.actor_id, event.customer_id, event.created_at) == (
-        user.id, customer.id, now + timedelta(minutes=5))
+        user.id,
+        customer.id,
+        now + timedelta(minutes=5),
+    )
 
 
 def test_a_too_short_password_keeps_the_token_usable(now):

@@ -13,18 +13,36 @@ from app.services.kb.search import search_articles
 from tests.factories import make_admin, make_agent, make_customer
 
 CORPUS = [
-    ("Reset your password", "password reset sign-in",
-     "Open the sign-in page, choose *Forgot password* and follow the email link."),
-    ("Export invoices to CSV", "billing export csv",
-     "Go to Billing, pick a month and press **Export**. Large exports arrive by email."),
-    ("Set up single sign-on (SSO)", "sso saml okta",
-     "Ask your identity provider for the SAML metadata and upload it under Security."),
-    ("Change the language of the app", "language locale",
-     "Your profile has a language setting; changes apply after the next sign-in."),
-    ("Webhooks fail with 502", "webhook integration api",
-     "A 502 means your endpoint did not answer in time; reply within five seconds."),
-    ("Archive old projects", "projects archive",
-     "Archived projects keep their data but no longer count towards your plan."),
+    (
+        "Reset your password",
+        "password reset sign-in",
+        "Open the sign-in page, choose *Forgot password* and follow the email link.",
+    ),
+    (
+        "Export invoices to CSV",
+        "billing export csv",
+        "Go to Billing, pick a month and press **Export**. Large exports arrive by email.",
+    ),
+    (
+        "Set up single sign-on (SSO)",
+        "sso saml okta",
+        "Ask your identity provider for the SAML metadata and upload it under Security.",
+    ),
+    (
+        "Change the language of the app",
+        "language locale",
+        "Your profile has a language setting; changes apply after the next sign-in.",
+    ),
+    (
+        "Webhooks fail with 502",
+        "webhook integration api",
+        "A 502 means your endpoint did not answer in time; reply within five seconds.",
+    ),
+    (
+        "Archive old projects",
+        "projects archive",
+        "Archived projects keep their data but no longer count towards your plan.",
+    ),
 ]
 
 
@@ -32,10 +50,15 @@ CORPUS = [
 def corpus(now):
     writer = make_agent(tier=2)
     for title, tags, body in CORPUS:
-        save_article(writer, title=title, body=body, tags=tags, category_id=None,
-                     published=True, now=now)
-    save_article(writer, title="Draft about passwords", body="password internals",
-                 category_id=None, published=False, now=now)
+        save_article(writer, title=title, body=body, tags=tags, category_id=None, published=True, now=now)
+    save_article(
+        writer,
+        title="Draft about passwords",
+        body="password internals",
+        category_id=None,
+        published=False,
+        now=now,
+    )
     return writer
 
 
@@ -57,18 +80,30 @@ def test_the_right_article_ranks_first(corpus, query, expected):
 
 def test_drafts_are_not_found_by_readers_and_snippets_are_safe(corpus, now):
     assert all(h.title != "Draft about passwords" for h in search_articles("password"))
-    assert any(h.title == "Draft about passwords"
-               for h in search_articles("password", published_only=False))
-    save_article(corpus, title="Escaping", body="<script>alert(1)</script> escaping matters",
-                 category_id=None, published=True, now=now)
+    assert any(h.title == "Draft about passwords" for h in search_articles("password", published_only=False))
+    save_article(
+        corpus,
+        title="Escaping",
+        body="<script>alert(1)</script> escaping matters",
+        category_id=None,
+        published=True,
+        now=now,
+    )
     snippet = str(search_articles("escaping")[0].snippet)
     assert "<script>" not in snippet and "<mark>" in snippet
 
 
 def test_edits_and_deletes_reach_the_index(corpus, now):
     article = db.session.scalars(select(KbArticle).where(KbArticle.title == "Archive old projects")).one()
-    save_article(corpus, title="Archive old workspaces", body="Workspaces can be archived.",
-                 category_id=None, published=True, article_id=article.id, now=now)
+    save_article(
+        corpus,
+        title="Archive old workspaces",
+        body="Workspaces can be archived.",
+        category_id=None,
+        published=True,
+        article_id=article.id,
+        now=now,
+    )
     assert search_articles("workspaces")[0].title == "Archive old workspaces"
     db.session.delete(db.session.get(KbArticle, article.id))
     db.session.commit()

@@ -13,8 +13,14 @@ from tests.factories import make_agent, make_customer, make_ticket
 
 def test_customer_opens_a_ticket_at_tier_one_with_reference_and_history(now):
     customer = make_customer()
-    ticket = open_ticket(customer.user, subject="  Login   broken ", description="It fails",
-                         category="account", priority="high", now=now)
+    ticket = open_ticket(
+        customer.user,
+        subject="  Login   broken ",
+        description="It fails",
+        category="account",
+        priority="high",
+        now=now,
+    )
     assert ticket.reference == f"TD-{ticket.id + 1000}"
     assert (ticket.subject, ticket.tier, ticket.status.value) == ("Login broken", 1, "new")
     assert ticket.organization_id == customer.organization_id

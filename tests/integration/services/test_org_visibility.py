@@ -61,30 +61,36 @@ def test_org_admin_never_gets_internal_notes_or_their_files(admin, colleague_tic
     agent = make_agent(tier=1)
     make_message(colleague_ticket, agent, body="public answer")
     make_message(colleague_ticket, agent, body="secret note", internal=True)
-    note = add_internal_note(agent, colleague_ticket.id, "log attached", now=now, files=[
-        FileStorage(stream=io.BytesIO(b"token=1\n"), filename="debug.log")])
+    note = add_internal_note(
+        agent,
+        colleague_ticket.id,
+        "log attached",
+        now=now,
+        files=[FileStorage(stream=io.BytesIO(b"token=1\n"), filename="debug.log")],
+    )
     view = ticket_page(admin.user, colleague_ticket.id)
     assert [m.body for m in view.messages] == ["public answer"]
-    attachment = db.session.scalars(
-        select(Attachment).where(Attachment.message_id == note.id)).one()
+    attachment = db.session.scalars(select(Attachment).where(Attachment.message_id == note.id)).one()
     with pytest.raises(NotFound):
         attachment_for(admin.user, attachment.id)
 
 
 def test_org_admin_may_open_files_on_a_colleagues_public_reply(admin, colleague_ticket, now):
-    message = add_reply(colleague_ticket.customer.user, colleague_ticket.id, "see file", now=now,
-                        files=[FileStorage(stream=io.BytesIO(b"a,b\n"), filename="rows.csv")])
-    attachment = db.session.scalars(
-        select(Attachment).where(Attachment.message_id == message.id)).one()
+    message = add_reply(
+        colleague_ticket.customer.user,
+        colleague_ticket.id,
+        "see file",
+        now=now,
+        files=[FileStorage(stream=io.BytesIO(b"a,b\n"), filename="rows.csv")],
+    )
+    attachment = db.session.scalars(select(Attachment).where(Attachment.message_id == message.id)).one()
     assert attachment_for(admin.user, attachment.id).id == attachment.id
     stranger = make_customer(organization=make_org(), is_org_admin=True)
     with pytest.raises(NotFound):
         attachment_for(stranger.user, attachment.id)
 
 
-def test_organization_wide_list_holds_the_whole_organization_only_for_admins(
-    org, admin, colleague_ticket
-):
+def test_organization_wide_list_holds_the_whole_organization_only_for_admins(org, admin, colleague_ticket):
     own = make_ticket(admin)
     assert [t.id for t in customer_tickets(admin.user).items] == [own.id]
     wide = customer_tickets(admin.user, organization_wide=True)
@@ -107,8 +113,7 @@ def test_portal_scope_toggle_for_an_org_admin(login_as, admin, colleague_ticket)
     assert f"{colleague_ticket.customer.name} wrote" in ticket_page_html.get_data(as_text=True)
 
 
-def test_portal_refuses_the_organization_scope_to_a_normal_contact(login_as, org,
-                                                                   colleague_ticket):
+def test_portal_refuses_the_organization_scope_to_a_normal_contact(login_as, org, colleague_ticket):
     contact = make_customer(organization=org)
     client = login_as(contact.user)
     assert "Whole organization" not in client.get("/portal/").get_data(as_text=True)

@@ -29,29 +29,56 @@ def test_health_inputs_come_from_the_whole_history(now):
     make_ticket(customer, status=Status.open)
     make_ticket(customer, status=Status.pending)
     change_tier(make_agent(tier=2), ticket.id, 2, "logs", reason_code="needs_expertise", now=now)
-    clock = SlaClock(ticket_id=ticket.id, target=SlaTarget.resolution, tier=1, minutes=60,
-                     started_at=now, warn_at=now, due_at=now)
+    clock = SlaClock(
+        ticket_id=ticket.id,
+        target=SlaTarget.resolution,
+        tier=1,
+        minutes=60,
+        started_at=now,
+        warn_at=now,
+        due_at=now,
+    )
     db.session.add(clock)
     db.session.flush()
-    db.session.add(SlaEvent(ticket_id=ticket.id, clock_id=clock.id, customer_id=customer.id,
-                            target=SlaTarget.resolution, kind=SlaEventKind.breach, tier=1,
-                            due_at=now, created_at=now))
-    db.session.add(CsatAnswer(ticket_id=ticket.id, customer_id=customer.id, rating=2,
-                              created_at=now, updated_at=now))
+    db.session.add(
+        SlaEvent(
+            ticket_id=ticket.id,
+            clock_id=clock.id,
+            customer_id=customer.id,
+            target=SlaTarget.resolution,
+            kind=SlaEventKind.breach,
+            tier=1,
+            due_at=now,
+            created_at=now,
+        )
+    )
+    db.session.add(
+        CsatAnswer(ticket_id=ticket.id, customer_id=customer.id, rating=2, created_at=now, updated_at=now)
+    )
     record(ActivityKind.ticket_reopened, "reopened", now=now, ticket=ticket)
     record(ActivityKind.ticket_reopened, "long ago", now=now - timedelta(days=120), ticket=ticket)
     db.session.commit()
     inputs = health_inputs([customer.id], now)[customer.id]
-    assert (inputs.breaches_90d, inputs.escalations_90d, inputs.reopens_90d,
-            inputs.open_tickets, inputs.average_csat) == (1, 1, 1, 3, 2.0)
+    assert (
+        inputs.breaches_90d,
+        inputs.escalations_90d,
+        inputs.reopens_90d,
+        inputs.open_tickets,
+        inputs.average_csat,
+    ) == (1, 1, 1, 3, 2.0)
 
 
 def test_figures_average_response_and_resolution(now):
     customer = make_customer()
-    make_ticket(customer, created_at=now, first_responded_at=now + timedelta(minutes=30),
-                solved_at=now + timedelta(hours=2), status=Status.solved, escalation_count=1)
-    make_ticket(customer, created_at=now, first_responded_at=now + timedelta(minutes=90),
-                reopen_count=1)
+    make_ticket(
+        customer,
+        created_at=now,
+        first_responded_at=now + timedelta(minutes=30),
+        solved_at=now + timedelta(hours=2),
+        status=Status.solved,
+        escalation_count=1,
+    )
+    make_ticket(customer, created_at=now, first_responded_at=now + timedelta(minutes=90), reopen_count=1)
     numbers = figures([customer.id], now)
     assert (numbers.total_tickets, numbers.open_tickets) == (2, 1)
     assert round(numbers.avg_first_response_minutes) == 60
@@ -62,15 +89,20 @@ def test_figures_average_response_and_resolution(now):
 def test_history_pages_neither_skip_nor_repeat_while_events_arrive(now):
     customer = make_customer()
     for n in range(30):
-        record(ActivityKind.touchpoint, f"event {n:02d}", now=now + timedelta(minutes=n),
-               customer_id=customer.id)
+        record(
+            ActivityKind.touchpoint, f"event {n:02d}", now=now + timedelta(minutes=n), customer_id=customer.id
+        )
     db.session.commit()
     agent = make_agent()
     first = history_page(agent, customer_id=customer.id)
     assert [a.summary for a in first.items][:2] == ["event 29", "event 28"]
     for n in range(5):  # newer events arrive between the two pages
-        record(ActivityKind.touchpoint, f"late {n}", now=now + timedelta(hours=5, minutes=n),
-               customer_id=customer.id)
+        record(
+            ActivityKind.touchpoint,
+            f"late {n}",
+            now=now + timedelta(hours=5, minutes=n),
+            customer_id=customer.id,
+        )
     db.session.commit()
     second = history_page(agent, customer_id=customer.id, after=first.next_cursor)
     seen = [a.summary for a in first.items + second.items]
@@ -95,23 +127,42 @@ def test_history_filters_by_family_and_refuses_unknown_ones(now):
 def test_account_changes_are_recorded_one_event_each(now):
     org = make_org(account_tier=AccountTier.named)
     agent = make_agent()
-    update_account(agent, org.id, account_tier="strategic", lifecycle_stage="expansion",
-                   loyalty_segment="active_loyal", now=now)
-    kinds = db.session.scalars(select(Activity.kind).where(Activity.organization_id == org.id)
-                               .order_by(Activity.id)).all()
+    update_account(
+        agent,
+        org.id,
+        account_tier="strategic",
+        lifecycle_stage="expansion",
+        loyalty_segment="active_loyal",
+        now=now,
+    )
+    kinds = db.session.scalars(
+        select(Activity.kind).where(Activity.organization_id == org.id).order_by(Activity.id)
+    ).all()
     assert kinds == ["account_tier_changed", "lifecycle_changed", "loyalty_changed"]
     with pytest.raises(InvalidInput, match="Nothing changed"):
-        update_account(agent, org.id, account_tier="strategic", lifecycle_stage="expansion",
-                       loyalty_segment="active_loyal", now=now)
+        update_account(
+            agent,
+            org.id,
+            account_tier="strategic",
+            lifecycle_stage="expansion",
+            loyalty_segment="active_loyal",
+            now=now,
+        )
     with pytest.raises(InvalidInput, match="No account tier 'gold'"):
-        update_account(agent, org.id, account_tier="gold", lifecycle_stage="expansion",
-                       loyalty_segment=None, now=now)
+        update_account(
+            agent, org.id, account_tier="gold", lifecycle_stage="expansion", loyalty_segment=None, now=now
+        )
 
 
 def test_touchpoints_enter_the_history(now):
     customer = make_customer()
-    log_touchpoint(make_agent(), kind="business_relationship", summary="Quarterly review call",
-                   customer_id=customer.id, now=now)
+    log_touchpoint(
+        make_agent(),
+        kind="business_relationship",
+        summary="Quarterly review call",
+        customer_id=customer.id,
+        now=now,
+    )
     event = db.session.scalars(select(Activity)).one()
     assert event.summary == "Business relationship: Quarterly review call"
     assert event.organization_id == customer.organization_id

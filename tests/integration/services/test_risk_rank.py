@@ -26,13 +26,11 @@ pytestmark = pytest.mark.usefixtures("policy")
 
 
 def opened(customer, now, priority: str = "normal") -> Ticket:
-    return open_ticket(customer.user, subject="Broken", description="x", priority=priority,
-                       now=now)
+    return open_ticket(customer.user, subject="Broken", description="x", priority=priority, now=now)
 
 
 def test_a_new_ticket_is_ranked_by_the_formula_with_its_parts(now):
-    customer = make_customer(organization=make_org(account_tier=AccountTier.named,
-                                                   lifetime_value=1_250_000))
+    customer = make_customer(organization=make_org(account_tier=AccountTier.named, lifetime_value=1_250_000))
     ticket = fresh(opened(customer, now).id)
     # First response is due in 30 minutes: one step left. 12,500 in whole units; full health.
     expected = risk_rank(RiskFacts(30, False, "named", 12_500, 100, "normal"))
@@ -56,8 +54,14 @@ def test_an_account_tier_change_reranks_the_organizations_active_tickets(now):
     active = opened(customer, now)
     solved = make_ticket(customer, status=Status.solved, risk_score=UNRANKED)
     before = fresh(active.id).risk_score
-    update_account(make_agent(), org.id, account_tier="strategic",
-                   lifecycle_stage=org.lifecycle_stage.value, loyalty_segment=None, now=now)
+    update_account(
+        make_agent(),
+        org.id,
+        account_tier="strategic",
+        lifecycle_stage=org.lifecycle_stage.value,
+        loyalty_segment=None,
+        now=now,
+    )
     assert fresh(active.id).risk_account == 300
     assert fresh(active.id).risk_score == before + 300
     assert (fresh(solved.id).risk_account, fresh(solved.id).risk_score) == (0, UNRANKED)

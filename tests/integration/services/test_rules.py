@@ -41,8 +41,9 @@ def strategic_customer():
 
 def test_a_new_ticket_is_routed_by_the_rules_and_the_timeline_names_the_rule(now):
     save_rule(make_admin(), rule_data(), now=now)
-    ticket = open_ticket(strategic_customer().user, subject="Down", description="All down",
-                         priority="urgent", now=now)
+    ticket = open_ticket(
+        strategic_customer().user, subject="Down", description="All down", priority="urgent", now=now
+    )
     db.session.expire_all()
     ticket = db.session.get(Ticket, ticket.id)
     assert ticket.tier == 2 and ticket.escalation_count == 1
@@ -52,22 +53,25 @@ def test_a_new_ticket_is_routed_by_the_rules_and_the_timeline_names_the_rule(now
     summaries = db.session.scalars(
         select(Activity.summary).where(Activity.ticket_id == ticket.id, Activity.kind == "rule_fired")
     ).all()
-    assert summaries == [f"Rule 'Strategic urgent to tier 2' fired on {ticket.reference} "
-                         "(ticket_created): tier 1 → 2"]
+    assert summaries == [
+        f"Rule 'Strategic urgent to tier 2' fired on {ticket.reference} (ticket_created): tier 1 → 2"
+    ]
 
 
 def test_a_rule_that_does_not_match_leaves_the_ticket_alone(now):
     save_rule(make_admin(), rule_data(), now=now)
-    ticket = open_ticket(strategic_customer().user, subject="Question", description="How?",
-                         priority="normal", now=now)
+    ticket = open_ticket(
+        strategic_customer().user, subject="Question", description="How?", priority="normal", now=now
+    )
     assert ticket.tier == 1
     assert db.session.scalar(select(func.count()).select_from(TierChange)) == 0
 
 
 def test_the_security_default_routes_to_expert_urgent_and_tags(now):
     install_default_rules(make_admin(), now=now)
-    ticket = open_ticket(make_customer().user, subject="We were hacked",
-                         description="Someone got in", now=now)
+    ticket = open_ticket(
+        make_customer().user, subject="We were hacked", description="Someone got in", now=now
+    )
     db.session.expire_all()
     ticket = db.session.get(Ticket, ticket.id)
     assert (ticket.tier, ticket.priority.value) == (3, "urgent")
@@ -85,8 +89,13 @@ def test_reopened_twice_raises_one_tier_once_per_reopen(now):
 
 
 def test_a_customer_reply_to_a_solved_ticket_fires_the_reopen_rules(now):
-    save_rule(make_admin(), rule_data(name="Reopen up", trigger="ticket_reopened", conditions=[],
-                                      actions=[{"kind": "raise_tier"}]), now=now)
+    save_rule(
+        make_admin(),
+        rule_data(
+            name="Reopen up", trigger="ticket_reopened", conditions=[], actions=[{"kind": "raise_tier"}]
+        ),
+        now=now,
+    )
     ticket = make_ticket(status=Status.solved)
     add_reply(ticket.customer.user, ticket.id, "Still broken", now=now)
     db.session.expire_all()
@@ -96,22 +105,37 @@ def test_a_customer_reply_to_a_solved_ticket_fires_the_reopen_rules(now):
 def test_notify_queues_a_notification_for_the_account_manager(now):
     manager = make_agent(tier=1, name="Maya Manager")
     org = make_org(account_manager_id=manager.id, loyalty_segment=LoyaltySegment.active_disloyal)
-    save_rule(make_admin(), rule_data(name="Tell the manager", conditions=[
-        {"field": "loyalty_segment", "operator": "eq", "value": "active_disloyal"}],
-        actions=[{"kind": "notify", "value": "account_manager"}]), now=now)
-    ticket = open_ticket(make_customer(organization=org).user, subject="Meh", description="x",
-                         now=now)
+    save_rule(
+        make_admin(),
+        rule_data(
+            name="Tell the manager",
+            conditions=[{"field": "loyalty_segment", "operator": "eq", "value": "active_disloyal"}],
+            actions=[{"kind": "notify", "value": "account_manager"}],
+        ),
+        now=now,
+    )
+    ticket = open_ticket(make_customer(organization=org).user, subject="Meh", description="x", now=now)
     note = db.session.scalars(select(Notification)).one()
     assert (note.recipient_email, note.ticket_id, note.rule_name) == (
-        manager.email, ticket.id, "Tell the manager")
+        manager.email,
+        ticket.id,
+        "Tell the manager",
+    )
     assert ticket.reference in note.subject
 
 
 def test_assign_agent_is_skipped_for_an_agent_below_the_tickets_tier(now):
     junior = make_agent(tier=1)
     admin = make_admin()
-    save_rule(admin, rule_data(name="Up and assign", conditions=[], actions=[
-        {"kind": "set_tier", "value": 3}, {"kind": "assign_agent", "value": junior.id}]), now=now)
+    save_rule(
+        admin,
+        rule_data(
+            name="Up and assign",
+            conditions=[],
+            actions=[{"kind": "set_tier", "value": 3}, {"kind": "assign_agent", "value": junior.id}],
+        ),
+        now=now,
+    )
     ticket = open_ticket(make_customer().user, subject="Deep bug", description="x", now=now)
     db.session.expire_all()
     ticket = db.session.get(Ticket, ticket.id)
@@ -120,10 +144,12 @@ def test_assign_agent_is_skipped_for_an_agent_below_the_tickets_tier(now):
 
 def test_assign_team_moves_the_ticket_to_that_team(now):
     team = make_team(name="Technical", tier=2)
-    save_rule(make_admin(), rule_data(actions=[{"kind": "set_tier", "value": 2},
-                                               {"kind": "assign_team", "value": team.id}]), now=now)
-    ticket = open_ticket(strategic_customer().user, subject="x", description="y",
-                         priority="urgent", now=now)
+    save_rule(
+        make_admin(),
+        rule_data(actions=[{"kind": "set_tier", "value": 2}, {"kind": "assign_team", "value": team.id}]),
+        now=now,
+    )
+    ticket = open_ticket(strategic_customer().user, subject="x", description="y", priority="urgent", now=now)
     assert ticket.team_id == team.id
 
 
@@ -133,8 +159,10 @@ def test_assign_team_moves_the_ticket_to_that_team(now):
         ({"conditions": [{"field": "colour", "operator": "eq", "value": "red"}]}, "unknown field"),
         ({"conditions": [{"field": "age_hours", "operator": "gte", "value": "old"}]}, "needs a number"),
         ({"conditions": [{"field": "text", "operator": "matches", "value": "[a-"}]}, "pattern"),
-        ({"conditions": [{"field": "text", "operator": "matches", "value": "(x+x+)+y"}]},
-         "repeat inside a repeat"),
+        (
+            {"conditions": [{"field": "text", "operator": "matches", "value": "(x+x+)+y"}]},
+            "repeat inside a repeat",
+        ),
         ({"actions": [{"kind": "assign_team", "value": 12345}]}, "no team"),
     ],
 )
@@ -193,6 +221,10 @@ def test_a_dry_run_reports_what_would_fire_and_changes_no_row(now):
     assert report.examined == 4 and report.matched == 4
     assert report.totals["Strategic account, urgent request: straight to Technical"].fired == 3
     assert report.totals["Security words go to Expert, urgent"].changes == {
-        "set_tier": 1, "set_priority": 1, "add_tag": 1}
+        "set_tier": 1,
+        "set_priority": 1,
+        "add_tag": 1,
+    }
     assert {o.reference for o in report.outcomes} == set(
-        db.session.scalars(select(Ticket.reference).where(Ticket.created_at == now)).all())
+        db.session.scalars(select(Ticket.reference).where(Ticket.created_at == now)).all()
+    )

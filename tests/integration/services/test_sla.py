@@ -32,8 +32,9 @@ TARGETS = Targets(30, 60, 600, (60, 60, 60, 60, 60), warn_percent=50)
 def policy(now):
     admin = make_admin()
     always = save_calendar(admin, name="24x7", timezone="UTC", weekly_hours={}, always_open=True)
-    return save_policy(admin, name="Standard", calendar_id=always.id, is_default=True,
-                       targets=TARGETS, now=now)
+    return save_policy(
+        admin, name="Standard", calendar_id=always.id, is_default=True, targets=TARGETS, now=now
+    )
 
 
 def fresh(ticket_id: int) -> Ticket:
@@ -63,8 +64,14 @@ def test_a_new_ticket_gets_its_policy_with_the_reason_and_three_clocks(policy, n
 
 def test_the_most_specific_policy_wins(policy, now):
     admin = make_admin()
-    strategic = save_policy(admin, name="Strategic", calendar_id=policy.calendar_id,
-                            account_tier="strategic", targets=TARGETS, now=now)
+    strategic = save_policy(
+        admin,
+        name="Strategic",
+        calendar_id=policy.calendar_id,
+        account_tier="strategic",
+        targets=TARGETS,
+        now=now,
+    )
     ticket = opened(now, organization=make_org(account_tier=AccountTier.strategic))
     assert ticket.sla_policy_id == strategic.id
     assert "account tier strategic, any priority" in ticket.sla_policy_reason
@@ -106,8 +113,7 @@ def test_an_agent_reply_meets_first_response(policy, now):
     ticket = opened(now)
     add_reply(make_agent(tier=1), ticket.id, "Hi!", now=now + timedelta(minutes=10))
     sweep_sla(now + timedelta(minutes=45))
-    assert db.session.scalars(
-        select(SlaEvent.target).where(SlaEvent.kind == SlaEventKind.breach)).all() == []
+    assert db.session.scalars(select(SlaEvent.target).where(SlaEvent.kind == SlaEventKind.breach)).all() == []
 
 
 def test_time_waiting_on_the_customer_does_not_count(policy, now):
@@ -119,8 +125,9 @@ def test_time_waiting_on_the_customer_does_not_count(policy, now):
     change_status(agent, ticket.id, "open", now=now + timedelta(hours=5))
     pause = db.session.scalars(select(SlaPause)).one()
     assert pause.ended_at == now + timedelta(hours=5)
-    dwell = db.session.scalars(select(SlaClock).where(
-        SlaClock.target == SlaTarget.tier_dwell, SlaClock.satisfied_at.is_(None))).one()
+    dwell = db.session.scalars(
+        select(SlaClock).where(SlaClock.target == SlaTarget.tier_dwell, SlaClock.satisfied_at.is_(None))
+    ).one()
     # 60 minutes of tier time, started at the reply (+10m), paused from +10m to +5h.
     assert dwell.due_at == now + timedelta(hours=6)
     assert sweep_sla(now + timedelta(hours=5, minutes=59)).breached == 0
@@ -182,10 +189,10 @@ def test_two_sweeps_at_once_record_each_breach_once(app, policy, now):
 
 def office_policy(now):
     admin = make_admin()
-    office = save_calendar(admin, name="Office", timezone="Europe/Berlin",
-                           weekly_hours=OFFICE_HOURS, holidays_country="DE")
-    save_policy(admin, name="Office policy", calendar_id=office.id, is_default=True,
-                targets=TARGETS, now=now)
+    office = save_calendar(
+        admin, name="Office", timezone="Europe/Berlin", weekly_hours=OFFICE_HOURS, holidays_country="DE"
+    )
+    save_policy(admin, name="Office policy", calendar_id=office.id, is_default=True, targets=TARGETS, now=now)
 
 
 def test_the_weekend_does_not_count_on_an_office_hours_calendar(now):
@@ -218,28 +225,39 @@ def test_the_sweep_command_prints_a_json_summary(runner, policy, now):
     opened(now)
     result = runner.invoke(args=["sla", "sweep", "--now", (now + timedelta(minutes=61)).isoformat()])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output) == {"checked": 1, "warned": 0, "breached": 2, "raised": 1,
-                                         "skipped": 0}
+    assert json.loads(result.output) == {"checked": 1, "warned": 0, "breached": 2, "raised": 1, "skipped": 0}
     bad = runner.invoke(args=["sla", "sweep", "--now", "yesterday"])
     assert bad.exit_code == 2 and "is not an ISO time" in bad.output
 
 
 def test_a_new_priority_can_bring_a_tighter_policy_and_re_times_the_clocks(policy, now):
     admin = make_admin()
-    urgent = save_policy(admin, name="Urgent", calendar_id=policy.calendar_id, priority="urgent",
-                         targets=Targets(10, 20, 120, (20, 20, 20, 20, 20)), now=now)
+    urgent = save_policy(
+        admin,
+        name="Urgent",
+        calendar_id=policy.calendar_id,
+        priority="urgent",
+        targets=Targets(10, 20, 120, (20, 20, 20, 20, 20)),
+        now=now,
+    )
     ticket = opened(now)
     change_priority(make_agent(tier=1), ticket.id, "urgent", now=now + timedelta(minutes=5))
     ticket = fresh(ticket.id)
     assert ticket.sla_policy_id == urgent.id and "priority urgent" in ticket.sla_policy_reason
-    first = db.session.scalars(select(SlaClock).where(
-        SlaClock.target == SlaTarget.first_response)).one()
+    first = db.session.scalars(select(SlaClock).where(SlaClock.target == SlaTarget.first_response)).one()
     assert (first.minutes, first.due_at) == (10, now + timedelta(minutes=10))
 
 
 def test_a_rule_on_the_breach_overrides_the_default_bump(policy, now):
-    save_rule(make_admin(), {"name": "Stale goes to experts", "trigger": "sla_breached",
-                             "actions": [{"kind": "set_tier", "value": 3}]}, now=now)
+    save_rule(
+        make_admin(),
+        {
+            "name": "Stale goes to experts",
+            "trigger": "sla_breached",
+            "actions": [{"kind": "set_tier", "value": 3}],
+        },
+        now=now,
+    )
     ticket = opened(now)
     summary = sweep_sla(now + timedelta(minutes=61))
     assert summary.raised == 0
@@ -258,8 +276,10 @@ def test_a_batch_that_meets_an_agents_reply_leaves_the_ticket_to_the_careful_pat
         add_reply(make_agent(tier=1), ids[1], "On it", now=now + timedelta(minutes=60))
         db.session.remove()
     summary = SweepSummary()
-    assert _sweep_together(batch, _Pass(due, {Trigger.sla_warning: [], Trigger.sla_breached: []},
-                                        {}), summary) is False
+    assert (
+        _sweep_together(batch, _Pass(due, {Trigger.sla_warning: [], Trigger.sla_breached: []}, {}), summary)
+        is False
+    )
     db.session.rollback()
     assert events() == 0  # nothing of the batch was kept
     sweep_sla(due)

@@ -32,8 +32,15 @@ from tests.integration.services.test_sla import fresh, opened, policy  # noqa: F
 # Every column the sweep may write, except ids of new rows, the ticket's version counter (the
 # one-by-one path flushes more often; what matters is that each sweep moved it on) and the risk
 # refresh time, which a whole sweep sets after its batches for the customers it breached.
-TABLES = {Activity: {"id"}, TierChange: {"id"}, SlaEvent: {"id"}, Notification: {"id"},
-          SlaClock: {"id"}, TicketTag: set(), Ticket: {"version", "risk_refresh_at"}}
+TABLES = {
+    Activity: {"id"},
+    TierChange: {"id"},
+    SlaEvent: {"id"},
+    Notification: {"id"},
+    SlaClock: {"id"},
+    TicketTag: set(),
+    Ticket: {"version", "risk_refresh_at"},
+}
 
 
 def rows_written() -> dict[str, list[tuple]]:
@@ -42,7 +49,8 @@ def rows_written() -> dict[str, list[tuple]]:
     for model, skipped in TABLES.items():
         columns = [c for c in model.__table__.c if c.name not in skipped]
         found[model.__tablename__] = sorted(
-            tuple(repr(value) for value in row) for row in db.session.execute(select(*columns)))
+            tuple(repr(value) for value in row) for row in db.session.execute(select(*columns))
+        )
     return found
 
 
@@ -66,15 +74,17 @@ def mixed_tickets(now) -> list[int]:
     at_tier(held, 1, frontline.id, make_agent(tier=1, team_id=frontline.id).id, now)
     at_tier(external, 4, vendor.id, None, now)
     warned_only = opened(now + timedelta(minutes=40)).id
-    warned_and_breached = open_ticket(fresh(unheld).customer.user, subject="Still broken",
-                                      description="y", now=now + timedelta(minutes=30)).id
+    warned_and_breached = open_ticket(
+        fresh(unheld).customer.user, subject="Still broken", description="y", now=now + timedelta(minutes=30)
+    ).id
     return [held, external, unheld, warned_only, warned_and_breached]
 
 
 def one_by_one(due) -> SweepSummary:
     total = SweepSummary()
-    tickets = db.session.scalars(select(Ticket).where(Ticket.sla_next_check_at <= due)
-                                 .order_by(Ticket.sla_next_check_at, Ticket.id)).all()
+    tickets = db.session.scalars(
+        select(Ticket).where(Ticket.sla_next_check_at <= due).order_by(Ticket.sla_next_check_at, Ticket.id)
+    ).all()
     for ticket in tickets:
         summary = sweep_ticket(ticket, due)
         total.warned += summary.warned
@@ -96,8 +106,12 @@ def sweep_as_one_batch(due) -> tuple[bool, SweepSummary]:
 
 
 def on(trigger: str, *actions: dict, conditions: tuple[dict, ...] = ()) -> dict:
-    return {"name": f"{trigger}: {actions}", "trigger": trigger, "actions": list(actions),
-            "conditions": list(conditions)}
+    return {
+        "name": f"{trigger}: {actions}",
+        "trigger": trigger,
+        "actions": list(actions),
+        "conditions": list(conditions),
+    }
 
 
 def team_at_tier_one(mode: str) -> dict:
@@ -108,31 +122,55 @@ def team_at_tier_one(mode: str) -> dict:
 
 def urgent_policy(standard) -> None:
     """A priority of its own with shorter targets, so a rule's priority re-times the clocks."""
-    save_policy(make_admin(), name="Urgent", calendar_id=standard.calendar_id, priority="urgent",
-                targets=Targets(10, 20, 100, (20, 20, 20, 20, 20), warn_percent=50))
+    save_policy(
+        make_admin(),
+        name="Urgent",
+        calendar_id=standard.calendar_id,
+        priority="urgent",
+        targets=Targets(10, 20, 100, (20, 20, 20, 20, 20), warn_percent=50),
+    )
 
 
 def a_breach_moves_a_warning_reads_it(standard) -> list[dict]:
     """A breach rule's priority brings the resolution warning forward, the sweep raises the
     ticket when its re-timed tier time runs out, then the warning's rules read the new tier."""
     urgent_policy(standard)
-    return [on("sla_breached", {"kind": "set_priority", "value": "urgent"}),
-            on("sla_warning", {"kind": "add_tag", "value": "warned-at-tier-2"},
-               conditions=({"field": "tier", "operator": "eq", "value": 2},)),
-            on("sla_warning", {"kind": "notify", "value": "admins"},
-               conditions=({"field": "escalation_count", "operator": "gte", "value": 1},))]
+    return [
+        on("sla_breached", {"kind": "set_priority", "value": "urgent"}),
+        on(
+            "sla_warning",
+            {"kind": "add_tag", "value": "warned-at-tier-2"},
+            conditions=({"field": "tier", "operator": "eq", "value": 2},),
+        ),
+        on(
+            "sla_warning",
+            {"kind": "notify", "value": "admins"},
+            conditions=({"field": "escalation_count", "operator": "gte", "value": 1},),
+        ),
+    ]
 
 
 def a_breach_tags_a_warning_reads_it(_policy) -> list[dict]:
     """Within one pass a warning reads the tag a breach added and the breaches counted so far,
     as one ticket after another would see them."""
-    return [on("sla_breached", {"kind": "add_tag", "value": "late"}),
-            on("sla_warning", {"kind": "set_priority", "value": "high"},
-               conditions=({"field": "tags", "operator": "contains", "value": "late"},)),
-            on("sla_warning", {"kind": "notify", "value": "admins"},
-               conditions=({"field": "sla_breaches_90d", "operator": "gte", "value": 3},)),
-            on("sla_breached", {"kind": "add_tag", "value": "troubled"},
-               conditions=({"field": "health_score", "operator": "lte", "value": 75},))]
+    return [
+        on("sla_breached", {"kind": "add_tag", "value": "late"}),
+        on(
+            "sla_warning",
+            {"kind": "set_priority", "value": "high"},
+            conditions=({"field": "tags", "operator": "contains", "value": "late"},),
+        ),
+        on(
+            "sla_warning",
+            {"kind": "notify", "value": "admins"},
+            conditions=({"field": "sla_breaches_90d", "operator": "gte", "value": 3},),
+        ),
+        on(
+            "sla_breached",
+            {"kind": "add_tag", "value": "troubled"},
+            conditions=({"field": "health_score", "operator": "lte", "value": 75},),
+        ),
+    ]
 
 
 RULE_CASES = {
@@ -140,14 +178,20 @@ RULE_CASES = {
     "set_tier": lambda p: [on("sla_breached", {"kind": "set_tier", "value": 3})],
     "notify": lambda p: [on("sla_breached", {"kind": "notify", "value": "team"})],
     "set_priority": lambda p: [on("sla_breached", {"kind": "set_priority", "value": "low"})],
-    "set_priority, new policy": lambda p: urgent_policy(p) or [
-        on("sla_breached", {"kind": "set_priority", "value": "urgent"})],
+    "set_priority, new policy": lambda p: (
+        urgent_policy(p) or [on("sla_breached", {"kind": "set_priority", "value": "urgent"})]
+    ),
     "add_tag": lambda p: [on("sla_breached", {"kind": "add_tag", "value": "late"})],
     "assign_team, manual": lambda p: [team_at_tier_one("manual")],
-    "assign_agent": lambda p: [on("sla_breached", {"kind": "assign_agent",
-                                                   "value": make_agent(tier=1).id})],
-    "warning": lambda p: [on("sla_warning", {"kind": "add_tag", "value": "warned"},
-                             {"kind": "notify", "value": "assignee"}, {"kind": "raise_tier"})],
+    "assign_agent": lambda p: [on("sla_breached", {"kind": "assign_agent", "value": make_agent(tier=1).id})],
+    "warning": lambda p: [
+        on(
+            "sla_warning",
+            {"kind": "add_tag", "value": "warned"},
+            {"kind": "notify", "value": "assignee"},
+            {"kind": "raise_tier"},
+        )
+    ],
     "warning and breach": a_breach_tags_a_warning_reads_it,
     "breach, raise, then warning": a_breach_moves_a_warning_reads_it,
     # Giving a ticket to the team's next agent locks the team's cursor, which needs a flush:
@@ -181,6 +225,9 @@ def test_a_batch_writes_what_the_ticket_by_ticket_path_writes(policy, now, case)
         summary = sweep_sla(due)
 
     assert (summary.warned, summary.breached, summary.raised) == (
-        expected_summary.warned, expected_summary.breached, expected_summary.raised)
+        expected_summary.warned,
+        expected_summary.breached,
+        expected_summary.raised,
+    )
     assert rows_written() == expected
     assert all(fresh(i).version > versions[i] for i in ids)

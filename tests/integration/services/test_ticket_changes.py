@@ -18,9 +18,9 @@ from tests.factories import make_agent, make_customer, make_team, make_ticket
 
 
 def _kinds(ticket_id: int) -> list[str]:
-    return list(db.session.scalars(
-        select(Activity.kind).where(Activity.ticket_id == ticket_id).order_by(Activity.id)
-    ))
+    return list(
+        db.session.scalars(select(Activity.kind).where(Activity.ticket_id == ticket_id).order_by(Activity.id))
+    )
 
 
 def _fresh(ticket_id: int) -> Ticket:
@@ -77,8 +77,7 @@ def test_cannot_assign_to_agent_below_the_ticket_tier_or_to_a_customer(now):
 def test_escalation_records_tier_change_and_resets_the_tier_clock(now):
     agent = make_agent(tier=1)
     ticket = make_ticket(tier=1, assignee_id=agent.id)
-    change_tier(agent, ticket.id, 2, "  needs a log analysis ", reason_code="needs_expertise",
-                now=now)
+    change_tier(agent, ticket.id, 2, "  needs a log analysis ", reason_code="needs_expertise", now=now)
     ticket = _fresh(ticket.id)
     assert (ticket.tier, ticket.tier_entered_at, ticket.escalation_count) == (2, now, 1)
     assert ticket.assignee_id is None  # a tier-1 agent no longer owns a tier-2 ticket
@@ -92,8 +91,7 @@ def test_escalation_records_tier_change_and_resets_the_tier_clock(now):
 def test_de_escalation_keeps_escalation_count_and_leaves_a_note_for_the_receiving_tier(now):
     expert = make_agent(tier=3)
     ticket = make_ticket(tier=3, escalation_count=2)
-    change_tier(expert, ticket.id, 1, "known issue: apply KB-12", reason_code="workaround_provided",
-                now=now)
+    change_tier(expert, ticket.id, 1, "known issue: apply KB-12", reason_code="workaround_provided", now=now)
     assert (_fresh(ticket.id).tier, _fresh(ticket.id).escalation_count) == (1, 2)
     note = db.session.scalars(select(Message).where(Message.ticket_id == ticket.id)).one()
     assert note.internal and note.body == "Handed back to Tier 1 · Frontline: known issue: apply KB-12"
@@ -102,12 +100,23 @@ def test_de_escalation_keeps_escalation_count_and_leaves_a_note_for_the_receivin
 def test_moving_to_tier_four_hands_the_ticket_to_a_vendor_with_its_reference(now):
     vendor = make_team(name="CloudCo", tier=4, is_external=True, vendor_target_hours=24)
     ticket = make_ticket(tier=3)
-    change_tier(make_agent(tier=3), ticket.id, 4, "storage outage at provider",
-                reason_code="vendor_issue", vendor_team_id=vendor.id,
-                vendor_reference=" CC-88123 ", now=now)
+    change_tier(
+        make_agent(tier=3),
+        ticket.id,
+        4,
+        "storage outage at provider",
+        reason_code="vendor_issue",
+        vendor_team_id=vendor.id,
+        vendor_reference=" CC-88123 ",
+        now=now,
+    )
     ticket = _fresh(ticket.id)
     assert (ticket.tier, ticket.team_id, ticket.vendor_id, ticket.vendor_reference) == (
-        4, vendor.id, vendor.id, "CC-88123")
+        4,
+        vendor.id,
+        vendor.id,
+        "CC-88123",
+    )
 
 
 @pytest.mark.parametrize(
@@ -115,12 +124,19 @@ def test_moving_to_tier_four_hands_the_ticket_to_a_vendor_with_its_reference(now
     [(None, "CC-1", "vendor"), (False, "CC-1", "vendor"), (True, "x" * 121, "vendor_reference")],
 )
 def test_tier_four_needs_an_external_team_and_a_sane_reference(now, external, reference, field):
-    team = (make_team(tier=4, is_external=external, vendor_target_hours=8)
-            if external is not None else None)
+    team = make_team(tier=4, is_external=external, vendor_target_hours=8) if external is not None else None
     ticket = make_ticket(tier=3)
     with pytest.raises(InvalidInput) as error:
-        change_tier(make_agent(tier=3), ticket.id, 4, "provider bug", reason_code="vendor_issue",
-                    vendor_team_id=team.id if team else None, vendor_reference=reference, now=now)
+        change_tier(
+            make_agent(tier=3),
+            ticket.id,
+            4,
+            "provider bug",
+            reason_code="vendor_issue",
+            vendor_team_id=team.id if team else None,
+            vendor_reference=reference,
+            now=now,
+        )
     assert error.value.field == field
     assert _fresh(ticket.id).tier == 3
 
@@ -138,12 +154,10 @@ def test_tier_four_needs_an_external_team_and_a_sane_reference(now, external, re
         (2, 2, 1, "done", "wrong_tier", InvalidInput),  # too short a handover note
     ],
 )
-def test_refused_tier_moves_change_nothing(now, agent_tier, ticket_tier, target, reason, code,
-                                           error):
+def test_refused_tier_moves_change_nothing(now, agent_tier, ticket_tier, target, reason, code, error):
     ticket = make_ticket(tier=ticket_tier)
     with pytest.raises(error):
-        change_tier(make_agent(tier=agent_tier), ticket.id, target, reason, reason_code=code,
-                    now=now)
+        change_tier(make_agent(tier=agent_tier), ticket.id, target, reason, reason_code=code, now=now)
     assert _fresh(ticket.id).tier == ticket_tier
     assert db.session.scalar(select(func.count(TierChange.id))) == 0
     assert _kinds(ticket.id) == []

@@ -20,8 +20,9 @@ TIER_DWELL_DUE = timedelta(minutes=61)  # the policy's tier-1 dwell target is an
 
 def opened(now, count: int = 1) -> list[int]:
     customer = make_customer()
-    return [open_ticket(customer.user, subject=f"Broken {n}", description="x", now=now).id
-            for n in range(count)]
+    return [
+        open_ticket(customer.user, subject=f"Broken {n}", description="x", now=now).id for n in range(count)
+    ]
 
 
 def test_a_raised_ticket_joins_the_tiers_only_team_and_is_dealt_out_later(policy, now):  # noqa: F811

@@ -21,8 +21,15 @@ def link_token(kind: str) -> str:
 
 
 def test_registration_sends_a_link_that_verifies_once(client):
-    client.post("/auth/register", data={"name": "Ada", "email": "ada@example.test",
-                                        "password": "long-enough-1", "confirm": "long-enough-1"})
+    client.post(
+        "/auth/register",
+        data={
+            "name": "Ada",
+            "email": "ada@example.test",
+            "password": "long-enough-1",
+            "confirm": "long-enough-1",
+        },
+    )
     assert "Please confirm your email address" in client.get("/portal/").get_data(as_text=True)
     token = link_token("verify")
     stored = db.session.scalars(select(AuthToken.token_hash)).one()
@@ -38,13 +45,17 @@ def test_a_forgotten_password_is_reset_through_the_emailed_link(client):
     page = client.post("/auth/forgot", data={"email": "bob@example.test"}).get_data(as_text=True)
     assert "If an account exists for that address" in page
     token = link_token("reset")
-    response = client.post(f"/auth/reset/{token}", data={"password": "brand-new-secret",
-                                                         "confirm": "brand-new-secret"})
+    response = client.post(
+        f"/auth/reset/{token}", data={"password": "brand-new-secret", "confirm": "brand-new-secret"}
+    )
     assert response.status_code == 302
-    assert client.post("/auth/login", data={"email": user.email,
-                                            "password": "brand-new-secret"}).status_code == 302
-    again = client.post(f"/auth/reset/{token}", data={"password": "another-secret-1",
-                                                      "confirm": "another-secret-1"})
+    assert (
+        client.post("/auth/login", data={"email": user.email, "password": "brand-new-secret"}).status_code
+        == 302
+    )
+    again = client.post(
+        f"/auth/reset/{token}", data={"password": "another-secret-1", "confirm": "another-secret-1"}
+    )
     assert again.status_code == 400 and "already used" in again.get_data(as_text=True)
 
 
@@ -82,8 +93,10 @@ def test_a_reset_clears_a_lockout(client, app, now):
     links: list[str] = []
     request_password_reset(user.email, links.append)
     reset_password(links[0], "a-long-password-2")
-    assert client.post("/auth/login", data={"email": user.email,
-                                            "password": "a-long-password-2"}).status_code == 302
+    assert (
+        client.post("/auth/login", data={"email": user.email, "password": "a-long-password-2"}).status_code
+        == 302
+    )
 
 
 def test_a_signed_in_customer_can_ask_for_a_new_verification_link(client, login_as):

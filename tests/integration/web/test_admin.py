@@ -14,10 +14,21 @@ from app.services.accounts.directory import list_users, team_rows
 from tests import factories
 from tests.factories import make_admin, make_agent, make_customer, make_team, make_ticket
 
-ADMIN_URLS = ["/admin/", "/admin/users", "/admin/users/new", "/admin/teams",
-              "/admin/teams/{team}/edit", "/admin/import"]
-ADMIN_POSTS = ["/admin/users/new", "/admin/users/{user}/active", "/admin/teams",
-               "/admin/teams/{team}/edit", "/admin/teams/{team}/delete"]
+ADMIN_URLS = [
+    "/admin/",
+    "/admin/users",
+    "/admin/users/new",
+    "/admin/teams",
+    "/admin/teams/{team}/edit",
+    "/admin/import",
+]
+ADMIN_POSTS = [
+    "/admin/users/new",
+    "/admin/users/{user}/active",
+    "/admin/teams",
+    "/admin/teams/{team}/edit",
+    "/admin/teams/{team}/delete",
+]
 
 
 def user_count() -> int:
@@ -25,8 +36,14 @@ def user_count() -> int:
 
 
 def new_agent(**overrides) -> dict:
-    data = {"name": "Ada Agent", "email": "ada@example.test", "password": "long-enough-pw",
-            "role": "agent", "support_tier": "2", "team": ""}
+    data = {
+        "name": "Ada Agent",
+        "email": "ada@example.test",
+        "password": "long-enough-pw",
+        "role": "agent",
+        "support_tier": "2",
+        "team": "",
+    }
     data.update(overrides)
     return data
 
@@ -102,8 +119,7 @@ def test_an_admin_creates_an_agent_with_tier_and_team_who_can_sign_in(client, lo
         ({"email": "not-an-email"}, "valid email"),
     ],
 )
-def test_bad_staff_accounts_are_form_errors_and_nothing_is_saved(client, login_as, overrides,
-                                                                 message):
+def test_bad_staff_accounts_are_form_errors_and_nothing_is_saved(client, login_as, overrides, message):
     factories.make_user(email="taken@example.test")
     login_as(make_admin())
     before = user_count()
@@ -121,14 +137,12 @@ def test_deactivating_a_user_ends_their_sessions_and_sign_ins(app, client, login
     login_as(make_admin())
     assert client.post(f"/admin/users/{agent.id}/active", data={"value": "off"}).status_code == 302
     assert their_client.get("/desk/queues/tier-1").headers["Location"].startswith("/auth/login")
-    response = their_client.post("/auth/login", data={"email": agent.email,
-                                                      "password": factories.PASSWORD})
+    response = their_client.post("/auth/login", data={"email": agent.email, "password": factories.PASSWORD})
     assert response.status_code == 401
     client.post(f"/admin/users/{agent.id}/active", data={"value": "on"})
     db.session.expire_all()
     assert db.session.get(User, agent.id).active
-    response = their_client.post("/auth/login", data={"email": agent.email,
-                                                      "password": factories.PASSWORD})
+    response = their_client.post("/auth/login", data={"email": agent.email, "password": factories.PASSWORD})
     assert response.status_code == 302
 
 

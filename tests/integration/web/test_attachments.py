@@ -40,8 +40,12 @@ def post_multipart(client, url: str, data: dict):
     """Encode the body in memory: the test client would spool a large body to a temporary file
     it never closes."""
     stream, length, boundary = stream_encode_multipart(data, use_tempfile=False)
-    return client.post(url, input_stream=stream, content_length=length,
-                       content_type=f"multipart/form-data; boundary={boundary}")
+    return client.post(
+        url,
+        input_stream=stream,
+        content_length=length,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
 
 
 def fetch(client, url: str):
@@ -53,8 +57,7 @@ def fetch(client, url: str):
 
 
 def reply(client, ticket, files, body="See the attached files"):
-    return post_multipart(client, f"/portal/tickets/{ticket.id}/reply",
-                          {"body": body, "attachments": files})
+    return post_multipart(client, f"/portal/tickets/{ticket.id}/reply", {"body": body, "attachments": files})
 
 
 def count(model) -> int:
@@ -64,12 +67,15 @@ def count(model) -> int:
 def test_customer_attaches_files_stored_under_random_keys(login_as, storage):
     ticket = make_ticket()
     client = login_as(ticket.customer.user)
-    response = reply(client, ticket, [upload(PNG, "screen shot.png"),
-                                      upload(b"line 1\nline 2\n", "../../etc/app.log")])
+    response = reply(
+        client, ticket, [upload(PNG, "screen shot.png"), upload(b"line 1\nline 2\n", "../../etc/app.log")]
+    )
     assert response.status_code == 302
     rows = db.session.scalars(select(Attachment).order_by(Attachment.id)).all()
     assert [(a.filename, a.content_type, a.size) for a in rows] == [
-        ("screen shot.png", "image/png", len(PNG)), ("app.log", "text/plain", 14)]
+        ("screen shot.png", "image/png", len(PNG)),
+        ("app.log", "text/plain", 14),
+    ]
     message = db.session.scalars(select(Message)).one()
     assert {a.message_id for a in rows} == {message.id}
     assert {a.uploader_id for a in rows} == {ticket.customer.user.id}
@@ -85,8 +91,9 @@ def test_customer_attaches_files_stored_under_random_keys(login_as, storage):
 def test_a_reply_without_files_still_works(login_as, storage):
     ticket = make_ticket()
     client = login_as(ticket.customer.user)
-    response = client.post(f"/portal/tickets/{ticket.id}/reply", data={"body": "Thanks"},
-                           content_type="multipart/form-data")
+    response = client.post(
+        f"/portal/tickets/{ticket.id}/reply", data={"body": "Thanks"}, content_type="multipart/form-data"
+    )
     assert response.status_code == 302
     assert count(Message) == 1 and count(Attachment) == 0
     assert stored_files(storage) == []
@@ -96,8 +103,7 @@ def test_a_reply_without_files_still_works(login_as, storage):
     ("files", "sentence"),
     [
         ([(b"x" * (5 * 1024 * 1024 + 1), "huge.txt")], "larger than 5 MB"),
-        ([(b"a", "1.txt"), (b"b", "2.txt"), (b"c", "3.txt"), (b"d", "4.txt")],
-         "at most 3 files"),
+        ([(b"a", "1.txt"), (b"b", "2.txt"), (b"c", "3.txt"), (b"d", "4.txt")], "at most 3 files"),
         ([(b"<html><body>hi</body></html>", "page.html")], "not a file type we accept"),
         ([(b"<svg xmlns='http://www.w3.org/2000/svg'/>", "logo.svg")], "not a file type"),
         ([(b"alert(1)", "run.js")], "not a file type"),
@@ -107,8 +113,18 @@ def test_a_reply_without_files_still_works(login_as, storage):
         ([(b"<html><script>alert(1)</script>", "notes.txt")], "does not contain"),
         ([(b"", "empty.csv")], "is empty"),
     ],
-    ids=["too-big", "too-many", "html", "svg", "js", "exe", "png-that-is-html",
-         "png-named-pdf", "html-named-txt", "empty"],
+    ids=[
+        "too-big",
+        "too-many",
+        "html",
+        "svg",
+        "js",
+        "exe",
+        "png-that-is-html",
+        "png-named-pdf",
+        "html-named-txt",
+        "empty",
+    ],
 )
 def test_bad_files_refuse_the_whole_reply_and_store_nothing(login_as, storage, files, sentence):
     ticket = make_ticket()
@@ -207,9 +223,15 @@ def test_staff_see_and_open_note_attachments_on_the_desk(login_as, now):
 def test_agent_attaches_a_file_from_the_desk(login_as, storage):
     ticket = make_ticket()
     client = login_as(make_agent(tier=1))
-    response = post_multipart(client, f"/desk/tickets/{ticket.id}/reply", {
-        "reply-body": "Try this", "reply-status": "",
-        "reply-attachments": [upload(b"a,b\n1,2\n", "export.csv")]})
+    response = post_multipart(
+        client,
+        f"/desk/tickets/{ticket.id}/reply",
+        {
+            "reply-body": "Try this",
+            "reply-status": "",
+            "reply-attachments": [upload(b"a,b\n1,2\n", "export.csv")],
+        },
+    )
     assert response.status_code == 302
     attachment = db.session.scalars(select(Attachment)).one()
     assert (attachment.filename, attachment.content_type) == ("export.csv", "text/csv")
@@ -219,8 +241,11 @@ def test_agent_attaches_a_file_from_the_desk(login_as, storage):
 def test_desk_shows_a_refused_file_next_to_the_field(login_as, storage):
     ticket = make_ticket()
     client = login_as(make_agent(tier=1))
-    response = post_multipart(client, f"/desk/tickets/{ticket.id}/reply", {
-        "reply-body": "Try this", "reply-attachments": [upload(b"MZ", "tool.exe")]})
+    response = post_multipart(
+        client,
+        f"/desk/tickets/{ticket.id}/reply",
+        {"reply-body": "Try this", "reply-attachments": [upload(b"MZ", "tool.exe")]},
+    )
     assert response.status_code == 400
     assert "not a file type we accept" in response.get_data(as_text=True)
     assert count(Message) == 0 and stored_files(storage) == []

@@ -66,8 +66,12 @@ def test_a_deactivated_user_cannot_sign_in(client):
 def test_a_customer_registers_and_gets_a_contact_and_a_hashed_password(client):
     response = client.post(
         "/auth/register",
-        data={"name": "Ada Lovelace", "email": "Ada@Example.test",
-              "password": "analytical-engine", "confirm": "analytical-engine"},
+        data={
+            "name": "Ada Lovelace",
+            "email": "Ada@Example.test",
+            "password": "analytical-engine",
+            "confirm": "analytical-engine",
+        },
     )
     assert response.status_code == 302
     user = db.session.scalars(select(User).where(User.email == "ada@example.test")).one()
@@ -79,16 +83,23 @@ def test_a_customer_registers_and_gets_a_contact_and_a_hashed_password(client):
 def test_registration_errors_are_shown_and_nothing_is_saved(client):
     existing = factories.make_user(email="taken@example.test")
     cases = [
-        ({"name": "", "email": "a@example.test", "password": "long-enough-1", "confirm": "long-enough-1"},
-         "This field is required."),
-        ({"name": "A", "email": "not-an-email", "password": "long-enough-1", "confirm": "long-enough-1"},
-         "valid email"),
-        ({"name": "A", "email": "b@example.test", "password": "short", "confirm": "short"},
-         "at least 10"),
-        ({"name": "A", "email": "c@example.test", "password": "long-enough-1", "confirm": "other-one-2"},
-         "The passwords differ."),
-        ({"name": "A", "email": existing.email, "password": "long-enough-1", "confirm": "long-enough-1"},
-         "exists already"),
+        (
+            {"name": "", "email": "a@example.test", "password": "long-enough-1", "confirm": "long-enough-1"},
+            "This field is required.",
+        ),
+        (
+            {"name": "A", "email": "not-an-email", "password": "long-enough-1", "confirm": "long-enough-1"},
+            "valid email",
+        ),
+        ({"name": "A", "email": "b@example.test", "password": "short", "confirm": "short"}, "at least 10"),
+        (
+            {"name": "A", "email": "c@example.test", "password": "long-enough-1", "confirm": "other-one-2"},
+            "The passwords differ.",
+        ),
+        (
+            {"name": "A", "email": existing.email, "password": "long-enough-1", "confirm": "long-enough-1"},
+            "exists already",
+        ),
     ]
     for data, message in cases:
         response = client.post("/auth/register", data=data)

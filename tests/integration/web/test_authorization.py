@@ -11,34 +11,60 @@ ROLES = ("anonymous", "owner", "other_customer", "tier1", "tier3", "admin")
 
 # (method, url template, data, expected status per role; "login" = redirect to sign-in)
 MATRIX = [
-    ("GET", "/portal/", None,
-     {"anonymous": "login", "owner": 200, "other_customer": 200, "tier1": 302, "tier3": 302,
-      "admin": 302}),
-    ("GET", "/portal/tickets/{ticket}", None,
-     {"anonymous": "login", "owner": 200, "other_customer": 404, "tier1": 302, "tier3": 302,
-      "admin": 302}),
-    ("POST", "/portal/tickets/{ticket}/reply", {"body": "hello"},
-     {"anonymous": "login", "owner": 302, "other_customer": 404, "tier1": 302, "tier3": 302,
-      "admin": 302}),
-    ("GET", "/desk/queues/tier-3", None,
-     {"anonymous": "login", "owner": 403, "other_customer": 403, "tier1": 200, "tier3": 200,
-      "admin": 200}),
-    ("GET", "/desk/tickets/{ticket}", None,
-     {"anonymous": "login", "owner": 403, "other_customer": 403, "tier1": 200, "tier3": 200,
-      "admin": 200}),
-    ("POST", "/desk/tickets/{ticket}/priority", {"priority-priority": "urgent"},
-     {"anonymous": "login", "owner": 403, "other_customer": 403, "tier1": 403, "tier3": 302,
-      "admin": 302}),
-    ("POST", "/desk/tickets/{ticket}/tier",
-     {"tier-tier": "2", "tier-reason_code": "wrong_tier", "tier-reason": "Back to technical now"},
-     {"anonymous": "login", "owner": 403, "other_customer": 403, "tier1": 403, "tier3": 302,
-      "admin": 302}),
-    ("GET", "/admin/users", None,
-     {"anonymous": "login", "owner": 403, "other_customer": 403, "tier1": 403, "tier3": 403,
-      "admin": 200}),
-    ("GET", "/admin/rules/", None,
-     {"anonymous": "login", "owner": 403, "other_customer": 403, "tier1": 403, "tier3": 403,
-      "admin": 200}),
+    (
+        "GET",
+        "/portal/",
+        None,
+        {"anonymous": "login", "owner": 200, "other_customer": 200, "tier1": 302, "tier3": 302, "admin": 302},
+    ),
+    (
+        "GET",
+        "/portal/tickets/{ticket}",
+        None,
+        {"anonymous": "login", "owner": 200, "other_customer": 404, "tier1": 302, "tier3": 302, "admin": 302},
+    ),
+    (
+        "POST",
+        "/portal/tickets/{ticket}/reply",
+        {"body": "hello"},
+        {"anonymous": "login", "owner": 302, "other_customer": 404, "tier1": 302, "tier3": 302, "admin": 302},
+    ),
+    (
+        "GET",
+        "/desk/queues/tier-3",
+        None,
+        {"anonymous": "login", "owner": 403, "other_customer": 403, "tier1": 200, "tier3": 200, "admin": 200},
+    ),
+    (
+        "GET",
+        "/desk/tickets/{ticket}",
+        None,
+        {"anonymous": "login", "owner": 403, "other_customer": 403, "tier1": 200, "tier3": 200, "admin": 200},
+    ),
+    (
+        "POST",
+        "/desk/tickets/{ticket}/priority",
+        {"priority-priority": "urgent"},
+        {"anonymous": "login", "owner": 403, "other_customer": 403, "tier1": 403, "tier3": 302, "admin": 302},
+    ),
+    (
+        "POST",
+        "/desk/tickets/{ticket}/tier",
+        {"tier-tier": "2", "tier-reason_code": "wrong_tier", "tier-reason": "Back to technical now"},
+        {"anonymous": "login", "owner": 403, "other_customer": 403, "tier1": 403, "tier3": 302, "admin": 302},
+    ),
+    (
+        "GET",
+        "/admin/users",
+        None,
+        {"anonymous": "login", "owner": 403, "other_customer": 403, "tier1": 403, "tier3": 403, "admin": 200},
+    ),
+    (
+        "GET",
+        "/admin/rules/",
+        None,
+        {"anonymous": "login", "owner": 403, "other_customer": 403, "tier1": 403, "tier3": 403, "admin": 200},
+    ),
 ]
 
 
@@ -46,8 +72,7 @@ MATRIX = [
 def world():
     owner = make_customer()
     ticket = make_ticket(owner, tier=3, status=Status.open)
-    make_message(ticket, make_agent(tier=3), body="Internal: refund approved by finance",
-                 internal=True)
+    make_message(ticket, make_agent(tier=3), body="Internal: refund approved by finance", internal=True)
     return {
         "ticket": ticket,
         "owner": owner.user,
@@ -59,8 +84,9 @@ def world():
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize(("method", "url", "data", "expected"), MATRIX,
-                         ids=[f"{m} {u}" for m, u, _, _ in MATRIX])
+@pytest.mark.parametrize(
+    ("method", "url", "data", "expected"), MATRIX, ids=[f"{m} {u}" for m, u, _, _ in MATRIX]
+)
 def test_route_by_role(client, login_as, world, role, method, url, data, expected):
     if role != "anonymous":
         login_as(world[role])

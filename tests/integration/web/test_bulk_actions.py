@@ -15,9 +15,16 @@ def test_bulk_priority_respects_each_tickets_tier(client, login_as):
     mine = [make_ticket(tier=1) for _ in range(2)]
     above = make_ticket(tier=3)
     login_as(make_agent(tier=1))
-    response = client.post("/desk/bulk", data={
-        "ticket_ids": [str(t.id) for t in [*mine, above]], "action": "priority",
-        "priority": "urgent", "back": "/desk/queues/tier-1"}, follow_redirects=True)
+    response = client.post(
+        "/desk/bulk",
+        data={
+            "ticket_ids": [str(t.id) for t in [*mine, above]],
+            "action": "priority",
+            "priority": "urgent",
+            "back": "/desk/queues/tier-1",
+        },
+        follow_redirects=True,
+    )
     page = response.get_data(as_text=True)
     assert "2 changed, 1 skipped" in page and f"{above.reference}: {above.reference} is at tier 3" in page
     db.session.expire_all()
@@ -33,8 +40,9 @@ def test_bulk_tag_and_escalate(now):
     assert len(tagged.done) == 3 and len(db.session.scalars(select(TicketTag)).all()) == 3
     again = bulk_apply(agent, [tickets[0].id], "tag", tag="outage-march")
     assert again.skipped == [(tickets[0].reference, "Already tagged 'outage-march'.")]
-    moved = bulk_apply(agent, [t.id for t in tickets], "tier", tier=2, reason="Outage",
-                       reason_code="sla_risk")
+    moved = bulk_apply(
+        agent, [t.id for t in tickets], "tier", tier=2, reason="Outage", reason_code="sla_risk"
+    )
     assert len(moved.done) == 3
     db.session.expire_all()
     assert {db.session.get(Ticket, t.id).tier for t in tickets} == {2}
@@ -43,5 +51,9 @@ def test_bulk_tag_and_escalate(now):
 def test_an_empty_or_huge_selection_is_refused(client, login_as):
     login_as(make_agent())
     assert client.post("/desk/bulk", data={"action": "tag", "tag": "x"}).status_code == 400
-    assert client.post("/desk/bulk", data={"ticket_ids": [str(n) for n in range(1, 200)],
-                                           "action": "tag", "tag": "x"}).status_code == 400
+    assert (
+        client.post(
+            "/desk/bulk", data={"ticket_ids": [str(n) for n in range(1, 200)], "action": "tag", "tag": "x"}
+        ).status_code
+        == 400
+    )

@@ -55,8 +55,10 @@ def test_inserting_fills_the_reply_box_and_sends_nothing(client, login_as):
 
 def test_the_management_page(client, login_as):
     login_as(make_agent())
-    assert client.post("/desk/canned", data={"title": "Thanks", "body": "Thanks, {{agent.name}}"}
-                       ).status_code == 302
+    assert (
+        client.post("/desk/canned", data={"title": "Thanks", "body": "Thanks, {{agent.name}}"}).status_code
+        == 302
+    )
     assert client.post("/desk/canned", data={"title": "Bad", "body": "{{ 7*7 }}"}).status_code == 400
     page = client.get("/desk/canned").get_data(as_text=True)
     assert "Thanks, {{agent.name}}" in page

@@ -15,19 +15,23 @@ def version_on_page(page: str, form: str) -> str:
     return re.search(rf'name="{form}-version" type="hidden" value="(\d+)"', page).group(1)
 
 
-
 def test_a_save_over_a_newer_state_is_refused_with_the_newer_state(app):
     ticket = factories.make_ticket(tier=1)
     first = signed_in(app, factories.make_agent(tier=2, name="Ana"))
     second = signed_in(app, factories.make_agent(tier=2, name="Ben"))
-    seen = version_on_page(first.get(f"/desk/tickets/{ticket.id}").get_data(as_text=True),
-                           "reply")
+    seen = version_on_page(first.get(f"/desk/tickets/{ticket.id}").get_data(as_text=True), "reply")
     page_b = second.get(f"/desk/tickets/{ticket.id}").get_data(as_text=True)
-    assert second.post(f"/desk/tickets/{ticket.id}/status", data={
-        "status-status": "pending", "status-version": version_on_page(page_b, "status")}
-    ).status_code == 302
-    refused = first.post(f"/desk/tickets/{ticket.id}/reply", data={
-        "reply-body": "Here is what I found", "reply-status": "", "reply-version": seen})
+    assert (
+        second.post(
+            f"/desk/tickets/{ticket.id}/status",
+            data={"status-status": "pending", "status-version": version_on_page(page_b, "status")},
+        ).status_code
+        == 302
+    )
+    refused = first.post(
+        f"/desk/tickets/{ticket.id}/reply",
+        data={"reply-body": "Here is what I found", "reply-status": "", "reply-version": seen},
+    )
     page = refused.get_data(as_text=True)
     assert refused.status_code == 409
     assert "changed since you opened it" in page and "pending" in page
@@ -35,9 +39,14 @@ def test_a_save_over_a_newer_state_is_refused_with_the_newer_state(app):
     db.session.expire_all()
     assert db.session.get(Ticket, ticket.id).status is Status.pending
     assert db.session.query(Message).count() == 0
-    again = first.post(f"/desk/tickets/{ticket.id}/reply", data={
-        "reply-body": "Here is what I found", "reply-status": "",
-        "reply-version": version_on_page(page, "reply")})
+    again = first.post(
+        f"/desk/tickets/{ticket.id}/reply",
+        data={
+            "reply-body": "Here is what I found",
+            "reply-status": "",
+            "reply-version": version_on_page(page, "reply"),
+        },
+    )
     assert again.status_code == 302
     assert db.session.query(Message).count() == 1
 
@@ -45,7 +54,9 @@ def test_a_save_over_a_newer_state_is_refused_with_the_newer_state(app):
 def test_a_form_without_a_version_still_works(client, login_as):
     ticket = factories.make_ticket(tier=1)
     login_as(factories.make_agent(tier=1))
-    assert client.post(f"/desk/tickets/{ticket.id}/priority",
-                       data={"priority-priority": "high"}).status_code == 302
+    assert (
+        client.post(f"/desk/tickets/{ticket.id}/priority", data={"priority-priority": "high"}).status_code
+        == 302
+    )
     db.session.expire_all()
     assert db.session.get(Ticket, ticket.id).priority is Priority.high

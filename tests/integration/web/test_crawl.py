@@ -15,11 +15,11 @@ MAX_PAGES = 120
 
 
 @pytest.mark.parametrize(
-    "email", ["admin@demo.test", "frontline@demo.test", "expert@demo.test", "customer@demo.test"])
+    "email", ["admin@demo.test", "frontline@demo.test", "expert@demo.test", "customer@demo.test"]
+)
 def test_no_page_a_role_can_reach_fails(client, email):
     seed_demo()
-    assert client.post("/auth/login", data={"email": email, "password": "tierdesk-demo"}
-                       ).status_code == 302
+    assert client.post("/auth/login", data={"email": email, "password": "tierdesk-demo"}).status_code == 302
     queue, seen, failures = deque(["/"]), set(), []
     while queue and len(seen) < MAX_PAGES:
         url = queue.popleft()

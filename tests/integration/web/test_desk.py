@@ -62,7 +62,7 @@ def test_queues_order_both_ways_and_page_without_repeats(client, login_as, now):
     newest = client.get("/desk/queues/tier-1?order=newest").get_data(as_text=True)
     assert newest.index("Queue item 00") < newest.index("Queue item 01")
     assert "Queue item 25" not in newest
-    cursor = newest.split("after=", 1)[1].split('&', 1)[0].split('"', 1)[0]
+    cursor = newest.split("after=", 1)[1].split("&", 1)[0].split('"', 1)[0]
     rest = client.get(f"/desk/queues/tier-1?order=newest&after={cursor}").get_data(as_text=True)
     assert "Queue item 25" in rest and "Queue item 26" in rest and "Queue item 24" not in rest
     oldest = client.get("/desk/queues/tier-1?order=oldest").get_data(as_text=True)
@@ -77,11 +77,14 @@ def test_bad_queue_requests_are_400_with_a_sentence(client, login_as, url):
     assert "<h1>Bad request</h1>" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("query, says", [
-    ("order=random", "Order is one of risk, newest, oldest."),
-    ("after=not-a-cursor", "That page link is broken"),
-    ("order=newest&after=" + "cmFua3wxfDI", "That page link is broken"),  # a risk-order cursor
-])
+@pytest.mark.parametrize(
+    "query, says",
+    [
+        ("order=random", "Order is one of risk, newest, oldest."),
+        ("after=not-a-cursor", "That page link is broken"),
+        ("order=newest&after=" + "cmFua3wxfDI", "That page link is broken"),  # a risk-order cursor
+    ],
+)
 def test_a_bad_order_or_page_link_is_a_400_on_the_queue_form(client, login_as, query, says):
     login_as(make_agent())
     response = client.get(f"/desk/queues/tier-1?{query}")
@@ -123,8 +126,12 @@ def test_reply_note_assign_status_and_priority(client, login_as, now):
     base = f"/desk/tickets/{ticket.id}"
     assert client.post(f"{base}/reply", data={"reply-body": "On it", "reply-status": ""}).status_code == 302
     assert client.post(f"{base}/note", data={"note-body": "Looks like the cache"}).status_code == 302
-    assert client.post(f"{base}/assign", data={"assign-assignee": str(agent.id),
-                                               "assign-team": str(team.id)}).status_code == 302
+    assert (
+        client.post(
+            f"{base}/assign", data={"assign-assignee": str(agent.id), "assign-team": str(team.id)}
+        ).status_code
+        == 302
+    )
     assert client.post(f"{base}/status", data={"status-status": "pending"}).status_code == 302
     assert client.post(f"{base}/priority", data={"priority-priority": "urgent"}).status_code == 302
     ticket = fresh(ticket.id)
@@ -140,8 +147,9 @@ def test_a_reply_can_solve_and_an_assignment_can_be_cleared(client, login_as):
     ticket = make_ticket(tier=1, assignee_id=agent.id)
     login_as(agent)
     base = f"/desk/tickets/{ticket.id}"
-    response = client.post(f"{base}/reply", data={"reply-body": "Fixed", "reply-status": "solved"},
-                           follow_redirects=True)
+    response = client.post(
+        f"{base}/reply", data={"reply-body": "Fixed", "reply-status": "solved"}, follow_redirects=True
+    )
     assert "Reply sent." in response.get_data(as_text=True)
     assert client.post(f"{base}/assign", data={"assign-assignee": ""}).status_code == 302
     ticket = fresh(ticket.id)
@@ -175,8 +183,7 @@ def test_an_agent_below_the_tickets_tier_cannot_be_assigned(client, login_as):
     login_as(make_agent(tier=2))
     page = client.get(f"/desk/tickets/{ticket.id}").get_data(as_text=True)
     assert "Fran Frontline" not in page
-    response = client.post(f"/desk/tickets/{ticket.id}/assign",
-                           data={"assign-assignee": str(frontline.id)})
+    response = client.post(f"/desk/tickets/{ticket.id}/assign", data={"assign-assignee": str(frontline.id)})
     assert response.status_code == 400
     assert "Fran Frontline works tiers up to 1" in response.get_data(as_text=True)
     assert fresh(ticket.id).assignee_id is None
@@ -184,8 +191,12 @@ def test_an_agent_below_the_tickets_tier_cannot_be_assigned(client, login_as):
 
 @pytest.mark.parametrize(
     ("action", "data"),
-    [("status", {"status-status": "bogus"}), ("priority", {"priority-priority": "meh"}),
-     ("reply", {"reply-body": ""}), ("note", {"note-body": ""})],
+    [
+        ("status", {"status-status": "bogus"}),
+        ("priority", {"priority-priority": "meh"}),
+        ("reply", {"reply-body": ""}),
+        ("note", {"note-body": ""}),
+    ],
 )
 def test_bad_values_for_the_other_actions_are_400(client, login_as, action, data):
     ticket = make_ticket(tier=1)
@@ -199,8 +210,10 @@ def test_bad_values_for_the_other_actions_are_400(client, login_as, action, data
 def test_escalation_with_a_reason_records_a_tier_change(client, login_as):
     ticket = make_ticket(tier=1)
     login_as(make_agent(tier=1))
-    response = client.post(f"/desk/tickets/{ticket.id}/tier", data={
-        "tier-tier": "2", "tier-reason_code": "needs_expertise", "tier-reason": "Needs log analysis"})
+    response = client.post(
+        f"/desk/tickets/{ticket.id}/tier",
+        data={"tier-tier": "2", "tier-reason_code": "needs_expertise", "tier-reason": "Needs log analysis"},
+    )
     assert response.status_code == 302
     change = db.session.scalars(select(TierChange)).one()
     assert (change.from_tier, change.to_tier, change.reason) == (1, 2, "Needs log analysis")
@@ -211,17 +224,24 @@ def test_escalation_with_a_reason_records_a_tier_change(client, login_as):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"tier-tier": "2", "tier-reason_code": "needs_expertise", "tier-reason": ""},
-         "Say why you are moving this ticket."),
-        ({"tier-tier": "5", "tier-reason_code": "needs_expertise", "tier-reason": "x"},
-         "Not a valid choice"),
-        ({"tier-tier": "abc", "tier-reason_code": "needs_expertise", "tier-reason": "x"},
-         "Invalid Choice: could not coerce"),
+        (
+            {"tier-tier": "2", "tier-reason_code": "needs_expertise", "tier-reason": ""},
+            "Say why you are moving this ticket.",
+        ),
+        ({"tier-tier": "5", "tier-reason_code": "needs_expertise", "tier-reason": "x"}, "Not a valid choice"),
+        (
+            {"tier-tier": "abc", "tier-reason_code": "needs_expertise", "tier-reason": "x"},
+            "Invalid Choice: could not coerce",
+        ),
         ({"tier-tier": "2", "tier-reason_code": "", "tier-reason": "x"}, "Pick a reason code"),
-        ({"tier-tier": "4", "tier-reason_code": "vendor_issue", "tier-reason": "x"},
-         "choose the external vendor team"),
-        ({"tier-tier": "4", "tier-reason_code": "vendor_issue", "tier-reason": "x",
-          "tier-vendor": "zz"}, "could not coerce"),
+        (
+            {"tier-tier": "4", "tier-reason_code": "vendor_issue", "tier-reason": "x"},
+            "choose the external vendor team",
+        ),
+        (
+            {"tier-tier": "4", "tier-reason_code": "vendor_issue", "tier-reason": "x", "tier-vendor": "zz"},
+            "could not coerce",
+        ),
     ],
 )
 def test_bad_tier_moves_are_form_errors_and_change_nothing(client, login_as, data, message):
@@ -238,9 +258,16 @@ def test_a_vendor_handoff_from_the_desk(client, login_as):
     vendor = make_team(name="CloudCo", tier=4, is_external=True, vendor_target_hours=24)
     ticket = make_ticket(tier=3)
     login_as(make_agent(tier=4))
-    response = client.post(f"/desk/tickets/{ticket.id}/tier", data={
-        "tier-tier": "4", "tier-reason_code": "vendor_issue", "tier-reason": "Provider outage",
-        "tier-vendor": str(vendor.id), "tier-vendor_reference": "CC-777"})
+    response = client.post(
+        f"/desk/tickets/{ticket.id}/tier",
+        data={
+            "tier-tier": "4",
+            "tier-reason_code": "vendor_issue",
+            "tier-reason": "Provider outage",
+            "tier-vendor": str(vendor.id),
+            "tier-vendor_reference": "CC-777",
+        },
+    )
     assert response.status_code == 302
     assert "CC-777" in client.get(f"/desk/tickets/{ticket.id}").get_data(as_text=True)
 
@@ -251,11 +278,20 @@ def test_a_ticket_above_the_agents_tier_is_read_only(client, login_as):
     page = client.get(f"/desk/tickets/{ticket.id}").get_data(as_text=True)
     assert "Read-only: this ticket is at tier 3; you work tiers up to 1." in page
     assert "Move ticket" not in page and "Send reply" not in page
-    assert client.post(f"/desk/tickets/{ticket.id}/status",
-                       data={"status-status": "solved"}).status_code == 403
-    assert client.post(f"/desk/tickets/{ticket.id}/tier", data={
-        "tier-tier": "1", "tier-reason_code": "wrong_tier",
-        "tier-reason": "Back to frontline please"}).status_code == 403
+    assert (
+        client.post(f"/desk/tickets/{ticket.id}/status", data={"status-status": "solved"}).status_code == 403
+    )
+    assert (
+        client.post(
+            f"/desk/tickets/{ticket.id}/tier",
+            data={
+                "tier-tier": "1",
+                "tier-reason_code": "wrong_tier",
+                "tier-reason": "Back to frontline please",
+            },
+        ).status_code
+        == 403
+    )
     assert client.post(f"/desk/tickets/{ticket.id}/tier", data={"tier-tier": "abc"}).status_code == 403
     assert (fresh(ticket.id).tier, fresh(ticket.id).status) == (3, Status.open)
     assert db.session.scalar(select(func.count()).select_from(TierChange)) == 0
@@ -264,8 +300,9 @@ def test_a_ticket_above_the_agents_tier_is_read_only(client, login_as):
 def test_notes_are_allowed_on_a_read_only_ticket(client, login_as):
     ticket = make_ticket(tier=3)
     login_as(make_agent(tier=1))
-    response = client.post(f"/desk/tickets/{ticket.id}/note", data={"note-body": "Customer called"},
-                           follow_redirects=True)
+    response = client.post(
+        f"/desk/tickets/{ticket.id}/note", data={"note-body": "Customer called"}, follow_redirects=True
+    )
     assert "Customer called" in response.get_data(as_text=True)
 
 

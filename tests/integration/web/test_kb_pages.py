@@ -14,8 +14,9 @@ from tests.factories import make_admin, make_agent, make_customer, make_ticket
 
 def test_anyone_reads_published_articles_and_searches(client):
     writer = make_agent(tier=2)
-    save_article(writer, title="Reset your password", body="Use **Forgot password**.",
-                 category_id=None, published=True)
+    save_article(
+        writer, title="Reset your password", body="Use **Forgot password**.", category_id=None, published=True
+    )
     save_article(writer, title="Secret draft", body="not yet", category_id=None)
     page = client.get("/kb/?q=password").get_data(as_text=True)
     assert "Reset your password" in page and "Secret draft" not in page
@@ -38,9 +39,16 @@ def test_tier_two_agents_write_and_tier_one_agents_read(client, login_as):
     assert client.get("/desk/kb/new").status_code == 403
     client.post("/auth/logout")
     login_as(make_agent(tier=2))
-    response = client.post("/desk/kb/new", data={
-        "title": "Webhooks fail", "category": "", "tags": "webhook 502",
-        "body": "<script>alert(1)</script> Reply **quickly**.", "published": "y"})
+    response = client.post(
+        "/desk/kb/new",
+        data={
+            "title": "Webhooks fail",
+            "category": "",
+            "tags": "webhook 502",
+            "body": "<script>alert(1)</script> Reply **quickly**.",
+            "published": "y",
+        },
+    )
     assert response.status_code == 302
     article = db.session.scalars(select(KbArticle)).one()
     assert "<script>" not in article.body_html and "<strong>quickly</strong>" in article.body_html
@@ -65,8 +73,9 @@ def test_admins_mark_self_service_categories(client, login_as):
 
 def test_the_gap_report_lists_escalations_no_article_answers(client, login_as, now):
     writer = make_agent(tier=2)
-    save_article(writer, title="Export invoices", body="Billing, then Export.", category_id=None,
-                 published=True)
+    save_article(
+        writer, title="Export invoices", body="Billing, then Export.", category_id=None, published=True
+    )
     covered = make_ticket(subject="Export invoices fails", category=Category.billing)
     gap = make_ticket(subject="Quantum flux capacitor", category=Category.technical)
     for ticket in (covered, gap):

@@ -18,8 +18,7 @@ def test_a_duplicate_is_merged_from_the_desk(client, login_as, now):
     record(ActivityKind.customer_replied, "replied on the duplicate", now=now, ticket=duplicate)
     db.session.commit()
     login_as(make_agent(tier=1))
-    response = client.post(f"/desk/tickets/{duplicate.id}/merge",
-                           data={"merge-target": keep.reference})
+    response = client.post(f"/desk/tickets/{duplicate.id}/merge", data={"merge-target": keep.reference})
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Ticket, duplicate.id).status is Status.closed
@@ -36,8 +35,12 @@ def test_merging_is_refused_across_customers_into_itself_or_unknown_tickets(clie
     ticket = make_ticket(make_customer())
     other = make_ticket(make_customer())
     login_as(make_agent(tier=1))
-    for target, message in ((other.reference, "same customer"), (ticket.reference, "into itself"),
-                            ("TD-999999", "No ticket"), ("nonsense", "reference of the ticket")):
+    for target, message in (
+        (other.reference, "same customer"),
+        (ticket.reference, "into itself"),
+        ("TD-999999", "No ticket"),
+        ("nonsense", "reference of the ticket"),
+    ):
         response = client.post(f"/desk/tickets/{ticket.id}/merge", data={"merge-target": target})
         assert response.status_code == 400 and message in response.get_data(as_text=True)
     db.session.expire_all()

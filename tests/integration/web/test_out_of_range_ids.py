@@ -16,13 +16,26 @@ HUGE = "99999999999999999999"
 def agent_requests(ticket_id: int) -> list[tuple[str, str, dict | None, int]]:
     desk = f"/desk/tickets/{ticket_id}"
     return [
-        ("post", "/desk/bulk", {"ticket_ids": [HUGE], "action": "priority", "priority": "high",
-                                "back": "/desk/"}, 400),
+        (
+            "post",
+            "/desk/bulk",
+            {"ticket_ids": [HUGE], "action": "priority", "priority": "high", "back": "/desk/"},
+            400,
+        ),
         ("post", f"{desk}/canned", {"canned_id": HUGE}, 404),
         ("get", f"/desk/search?q=x&customer={HUGE}", None, 400),
         ("get", f"/desk/search?q=x&organization={HUGE}", None, 400),
-        ("post", f"{desk}/tier", {"tier-tier": "2", "tier-reason_code": "needs_expertise",
-                                  "tier-reason": "logs", "tier-team": HUGE}, 400),
+        (
+            "post",
+            f"{desk}/tier",
+            {
+                "tier-tier": "2",
+                "tier-reason_code": "needs_expertise",
+                "tier-reason": "logs",
+                "tier-team": HUGE,
+            },
+            400,
+        ),
         ("post", f"{desk}/merge", {"merge-target": f"TD-{HUGE}"}, 400),
         ("post", f"{desk}/assign", {"assign-assignee": HUGE}, 400),
         ("post", "/desk/away", {"away": "on", "hours": HUGE}, 400),
@@ -30,18 +43,30 @@ def agent_requests(ticket_id: int) -> list[tuple[str, str, dict | None, int]]:
         ("post", f"/desk/views/{HUGE}/delete", None, 404),
         ("post", "/desk/kb/new", {"category": HUGE, "title": "Title", "body": "Body"}, 400),
         ("get", f"/desk/queues/tier-1?after={_cursor(f'rank|{HUGE}|{HUGE}')}", None, 400),
-        ("get", f"/desk/queues/tier-1?order=newest&after="
-                f"{_cursor(f'2026-03-01T09:00:00+00:00|{HUGE}')}", None, 400),
+        (
+            "get",
+            f"/desk/queues/tier-1?order=newest&after={_cursor(f'2026-03-01T09:00:00+00:00|{HUGE}')}",
+            None,
+            400,
+        ),
         ("get", f"/desk/search?q=x&after=1.{HUGE}", None, 400),
         ("get", "/desk/search?q=x&customer=²", None, 400),
         ("get", "/desk/search?q=x&organization=²", None, 400),
         ("get", "/desk/search?q=x&after=².1", None, 400),
         ("get", "/desk/search?q=x&customer=%00", None, 400),
         ("post", "/desk/views", {"name": "v\x00", "queue": "tier-1"}, 400),
-        ("post", "/desk/bulk", {"ticket_ids": ["²"], "action": "priority", "priority": "high",
-                                "back": "/desk/"}, 400),
-        ("post", "/desk/bulk", {"ticket_ids": [str(ticket_id)], "action": "tier", "tier": "²",
-                                "reason": "x", "back": "/desk/"}, 302),
+        (
+            "post",
+            "/desk/bulk",
+            {"ticket_ids": ["²"], "action": "priority", "priority": "high", "back": "/desk/"},
+            400,
+        ),
+        (
+            "post",
+            "/desk/bulk",
+            {"ticket_ids": [str(ticket_id)], "action": "tier", "tier": "²", "reason": "x", "back": "/desk/"},
+            302,
+        ),
         ("post", f"{desk}/canned", {"canned_id": "²"}, 400),
     ]
 
@@ -61,17 +86,21 @@ def test_agent_forms_and_links(client, login_as):
 def test_customer_forms_and_links(client, login_as):
     login_as(make_customer())
     assert client.get("/portal/search?q=x&after=².1").status_code == 400
-    response = client.post("/portal/new", data={"subject": "Printer", "description": "Jammed",
-                                                "seen": "²,7"})
+    response = client.post("/portal/new", data={"subject": "Printer", "description": "Jammed", "seen": "²,7"})
     assert response.status_code in (302, 303), response.status_code
 
 
-@pytest.mark.parametrize(("url", "data"), [
-    ("/admin/teams", {"name": "Night shift", "tier": HUGE}),
-    ("/admin/users/new", {"email": "new@example.test", "name": "New", "role": "agent",
-                          "support_tier": "1", "team": HUGE}),
-    (f"/admin/users?after={HUGE}", None),
-])
+@pytest.mark.parametrize(
+    ("url", "data"),
+    [
+        ("/admin/teams", {"name": "Night shift", "tier": HUGE}),
+        (
+            "/admin/users/new",
+            {"email": "new@example.test", "name": "New", "role": "agent", "support_tier": "1", "team": HUGE},
+        ),
+        (f"/admin/users?after={HUGE}", None),
+    ],
+)
 def test_admin_forms_and_links(client, login_as, url, data):
     login_as(make_admin())
     response = client.post(url, data=data) if data is not None else client.get(url)

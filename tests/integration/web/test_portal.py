@@ -53,17 +53,22 @@ def test_a_broken_page_link_is_a_400_with_a_sentence(client, login_as):
 def test_submitting_a_request_opens_a_ticket(client, login_as):
     me = make_customer()
     login_as(me.user)
-    response = client.post("/portal/new", data={
-        "subject": "Cannot export", "description": "The export button spins forever.",
-        "category": "billing", "urgency": "high",
-    })
+    response = client.post(
+        "/portal/new",
+        data={
+            "subject": "Cannot export",
+            "description": "The export button spins forever.",
+            "category": "billing",
+            "urgency": "high",
+        },
+    )
     assert response.status_code == 302
     ticket = db.session.scalars(select(Ticket)).one()
-    assert (ticket.customer_id, ticket.category, ticket.priority) == (
-        me.id, Category.billing, Priority.high)
+    assert (ticket.customer_id, ticket.category, ticket.priority) == (me.id, Category.billing, Priority.high)
     assert response.headers["Location"] == f"/portal/tickets/{ticket.id}"
-    assert f"Request {ticket.reference} received" in client.get(
-        response.headers["Location"]).get_data(as_text=True)
+    assert f"Request {ticket.reference} received" in client.get(response.headers["Location"]).get_data(
+        as_text=True
+    )
 
 
 @pytest.mark.parametrize(
@@ -144,8 +149,7 @@ def test_an_oversized_reply_is_a_form_error_and_nothing_is_saved(client, login_a
     me = make_customer()
     ticket = make_ticket(me)
     login_as(me.user)
-    response = client.post(f"/portal/tickets/{ticket.id}/reply",
-                           data={"body": "x" * (BODY_MAX_LENGTH + 1)})
+    response = client.post(f"/portal/tickets/{ticket.id}/reply", data={"body": "x" * (BODY_MAX_LENGTH + 1)})
     assert response.status_code == 400
     assert f"longer than {BODY_MAX_LENGTH} characters" in response.get_data(as_text=True)
     assert db.session.scalars(select(Message)).all() == []
@@ -155,8 +159,7 @@ def test_a_reply_to_a_solved_request_reopens_it(client, login_as):
     me = make_customer()
     ticket = make_ticket(me, status=Status.solved)
     login_as(me.user)
-    assert client.post(f"/portal/tickets/{ticket.id}/reply",
-                       data={"body": "Still broken"}).status_code == 302
+    assert client.post(f"/portal/tickets/{ticket.id}/reply", data={"body": "Still broken"}).status_code == 302
     db.session.expire_all()
     reopened = db.session.get(Ticket, ticket.id)
     assert (reopened.status, reopened.reopen_count) == (Status.open, 1)
@@ -164,9 +167,14 @@ def test_a_reply_to_a_solved_request_reopens_it(client, login_as):
 
 def test_a_customer_account_without_a_profile_is_refused_with_a_sentence(client, login_as):
     login_as(make_user())
-    for response in (client.get("/portal/"), client.get("/portal/new"), client.post(
-            "/portal/new", data={"subject": "Hi", "description": "x", "category": "general",
-                                 "urgency": "normal"})):
+    for response in (
+        client.get("/portal/"),
+        client.get("/portal/new"),
+        client.post(
+            "/portal/new",
+            data={"subject": "Hi", "description": "x", "category": "general", "urgency": "normal"},
+        ),
+    ):
         assert response.status_code == 403
         assert "no customer profile" in response.get_data(as_text=True)
     assert ticket_count() == 0

@@ -44,8 +44,7 @@ def test_customers_cannot_use_the_heartbeat(client, login_as):
     customer = factories.make_customer()
     ticket = factories.make_ticket(customer)
     login_as(customer.user)
-    response = client.post(f"/desk/tickets/{ticket.id}/viewers",
-                           headers={"Accept": "application/json"})
+    response = client.post(f"/desk/tickets/{ticket.id}/viewers", headers={"Accept": "application/json"})
     assert response.status_code == 403
     assert other_viewers(factories.make_agent(), ticket.id) == []
 
@@ -61,8 +60,9 @@ def test_the_heartbeat_needs_the_csrf_token_from_the_page(app, client, monkeypat
     agent = factories.make_agent(tier=1)
     login_page = client.get("/auth/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login_page).group(1)
-    client.post("/auth/login", data={"csrf_token": token, "email": agent.email,
-                                     "password": factories.PASSWORD})
+    client.post(
+        "/auth/login", data={"csrf_token": token, "email": agent.email, "password": factories.PASSWORD}
+    )
     page = client.get(f"/desk/tickets/{ticket.id}").get_data(as_text=True)
     meta = re.search(r'<meta name="csrf-token" content="([^"]+)">', page).group(1)
     url = f"/desk/tickets/{ticket.id}/viewers"

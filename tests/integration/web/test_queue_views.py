@@ -52,16 +52,24 @@ def test_risk_order_pages_by_cursor_without_repeats_or_gaps(client, login_as, no
 
 def test_filters_narrow_every_queue(client, login_as, now):
     org = make_org(account_tier=AccountTier.field)
-    make_ticket(make_customer(organization=org), subject="Item field chat",
-                channel=Channel.chat, priority=Priority.urgent, status=Status.pending)
+    make_ticket(
+        make_customer(organization=org),
+        subject="Item field chat",
+        channel=Channel.chat,
+        priority=Priority.urgent,
+        status=Status.pending,
+    )
     tagged = make_ticket(subject="Item tagged", channel=Channel.email)
     db.session.add(TicketTag(ticket_id=tagged.id, tag="billing"))
     db.session.commit()
     login_as(make_agent(tier=1))
     for query, expected in [
-        ("priority=urgent", ["Item field chat"]), ("channel=email", ["Item tagged"]),
-        ("account_tier=field", ["Item field chat"]), ("tag=billing", ["Item tagged"]),
-        ("status=pending", ["Item field chat"]), ("status=open&channel=chat", []),
+        ("priority=urgent", ["Item field chat"]),
+        ("channel=email", ["Item tagged"]),
+        ("account_tier=field", ["Item field chat"]),
+        ("tag=billing", ["Item tagged"]),
+        ("status=pending", ["Item field chat"]),
+        ("status=open&channel=chat", []),
     ]:
         for queue in ("tier-1", "unassigned"):
             response = client.get(f"/desk/queues/{queue}?{query}")
@@ -69,13 +77,16 @@ def test_filters_narrow_every_queue(client, login_as, now):
             assert subjects(response.get_data(as_text=True)) == expected, (queue, query)
 
 
-@pytest.mark.parametrize("query, says", [
-    ("priority=bogus", "No priority &#39;bogus&#39; in a queue"),
-    ("status=solved", "No status &#39;solved&#39; in a queue; choose one of new, open, pending"),
-    ("account_tier=gold", "No account tier &#39;gold&#39;"),
-    ("channel=fax", "No channel &#39;fax&#39;"),
-    ("tag=Not+A+Tag!", "A tag is 1–40 lowercase letters"),
-])
+@pytest.mark.parametrize(
+    "query, says",
+    [
+        ("priority=bogus", "No priority &#39;bogus&#39; in a queue"),
+        ("status=solved", "No status &#39;solved&#39; in a queue; choose one of new, open, pending"),
+        ("account_tier=gold", "No account tier &#39;gold&#39;"),
+        ("channel=fax", "No channel &#39;fax&#39;"),
+        ("tag=Not+A+Tag!", "A tag is 1–40 lowercase letters"),
+    ],
+)
 def test_a_bad_filter_is_a_400_shown_on_the_filter_form(client, login_as, query, says):
     make_ticket(subject="Item any")
     login_as(make_agent(tier=1))
@@ -88,8 +99,10 @@ def test_a_bad_filter_is_a_400_shown_on_the_filter_form(client, login_as, query,
 def test_an_agent_saves_lists_and_deletes_their_own_views(client, login_as):
     ana, ben = make_agent(name="Ana"), make_agent(name="Ben")
     login_as(ana)
-    response = client.post("/desk/views", data={
-        "name": "Urgent chats", "queue": "tier-1", "priority": "urgent", "channel": "chat"})
+    response = client.post(
+        "/desk/views",
+        data={"name": "Urgent chats", "queue": "tier-1", "priority": "urgent", "channel": "chat"},
+    )
     assert response.status_code == 302
     assert response.headers["Location"] == "/desk/queues/tier-1?priority=urgent&channel=chat"
     page = client.get("/desk/queues/tier-1").get_data(as_text=True)

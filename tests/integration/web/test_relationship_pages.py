@@ -18,13 +18,22 @@ def test_the_customer_page_shows_facts_figures_health_and_history(client, login_
     customer = make_customer(organization=org, name="Hank Scorpio")
     make_ticket(customer, subject="Open thing")
     for n in range(30):
-        record(ActivityKind.touchpoint, f"touch {n:02d}", now=now + timedelta(minutes=n),
-               customer_id=customer.id)
+        record(
+            ActivityKind.touchpoint, f"touch {n:02d}", now=now + timedelta(minutes=n), customer_id=customer.id
+        )
     db.session.commit()
     login_as(make_agent())
     page = client.get(f"/desk/customers/{customer.id}").get_data(as_text=True)
-    for text in ("Hank Scorpio", "Globex", "Europe/Berlin", "Open tickets", "Health",
-                 "/100", "touch 29", "Open thing"):
+    for text in (
+        "Hank Scorpio",
+        "Globex",
+        "Europe/Berlin",
+        "Open tickets",
+        "Health",
+        "/100",
+        "touch 29",
+        "Open thing",
+    ):
         assert text in page, text
     assert "touch 00" not in page
     cursor = page.split("after=", 1)[1].split('"', 1)[0]
@@ -37,19 +46,35 @@ def test_the_customer_page_shows_facts_figures_health_and_history(client, login_
 def test_agents_change_account_facts_and_log_touchpoints(client, login_as):
     org = make_org()
     login_as(make_agent())
-    response = client.post(f"/desk/organizations/{org.id}/account", data={
-        "account_tier": "strategic", "lifecycle_stage": "advocacy", "loyalty_segment": ""})
+    response = client.post(
+        f"/desk/organizations/{org.id}/account",
+        data={"account_tier": "strategic", "lifecycle_stage": "advocacy", "loyalty_segment": ""},
+    )
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Organization, org.id).account_tier.value == "strategic"
-    assert client.post(f"/desk/organizations/{org.id}/account", data={
-        "account_tier": "gold", "lifecycle_stage": "advocacy"}).status_code == 400
-    assert client.post(f"/desk/organizations/{org.id}/touchpoints", data={
-        "kind": "promotion", "summary": "Sent the spring offer"}).status_code == 302
+    assert (
+        client.post(
+            f"/desk/organizations/{org.id}/account",
+            data={"account_tier": "gold", "lifecycle_stage": "advocacy"},
+        ).status_code
+        == 400
+    )
+    assert (
+        client.post(
+            f"/desk/organizations/{org.id}/touchpoints",
+            data={"kind": "promotion", "summary": "Sent the spring offer"},
+        ).status_code
+        == 302
+    )
     page = client.get(f"/desk/organizations/{org.id}").get_data(as_text=True)
     assert "Promotion: Sent the spring offer" in page
-    assert client.post(f"/desk/organizations/{org.id}/touchpoints", data={
-        "kind": "promotion", "summary": ""}).status_code == 400
+    assert (
+        client.post(
+            f"/desk/organizations/{org.id}/touchpoints", data={"kind": "promotion", "summary": ""}
+        ).status_code
+        == 400
+    )
 
 
 def test_the_ticket_sidebar_links_the_whole_relationship(client, login_as, now):
@@ -81,13 +106,13 @@ def test_a_customer_rates_a_solved_request_from_the_portal(client, login_as):
     page = client.get(f"/portal/tickets/{ticket.id}").get_data(as_text=True)
     assert "Rate this request" in page
     assert client.post(f"/portal/tickets/{ticket.id}/rating", data={"rating": "7"}).status_code == 400
-    response = client.post(f"/portal/tickets/{ticket.id}/rating",
-                           data={"rating": "4", "comment": "Quick and kind"})
+    response = client.post(
+        f"/portal/tickets/{ticket.id}/rating", data={"rating": "4", "comment": "Quick and kind"}
+    )
     assert response.status_code == 302
     answer = db.session.scalars(select(CsatAnswer)).one()
     assert (answer.rating, answer.comment) == (4, "Quick and kind")
     assert "Change my rating" in client.get(f"/portal/tickets/{ticket.id}").get_data(as_text=True)
     assert db.session.scalars(select(Activity.kind)).all() == ["csat_received"]
     open_ticket = make_ticket(customer)
-    assert "Rate this request" not in client.get(
-        f"/portal/tickets/{open_ticket.id}").get_data(as_text=True)
+    assert "Rate this request" not in client.get(f"/portal/tickets/{open_ticket.id}").get_data(as_text=True)

@@ -14,14 +14,19 @@ from tests.factories import make_admin, make_agent, make_customer, make_org, mak
 SECURITY_RULE = "Security words go to Expert, urgent"
 
 
-def test_a_portal_request_is_routed_by_the_rules_and_the_desk_names_the_rule(app, client,
-                                                                            login_as):
+def test_a_portal_request_is_routed_by_the_rules_and_the_desk_names_the_rule(app, client, login_as):
     install_default_rules(make_admin())
     customer = make_customer(organization=make_org(account_tier=AccountTier.inside))
     login_as(customer.user)
-    response = client.post("/portal/new", data={
-        "subject": "Our account was hacked", "description": "Someone changed our invoices.",
-        "category": "security", "urgency": "normal"})
+    response = client.post(
+        "/portal/new",
+        data={
+            "subject": "Our account was hacked",
+            "description": "Someone changed our invoices.",
+            "category": "security",
+            "urgency": "normal",
+        },
+    )
     assert response.status_code == 302
     ticket = db.session.scalars(select(Ticket)).one()
     assert (ticket.tier, ticket.priority) == (3, Priority.urgent)
@@ -41,8 +46,15 @@ def test_a_strategic_urgent_request_goes_straight_to_technical(client, login_as)
     install_default_rules(make_admin())
     customer = make_customer(organization=make_org(account_tier=AccountTier.strategic))
     login_as(customer.user)
-    client.post("/portal/new", data={"subject": "Checkout down", "description": "All orders fail",
-                                     "category": "technical", "urgency": "urgent"})
+    client.post(
+        "/portal/new",
+        data={
+            "subject": "Checkout down",
+            "description": "All orders fail",
+            "category": "technical",
+            "urgency": "urgent",
+        },
+    )
     assert db.session.scalars(select(Ticket.tier)).one() == 2
 
 

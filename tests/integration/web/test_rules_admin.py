@@ -15,11 +15,16 @@ def form(**overrides) -> dict:
     data = {
         "name": "Billing to tier 2",
         "trigger": "ticket_created",
-        "conditions-0-field": "category", "conditions-0-operator": "eq",
+        "conditions-0-field": "category",
+        "conditions-0-operator": "eq",
         "conditions-0-value": "billing",
-        "conditions-1-field": "", "conditions-1-operator": "eq", "conditions-1-value": "",
-        "actions-0-kind": "set_tier", "actions-0-value": "2",
-        "actions-1-kind": "", "actions-1-value": "",
+        "conditions-1-field": "",
+        "conditions-1-operator": "eq",
+        "conditions-1-value": "",
+        "actions-0-kind": "set_tier",
+        "actions-0-value": "2",
+        "actions-1-kind": "",
+        "actions-1-value": "",
         "enabled": "y",
         "days": "30",
         "intent": "save",
@@ -54,16 +59,25 @@ def test_an_admin_creates_a_rule_from_the_form(client, login_as):
 
 def test_a_malformed_rule_shows_every_problem_and_saves_nothing(client, login_as):
     login_as(make_admin())
-    response = client.post("/admin/rules/new", data=form(**{
-        "conditions-0-field": "account_tier", "conditions-0-value": "gold",
-        "conditions-1-field": "text", "conditions-1-operator": "matches",
-        "conditions-1-value": "(a+)+$",
-        "actions-0-value": "7",
-    }))
+    response = client.post(
+        "/admin/rules/new",
+        data=form(
+            **{
+                "conditions-0-field": "account_tier",
+                "conditions-0-value": "gold",
+                "conditions-1-field": "text",
+                "conditions-1-operator": "matches",
+                "conditions-1-value": "(a+)+$",
+                "actions-0-value": "7",
+            }
+        ),
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert ("condition 1: field &#39;account_tier&#39; has no value &#39;gold&#39;; "
-            "expected one of strategic, named, field, inside") in page
+    assert (
+        "condition 1: field &#39;account_tier&#39; has no value &#39;gold&#39;; "
+        "expected one of strategic, named, field, inside"
+    ) in page
     assert "condition 2: the pattern is refused" in page
     assert "action 1: the tier must be 0, 1, 2, 3 or 4" in page
     assert rule_count() == 0
@@ -79,14 +93,16 @@ def test_a_field_name_outside_the_vocabulary_is_a_form_error(client, login_as):
 
 def test_editing_keeps_the_rule_when_the_change_is_invalid(client, login_as, now):
     admin = make_admin()
-    rule = save_rule(admin, {"name": "Keep me", "trigger": "ticket_created",
-                             "actions": [{"kind": "raise_tier"}]}, now=now)
+    rule = save_rule(
+        admin, {"name": "Keep me", "trigger": "ticket_created", "actions": [{"kind": "raise_tier"}]}, now=now
+    )
     login_as(admin)
     edit_page = client.get(f"/admin/rules/{rule.id}/edit").get_data(as_text=True)
     assert 'value="Keep me"' in edit_page
-    response = client.post(f"/admin/rules/{rule.id}/edit",
-                           data=form(name="Keep me", **{"actions-0-kind": "assign_team",
-                                                        "actions-0-value": "999"}))
+    response = client.post(
+        f"/admin/rules/{rule.id}/edit",
+        data=form(name="Keep me", **{"actions-0-kind": "assign_team", "actions-0-value": "999"}),
+    )
     assert response.status_code == 400
     db.session.expire_all()
     assert db.session.get(EscalationRule, rule.id).actions == [{"kind": "raise_tier", "value": None}]
@@ -94,10 +110,12 @@ def test_editing_keeps_the_rule_when_the_change_is_invalid(client, login_as, now
 
 def test_reorder_disable_and_delete_buttons(client, login_as, now):
     admin = make_admin()
-    first = save_rule(admin, {"name": "A", "trigger": "ticket_created",
-                              "actions": [{"kind": "raise_tier"}]}, now=now)
-    second = save_rule(admin, {"name": "B", "trigger": "ticket_created",
-                               "actions": [{"kind": "raise_tier"}]}, now=now)
+    first = save_rule(
+        admin, {"name": "A", "trigger": "ticket_created", "actions": [{"kind": "raise_tier"}]}, now=now
+    )
+    second = save_rule(
+        admin, {"name": "B", "trigger": "ticket_created", "actions": [{"kind": "raise_tier"}]}, now=now
+    )
     login_as(admin)
     client.post(f"/admin/rules/{second.id}/move", data={"value": "up"})
     order = select(EscalationRule.name).order_by(EscalationRule.position)
@@ -129,9 +147,16 @@ def test_the_editor_dry_runs_an_unsaved_rule_without_saving_it(client, login_as,
 def test_the_rule_set_dry_run_page(client, login_as, now):
     admin = make_admin()
     team = make_team(name="Billing desk", tier=1)
-    save_rule(admin, {"name": "Billing team", "trigger": "ticket_created",
-                      "conditions": [{"field": "category", "operator": "eq", "value": "billing"}],
-                      "actions": [{"kind": "assign_team", "value": team.id}]}, now=now)
+    save_rule(
+        admin,
+        {
+            "name": "Billing team",
+            "trigger": "ticket_created",
+            "conditions": [{"field": "category", "operator": "eq", "value": "billing"}],
+            "actions": [{"kind": "assign_team", "value": team.id}],
+        },
+        now=now,
+    )
     make_ticket(category="billing", subject="Refund please")
     login_as(admin)
     page = client.get("/admin/rules/dry-run?trigger=ticket_created&days=366").get_data(as_text=True)

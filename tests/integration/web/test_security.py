@@ -31,8 +31,12 @@ def csrf_client(app):
 def test_a_form_post_without_the_csrf_token_is_refused(csrf_client):
     response = csrf_client.post(
         "/auth/register",
-        data={"name": "Mallory", "email": "mallory@example.test",
-              "password": "long-enough-1", "confirm": "long-enough-1"},
+        data={
+            "name": "Mallory",
+            "email": "mallory@example.test",
+            "password": "long-enough-1",
+            "confirm": "long-enough-1",
+        },
     )
     assert response.status_code == 400
     assert "security token" in response.get_data(as_text=True)
@@ -44,16 +48,22 @@ def test_a_form_post_with_the_token_is_accepted(csrf_client):
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     response = csrf_client.post(
         "/auth/register",
-        data={"csrf_token": token, "name": "Ada", "email": "ada@example.test",
-              "password": "long-enough-1", "confirm": "long-enough-1"},
+        data={
+            "csrf_token": token,
+            "name": "Ada",
+            "email": "ada@example.test",
+            "password": "long-enough-1",
+            "confirm": "long-enough-1",
+        },
     )
     assert response.status_code == 302
 
 
 def test_session_cookies_are_httponly_and_samesite_lax(client):
     user = factories.make_user()
-    response = client.post("/auth/login", data={"email": user.email,
-                                                "password": factories.PASSWORD, "remember": "y"})
+    response = client.post(
+        "/auth/login", data={"email": user.email, "password": factories.PASSWORD, "remember": "y"}
+    )
     cookies = response.headers.getlist("Set-Cookie")
     session = next(c for c in cookies if c.startswith("session="))
     remember = next(c for c in cookies if c.startswith("remember_token="))
@@ -66,8 +76,7 @@ def test_production_refuses_the_development_secret(monkeypatch):
     from config import ProductionConfig
 
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
-        create_app(ProductionConfig, SECRET_KEY="dev-only-not-secret",
-                   SQLALCHEMY_DATABASE_URI="sqlite://")
+        create_app(ProductionConfig, SECRET_KEY="dev-only-not-secret", SQLALCHEMY_DATABASE_URI="sqlite://")
 
 
 def test_an_unknown_page_is_a_404_page_not_a_500(client):
@@ -84,21 +93,29 @@ def test_prefixed_desk_forms_carry_working_tokens(csrf_client):
     agent = factories.make_agent(tier=2)
     ticket = factories.make_ticket(tier=1)
     login_page = csrf_client.get("/auth/login").get_data(as_text=True)
-    csrf_client.post("/auth/login", data={"csrf_token": _token(login_page), "email": agent.email,
-                                          "password": factories.PASSWORD})
+    csrf_client.post(
+        "/auth/login",
+        data={"csrf_token": _token(login_page), "email": agent.email, "password": factories.PASSWORD},
+    )
     page = csrf_client.get(f"/desk/tickets/{ticket.id}").get_data(as_text=True)
     ids = re.findall(r'id="([^"]+)"', page)
     assert len(ids) == len(set(ids)), "duplicate ids on the ticket page"
     url = f"/desk/tickets/{ticket.id}/note"
     assert csrf_client.post(url, data={"note-body": "forged"}).status_code == 400
-    response = csrf_client.post(url, data={"note-csrf_token": _token(page, "note-csrf_token"),
-                                           "note-body": "with token"})
+    response = csrf_client.post(
+        url, data={"note-csrf_token": _token(page, "note-csrf_token"), "note-body": "with token"}
+    )
     assert response.status_code == 302
 
 
 def test_an_id_beyond_any_row_is_not_found_on_every_route(client, login_as):
     login_as(factories.make_admin())
     huge = 10**20
-    for url in (f"/desk/tickets/{huge}", f"/desk/customers/{huge}", f"/admin/teams/{huge}/edit",
-                f"/admin/rules/{huge}/edit", f"/kb/nothing-{huge}"):
+    for url in (
+        f"/desk/tickets/{huge}",
+        f"/desk/customers/{huge}",
+        f"/admin/teams/{huge}/edit",
+        f"/admin/rules/{huge}/edit",
+        f"/kb/nothing-{huge}",
+    ):
         assert client.get(url).status_code == 404, url

@@ -20,11 +20,17 @@ from tests.factories import make_admin, make_agent, make_customer
 def articles(self_service: bool = False):
     admin = make_admin()
     category = save_category(admin, name="Accounts", self_service=self_service)
-    reset = save_article(admin, title="Reset your password", tags="password sign-in",
-                         body="Choose *Forgot password* on the sign-in page.",
-                         category_id=category.id, published=True)
-    save_article(admin, title="Export invoices", body="Billing, then Export.", category_id=None,
-                 published=True)
+    reset = save_article(
+        admin,
+        title="Reset your password",
+        tags="password sign-in",
+        body="Choose *Forgot password* on the sign-in page.",
+        category_id=category.id,
+        published=True,
+    )
+    save_article(
+        admin, title="Export invoices", body="Billing, then Export.", category_id=None, published=True
+    )
     return reset
 
 
@@ -44,13 +50,22 @@ def test_without_scripts_the_form_shows_suggestions_and_deflects(client, login_a
     reset = articles()
     customer = make_customer()
     login_as(customer.user)
-    page = client.post("/portal/new", data={
-        "subject": "I forgot my password", "description": "cannot sign in",
-        "category": "account", "urgency": "normal", "intent": "suggest"}).get_data(as_text=True)
+    page = client.post(
+        "/portal/new",
+        data={
+            "subject": "I forgot my password",
+            "description": "cannot sign in",
+            "category": "account",
+            "urgency": "normal",
+            "intent": "suggest",
+        },
+    ).get_data(as_text=True)
     assert "Reset your password" in page and "I still need help" in page
     assert ticket_count() == 0
-    response = client.post("/portal/deflect", data={
-        "article_id": str(reset.id), "subject": "I forgot my password", "category": "account"})
+    response = client.post(
+        "/portal/deflect",
+        data={"article_id": str(reset.id), "subject": "I forgot my password", "category": "account"},
+    )
     assert response.status_code == 302
     assert ticket_count() == 0
     event = db.session.scalars(select(Activity)).one()
@@ -61,10 +76,17 @@ def test_without_scripts_the_form_shows_suggestions_and_deflects(client, login_a
 def test_still_needing_help_attaches_the_articles_seen(client, login_as):
     reset = articles()
     login_as(make_customer().user)
-    client.post("/portal/new", data={
-        "subject": "Password trouble", "description": "the reset mail never comes",
-        "category": "account", "urgency": "normal", "seen": f"{reset.id},999999",
-        "intent": "send"})
+    client.post(
+        "/portal/new",
+        data={
+            "subject": "Password trouble",
+            "description": "the reset mail never comes",
+            "category": "account",
+            "urgency": "normal",
+            "seen": f"{reset.id},999999",
+            "intent": "send",
+        },
+    )
     ticket = db.session.scalars(select(Ticket)).one()
     seen = db.session.scalars(select(TicketArticle)).all()
     assert [(s.article_id, s.kind) for s in seen] == [(reset.id, "seen")]
@@ -74,9 +96,17 @@ def test_still_needing_help_attaches_the_articles_seen(client, login_as):
 def test_a_self_service_article_seen_before_asking_is_not_sent_back(client, login_as):
     reset = articles(self_service=True)
     login_as(make_customer().user)
-    response = client.post("/portal/new", data={
-        "subject": "Forgot password", "description": "the reset mail never comes",
-        "category": "account", "urgency": "normal", "seen": str(reset.id), "intent": "send"})
+    response = client.post(
+        "/portal/new",
+        data={
+            "subject": "Forgot password",
+            "description": "the reset mail never comes",
+            "category": "account",
+            "urgency": "normal",
+            "seen": str(reset.id),
+            "intent": "send",
+        },
+    )
     assert response.status_code == 302
     ticket = db.session.scalars(select(Ticket)).one()
     seen = db.session.scalars(select(TicketArticle)).all()
@@ -88,8 +118,15 @@ def test_a_self_service_category_answers_at_tier_zero_and_the_customer_decides(c
     reset = articles(self_service=True)
     customer = make_customer()
     login_as(customer.user)
-    client.post("/portal/new", data={"subject": "Forgot password", "description": "help",
-                                     "category": "account", "urgency": "normal"})
+    client.post(
+        "/portal/new",
+        data={
+            "subject": "Forgot password",
+            "description": "help",
+            "category": "account",
+            "urgency": "normal",
+        },
+    )
     ticket = db.session.scalars(select(Ticket)).one()
     assert ticket.tier == 0
     first = db.session.scalars(select(Message).where(Message.ticket_id == ticket.id)).one()
@@ -112,15 +149,20 @@ def test_not_helped_moves_it_to_tier_one(client, login_as):
     client.post(f"/portal/tickets/{ticket.id}/self-service", data={"solved": "no"})
     db.session.expire_all()
     assert db.session.get(Ticket, ticket.id).tier == 1
-    assert client.post(f"/portal/tickets/{ticket.id}/self-service",
-                       data={"solved": "no"}).status_code == 400
+    assert client.post(f"/portal/tickets/{ticket.id}/self-service", data={"solved": "no"}).status_code == 400
 
 
 def test_an_unconfirmed_tier_zero_answer_is_raised_by_the_sweep(now):
     admin = make_admin()
     always = save_calendar(admin, name="24x7", timezone="UTC", weekly_hours={}, always_open=True)
-    save_policy(admin, name="Standard", calendar_id=always.id, is_default=True,
-                targets=Targets(600, 600, 6000, (30, 600, 600, 600, 600)), now=now)
+    save_policy(
+        admin,
+        name="Standard",
+        calendar_id=always.id,
+        is_default=True,
+        targets=Targets(600, 600, 6000, (30, 600, 600, 600, 600)),
+        now=now,
+    )
     articles(self_service=True)
     ticket = open_ticket(make_customer().user, subject="Forgot password", description="x", now=now)
     assert ticket.tier == 0
@@ -134,8 +176,9 @@ def test_staff_cannot_deflect_and_message_text_is_never_html(client, login_as):
     login_as(make_agent(tier=2))
     assert client.post("/portal/deflect", data={"article_id": str(reset.id)}).status_code == 302
     customer = make_customer()
-    ticket = open_ticket(customer.user, subject="<script>alert(1)</script>",
-                         description='<img src=x onerror="alert(1)">')
+    ticket = open_ticket(
+        customer.user, subject="<script>alert(1)</script>", description='<img src=x onerror="alert(1)">'
+    )
     page = client.get(f"/desk/tickets/{ticket.id}").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in page and "<img src=x" not in page
     assert "&lt;script&gt;" in page

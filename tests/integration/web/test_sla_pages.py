@@ -16,16 +16,33 @@ from app.services.sweep.sweep import sweep_sla
 from app.services.tickets.conversation import add_reply, open_ticket
 from tests.factories import make_admin, make_agent, make_customer
 
-CALENDAR = {"name": "Berlin office", "timezone": "Europe/Berlin", "hours_monday": "09:00-12:00, 13:00-17:00",
-            "hours_tuesday": "09:00-17:00", "hours_wednesday": "", "hours_thursday": "",
-            "hours_friday": "09:00-15:00", "hours_saturday": "", "hours_sunday": "",
-            "holidays_country": "DE", "holidays_subdivision": "by", "closed_dates": "2026-12-24\n2026-12-31"}
+CALENDAR = {
+    "name": "Berlin office",
+    "timezone": "Europe/Berlin",
+    "hours_monday": "09:00-12:00, 13:00-17:00",
+    "hours_tuesday": "09:00-17:00",
+    "hours_wednesday": "",
+    "hours_thursday": "",
+    "hours_friday": "09:00-15:00",
+    "hours_saturday": "",
+    "hours_sunday": "",
+    "holidays_country": "DE",
+    "holidays_subdivision": "by",
+    "closed_dates": "2026-12-24\n2026-12-31",
+}
 
 
 def policy_form(calendar_id: int, **overrides) -> dict:
-    data = {"name": "Strategic urgent", "calendar": str(calendar_id), "account_tier": "strategic",
-            "priority": "urgent", "first_response": "30", "next_response": "60",
-            "resolution": "480", "warn_percent": "80"}
+    data = {
+        "name": "Strategic urgent",
+        "calendar": str(calendar_id),
+        "account_tier": "strategic",
+        "priority": "urgent",
+        "first_response": "30",
+        "next_response": "60",
+        "resolution": "480",
+        "warn_percent": "80",
+    }
     data.update({f"dwell_{t}": "120" for t in range(5)})
     data.update(overrides)
     return data
@@ -41,8 +58,7 @@ def test_an_admin_builds_a_calendar_and_a_policy_cell(client, login_as):
     login_as(make_admin())
     assert client.post("/admin/sla/calendars/new", data=CALENDAR).status_code == 302
     calendar = db.session.scalars(select(BusinessCalendar)).one()
-    assert calendar.weekly_hours == {"0": "09:00-12:00, 13:00-17:00", "1": "09:00-17:00",
-                                     "4": "09:00-15:00"}
+    assert calendar.weekly_hours == {"0": "09:00-12:00, 13:00-17:00", "1": "09:00-17:00", "4": "09:00-15:00"}
     assert (calendar.holidays_subdivision, calendar.closed_dates) == ("BY", ["2026-12-24", "2026-12-31"])
     assert client.post("/admin/sla/policies/new", data=policy_form(calendar.id)).status_code == 302
     page = client.get("/admin/sla/").get_data(as_text=True)
@@ -89,8 +105,13 @@ def test_bad_policies_are_refused(client, login_as):
 def test_the_desk_shows_every_target_and_the_queue_a_badge(client, login_as):
     admin = make_admin()
     office = save_calendar(admin, name="Office", timezone="Europe/Berlin", weekly_hours=OFFICE_HOURS)
-    save_policy(admin, name="Standard", calendar_id=office.id, is_default=True,
-                targets=Targets(30, 60, 600, (60, 60, 60, 60, 60)))
+    save_policy(
+        admin,
+        name="Standard",
+        calendar_id=office.id,
+        is_default=True,
+        targets=Targets(30, 60, 600, (60, 60, 60, 60, 60)),
+    )
     started = utcnow() - timedelta(days=14)
     ticket = open_ticket(make_customer().user, subject="Slow", description="x", now=started)
     agent = make_agent(tier=1)

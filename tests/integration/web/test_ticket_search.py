@@ -44,8 +44,9 @@ def test_snippets_escape_what_people_wrote(client, login_as):
     assert "<script>alert" not in page and "&lt;script&gt;" in page
 
 
-@pytest.mark.parametrize("query", ['"unclosed phrase', "*port", "ex*port", "cats OR dogs",
-                                   "!!! ---", "NOT export"])
+@pytest.mark.parametrize(
+    "query", ['"unclosed phrase', "*port", "ex*port", "cats OR dogs", "!!! ---", "NOT export"]
+)
 def test_bad_syntax_gets_a_clear_message(client, login_as, query):
     factories.make_ticket()
     login_as(factories.make_agent(tier=1))
@@ -57,8 +58,13 @@ def test_bad_syntax_gets_a_clear_message(client, login_as, query):
 def test_operator_characters_are_plain_punctuation(client, login_as):
     ticket = factories.make_ticket(subject="Export fails: column mismatch")
     login_as(factories.make_agent(tier=1))
-    for query in ['export^ (column) {mismatch}', "export: -column", '"export fails"', "exp*",
-                  "EXPORT + column"]:
+    for query in [
+        "export^ (column) {mismatch}",
+        "export: -column",
+        '"export fails"',
+        "exp*",
+        "EXPORT + column",
+    ]:
         status, page = _page(client, q=query)
         assert status == 200, query
         assert ticket.reference in page, query
@@ -92,8 +98,7 @@ def test_filters_by_customer_and_organization(client, login_as):
     wanted = factories.make_ticket(mine, subject="Gateway timeout")
     unwanted = factories.make_ticket(other, subject="Gateway timeout too")
     login_as(factories.make_agent(tier=1))
-    for params in ({"customer": mine.email}, {"customer": str(mine.id)},
-                   {"organization": "Acme Widgets"}):
+    for params in ({"customer": mine.email}, {"customer": str(mine.id)}, {"organization": "Acme Widgets"}):
         status, page = _page(client, q="gateway", **params)
         assert status == 200
         assert wanted.reference in page and unwanted.reference not in page, params

@@ -31,16 +31,24 @@ def cloudco() -> Team:
     admin = make_admin()
     always = save_calendar(admin, name="24x7", timezone="UTC", weekly_hours={}, always_open=True)
     save_policy(admin, name="Standard", calendar_id=always.id, is_default=True, targets=TARGETS)
-    return make_team(name="CloudCo", tier=4, is_external=True, vendor_target_hours=24,
-                     vendor_pauses_clock=True)
+    return make_team(
+        name="CloudCo", tier=4, is_external=True, vendor_target_hours=24, vendor_pauses_clock=True
+    )
 
 
 def with_vendor(vendor: Team, due_in: timedelta, reference: str | None = "CC-88123") -> Ticket:
     """A ticket a tier-3 agent handed to the vendor just now, due `due_in` from now."""
     ticket = open_ticket(make_customer().user, subject="Storage down", description="x")
-    change_tier(make_agent(tier=3), ticket.id, 4, "provider bug", reason_code="vendor_issue",
-                vendor_team_id=vendor.id, vendor_reference=reference,
-                vendor_due_at=(utcnow() + due_in).replace(second=0, microsecond=0))
+    change_tier(
+        make_agent(tier=3),
+        ticket.id,
+        4,
+        "provider bug",
+        reason_code="vendor_issue",
+        vendor_team_id=vendor.id,
+        vendor_reference=reference,
+        vendor_due_at=(utcnow() + due_in).replace(second=0, microsecond=0),
+    )
     return fresh(ticket.id)
 
 
@@ -53,13 +61,19 @@ def overdue(ticket: Ticket) -> Ticket:
 def test_a_handoff_from_the_desk_takes_the_vendors_defaults(client, login_as, cloudco):
     ticket = make_ticket(tier=3)
     login_as(make_agent(tier=3))
-    response = client.post(f"/desk/tickets/{ticket.id}/tier", data={
-        **MOVE, "tier-vendor": str(cloudco.id), "tier-vendor_reference": "", "tier-vendor_due_at": "",
-        "tier-vendor_pauses": ""})
+    response = client.post(
+        f"/desk/tickets/{ticket.id}/tier",
+        data={
+            **MOVE,
+            "tier-vendor": str(cloudco.id),
+            "tier-vendor_reference": "",
+            "tier-vendor_due_at": "",
+            "tier-vendor_pauses": "",
+        },
+    )
     assert response.status_code == 302
     ticket = fresh(ticket.id)
-    assert (ticket.vendor_id, ticket.vendor_reference, ticket.vendor_pauses_clock) == (
-        cloudco.id, None, True)
+    assert (ticket.vendor_id, ticket.vendor_reference, ticket.vendor_pauses_clock) == (cloudco.id, None, True)
     assert ticket.vendor_due_at - utcnow() > timedelta(hours=23, minutes=58)
 
 
@@ -67,9 +81,16 @@ def test_a_handoff_may_set_its_own_due_time_and_pause(client, login_as, cloudco)
     ticket = make_ticket(tier=3)
     login_as(make_agent(tier=4))
     due = (utcnow() + timedelta(days=2)).replace(second=0, microsecond=0)
-    response = client.post(f"/desk/tickets/{ticket.id}/tier", data={
-        **MOVE, "tier-vendor": str(cloudco.id), "tier-vendor_reference": "CC-5",
-        "tier-vendor_due_at": due.strftime("%Y-%m-%dT%H:%M"), "tier-vendor_pauses": "no"})
+    response = client.post(
+        f"/desk/tickets/{ticket.id}/tier",
+        data={
+            **MOVE,
+            "tier-vendor": str(cloudco.id),
+            "tier-vendor_reference": "CC-5",
+            "tier-vendor_due_at": due.strftime("%Y-%m-%dT%H:%M"),
+            "tier-vendor_pauses": "no",
+        },
+    )
     assert response.status_code == 302
     ticket = fresh(ticket.id)
     assert (ticket.vendor_due_at, ticket.vendor_pauses_clock) == (due, False)
@@ -88,8 +109,9 @@ def test_a_handoff_may_set_its_own_due_time_and_pause(client, login_as, cloudco)
 def test_bad_handoffs_are_form_errors(client, login_as, cloudco, data, message):
     ticket = make_ticket(tier=3)
     login_as(make_agent(tier=3))
-    response = client.post(f"/desk/tickets/{ticket.id}/tier",
-                           data={**MOVE, "tier-vendor": str(cloudco.id), **data})
+    response = client.post(
+        f"/desk/tickets/{ticket.id}/tier", data={**MOVE, "tier-vendor": str(cloudco.id), **data}
+    )
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
     assert fresh(ticket.id).tier == 3
@@ -117,7 +139,8 @@ def test_the_ticket_page_shows_the_vendor_and_the_vendor_pause(client, login_as,
 
 
 def test_a_vendor_past_its_due_time_is_marked_on_the_page_and_in_the_tier_four_queue(
-        client, login_as, cloudco):
+    client, login_as, cloudco
+):
     ticket = overdue(with_vendor(cloudco, timedelta(hours=5)))
     on_time = with_vendor(cloudco, timedelta(hours=5), reference="CC-2")
     login_as(make_agent(tier=4))
@@ -126,22 +149,30 @@ def test_a_vendor_past_its_due_time_is_marked_on_the_page_and_in_the_tier_four_q
     assert "CloudCo · CC-88123" in queue and "CloudCo · CC-2" in queue
     assert f"due {on_time.vendor_due_at:%Y-%m-%d %H:%M} UTC" in queue
     assert queue.count("vendor overdue") == 1
-    assert "<th scope=\"col\">Vendor</th>" not in client.get("/desk/queues/tier-1").get_data(
-        as_text=True)
+    assert '<th scope="col">Vendor</th>' not in client.get("/desk/queues/tier-1").get_data(as_text=True)
 
 
 def test_the_reference_arrives_later_and_goes_in_the_history(client, login_as, cloudco):
     ticket = overdue(with_vendor(cloudco, timedelta(hours=5), reference=None))
     login_as(make_agent(tier=4))
     # The due time goes back as the form showed it: unchanged, so being past is no error.
-    response = client.post(f"/desk/tickets/{ticket.id}/vendor", data={
-        "vendor-vendor": str(cloudco.id), "vendor-vendor_reference": "CC-4242",
-        "vendor-vendor_due_at": f"{ticket.vendor_due_at:%Y-%m-%dT%H:%M}",
-        "vendor-vendor_pauses": "y", "vendor-version": str(ticket.version)})
+    response = client.post(
+        f"/desk/tickets/{ticket.id}/vendor",
+        data={
+            "vendor-vendor": str(cloudco.id),
+            "vendor-vendor_reference": "CC-4242",
+            "vendor-vendor_due_at": f"{ticket.vendor_due_at:%Y-%m-%dT%H:%M}",
+            "vendor-vendor_pauses": "y",
+            "vendor-version": str(ticket.version),
+        },
+    )
     assert response.status_code == 302, response.get_data(as_text=True)
     assert fresh(ticket.id).vendor_reference == "CC-4242"
-    latest = db.session.scalars(select(Activity.summary).where(
-        Activity.kind == ActivityKind.vendor_updated).order_by(Activity.id.desc())).first()
+    latest = db.session.scalars(
+        select(Activity.summary)
+        .where(Activity.kind == ActivityKind.vendor_updated)
+        .order_by(Activity.id.desc())
+    ).first()
     assert "reference none → CC-4242" in latest
 
 
@@ -157,9 +188,13 @@ def test_the_reference_arrives_later_and_goes_in_the_history(client, login_as, c
 def test_bad_vendor_edits_are_form_errors(client, login_as, cloudco, data, message):
     ticket = with_vendor(cloudco, timedelta(hours=5))
     login_as(make_agent(tier=4))
-    form = {"vendor-vendor": str(cloudco.id), "vendor-vendor_reference": "CC-88123",
-            "vendor-vendor_due_at": f"{ticket.vendor_due_at:%Y-%m-%dT%H:%M}",
-            "vendor-vendor_pauses": "y", **data}
+    form = {
+        "vendor-vendor": str(cloudco.id),
+        "vendor-vendor_reference": "CC-88123",
+        "vendor-vendor_due_at": f"{ticket.vendor_due_at:%Y-%m-%dT%H:%M}",
+        "vendor-vendor_pauses": "y",
+        **data,
+    }
     response = client.post(f"/desk/tickets/{ticket.id}/vendor", data=form)
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
@@ -170,18 +205,30 @@ def test_an_agent_below_tier_four_sees_the_vendor_but_cannot_edit_it(client, log
     login_as(make_agent(tier=1))
     page = client.get(f"/desk/tickets/{ticket.id}").get_data(as_text=True)
     assert "CC-88123" in page and "Save vendor details" not in page
-    response = client.post(f"/desk/tickets/{ticket.id}/vendor", data={
-        "vendor-vendor": str(cloudco.id), "vendor-vendor_reference": "HACKED",
-        "vendor-vendor_due_at": f"{ticket.vendor_due_at:%Y-%m-%dT%H:%M}"})
+    response = client.post(
+        f"/desk/tickets/{ticket.id}/vendor",
+        data={
+            "vendor-vendor": str(cloudco.id),
+            "vendor-vendor_reference": "HACKED",
+            "vendor-vendor_due_at": f"{ticket.vendor_due_at:%Y-%m-%dT%H:%M}",
+        },
+    )
     assert response.status_code == 403
     assert fresh(ticket.id).vendor_reference == "CC-88123"
 
 
 def test_admins_set_a_vendors_defaults(client, login_as):
     login_as(make_admin())
-    response = client.post("/admin/teams", data={
-        "name": "CloudCo", "tier": "4", "is_external": "y", "vendor_target_hours": "24",
-        "vendor_pauses_clock": "y"})
+    response = client.post(
+        "/admin/teams",
+        data={
+            "name": "CloudCo",
+            "tier": "4",
+            "is_external": "y",
+            "vendor_target_hours": "24",
+            "vendor_pauses_clock": "y",
+        },
+    )
     assert response.status_code == 302
     team = db.session.scalars(select(Team).where(Team.name == "CloudCo")).one()
     assert (team.vendor_target_hours, team.vendor_pauses_clock) == (24, True)
@@ -190,9 +237,11 @@ def test_admins_set_a_vendors_defaults(client, login_as):
 
 @pytest.mark.parametrize(
     ("data", "message"),
-    [({"tier": "2", "vendor_target_hours": "8"}, "Only an external vendor team"),
-     ({"tier": "4", "is_external": "y", "vendor_target_hours": "100000"}, "between 1 and"),
-     ({"tier": "4", "is_external": "y", "vendor_target_hours": "soon"}, "Not a valid integer")],
+    [
+        ({"tier": "2", "vendor_target_hours": "8"}, "Only an external vendor team"),
+        ({"tier": "4", "is_external": "y", "vendor_target_hours": "100000"}, "between 1 and"),
+        ({"tier": "4", "is_external": "y", "vendor_target_hours": "soon"}, "Not a valid integer"),
+    ],
 )
 def test_bad_vendor_defaults_are_form_errors(client, login_as, data, message):
     login_as(make_admin())
@@ -211,16 +260,20 @@ def test_a_vendor_holding_tickets_cannot_be_deleted(client, login_as, cloudco):
     assert db.session.get(Team, cloudco.id) is not None
 
 
-def test_a_tier_four_ticket_no_vendor_holds_is_handed_over_from_its_page(
-        client, login_as, cloudco):
+def test_a_tier_four_ticket_no_vendor_holds_is_handed_over_from_its_page(client, login_as, cloudco):
     """The SLA sweep or a rule can raise a ticket to tier 4 with no vendor: its page offers the
     hand-off there, instead of a move down and up again."""
     ticket = make_ticket(tier=4)
     login_as(make_agent(tier=4))
     page = client.get(f"/desk/tickets/{ticket.id}").get_data(as_text=True)
     assert "Hand to a vendor" in page
-    response = client.post(f"/desk/tickets/{ticket.id}/vendor", data={
-        "vendor-vendor": str(cloudco.id), "vendor-vendor_reference": "CC-7",
-        "vendor-version": str(ticket.version)})
+    response = client.post(
+        f"/desk/tickets/{ticket.id}/vendor",
+        data={
+            "vendor-vendor": str(cloudco.id),
+            "vendor-vendor_reference": "CC-7",
+            "vendor-version": str(ticket.version),
+        },
+    )
     assert response.status_code in (302, 303)
     assert (fresh(ticket.id).vendor_id, fresh(ticket.id).vendor_reference) == (cloudco.id, "CC-7")
