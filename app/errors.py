@@ -23,7 +23,9 @@ def register(app: Flask) -> None:
     @app.before_request
     def refuse_nul_characters():
         """No field may hold a NUL character (PostgreSQL text cannot store one): such a request
-        is bad input, refused before any view reads it."""
+        is bad input, refused before any view reads it. In the path it names no page."""
+        if "\x00" in request.path:
+            raise NotFound("There is no page at this address.")
         for values in (request.args, request.form):
             for key, value in values.items(multi=True):
                 if "\x00" in key or "\x00" in value:

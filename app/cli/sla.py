@@ -11,6 +11,9 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
+
 sla_cli = AppGroup("sla", help="Service levels.")
 scheduler_cli = AppGroup("scheduler", help="The job scheduler (run exactly one per deployment).")
 
@@ -24,7 +27,14 @@ def _instant(value: str | None) -> datetime | None:
         raise click.BadParameter(f"'{value}' is not an ISO time such as 2026-03-02T10:00:00Z.") from None
     if instant.tzinfo is None:
         raise click.BadParameter("Give the time with its offset, e.g. 2026-03-02T10:00:00+00:00.")
-    return instant.astimezone(UTC)
+    try:
+        instant = instant.astimezone(UTC)
+    except OverflowError:
+        instant = datetime.max.replace(tzinfo=UTC)
+    # Deadlines are counted forward from the sweep's time, so it keeps well clear of year 9999.
+    if not EARLIEST <= instant < LATEST:
+        raise click.BadParameter(f"Give a time between the years {EARLIEST.year} and {LATEST.year - 1}.")
+    return instant
 
 
 @sla_cli.command("sweep")

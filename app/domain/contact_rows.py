@@ -65,9 +65,11 @@ def _cents(raw: str, line: int, errors: list[str]) -> int | None:
     try:
         value = Decimal(raw.strip().replace(",", ""))
     except InvalidOperation:
+        value = Decimal("NaN")
+    if not value.is_finite():  # NaN and Infinity parse as decimals but are no amount
         errors.append(f"line {line}: lifetime_value '{raw}' is not a number")
         return None
-    if value < 0 or value != value.quantize(Decimal("0.01")) or value > Decimal("1e13"):
+    if value < 0 or value > Decimal("1e13") or value != value.quantize(Decimal("0.01")):
         errors.append(
             f"line {line}: lifetime_value '{raw}' must be a positive amount with at most 2 decimals"
         )
@@ -99,12 +101,29 @@ def read_rows(data: bytes) -> ParsedFile:
     except UnicodeDecodeError:
         errors.append("the file is not UTF-8 text; save it as CSV (UTF-8)")
         return parsed
+    if "\x00" in text:
+        errors.append("the file holds NUL characters, so it is not text; save it as CSV (UTF-8)")
+        return parsed
     reader = csv.DictReader(io.StringIO(text))
+    try:
+        _read_records(reader, parsed)
+    except csv.Error as error:
+        if "field limit" in str(error):
+            limit = f"{csv.field_size_limit():,}"
+            # the line that failed was not counted yet
+            errors.append(f"line {reader.line_num + 1}: a field is longer than {limit} characters")
+        else:
+            errors.append(f"line {reader.line_num}: this line is not readable CSV ({error})")
+    return parsed
+
+
+def _read_records(reader: csv.DictReader, parsed: ParsedFile) -> None:
+    errors = parsed.errors
     header = [h.strip() for h in reader.fieldnames or []]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         errors.append(f"line 1: the header lacks {', '.join(missing)}")
-        return parsed
+        return
     reader.fieldnames = header
     emails: dict[str, int] = {}
     for count, row in enumerate(reader, start=1):
@@ -113,7 +132,6 @@ def read_rows(data: bytes) -> ParsedFile:
             errors.append(f"the file has more than {MAX_ROWS} rows")
             break
         _read_row({k: (v or "") for k, v in row.items() if k}, line, parsed, emails)
-    return parsed
 
 
 def _read_row(row: dict[str, str], line: int, parsed: ParsedFile, emails: dict[str, int]) -> None:

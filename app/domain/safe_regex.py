@@ -36,6 +36,8 @@ def check_pattern(pattern: str) -> None:
         parsed = sre_parse.parse(pattern)
     except re.error as error:
         raise UnsafePattern(f"the pattern is not a valid regular expression ({error})") from None
+    except OverflowError:  # a repeat count such as {99999999999} is past what the parser can hold
+        raise UnsafePattern("the pattern repeats something too many times") from None
     _walk(parsed, inside_repeat=False)
     try:
         re2.compile(pattern, _options())

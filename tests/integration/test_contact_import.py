@@ -93,6 +93,40 @@ def test_broken_files_are_refused_with_a_sentence(now):
     assert "not UTF-8" in import_contacts(admin, b"\xff\xfe\x00bad", now=now).errors[0]
 
 
+@pytest.mark.parametrize("amount", ["NaN", "sNaN", "Infinity", "-Infinity"])
+def test_amounts_that_are_no_number_are_refused_by_line(now, amount):
+    data = HEADER + f"Acme,inside,activation,{amount},Ann,ann@acme.test,\n"
+    report = import_contacts(make_admin(), data.encode(), now=now)
+    assert report.errors == [f"line 2: lifetime_value '{amount}' is not a number"]
+    assert counts() == (0, 0)
+
+
+def test_an_amount_past_any_account_is_refused_by_line(now):
+    data = HEADER + "Acme,inside,activation,1E+999999,Ann,ann@acme.test,\n"
+    errors = import_contacts(make_admin(), data.encode(), now=now).errors
+    assert errors == ["line 2: lifetime_value '1E+999999' must be a positive amount with at most 2 decimals"]
+
+
+def test_a_field_past_the_csv_limit_and_nul_characters_are_refused(now):
+    admin = make_admin()
+    long_name = "x" * 140_000
+    data = GOOD + f"Acme,inside,activation,900,{long_name},ann@acme.test,\n"
+    assert import_contacts(admin, data.encode(), now=now).errors == [
+        "line 5: a field is longer than 131,072 characters"
+    ]
+    nul = GOOD.replace("Hank Scorpio", "Hank\x00Scorpio")
+    assert "NUL characters" in import_contacts(admin, nul.encode(), now=now).errors[0]
+    assert counts() == (0, 0)
+
+
+def test_the_cli_reports_a_broken_file_without_a_traceback(runner, tmp_path):
+    path = tmp_path / "long.csv"
+    path.write_text(HEADER + "Acme,inside,activation,NaN," + "x" * 140_000 + ",ann@acme.test,\n")
+    result = runner.invoke(args=["import", "customers", str(path)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "line 2: a field is longer than 131,072 characters" in result.output
+
+
 def test_only_admins_import(now):
     with pytest.raises(NotAllowed):
         import_contacts(make_agent(tier=4), GOOD.encode(), now=now)

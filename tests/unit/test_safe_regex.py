@@ -21,6 +21,8 @@ def test_ordinary_patterns_are_accepted(pattern):
         (r"(", "not a valid regular expression"),
         ("", "empty"),
         ("a" * (MAX_PATTERN_LENGTH + 1), "longer than"),
+        ("a{99999999999}", "too many times"),
+        ("a{5,99999999999}", "too many times"),
     ],
 )
 def test_dangerous_or_broken_patterns_are_refused_with_a_reason(pattern, why):

@@ -230,6 +230,16 @@ def test_the_sweep_command_prints_a_json_summary(runner, policy, now):
     assert bad.exit_code == 2 and "is not an ISO time" in bad.output
 
 
+@pytest.mark.parametrize(
+    "edge", ["9999-12-31T23:59:59+00:00", "9999-12-31T23:59:59-05:00", "0001-01-01T00:00:00+00:00"]
+)
+def test_the_sweep_command_refuses_times_no_deadline_can_be_counted_from(runner, policy, now, edge):
+    opened(now)
+    result = runner.invoke(args=["sla", "sweep", "--now", edge])
+    assert result.exit_code == 2, result.output
+    assert "Give a time between the years 1970 and 8999" in result.output
+
+
 def test_a_new_priority_can_bring_a_tighter_policy_and_re_times_the_clocks(policy, now):
     admin = make_admin()
     urgent = save_policy(

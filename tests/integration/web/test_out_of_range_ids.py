@@ -105,3 +105,10 @@ def test_admin_forms_and_links(client, login_as, url, data):
     login_as(make_admin())
     response = client.post(url, data=data) if data is not None else client.get(url)
     assert 400 <= response.status_code < 500, response.status_code
+
+
+@pytest.mark.parametrize("path", ["/kb/a%00b", "/kb/a%00b/helpful", "/desk/customers/%00", "/portal/%00"])
+def test_a_nul_character_in_the_path_names_no_page(client, login_as, path):
+    assert client.get(path).status_code == 404
+    login_as(make_agent(tier=1))
+    assert client.get(path).status_code == 404
