@@ -25,12 +25,9 @@ def download(attachment_id: int):
     path = stored_path(attachment)
     if not os.path.isfile(path):
         raise NotFound("The file is no longer stored.")
-    mimetype = attachment.content_type
-    if mimetype.startswith("text/"):
-        mimetype += "; charset=utf-8"
     response = send_file(
         path,
-        mimetype=mimetype,
+        mimetype=attachment.content_type,  # text/* gets its "; charset=utf-8" from send_file
         as_attachment=attachment.content_type not in INLINE_TYPES,
         download_name=attachment.filename,
         max_age=0,

@@ -217,6 +217,7 @@ def test_staff_see_and_open_note_attachments_on_the_desk(login_as, now):
     response = fetch(client, f"/attachments/{attachment.id}")
     assert response.status_code == 200
     assert response.mimetype == "text/plain"
+    assert response.headers["Content-Type"] == "text/plain; charset=utf-8"
     assert response.headers["Content-Disposition"].startswith("attachment;")
 
 

@@ -177,6 +177,17 @@ def test_bad_assignments_are_form_errors(client, login_as, data, message):
     assert fresh(ticket.id).assignee_id == agent.id
 
 
+def test_digits_of_another_script_are_no_agent_id(client, login_as):
+    agent, other = make_agent(tier=2), make_agent(tier=2, name="Other Agent")
+    ticket = make_ticket(tier=2, assignee_id=agent.id)
+    login_as(agent)
+    arabic_indic = str(other.id).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    response = client.post(f"/desk/tickets/{ticket.id}/assign", data={"assign-assignee": arabic_indic})
+    assert response.status_code == 400
+    assert "could not coerce" in response.get_data(as_text=True)
+    assert fresh(ticket.id).assignee_id == agent.id
+
+
 def test_an_agent_below_the_tickets_tier_cannot_be_assigned(client, login_as):
     frontline = make_agent(tier=1, name="Fran Frontline")
     ticket = make_ticket(tier=2)
