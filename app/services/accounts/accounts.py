@@ -12,6 +12,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from app.domain.assignment import AssignmentMode
 from app.domain.errors import InvalidInput, NotAllowed
 from app.domain.login import LoginState, after_failure, after_success, is_locked, minutes_left
+from app.domain.passwords import password_problem
 from app.domain.vendors import check_target_hours
 from app.domain.vocabulary import ActivityKind, Role
 from app.extensions import db
@@ -22,8 +23,6 @@ from app.services.common.history import record
 from app.services.common.rows import find_row
 from app.services.common.transaction import transaction
 
-PASSWORD_MIN_LENGTH = 10
-PASSWORD_MAX_LENGTH = 200
 # Checked against when the email is unknown, so both paths cost one hash.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
@@ -43,14 +42,12 @@ def normalize_email(email: str | None) -> str:
         raise InvalidInput("Enter a valid email address.", field="email") from None
 
 
-def check_new_password(password: str | None) -> str:
+def check_new_password(password: str | None, *, email: str = "", name: str = "") -> str:
+    """The password, unless it is too short, too long or easy to guess for this person."""
     password = password or ""
-    if len(password) < PASSWORD_MIN_LENGTH:
-        raise InvalidInput(
-            f"Use at least {PASSWORD_MIN_LENGTH} characters for the password.", field="password"
-        )
-    if len(password) > PASSWORD_MAX_LENGTH:
-        raise InvalidInput("That password is too long.", field="password")
+    problem = password_problem(password, known_words=(email, name))
+    if problem:
+        raise InvalidInput(problem, field="password")
     return password
 
 
@@ -97,7 +94,7 @@ def register_customer(name: str, email: str, password: str, *, now: datetime | N
     if not name or len(name) > 120:
         raise InvalidInput("Give your name (at most 120 characters).", field="name")
     email = normalize_email(email)
-    password = check_new_password(password)
+    password = check_new_password(password, email=email, name=name)
     if user_by_email(email) is not None:
         raise InvalidInput("An account with this email exists already. Sign in.", field="email")
     existing = db.session.scalars(select(Customer).where(func.lower(Customer.email) == email)).first()
@@ -144,7 +141,7 @@ def create_staff_user(
     if not name or len(name) > 120:
         raise InvalidInput("Give a name (at most 120 characters).", field="name")
     email = normalize_email(email)
-    password = check_new_password(password)
+    password = check_new_password(password, email=email, name=name)
     try:
         role_value = Role(role)
     except ValueError:

@@ -86,9 +86,11 @@ def request_password_reset(email: str, link_for: LinkFor, *, now: datetime | Non
 
 def reset_password(raw: str, password: str, *, now: datetime | None = None) -> User:
     now = now or utcnow()
-    password = check_new_password(password)
+    check_new_password(password)
     with transaction():
         user = consume_token(raw, "reset_password", now)
+        # checked again once the account is known: its own address and name are refused too
+        password = check_new_password(password, email=user.email, name=user.name)
         user.password_hash = hash_password(password)
         user.failed_logins, user.locked_until = 0, None
         record(

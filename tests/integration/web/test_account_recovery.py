@@ -59,6 +59,19 @@ def test_a_forgotten_password_is_reset_through_the_emailed_link(client):
     assert again.status_code == 400 and "already used" in again.get_data(as_text=True)
 
 
+def test_a_reset_refuses_a_guessable_password_and_keeps_the_link_usable(client):
+    factories.make_user(email="bob.builder@example.test")
+    client.post("/auth/forgot", data={"email": "bob.builder@example.test"})
+    token = link_token("reset")
+    for weak, sentence in [("1234567890", "common password"), ("bob.builder@example.test", "email address")]:
+        response = client.post(f"/auth/reset/{token}", data={"password": weak, "confirm": weak})
+        assert response.status_code == 400 and sentence in response.get_data(as_text=True)
+    ok = client.post(
+        f"/auth/reset/{token}", data={"password": "brand-new-secret", "confirm": "brand-new-secret"}
+    )
+    assert ok.status_code == 302
+
+
 def test_an_unknown_address_gets_the_same_answer_and_no_email(client):
     page = client.post("/auth/forgot", data={"email": "nobody@example.test"}).get_data(as_text=True)
     assert "If an account exists for that address" in page

@@ -93,6 +93,19 @@ def test_registration_errors_are_shown_and_nothing_is_saved(client):
         ),
         ({"name": "A", "email": "b@example.test", "password": "short", "confirm": "short"}, "at least 10"),
         (
+            {"name": "A", "email": "b@example.test", "password": "password123", "confirm": "password123"},
+            "very common password",
+        ),
+        (
+            {
+                "name": "Ann Smith",
+                "email": "ann.smith@example.test",
+                "password": "ann.smith@example.test",
+                "confirm": "ann.smith@example.test",
+            },
+            "not your email address or name",
+        ),
+        (
             {"name": "A", "email": "c@example.test", "password": "long-enough-1", "confirm": "other-one-2"},
             "The passwords differ.",
         ),
