@@ -7,7 +7,8 @@ from datetime import timedelta
 
 
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")
+    # Empty means: refuse to start in production; in development, a random key kept in instance/.
+    SECRET_KEY = os.environ.get("SECRET_KEY", "")
     # Empty means "a SQLite file in the instance folder", resolved in create_app.
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}

@@ -35,6 +35,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)
+    register_security_headers(app)
     register_template_helpers(app)
     register_cli(app)
     return app
@@ -49,8 +50,9 @@ def _resolve_database_url(app: Flask) -> None:
 
 
 def _check_production_settings(app: Flask) -> None:
-    if app.config.get("SESSION_COOKIE_SECURE") and app.config["SECRET_KEY"] == "dev-only-not-secret":
-        raise RuntimeError("Set SECRET_KEY in the environment for production.")
+    from app.secret_key import resolve_secret_key
+
+    resolve_secret_key(app, production=bool(app.config.get("SESSION_COOKIE_SECURE")))
 
 
 def register_extensions(app: Flask) -> None:
@@ -114,6 +116,12 @@ def register_blueprints(app: Flask) -> None:
 
 def register_error_handlers(app: Flask) -> None:
     from app.errors import register
+
+    register(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    from app.security_headers import register
 
     register(app)
 

@@ -72,11 +72,29 @@ def test_session_cookies_are_httponly_and_samesite_lax(client):
         assert "SameSite=Lax" in cookie
 
 
-def test_production_refuses_the_development_secret(monkeypatch):
+@pytest.mark.parametrize("key", ["", "dev-only-not-secret"])
+def test_production_refuses_a_missing_or_short_secret(key):
     from config import ProductionConfig
 
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
-        create_app(ProductionConfig, SECRET_KEY="dev-only-not-secret", SQLALCHEMY_DATABASE_URI="sqlite://")
+        create_app(ProductionConfig, SECRET_KEY=key, SQLALCHEMY_DATABASE_URI="sqlite://")
+
+
+def test_development_without_a_key_generates_one_kept_in_the_instance_folder(tmp_path):
+    from flask import Flask
+
+    from app.secret_key import resolve_secret_key
+
+    def started() -> str:
+        app = Flask(__name__, instance_path=str(tmp_path / "instance"))
+        app.config["SECRET_KEY"] = ""
+        resolve_secret_key(app, production=False)
+        return app.config["SECRET_KEY"]
+
+    key = started()
+    assert len(key) >= 32
+    assert started() == key  # sessions survive a restart
+    assert (tmp_path / "instance" / "secret_key").stat().st_mode & 0o077 == 0  # the owner's alone
 
 
 def test_an_unknown_page_is_a_404_page_not_a_500(client):
@@ -119,3 +137,32 @@ def test_an_id_beyond_any_row_is_not_found_on_every_route(client, login_as):
         f"/kb/nothing-{huge}",
     ):
         assert client.get(url).status_code == 404, url
+
+
+def test_every_page_forbids_framing_sniffing_and_foreign_scripts(client, login_as):
+    for path in ["/auth/login", "/kb/", "/no/such/page"]:
+        headers = client.get(path).headers
+        policy = headers["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy, path
+        assert "unsafe-inline" not in policy
+        assert headers["X-Frame-Options"] == "DENY"
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"] == "same-origin"
+        assert "Strict-Transport-Security" not in headers  # only in production, behind HTTPS
+    assert "no-store" not in client.get("/auth/login").headers.get("Cache-Control", "")
+
+
+def test_signed_in_pages_are_not_stored_but_static_files_are(client, login_as):
+    login_as(factories.make_agent(tier=1))
+    assert client.get("/desk/").headers["Cache-Control"] == "no-store"
+    static = client.get("/static/css/app.css")
+    static.close()  # a file response: let go of the file
+    assert static.status_code == 200 and "no-store" not in static.headers.get("Cache-Control", "")
+
+
+def test_production_sends_hsts(tmp_path):
+    from config import ProductionConfig
+
+    app = create_app(ProductionConfig, SECRET_KEY="x" * 40, SQLALCHEMY_DATABASE_URI="sqlite://")
+    response = app.test_client().get("/auth/login")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
