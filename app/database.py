@@ -1,30 +1,64 @@
-"""Engine settings per database: SQLite gets WAL, foreign keys and a busy timeout."""
+"""Engine settings per database: SQLite gets WAL, foreign keys, a busy timeout, and write
+transactions that take their lock when they begin.
+
+SQLite lets one writer at a time. A transaction that reads first and writes later holds a read
+snapshot; if another writer commits in between, its write is refused at once ("database is
+locked"), whatever the busy timeout, because waiting could not make its snapshot current. So a
+unit of work that will write begins with `BEGIN IMMEDIATE`: it waits (up to the busy timeout) for
+the write lock before its first read, and then nothing can get in between. Code marks such work
+with `writing()`; everything else begins an ordinary (deferred) transaction."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from flask import Flask
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from app.extensions import db
+
+BUSY_TIMEOUT_MS = 10_000
+
+_write_lock_wanted: ContextVar[bool] = ContextVar("write_lock_wanted", default=False)
+
+
+@contextmanager
+def writing() -> Iterator[None]:
+    """Transactions begun inside this block take the write lock at once (SQLite; PostgreSQL
+    locks rows as it writes and needs nothing)."""
+    token = _write_lock_wanted.set(True)
+    try:
+        yield
+    finally:
+        _write_lock_wanted.reset(token)
 
 
 def configure_engine_events(app: Flask) -> None:
     with app.app_context():
         engine = db.engine
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_connect(dbapi_connection, _record) -> None:
+    # The driver must not open transactions by itself: `_sqlite_begin` says how each one begins.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")
     # 32 MB of page cache (the default is 2 MB): large tables keep their index pages in memory.
     cursor.execute("PRAGMA cache_size=-32768")
     cursor.close()
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if _write_lock_wanted.get() else "BEGIN")
 
 
 def is_sqlite(engine: Engine) -> bool:

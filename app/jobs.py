@@ -17,6 +17,7 @@ from datetime import timedelta
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
+from app.database import writing
 from app.models.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -68,7 +69,8 @@ def run_job_if_leader(app: Flask, job: Job, holder: str) -> object | None:
         if not hold_lease(LEASE_NAME, holder, utcnow(), ttl):
             log.info("another scheduler holds the lease; %s skipped", job.id)
             return None
-        result = job.run()
+        with writing():  # every job reads what it then writes
+            result = job.run()
         log.info("%s: %s", job.id, result)
         return result
 

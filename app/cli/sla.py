@@ -43,7 +43,15 @@ def sweep_command(now_text: str | None) -> None:
     """Warn and breach what is due and raise stale tickets; prints a JSON summary."""
     from app.services.sweep.sweep import sweep_sla
 
-    click.echo(json.dumps(sweep_sla(_instant(now_text)).as_dict()))
+    summary = sweep_sla(_instant(now_text))
+    click.echo(json.dumps(summary.as_dict()))
+    if summary.checked and summary.skipped == summary.checked:
+        click.echo(
+            f"Every one of the {summary.checked} due tickets was skipped (see the log for why); "
+            "nothing was raised.",
+            err=True,
+        )
+        raise SystemExit(1)
 
 
 @scheduler_cli.command("run")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
 from sqlalchemy import update
@@ -42,3 +43,23 @@ def test_the_scheduler_coalesces_and_runs_one_instance_at_a_time(app):
     sweep = jobs["sla-sweep"]
     assert sweep.coalesce is True and sweep.max_instances == 1
     assert sweep.trigger.interval == timedelta(seconds=app.config["SLA_SWEEP_SECONDS"])
+
+
+def test_a_fresh_schedulers_jobs_starting_together_all_run(app):
+    """The first runs of every job start at once: the ones that lose the race to insert the
+    lease row find it held by their own process, and run."""
+    db.session.remove()
+    runs: list[str] = []
+    barrier = threading.Barrier(3)
+
+    def first_run(name: str) -> None:
+        job = Job(name, "SLA_SWEEP_SECONDS", lambda: runs.append(name))
+        barrier.wait()
+        run_job_if_leader(app, job, "fresh-process")
+
+    threads = [threading.Thread(target=first_run, args=(name,)) for name in ("a", "b", "c")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(runs) == ["a", "b", "c"]

@@ -14,8 +14,24 @@ from app.models import SchedulerLease
 def hold_lease(name: str, holder: str, now: datetime, ttl: timedelta) -> bool:
     """Take or renew the lease; True when `holder` has it until now + ttl.
 
-    One conditional UPDATE (or the first INSERT) decides, so two processes cannot both win."""
+    One conditional UPDATE (or the first INSERT) decides, so two processes cannot both win. A
+    holder whose INSERT lost to another of its own jobs starting at the same moment renews."""
     until = now + ttl
+    if _take_or_renew(name, holder, now, until):
+        return True
+    if db.session.get(SchedulerLease, name) is None:
+        try:
+            db.session.execute(insert(SchedulerLease).values(name=name, holder=holder, expires_at=until))
+            db.session.commit()
+            return True
+        except IntegrityError:
+            pass
+    db.session.rollback()
+    # The row appeared since the first try: perhaps this very holder's other job inserted it.
+    return _take_or_renew(name, holder, now, until)
+
+
+def _take_or_renew(name: str, holder: str, now: datetime, until: datetime) -> bool:
     result = db.session.execute(
         update(SchedulerLease)
         .where(
@@ -28,15 +44,7 @@ def hold_lease(name: str, holder: str, now: datetime, ttl: timedelta) -> bool:
         db.session.commit()
         return True
     db.session.rollback()
-    if db.session.get(SchedulerLease, name) is not None:
-        return False
-    try:
-        db.session.execute(insert(SchedulerLease).values(name=name, holder=holder, expires_at=until))
-        db.session.commit()
-        return True
-    except IntegrityError:
-        db.session.rollback()
-        return False
+    return False
 
 
 def release_lease(name: str, holder: str) -> None:

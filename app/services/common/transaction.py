@@ -1,25 +1,60 @@
-"""One transaction per use case: commit on success, roll back on any error."""
+"""One transaction per use case: commit on success, roll back on any error.
+
+On SQLite the use case's transaction begins with the write lock taken (see `app.database`): a
+read transaction the request opened before (loading the signed-in user, say) is ended first.
+Objects loaded in it keep what they read, as they would under PostgreSQL's read committed: a
+ticket read before still carries the version it showed, so writing it over a newer one is a
+Conflict, and what the use case reads next it reads under the lock."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.database import is_sqlite, writing
 from app.domain.errors import Conflict
 from app.extensions import db
+
+_inside: ContextVar[bool] = ContextVar("inside_transaction", default=False)
 
 
 @contextmanager
 def transaction() -> Iterator[None]:
-    """Run a block as one transaction; a lost optimistic-lock race becomes a Conflict."""
-    try:
+    """Run a block as one transaction; a lost optimistic-lock race becomes a Conflict. A block
+    inside another one joins it: the outer one commits or rolls back."""
+    if _inside.get():
         yield
-        db.session.commit()
-    except StaleDataError as exc:
-        db.session.rollback()
-        raise Conflict("Someone else changed this ticket a moment ago. Reload it and try again.") from exc
-    except BaseException:
-        db.session.rollback()
-        raise
+        return
+    token = _inside.set(True)
+    try:
+        with writing():
+            _end_read_transaction()
+            try:
+                yield
+                db.session.commit()
+            except StaleDataError as exc:
+                db.session.rollback()
+                raise Conflict(
+                    "Someone else changed this ticket a moment ago. Reload it and try again."
+                ) from exc
+            except BaseException:
+                db.session.rollback()
+                raise
+    finally:
+        _inside.reset(token)
+
+
+def _end_read_transaction() -> None:
+    """On SQLite, end a transaction that has only read, so the next one begins with the lock."""
+    session = db.session()  # the current scoped session itself
+    if not session.in_transaction() or session.new or session.dirty or session.deleted:
+        return
+    if is_sqlite(session.get_bind()):
+        expire, session.expire_on_commit = session.expire_on_commit, False
+        try:
+            session.commit()
+        finally:
+            session.expire_on_commit = expire

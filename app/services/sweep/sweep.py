@@ -8,6 +8,7 @@ running twice, late, or in two processes at once gives the same result as runnin
 
 from __future__ import annotations
 
+import logging
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -16,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.database import writing
 from app.domain.business_time import is_open, next_opening, twenty_four_seven
 from app.domain.escalation import ActionKind, Evaluation, Rule, Trigger
 from app.domain.sla_vocabulary import TARGET_LABELS, SlaEventKind, SlaTarget
@@ -43,6 +45,7 @@ from app.services.sweep.batch_writes import BatchCollision, write_batch
 if TYPE_CHECKING:
     from app.services.sweep.rule_snapshots import BatchSnapshots
 
+log = logging.getLogger(__name__)
 BATCH_SIZE = 2000
 TIER_ACTIONS = (ActionKind.set_tier, ActionKind.raise_tier, ActionKind.lower_tier)
 
@@ -97,8 +100,13 @@ class _Pass:
 
 
 def sweep_sla(now: datetime | None = None, *, batch_size: int = BATCH_SIZE) -> SweepSummary:
-    """Handle every ticket whose next SLA check is due at `now`."""
-    now = now or utcnow()
+    """Handle every ticket whose next SLA check is due at `now`. Each batch takes the write lock
+    before it reads (SQLite), so requests writing meanwhile make it wait, not fail."""
+    with writing():
+        return _sweep(now or utcnow(), batch_size)
+
+
+def _sweep(now: datetime, batch_size: int) -> SweepSummary:
     summary = SweepSummary()
     sweep = _Pass(now, {t: enabled_rules(t) for t in (Trigger.sla_warning, Trigger.sla_breached)}, {})
     after = None
@@ -118,9 +126,10 @@ def sweep_sla(now: datetime | None = None, *, batch_size: int = BATCH_SIZE) -> S
                 _sweep_one(ticket, sweep, summary)
         try:
             db.session.commit()
-        except (StaleDataError, IntegrityError, OperationalError):
+        except (StaleDataError, IntegrityError, OperationalError) as error:
             db.session.rollback()
             summary.skipped += len(tickets)
+            log.warning("SLA sweep skipped %d tickets, the next run takes them: %s", len(tickets), error)
         if len(tickets) < batch_size:
             break
     if summary.breached:

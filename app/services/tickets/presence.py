@@ -12,6 +12,7 @@ from app.models import TicketViewer, User
 from app.models.types import utcnow
 from app.services.common.access import require_staff, ticket_for
 from app.services.common.rows import insert_on_conflict
+from app.services.common.transaction import transaction
 
 FRESH_FOR = timedelta(seconds=60)
 HEARTBEAT_SECONDS = 20
@@ -22,18 +23,18 @@ def touch_viewing(actor: User, ticket_id: int, *, now: datetime | None = None) -
     require_staff(actor)
     ticket = ticket_for(actor, ticket_id)  # NotFound for a ticket they may not see
     now = now or utcnow()
-    # One row per agent and ticket, however many tabs or heartbeats race for it.
-    upsert = insert_on_conflict(TicketViewer).values(ticket_id=ticket.id, user_id=actor.id, seen_at=now)
-    db.session.execute(
-        upsert.on_conflict_do_update(index_elements=["ticket_id", "user_id"], set_={"seen_at": now})
-    )
-    # Rows of pages closed long ago go, so the table stays the size of what is open.
-    db.session.execute(
-        delete(TicketViewer).where(
-            TicketViewer.ticket_id == ticket.id, TicketViewer.seen_at < now - FRESH_FOR * 10
+    with transaction():
+        # One row per agent and ticket, however many tabs or heartbeats race for it.
+        upsert = insert_on_conflict(TicketViewer).values(ticket_id=ticket.id, user_id=actor.id, seen_at=now)
+        db.session.execute(
+            upsert.on_conflict_do_update(index_elements=["ticket_id", "user_id"], set_={"seen_at": now})
         )
-    )
-    db.session.commit()
+        # Rows of pages closed long ago go, so the table stays the size of what is open.
+        db.session.execute(
+            delete(TicketViewer).where(
+                TicketViewer.ticket_id == ticket.id, TicketViewer.seen_at < now - FRESH_FOR * 10
+            )
+        )
     return other_viewers(actor, ticket.id, now=now)
 
 
