@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from app.admin.forms import ButtonForm, CreateStaffForm, ImportContactsForm, TeamForm
+from app.admin.accounts.forms import ButtonForm, CreateStaffForm, ImportContactsForm, TeamForm
 from app.domain.errors import InvalidInput
 from app.extensions import login_manager
 from app.form_fields import optional_int

@@ -6,9 +6,9 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from flask_login import current_user, login_required
 
 from app.auth.safe_next import safe_next
-from app.desk.forms import AwayForm
-from app.desk.page import FORMS, prepare, render_ticket
-from app.desk.saved_views import DeleteViewForm, SaveViewForm
+from app.desk.saved_views.views import DeleteViewForm, SaveViewForm
+from app.desk.tickets.forms import AwayForm
+from app.desk.tickets.page import FORMS, prepare, render_ticket
 from app.domain.errors import Conflict, InvalidInput, NotAllowed
 from app.domain.ids import is_digits
 from app.domain.vocabulary import ACTIVE_STATUSES, AccountTier, Channel, Priority, Role

@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
-from app.desk.page import render_ticket
+from app.desk.tickets.page import render_ticket
 from app.domain.canned import PLACEHOLDERS
 from app.domain.errors import InvalidInput
 from app.domain.ids import is_digits, parse_row_id
@@ -46,7 +46,7 @@ def index():
             return redirect(url_for("canned.index"))
     status = 400 if request.method == "POST" else 200
     return render_template(
-        "canned/index.html", form=form, replies=canned_for(current_user), placeholders=PLACEHOLDERS
+        "desk/canned/index.html", form=form, replies=canned_for(current_user), placeholders=PLACEHOLDERS
     ), status
 
 

@@ -29,7 +29,7 @@ def staff_only() -> None:
 def index():
     articles = list(db.session.scalars(select(KbArticle).order_by(KbArticle.updated_at.desc()).limit(200)))
     return render_template(
-        "kb/desk_index.html",
+        "desk/kb/index.html",
         articles=articles,
         can_write=can_write(current_user),
         published=ArticleStatus.published,
@@ -71,7 +71,7 @@ def _editor(article_id: int | None):
             flash(f"“{saved.title}” saved ({saved.status.value}).", "success")
             return redirect(url_for("kb_desk.index"))
     status = 400 if request.method == "POST" else 200
-    return render_template("kb/desk_edit.html", form=form, article=article), status
+    return render_template("desk/kb/edit.html", form=form, article=article), status
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -98,7 +98,7 @@ def categories():
             return redirect(url_for("kb_desk.categories"))
     status = 400 if request.method == "POST" else 200
     rows = list(db.session.scalars(select(KbCategory).order_by(KbCategory.name)))
-    return render_template("kb/desk_categories.html", form=form, rows=rows), status
+    return render_template("desk/kb/categories.html", form=form, rows=rows), status
 
 
 @bp.post("/categories/<int:category_id>/self-service")
@@ -115,4 +115,4 @@ def toggle_self_service(category_id: int):
 
 @bp.get("/gaps")
 def gaps():
-    return render_template("kb/desk_gaps.html", report=knowledge_gaps())
+    return render_template("desk/kb/gaps.html", report=knowledge_gaps())

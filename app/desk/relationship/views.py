@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from app.desk.relationship.forms import AccountForm, TouchpointForm
 from app.domain.errors import InvalidInput
-from app.relationship.forms import AccountForm, TouchpointForm
 from app.services.common.access import require_staff
 from app.services.relationship.changes import log_touchpoint, update_account
 from app.services.relationship.history_page import FAMILIES, history_page
@@ -41,7 +41,7 @@ def _page(profile, *, customer_id=None, organization_id=None, account=None, touc
             },
         )
     return render_template(
-        "relationship/profile.html",
+        "desk/relationship/profile.html",
         profile=profile,
         history=history,
         family=family,

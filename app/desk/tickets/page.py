@@ -7,7 +7,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
-from app.desk.forms import (
+from app.desk.tickets.forms import (
     AssignForm,
     MergeForm,
     NoteForm,

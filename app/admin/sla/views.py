@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
+from app.admin.sla.forms import CalendarForm, PolicyForm
 from app.domain.business_time import HOURS_FIELDS
 from app.domain.errors import InvalidInput
 from app.domain.sla import Targets
@@ -15,7 +16,6 @@ from app.extensions import db, login_manager
 from app.models import BusinessCalendar, SlaPolicy
 from app.services.common.access import require_admin
 from app.services.sla.setup import get_calendar, get_policy, save_calendar, save_policy
-from app.sla_admin.forms import CalendarForm, PolicyForm
 
 bp = Blueprint("admin_sla", __name__)
 
@@ -39,7 +39,7 @@ def index():
     matrix = {(p.account_tier, p.priority): p for p in policies if not p.is_default}
     calendars = list(db.session.scalars(select(BusinessCalendar).order_by(BusinessCalendar.name)))
     return render_template(
-        "sla_admin/index.html",
+        "admin/sla/index.html",
         calendars=calendars,
         matrix=matrix,
         default=next((p for p in policies if p.is_default), None),
@@ -85,7 +85,7 @@ def _calendar_editor(calendar_id: int | None):
             flash(f"Calendar {saved.name} saved.", "success")
             return redirect(url_for("admin_sla.index"))
     status = 400 if request.method == "POST" else 200
-    return render_template("sla_admin/calendar.html", form=form, row=row, hours_fields=HOURS_FIELDS), status
+    return render_template("admin/sla/calendar.html", form=form, row=row, hours_fields=HOURS_FIELDS), status
 
 
 @bp.route("/calendars/new", methods=["GET", "POST"])
@@ -145,7 +145,7 @@ def _policy_editor(policy_id: int | None):
             flash(f"Policy {saved.name} saved.", "success")
             return redirect(url_for("admin_sla.index"))
     status = 400 if request.method == "POST" else 200
-    return render_template("sla_admin/policy.html", form=form, row=row), status
+    return render_template("admin/sla/policy.html", form=form, row=row), status
 
 
 @bp.route("/policies/new", methods=["GET", "POST"])

@@ -6,13 +6,13 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from app.admin.rules.forms import DryRunForm, RuleButtonForm, RuleForm
 from app.domain.errors import InvalidInput
 from app.domain.escalation import TRIGGER_LABELS
 from app.domain.rule_fields import FIELDS, OPERATOR_LABELS
 from app.domain.rule_parsing import RuleDirectory, RuleInvalid, parse_rule
 from app.domain.rule_text import describe_rule
 from app.extensions import login_manager
-from app.rules_admin.forms import DryRunForm, RuleButtonForm, RuleForm
 from app.services.common.access import require_admin
 from app.services.rules.admin import (
     delete_rule,
@@ -50,7 +50,7 @@ def index():
             when, then = f"Cannot be read: {error}", ""
         rows.append((rule, when, then))
     return render_template(
-        "rules_admin/index.html", rows=rows, buttons=RuleButtonForm(), triggers=TRIGGER_LABELS
+        "admin/rules/index.html", rows=rows, buttons=RuleButtonForm(), triggers=TRIGGER_LABELS
     )
 
 
@@ -58,7 +58,7 @@ def _render_editor(form: RuleForm, rule, *, report=None, problems=(), status: in
     form.add_blank_rows()
     directory = rule_directory()
     return render_template(
-        "rules_admin/edit.html",
+        "admin/rules/edit.html",
         form=form,
         rule=rule,
         report=report,
@@ -146,4 +146,4 @@ def dry_run_page():
             report = dry_run(current_user, enabled_rules(), trigger=form.trigger.data, days=form.days.data)
         else:
             status = 400
-    return render_template("rules_admin/dry_run.html", form=form, report=report), status
+    return render_template("admin/rules/dry_run.html", form=form, report=report), status
