@@ -79,36 +79,23 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from app.admin.accounts.views import bp as admin_bp
-    from app.admin.rules.views import bp as rules_admin_bp
-    from app.admin.sla.views import bp as sla_admin_bp
+    """One parent per audience (desk, admin) with its pages nested in it; the rest stand alone."""
+    from app.admin.views import bp as admin_bp
     from app.attachments.views import bp as attachments_bp
     from app.auth.account_views import bp as account_bp
     from app.auth.views import bp as auth_bp
-    from app.desk.canned.views import bp as canned_bp
-    from app.desk.kb.views import bp as kb_desk_bp
-    from app.desk.relationship.views import bp as relationship_bp
-    from app.desk.saved_views.views import bp as saved_views_bp
-    from app.desk.search.views import bp as desk_search_bp
-    from app.desk.tickets.views import bp as desk_bp
+    from app.desk.views import bp as desk_bp
     from app.kb.views import bp as kb_bp
     from app.main import bp as main_bp
     from app.portal.views import bp as portal_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(kb_bp, url_prefix="/kb")
-    app.register_blueprint(kb_desk_bp, url_prefix="/desk/kb")
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(account_bp, url_prefix="/auth")
     app.register_blueprint(portal_bp, url_prefix="/portal")
     app.register_blueprint(desk_bp, url_prefix="/desk")
-    app.register_blueprint(canned_bp, url_prefix="/desk")
-    app.register_blueprint(desk_search_bp, url_prefix="/desk")
-    app.register_blueprint(saved_views_bp, url_prefix="/desk")
-    app.register_blueprint(relationship_bp, url_prefix="/desk")
     app.register_blueprint(admin_bp, url_prefix="/admin")
-    app.register_blueprint(rules_admin_bp, url_prefix="/admin/rules")
-    app.register_blueprint(sla_admin_bp, url_prefix="/admin/sla")
     app.register_blueprint(attachments_bp, url_prefix="/attachments")
 
 

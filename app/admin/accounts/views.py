@@ -8,31 +8,16 @@ from wtforms.fields.choices import SelectChoice
 
 from app.admin.accounts.forms import ButtonForm, CreateStaffForm, ImportContactsForm, TeamForm
 from app.domain.errors import InvalidInput
-from app.extensions import login_manager
 from app.form_fields import optional_int
 from app.services.accounts.accounts import create_staff_user, save_team, set_user_active
 from app.services.accounts.directory import delete_team, get_team, get_user, list_users, team_rows
-from app.services.common.access import require_admin
 from app.services.relationship.contact_import import import_contacts
 
-bp = Blueprint("admin", __name__)
-
-
-@bp.before_request
-def admins_only():
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    require_admin(current_user)
-    return None
+bp = Blueprint("accounts", __name__)
 
 
 def _field_error(form, error: InvalidInput, fallback: str) -> None:
     getattr(form, error.field or fallback, getattr(form, fallback)).errors.append(str(error))
-
-
-@bp.get("/")
-def index():
-    return render_template("admin/index.html")
 
 
 @bp.get("/users")
@@ -73,7 +58,7 @@ def new_user():
             _field_error(form, error, "email")
         else:
             flash(f"{user.name} can now sign in as {user.role.value}.", "success")
-            return redirect(url_for("admin.users"))
+            return redirect(url_for("admin.accounts.users"))
     status = 400 if request.method == "POST" else 200
     return render_template("admin/new_user.html", form=form), status
 
@@ -88,9 +73,9 @@ def set_active(user_id: int):
         user = set_user_active(current_user, user_id, form.value.data == "on")
     except InvalidInput as error:
         flash(str(error), "error")
-        return redirect(url_for("admin.users"), 303)
+        return redirect(url_for("admin.accounts.users"), 303)
     flash(f"{user.name} is {'active again' if user.active else 'deactivated'}.", "success")
-    return redirect(url_for("admin.users"))
+    return redirect(url_for("admin.accounts.users"))
 
 
 def _team_settings(form: TeamForm) -> dict:
@@ -112,7 +97,7 @@ def teams():
             _field_error(form, error, "name")
         else:
             flash(f"Team {team.name} created.", "success")
-            return redirect(url_for("admin.teams"))
+            return redirect(url_for("admin.accounts.teams"))
     status = 400 if request.method == "POST" else 200
     return render_template(
         "admin/teams.html", rows=team_rows(current_user), form=form, button=ButtonForm()
@@ -136,7 +121,7 @@ def edit_team(team_id: int):
             _field_error(form, error, "name")
         else:
             flash(f"Team {team.name} saved.", "success")
-            return redirect(url_for("admin.teams"))
+            return redirect(url_for("admin.accounts.teams"))
     status = 400 if request.method == "POST" else 200
     return render_template("admin/edit_team.html", form=form, team=team), status
 
@@ -150,9 +135,9 @@ def remove_team(team_id: int):
         delete_team(current_user, team_id)
     except InvalidInput as error:
         flash(str(error), "error")
-        return redirect(url_for("admin.teams"), 303)
+        return redirect(url_for("admin.accounts.teams"), 303)
     flash(f"Team {name} deleted.", "success")
-    return redirect(url_for("admin.teams"))
+    return redirect(url_for("admin.accounts.teams"))
 
 
 @bp.route("/import", methods=["GET", "POST"])

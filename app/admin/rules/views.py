@@ -12,8 +12,6 @@ from app.domain.escalation import TRIGGER_LABELS
 from app.domain.rule_fields import FIELDS, OPERATOR_LABELS
 from app.domain.rule_parsing import RuleDirectory, RuleInvalid, parse_rule
 from app.domain.rule_text import describe_rule
-from app.extensions import login_manager
-from app.services.common.access import require_admin
 from app.services.rules.admin import (
     delete_rule,
     get_rule,
@@ -26,15 +24,7 @@ from app.services.rules.admin import (
 from app.services.rules.dry_run import dry_run, dry_run_draft
 from app.services.rules.engine import enabled_rules
 
-bp = Blueprint("admin_rules", __name__)
-
-
-@bp.before_request
-def admins_only():
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    require_admin(current_user)
-    return None
+bp = Blueprint("rules", __name__)
 
 
 @bp.get("/")
@@ -92,7 +82,7 @@ def _editor(rule_id: int | None):
         form.name.errors.append(str(error))
         return _render_editor(form, rule, status=400)
     flash(f"Rule '{saved.name}' saved.", "success")
-    return redirect(url_for("admin_rules.index"))
+    return redirect(url_for("admin.rules.index"))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -116,7 +106,7 @@ def _checked_button() -> RuleButtonForm:
 def move(rule_id: int):
     form = _checked_button()
     move_rule(current_user, rule_id, form.value.data or "")
-    return redirect(url_for("admin_rules.index"))
+    return redirect(url_for("admin.rules.index"))
 
 
 @bp.post("/<int:rule_id>/enabled")
@@ -124,7 +114,7 @@ def toggle(rule_id: int):
     form = _checked_button()
     rule = set_rule_enabled(current_user, rule_id, form.value.data == "on")
     flash(f"Rule '{rule.name}' {'enabled' if rule.enabled else 'disabled'}.", "success")
-    return redirect(url_for("admin_rules.index"))
+    return redirect(url_for("admin.rules.index"))
 
 
 @bp.post("/<int:rule_id>/delete")
@@ -133,7 +123,7 @@ def delete(rule_id: int):
     name = get_rule(current_user, rule_id).name
     delete_rule(current_user, rule_id)
     flash(f"Rule '{name}' deleted.", "success")
-    return redirect(url_for("admin_rules.index"))
+    return redirect(url_for("admin.rules.index"))
 
 
 @bp.get("/dry-run")

@@ -12,20 +12,11 @@ from app.domain.business_time import HOURS_FIELDS
 from app.domain.errors import InvalidInput
 from app.domain.sla import Targets
 from app.domain.vocabulary import AccountTier, Priority
-from app.extensions import db, login_manager
+from app.extensions import db
 from app.models import BusinessCalendar, SlaPolicy
-from app.services.common.access import require_admin
 from app.services.sla.setup import get_calendar, get_policy, save_calendar, save_policy
 
-bp = Blueprint("admin_sla", __name__)
-
-
-@bp.before_request
-def admins_only():
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    require_admin(current_user)
-    return None
+bp = Blueprint("sla", __name__)
 
 
 def _show(form, error: InvalidInput, fallback: str) -> None:
@@ -83,7 +74,7 @@ def _calendar_editor(calendar_id: int | None):
             _show(form, error, "name")
         else:
             flash(f"Calendar {saved.name} saved.", "success")
-            return redirect(url_for("admin_sla.index"))
+            return redirect(url_for("admin.sla.index"))
     status = 400 if request.method == "POST" else 200
     return render_template("admin/sla/calendar.html", form=form, row=row, hours_fields=HOURS_FIELDS), status
 
@@ -143,7 +134,7 @@ def _policy_editor(policy_id: int | None):
             _show(form, error, "name")
         else:
             flash(f"Policy {saved.name} saved.", "success")
-            return redirect(url_for("admin_sla.index"))
+            return redirect(url_for("admin.sla.index"))
     status = 400 if request.method == "POST" else 200
     return render_template("admin/sla/policy.html", form=form, row=row), status
 

@@ -4,33 +4,18 @@ actions on a queue selection (/desk/bulk)."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from flask_login import current_user
 
+from app.desk.canned.forms import CannedForm
 from app.desk.tickets.page import render_ticket
 from app.domain.canned import PLACEHOLDERS
 from app.domain.errors import InvalidInput
 from app.domain.ids import is_digits, parse_row_id
-from app.services.common.access import require_staff
 from app.services.tickets.bulk import bulk_apply
 from app.services.tickets.canned_replies import canned_for, delete_canned, fill_for_ticket, save_canned
 from app.services.tickets.page import ticket_page
 
 bp = Blueprint("canned", __name__)
-
-
-class CannedForm(FlaskForm):
-    title = StringField("Title", validators=[InputRequired(), Length(max=120)])
-    body = TextAreaField("Reply", validators=[InputRequired(), Length(max=10_000)])
-    shared = BooleanField("Shared with everybody (admins only)")
-
-
-@bp.before_request
-@login_required
-def staff_only() -> None:
-    require_staff(current_user)
 
 
 @bp.route("/canned", methods=["GET", "POST"])
@@ -43,7 +28,7 @@ def index():
             (form._fields.get(error.field or "") or form.title).errors.append(str(error))
         else:
             flash("Canned reply saved.", "success")
-            return redirect(url_for("canned.index"))
+            return redirect(url_for("desk.canned.index"))
     status = 400 if request.method == "POST" else 200
     return render_template(
         "desk/canned/index.html", form=form, replies=canned_for(current_user), placeholders=PLACEHOLDERS
@@ -54,7 +39,7 @@ def index():
 def delete(canned_id: int):
     delete_canned(current_user, canned_id)
     flash("Canned reply removed.", "success")
-    return redirect(url_for("canned.index"))
+    return redirect(url_for("desk.canned.index"))
 
 
 @bp.post("/bulk")

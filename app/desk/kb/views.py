@@ -3,26 +3,20 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
+from app.desk.kb.forms import ArticleForm, CategoryForm
 from app.domain.errors import InvalidInput, NotAllowed
 from app.domain.kb_vocabulary import ArticleStatus
 from app.extensions import db
-from app.kb.forms import ArticleForm, CategoryForm
 from app.models import KbArticle, KbCategory
-from app.services.common.access import require_admin, require_staff
+from app.services.common.access import require_admin
 from app.services.kb.articles import can_write, get_article, save_article, save_category
 from app.services.kb.report import knowledge_gaps
 
-bp = Blueprint("kb_desk", __name__)
-
-
-@bp.before_request
-@login_required
-def staff_only() -> None:
-    require_staff(current_user)
+bp = Blueprint("kb", __name__)
 
 
 @bp.get("/")
@@ -69,7 +63,7 @@ def _editor(article_id: int | None):
             (form._fields.get(error.field or "") or form.title).errors.append(str(error))
         else:
             flash(f"“{saved.title}” saved ({saved.status.value}).", "success")
-            return redirect(url_for("kb_desk.index"))
+            return redirect(url_for("desk.kb.index"))
     status = 400 if request.method == "POST" else 200
     return render_template("desk/kb/edit.html", form=form, article=article), status
 
@@ -95,7 +89,7 @@ def categories():
             form.name.errors.append(str(error))
         else:
             flash("Category saved.", "success")
-            return redirect(url_for("kb_desk.categories"))
+            return redirect(url_for("desk.kb.categories"))
     status = 400 if request.method == "POST" else 200
     rows = list(db.session.scalars(select(KbCategory).order_by(KbCategory.name)))
     return render_template("desk/kb/categories.html", form=form, rows=rows), status
@@ -110,7 +104,7 @@ def toggle_self_service(category_id: int):
     save_category(
         current_user, name=category.name, self_service=not category.self_service, category_id=category.id
     )
-    return redirect(url_for("kb_desk.categories"))
+    return redirect(url_for("desk.kb.categories"))
 
 
 @bp.get("/gaps")

@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from app.desk.relationship.forms import AccountForm, TouchpointForm
 from app.domain.errors import InvalidInput
-from app.services.common.access import require_staff
 from app.services.relationship.changes import log_touchpoint, update_account
 from app.services.relationship.history_page import FAMILIES, history_page
 from app.services.relationship.profiles import customer_profile, organization_profile
 
 bp = Blueprint("relationship", __name__)
-
-
-@bp.before_request
-@login_required
-def staff_only() -> None:
-    require_staff(current_user)
 
 
 def _page(profile, *, customer_id=None, organization_id=None, account=None, touch=None, status: int = 200):
@@ -79,7 +72,7 @@ def change_account(organization_id: int):
             form.account_tier.errors.append(str(error))
         else:
             flash("Account facts saved.", "success")
-            return redirect(url_for("relationship.organization", organization_id=organization_id))
+            return redirect(url_for("desk.relationship.organization", organization_id=organization_id))
     return _page(
         organization_profile(current_user, organization_id),
         organization_id=organization_id,
@@ -111,7 +104,7 @@ def _touchpoint(customer_id: int | None, organization_id: int | None):
 def customer_touchpoint(customer_id: int):
     failed = _touchpoint(customer_id, None)
     if failed is None:
-        return redirect(url_for("relationship.customer", customer_id=customer_id))
+        return redirect(url_for("desk.relationship.customer", customer_id=customer_id))
     return _page(
         customer_profile(current_user, customer_id), customer_id=customer_id, touch=failed, status=400
     )
@@ -121,7 +114,7 @@ def customer_touchpoint(customer_id: int):
 def organization_touchpoint(organization_id: int):
     failed = _touchpoint(None, organization_id)
     if failed is None:
-        return redirect(url_for("relationship.organization", organization_id=organization_id))
+        return redirect(url_for("desk.relationship.organization", organization_id=organization_id))
     return _page(
         organization_profile(current_user, organization_id),
         organization_id=organization_id,

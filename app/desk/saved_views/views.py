@@ -3,39 +3,15 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, url_for
-from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
-from wtforms import HiddenField, StringField
-from wtforms.validators import InputRequired, Length
+from flask_login import current_user
 
 from app.auth.safe_next import safe_next
+from app.desk.saved_views.forms import DeleteViewForm, SaveViewForm
 from app.domain.errors import InvalidInput
-from app.services.common.access import require_staff
 from app.services.queues.filters import FILTER_FIELDS
-from app.services.queues.saved_views import NAME_MAX_LENGTH, delete_view, save_view
+from app.services.queues.saved_views import delete_view, save_view
 
 bp = Blueprint("saved_views", __name__)
-
-
-class SaveViewForm(FlaskForm):
-    name = StringField("Save this view as", validators=[InputRequired(), Length(max=NAME_MAX_LENGTH)])
-    queue = HiddenField()
-    status = HiddenField()
-    priority = HiddenField()
-    account_tier = HiddenField()
-    tag = HiddenField()
-    channel = HiddenField()
-    order = HiddenField()
-
-
-class DeleteViewForm(FlaskForm):
-    back = HiddenField()
-
-
-@bp.before_request
-@login_required
-def staff_only() -> None:
-    require_staff(current_user)
 
 
 @bp.post("/views")
@@ -43,7 +19,7 @@ def save():
     form = SaveViewForm()
     queue = form.queue.data or "tier-1"
     args = {name: form[name].data or "" for name in (*FILTER_FIELDS, "order")}
-    back = url_for("desk.queue", key=queue, **{k: v for k, v in args.items() if v})
+    back = url_for("desk.tickets.queue", key=queue, **{k: v for k, v in args.items() if v})
     if not form.validate_on_submit():
         message = "; ".join(e for errors in form.errors.values() for e in errors)
         raise InvalidInput(f"The view was not saved: {message}", field="name")

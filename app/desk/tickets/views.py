@@ -1,19 +1,18 @@
-"""The agent desk: tier queues, the ticket page and the actions on a ticket."""
+"""Desk tier queues, the ticket page and the actions on a ticket (/desk/queues, /desk/tickets)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from app.auth.safe_next import safe_next
-from app.desk.saved_views.views import DeleteViewForm, SaveViewForm
+from app.desk.saved_views.forms import DeleteViewForm, SaveViewForm
 from app.desk.tickets.forms import AwayForm
 from app.desk.tickets.page import FORMS, prepare, render_ticket
 from app.domain.errors import Conflict, InvalidInput, NotAllowed
 from app.domain.ids import is_digits
-from app.domain.vocabulary import ACTIVE_STATUSES, AccountTier, Channel, Priority, Role
+from app.domain.vocabulary import ACTIVE_STATUSES, AccountTier, Channel, Priority
 from app.extensions import db
-from app.services.common.access import require_staff
 from app.services.common.pagination import Page
 from app.services.queues.filters import ORDERS, QueueFilters, parse_filters
 from app.services.queues.lists import count_label, desk_queues, queue_counts, queue_page
@@ -27,23 +26,10 @@ from app.services.tickets.page import ticket_page
 from app.services.tickets.presence import touch_viewing
 from app.services.tickets.vendor_handoff import edit_vendor_details, overdue_vendor_tickets
 
-bp = Blueprint("desk", __name__)
+bp = Blueprint("tickets", __name__)
 
 # Staff may note any ticket they can see, even one above their tier (add_internal_note).
 READ_ONLY_ACTIONS = frozenset({"note"})
-
-
-@bp.before_request
-@login_required
-def staff_only() -> None:
-    require_staff(current_user)
-
-
-@bp.get("/")
-def index():
-    """Agents start at their own tier; admins (who work every tier) start at the front line."""
-    own = current_user.support_tier if current_user.role is Role.agent else None
-    return redirect(url_for("desk.queue", key=f"tier-{own or 1}"))
 
 
 @bp.get("/queues/<key>")
@@ -216,5 +202,5 @@ def act(ticket_id: int, action: str):
             return render_ticket(ticket_id, failed=(action, form), status=409)
         else:
             flash(message, "success")
-            return redirect(url_for("desk.ticket", ticket_id=ticket_id))
+            return redirect(url_for("desk.tickets.ticket", ticket_id=ticket_id))
     return render_ticket(ticket_id, failed=(action, form), status=400)
