@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from app.admin.sla.forms import CalendarForm, PolicyForm
@@ -12,8 +11,7 @@ from app.domain.business_time import HOURS_FIELDS
 from app.domain.errors import InvalidInput
 from app.domain.sla import Targets
 from app.domain.vocabulary import AccountTier, Priority
-from app.extensions import db
-from app.models import BusinessCalendar, SlaPolicy
+from app.services.sla.overview import list_calendars, sla_overview
 from app.services.sla.setup import get_calendar, get_policy, save_calendar, save_policy
 
 bp = Blueprint("sla", __name__)
@@ -26,14 +24,12 @@ def _show(form, error: InvalidInput, fallback: str) -> None:
 
 @bp.get("/")
 def index():
-    policies = list(db.session.scalars(select(SlaPolicy).order_by(SlaPolicy.name)))
-    matrix = {(p.account_tier, p.priority): p for p in policies if not p.is_default}
-    calendars = list(db.session.scalars(select(BusinessCalendar).order_by(BusinessCalendar.name)))
+    overview = sla_overview(current_user)
     return render_template(
         "admin/sla/index.html",
-        calendars=calendars,
-        matrix=matrix,
-        default=next((p for p in policies if p.is_default), None),
+        calendars=overview.calendars,
+        matrix=overview.matrix,
+        default=overview.default,
         tiers=[None, *AccountTier],
         priorities=[None, *Priority],
     )
@@ -92,10 +88,7 @@ def edit_calendar(calendar_id: int):
 def _policy_editor(policy_id: int | None):
     row = get_policy(current_user, policy_id) if policy_id else None
     form = PolicyForm()
-    form.calendar.choices = [
-        SelectChoice(str(c.id), c.name)
-        for c in db.session.scalars(select(BusinessCalendar).order_by(BusinessCalendar.name))
-    ]
+    form.calendar.choices = [SelectChoice(str(c.id), c.name) for c in list_calendars(current_user)]
     if request.method == "GET":
         if row is not None:
             form.name.data, form.calendar.data = row.name, row.calendar_id

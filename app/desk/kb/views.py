@@ -4,24 +4,29 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from app.desk.kb.forms import ArticleForm, CategoryForm
 from app.domain.errors import InvalidInput, NotAllowed
 from app.domain.kb_vocabulary import ArticleStatus
-from app.extensions import db
-from app.models import KbArticle, KbCategory
 from app.services.common.access import require_admin
-from app.services.kb.articles import can_write, get_article, save_article, save_category
+from app.services.kb.articles import (
+    can_write,
+    get_article,
+    save_article,
+    save_category,
+    toggle_category_self_service,
+)
+from app.services.kb.listings import latest_articles, list_categories
 from app.services.kb.report import knowledge_gaps
 
 bp = Blueprint("kb", __name__)
+DESK_LIST_LENGTH = 200
 
 
 @bp.get("/")
 def index():
-    articles = list(db.session.scalars(select(KbArticle).order_by(KbArticle.updated_at.desc()).limit(200)))
+    articles = latest_articles(limit=DESK_LIST_LENGTH)
     return render_template(
         "desk/kb/index.html",
         articles=articles,
@@ -33,8 +38,7 @@ def index():
 def _article_form() -> ArticleForm:
     form = ArticleForm()
     form.category.choices = [SelectChoice("", "No category")] + [
-        SelectChoice(str(c.id), c.name)
-        for c in db.session.scalars(select(KbCategory).order_by(KbCategory.name))
+        SelectChoice(str(c.id), c.name) for c in list_categories()
     ]
     return form
 
@@ -91,19 +95,14 @@ def categories():
             flash("Category saved.", "success")
             return redirect(url_for("desk.kb.categories"))
     status = 400 if request.method == "POST" else 200
-    rows = list(db.session.scalars(select(KbCategory).order_by(KbCategory.name)))
+    rows = list_categories()
     return render_template("desk/kb/categories.html", form=form, rows=rows), status
 
 
 @bp.post("/categories/<int:category_id>/self-service")
 def toggle_self_service(category_id: int):
     require_admin(current_user)
-    category = db.session.get(KbCategory, category_id)
-    if category is None:
-        raise InvalidInput("No such category.")
-    save_category(
-        current_user, name=category.name, self_service=not category.self_service, category_id=category.id
-    )
+    toggle_category_self_service(current_user, category_id)
     return redirect(url_for("desk.kb.categories"))
 
 

@@ -12,7 +12,6 @@ from app.desk.tickets.page import FORMS, prepare, render_ticket
 from app.domain.errors import Conflict, InvalidInput, NotAllowed
 from app.domain.ids import is_digits
 from app.domain.vocabulary import ACTIVE_STATUSES, AccountTier, Channel, Priority
-from app.extensions import db
 from app.services.common.pagination import Page
 from app.services.queues.filters import ORDERS, QueueFilters, parse_filters
 from app.services.queues.lists import count_label, desk_queues, queue_counts, queue_page
@@ -193,9 +192,8 @@ def act(ticket_id: int, action: str):
             target = form._fields.get(error.field or "")
             (target.errors if target is not None else form.form_errors).append(str(error))
         except Conflict as error:
-            # Someone changed the ticket since this page was shown: keep what the agent typed,
-            # show the newer state, and let them decide again.
-            db.session.rollback()
+            # Someone changed the ticket since this page was shown (the service rolled its
+            # transaction back): keep what the agent typed, show the newer state, decide again.
             form.form_errors.append(str(error))
             if "version" in form._fields:
                 form.version.data = str(ticket_page(current_user, ticket_id).ticket.version)
