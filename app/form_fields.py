@@ -2,9 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from wtforms import Form
+
+from app.domain.errors import DomainError
+
 
 def optional_int(value: object) -> int | None:
     """'' means none; anything else must be a whole number (else the field shows an error)."""
     if value in (None, "", "None"):
         return None
     return int(str(value))
+
+
+def show_error(
+    form: Form,
+    error: DomainError,
+    fallback: str | None = None,
+    *,
+    renamed: Mapping[str, str] | None = None,
+) -> None:
+    """Show a service's refusal beside the field it names, else beside `fallback`, else above
+    the form. `renamed` maps a service's field names to the form's where they differ."""
+    name = getattr(error, "field", None) or ""
+    name = (renamed or {}).get(name, name)
+    field = form._fields.get(name) or (form._fields.get(fallback) if fallback else None)
+    if field is None:
+        form.form_errors.append(str(error))
+    else:
+        # A field that was never validated still holds its empty tuple of errors.
+        field.errors = [*field.errors, str(error)]

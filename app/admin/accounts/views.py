@@ -8,16 +8,12 @@ from wtforms.fields.choices import SelectChoice
 
 from app.admin.accounts.forms import ButtonForm, CreateStaffForm, ImportContactsForm, TeamForm
 from app.domain.errors import InvalidInput
-from app.form_fields import optional_int
+from app.form_fields import optional_int, show_error
 from app.services.accounts.accounts import create_staff_user, save_team, set_user_active
 from app.services.accounts.directory import delete_team, get_team, get_user, list_users, team_rows
 from app.services.relationship.contact_import import import_contacts
 
 bp = Blueprint("accounts", __name__)
-
-
-def _field_error(form, error: InvalidInput, fallback: str) -> None:
-    getattr(form, error.field or fallback, getattr(form, fallback)).errors.append(str(error))
 
 
 @bp.get("/users")
@@ -55,7 +51,7 @@ def new_user():
                 team_id=form.team.data,
             )
         except InvalidInput as error:
-            _field_error(form, error, "email")
+            show_error(form, error, "email")
         else:
             flash(f"{user.name} can now sign in as {user.role.value}.", "success")
             return redirect(url_for("admin.accounts.users"))
@@ -94,7 +90,7 @@ def teams():
         try:
             team = save_team(current_user, name=form.name.data, tier=form.tier.data, **_team_settings(form))
         except InvalidInput as error:
-            _field_error(form, error, "name")
+            show_error(form, error, "name")
         else:
             flash(f"Team {team.name} created.", "success")
             return redirect(url_for("admin.accounts.teams"))
@@ -118,7 +114,7 @@ def edit_team(team_id: int):
                 **_team_settings(form),
             )
         except InvalidInput as error:
-            _field_error(form, error, "name")
+            show_error(form, error, "name")
         else:
             flash(f"Team {team.name} saved.", "success")
             return redirect(url_for("admin.accounts.teams"))

@@ -12,6 +12,7 @@ from app.domain.escalation import TRIGGER_LABELS
 from app.domain.rule_fields import FIELDS, OPERATOR_LABELS
 from app.domain.rule_parsing import RuleDirectory, RuleInvalid, parse_rule
 from app.domain.rule_text import describe_rule
+from app.form_fields import show_error
 from app.services.rules.admin import (
     delete_rule,
     get_rule,
@@ -79,7 +80,7 @@ def _editor(rule_id: int | None):
     except RuleInvalid as error:
         return _render_editor(form, rule, problems=error.problems, status=400)
     except InvalidInput as error:
-        form.name.errors.append(str(error))
+        show_error(form, error, "name")
         return _render_editor(form, rule, status=400)
     flash(f"Rule '{saved.name}' saved.", "success")
     return redirect(url_for("admin.rules.index"))

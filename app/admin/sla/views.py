@@ -11,15 +11,11 @@ from app.domain.business_time import HOURS_FIELDS
 from app.domain.errors import InvalidInput
 from app.domain.sla import Targets
 from app.domain.vocabulary import AccountTier, Priority
+from app.form_fields import show_error
 from app.services.sla.overview import list_calendars, sla_overview
 from app.services.sla.setup import get_calendar, get_policy, save_calendar, save_policy
 
 bp = Blueprint("sla", __name__)
-
-
-def _show(form, error: InvalidInput, fallback: str) -> None:
-    field = form._fields.get(error.field or "") or form._fields[fallback]
-    field.errors.append(str(error))
 
 
 @bp.get("/")
@@ -67,7 +63,7 @@ def _calendar_editor(calendar_id: int | None):
                 calendar_id=calendar_id,
             )
         except InvalidInput as error:
-            _show(form, error, "name")
+            show_error(form, error, "name")
         else:
             flash(f"Calendar {saved.name} saved.", "success")
             return redirect(url_for("admin.sla.index"))
@@ -124,7 +120,7 @@ def _policy_editor(policy_id: int | None):
                 policy_id=policy_id,
             )
         except InvalidInput as error:
-            _show(form, error, "name")
+            show_error(form, error, "name")
         else:
             flash(f"Policy {saved.name} saved.", "success")
             return redirect(url_for("admin.sla.index"))

@@ -11,6 +11,7 @@ from app.desk.tickets.page import render_ticket
 from app.domain.canned import PLACEHOLDERS
 from app.domain.errors import InvalidInput
 from app.domain.ids import is_digits, parse_row_id
+from app.form_fields import show_error
 from app.services.tickets.bulk import bulk_apply
 from app.services.tickets.canned_replies import canned_for, delete_canned, fill_for_ticket, save_canned
 from app.services.tickets.page import ticket_page
@@ -25,7 +26,7 @@ def index():
         try:
             save_canned(current_user, title=form.title.data, body=form.body.data, shared=form.shared.data)
         except InvalidInput as error:
-            (form._fields.get(error.field or "") or form.title).errors.append(str(error))
+            show_error(form, error, "title")
         else:
             flash("Canned reply saved.", "success")
             return redirect(url_for("desk.canned.index"))

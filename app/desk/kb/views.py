@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from app.desk.kb.forms import ArticleForm, CategoryForm
 from app.domain.errors import InvalidInput, NotAllowed
 from app.domain.kb_vocabulary import ArticleStatus
+from app.form_fields import show_error
 from app.services.common.access import require_admin
 from app.services.kb.articles import (
     can_write,
@@ -64,7 +65,7 @@ def _editor(article_id: int | None):
                 article_id=article_id,
             )
         except InvalidInput as error:
-            (form._fields.get(error.field or "") or form.title).errors.append(str(error))
+            show_error(form, error, "title")
         else:
             flash(f"“{saved.title}” saved ({saved.status.value}).", "success")
             return redirect(url_for("desk.kb.index"))
@@ -90,7 +91,7 @@ def categories():
         try:
             save_category(current_user, name=form.name.data, self_service=form.self_service.data)
         except InvalidInput as error:
-            form.name.errors.append(str(error))
+            show_error(form, error, "name")
         else:
             flash("Category saved.", "success")
             return redirect(url_for("desk.kb.categories"))

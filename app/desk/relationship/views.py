@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from app.desk.relationship.forms import AccountForm, TouchpointForm
 from app.domain.errors import InvalidInput
+from app.form_fields import show_error
 from app.services.relationship.changes import log_touchpoint, update_account
 from app.services.relationship.history_page import FAMILIES, history_page
 from app.services.relationship.profiles import customer_profile, organization_profile
@@ -69,7 +70,7 @@ def change_account(organization_id: int):
                 loyalty_segment=form.loyalty_segment.data or None,
             )
         except InvalidInput as error:
-            form.account_tier.errors.append(str(error))
+            show_error(form, error, "account_tier")
         else:
             flash("Account facts saved.", "success")
             return redirect(url_for("desk.relationship.organization", organization_id=organization_id))
@@ -93,7 +94,7 @@ def _touchpoint(customer_id: int | None, organization_id: int | None):
                 organization_id=organization_id,
             )
         except InvalidInput as error:
-            form.summary.errors.append(str(error))
+            show_error(form, error, "summary")
         else:
             flash("Touchpoint logged.", "success")
             return None

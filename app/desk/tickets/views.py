@@ -12,6 +12,7 @@ from app.desk.tickets.page import FORMS, prepare, render_ticket
 from app.domain.errors import Conflict, InvalidInput, NotAllowed
 from app.domain.ids import is_digits
 from app.domain.vocabulary import ACTIVE_STATUSES, AccountTier, Channel, Priority
+from app.form_fields import show_error
 from app.services.common.pagination import Page
 from app.services.queues.filters import ORDERS, QueueFilters, parse_filters
 from app.services.queues.lists import count_label, desk_queues, queue_counts, queue_page
@@ -189,12 +190,11 @@ def act(ticket_id: int, action: str):
         try:
             message = _perform(action, ticket_id, form)
         except InvalidInput as error:
-            target = form._fields.get(error.field or "")
-            (target.errors if target is not None else form.form_errors).append(str(error))
+            show_error(form, error)
         except Conflict as error:
             # Someone changed the ticket since this page was shown (the service rolled its
             # transaction back): keep what the agent typed, show the newer state, decide again.
-            form.form_errors.append(str(error))
+            show_error(form, error)
             if "version" in form._fields:
                 form.version.data = str(ticket_page(current_user, ticket_id).ticket.version)
             return render_ticket(ticket_id, failed=(action, form), status=409)
