@@ -10,6 +10,8 @@ APP = Path(__file__).resolve().parents[2] / "app"
 WEB_PACKAGES = ("desk", "admin", "portal", "auth", "kb", "attachments")
 WEB_MODULES = ("main.py",)
 FORBIDDEN_MODULES = ("sqlalchemy", "flask_sqlalchemy")
+# Model classes carry Flask-SQLAlchemy's `Model.query`; only the column helpers may be imported.
+MODEL_HELPERS = ("app.models.types",)
 
 
 def _web_files() -> list[Path]:
@@ -19,6 +21,10 @@ def _web_files() -> list[Path]:
 
 def _is_forbidden_module(name: str) -> bool:
     return any(name == f or name.startswith(f + ".") for f in FORBIDDEN_MODULES)
+
+
+def _is_model_module(name: str) -> bool:
+    return (name == "app.models" or name.startswith("app.models.")) and name not in MODEL_HELPERS
 
 
 def _is_db(node: ast.expr) -> bool:
@@ -33,20 +39,23 @@ def _offences(source: str, filename: str = "<web>") -> list[str]:
         if isinstance(node, ast.Import):
             found += [f"import {a.name}" for a in node.names if _is_forbidden_module(a.name)]
             found += [f"import {a.name}" for a in node.names if a.name == "app.extensions"]
+            found += [f"import {a.name}" for a in node.names if _is_model_module(a.name)]
         elif isinstance(node, ast.ImportFrom) and node.module:
             names = {alias.name for alias in node.names}
             if _is_forbidden_module(node.module):
                 found.append(f"from {node.module} import …")
             elif node.module == "app.extensions" and "db" in names:
                 found.append("from app.extensions import db")
-            elif node.module == "app" and "extensions" in names:
-                found.append("from app import extensions")
+            elif node.module == "app" and names & {"extensions", "models"}:
+                found.append(f"from app import {', '.join(sorted(names & {'extensions', 'models'}))}")
+            elif _is_model_module(node.module):
+                found.append(f"from {node.module} import …")
         elif isinstance(node, ast.Attribute) and node.attr == "session" and _is_db(node.value):
             found.append(f"db.session (line {node.lineno})")
     return found
 
 
-def test_views_neither_import_the_database_nor_use_its_session():
+def test_views_neither_import_the_database_or_models_nor_use_the_session():
     files = _web_files()
     assert len(files) > 20, "the web packages were not found"
     offenders = {
@@ -63,6 +72,8 @@ def test_the_check_itself_catches_each_way_in():
         "import sqlalchemy.orm\n"
         "from app.extensions import db, login_manager\n"
         "from app import extensions\n"
+        "from app.models import Ticket\n"
+        "import app.models.kb\n"
         "def view():\n"
         "    db.session.rollback()\n"
         "    extensions.db.session.get(object, 1)\n"
@@ -72,11 +83,18 @@ def test_the_check_itself_catches_each_way_in():
         "import sqlalchemy.orm",
         "from app.extensions import db",
         "from app import extensions",
-        "db.session (line 6)",
-        "db.session (line 7)",
+        "from app.models import …",
+        "import app.models.kb",
+        "db.session (line 8)",
+        "db.session (line 9)",
     ]
 
 
-def test_the_check_leaves_the_login_manager_and_the_cookie_session_alone():
-    fine = "from flask import session\nfrom app.extensions import login_manager\nsession.clear()\n"
+def test_the_check_leaves_the_login_manager_time_helpers_and_cookie_session_alone():
+    fine = (
+        "from flask import session\n"
+        "from app.extensions import login_manager\n"
+        "from app.models.types import utcnow\n"
+        "session.clear()\n"
+    )
     assert _offences(fine) == []
