@@ -81,36 +81,23 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    """One parent per audience (desk, admin) with its pages nested in it; the rest stand alone."""
     from app.admin.views import bp as admin_bp
     from app.attachments.views import bp as attachments_bp
     from app.auth.account_views import bp as account_bp
     from app.auth.views import bp as auth_bp
-    from app.desk.canned_views import bp as canned_bp
-    from app.desk.saved_views import bp as saved_views_bp
-    from app.desk.search_views import bp as desk_search_bp
     from app.desk.views import bp as desk_bp
-    from app.kb.desk_views import bp as kb_desk_bp
     from app.kb.views import bp as kb_bp
     from app.main import bp as main_bp
     from app.portal.views import bp as portal_bp
-    from app.relationship.views import bp as relationship_bp
-    from app.rules_admin.views import bp as rules_admin_bp
-    from app.sla_admin.views import bp as sla_admin_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(kb_bp, url_prefix="/kb")
-    app.register_blueprint(kb_desk_bp, url_prefix="/desk/kb")
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(account_bp, url_prefix="/auth")
     app.register_blueprint(portal_bp, url_prefix="/portal")
     app.register_blueprint(desk_bp, url_prefix="/desk")
-    app.register_blueprint(canned_bp, url_prefix="/desk")
-    app.register_blueprint(desk_search_bp, url_prefix="/desk")
-    app.register_blueprint(saved_views_bp, url_prefix="/desk")
-    app.register_blueprint(relationship_bp, url_prefix="/desk")
     app.register_blueprint(admin_bp, url_prefix="/admin")
-    app.register_blueprint(rules_admin_bp, url_prefix="/admin/rules")
-    app.register_blueprint(sla_admin_bp, url_prefix="/admin/sla")
     app.register_blueprint(attachments_bp, url_prefix="/attachments")
 
 

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from wtforms import Form
+
+from app.domain.errors import DomainError
 from app.domain.ids import is_digits
 
 
@@ -13,3 +18,22 @@ def optional_int(value: object) -> int | None:
     if not is_digits(text.removeprefix("-")):  # `int` also reads other scripts' digits: '٣' would be 3
         raise ValueError(f"'{text}' is not a whole number")
     return int(text)
+
+
+def show_error(
+    form: Form,
+    error: DomainError,
+    fallback: str | None = None,
+    *,
+    renamed: Mapping[str, str] | None = None,
+) -> None:
+    """Show a service's refusal beside the field it names, else beside `fallback`, else above
+    the form. `renamed` maps a service's field names to the form's where they differ."""
+    name = getattr(error, "field", None) or ""
+    name = (renamed or {}).get(name, name)
+    field = form._fields.get(name) or (form._fields.get(fallback) if fallback else None)
+    if field is None:
+        form.form_errors.append(str(error))
+    else:
+        # A field that was never validated still holds its empty tuple of errors.
+        field.errors = [*field.errors, str(error)]

@@ -1,167 +1,27 @@
-"""Admin: staff accounts (create, deactivate, reactivate) and teams."""
+"""Administration (/admin): admins only, checked once here for every page nested below."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user
-from wtforms.fields.choices import SelectChoice
+from flask import Blueprint, render_template
+from flask_login import current_user, login_required
 
-from app.admin.forms import ButtonForm, CreateStaffForm, ImportContactsForm, TeamForm
-from app.domain.errors import InvalidInput
-from app.extensions import login_manager
-from app.form_fields import optional_int
-from app.services.accounts.accounts import create_staff_user, save_team, set_user_active
-from app.services.accounts.directory import delete_team, get_team, get_user, list_users, team_rows
+from app.admin.accounts.views import bp as accounts_bp
+from app.admin.rules.views import bp as rules_bp
+from app.admin.sla.views import bp as sla_bp
 from app.services.common.access import require_admin
-from app.services.relationship.contact_import import import_contacts
 
 bp = Blueprint("admin", __name__)
+bp.register_blueprint(accounts_bp)
+bp.register_blueprint(rules_bp, url_prefix="/rules")
+bp.register_blueprint(sla_bp, url_prefix="/sla")
 
 
 @bp.before_request
-def admins_only():
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
+@login_required
+def admins_only() -> None:
     require_admin(current_user)
-    return None
-
-
-def _field_error(form, error: InvalidInput, fallback: str) -> None:
-    getattr(form, error.field or fallback, getattr(form, fallback)).errors.append(str(error))
 
 
 @bp.get("/")
 def index():
     return render_template("admin/index.html")
-
-
-@bp.get("/users")
-def users():
-    role = request.args.get("role") or None
-    try:
-        after = optional_int(request.args.get("after"))
-    except ValueError:
-        raise InvalidInput("That page link is broken; start from the first page.") from None
-    page = list_users(current_user, role=role, after=after)
-    return render_template("admin/users.html", page=page, role=role, button=ButtonForm())
-
-
-def _staff_form() -> CreateStaffForm:
-    form = CreateStaffForm()
-    form.team.choices = [SelectChoice("", "No team")] + [
-        SelectChoice(str(row.team.id), f"{row.team.name} (tier {row.team.tier})")
-        for row in team_rows(current_user)
-    ]
-    return form
-
-
-@bp.route("/users/new", methods=["GET", "POST"])
-def new_user():
-    form = _staff_form()
-    if form.validate_on_submit():
-        try:
-            user = create_staff_user(
-                current_user,
-                name=form.name.data,
-                email=form.email.data,
-                password=form.password.data,
-                role=form.role.data,
-                support_tier=form.support_tier.data,
-                team_id=form.team.data,
-            )
-        except InvalidInput as error:
-            _field_error(form, error, "email")
-        else:
-            flash(f"{user.name} can now sign in as {user.role.value}.", "success")
-            return redirect(url_for("admin.users"))
-    status = 400 if request.method == "POST" else 200
-    return render_template("admin/new_user.html", form=form), status
-
-
-@bp.post("/users/<int:user_id>/active")
-def set_active(user_id: int):
-    form = ButtonForm()
-    if not form.validate_on_submit():
-        raise InvalidInput("The form expired; reload the page and try again.")
-    get_user(current_user, user_id)
-    try:
-        user = set_user_active(current_user, user_id, form.value.data == "on")
-    except InvalidInput as error:
-        flash(str(error), "error")
-        return redirect(url_for("admin.users"), 303)
-    flash(f"{user.name} is {'active again' if user.active else 'deactivated'}.", "success")
-    return redirect(url_for("admin.users"))
-
-
-def _team_settings(form: TeamForm) -> dict:
-    return {
-        "is_external": form.is_external.data,
-        "assignment_mode": form.assignment_mode.data,
-        "vendor_target_hours": form.vendor_target_hours.data,
-        "vendor_pauses_clock": form.vendor_pauses_clock.data,
-    }
-
-
-@bp.route("/teams", methods=["GET", "POST"])
-def teams():
-    form = TeamForm()
-    if form.validate_on_submit():
-        try:
-            team = save_team(current_user, name=form.name.data, tier=form.tier.data, **_team_settings(form))
-        except InvalidInput as error:
-            _field_error(form, error, "name")
-        else:
-            flash(f"Team {team.name} created.", "success")
-            return redirect(url_for("admin.teams"))
-    status = 400 if request.method == "POST" else 200
-    return render_template(
-        "admin/teams.html", rows=team_rows(current_user), form=form, button=ButtonForm()
-    ), status
-
-
-@bp.route("/teams/<int:team_id>/edit", methods=["GET", "POST"])
-def edit_team(team_id: int):
-    team = get_team(current_user, team_id)
-    form = TeamForm(obj=team)
-    if form.validate_on_submit():
-        try:
-            save_team(
-                current_user,
-                name=form.name.data,
-                tier=form.tier.data,
-                team_id=team.id,
-                **_team_settings(form),
-            )
-        except InvalidInput as error:
-            _field_error(form, error, "name")
-        else:
-            flash(f"Team {team.name} saved.", "success")
-            return redirect(url_for("admin.teams"))
-    status = 400 if request.method == "POST" else 200
-    return render_template("admin/edit_team.html", form=form, team=team), status
-
-
-@bp.post("/teams/<int:team_id>/delete")
-def remove_team(team_id: int):
-    if not ButtonForm().validate_on_submit():
-        raise InvalidInput("The form expired; reload the page and try again.")
-    name = get_team(current_user, team_id).name
-    try:
-        delete_team(current_user, team_id)
-    except InvalidInput as error:
-        flash(str(error), "error")
-        return redirect(url_for("admin.teams"), 303)
-    flash(f"Team {name} deleted.", "success")
-    return redirect(url_for("admin.teams"))
-
-
-@bp.route("/import", methods=["GET", "POST"])
-def import_contacts_page():
-    form = ImportContactsForm()
-    report = None
-    if form.validate_on_submit():
-        report = import_contacts(current_user, form.file.data.read(), dry_run=form.dry_run.data)
-        if report.applied:
-            flash(f"Imported: {report.summary}.", "success")
-    status = 400 if (request.method == "POST" and (report is None or report.errors)) else 200
-    return render_template("admin/import.html", form=form, report=report), status

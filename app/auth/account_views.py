@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from app.auth.account_forms import ForgotPasswordForm, ResendVerificationForm, ResetPasswordForm
 from app.domain.errors import InvalidInput
+from app.form_fields import show_error
 from app.models.types import utcnow
 from app.services.accounts.recovery import (
     request_password_reset,
@@ -48,10 +49,9 @@ def reset(token: str):
         try:
             reset_password(token, form.password.data)
         except InvalidInput as error:
-            target = form.password if error.field == "password" else None
-            if target is None:
+            if error.field != "password":
                 return render_template("auth/link_problem.html", message=str(error)), 400
-            target.errors.append(str(error))
+            show_error(form, error)
         else:
             flash("Your password is changed. Sign in with the new one.", "success")
             return redirect(url_for("auth.login"))

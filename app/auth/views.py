@@ -9,6 +9,7 @@ from app.auth.account_views import verify_link
 from app.auth.forms import RegisterCustomerForm, SignInForm, SignOutForm
 from app.auth.safe_next import safe_next
 from app.domain.errors import InvalidInput, NotAllowed
+from app.form_fields import show_error
 from app.services.accounts.accounts import authenticate, register_customer
 from app.services.accounts.recovery import send_verification
 
@@ -24,7 +25,7 @@ def login():
         try:
             user = authenticate(form.email.data, form.password.data)
         except (InvalidInput, NotAllowed) as error:
-            form.password.errors.append(str(error))
+            show_error(form, error, "password")
             return render_template("auth/login.html", form=form), 401
         login_user(user, remember=form.remember.data)
         return redirect(safe_next(form.next.data) or url_for("main.index"))
@@ -51,7 +52,7 @@ def register():
         try:
             user = register_customer(form.name.data, form.email.data, form.password.data)
         except InvalidInput as error:
-            getattr(form, error.field or "email", form.email).errors.append(str(error))
+            show_error(form, error, "email")
             return render_template("auth/register.html", form=form), 400
         login_user(user)
         send_verification(user, verify_link)

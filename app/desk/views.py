@@ -1,36 +1,26 @@
-"""The agent desk: tier queues, the ticket page and the actions on a ticket."""
+"""The agent desk (/desk): staff only, checked once here for every page nested below."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, url_for
 from flask_login import current_user, login_required
 
-from app.auth.safe_next import safe_next
-from app.desk.forms import AwayForm
-from app.desk.page import FORMS, prepare, render_ticket
-from app.desk.saved_views import DeleteViewForm, SaveViewForm
-from app.domain.errors import Conflict, InvalidInput, NotAllowed
-from app.domain.ids import is_digits
-from app.domain.vocabulary import ACTIVE_STATUSES, AccountTier, Channel, Priority, Role
-from app.extensions import db
+from app.desk.canned.views import bp as canned_bp
+from app.desk.kb.views import bp as kb_bp
+from app.desk.relationship.views import bp as relationship_bp
+from app.desk.saved_views.views import bp as saved_views_bp
+from app.desk.search.views import bp as search_bp
+from app.desk.tickets.views import bp as tickets_bp
+from app.domain.vocabulary import Role
 from app.services.common.access import require_staff
-from app.services.common.pagination import Page
-from app.services.queues.filters import ORDERS, QueueFilters, parse_filters
-from app.services.queues.lists import count_label, desk_queues, queue_counts, queue_page
-from app.services.queues.saved_views import saved_views
-from app.services.relationship.risk_rank import risk_parts
-from app.services.routing.assignment import set_away
-from app.services.tickets.changes import assign_ticket, change_priority, change_status, change_tier
-from app.services.tickets.conversation import add_internal_note, add_reply
-from app.services.tickets.merge import merge_tickets
-from app.services.tickets.page import ticket_page
-from app.services.tickets.presence import touch_viewing
-from app.services.tickets.vendor_handoff import edit_vendor_details, overdue_vendor_tickets
 
 bp = Blueprint("desk", __name__)
-
-# Staff may note any ticket they can see, even one above their tier (add_internal_note).
-READ_ONLY_ACTIONS = frozenset({"note"})
+bp.register_blueprint(tickets_bp)
+bp.register_blueprint(canned_bp)
+bp.register_blueprint(saved_views_bp)
+bp.register_blueprint(search_bp)
+bp.register_blueprint(relationship_bp)
+bp.register_blueprint(kb_bp, url_prefix="/kb")
 
 
 @bp.before_request
@@ -43,178 +33,4 @@ def staff_only() -> None:
 def index():
     """Agents start at their own tier; admins (who work every tier) start at the front line."""
     own = current_user.support_tier if current_user.role is Role.agent else None
-    return redirect(url_for("desk.queue", key=f"tier-{own or 1}"))
-
-
-@bp.get("/queues/<key>")
-def queue(key: str):
-    """A queue with its filters; a filter value that is not allowed is shown on the form (400)."""
-    queues = desk_queues()
-    if key not in {q.key for q in queues}:
-        raise InvalidInput(f"No queue called '{key}'.", field="queue")
-    after = request.args.get("after") or None
-    error, status = None, 200
-    try:
-        filters = parse_filters(request.args)
-        page = queue_page(current_user, key, filters, after=after)
-    except InvalidInput as refused:
-        error, status = refused, 400
-        filters, page = QueueFilters(), Page(items=[], next_cursor=None)
-    counts = queue_counts(current_user)
-    return render_template(
-        "desk/queue.html",
-        page=page,
-        key=key,
-        filters=filters,
-        orders=ORDERS,
-        queues=queues,
-        first=after is None,
-        error=error,
-        args=request.args,
-        counts={k: count_label(n) for k, n in counts.items()},
-        ranks={t.id: risk_parts(t) for t in page.items},
-        views=saved_views(current_user),
-        save_form=SaveViewForm(formdata=None),
-        delete_form=DeleteViewForm(formdata=None),
-        statuses=ACTIVE_STATUSES,
-        priorities=list(Priority),
-        account_tiers=list(AccountTier),
-        channels=list(Channel),
-        vendor_overdue=overdue_vendor_tickets(page.items),
-    ), status
-
-
-@bp.post("/away")
-def away():
-    """The agent marks themselves away or back; automatic assignment skips them while away."""
-    form = AwayForm()
-    if not form.validate_on_submit():
-        if "csrf_token" in form.errors:
-            raise InvalidInput("The form expired; reload the page and try again.")
-        raise InvalidInput("Choose how long you will be away.", field="hours")
-    going = form.away.data == "on"
-    set_away(current_user, going, hours=form.hours.data if going else None)
-    flash(
-        "You are away: no tickets are assigned to you automatically."
-        if going
-        else "Welcome back: tickets are assigned to you again.",
-        "success",
-    )
-    return redirect(safe_next(request.form.get("next")) or url_for("desk.index"), 303)
-
-
-@bp.get("/tickets/<int:ticket_id>")
-def ticket(ticket_id: int):
-    return render_ticket(ticket_id)
-
-
-@bp.post("/tickets/<int:ticket_id>/viewers")
-def viewers(ticket_id: int):
-    """The heartbeat of an open ticket page: marks this agent as viewing, lists the others."""
-    return jsonify(viewers=touch_viewing(current_user, ticket_id))
-
-
-def _seen_version(form) -> int | None:
-    """The ticket version the agent's page showed, if the form carried one."""
-    field = form._fields.get("version")
-    raw = field.data if field is not None else None
-    return int(raw) if raw and is_digits(str(raw)) else None
-
-
-def _perform(name: str, ticket_id: int, form) -> str:
-    """Call the service for one action; returns the flash message."""
-    seen = _seen_version(form)
-    if name == "reply":
-        add_reply(
-            current_user,
-            ticket_id,
-            form.body.data,
-            status=form.status.data or None,
-            files=request.files.getlist("reply-attachments"),
-            expected_version=seen,
-        )
-        return "Reply sent."
-    if name == "note":
-        add_internal_note(
-            current_user, ticket_id, form.body.data, files=request.files.getlist("note-attachments")
-        )
-        return "Note added."
-    if name == "assign":
-        assign_ticket(
-            current_user,
-            ticket_id,
-            assignee_id=form.assignee.data,
-            team_id=form.team.data,
-            expected_version=seen,
-        )
-        return "Assignment saved."
-    if name == "status":
-        change_status(current_user, ticket_id, form.status.data, expected_version=seen)
-        return "Status changed."
-    if name == "priority":
-        change_priority(current_user, ticket_id, form.priority.data, expected_version=seen)
-        return "Priority changed."
-    if name == "merge":
-        target = merge_tickets(current_user, ticket_id, form.target.data)
-        return f"Merged into {target.reference}."
-    if name == "vendor":
-        edit_vendor_details(
-            current_user,
-            ticket_id,
-            vendor_team_id=form.vendor.data,
-            reference=form.vendor_reference.data,
-            due_at=form.vendor_due_at.data,
-            pauses_clock=form.vendor_pauses.data,
-            expected_version=seen,
-        )
-        return "Vendor details saved."
-    pauses = {"yes": True, "no": False}.get(form.vendor_pauses.data)
-    ticket = change_tier(
-        current_user,
-        ticket_id,
-        form.tier.data,
-        form.reason.data,
-        reason_code=form.reason_code.data or None,
-        vendor_team_id=form.vendor.data,
-        vendor_reference=form.vendor_reference.data,
-        vendor_due_at=form.vendor_due_at.data,
-        vendor_pauses_clock=pauses,
-        team_id=form.team.data,
-        hand_over=form.hand_over.data,
-        expected_version=seen,
-    )
-    return f"Moved to tier {ticket.tier}."
-
-
-@bp.post("/tickets/<int:ticket_id>/<action>")
-def act(ticket_id: int, action: str):
-    if action not in FORMS:
-        return render_template(
-            "errors/error.html", status=404, title="Not found", message="No such action."
-        ), 404
-    view = ticket_page(current_user, ticket_id)  # 404 before anything else
-    if not view.can_work and action not in READ_ONLY_ACTIONS:
-        # The page shows no such form, so a form error would be invisible: refuse outright.
-        raise NotAllowed(
-            f"{view.ticket.reference} is at tier {view.ticket.tier}; you work tiers up to "
-            f"{current_user.as_actor().working_tier}. It is read-only to you."
-        )
-    form = prepare(action, FORMS[action](prefix=action), view.ticket)
-    if form.validate_on_submit():
-        try:
-            message = _perform(action, ticket_id, form)
-        except InvalidInput as error:
-            target = form._fields.get(error.field or "")
-            (target.errors if target is not None else form.form_errors).append(str(error))
-        except Conflict as error:
-            # Someone changed the ticket since this page was shown: keep what the agent typed,
-            # show the newer state, and let them decide again.
-            db.session.rollback()
-            form.form_errors.append(str(error))
-            if "version" in form._fields:
-                form.version.data = str(ticket_page(current_user, ticket_id).ticket.version)
-            return render_ticket(ticket_id, failed=(action, form), status=409)
-        else:
-            flash(message, "success")
-            return redirect(url_for("desk.ticket", ticket_id=ticket_id))
-    return render_ticket(ticket_id, failed=(action, form), status=400)
+    return redirect(url_for("desk.tickets.queue", key=f"tier-{own or 1}"))

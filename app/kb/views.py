@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from app.domain.errors import InvalidInput
-from app.domain.kb_vocabulary import ArticleStatus
-from app.extensions import db
 from app.kb.forms import VoteForm
-from app.models import KbArticle, KbCategory
 from app.services.kb.articles import published_article, search_and_log, vote
+from app.services.kb.listings import latest_articles, list_categories
 from app.services.kb.search import search_articles
 
 bp = Blueprint("kb", __name__)
 SUGGESTIONS = 5
+RECENT = 20
 
 
 def _customer_id() -> int | None:
@@ -27,19 +25,8 @@ def _customer_id() -> int | None:
 def index():
     query = " ".join(request.args.get("q", "").split())[:200]
     hits = search_and_log(query, customer_id=_customer_id()) if query else []
-    categories = list(db.session.scalars(select(KbCategory).order_by(KbCategory.name)))
-    recent = (
-        []
-        if query
-        else list(
-            db.session.scalars(
-                select(KbArticle)
-                .where(KbArticle.status == ArticleStatus.published)
-                .order_by(KbArticle.updated_at.desc())
-                .limit(20)
-            )
-        )
-    )
+    categories = list_categories()
+    recent = [] if query else latest_articles(limit=RECENT, published_only=True)
     return render_template("kb/index.html", query=query, hits=hits, categories=categories, recent=recent)
 
 

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from app.domain.errors import InvalidInput, NotAllowed
 from app.domain.ids import is_digits, parse_row_id
 from app.domain.vocabulary import Status
+from app.form_fields import show_error
 from app.models.types import utcnow
 from app.portal.forms import (
     DeflectForm,
@@ -41,11 +42,6 @@ def customers_only():
     if current_user.customer is None and request.endpoint != "portal.profile":
         raise NotAllowed("This account has no customer profile. Ask support to link it to one.")
     return None
-
-
-def _show_error(form, error: InvalidInput, fallback: str) -> None:
-    name = _FORM_FIELDS.get(error.field or "", error.field or fallback)
-    getattr(form, name, getattr(form, fallback)).errors.append(str(error))
 
 
 @bp.get("/")
@@ -104,7 +100,7 @@ def new_request():
                 seen_article_ids=_seen_ids(form.seen.data),
             )
         except InvalidInput as error:
-            _show_error(form, error, "subject")
+            show_error(form, error, "subject", renamed=_FORM_FIELDS)
         else:
             flash(f"Request {ticket.reference} received. We will answer here and by email.", "success")
             return redirect(url_for("portal.ticket", ticket_id=ticket.id))
@@ -187,7 +183,7 @@ def reply(ticket_id: int):
         try:
             add_reply(current_user, ticket_id, form.body.data, files=request.files.getlist("attachments"))
         except InvalidInput as error:
-            _show_error(form, error, "body")
+            show_error(form, error, "body", renamed=_FORM_FIELDS)
         else:
             flash("Your reply was sent.", "success")
             return redirect(url_for("portal.ticket", ticket_id=ticket_id, _anchor="latest"))
@@ -201,7 +197,7 @@ def rate(ticket_id: int):
         try:
             rate_ticket(current_user, ticket_id, form.rating.data, form.comment.data)
         except InvalidInput as error:
-            form.rating.errors.append(str(error))
+            show_error(form, error, "rating")
         else:
             flash("Thank you for your rating.", "success")
             return redirect(url_for("portal.ticket", ticket_id=ticket_id))

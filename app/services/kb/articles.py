@@ -119,6 +119,17 @@ def save_category(
     return category
 
 
+def toggle_category_self_service(actor: User, category_id: int, *, now: datetime | None = None) -> KbCategory:
+    """Switch whether requests a category answers start at tier 0 with the article as first reply."""
+    require_admin(actor)
+    category = find_row(KbCategory, category_id)
+    if category is None:
+        raise InvalidInput("No such category.")
+    return save_category(
+        actor, name=category.name, self_service=not category.self_service, category_id=category.id, now=now
+    )
+
+
 def vote(actor: User, article_id: int, helpful: bool, *, now: datetime | None = None) -> KbArticle:
     """One vote per person and article; voting again changes it."""
     with transaction():

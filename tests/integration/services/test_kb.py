@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
 from app.domain.errors import InvalidInput, NotAllowed, NotFound
 from app.extensions import db
 from app.models import KbArticle, KbSearch
-from app.services.kb.articles import published_article, save_article, save_category, search_and_log, vote
+from app.services.kb.articles import (
+    published_article,
+    save_article,
+    save_category,
+    search_and_log,
+    toggle_category_self_service,
+    vote,
+)
+from app.services.kb.listings import latest_articles, list_categories
 from app.services.kb.search import search_articles
 from tests.factories import make_admin, make_agent, make_customer
 
@@ -147,3 +157,34 @@ def test_categories_are_admin_only_and_unique(now):
         save_category(admin, name="billing", self_service=False, now=now)
     with pytest.raises(NotAllowed):
         save_category(make_agent(tier=4), name="Other", self_service=False, now=now)
+
+
+def test_a_category_switches_self_service_on_and_off():
+    admin = make_admin()
+    category = save_category(admin, name="Billing", self_service=False)
+    assert toggle_category_self_service(admin, category.id).self_service is True
+    assert toggle_category_self_service(admin, category.id).self_service is False
+    with pytest.raises(InvalidInput, match="No such category"):
+        toggle_category_self_service(admin, category.id + 1000)
+    with pytest.raises(NotAllowed):
+        toggle_category_self_service(make_agent(tier=3), category.id)
+
+
+def test_categories_are_listed_by_name_and_readers_see_only_published_articles(now):
+    admin = make_admin()
+    for name in ("Security", "Billing", "Accounts"):
+        save_category(admin, name=name, self_service=False)
+    writer = make_agent(tier=2)
+    for minutes, (title, published) in enumerate([("Old", True), ("Draft", False), ("New", True)]):
+        save_article(
+            writer,
+            title=title,
+            body="text",
+            category_id=None,
+            published=published,
+            now=now + timedelta(minutes=minutes),
+        )
+    assert [c.name for c in list_categories()] == ["Accounts", "Billing", "Security"]
+    assert [a.title for a in latest_articles(limit=10)] == ["New", "Draft", "Old"]
+    assert [a.title for a in latest_articles(limit=10, published_only=True)] == ["New", "Old"]
+    assert [a.title for a in latest_articles(limit=1, published_only=True)] == ["New"]

@@ -1,0 +1,140 @@
+"""Admin pages for escalation rules: the ordered list, the editor with dry-run, the rule-set
+dry-run. Mounted at /admin/rules."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.admin.rules.forms import DryRunForm, RuleButtonForm, RuleForm
+from app.domain.errors import InvalidInput
+from app.domain.escalation import TRIGGER_LABELS
+from app.domain.rule_fields import FIELDS, OPERATOR_LABELS
+from app.domain.rule_parsing import RuleDirectory, RuleInvalid, parse_rule
+from app.domain.rule_text import describe_rule
+from app.form_fields import show_error
+from app.services.rules.admin import (
+    delete_rule,
+    get_rule,
+    list_rules,
+    move_rule,
+    rule_directory,
+    save_rule,
+    set_rule_enabled,
+)
+from app.services.rules.dry_run import dry_run, dry_run_draft
+from app.services.rules.engine import enabled_rules
+
+bp = Blueprint("rules", __name__)
+
+
+@bp.get("/")
+def index():
+    directory = rule_directory()
+    names = {**directory.teams, **directory.agents}
+    rows = []
+    for rule in list_rules(current_user):
+        try:
+            parsed = parse_rule(rule.as_data(), RuleDirectory(check_targets=False))
+            when, then = describe_rule(parsed, names)
+        except RuleInvalid as error:
+            when, then = f"Cannot be read: {error}", ""
+        rows.append((rule, when, then))
+    return render_template(
+        "admin/rules/index.html", rows=rows, buttons=RuleButtonForm(), triggers=TRIGGER_LABELS
+    )
+
+
+def _render_editor(form: RuleForm, rule, *, report=None, problems=(), status: int = 200):
+    form.add_blank_rows()
+    directory = rule_directory()
+    return render_template(
+        "admin/rules/edit.html",
+        form=form,
+        rule=rule,
+        report=report,
+        problems=problems,
+        fields=FIELDS.values(),
+        operator_labels=OPERATOR_LABELS,
+        directory=directory,
+    ), status
+
+
+def _editor(rule_id: int | None):
+    rule = get_rule(current_user, rule_id) if rule_id is not None else None
+    form = RuleForm()
+    if request.method == "GET":
+        if rule is not None:
+            form.fill_from(rule.as_data())
+        else:
+            form.enabled.data = True
+        return _render_editor(form, rule)
+    if not form.validate_on_submit():
+        return _render_editor(form, rule, status=400)
+    data = form.as_data()
+    try:
+        if request.form.get("intent") == "dry_run":
+            report = dry_run_draft(current_user, data, replacing_id=rule_id, days=form.days.data or 30)
+            return _render_editor(form, rule, report=report)
+        saved = save_rule(current_user, data, rule_id=rule_id)
+    except RuleInvalid as error:
+        return _render_editor(form, rule, problems=error.problems, status=400)
+    except InvalidInput as error:
+        show_error(form, error, "name")
+        return _render_editor(form, rule, status=400)
+    flash(f"Rule '{saved.name}' saved.", "success")
+    return redirect(url_for("admin.rules.index"))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    return _editor(None)
+
+
+@bp.route("/<int:rule_id>/edit", methods=["GET", "POST"])
+def edit(rule_id: int):
+    return _editor(rule_id)
+
+
+def _checked_button() -> RuleButtonForm:
+    form = RuleButtonForm()
+    if not form.validate_on_submit():
+        raise InvalidInput("The form expired; reload the page and try again.")
+    return form
+
+
+@bp.post("/<int:rule_id>/move")
+def move(rule_id: int):
+    form = _checked_button()
+    move_rule(current_user, rule_id, form.value.data or "")
+    return redirect(url_for("admin.rules.index"))
+
+
+@bp.post("/<int:rule_id>/enabled")
+def toggle(rule_id: int):
+    form = _checked_button()
+    rule = set_rule_enabled(current_user, rule_id, form.value.data == "on")
+    flash(f"Rule '{rule.name}' {'enabled' if rule.enabled else 'disabled'}.", "success")
+    return redirect(url_for("admin.rules.index"))
+
+
+@bp.post("/<int:rule_id>/delete")
+def delete(rule_id: int):
+    _checked_button()
+    name = get_rule(current_user, rule_id).name
+    delete_rule(current_user, rule_id)
+    flash(f"Rule '{name}' deleted.", "success")
+    return redirect(url_for("admin.rules.index"))
+
+
+@bp.get("/dry-run")
+def dry_run_page():
+    form = DryRunForm(request.args)
+    report = None
+    status = 200
+    if request.args:
+        if form.validate():
+            report = dry_run(current_user, enabled_rules(), trigger=form.trigger.data, days=form.days.data)
+        else:
+            status = 400
+    return render_template("admin/rules/dry_run.html", form=form, report=report), status

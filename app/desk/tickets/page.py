@@ -1,0 +1,124 @@
+"""Building the desk ticket page: the ticket as the agent may see it plus its action forms."""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
+
+from app.desk.tickets.forms import (
+    AssignForm,
+    MergeForm,
+    NoteForm,
+    PriorityForm,
+    ReplyForm,
+    StatusForm,
+    TierForm,
+    VendorForm,
+)
+from app.services.queues.lists import next_in_queue
+from app.services.relationship.profiles import ticket_sidebar
+from app.services.sla.panel import sla_view
+from app.services.tickets.attachments import attachments_by_message
+from app.services.tickets.canned_replies import canned_for
+from app.services.tickets.page import all_teams, assignable_agents, ticket_page
+from app.services.tickets.presence import HEARTBEAT_SECONDS, touch_viewing
+from app.services.tickets.self_service import ticket_articles
+from app.services.tickets.vendor_handoff import vendor_panel
+
+FORMS = {
+    "reply": ReplyForm,
+    "note": NoteForm,
+    "assign": AssignForm,
+    "status": StatusForm,
+    "priority": PriorityForm,
+    "tier": TierForm,
+    "merge": MergeForm,
+    "vendor": VendorForm,
+}
+
+
+def prepare(name: str, form: FlaskForm, ticket, *, fresh: bool | None = None) -> FlaskForm:
+    """Fill the choices that depend on the ticket and, on a `fresh` form (not the one just
+    submitted), default values from it."""
+    if fresh is None:
+        fresh = not form.is_submitted()
+    if "version" in form._fields and fresh:
+        form.version.data = str(ticket.version)
+    if name == "assign":
+        agents = assignable_agents(ticket)
+        form.assignee.choices = [SelectChoice("", "Unassigned")] + [
+            SelectChoice(str(a.id), f"{a.name} (tier {a.as_actor().working_tier})") for a in agents
+        ]
+        form.team.choices = [SelectChoice("", "Keep the current team")] + [
+            SelectChoice(str(t.id), f"{t.name} (tier {t.tier})") for t in all_teams()
+        ]
+        if fresh:
+            form.assignee.data = ticket.assignee_id
+            form.team.data = ticket.team_id
+    elif name in ("tier", "vendor"):
+        teams = all_teams()
+        form.vendor.choices = [SelectChoice("", "—")] + [
+            SelectChoice(str(t.id), _vendor_words(t)) for t in teams if t.is_external
+        ]
+        if name == "tier":
+            form.team.choices = [SelectChoice("", "— the tier's team —")] + [
+                SelectChoice(str(t.id), f"{t.name} (tier {t.tier})") for t in teams if not t.is_external
+            ]
+        if name == "tier" and fresh:
+            form.tier.data = min(ticket.tier + 1, 4)
+        elif name == "vendor" and fresh:
+            form.vendor.data = ticket.vendor_id
+            form.vendor_reference.data = ticket.vendor_reference
+            form.vendor_due_at.data = ticket.vendor_due_at
+            form.vendor_pauses.data = ticket.vendor_pauses_clock
+    elif name == "status" and fresh:
+        form.status.data = ticket.status.value
+    elif name == "priority" and fresh:
+        form.priority.data = ticket.priority.value
+    return form
+
+
+def _vendor_words(team) -> str:
+    """'CloudCo (24 h target, pauses the clock)': the defaults a hand-off starts from."""
+    defaults = [f"{team.vendor_target_hours} h target"] if team.vendor_target_hours else []
+    if team.vendor_pauses_clock:
+        defaults.append("pauses the clock")
+    return f"{team.name} ({', '.join(defaults)})" if defaults else team.name
+
+
+def render_ticket(
+    ticket_id: int,
+    failed: tuple[str, FlaskForm] | None = None,
+    status: int = 200,
+    reply_text: str | None = None,
+):
+    """The ticket page; `failed` is the action form that was just refused, shown with its errors."""
+    view = ticket_page(current_user, ticket_id)
+    forms = {}
+    for name, form_class in FORMS.items():
+        refused = failed is not None and failed[0] == name
+        form = failed[1] if refused else form_class(formdata=None, prefix=name)
+        forms[name] = prepare(name, form, view.ticket, fresh=not refused)
+    if reply_text is not None:
+        forms["reply"].body.data = reply_text
+    actor = current_user.as_actor()
+    viewers = touch_viewing(current_user, ticket_id)
+    return render_template(
+        "desk/ticket.html",
+        view=view,
+        ticket=view.ticket,
+        forms=forms,
+        sla=sla_view(view.ticket),
+        vendor=vendor_panel(view.ticket),
+        sidebar=ticket_sidebar(view.ticket),
+        articles=ticket_articles(view.ticket),
+        canned=canned_for(current_user),
+        working_tier=actor.working_tier,
+        failed=failed[0] if failed else None,
+        attachments=attachments_by_message(m.id for m in view.messages),
+        viewers=viewers,
+        heartbeat_seconds=HEARTBEAT_SECONDS,
+        next_ticket=next_in_queue(current_user, view.ticket),
+    ), status
