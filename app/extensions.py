@@ -19,9 +19,13 @@ NAMING_CONVENTION = {
 
 
 class Base(DeclarativeBase):
+    """The models' base class: a plain typed declarative base, so type checkers see real classes."""
+
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+# Flask-SQLAlchemy adopts Base's metadata as db.metadata, which create_all and the migrations read;
+# the models subclass Base itself (db.Model is built at run time and is opaque to type checkers).
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
