@@ -9,9 +9,16 @@ to its author as to the engine, and texts are cut to a bounded length.
 from __future__ import annotations
 
 import re
-import re._constants as sre_constants
-import re._parser as sre_parse
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    # Typeshed describes the parser under its public names (deprecated at run time since 3.11).
+    import sre_constants
+    import sre_parse
+else:
+    import re._constants as sre_constants
+    import re._parser as sre_parse
 
 import re2
 
