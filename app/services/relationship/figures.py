@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, SQLColumnExpression, case, func, select
 
 from app.domain.relationship import HealthInputs, HealthScore, health_score
 from app.domain.sla_vocabulary import SlaEventKind
@@ -21,7 +22,9 @@ from app.models import Activity, CsatAnswer, Customer, SlaEvent, Ticket, TierCha
 WINDOW = timedelta(days=90)
 
 
-def _seconds_between(start: ColumnElement, end: ColumnElement) -> ColumnElement:
+def _seconds_between(
+    start: SQLColumnExpression[datetime], end: SQLColumnExpression[datetime | None]
+) -> ColumnElement[Any]:
     if db.engine.dialect.name == "postgresql":
         return func.extract("epoch", end - start)
     return (func.julianday(end) - func.julianday(start)) * 86400.0

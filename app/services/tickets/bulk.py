@@ -76,7 +76,7 @@ def bulk_apply(actor: User, ticket_ids: list[int], action: str, **params) -> Bul
     )
     result = BulkResult()
     for ticket_id in ids:
-        ref = references.get(ticket_id, f"#{ticket_id}")
+        ref = references.get(ticket_id) or f"#{ticket_id}"
         try:
             _one(actor, ticket_id, action, params)
         except (InvalidInput, NotAllowed, NotFound, Conflict) as error:
