@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from app.domain.errors import InvalidInput
@@ -50,7 +50,7 @@ class RuleDirectory:
     check_targets: bool = True
 
 
-def _one_of(values) -> str:
+def _one_of(values: Iterable[object]) -> str:
     return ", ".join(str(v) for v in values)
 
 
