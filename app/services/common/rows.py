@@ -28,7 +28,7 @@ def rows_matched(result: Result[Any]) -> int:
     return result.rowcount
 
 
-def insert_on_conflict(model: type[Model]):
+def insert_on_conflict(model: type[Model]) -> postgresql.Insert | sqlite.Insert:
     """An INSERT with `on_conflict_do_nothing`/`_do_update` for this database (both dialects we
     run on have them under the same names)."""
     dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, SQLColumnExpression, case, func, select
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, case, func, select
 
 from app.domain.relationship import HealthInputs, HealthScore, health_score
 from app.domain.sla_vocabulary import SlaEventKind
@@ -30,7 +30,7 @@ def _seconds_between(
     return (func.julianday(end) - func.julianday(start)) * 86400.0
 
 
-def _grouped(query, ids: list[int]) -> dict[int, float]:
+def _grouped(query: Select[Any, Any], ids: list[int]) -> dict[int, float]:
     return {key: value for key, value in db.session.execute(query).all()} if ids else {}
 
 

@@ -73,7 +73,9 @@ def risk_parts(ticket: Ticket) -> RiskParts | None:
     )
 
 
-def _pressure(paused: bool, due_at: datetime | None, breached: bool, now: datetime):
+def _pressure(
+    paused: bool, due_at: datetime | None, breached: bool, now: datetime
+) -> tuple[int, datetime | None]:
     """The stepped pressure in tenths and when it next changes; a paused clock stands still."""
     if paused and not breached:
         return 0, None
@@ -93,7 +95,11 @@ def rank_ticket(ticket: Ticket, clocks: Iterable[SlaClock], now: datetime, *, pa
     clocks, keeping the customer's stored parts (no queries). Only changed columns are set: the
     sweep's batch writes just those, and each rank index they touch costs a rewrite."""
     if ticket.status not in ACTIVE_STATUSES:
-        values = {"risk_score": UNRANKED, "risk_refresh_at": None, "risk_pressure": 0}
+        values: dict[str, int | datetime | None] = {
+            "risk_score": UNRANKED,
+            "risk_refresh_at": None,
+            "risk_pressure": 0,
+        }
     else:
         due_at, breached = _deadline(clocks)
         pressure, refresh_at = _pressure(paused, due_at, breached, now)

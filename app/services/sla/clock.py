@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from app.domain.sla import PolicyCell, badge, choose_policy, clock_times, shift_after_pause
+from app.domain.sla import PolicyCell, PolicyChoice, badge, choose_policy, clock_times, shift_after_pause
 from app.domain.sla import worst as worst_badge
 from app.domain.sla_vocabulary import SlaTarget
 from app.domain.tiers import MAX_TIER
@@ -100,7 +100,7 @@ def _start(ticket: Ticket, policy: SlaPolicy, target: SlaTarget, now: datetime) 
     return clock
 
 
-def _choose(ticket: Ticket):
+def _choose(ticket: Ticket) -> PolicyChoice | None:
     cells = [
         PolicyCell(
             p.id,
