@@ -17,6 +17,8 @@ from contextvars import ContextVar
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.pool import ConnectionPoolEntry
 
 from app.extensions import db
 
@@ -44,7 +46,7 @@ def configure_engine_events(app: Flask) -> None:
         event.listen(engine, "begin", _sqlite_begin)
 
 
-def _sqlite_connect(dbapi_connection, _record) -> None:
+def _sqlite_connect(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
     # The driver must not open transactions by itself: `_sqlite_begin` says how each one begins.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
@@ -61,5 +63,5 @@ def _sqlite_begin(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if _write_lock_wanted.get() else "BEGIN")
 
 
-def is_sqlite(engine: Engine) -> bool:
+def is_sqlite(engine: Engine | Connection) -> bool:
     return engine.dialect.name == "sqlite"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, ClassVar
+
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, Table
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING_CONVENTION = {
@@ -19,9 +21,18 @@ NAMING_CONVENTION = {
 
 
 class Base(DeclarativeBase):
+    """The models' base class: a plain typed declarative base, so type checkers see real classes."""
+
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
+    if TYPE_CHECKING:
+        # Every model maps one Table (DeclarativeBase allows any FromClause), so Core statements
+        # may name a model's table and its columns.
+        __table__: ClassVar[Table]
 
+
+# Flask-SQLAlchemy adopts Base's metadata as db.metadata, which create_all and the migrations read;
+# the models subclass Base itself (db.Model is built at run time and is opaque to type checkers).
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()

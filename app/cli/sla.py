@@ -62,7 +62,9 @@ def run_command() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     holder = holder_name()
     click.echo(f"Scheduler {holder} starting; jobs run only while it holds the lease.")
-    scheduler = build_scheduler(current_app._get_current_object(), holder)
+    # The real app behind the proxy (Flask types current_app as the app itself).
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    scheduler = build_scheduler(app, holder)
     with contextlib.suppress(KeyboardInterrupt, SystemExit):
         scheduler.start()
 

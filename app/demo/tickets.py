@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from app.demo import data
 from app.domain.tiers import tier_label
@@ -33,7 +34,10 @@ TIER_WEIGHTS = {0: 1, 1: 6, 2: 3, 3: 2, 4: 1}
 PRIORITY_WEIGHTS = {Priority.low: 2, Priority.normal: 5, Priority.high: 2, Priority.urgent: 1}
 
 
-def _pick(rng: random.Random, weights: dict):
+Choice = TypeVar("Choice")
+
+
+def _pick(rng: random.Random, weights: dict[Choice, int]) -> Choice:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 

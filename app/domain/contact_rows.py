@@ -6,6 +6,8 @@ import csv
 import io
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from app.domain.vocabulary import AccountTier, LifecycleStage, LoyaltySegment
@@ -19,6 +21,7 @@ REQUIRED = (
     "contact_email",
 )
 OPTIONAL = ("loyalty_segment", "timezone")
+Choice = TypeVar("Choice", bound=StrEnum)
 MAX_ROWS = 50_000
 MAX_BYTES = 5 * 1024 * 1024
 
@@ -49,7 +52,9 @@ class ParsedFile:
     errors: list[str]
 
 
-def _choice(enum, raw: str, line: int, column: str, errors: list[str], optional: bool = False):
+def _choice(
+    enum: type[Choice], raw: str, line: int, column: str, errors: list[str], optional: bool = False
+) -> Choice | None:
     value = raw.strip().lower()
     if optional and not value:
         return None
@@ -144,18 +149,18 @@ def _read_row(row: dict[str, str], line: int, parsed: ParsedFile, emails: dict[s
         errors.append(f"line {line}: organization is longer than 160 characters")
         return
     before = len(errors)
-    org = OrgRow(
-        line,
-        name,
-        _choice(AccountTier, row["account_tier"], line, "account_tier", errors),
-        _choice(LifecycleStage, row["lifecycle_stage"], line, "lifecycle_stage", errors),
-        _choice(
-            LoyaltySegment, row.get("loyalty_segment", ""), line, "loyalty_segment", errors, optional=True
-        ),
-        _cents(row["lifetime_value"], line, errors) or 0,
-        _timezone(row.get("timezone", ""), line, errors),
+    account_tier = _choice(AccountTier, row["account_tier"], line, "account_tier", errors)
+    lifecycle_stage = _choice(LifecycleStage, row["lifecycle_stage"], line, "lifecycle_stage", errors)
+    loyalty_segment = _choice(
+        LoyaltySegment, row.get("loyalty_segment", ""), line, "loyalty_segment", errors, optional=True
     )
-    if len(errors) == before:
+    lifetime_value_cents = _cents(row["lifetime_value"], line, errors) or 0
+    timezone = _timezone(row.get("timezone", ""), line, errors)
+    # A required choice is None only when its error was noted.
+    if len(errors) == before and account_tier is not None and lifecycle_stage is not None:
+        org = OrgRow(
+            line, name, account_tier, lifecycle_stage, loyalty_segment, lifetime_value_cents, timezone
+        )
         known = parsed.organizations.get(name.lower())
         facts = (
             org.account_tier,

@@ -7,10 +7,12 @@ the same pass; actions compose in order on a working copy of the ticket's routin
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from operator import attrgetter
+from typing import TypeAlias
 
 from app.domain.rule_fields import Operator, TicketSnapshot
 from app.domain.safe_regex import search
@@ -64,6 +66,9 @@ ACTION_LABELS = {
     ActionKind.notify: "Notify",
 }
 
+# What an action carries: a tier, team or agent id; a priority, tag or notify target; or nothing.
+ActionValue: TypeAlias = int | str | None
+
 # Actions that take no value.
 VALUELESS_ACTIONS = frozenset({ActionKind.raise_tier, ActionKind.lower_tier})
 
@@ -73,8 +78,9 @@ class Condition:
     field: str
     operator: Operator
     value: object  # str, float, tuple[str, ...] or a checked pattern
-    # The condition compiled to a predicate once, so evaluating many tickets stays cheap.
-    test: Callable[[TicketSnapshot], bool] = field(init=False, compare=False, repr=False)
+    # The condition compiled to a predicate once, so evaluating many tickets stays cheap (the
+    # module's name for field() because this class has a field called `field`).
+    test: Callable[[TicketSnapshot], bool] = dataclasses.field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "test", _predicate(self.field, self.operator, self.value))
@@ -83,7 +89,7 @@ class Condition:
 @dataclass(frozen=True, slots=True)
 class Action:
     kind: ActionKind
-    value: object = None
+    value: ActionValue = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,8 +109,8 @@ class Effect:
 
     rule_name: str
     kind: ActionKind
-    before: object
-    after: object
+    before: ActionValue
+    after: ActionValue
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +134,7 @@ class _Routing:
     priority: str
     team_id: int | None
     assignee_id: int | None
-    tags: set[str] = field(default_factory=set)
+    tags: set[str] = dataclasses.field(default_factory=set)
 
 
 def _reader(name: str) -> Callable[[TicketSnapshot], object]:
@@ -186,30 +192,37 @@ def rule_applies(rule: Rule, trigger: Trigger, snapshot: TicketSnapshot) -> bool
     return True
 
 
+def int_value(value: ActionValue) -> int:
+    """The tier or id a tier, team or agent action carries (parsing stores these as int)."""
+    if not isinstance(value, int):
+        raise TypeError(f"expected a tier or an id, got {value!r}")
+    return value
+
+
 def _apply(action: Action, routing: _Routing, rule_name: str) -> Effect | None:
     """Apply one action to the working routing; None when it changes nothing."""
     kind = action.kind
     if kind in (ActionKind.set_tier, ActionKind.raise_tier, ActionKind.lower_tier):
-        before = routing.tier
+        tier = routing.tier
         if kind is ActionKind.set_tier:
-            target = int(action.value)  # type: ignore[arg-type]
+            target = int_value(action.value)
         else:
-            target = before + (1 if kind is ActionKind.raise_tier else -1)
+            target = tier + (1 if kind is ActionKind.raise_tier else -1)
         routing.tier = max(MIN_TIER, min(MAX_TIER, target))
-        return Effect(rule_name, kind, before, routing.tier) if routing.tier != before else None
+        return Effect(rule_name, kind, tier, routing.tier) if routing.tier != tier else None
     if kind is ActionKind.set_priority:
-        before = routing.priority
+        priority = routing.priority
         routing.priority = str(action.value)
-        return Effect(rule_name, kind, before, routing.priority) if before != action.value else None
+        return Effect(rule_name, kind, priority, routing.priority) if priority != action.value else None
     if kind is ActionKind.assign_team:
-        before = routing.team_id
-        routing.team_id = int(action.value)  # type: ignore[arg-type]
-        return Effect(rule_name, kind, before, routing.team_id) if before != routing.team_id else None
+        team_id = routing.team_id
+        routing.team_id = int_value(action.value)
+        return Effect(rule_name, kind, team_id, routing.team_id) if team_id != routing.team_id else None
     if kind is ActionKind.assign_agent:
-        before = routing.assignee_id
-        routing.assignee_id = int(action.value)  # type: ignore[arg-type]
-        changed = before != routing.assignee_id
-        return Effect(rule_name, kind, before, routing.assignee_id) if changed else None
+        assignee_id = routing.assignee_id
+        routing.assignee_id = int_value(action.value)
+        changed = assignee_id != routing.assignee_id
+        return Effect(rule_name, kind, assignee_id, routing.assignee_id) if changed else None
     if kind is ActionKind.add_tag:
         if action.value in routing.tags:
             return None

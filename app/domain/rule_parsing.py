@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from app.domain.errors import InvalidInput
@@ -12,6 +12,7 @@ from app.domain.escalation import (
     VALUELESS_ACTIONS,
     Action,
     ActionKind,
+    ActionValue,
     Condition,
     NotifyTarget,
     Rule,
@@ -49,7 +50,7 @@ class RuleDirectory:
     check_targets: bool = True
 
 
-def _one_of(values) -> str:
+def _one_of(values: Iterable[object]) -> str:
     return ", ".join(str(v) for v in values)
 
 
@@ -128,7 +129,7 @@ def parse_condition(data: Mapping, where: str) -> Condition:
     return Condition(name, operator, _condition_value(spec, operator, data.get("value"), where))
 
 
-def _action_value(kind: ActionKind, raw: object, where: str, directory: RuleDirectory) -> object:
+def _action_value(kind: ActionKind, raw: object, where: str, directory: RuleDirectory) -> ActionValue:
     if kind in VALUELESS_ACTIONS:
         return None
     if kind is ActionKind.set_tier:
@@ -147,8 +148,7 @@ def _action_value(kind: ActionKind, raw: object, where: str, directory: RuleDire
         known = directory.teams if kind is ActionKind.assign_team else directory.agents
         what = "team" if kind is ActionKind.assign_team else "active agent"
         number = _number(raw)
-        unknown = number is None or number != int(number)
-        if unknown or (directory.check_targets and int(number) not in known):
+        if number is None or number != int(number) or (directory.check_targets and int(number) not in known):
             raise ValueError(f"{where}: there is no {what} with id '{raw}'")
         return int(number)
     if kind is ActionKind.add_tag:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from app.domain.escalation import ACTION_LABELS, Action, ActionKind, Condition, Rule
+from app.domain.escalation import ACTION_LABELS, Action, ActionKind, Condition, Rule, int_value
 from app.domain.rule_fields import FIELDS, OPERATOR_LABELS
 
 
@@ -26,7 +26,7 @@ def describe_action(action: Action, names: Mapping[int, str] | None = None) -> s
     if action.value is None:
         return label
     if action.kind in (ActionKind.assign_team, ActionKind.assign_agent) and names:
-        return f"{label} {names.get(int(action.value), f'#{action.value}')}"  # type: ignore[arg-type]
+        return f"{label} {names.get(int_value(action.value), f'#{action.value}')}"
     return f"{label} {_value_words(action.value)}"
 
 

@@ -9,9 +9,16 @@ to its author as to the engine, and texts are cut to a bounded length.
 from __future__ import annotations
 
 import re
-import re._constants as sre_constants
-import re._parser as sre_parse
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    # Typeshed describes the parser under its public names (deprecated at run time since 3.11).
+    import sre_constants
+    import sre_parse
+else:
+    import re._constants as sre_constants
+    import re._parser as sre_parse
 
 import re2
 
@@ -45,9 +52,10 @@ def check_pattern(pattern: str) -> None:
         raise UnsafePattern(f"the pattern is not supported ({_reason(error)})") from None
 
 
-def _walk(items, inside_repeat: bool) -> None:
+def _walk(items: sre_parse.SubPattern, inside_repeat: bool) -> None:
     """Refuse repeats and alternations inside a repeat: the shapes that backtrack explosively."""
-    for op, arg in items:
+    arg: Any  # typeshed does not tie an argument's shape to its opcode
+    for op, arg in items.data:
         if op in _BACKREFS:
             raise UnsafePattern("backreferences are not allowed")
         if op in _REPEATS:
@@ -89,8 +97,8 @@ def _reason(error: re2.error) -> str:
 
 
 @lru_cache(maxsize=1024)
-def compile_pattern(pattern: str):
-    """Compile a checked pattern for RE2."""
+def compile_pattern(pattern: str) -> Any:
+    """Compile a checked pattern for RE2 (whose pattern objects carry no type hints)."""
     check_pattern(pattern)
     return re2.compile(pattern, _options())
 

@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Base
 from app.models.types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
     from app.models.user import User
 
 
-class Activity(db.Model):
+class Activity(Base):
     __tablename__ = "activities"
     __table_args__ = (
         Index("ix_activities_customer_created", "customer_id", "created_at", "id"),

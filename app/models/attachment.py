@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
+from app.extensions import Base
 from app.models.types import UTCDateTime, utcnow
 
 
-class Attachment(db.Model):
+class Attachment(Base):
     __tablename__ = "attachments"
     __table_args__ = (Index("ix_attachments_ticket", "ticket_id", "id"),)
 

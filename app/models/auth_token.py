@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
+from app.extensions import Base
 from app.models.types import UTCDateTime, utcnow
 
 
-class AuthToken(db.Model):
+class AuthToken(Base):
     __tablename__ = "auth_tokens"
     __table_args__ = (Index("ix_auth_tokens_user_purpose", "user_id", "purpose"),)
 

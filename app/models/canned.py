@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
+from app.extensions import Base
 from app.models.types import UTCDateTime, utcnow
 
 
-class CannedReply(db.Model):
+class CannedReply(Base):
     __tablename__ = "canned_replies"
     __table_args__ = (Index("ix_canned_replies_owner_title", "owner_id", "title"),)
 

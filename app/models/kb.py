@@ -13,11 +13,11 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.kb_vocabulary import ArticleStatus
-from app.extensions import db
+from app.extensions import Base
 from app.models.types import UTCDateTime, str_enum, utcnow
 
 
-class KbCategory(db.Model):
+class KbCategory(Base):
     __tablename__ = "kb_categories"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -28,7 +28,7 @@ class KbCategory(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class KbArticle(db.Model):
+class KbArticle(Base):
     __tablename__ = "kb_articles"
     __table_args__ = (Index("ix_kb_articles_status_updated", "status", "updated_at"),)
 
@@ -50,7 +50,7 @@ class KbArticle(db.Model):
     category: Mapped[KbCategory | None] = relationship()
 
 
-class KbVote(db.Model):
+class KbVote(Base):
     """One helpful / not helpful vote per signed-in person and article (changeable)."""
 
     __tablename__ = "kb_votes"
@@ -63,7 +63,7 @@ class KbVote(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class KbSearch(db.Model):
+class KbSearch(Base):
     """A search or a suggestion lookup, for figures and knowledge-base gaps."""
 
     __tablename__ = "kb_searches"
@@ -76,7 +76,7 @@ class KbSearch(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class TicketArticle(db.Model):
+class TicketArticle(Base):
     """An article the customer saw before asking, or that was sent as an answer."""
 
     __tablename__ = "ticket_articles"

@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
+from app.extensions import Base
 from app.models.types import UTCDateTime, utcnow
 
 
-class Notification(db.Model):
+class Notification(Base):
     __tablename__ = "notifications"
     __table_args__ = (
         # The sender reads what is not sent yet, oldest first.

@@ -9,14 +9,14 @@ from sqlalchemy import BigInteger, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.vocabulary import AccountTier, LifecycleStage, LoyaltySegment
-from app.extensions import db
+from app.extensions import Base
 from app.models.types import UTCDateTime, str_enum, utcnow
 
 if TYPE_CHECKING:
     from app.models.user import User
 
 
-class Organization(db.Model):
+class Organization(Base):
     __tablename__ = "organizations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -38,7 +38,7 @@ class Organization(db.Model):
         return f"<Organization {self.name}>"
 
 
-class Customer(db.Model):
+class Customer(Base):
     """A contact person; may have a portal login (user) or only write in by other channels."""
 
     __tablename__ = "customers"

@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
+from app.extensions import Base
 from app.models.types import UTCDateTime, utcnow
 
 
-class TicketViewer(db.Model):
+class TicketViewer(Base):
     """An agent seen on a ticket's page at `seen_at`; rows older than a minute mean nothing."""
 
     __tablename__ = "ticket_viewers"

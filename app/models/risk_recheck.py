@@ -8,11 +8,11 @@ from datetime import datetime
 from sqlalchemy import ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
+from app.extensions import Base
 from app.models.types import UTCDateTime
 
 
-class RiskRecheck(db.Model):
+class RiskRecheck(Base):
     __tablename__ = "risk_rechecks"
 
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), primary_key=True)

@@ -9,11 +9,11 @@ from sqlalchemy import JSON, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.domain.escalation import Trigger
-from app.extensions import db
+from app.extensions import Base
 from app.models.types import UTCDateTime, str_enum, utcnow
 
 
-class EscalationRule(db.Model):
+class EscalationRule(Base):
     __tablename__ = "escalation_rules"
     __table_args__ = (Index("ix_escalation_rules_trigger_order", "trigger", "enabled", "position"),)
 

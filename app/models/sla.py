@@ -10,11 +10,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.sla_vocabulary import SlaEventKind, SlaTarget
 from app.domain.vocabulary import AccountTier, Priority
-from app.extensions import db
+from app.extensions import Base
 from app.models.types import UTCDateTime, str_enum, utcnow
 
 
-class BusinessCalendar(db.Model):
+class BusinessCalendar(Base):
     __tablename__ = "business_calendars"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -29,7 +29,7 @@ class BusinessCalendar(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class SlaPolicy(db.Model):
+class SlaPolicy(Base):
     """Targets for one cell of the account tier × priority matrix (None = any); one is default."""
 
     __tablename__ = "sla_policies"
@@ -51,7 +51,7 @@ class SlaPolicy(db.Model):
     calendar: Mapped[BusinessCalendar] = relationship()
 
 
-class SlaClock(db.Model):
+class SlaClock(Base):
     """One running target of one ticket; satisfied, warned and breached at most once each."""
 
     __tablename__ = "sla_clocks"
@@ -70,7 +70,7 @@ class SlaClock(db.Model):
     breached_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-class SlaPause(db.Model):
+class SlaPause(Base):
     """A stretch of time in pending or on hold, when the clocks stand still."""
 
     __tablename__ = "sla_pauses"
@@ -83,7 +83,7 @@ class SlaPause(db.Model):
     reason: Mapped[str] = mapped_column(String(32))
 
 
-class SlaEvent(db.Model):
+class SlaEvent(Base):
     """A warning or a breach, recorded once per clock: the unique key makes a second sweep's
     attempt fail instead of counting twice."""
 
@@ -107,7 +107,7 @@ class SlaEvent(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class SchedulerLease(db.Model):
+class SchedulerLease(Base):
     """Who may run the scheduled jobs: one holder at a time, until the lease expires."""
 
     __tablename__ = "scheduler_leases"

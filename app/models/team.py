@@ -9,14 +9,14 @@ from sqlalchemy import CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.assignment import AssignmentMode
-from app.extensions import db
+from app.extensions import Base
 from app.models.types import UTCDateTime, str_enum, utcnow
 
 if TYPE_CHECKING:
     from app.models.user import User
 
 
-class Team(db.Model):
+class Team(Base):
     __tablename__ = "teams"
     __table_args__ = (CheckConstraint("tier >= 0 AND tier <= 4", name="tier_range"),)
 

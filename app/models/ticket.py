@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 from app.domain.access import TicketFacts
 from app.domain.sla_vocabulary import SlaBadge
 from app.domain.vocabulary import AuthorKind, Category, Channel, Priority, Status
-from app.extensions import db
+from app.extensions import Base
 from app.models.types import UTCDateTime, str_enum, utcnow
 
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from app.models.user import User
 
 
-class Ticket(db.Model):
+class Ticket(Base):
     __tablename__ = "tickets"
     __table_args__ = (
         CheckConstraint("tier >= 0 AND tier <= 4", name="tier_range"),
@@ -103,7 +103,7 @@ class Ticket(db.Model):
         return f"<Ticket {self.reference} tier {self.tier} {self.status}>"
 
 
-class TicketTag(db.Model):
+class TicketTag(Base):
     """A label on a ticket, set by agents or rules; rules can read tags."""
 
     __tablename__ = "ticket_tags"
@@ -114,7 +114,7 @@ class TicketTag(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class Message(db.Model):
+class Message(Base):
     """A public reply or an internal note on a ticket."""
 
     __tablename__ = "messages"

@@ -9,7 +9,7 @@ from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.vocabulary import ReasonCode, TierChangeCause
-from app.extensions import db
+from app.extensions import Base
 from app.models.types import UTCDateTime, str_enum, utcnow
 
 if TYPE_CHECKING:
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from app.models.user import User
 
 
-class TierChange(db.Model):
+class TierChange(Base):
     __tablename__ = "tier_changes"
     __table_args__ = (Index("ix_tier_changes_ticket_created", "ticket_id", "created_at", "id"),)
 

@@ -3,25 +3,26 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 
-from sqlalchemy import DateTime, Enum
+from sqlalchemy import DateTime, Dialect, Enum
 from sqlalchemy.types import TypeDecorator
 
 
-class UTCDateTime(TypeDecorator):
+class UTCDateTime(TypeDecorator[datetime]):
     """An aware UTC datetime; SQLite forgets the zone, so it is put back on the way out."""
 
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime given to a UTC column")
         return value.astimezone(UTC)
 
-    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
         if value.tzinfo is None:
@@ -29,7 +30,7 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(UTC)
 
 
-def str_enum(enum_class, length: int = 32) -> Enum:
+def str_enum(enum_class: type[StrEnum], length: int = 32) -> Enum:
     """A StrEnum stored as its value in a VARCHAR (no native enum, so migrations stay simple)."""
     return Enum(
         enum_class,

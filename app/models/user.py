@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.domain.access import Actor
 from app.domain.assignment import is_away
 from app.domain.vocabulary import Role
-from app.extensions import db
+from app.extensions import Base
 from app.models.types import UTCDateTime, str_enum, utcnow
 
 if TYPE_CHECKING:
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from app.models.team import Team
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Base):
     __tablename__ = "users"
     __table_args__ = (
         CheckConstraint(

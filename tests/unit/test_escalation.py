@@ -12,6 +12,7 @@ from app.domain.escalation import (
     Trigger,
     condition_holds,
     evaluate,
+    int_value,
 )
 from app.domain.rule_fields import Operator, TicketSnapshot
 
@@ -221,3 +222,10 @@ def test_rules_read_as_words():
         "Account tier is strategic and Priority is one of high, urgent and Times reopened is at least 2",
         "Move to tier 2, Assign to team Expert, Raise one tier",
     )
+
+
+def test_tier_and_id_actions_carry_ints_and_anything_else_is_refused():
+    assert int_value(3) == 3
+    for value in ("3", None):
+        with pytest.raises(TypeError, match="expected a tier or an id"):
+            int_value(value)

@@ -40,7 +40,7 @@ def test_a_handoff_may_override_the_due_time_and_the_pause_and_leave_the_referen
         (CLOUDCO, "CC-1", NOW - timedelta(minutes=1), "vendor_due_at"),
         (CLOUDCO, "CC-1", NOW, "vendor_due_at"),
         (CLOUDCO, "CC-1", NOW + timedelta(days=400), "vendor_due_at"),
-        (CLOUDCO, "CC-1", datetime(2026, 3, 5, 10, 0), "vendor_due_at"),  # no timezone
+        (CLOUDCO, "CC-1", datetime(2026, 3, 5, 10, 0), "vendor_due_at"),  # noqa: DTZ001 - no timezone
     ],
 )
 def test_a_bad_handoff_names_the_field_to_fix(vendor, reference, due_at, field):

@@ -99,7 +99,7 @@ def render_ticket(
     forms = {}
     for name, form_class in FORMS.items():
         refused = failed is not None and failed[0] == name
-        form = failed[1] if refused else form_class(formdata=None, prefix=name)
+        form = failed[1] if refused and failed is not None else form_class(formdata=None, prefix=name)
         forms[name] = prepare(name, form, view.ticket, fresh=not refused)
     if reply_text is not None:
         forms["reply"].body.data = reply_text

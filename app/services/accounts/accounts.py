@@ -238,6 +238,7 @@ def save_team(
     clash = db.session.scalars(select(Team).where(func.lower(Team.name) == name.lower())).first()
     if clash is not None and clash.id != team_id:
         raise InvalidInput("A team with this name exists already.", field="name")
+    team: Team | None
     with transaction():
         if team_id is None:
             team = Team(

@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from app.domain.errors import InvalidInput
 from app.extensions import db
 from app.models import AuthToken, User
+from app.services.common.rows import rows_matched
 
 LIFETIMES = {"verify_email": timedelta(hours=48), "reset_password": timedelta(hours=1)}
 
@@ -64,9 +65,11 @@ def consume_token(raw: str, purpose: str, now: datetime) -> User:
 
     The conditional UPDATE makes single use hold even for two requests at the same moment."""
     token = _usable(raw, purpose, now)
-    claimed = db.session.execute(
-        update(AuthToken).where(AuthToken.id == token.id, AuthToken.used_at.is_(None)).values(used_at=now)
-    ).rowcount
+    claimed = rows_matched(
+        db.session.execute(
+            update(AuthToken).where(AuthToken.id == token.id, AuthToken.used_at.is_(None)).values(used_at=now)
+        )
+    )
     if claimed != 1:
         raise InvalidInput(INVALID, field="token")
     user = db.session.get(User, token.user_id)

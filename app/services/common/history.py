@@ -11,12 +11,12 @@ from typing import Any
 from sqlalchemy import insert
 
 from app.domain.vocabulary import ActivityKind
-from app.extensions import db
+from app.extensions import Base, db
 from app.models import Activity, Ticket, User
 
 # Inside `deferred_history()`, events are collected as rows and written in one INSERT by the
 # caller (the SLA sweep writes thousands at a time); everywhere else they are ORM objects.
-Rows = dict[type, list[dict[str, Any]]]
+Rows = dict[type[Base], list[dict[str, Any]]]
 _deferred: ContextVar[Rows | None] = ContextVar("deferred_history", default=None)
 
 
@@ -30,7 +30,7 @@ def deferred_history() -> Iterator[Rows]:
         _deferred.reset(token)
 
 
-def defer(model: type, values: dict[str, Any]) -> bool:
+def defer(model: type[Base], values: dict[str, Any]) -> bool:
     """Collect a history row for a later bulk insert; False when nothing is being collected."""
     rows = _deferred.get()
     if rows is None:

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import SchedulerLease
+from app.services.common.rows import rows_matched
 
 
 def hold_lease(name: str, holder: str, now: datetime, ttl: timedelta) -> bool:
@@ -40,7 +41,7 @@ def _take_or_renew(name: str, holder: str, now: datetime, until: datetime) -> bo
         )
         .values(holder=holder, expires_at=until)
     )
-    if result.rowcount == 1:
+    if rows_matched(result) == 1:
         db.session.commit()
         return True
     db.session.rollback()

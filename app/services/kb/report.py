@@ -80,9 +80,9 @@ def knowledge_gaps(now: datetime | None = None) -> GapReport:
         .all()
     )
     for data in deflections:
-        category = (data or {}).get("category")
-        if category in gaps:
-            gaps[category].deflected += 1
+        deflected_category = (data or {}).get("category")
+        if deflected_category in gaps:
+            gaps[deflected_category].deflected += 1
     empty = db.session.execute(
         select(KbSearch.query, func.count())
         .where(KbSearch.created_at >= since, KbSearch.results == 0)

@@ -8,10 +8,12 @@ Snippets are made safe by app/services/fulltext.py.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from markupsafe import Markup
-from sqlalchemy import text
+from sqlalchemy import Row, text
 
 from app.domain.kb_vocabulary import ArticleStatus
 from app.extensions import db
@@ -53,6 +55,7 @@ def search_articles(
     words = terms(query)
     if not words:
         return []
+    rows: Sequence[_Row | Row[*tuple[Any, ...]]]
     if on_postgres():
         rows = _postgres(words, limit, published_only, category_ids)
     else:
@@ -76,7 +79,9 @@ def _filters(published_only: bool, category_ids: list[int] | None, params: dict)
     return "".join(f" AND {clause}" for clause in clauses)
 
 
-def _sqlite(words: list[str], limit: int, published_only: bool, category_ids, suggest: bool):
+def _sqlite(
+    words: list[str], limit: int, published_only: bool, category_ids: list[int] | None, suggest: bool
+) -> list[_Row]:
     """Rank in passes, most telling first: every word in the title or tags, any word there, any
     word anywhere. Each pass only fills what the earlier ones left, and snippets are made only
     for the rows returned, so a common word over many articles stays cheap."""
@@ -131,7 +136,7 @@ def _sqlite(words: list[str], limit: int, published_only: bool, category_ids, su
     ]
 
 
-def _allowed(ids: set[int], published_only: bool, category_ids) -> set[int]:
+def _allowed(ids: set[int], published_only: bool, category_ids: list[int] | None) -> set[int]:
     if not ids:
         return set()
     params: dict = {}
@@ -152,7 +157,9 @@ class _Row:
     rank: float
 
 
-def _postgres(words: list[str], limit: int, published_only: bool, category_ids):
+def _postgres(
+    words: list[str], limit: int, published_only: bool, category_ids: list[int] | None
+) -> Sequence[Row[*tuple[Any, ...]]]:
     params: dict = {
         "query": " | ".join(f"{w}:*" for w in words),
         "limit": limit,

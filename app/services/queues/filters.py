@@ -6,9 +6,10 @@ never a query that fails later.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from enum import StrEnum
+from typing import TypeVar
 from urllib.parse import urlencode
 
 from sqlalchemy import ColumnElement, exists, select
@@ -51,7 +52,12 @@ class QueueFilters:
         return urlencode(self.params())
 
 
-def _choice(enum_class: type[StrEnum], raw: str | None, field: str, allowed_values=None):
+Choice = TypeVar("Choice", bound=StrEnum)
+
+
+def _choice(
+    enum_class: type[Choice], raw: str | None, field: str, allowed_values: Iterable[Choice] | None = None
+) -> Choice | None:
     if not raw:
         return None
     members = list(allowed_values or enum_class)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, false, func, or_, select
+from sqlalchemy import ColumnElement, Label, Select, and_, bindparam, false, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from app.domain.errors import InvalidInput, NotAllowed
@@ -160,7 +160,7 @@ def queue_page(
 def _counts_statement(cap: int, has_team: bool) -> Select:
     """One statement for every queue's capped count, built once."""
 
-    def capped(key: str):
+    def capped(key: str) -> Label[int]:
         condition = _queue_filter(key, ranked=False, has_team=has_team)
         rows = select(Ticket.id).where(condition).limit(cap).subquery()
         return select(func.count()).select_from(rows).scalar_subquery().label(key.replace("-", "_"))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
+from typing import Literal, TypeVar, overload
 
 from app.domain.errors import InvalidInput, NotFound
 from app.domain.vocabulary import (
@@ -24,11 +26,22 @@ from app.services.relationship.risk_rank import rank_organization
 SUMMARY_MAX_LENGTH = 500
 
 
-def _enum(enum_class, value: str | None, field: str, optional: bool = False):
+Choice = TypeVar("Choice", bound=StrEnum)
+
+
+@overload
+def _enum(
+    enum_class: type[Choice], value: str | None, field: str, optional: Literal[False] = False
+) -> Choice: ...
+@overload
+def _enum(
+    enum_class: type[Choice], value: str | None, field: str, optional: Literal[True]
+) -> Choice | None: ...
+def _enum(enum_class: type[Choice], value: str | None, field: str, optional: bool = False) -> Choice | None:
     if optional and not value:
         return None
     try:
-        return enum_class(value)
+        return enum_class(value or "")
     except ValueError:
         allowed = ", ".join(m.value for m in enum_class)
         raise InvalidInput(

@@ -51,7 +51,9 @@ def _chunks(items: list) -> list[list]:
     return [items[n : n + CHUNK] for n in range(0, len(items), CHUNK)]
 
 
-def _existing(parsed: ParsedFile, emails: dict[int, str]):
+def _existing(
+    parsed: ParsedFile, emails: dict[int, str]
+) -> tuple[dict[str, Organization], dict[str, Customer]]:
     orgs: dict[str, Organization] = {}
     for names in _chunks(list(parsed.organizations)):
         for org in db.session.scalars(select(Organization).where(func.lower(Organization.name).in_(names))):

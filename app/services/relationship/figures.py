@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, case, func, select
 
 from app.domain.relationship import HealthInputs, HealthScore, health_score
 from app.domain.sla_vocabulary import SlaEventKind
@@ -21,13 +22,15 @@ from app.models import Activity, CsatAnswer, Customer, SlaEvent, Ticket, TierCha
 WINDOW = timedelta(days=90)
 
 
-def _seconds_between(start: ColumnElement, end: ColumnElement) -> ColumnElement:
+def _seconds_between(
+    start: SQLColumnExpression[datetime], end: SQLColumnExpression[datetime | None]
+) -> ColumnElement[Any]:
     if db.engine.dialect.name == "postgresql":
         return func.extract("epoch", end - start)
     return (func.julianday(end) - func.julianday(start)) * 86400.0
 
 
-def _grouped(query, ids: list[int]) -> dict[int, float]:
+def _grouped(query: Select[Any, Any], ids: list[int]) -> dict[int, float]:
     return {key: value for key, value in db.session.execute(query).all()} if ids else {}
 
 

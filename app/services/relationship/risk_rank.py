@@ -11,11 +11,12 @@ instead of ranking every ticket per request. Each part is recomputed where its f
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import and_, bindparam, or_, select, update
+from sqlalchemy import ColumnElement, Row, and_, bindparam, or_, select, update
 
 from app.domain.relationship import health_score
 from app.domain.risk import (
@@ -31,6 +32,7 @@ from app.domain.vendors import clock_pause_reason
 from app.domain.vocabulary import ACTIVE_STATUSES
 from app.extensions import db
 from app.models import Organization, SlaClock, Ticket
+from app.services.common.rows import rows_matched
 from app.services.relationship.figures import health_inputs
 from app.services.relationship.risk_rechecks import release_rechecks
 
@@ -71,7 +73,9 @@ def risk_parts(ticket: Ticket) -> RiskParts | None:
     )
 
 
-def _pressure(paused: bool, due_at: datetime | None, breached: bool, now: datetime):
+def _pressure(
+    paused: bool, due_at: datetime | None, breached: bool, now: datetime
+) -> tuple[int, datetime | None]:
     """The stepped pressure in tenths and when it next changes; a paused clock stands still."""
     if paused and not breached:
         return 0, None
@@ -91,7 +95,11 @@ def rank_ticket(ticket: Ticket, clocks: Iterable[SlaClock], now: datetime, *, pa
     clocks, keeping the customer's stored parts (no queries). Only changed columns are set: the
     sweep's batch writes just those, and each rank index they touch costs a rewrite."""
     if ticket.status not in ACTIVE_STATUSES:
-        values = {"risk_score": UNRANKED, "risk_refresh_at": None, "risk_pressure": 0}
+        values: dict[str, int | datetime | None] = {
+            "risk_score": UNRANKED,
+            "risk_refresh_at": None,
+            "risk_pressure": 0,
+        }
     else:
         due_at, breached = _deadline(clocks)
         pressure, refresh_at = _pressure(paused, due_at, breached, now)
@@ -122,7 +130,7 @@ def _health_parts(customer_ids: Iterable[int], now: datetime) -> dict[int, int]:
     return {cid: tenths(health_points(health_score(i).score)) for cid, i in inputs.items()}
 
 
-def _active(*criteria) -> object:
+def _active(*criteria: ColumnElement[bool]) -> ColumnElement[bool]:
     return and_(Ticket.status.in_(ACTIVE_STATUSES), *criteria)
 
 
@@ -170,7 +178,7 @@ def rank_organization(org: Organization) -> None:
     )
 
 
-def _rank_rows(rows: list, now: datetime) -> list[dict]:
+def _rank_rows(rows: Sequence[Row[*tuple[Any, ...]]], now: datetime) -> list[dict]:
     """New rank columns for a batch of ticket rows, in a fixed number of queries."""
     ids = [row.id for row in rows]
     clocks: dict[int, list[SlaClock]] = {i: [] for i in ids}
@@ -222,10 +230,10 @@ def _write(ranked: list[dict]) -> int:
         .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version"))
         .values({c: bindparam(c) for c in columns})
     )
-    return db.session.execute(statement, ranked).rowcount
+    return rows_matched(db.session.execute(statement, ranked))
 
 
-def _rank_batches(criteria, now: datetime, batch_size: int, by_refresh: bool) -> int:
+def _rank_batches(criteria: ColumnElement[bool], now: datetime, batch_size: int, by_refresh: bool) -> int:
     """Rank the tickets matching `criteria` in keyset batches, committing each batch."""
     columns = (
         Ticket.id,

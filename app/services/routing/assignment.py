@@ -221,7 +221,7 @@ def _active_loads(user_ids: list[int]) -> dict[int, int]:
         .where(Ticket.assignee_id.in_(user_ids), Ticket.status.in_(ACTIVE_STATUSES))
         .group_by(Ticket.assignee_id)
     )
-    return {assignee_id: count for assignee_id, count in rows}
+    return {assignee_id: count for assignee_id, count in rows if assignee_id is not None}
 
 
 def set_away(actor: User, away: bool, *, hours: int | None = None, now: datetime | None = None) -> User:
@@ -239,6 +239,6 @@ def set_away(actor: User, away: bool, *, hours: int | None = None, now: datetime
             f"{actor.name} is {'away' + until if away else 'back'}",
             now=now,
             actor=actor,
-            data={"away": away, "until": actor.away_until.isoformat() if until else None},
+            data={"away": away, "until": actor.away_until.isoformat() if actor.away_until else None},
         )
     return actor

@@ -15,6 +15,7 @@ from app.domain.escalation import (
     Trigger,
     describe_effect,
     evaluate,
+    int_value,
 )
 from app.domain.rule_fields import TicketSnapshot
 from app.domain.rule_parsing import RuleDirectory, RuleInvalid, parse_rule
@@ -88,7 +89,7 @@ def _apply(ticket: Ticket, effect: Effect, now: datetime, *, tags_known: bool) -
         if ticket.tier != effect.after:
             apply_tier_move(
                 ticket,
-                to_tier=int(effect.after),
+                to_tier=int_value(effect.after),
                 cause=TierChangeCause.rule,
                 reason=f"Rule '{rule_name}'",
                 now=now,
@@ -96,7 +97,7 @@ def _apply(ticket: Ticket, effect: Effect, now: datetime, *, tags_known: bool) -
             )
     elif kind is ActionKind.set_priority:
         old = ticket.priority
-        ticket.priority = Priority(effect.after)
+        ticket.priority = Priority(str(effect.after))
         sla_clock.on_priority_change(ticket, now)
         record(
             ActivityKind.priority_changed,
@@ -106,9 +107,9 @@ def _apply(ticket: Ticket, effect: Effect, now: datetime, *, tags_known: bool) -
             data={**data, "from": old.value, "to": effect.after},
         )
     elif kind is ActionKind.assign_team:
-        _assign_team(ticket, int(effect.after), rule_name, now, data)
+        _assign_team(ticket, int_value(effect.after), rule_name, now, data)
     elif kind is ActionKind.assign_agent:
-        _assign_agent(ticket, int(effect.after), rule_name, now, data)
+        _assign_agent(ticket, int_value(effect.after), rule_name, now, data)
     elif kind is ActionKind.add_tag:
         # A caller's snapshot holds the ticket's current tags, and evaluate() made no effect for
         # a tag already there; a read here would only cost a query per ticket.

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import Select, select
 
@@ -58,7 +59,7 @@ def _tags(ticket_ids: list[int]) -> dict[int, frozenset[str]]:
     return {ticket_id: frozenset(tags) for ticket_id, tags in found.items()}
 
 
-def _value(enum_or_none) -> str | None:
+def _value(enum_or_none: StrEnum | None) -> str | None:
     return enum_or_none.value if enum_or_none is not None else None
 
 

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from app.domain.sla import PolicyCell, badge, choose_policy, clock_times, shift_after_pause
+from app.domain.sla import PolicyCell, PolicyChoice, badge, choose_policy, clock_times, shift_after_pause
 from app.domain.sla import worst as worst_badge
 from app.domain.sla_vocabulary import SlaTarget
 from app.domain.tiers import MAX_TIER
@@ -100,7 +100,7 @@ def _start(ticket: Ticket, policy: SlaPolicy, target: SlaTarget, now: datetime) 
     return clock
 
 
-def _choose(ticket: Ticket):
+def _choose(ticket: Ticket) -> PolicyChoice | None:
     cells = [
         PolicyCell(
             p.id,
@@ -122,7 +122,7 @@ def start_ticket(ticket: Ticket, now: datetime) -> None:
         refresh(ticket, now)
         return
     ticket.sla_policy_id, ticket.sla_policy_reason = choice.policy_id, choice.reason
-    policy = db.session.get(SlaPolicy, choice.policy_id)
+    policy = db.session.get_one(SlaPolicy, choice.policy_id)
     for target in (SlaTarget.first_response, SlaTarget.resolution, SlaTarget.tier_dwell):
         _start(ticket, policy, target, now)
     refresh(ticket, now)
@@ -167,7 +167,7 @@ def on_priority_change(ticket: Ticket, now: datetime) -> None:
             risk_rank.rank_ticket(ticket, active_clocks(ticket), now, paused=is_paused(ticket))
         return
     ticket.sla_policy_id, ticket.sla_policy_reason = choice.policy_id, choice.reason
-    policy = db.session.get(SlaPolicy, choice.policy_id)
+    policy = db.session.get_one(SlaPolicy, choice.policy_id)
     calendar, targets = calendar_for(policy), targets_of(policy)
     pauses = list(
         db.session.scalars(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from enum import StrEnum
+from typing import TypeVar
 
 from sqlalchemy import func, select
 
@@ -96,7 +98,10 @@ def get_policy(actor: User, policy_id: int) -> SlaPolicy:
     return row
 
 
-def _enum_or_none(enum_class, value: str | None, field: str):
+Choice = TypeVar("Choice", bound=StrEnum)
+
+
+def _enum_or_none(enum_class: type[Choice], value: str | None, field: str) -> Choice | None:
     if not value:
         return None
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Literal, overload
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
@@ -59,7 +60,7 @@ def _load_parties(tickets: list[Ticket]) -> None:
     customers = db.session.scalars(select(Customer).where(Customer.id.in_({t.customer_id for t in tickets})))
     by_id = {customer.id: customer for customer in customers}
     organization_ids = {t.organization_id for t in tickets} - {None}
-    organizations = {
+    organizations: dict[int | None, Organization] = {
         o.id: o for o in db.session.scalars(select(Organization).where(Organization.id.in_(organization_ids)))
     }
     for ticket in tickets:
@@ -74,9 +75,20 @@ def read_for_rules(tickets: list[Ticket], now: datetime, pending: Rows) -> Batch
     return BatchSnapshots.load([ticket.id for ticket in tickets], now, pending)
 
 
+PolicyLookup = Callable[[int | None], SlaPolicy | None]
+
+
+@overload
 def preload_clocks(
-    tickets: list[Ticket], policy: Callable[[int | None], SlaPolicy | None], *, as_rows: bool
-) -> list[SlaClock | RowView]:
+    tickets: list[Ticket], policy: PolicyLookup, *, as_rows: Literal[True]
+) -> list[RowView]: ...
+@overload
+def preload_clocks(
+    tickets: list[Ticket], policy: PolicyLookup, *, as_rows: Literal[False]
+) -> list[SlaClock]: ...
+def preload_clocks(
+    tickets: list[Ticket], policy: PolicyLookup, *, as_rows: bool
+) -> list[RowView] | list[SlaClock]:
     """Hand each ticket its running clocks and its policy for one pass; returns the clocks.
 
     As rows (the batch path) they are written back by the caller; as model objects (the
@@ -87,6 +99,7 @@ def preload_clocks(
         .where(SlaClock.ticket_id.in_(running), SlaClock.satisfied_at.is_(None))
         .order_by(SlaClock.due_at, SlaClock.id)
     )
+    clocks: list[RowView] | list[SlaClock]
     if as_rows:
         clocks = [
             RowView(dict(row))

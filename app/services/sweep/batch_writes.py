@@ -16,6 +16,7 @@ from sqlalchemy.orm import make_transient
 from app.extensions import db
 from app.models import SlaClock, Ticket
 from app.services.common.row_views import RowView
+from app.services.common.rows import rows_matched
 
 TICKET_COLUMNS = (
     "tier",
@@ -78,7 +79,7 @@ def _write(tickets: list[Ticket], versions: dict[int, int]) -> None:
         {"b_id": t.id, "b_version": versions[t.id], **{c: getattr(t, c) for c in columns}} for t in tickets
     ]
     # Every ticket is written, changed or not: the version bump is what an agent's save meets.
-    if rows and db.session.execute(statement, rows).rowcount != len(rows):
+    if rows and rows_matched(db.session.execute(statement, rows)) != len(rows):
         raise BatchCollision
     for ticket in tickets:
         # Out of the session without walking relationships (expunge's cascade costs more than

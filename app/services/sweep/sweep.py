@@ -68,7 +68,7 @@ class _Pass:
 
     now: datetime
     rules: dict[Trigger, list[Rule]]
-    policies: dict[int, SlaPolicy]
+    policies: dict[int, SlaPolicy | None]
     people: dict[tuple[str, int | None], list[User]] = field(default_factory=dict)
     # The customer's and organization's names of the batch's tickets, for the notices.
     names: dict[int, tuple[str, str | None]] = field(default_factory=dict)
@@ -115,7 +115,9 @@ def _sweep(now: datetime, batch_size: int) -> SweepSummary:
         if not tickets:
             db.session.rollback()
             break
-        after = (tickets[-1].sla_next_check_at, tickets[-1].id)
+        last_check = tickets[-1].sla_next_check_at
+        assert last_check is not None  # due_batch reads only tickets with a check due
+        after = (last_check, tickets[-1].id)
         summary.checked += len(tickets)
         ids = [ticket.id for ticket in tickets]
         sweep.names = names_of(ids)

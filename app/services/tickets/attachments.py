@@ -195,7 +195,8 @@ def attachments_by_message(message_ids: Iterable[int]) -> dict[int, list[Attachm
         select(Attachment).where(Attachment.message_id.in_(ids)).order_by(Attachment.id)
     )
     for attachment in rows:
-        found.setdefault(attachment.message_id, []).append(attachment)
+        if attachment.message_id is not None:  # always, by the query: this tells the type checker
+            found.setdefault(attachment.message_id, []).append(attachment)
     return found
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 
@@ -60,7 +61,7 @@ def add_tag(actor: User, ticket_id: int, tag: str, *, now: datetime | None = Non
         )
 
 
-def bulk_apply(actor: User, ticket_ids: list[int], action: str, **params) -> BulkResult:
+def bulk_apply(actor: User, ticket_ids: list[int], action: str, **params: Any) -> BulkResult:
     require_staff(actor)
     ids = list(dict.fromkeys(ticket_ids))
     if not ids:
@@ -76,7 +77,7 @@ def bulk_apply(actor: User, ticket_ids: list[int], action: str, **params) -> Bul
     )
     result = BulkResult()
     for ticket_id in ids:
-        ref = references.get(ticket_id, f"#{ticket_id}")
+        ref = references.get(ticket_id) or f"#{ticket_id}"
         try:
             _one(actor, ticket_id, action, params)
         except (InvalidInput, NotAllowed, NotFound, Conflict) as error:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from enum import StrEnum
+from typing import TypeVar
 
 from flask import current_app
 from werkzeug.datastructures import FileStorage
@@ -35,8 +37,10 @@ from app.services.sla import clock as sla_clock
 from app.services.tickets import self_service
 from app.services.tickets.attachments import save_attachments
 
+Choice = TypeVar("Choice", bound=StrEnum)
 
-def _enum(enum_class, value, field: str):
+
+def _enum(enum_class: type[Choice], value: str, field: str) -> Choice:
     try:
         return enum_class(value)
     except ValueError:

@@ -104,7 +104,7 @@ def answer_automatically(ticket: Ticket, now: datetime) -> KbArticle | None:
     ]
     if not hits:
         return None
-    article = db.session.get(KbArticle, hits[0].article_id)
+    article = db.session.get_one(KbArticle, hits[0].article_id)
     link = f"/kb/{article.slug}"  # a path: this also runs outside requests (imports, CLI)
     db.session.add(
         Message(
