@@ -49,10 +49,17 @@ def _assign_waiting() -> object:
     return {"assigned": assign_waiting(utcnow())}
 
 
+def _refresh_statistics() -> object:
+    from app.services.common.statistics import refresh_statistics
+
+    return {"statistics": refresh_statistics()}
+
+
 JOBS = [
     Job("sla-sweep", "SLA_SWEEP_SECONDS", _sweep_sla),
     Job("risk-refresh", "RISK_REFRESH_SECONDS", _refresh_risk),
     Job("assign-waiting", "ASSIGN_WAITING_SECONDS", _assign_waiting),
+    Job("statistics", "STATISTICS_SECONDS", _refresh_statistics),
 ]
 
 

@@ -6,6 +6,7 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from app.database import gather_statistics
 from app.search_schema import is_hand_made
 
 config = context.config
@@ -59,6 +60,8 @@ def run_migrations_online():
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
         with context.begin_transaction():
             context.run_migrations()
+        # New tables and indexes get their statistics now, not after a slow first query.
+        gather_statistics(connection)
 
 
 if context.is_offline_mode():

@@ -23,6 +23,7 @@ from app.extensions import db
 from app.models import Activity, Customer, Organization, Team, Ticket, User
 from app.models.types import utcnow
 from app.services.accounts.accounts import hash_password
+from app.services.common.statistics import refresh_statistics
 from app.services.common.transaction import transaction
 from app.services.relationship.risk_rank import rank_all_active
 from app.services.rules.defaults import install_default_rules
@@ -69,6 +70,7 @@ def seed_demo(only_if_empty: bool = False, *, now: datetime | None = None) -> Se
         save_canned(admin, title=title, body=body, shared=True, now=now)
     _start_clocks(now, rng)
     rank_all_active(now)
+    refresh_statistics(full=True)
     return SeedResult(
         True,
         f"Demo data loaded: {len(customers)} customers, {TICKETS} tickets. "

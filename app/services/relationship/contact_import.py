@@ -16,6 +16,7 @@ from app.models.types import utcnow
 from app.services.accounts.accounts import normalize_email
 from app.services.common.access import require_admin
 from app.services.common.history import record
+from app.services.common.statistics import refresh_statistics
 from app.services.common.transaction import transaction
 from app.services.relationship.risk_rank import rank_organization
 
@@ -122,6 +123,7 @@ def import_contacts_as_system(
             },
         )
     report.applied = True
+    refresh_statistics(full=True)  # a bulk load: the planner should know the new sizes
     return report
 
 

@@ -1,0 +1,63 @@
+"""The app keeps the query planner's statistics current by itself: queues stay flat as tables
+grow, with no ANALYZE run by hand (SQLite plans a query from them; without any it can walk the
+wrong index over a million tickets)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from app.database import is_sqlite
+from app.extensions import db
+from app.jobs import JOBS, run_job_if_leader
+from app.models import User
+from app.services.common.statistics import refresh_statistics
+from tests.factories import make_agent, make_ticket
+
+
+def analyzed_tables() -> set[str]:
+    with db.engine.connect() as connection:
+        if not connection.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first():
+            return set()
+        return set(connection.exec_driver_sql("SELECT DISTINCT tbl FROM sqlite_stat1").scalars())
+
+
+@pytest.fixture
+def sqlite_only():
+    if not is_sqlite(db.engine):
+        pytest.skip("SQLite's own statistics; PostgreSQL's autovacuum gathers them")
+
+
+def forget_statistics() -> None:
+    with db.engine.begin() as connection:
+        if connection.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'").first():
+            connection.exec_driver_sql("DELETE FROM sqlite_stat1")
+    db.engine.dispose()  # fresh connections: SQLite reads statistics when a connection opens
+
+
+def test_a_queue_request_leaves_the_tickets_analyzed(sqlite_only, client, login_as):
+    for _ in range(30):
+        make_ticket(tier=1)
+    agent_id = make_agent(tier=1).id
+    db.session.remove()
+    forget_statistics()
+    assert "tickets" not in analyzed_tables()
+    login_as(db.session.get(User, agent_id))
+    assert client.get("/desk/queues/tier-1").status_code == 200
+    db.session.remove()  # the request's end (here the test's app context holds its session)
+    assert "tickets" in analyzed_tables()
+
+
+def test_a_full_refresh_analyzes_every_table(sqlite_only):
+    make_ticket()
+    db.session.remove()
+    forget_statistics()
+    assert refresh_statistics(full=True) == "analyze"
+    assert {"tickets", "users", "customers"} <= analyzed_tables()
+
+
+def test_the_scheduler_gathers_statistics(app):
+    job = next(job for job in JOBS if job.id == "statistics")
+    assert run_job_if_leader(app, job, "only") == {"statistics": "optimize"}
+    with db.engine.connect() as connection:
+        assert connection.execute(text("SELECT 1")).scalar() == 1  # the connection is usable after
