@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from app.domain.choices import parse_choice
 from app.domain.errors import InvalidInput, NotFound
 from app.domain.vocabulary import (
     AccountTier,
@@ -24,18 +25,6 @@ from app.services.relationship.risk_rank import rank_organization
 SUMMARY_MAX_LENGTH = 500
 
 
-def _enum(enum_class, value: str | None, field: str, optional: bool = False):
-    if optional and not value:
-        return None
-    try:
-        return enum_class(value)
-    except ValueError:
-        allowed = ", ".join(m.value for m in enum_class)
-        raise InvalidInput(
-            f"No {field.replace('_', ' ')} '{value}'; expected one of {allowed}.", field
-        ) from None
-
-
 def update_account(
     actor: User,
     organization_id: int,
@@ -50,15 +39,19 @@ def update_account(
     now = now or utcnow()
     require_staff(actor)
     changes = (
-        ("account_tier", _enum(AccountTier, account_tier, "account_tier"), ActivityKind.account_tier_changed),
+        (
+            "account_tier",
+            parse_choice(AccountTier, account_tier, "account_tier"),
+            ActivityKind.account_tier_changed,
+        ),
         (
             "lifecycle_stage",
-            _enum(LifecycleStage, lifecycle_stage, "lifecycle_stage"),
+            parse_choice(LifecycleStage, lifecycle_stage, "lifecycle_stage"),
             ActivityKind.lifecycle_changed,
         ),
         (
             "loyalty_segment",
-            _enum(LoyaltySegment, loyalty_segment, "loyalty_segment", True),
+            parse_choice(LoyaltySegment, loyalty_segment, "loyalty_segment", optional=True),
             ActivityKind.loyalty_changed,
         ),
     )
@@ -102,7 +95,7 @@ def log_touchpoint(
     """A relationship event outside tickets (a call, an event, a promotion) in the history."""
     now = now or utcnow()
     require_staff(actor)
-    touch = _enum(TouchpointKind, kind, "kind")
+    touch = parse_choice(TouchpointKind, kind, "kind")
     summary = " ".join((summary or "").split())
     if not summary:
         raise InvalidInput("Say in a sentence what happened.", field="summary")
