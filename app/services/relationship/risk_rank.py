@@ -145,13 +145,11 @@ def rank_customers(customer_ids: Iterable[int], now: datetime) -> None:
         )
 
 
-def rank_new_ticket(ticket: Ticket, now: datetime) -> None:
-    """Give a just-opened ticket its organization's parts, and its customer's tickets the health
-    that one more open ticket gives them."""
+def rank_new_ticket(ticket: Ticket) -> None:
+    """Give a just-opened ticket its organization's parts (no queries; the customer's health
+    comes with `rank_customers` once the ticket is written)."""
     ticket.risk_account, ticket.risk_value = _organization_parts(ticket.organization)
     ticket.risk_score = ticket.risk_pressure + ticket.risk_priority + ticket.risk_account + ticket.risk_value
-    db.session.flush()
-    rank_customers([ticket.customer_id], now)
 
 
 def rank_organization(org: Organization) -> None:
