@@ -2,8 +2,8 @@
 
 A rule fired one ticket at a time reads its snapshot after a flush (snapshots.snapshot_of). The
 sweep's batch path cannot flush: its tickets are written by one versioned statement at the end
-(sla_bulk), and a flush in between looks like another writer. So the batch reads every ticket's
-snapshot in a fixed number of queries first, and each firing brings the snapshot up to date with
+(sweep.batch_writes), and a flush in between looks like another writer. So the batch reads every
+ticket's snapshot in a fixed number of queries first, and each firing brings the snapshot up to date with
 what the batch did since: the ticket's own fields from the loaded object, and the breaches,
 escalations and tags the batch has collected but not written yet (its RowBatch).
 That gives the snapshot the flush would have given.
