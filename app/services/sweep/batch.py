@@ -61,7 +61,8 @@ class SweepBatch:
 
     def write(self) -> None:
         """Write the batch's tickets, clocks and collected rows (the fast path only)."""
-        assert self.rows is not None and self.clocks.new_rows is not None
+        if self.rows is None or self.clocks.new_rows is None:
+            raise TypeError("Only a batch read by SweepBatch.together writes itself.")
         loaded = [
             clock for clocks in self.clocks.running.values() for clock in clocks if clock.id is not None
         ]

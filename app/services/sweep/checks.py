@@ -48,7 +48,7 @@ class SweepSummary:
 
 
 @dataclass(slots=True)
-class _Pass:
+class SweepPass:
     """What one sweep loads once: the rules it may fire and the policies it meets."""
 
     now: datetime
@@ -82,7 +82,7 @@ class _Pass:
         return self.policies[policy_id]
 
 
-def check_ticket(ticket: Ticket, batch: SweepBatch, sweep: _Pass, counts: SweepSummary) -> None:
+def check_ticket(ticket: Ticket, batch: SweepBatch, sweep: SweepPass, counts: SweepSummary) -> None:
     """Warn and breach the ticket's due clocks; its summary is refreshed once, at the end."""
     now = sweep.now
     change = batch.change(ticket, now)
@@ -120,7 +120,7 @@ def _words(clock: Clock) -> str:
 
 
 def _warn(
-    change: TicketChange, clock: Clock, batch: SweepBatch, sweep: _Pass, hold_until: datetime | None
+    change: TicketChange, clock: Clock, batch: SweepBatch, sweep: SweepPass, hold_until: datetime | None
 ) -> None:
     ticket, now = change.ticket, change.now
     clock.warned_at = now
@@ -137,7 +137,7 @@ def _warn(
     _fire(change, Trigger.sla_warning, batch, sweep)
 
 
-def _fire(change: TicketChange, trigger: Trigger, batch: SweepBatch, sweep: _Pass) -> Evaluation | None:
+def _fire(change: TicketChange, trigger: Trigger, batch: SweepBatch, sweep: SweepPass) -> Evaluation | None:
     rules = sweep.rules[trigger]
     if not rules:
         return None
@@ -150,7 +150,7 @@ def _breach(
     change: TicketChange,
     clock: Clock,
     batch: SweepBatch,
-    sweep: _Pass,
+    sweep: SweepPass,
     hold_until: datetime | None,
     counts: SweepSummary,
 ) -> None:
@@ -197,7 +197,7 @@ def _breach(
     )
 
 
-def _notify(change: TicketChange, headline: str, sweep: _Pass, hold_until: datetime | None) -> None:
+def _notify(change: TicketChange, headline: str, sweep: SweepPass, hold_until: datetime | None) -> None:
     """Tell whoever holds the ticket (its assignee, else its team, else the admins); outside
     business hours the notice waits for the next opening."""
     settle_queue(change)  # a rule's move or team decides who holds it
@@ -215,6 +215,6 @@ def _notify(change: TicketChange, headline: str, sweep: _Pass, hold_until: datet
     )
 
 
-def _summary(ticket: Ticket, sweep: _Pass) -> str:
+def _summary(ticket: Ticket, sweep: SweepPass) -> str:
     names = sweep.names.get(ticket.id)
     return summary_with_names(ticket, *names) if names else ticket_summary(ticket)

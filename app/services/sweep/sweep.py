@@ -25,7 +25,8 @@ from app.services.rules.engine import enabled_rules
 from app.services.sweep.batch import SweepBatch
 from app.services.sweep.batch_reads import due_batch, names_of, read_for_rules
 from app.services.sweep.batch_writes import BatchCollision
-from app.services.sweep.checks import SweepSummary, _Pass, check_ticket
+from app.services.sweep.checks import SweepPass as _Pass
+from app.services.sweep.checks import SweepSummary, check_ticket
 
 BATCH_SIZE = 2000
 SWEEP_TRIGGERS = (Trigger.sla_warning, Trigger.sla_breached)
