@@ -17,7 +17,8 @@ from app.domain.sla import Targets
 from app.domain.sla_vocabulary import SlaTarget
 from app.domain.vocabulary import Priority, Status
 from app.extensions import db
-from app.models import Activity, SlaClock, Ticket
+from app.models import Activity, Notification, SlaClock, Ticket
+from app.services.kb.articles import save_article, save_category
 from app.services.relationship.risk_rank import rank_all_active
 from app.services.rules.admin import save_rule
 from app.services.sla.setup import save_calendar, save_policy
@@ -191,3 +192,22 @@ def test_an_escalation_enters_the_new_queue_once_and_ranks_once(policies, now):
     db.session.expire_all()
     assert db.session.get(Ticket, ticket.id).assignee_id == specialist.id
     assert history(ticket.id)[-2:] == ["tier_changed", "ticket_assigned"]
+
+
+def test_a_ticket_the_knowledge_base_answers_as_it_opens_goes_to_no_agent(now):
+    """The queue entry waits for self-service: a team a rule named does not deal out a ticket
+    that an article answers at tier 0."""
+    admin = make_admin()
+    category = save_category(admin, name="Accounts", self_service=True)
+    save_article(
+        admin, title="Reset your password", body="Forgot password.", category_id=category.id, published=True
+    )
+    frontline = make_team(name="Frontline", tier=1, assignment_mode=AssignmentMode.round_robin)
+    make_agent(tier=1, team_id=frontline.id)
+    rule("ticket_created", {"kind": "assign_team", "value": frontline.id})
+    with counted() as counts:
+        ticket = open_ticket(make_customer().user, subject="Forgot password", description="help", now=now)
+    assert (ticket.tier, ticket.assignee_id) == (0, None)
+    assert counts["team members"] == 0
+    assert db.session.scalars(select(Notification)).all() == []
+    assert history(ticket.id) == ["ticket_opened", "ticket_assigned", "rule_fired", "tier_changed"]
