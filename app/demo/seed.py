@@ -28,6 +28,7 @@ from app.services.common.transaction import transaction
 from app.services.relationship.risk_rank import rank_all_active
 from app.services.rules.defaults import install_default_rules
 from app.services.sla import clock as sla_clock
+from app.services.sla.clock_pass import ClockPass
 from app.services.sla.setup import install_default_sla
 from app.services.tickets.canned_replies import save_canned
 
@@ -90,16 +91,15 @@ def _start_clocks(now: datetime, rng: random.Random) -> None:
                 .order_by(Ticket.id)
             )
         )
+        clocks = ClockPass()
         for ticket in active:
             # No clocks yet: tell the clock hooks so, as the sweep does, and skip their queries.
-            setattr(ticket, sla_clock.PRELOADED, [])
+            clocks.preload(ticket.id, [], None)
             started = now - timedelta(minutes=rng.randint(0, 6 * 60))
-            sla_clock.start_ticket(ticket, started)
+            sla_clock.start_ticket(ticket, started, clocks)
             if ticket.status in sla_clock.PAUSED_STATUSES:
-                sla_clock.on_status_change(ticket, Status.open, ticket.status, started)
-            sla_clock.refresh(ticket, now)
-        for ticket in active:
-            delattr(ticket, sla_clock.PRELOADED)
+                sla_clock.on_status_change(ticket, Status.open, ticket.status, started, clocks)
+            sla_clock.refresh(ticket, now, clocks)
 
 
 def _user(

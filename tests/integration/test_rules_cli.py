@@ -25,4 +25,4 @@ def test_bad_options_exit_with_a_sentence(runner):
     assert "Days must be between 1 and 366." in result.output
     result = runner.invoke(args=["rules", "dry-run", "--trigger", "sometimes"])
     assert result.exit_code == 2
-    assert "Unknown trigger 'sometimes'" in result.output
+    assert "No trigger 'sometimes'" in result.output

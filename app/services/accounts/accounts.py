@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.domain.assignment import AssignmentMode
+from app.domain.choices import parse_choice
 from app.domain.errors import InvalidInput, NotAllowed
 from app.domain.login import LoginState, after_failure, after_success, is_locked, minutes_left
 from app.domain.passwords import password_problem
@@ -23,6 +24,7 @@ from app.services.common.history import record
 from app.services.common.rows import find_row
 from app.services.common.transaction import transaction
 
+STAFF_ROLES = (Role.agent, Role.admin)
 # Checked against when the email is unknown, so both paths cost one hash.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
@@ -142,12 +144,9 @@ def create_staff_user(
         raise InvalidInput("Give a name (at most 120 characters).", field="name")
     email = normalize_email(email)
     password = check_new_password(password, email=email, name=name)
-    try:
-        role_value = Role(role)
-    except ValueError:
-        raise InvalidInput("Role must be agent or admin.", field="role") from None
-    if role_value is Role.customer:
+    if role == Role.customer:
         raise InvalidInput("Customers register through the portal.", field="role")
+    role_value = parse_choice(Role, role, "role", allowed=STAFF_ROLES)
     if role_value is Role.agent and support_tier not in (1, 2, 3, 4):
         raise InvalidInput("An agent's support tier is 1, 2, 3 or 4.", field="support_tier")
     if role_value is Role.admin:
@@ -227,12 +226,7 @@ def save_team(
         raise InvalidInput("A team's tier is between 0 and 4.", field="tier")
     if is_external and tier != 4:
         raise InvalidInput("An external vendor team works tier 4.", field="tier")
-    try:
-        mode = AssignmentMode(assignment_mode)
-    except ValueError:
-        raise InvalidInput(
-            "Assignment is manual, round robin or least loaded.", field="assignment_mode"
-        ) from None
+    mode = parse_choice(AssignmentMode, assignment_mode, "assignment_mode")
     check_target_hours(vendor_target_hours, is_external)
     vendor_pauses_clock = vendor_pauses_clock and is_external
     clash = db.session.scalars(select(Team).where(func.lower(Team.name) == name.lower())).first()

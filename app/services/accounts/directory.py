@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
+from app.domain.choices import parse_choice
 from app.domain.errors import InvalidInput, NotFound
 from app.domain.ids import is_row_id
 from app.domain.vocabulary import ActivityKind, Role
@@ -45,12 +46,7 @@ def list_users(
     require_admin(actor)
     query = select(User).options(joinedload(User.team)).order_by(User.id)
     if role:
-        try:
-            query = query.where(User.role == Role(role))
-        except ValueError:
-            raise InvalidInput(
-                f"No role '{role}'; expected customer, agent or admin.", field="role"
-            ) from None
+        query = query.where(User.role == parse_choice(Role, role, "role"))
     if after is not None:
         if not is_row_id(after):
             raise InvalidInput("That page link is broken; start from the first page.", field="after")

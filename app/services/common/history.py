@@ -2,50 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
-
 from app.domain.vocabulary import ActivityKind
-from app.extensions import Base, db
 from app.models import Activity, Ticket, User
-
-# Inside `deferred_history()`, events are collected as rows and written in one INSERT by the
-# caller (the SLA sweep writes thousands at a time); everywhere else they are ORM objects.
-Rows = dict[type[Base], list[dict[str, Any]]]
-_deferred: ContextVar[Rows | None] = ContextVar("deferred_history", default=None)
-
-
-@contextmanager
-def deferred_history() -> Iterator[Rows]:
-    rows: Rows = {}
-    token = _deferred.set(rows)
-    try:
-        yield rows
-    finally:
-        _deferred.reset(token)
-
-
-def defer(model: type[Base], values: dict[str, Any]) -> bool:
-    """Collect a history row for a later bulk insert; False when nothing is being collected."""
-    rows = _deferred.get()
-    if rows is None:
-        return False
-    rows.setdefault(model, []).append(values)
-    return True
-
-
-def write_deferred(rows: Rows) -> None:
-    """Write collected rows (inside the caller's transaction), one INSERT per kind.
-
-    Plain table inserts: the rows need no ids back and no ORM bookkeeping."""
-    for model, values in rows.items():
-        if values:
-            db.session.execute(insert(model.__table__), values)
+from app.services.common.row_batch import RowBatch, add_row
 
 
 def record(
@@ -58,8 +20,10 @@ def record(
     customer_id: int | None = None,
     organization_id: int | None = None,
     data: dict[str, Any] | None = None,
+    rows: RowBatch | None = None,
 ) -> Activity | None:
-    """Add an event to the session (the caller's transaction commits it)."""
+    """Add an event to the session (the caller's transaction commits it), or to `rows`, a
+    batch's INSERT (then None is returned)."""
     if ticket is not None:
         customer_id = customer_id or ticket.customer_id
         organization_id = organization_id or ticket.organization_id
@@ -73,8 +37,4 @@ def record(
         "organization_id": organization_id,
         "data": data or {},
     }
-    if defer(Activity, values):
-        return None
-    activity = Activity(**values)
-    db.session.add(activity)
-    return activity
+    return add_row(Activity, values, rows)

@@ -11,7 +11,8 @@ from app.domain.tiers import tier_label
 from app.domain.vocabulary import ActivityKind, Role
 from app.extensions import db
 from app.models import Notification, Ticket, User
-from app.services.common.history import defer, record
+from app.services.common.history import record
+from app.services.common.row_batch import RowBatch, add_row
 
 
 def recipients_for(ticket: Ticket, target: str) -> list[User]:
@@ -46,10 +47,12 @@ def queue_notification(
     rule_name: str | None = None,
     not_before: datetime | None = None,
     recipients: list[User] | None = None,
+    rows: RowBatch | None = None,
 ) -> list[User]:
     """One outbox row per recipient (account manager, assignee, team or admins); returns them.
 
-    A caller that already knows the recipients (the sweep caches them) may pass them."""
+    A caller that already knows the recipients (the sweep caches them) may pass them; a batch
+    collects the rows in `rows`."""
     if recipients is None:
         recipients = recipients_for(ticket, target)
     for user in recipients:
@@ -64,8 +67,7 @@ def queue_notification(
             "created_at": now,
             "not_before": not_before,
         }
-        if not defer(Notification, values):
-            db.session.add(Notification(**values))
+        add_row(Notification, values, rows)
     return recipients
 
 
@@ -85,13 +87,16 @@ def summary_with_names(ticket: Ticket, customer_name: str, organization_name: st
     )
 
 
-def queue_rule_notification(ticket: Ticket, target: str, rule_name: str, now: datetime) -> int:
+def queue_rule_notification(
+    ticket: Ticket, target: str, rule_name: str, now: datetime, rows: RowBatch | None = None
+) -> int:
     """A rule's notify action: queue the notices and say in the timeline who was told."""
     recipients = queue_notification(
         ticket,
         target,
         now=now,
         rule_name=rule_name,
+        rows=rows,
         subject=f"[{ticket.reference}] {rule_name}: {ticket.subject}",
         body=f"The escalation rule '{rule_name}' asks you to look at {ticket.reference}.\n\n"
         + ticket_summary(ticket),
@@ -103,5 +108,6 @@ def queue_rule_notification(ticket: Ticket, target: str, rule_name: str, now: da
         now=now,
         ticket=ticket,
         data={"rule": rule_name, "target": target, "recipients": [u.id for u in recipients]},
+        rows=rows,
     )
     return len(recipients)

@@ -6,14 +6,14 @@ never a query that fails later.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from enum import StrEnum
-from typing import TypeVar
 from urllib.parse import urlencode
 
 from sqlalchemy import ColumnElement, exists, select
 
+from app.domain.choices import parse_choice
 from app.domain.errors import InvalidInput
 from app.domain.rule_parsing import TAG_PATTERN
 from app.domain.vocabulary import ACTIVE_STATUSES, AccountTier, Channel, Priority, Status
@@ -22,6 +22,7 @@ from app.models import Organization, Ticket, TicketTag
 ORDERS = ("risk", "newest", "oldest")
 DEFAULT_ORDER = "risk"
 FILTER_FIELDS = ("status", "priority", "account_tier", "tag", "channel")
+IN_QUEUE = "in a queue"
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,22 +53,6 @@ class QueueFilters:
         return urlencode(self.params())
 
 
-Choice = TypeVar("Choice", bound=StrEnum)
-
-
-def _choice(
-    enum_class: type[Choice], raw: str | None, field: str, allowed_values: Iterable[Choice] | None = None
-) -> Choice | None:
-    if not raw:
-        return None
-    members = list(allowed_values or enum_class)
-    if raw not in {m.value for m in members}:
-        allowed = ", ".join(m.value for m in members)
-        words = field.replace("_", " ")
-        raise InvalidInput(f"No {words} '{raw[:40]}' in a queue; choose one of {allowed}.", field)
-    return enum_class(raw)
-
-
 def parse_filters(args: Mapping[str, str]) -> QueueFilters:
     """Filters and order from query parameters; empty values mean 'any'."""
     order = args.get("order") or DEFAULT_ORDER
@@ -77,11 +62,15 @@ def parse_filters(args: Mapping[str, str]) -> QueueFilters:
     if tag is not None and not TAG_PATTERN.match(tag):
         raise InvalidInput("A tag is 1–40 lowercase letters, digits, '-' or '_'.", field="tag")
     return QueueFilters(
-        status=_choice(Status, args.get("status"), "status", ACTIVE_STATUSES),
-        priority=_choice(Priority, args.get("priority"), "priority"),
-        account_tier=_choice(AccountTier, args.get("account_tier"), "account_tier"),
+        status=parse_choice(
+            Status, args.get("status"), "status", optional=True, allowed=ACTIVE_STATUSES, where=IN_QUEUE
+        ),
+        priority=parse_choice(Priority, args.get("priority"), "priority", optional=True, where=IN_QUEUE),
+        account_tier=parse_choice(
+            AccountTier, args.get("account_tier"), "account_tier", optional=True, where=IN_QUEUE
+        ),
         tag=tag,
-        channel=_choice(Channel, args.get("channel"), "channel"),
+        channel=parse_choice(Channel, args.get("channel"), "channel", optional=True, where=IN_QUEUE),
         order=order,
     )
 

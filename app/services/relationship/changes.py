@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
-from typing import Literal, TypeVar, overload
 
+from app.domain.choices import parse_choice
 from app.domain.errors import InvalidInput, NotFound
 from app.domain.vocabulary import (
     AccountTier,
@@ -26,29 +25,6 @@ from app.services.relationship.risk_rank import rank_organization
 SUMMARY_MAX_LENGTH = 500
 
 
-Choice = TypeVar("Choice", bound=StrEnum)
-
-
-@overload
-def _enum(
-    enum_class: type[Choice], value: str | None, field: str, optional: Literal[False] = False
-) -> Choice: ...
-@overload
-def _enum(
-    enum_class: type[Choice], value: str | None, field: str, optional: Literal[True]
-) -> Choice | None: ...
-def _enum(enum_class: type[Choice], value: str | None, field: str, optional: bool = False) -> Choice | None:
-    if optional and not value:
-        return None
-    try:
-        return enum_class(value or "")
-    except ValueError:
-        allowed = ", ".join(m.value for m in enum_class)
-        raise InvalidInput(
-            f"No {field.replace('_', ' ')} '{value}'; expected one of {allowed}.", field
-        ) from None
-
-
 def update_account(
     actor: User,
     organization_id: int,
@@ -63,15 +39,19 @@ def update_account(
     now = now or utcnow()
     require_staff(actor)
     changes = (
-        ("account_tier", _enum(AccountTier, account_tier, "account_tier"), ActivityKind.account_tier_changed),
+        (
+            "account_tier",
+            parse_choice(AccountTier, account_tier, "account_tier"),
+            ActivityKind.account_tier_changed,
+        ),
         (
             "lifecycle_stage",
-            _enum(LifecycleStage, lifecycle_stage, "lifecycle_stage"),
+            parse_choice(LifecycleStage, lifecycle_stage, "lifecycle_stage"),
             ActivityKind.lifecycle_changed,
         ),
         (
             "loyalty_segment",
-            _enum(LoyaltySegment, loyalty_segment, "loyalty_segment", True),
+            parse_choice(LoyaltySegment, loyalty_segment, "loyalty_segment", optional=True),
             ActivityKind.loyalty_changed,
         ),
     )
@@ -115,7 +95,7 @@ def log_touchpoint(
     """A relationship event outside tickets (a call, an event, a promotion) in the history."""
     now = now or utcnow()
     require_staff(actor)
-    touch = _enum(TouchpointKind, kind, "kind")
+    touch = parse_choice(TouchpointKind, kind, "kind")
     summary = " ".join((summary or "").split())
     if not summary:
         raise InvalidInput("Say in a sentence what happened.", field="summary")

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, Row, and_, bindparam, or_, select, update
 
@@ -83,14 +83,23 @@ def _pressure(
     return tenths(time_pressure(step.minutes_to_breach, step.breached)), step.changes_at
 
 
-def _deadline(clocks: Iterable[SlaClock]) -> tuple[datetime | None, bool]:
+class RunningClock(Protocol):
+    """What the rank reads of a running clock: a stored one or a sweep batch's plain row."""
+
+    @property
+    def due_at(self) -> datetime: ...
+    @property
+    def breached_at(self) -> datetime | None: ...
+
+
+def _deadline(clocks: Iterable[RunningClock]) -> tuple[datetime | None, bool]:
     running = list(clocks)
     breached = any(c.breached_at is not None for c in running)
     due = [c.due_at for c in running if c.breached_at is None]
     return (min(due) if due else None), breached
 
 
-def rank_ticket(ticket: Ticket, clocks: Iterable[SlaClock], now: datetime, *, paused: bool) -> None:
+def rank_ticket(ticket: Ticket, clocks: Iterable[RunningClock], now: datetime, *, paused: bool) -> None:
     """Recompute the time pressure and priority parts of one loaded ticket from its running
     clocks, keeping the customer's stored parts (no queries). Only changed columns are set: the
     sweep's batch writes just those, and each rank index they touch costs a rewrite."""
@@ -153,13 +162,11 @@ def rank_customers(customer_ids: Iterable[int], now: datetime) -> None:
         )
 
 
-def rank_new_ticket(ticket: Ticket, now: datetime) -> None:
-    """Give a just-opened ticket its organization's parts, and its customer's tickets the health
-    that one more open ticket gives them."""
+def rank_new_ticket(ticket: Ticket) -> None:
+    """Give a just-opened ticket its organization's parts (no queries; the customer's health
+    comes with `rank_customers` once the ticket is written)."""
     ticket.risk_account, ticket.risk_value = _organization_parts(ticket.organization)
     ticket.risk_score = ticket.risk_pressure + ticket.risk_priority + ticket.risk_account + ticket.risk_value
-    db.session.flush()
-    rank_customers([ticket.customer_id], now)
 
 
 def rank_organization(org: Organization) -> None:

@@ -1,40 +1,31 @@
 """Moving a ticket along the tier ladder once the move has been checked (by an agent's plan,
-a rule or the SLA sweep): the TierChange, the history event, a fresh tier clock and the
-receiving team's queue."""
+a rule or the SLA sweep): the TierChange, the history event and a fresh tier clock. Which
+team's queue it then enters is the mover's to ask of the change (routing.ticket_change)."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from app.domain.tiers import MAX_TIER, tier_label
 from app.domain.vocabulary import ActivityKind, ReasonCode, TierChangeCause
-from app.extensions import db
-from app.models import Team, Ticket, TierChange, User
-from app.services.common.history import defer, record
-from app.services.routing.assignment import enter_team_queue
+from app.models import TierChange, User
+from app.services.common.history import record
+from app.services.common.row_batch import add_row
+from app.services.routing.ticket_change import TicketChange
 from app.services.sla import clock as sla_clock
 
 
 def apply_tier_move(
-    ticket: Ticket,
+    change: TicketChange,
     *,
     to_tier: int,
     cause: TierChangeCause,
     reason: str,
-    now: datetime,
     actor: User | None = None,
     rule_name: str | None = None,
     reason_code: ReasonCode | None = None,
-    team: Team | None = None,
-    hand_over: bool = False,
-    enter_team: bool = True,
 ) -> TierChange | None:
-    """Record a checked tier move: the TierChange, the history event and a fresh tier clock.
-
-    The ticket then enters the receiving team's queue (`team`, else the tier's only team), which
-    may give it to the team's next agent (see services.assignment); `hand_over` asks for that
-    even when the mover would keep it. The SLA sweep, which raises thousands of tickets at
-    once, passes enter_team=False and leaves them in the tier's queue."""
+    """Record a checked tier move: the TierChange (None when the change collects rows), the
+    history event and a fresh tier clock. The old tier's team and agent let go of the ticket."""
+    ticket, now = change.ticket, change.now
     from_tier = ticket.tier
     values = {
         "ticket_id": ticket.id,
@@ -47,9 +38,7 @@ def apply_tier_move(
         "rule_name": rule_name,
         "created_at": now,
     }
-    change = None if defer(TierChange, values) else TierChange(**values)
-    if change is not None:
-        db.session.add(change)
+    moved = add_row(TierChange, values, change.rows)
     ticket.tier = to_tier
     ticket.tier_entered_at = now
     ticket.updated_at = now
@@ -57,7 +46,7 @@ def apply_tier_move(
         # The vendor's terms belong to its hold of the ticket; a later hand-off gives new ones.
         ticket.vendor_id, ticket.vendor_reference = None, None
         ticket.vendor_due_at, ticket.vendor_pauses_clock = None, False
-    sla_clock.on_tier_change(ticket, now, from_tier)
+    sla_clock.on_tier_change(ticket, now, from_tier, change.clocks)
     if to_tier > from_tier:
         ticket.escalation_count += 1
     # The old tier's people no longer own it: the receiving tier picks it up.
@@ -83,7 +72,6 @@ def apply_tier_move(
             "reason_code": reason_code.value if reason_code else None,
             "rule": rule_name,
         },
+        rows=change.rows,
     )
-    if enter_team:
-        enter_team_queue(ticket, now, team=team, actor=actor, hand_over=hand_over)
-    return change
+    return moved

@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from app.domain.choices import parse_choice
 from app.domain.errors import InvalidInput
 from app.domain.escalation import Effect, Rule, Trigger, evaluate
 from app.domain.rule_parsing import RuleDirectory, parse_rule
@@ -75,11 +76,7 @@ def run_rules_over_window(
 ) -> DryRunReport:
     """The dry-run itself, for callers that have checked who asks (the CLI, benchmarks)."""
     now = now or utcnow()
-    try:
-        event = Trigger(trigger)
-    except ValueError:
-        allowed = ", ".join(t.value for t in Trigger)
-        raise InvalidInput(f"Unknown trigger '{trigger}'; expected one of {allowed}.", "trigger") from None
+    event = parse_choice(Trigger, trigger, "trigger")
     if not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
         raise InvalidInput(f"Days must be between 1 and {MAX_DAYS}.", field="days")
     started = time.perf_counter()

@@ -3,8 +3,6 @@ transaction, so a rule's changes commit (or roll back) together with the event t
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy import select
 
 from app.domain.escalation import (
@@ -21,10 +19,11 @@ from app.domain.rule_fields import TicketSnapshot
 from app.domain.rule_parsing import RuleDirectory, RuleInvalid, parse_rule
 from app.domain.vocabulary import ActivityKind, Priority, TierChangeCause
 from app.extensions import db
-from app.models import EscalationRule, Team, Ticket, TicketTag, User
-from app.services.common.history import defer, record
+from app.models import EscalationRule, Team, TicketTag, User
+from app.services.common.history import record
 from app.services.common.outbox import queue_rule_notification
-from app.services.routing.assignment import enter_team_queue
+from app.services.common.row_batch import add_row
+from app.services.routing.ticket_change import TicketChange, settle_queue
 from app.services.routing.tier_moves import apply_tier_move
 from app.services.rules.snapshots import snapshot_of
 from app.services.sla import clock as sla_clock
@@ -51,24 +50,25 @@ def enabled_rules(trigger: Trigger | None = None) -> list[Rule]:
 
 
 def fire_trigger(
-    ticket: Ticket,
+    change: TicketChange,
     trigger: Trigger,
-    now: datetime,
     rules: list[Rule] | None = None,
     *,
     snapshot: TicketSnapshot | None = None,
 ) -> Evaluation | None:
-    """Evaluate the enabled rules for this event once and apply their effects to the ticket.
+    """Evaluate the enabled rules for this event once and apply their effects to the changing
+    ticket; a team they choose is asked of the change, whose end enters the queue once.
 
     A caller that fires the same trigger on many tickets may pass the rules it loaded once, and
     the ticket's current snapshot (the SLA sweep's batch keeps them without flushing; see
-    batch_snapshots); without one it is read after a flush."""
+    sweep.rule_snapshots); without one it is read after a flush."""
+    ticket, now = change.ticket, change.now
     rules = enabled_rules(trigger) if rules is None else rules
     if not rules:
         return None
     evaluation = evaluate(rules, trigger, snapshot or snapshot_of(ticket, now))
     for effect in evaluation.effects:
-        _apply(ticket, effect, now, tags_known=snapshot is not None)
+        _apply(change, effect, tags_known=snapshot is not None)
     for name in evaluation.fired:
         changes = [describe_effect(e) for e in evaluation.effects if e.rule_name == name]
         record(
@@ -78,58 +78,62 @@ def fire_trigger(
             now=now,
             ticket=ticket,
             data={"rule": name, "trigger": trigger.value, "changes": changes},
+            rows=change.rows,
         )
     return evaluation
 
 
-def _apply(ticket: Ticket, effect: Effect, now: datetime, *, tags_known: bool) -> None:
+def _apply(change: TicketChange, effect: Effect, *, tags_known: bool) -> None:
+    ticket, now, rows = change.ticket, change.now, change.rows
     kind, rule_name = effect.kind, effect.rule_name
     data = {"cause": TierChangeCause.rule.value, "rule": rule_name}
     if kind in (ActionKind.set_tier, ActionKind.raise_tier, ActionKind.lower_tier):
         if ticket.tier != effect.after:
             apply_tier_move(
-                ticket,
+                change,
                 to_tier=int_value(effect.after),
                 cause=TierChangeCause.rule,
                 reason=f"Rule '{rule_name}'",
-                now=now,
                 rule_name=rule_name,
             )
+            change.enter_queue()  # the new tier's team
     elif kind is ActionKind.set_priority:
         old = ticket.priority
         ticket.priority = Priority(str(effect.after))
-        sla_clock.on_priority_change(ticket, now)
+        sla_clock.on_priority_change(ticket, now, change.clocks)
         record(
             ActivityKind.priority_changed,
             f"{ticket.reference} priority {old.value} → {effect.after} (rule: {rule_name})",
             now=now,
             ticket=ticket,
             data={**data, "from": old.value, "to": effect.after},
+            rows=rows,
         )
     elif kind is ActionKind.assign_team:
-        _assign_team(ticket, int_value(effect.after), rule_name, now, data)
+        _assign_team(change, int_value(effect.after), rule_name, data)
     elif kind is ActionKind.assign_agent:
-        _assign_agent(ticket, int_value(effect.after), rule_name, now, data)
+        _assign_agent(change, int_value(effect.after), rule_name, data)
     elif kind is ActionKind.add_tag:
         # A caller's snapshot holds the ticket's current tags, and evaluate() made no effect for
         # a tag already there; a read here would only cost a query per ticket.
         if tags_known or db.session.get(TicketTag, (ticket.id, effect.after)) is None:
-            values = {"ticket_id": ticket.id, "tag": str(effect.after), "created_at": now}
-            if not defer(TicketTag, values):
-                db.session.add(TicketTag(**values))
+            add_row(TicketTag, {"ticket_id": ticket.id, "tag": str(effect.after), "created_at": now}, rows)
             record(
                 ActivityKind.tag_added,
                 f"{ticket.reference} tagged '{effect.after}' (rule: {rule_name})",
                 now=now,
                 ticket=ticket,
                 data={**data, "tag": effect.after},
+                rows=rows,
             )
     else:
-        queue_rule_notification(ticket, str(effect.after), rule_name, now)
+        settle_queue(change)  # the notice goes to whoever holds the ticket after this pass's moves
+        queue_rule_notification(ticket, str(effect.after), rule_name, now, rows)
     ticket.updated_at = now
 
 
-def _assign_team(ticket: Ticket, team_id: int, rule_name: str, now: datetime, data: dict) -> None:
+def _assign_team(change: TicketChange, team_id: int, rule_name: str, data: dict) -> None:
+    ticket, now = change.ticket, change.now
     team = db.session.get(Team, team_id)
     if team is None:
         record(
@@ -138,6 +142,7 @@ def _assign_team(ticket: Ticket, team_id: int, rule_name: str, now: datetime, da
             now=now,
             ticket=ticket,
             data={**data, "skipped": "assign_team"},
+            rows=change.rows,
         )
         return
     ticket.team_id, ticket.team = team.id, team
@@ -147,11 +152,13 @@ def _assign_team(ticket: Ticket, team_id: int, rule_name: str, now: datetime, da
         now=now,
         ticket=ticket,
         data={**data, "team_id": team.id},
+        rows=change.rows,
     )
-    enter_team_queue(ticket, now, team=team)  # an automatic team gives it to its next agent
+    change.enter_queue(team)  # an automatic team gives it to its next agent
 
 
-def _assign_agent(ticket: Ticket, user_id: int, rule_name: str, now: datetime, data: dict) -> None:
+def _assign_agent(change: TicketChange, user_id: int, rule_name: str, data: dict) -> None:
+    ticket, now = change.ticket, change.now
     agent = db.session.get(User, user_id)
     if (
         agent is None
@@ -166,6 +173,7 @@ def _assign_agent(ticket: Ticket, user_id: int, rule_name: str, now: datetime, d
             now=now,
             ticket=ticket,
             data={**data, "skipped": "assign_agent"},
+            rows=change.rows,
         )
         return
     # The relationship too: the notices and tier moves after this read who holds it from there.
@@ -176,4 +184,5 @@ def _assign_agent(ticket: Ticket, user_id: int, rule_name: str, now: datetime, d
         now=now,
         ticket=ticket,
         data={**data, "assignee_id": agent.id},
+        rows=change.rows,
     )

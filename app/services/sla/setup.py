@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from enum import StrEnum
-from typing import TypeVar
 
 from sqlalchemy import func, select
 
 from app.domain.calendar_rules import calendar_from_settings
+from app.domain.choices import parse_choice
 from app.domain.errors import InvalidInput, NotFound
 from app.domain.sla import Targets, check_targets
 from app.domain.vocabulary import AccountTier, ActivityKind, Priority
@@ -98,18 +97,6 @@ def get_policy(actor: User, policy_id: int) -> SlaPolicy:
     return row
 
 
-Choice = TypeVar("Choice", bound=StrEnum)
-
-
-def _enum_or_none(enum_class: type[Choice], value: str | None, field: str) -> Choice | None:
-    if not value:
-        return None
-    try:
-        return enum_class(value)
-    except ValueError:
-        raise InvalidInput(f"No {field.replace('_', ' ')} '{value}'.", field=field) from None
-
-
 def save_policy(
     actor: User,
     *,
@@ -127,8 +114,8 @@ def save_policy(
     require_admin(actor)
     name = _clean_name(name)
     check_targets(targets)
-    tier = _enum_or_none(AccountTier, account_tier, "account_tier")
-    prio = _enum_or_none(Priority, priority, "priority")
+    tier = parse_choice(AccountTier, account_tier, "account_tier", optional=True)
+    prio = parse_choice(Priority, priority, "priority", optional=True)
     if is_default and (tier or prio):
         raise InvalidInput("The default policy applies to any account tier and priority.", field="is_default")
     if not is_default and tier is None and prio is None:

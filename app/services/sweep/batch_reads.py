@@ -1,21 +1,18 @@
-"""What the SLA sweep reads for a batch: the due tickets, their running clocks, the names its
-notices quote and, when rules may fire, what the rules read, each in a fixed number of queries."""
+"""What the SLA sweep reads for a batch: the due tickets, the names its notices quote and, when
+rules may fire, what the rules read, each in a fixed number of queries (the running clocks are
+read by sweep.batch)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
-from typing import Literal, overload
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
-from app.models import Customer, Organization, SlaClock, SlaPolicy, Ticket
-from app.services.common.history import Rows
-from app.services.common.row_views import RowView
-from app.services.sla import clock as sla_clock
+from app.models import Customer, Organization, Ticket
+from app.services.common.row_batch import RowBatch
 from app.services.sweep.rule_snapshots import BatchSnapshots
 
 
@@ -68,55 +65,8 @@ def _load_parties(tickets: list[Ticket]) -> None:
         set_committed_value(ticket, "organization", organizations.get(ticket.organization_id))
 
 
-def read_for_rules(tickets: list[Ticket], now: datetime, pending: Rows) -> BatchSnapshots:
+def read_for_rules(tickets: list[Ticket], now: datetime, pending: RowBatch) -> BatchSnapshots:
     """What the batch's rules read: the tickets' snapshots (kept current from `pending`, the
     batch's collected history rows) and the customers and organizations their notices quote."""
     _load_parties(tickets)
     return BatchSnapshots.load([ticket.id for ticket in tickets], now, pending)
-
-
-PolicyLookup = Callable[[int | None], SlaPolicy | None]
-
-
-@overload
-def preload_clocks(
-    tickets: list[Ticket], policy: PolicyLookup, *, as_rows: Literal[True]
-) -> list[RowView]: ...
-@overload
-def preload_clocks(
-    tickets: list[Ticket], policy: PolicyLookup, *, as_rows: Literal[False]
-) -> list[SlaClock]: ...
-def preload_clocks(
-    tickets: list[Ticket], policy: PolicyLookup, *, as_rows: bool
-) -> list[RowView] | list[SlaClock]:
-    """Hand each ticket its running clocks and its policy for one pass; returns the clocks.
-
-    As rows (the batch path) they are written back by the caller; as model objects (the
-    careful path) the session writes them."""
-    running: dict[int, list] = {ticket.id: [] for ticket in tickets}
-    query = (
-        select(SlaClock)
-        .where(SlaClock.ticket_id.in_(running), SlaClock.satisfied_at.is_(None))
-        .order_by(SlaClock.due_at, SlaClock.id)
-    )
-    clocks: list[RowView] | list[SlaClock]
-    if as_rows:
-        clocks = [
-            RowView(dict(row))
-            for row in db.session.execute(query.with_only_columns(*SlaClock.__table__.c)).mappings()
-        ]
-    else:
-        clocks = list(db.session.scalars(query))
-    for clock in clocks:
-        running[clock.ticket_id].append(clock)
-    for ticket in tickets:
-        setattr(ticket, sla_clock.PRELOADED, running[ticket.id])
-        setattr(ticket, sla_clock.PRELOADED_POLICY, policy(ticket.sla_policy_id))
-    return clocks
-
-
-def release(ticket: Ticket) -> None:
-    """Forget what preload_clocks handed the ticket."""
-    for name in (sla_clock.PRELOADED, sla_clock.PRELOADED_POLICY):
-        if hasattr(ticket, name):
-            delattr(ticket, name)

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import bindparam, inspect, update
+from sqlalchemy import bindparam, insert, inspect, update
 from sqlalchemy.orm import make_transient
 
 from app.extensions import db
 from app.models import SlaClock, Ticket
-from app.services.common.row_views import RowView
 from app.services.common.rows import rows_matched
+from app.services.sla.clock_pass import CHANGING, ClockRow
 
 TICKET_COLUMNS = (
     "tier",
@@ -42,18 +42,22 @@ TICKET_COLUMNS = (
     "vendor_due_at",
     "vendor_pauses_clock",
 )
-CLOCK_COLUMNS = ("minutes", "warn_at", "due_at", "satisfied_at", "warned_at", "breached_at")
 
 
 class BatchCollision(Exception):
     """Another writer changed a ticket of the batch after the sweep read it."""
 
 
-def write_batch(tickets: list[Ticket], versions: dict[int, int], clocks: list[RowView]) -> None:
-    """Write the tickets and their changed clocks; raise BatchCollision on a version mismatch."""
+def write_batch(
+    tickets: list[Ticket], versions: dict[int, int], loaded: list[ClockRow], started: list[ClockRow]
+) -> None:
+    """Write the tickets, the loaded clocks that changed and the clocks the batch started; raise
+    BatchCollision on a version mismatch."""
     with db.session.no_autoflush:  # the ORM must not write these rows itself first
         _write(tickets, versions)
-    _write_clocks([clock for clock in clocks if clock.changed])
+    _write_clocks([(clock, changed) for clock in loaded if (changed := clock.changed())])
+    if started:
+        db.session.execute(insert(SlaClock.__table__), [clock.values() for clock in started])
 
 
 def _changed_columns(tickets: Sequence[Ticket]) -> list[str]:
@@ -87,13 +91,13 @@ def _write(tickets: list[Ticket], versions: dict[int, int]) -> None:
         make_transient(ticket)
 
 
-def _write_clocks(clocks: list[RowView]) -> None:
-    touched = set().union(*(clock.changed for clock in clocks))
-    columns = [column for column in CLOCK_COLUMNS if column in touched]
+def _write_clocks(clocks: list[tuple[ClockRow, frozenset[str]]]) -> None:
+    touched = set().union(*(changed for _, changed in clocks))
+    columns = [column for column in CHANGING if column in touched]
     if not columns:
         return
     table = SlaClock.__table__
     db.session.execute(
         update(table).where(table.c.id == bindparam("b_id")).values({c: bindparam(c) for c in columns}),
-        [{"b_id": clock.id, **{c: getattr(clock, c) for c in columns}} for clock in clocks],
+        [{"b_id": clock.id, **{c: getattr(clock, c) for c in columns}} for clock, _ in clocks],
     )

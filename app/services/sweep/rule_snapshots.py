@@ -2,10 +2,10 @@
 
 A rule fired one ticket at a time reads its snapshot after a flush (snapshots.snapshot_of). The
 sweep's batch path cannot flush: its tickets are written by one versioned statement at the end
-(sla_bulk), and a flush in between looks like another writer. So the batch reads every ticket's
-snapshot in a fixed number of queries first, and each firing brings the snapshot up to date with
+(sweep.batch_writes), and a flush in between looks like another writer. So the batch reads every
+ticket's snapshot in a fixed number of queries first, and each firing brings the snapshot up to date with
 what the batch did since: the ticket's own fields from the loaded object, and the breaches,
-escalations and tags the batch has collected but not written yet (history.deferred_history).
+escalations and tags the batch has collected but not written yet (its RowBatch).
 That gives the snapshot the flush would have given.
 """
 
@@ -21,7 +21,7 @@ from app.domain.rule_fields import TicketSnapshot
 from app.domain.sla_vocabulary import SlaEventKind
 from app.extensions import db
 from app.models import SlaEvent, Ticket, TicketTag, TierChange
-from app.services.common.history import Rows
+from app.services.common.row_batch import RowBatch
 from app.services.rules.snapshots import build_with_health, snapshot_query
 
 
@@ -32,14 +32,14 @@ class BatchSnapshots:
     read: dict[int, TicketSnapshot]
     customer_of: dict[int, int]
     health: dict[int, HealthInputs]
-    pending: Rows
+    pending: RowBatch
     counted: dict[type, int] = field(default_factory=dict)
     breaches: Counter[int] = field(default_factory=Counter)
     escalations: Counter[int] = field(default_factory=Counter)
     tags: defaultdict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
 
     @classmethod
-    def load(cls, ticket_ids: list[int], now: datetime, pending: Rows) -> BatchSnapshots:
+    def load(cls, ticket_ids: list[int], now: datetime, pending: RowBatch) -> BatchSnapshots:
         """Read the tickets' snapshots; `pending` is the batch's collected history rows."""
         rows = list(db.session.execute(snapshot_query().where(Ticket.id.in_(ticket_ids))))
         snapshots, health = build_with_health(rows, now)
@@ -80,7 +80,7 @@ class BatchSnapshots:
             (TierChange, self._escalation),
             (TicketTag, self._tag),
         ):
-            rows = self.pending.get(model, ())
+            rows = self.pending.of(model)
             for values in rows[self.counted.get(model, 0) :]:
                 count(values)
             self.counted[model] = len(rows)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from app.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from app.domain.ids import is_row_id
+from app.domain.rule_parsing import TAG_PATTERN
 from app.domain.vocabulary import ActivityKind
 from app.extensions import db
 from app.models import Ticket, TicketTag, User
@@ -40,8 +41,6 @@ class BulkResult:
 
 def add_tag(actor: User, ticket_id: int, tag: str, *, now: datetime | None = None) -> None:
     """Tag a ticket by hand (rules can read tags)."""
-    from app.domain.rule_parsing import TAG_PATTERN
-
     tag = (tag or "").strip().lower()
     if not TAG_PATTERN.match(tag):
         raise InvalidInput("A tag is 1–40 lowercase letters, digits, '-' or '_'.", field="tag")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from app.domain import tickets as rules
+from app.domain.choices import parse_choice
 from app.domain.errors import InvalidInput
 from app.domain.tiers import MAX_TIER, plan_manual_move, tier_label
 from app.domain.vendors import plan_handoff
@@ -16,11 +17,11 @@ from app.services.common.access import ticket_to_work
 from app.services.common.history import record
 from app.services.common.rows import find_row
 from app.services.common.transaction import transaction
-from app.services.relationship import risk_rank
 from app.services.routing.assignment import record_assignment
+from app.services.routing.ticket_change import TicketChange, finish_change, settle_queue
 from app.services.routing.tier_moves import apply_tier_move
 from app.services.sla import clock as sla_clock
-from app.services.tickets.conversation import _enum, apply_status
+from app.services.tickets.status import apply_status
 from app.services.tickets.vendor_handoff import hand_to_vendor, vendor_choice
 
 
@@ -34,11 +35,13 @@ def change_status(
 ) -> Ticket:
     """Move a ticket along new → open → pending/on hold → solved → closed."""
     now = now or utcnow()
-    target = _enum(Status, status, "status")
+    target = parse_choice(Status, status, "status")
     with transaction():
         ticket = ticket_to_work(actor, ticket_id, expected_version)
         rules.check_status_change(ticket.status, target)
-        apply_status(actor, ticket, target, now)
+        change = TicketChange(ticket, now)
+        apply_status(change, actor, target)
+        finish_change(change)
     return ticket
 
 
@@ -50,16 +53,18 @@ def change_priority(
     now: datetime | None = None,
     expected_version: int | None = None,
 ) -> Ticket:
+    """Set another priority; the clocks follow the policy it chooses."""
     now = now or utcnow()
-    target = _enum(Priority, priority, "priority")
+    target = parse_choice(Priority, priority, "priority")
     with transaction():
         ticket = ticket_to_work(actor, ticket_id, expected_version)
         if ticket.priority == target:
             raise InvalidInput(f"The priority is already {target.value}.", field="priority")
+        change = TicketChange(ticket, now)
         old = ticket.priority
         ticket.priority = target
         ticket.updated_at = now
-        sla_clock.on_priority_change(ticket, now)
+        sla_clock.on_priority_change(ticket, now, change.clocks)
         record(
             ActivityKind.priority_changed,
             f"{ticket.reference}: priority {old.value} → {target.value}",
@@ -68,6 +73,7 @@ def change_priority(
             ticket=ticket,
             data={"from": old.value, "to": target.value},
         )
+        finish_change(change)
     return ticket
 
 
@@ -142,6 +148,7 @@ def change_tier(
     now = now or utcnow()
     with transaction():
         ticket = ticket_to_work(actor, ticket_id, expected_version)
+        change = TicketChange(ticket, now)
         move = plan_manual_move(ticket.tier, tier, actor.as_actor().working_tier, reason, reason_code)
         terms = None
         if move.to_tier == MAX_TIER:
@@ -152,24 +159,23 @@ def change_tier(
         else:
             receiving = _receiving_team(team_id, move.to_tier)
         apply_tier_move(
-            ticket,
+            change,
             to_tier=move.to_tier,
             cause=TierChangeCause.manual,
             reason=move.reason,
             reason_code=move.reason_code,
-            now=now,
             actor=actor,
-            team=receiving,
-            hand_over=hand_over,
         )
+        change.enter_queue(receiving, actor=actor, hand_over=hand_over)
         if terms is not None:
+            settle_queue(change)  # the vendor's team holds it before the hand-off is recorded
             ticket.team_id = terms.vendor_id
-            hand_to_vendor(actor, ticket, terms, now)
+            hand_to_vendor(actor, ticket, terms, now, change.clocks)
         if move.to_tier < move.from_tier:
             _handover_note(actor, ticket, move.to_tier, move.reason, now)
         else:
-            db.session.flush()
-            risk_rank.rank_customers([ticket.customer_id], now)  # escalations lower health
+            change.rank_health = True  # escalations lower health
+        finish_change(change)
     return ticket
 
 

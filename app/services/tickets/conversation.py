@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from enum import StrEnum
-from typing import TypeVar
 
 from flask import current_app
 from werkzeug.datastructures import FileStorage
 
 from app.domain import tickets as rules
+from app.domain.choices import parse_choice
 from app.domain.errors import InvalidInput, NotAllowed, NotFound
 from app.domain.escalation import Trigger
-from app.domain.tiers import tier_label
 from app.domain.vocabulary import (
     ActivityKind,
     AuthorKind,
@@ -30,22 +28,12 @@ from app.services.common.access import require_staff, ticket_for, ticket_to_work
 from app.services.common.history import record
 from app.services.common.rows import find_row
 from app.services.common.transaction import transaction
-from app.services.relationship import risk_rank
-from app.services.routing.assignment import enter_team_queue
+from app.services.routing.ticket_change import TicketChange, finish_change
 from app.services.rules.engine import fire_trigger
 from app.services.sla import clock as sla_clock
 from app.services.tickets import self_service
 from app.services.tickets.attachments import save_attachments
-
-Choice = TypeVar("Choice", bound=StrEnum)
-
-
-def _enum(enum_class: type[Choice], value: str, field: str) -> Choice:
-    try:
-        return enum_class(value)
-    except ValueError:
-        allowed = ", ".join(m.value for m in enum_class)
-        raise InvalidInput(f"Unknown {field} '{value}'; expected one of {allowed}.", field) from None
+from app.services.tickets.status import apply_status, move_status, reopen
 
 
 def open_ticket(
@@ -63,13 +51,16 @@ def open_ticket(
     """Open a ticket for the actor (a customer) or, for staff, on behalf of a customer.
 
     Articles the customer read before asking are attached; a portal request that a self-service
-    article answers starts at tier 0 with that article as its first reply."""
+    article answers starts at tier 0 with that article as its first reply. Each follow-up runs
+    once, in this order: the clocks start, so the ticket_created rules see them; the rules and
+    self-service decide the tier and team; the ticket enters that team's queue; its SLA summary
+    and risk rank are stored, and its customer's health is ranked again."""
     now = now or utcnow()
     subject = rules.clean_subject(subject)
     description = rules.clean_body(description, field="description")
-    category_value = _enum(Category, category, "category")
-    priority_value = _enum(Priority, priority, "priority")
-    channel_value = _enum(Channel, channel, "channel")
+    category_value = parse_choice(Category, category, "category")
+    priority_value = parse_choice(Priority, priority, "priority")
+    channel_value = parse_choice(Channel, channel, "channel")
     customer = _requesting_customer(actor, customer_id)
 
     with transaction():
@@ -98,13 +89,14 @@ def open_ticket(
             ticket=ticket,
             data={"tier": ticket.tier, "priority": priority_value.value, "channel": channel_value.value},
         )
-        fire_trigger(ticket, Trigger.ticket_created, now)
+        change = TicketChange(ticket, now, rank_health=True, rank_organization=True)
+        sla_clock.start_ticket(ticket, now, change.clocks)
+        change.enter_queue()  # the tier's team, unless a rule chooses one
+        fire_trigger(change, Trigger.ticket_created)
         self_service.attach_seen(ticket, seen_article_ids, now)
         if channel_value is Channel.portal:
-            self_service.answer_automatically(ticket, now)
-        enter_team_queue(ticket, now)
-        sla_clock.start_ticket(ticket, now)
-        risk_rank.rank_new_ticket(ticket, now)
+            self_service.answer_automatically(change)
+        finish_change(change)
     return ticket
 
 
@@ -148,6 +140,7 @@ def _customer_reply(
 ) -> Message:
     with transaction():
         ticket = ticket_for(actor, ticket_id)
+        change = TicketChange(ticket, now)
         new_status, reopened = rules.status_after_customer_reply(ticket.status)
         message = Message(
             ticket_id=ticket.id,
@@ -168,13 +161,13 @@ def _customer_reply(
             ticket=ticket,
         )
         if reopened:
-            _reopen(actor, ticket, now, "the customer replied")
-        old_status, ticket.status = ticket.status, new_status
-        sla_clock.on_status_change(ticket, old_status, new_status, now)
-        sla_clock.on_customer_reply(ticket, now)
-        fire_trigger(ticket, Trigger.customer_replied, now)
+            reopen(change, actor, "the customer replied")
+        move_status(change, new_status)
+        sla_clock.on_customer_reply(ticket, now, change.clocks)
+        fire_trigger(change, Trigger.customer_replied)
         if reopened:
-            fire_trigger(ticket, Trigger.ticket_reopened, now)
+            fire_trigger(change, Trigger.ticket_reopened)
+        finish_change(change)
     return message
 
 
@@ -187,9 +180,10 @@ def _agent_reply(
     files: list[FileStorage] | None = None,
     expected_version: int | None = None,
 ) -> Message:
-    requested = _enum(Status, status, "status") if status else None
+    requested = parse_choice(Status, status, "status", optional=True)
     with transaction():
         ticket = ticket_to_work(actor, ticket_id, expected_version)
+        change = TicketChange(ticket, now)
         new_status = rules.status_after_agent_reply(ticket.status, requested)
         if new_status != ticket.status:
             rules.check_status_change(ticket.status, new_status)
@@ -214,8 +208,9 @@ def _agent_reply(
             ticket=ticket,
         )
         if new_status != ticket.status:
-            apply_status(actor, ticket, new_status, now)
-        sla_clock.on_agent_reply(ticket, now)
+            apply_status(change, actor, new_status)
+        sla_clock.on_agent_reply(ticket, now, change.clocks)
+        finish_change(change)
     return message
 
 
@@ -263,49 +258,9 @@ def reopen_ticket(actor: User, ticket_id: int, *, now: datetime | None = None) -
         ticket = ticket_to_work(actor, ticket_id) if actor.is_staff else ticket_for(actor, ticket_id)
         if ticket.status != Status.solved:
             raise InvalidInput("Only a solved request can be reopened.", field="status")
-        _reopen(actor, ticket, now, "reopened by " + ("an agent" if actor.is_staff else "the customer"))
-        ticket.status = Status.open
-        ticket.updated_at = now
-        sla_clock.on_status_change(ticket, Status.solved, Status.open, now)
-        fire_trigger(ticket, Trigger.ticket_reopened, now)
+        change = TicketChange(ticket, now)
+        reopen(change, actor, "reopened by " + ("an agent" if actor.is_staff else "the customer"))
+        move_status(change, Status.open)
+        fire_trigger(change, Trigger.ticket_reopened)
+        finish_change(change)
     return ticket
-
-
-def _reopen(actor: User, ticket: Ticket, now: datetime, why: str) -> None:
-    ticket.reopen_count += 1
-    ticket.solved_at = None
-    record(
-        ActivityKind.ticket_reopened,
-        f"{ticket.reference} reopened ({why}); reopened {ticket.reopen_count}×",
-        now=now,
-        actor=actor,
-        ticket=ticket,
-        data={"reopen_count": ticket.reopen_count},
-    )
-
-
-def apply_status(actor: User, ticket: Ticket, status: Status, now: datetime) -> None:
-    """Set a status with its side effects and history; the caller has checked the transition."""
-    old = ticket.status
-    ticket.status = status
-    ticket.updated_at = now
-    sla_clock.on_status_change(ticket, old, status, now)
-    if status == Status.solved:
-        ticket.solved_at = now
-        kind = ActivityKind.ticket_solved
-    elif status == Status.closed:
-        ticket.closed_at = now
-        kind = ActivityKind.ticket_closed
-    elif old == Status.solved:
-        _reopen(actor, ticket, now, "reopened by an agent")
-        kind = ActivityKind.status_changed
-    else:
-        kind = ActivityKind.status_changed
-    record(
-        kind,
-        f"{ticket.reference}: {old.value.replace('_', ' ')} → {status.value.replace('_', ' ')}",
-        now=now,
-        actor=actor,
-        ticket=ticket,
-        data={"from": old.value, "to": status.value, "tier": tier_label(ticket.tier)},
-    )

@@ -16,7 +16,8 @@ from app.models.types import utcnow
 from app.services.common.access import ticket_to_work
 from app.services.common.history import record
 from app.services.common.transaction import transaction
-from app.services.sla import clock as sla_clock
+from app.services.routing.ticket_change import TicketChange, finish_change
+from app.services.tickets.status import move_status
 
 
 def merge_tickets(
@@ -60,9 +61,9 @@ def merge_tickets(
                 body=f"This request was merged into {target.reference}; we continue there.",
             )
         )
-        old = duplicate.status
-        duplicate.status, duplicate.closed_at, duplicate.updated_at = Status.closed, now, now
-        sla_clock.on_status_change(duplicate, old, Status.closed, now)
+        closing = TicketChange(duplicate, now)
+        move_status(closing, Status.closed)
+        duplicate.closed_at = now
         target.updated_at = now
         for ticket, text in (
             (duplicate, f"{duplicate.reference} merged into {target.reference}"),
@@ -76,4 +77,5 @@ def merge_tickets(
                 ticket=ticket,
                 data={"duplicate": duplicate.id, "target": target.id},
             )
+        finish_change(closing)
     return target

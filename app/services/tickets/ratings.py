@@ -15,7 +15,7 @@ from app.models.types import utcnow
 from app.services.common.access import ticket_for
 from app.services.common.history import record
 from app.services.common.transaction import transaction
-from app.services.relationship import risk_rank
+from app.services.routing.ticket_change import TicketChange, finish_change
 from app.services.rules.engine import fire_trigger
 
 CHANGEABLE_FOR = timedelta(days=7)
@@ -73,7 +73,7 @@ def rate_ticket(
             ticket=ticket,
             data={"rating": score},
         )
-        fire_trigger(ticket, Trigger.csat_received, now)
-        db.session.flush()
-        risk_rank.rank_customers([ticket.customer_id], now)  # ratings are part of health
+        change = TicketChange(ticket, now, rank_health=True)  # ratings are part of health
+        fire_trigger(change, Trigger.csat_received)
+        finish_change(change)
     return answer

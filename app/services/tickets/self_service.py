@@ -25,7 +25,9 @@ from app.services.common.history import record
 from app.services.common.rows import find_row
 from app.services.common.transaction import transaction
 from app.services.kb.search import search_articles
+from app.services.routing.ticket_change import TicketChange, finish_change
 from app.services.routing.tier_moves import apply_tier_move
+from app.services.tickets.status import apply_status
 
 SELF_SERVICE_RULE = "Self-service answer"
 MAX_SEEN = 10
@@ -83,10 +85,10 @@ def ticket_articles(ticket: Ticket) -> list[TicketArticle]:
     )
 
 
-def answer_automatically(ticket: Ticket, now: datetime) -> KbArticle | None:
-    """Start the ticket at tier 0 with the best self-service article as first reply, if any.
-
-    An article the customer was shown before asking, and asked anyway, is not sent back."""
+def answer_automatically(change: TicketChange) -> KbArticle | None:
+    """Start the opening ticket at tier 0 with the best self-service article as first reply, if
+    any. An article the customer was shown before asking, and asked anyway, is not sent back."""
+    ticket, now = change.ticket, change.now
     if ticket.tier != 1:
         return None  # a rule has routed it already
     categories = db.session.scalars(select(KbCategory.id).where(KbCategory.self_service.is_(True))).all()
@@ -118,10 +120,9 @@ def answer_automatically(ticket: Ticket, now: datetime) -> KbArticle | None:
     )
     db.session.add(TicketArticle(ticket_id=ticket.id, article_id=article.id, kind="sent", created_at=now))
     apply_tier_move(
-        ticket,
+        change,
         to_tier=0,
         cause=TierChangeCause.rule,
-        now=now,
         reason=f"Answered by the self-service article “{article.title}”",
         rule_name=SELF_SERVICE_RULE,
     )
@@ -131,16 +132,15 @@ def answer_automatically(ticket: Ticket, now: datetime) -> KbArticle | None:
 def confirm_self_service(actor: User, ticket_id: int, solved: bool, *, now: datetime | None = None) -> Ticket:
     """The customer says whether the tier-0 answer solved it: solved, or up to tier 1."""
     now = now or utcnow()
-    from app.services.tickets.conversation import apply_status  # the status rules live with tickets
-
     with transaction():
         ticket = ticket_for(actor, ticket_id)
         if actor.is_staff:
             raise NotAllowed("The customer confirms a self-service answer.")
         if ticket.tier != 0 or ticket.status in (Status.solved, Status.closed):
             raise InvalidInput("This request is already with our team.", field="status")
+        change = TicketChange(ticket, now)
         if solved:
-            apply_status(actor, ticket, Status.solved, now)
+            apply_status(change, actor, Status.solved)
             record(
                 ActivityKind.kb_deflected,
                 f"{ticket.reference} was answered by the knowledge base (tier 0)",
@@ -151,11 +151,12 @@ def confirm_self_service(actor: User, ticket_id: int, solved: bool, *, now: date
             )
         else:
             apply_tier_move(
-                ticket,
+                change,
                 to_tier=1,
                 cause=TierChangeCause.manual,
-                now=now,
                 actor=actor,
                 reason="The customer said the article did not help",
             )
+            change.enter_queue(actor=actor)
+        finish_change(change)
     return ticket

@@ -26,6 +26,7 @@ from app.services.common.access import ticket_to_work
 from app.services.common.history import record
 from app.services.common.transaction import transaction
 from app.services.sla import clock as sla_clock
+from app.services.sla.clock_pass import ClockPass
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,9 +63,12 @@ def current_terms(ticket: Ticket) -> VendorTerms | None:
     )
 
 
-def hand_to_vendor(actor: User, ticket: Ticket, terms: VendorTerms, now: datetime) -> None:
-    """Give a ticket that just reached tier 4 to the vendor (inside the caller's transaction)."""
-    _apply(ticket, terms, now)
+def hand_to_vendor(
+    actor: User, ticket: Ticket, terms: VendorTerms, now: datetime, clocks: ClockPass | None = None
+) -> None:
+    """Give a ticket that just reached tier 4 to the vendor (inside the caller's transaction,
+    whose clock pass, if any, refreshes the ticket)."""
+    _apply(ticket, terms, now, clocks)
     reference = terms.reference or "reference to follow"
     record(
         ActivityKind.vendor_updated,
@@ -143,13 +147,13 @@ def vendor_panel(ticket: Ticket, now: datetime | None = None) -> VendorPanel | N
     )
 
 
-def _apply(ticket: Ticket, terms: VendorTerms, now: datetime) -> None:
+def _apply(ticket: Ticket, terms: VendorTerms, now: datetime, clocks: ClockPass | None = None) -> None:
     ticket.vendor_id = terms.vendor_id
     ticket.vendor_reference = terms.reference
     ticket.vendor_due_at = terms.due_at
     ticket.vendor_pauses_clock = terms.pauses_clock
     ticket.updated_at = now
-    sla_clock.on_vendor_change(ticket, now)
+    sla_clock.on_vendor_change(ticket, now, clocks)
 
 
 def _sentence(change: VendorChange) -> str:

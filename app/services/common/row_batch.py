@@ -1,0 +1,49 @@
+"""Rows collected for one INSERT per table instead of one ORM object each.
+
+The SLA sweep's batch path writes thousands of history rows at a time: it hands a RowBatch to the
+functions that write them, and inserts the collected rows at the end of the batch. Everywhere
+else those functions are given no batch and add model objects to the session.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import insert
+
+from app.extensions import db
+
+
+class RowBatch:
+    """Rows waiting for their INSERT, per model, in the order they were collected."""
+
+    __slots__ = ("_rows",)
+
+    def __init__(self) -> None:
+        self._rows: dict[type, list[dict[str, Any]]] = {}
+
+    def add(self, model: type, values: dict[str, Any]) -> None:
+        self._rows.setdefault(model, []).append(values)
+
+    def of(self, model: type) -> list[dict[str, Any]]:
+        """The rows collected so far for one model (the list itself: it grows as the batch does)."""
+        return self._rows.setdefault(model, [])
+
+    def write(self) -> None:
+        """Insert the collected rows inside the caller's transaction, one statement per model.
+
+        Plain table inserts: the rows need no ids back and no ORM bookkeeping."""
+        for model, values in self._rows.items():
+            if values:
+                db.session.execute(insert(model), values)
+
+
+def add_row(model: type, values: dict[str, Any], rows: RowBatch | None) -> Any:
+    """Add a row: to the batch's INSERT when there is a batch (returns None), else as a model
+    object in the session (returned)."""
+    if rows is not None:
+        rows.add(model, values)
+        return None
+    instance = model(**values)
+    db.session.add(instance)
+    return instance

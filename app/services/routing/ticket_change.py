@@ -1,0 +1,80 @@
+"""One change to one ticket, carried through its use case's transaction.
+
+A change has several steps (open the ticket, start its clocks, fire its rules, answer it from the
+knowledge base, move it a tier), and several of them want the same follow-ups: the ticket should
+enter a team's queue, its SLA summary and risk rank should be brought up to date, its customer's
+health ranked again. The steps ask the TicketChange for those; `finish_change` does each once, at
+the end, when every step has said its word (the queue entry after the rules chose the team).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from app.extensions import db
+from app.models import Team, Ticket, User
+from app.services.common.row_batch import RowBatch
+from app.services.relationship import risk_rank
+from app.services.routing.assignment import enter_team_queue
+from app.services.sla import clock as sla_clock
+from app.services.sla.clock_pass import ClockPass
+
+
+@dataclass(frozen=True, slots=True)
+class QueueEntry:
+    """Which team's queue the ticket should enter (None: the tier's only team), for whom."""
+
+    team: Team | None = None
+    actor: User | None = None
+    hand_over: bool = False
+
+
+@dataclass(slots=True, eq=False)
+class TicketChange:
+    """The ticket being changed, where its rows go, and what its steps asked for.
+
+    `clocks` holds the ticket's SLA refresh until `finish_change` (a sweep shares one pass, with
+    its preloaded clocks, among its batch's tickets); `rows`, when given, collects the history
+    rows for the caller's INSERT instead of adding model objects to the session."""
+
+    ticket: Ticket
+    now: datetime
+    clocks: ClockPass = field(default_factory=ClockPass)
+    rows: RowBatch | None = None
+    queue: QueueEntry | None = None
+    rank_health: bool = False
+    rank_organization: bool = False
+
+    def __post_init__(self) -> None:
+        self.clocks.held.add(self.ticket.id)
+
+    def enter_queue(
+        self, team: Team | None = None, *, actor: User | None = None, hand_over: bool = False
+    ) -> None:
+        """Ask for the queue entry; a later step's request (a rule's team) replaces an earlier one."""
+        self.queue = QueueEntry(team, actor, hand_over)
+
+
+def settle_queue(change: TicketChange) -> User | None:
+    """Enter the queue asked for now, once (a notice about to go out must know who holds the
+    ticket); returns the agent it went to, if any."""
+    entry, change.queue = change.queue, None
+    if entry is None:
+        return None
+    return enter_team_queue(
+        change.ticket, change.now, team=entry.team, actor=entry.actor, hand_over=entry.hand_over
+    )
+
+
+def finish_change(change: TicketChange) -> None:
+    """Do once what the change's steps asked for: the queue entry, the SLA summary and the
+    ticket's risk rank, then the customer's health in all their tickets' ranks."""
+    ticket, now = change.ticket, change.now
+    settle_queue(change)
+    sla_clock.release(ticket, now, change.clocks)
+    if change.rank_organization:
+        risk_rank.rank_new_ticket(ticket)
+    if change.rank_health:
+        db.session.flush()  # the health is counted from the written tickets
+        risk_rank.rank_customers([ticket.customer_id], now)
