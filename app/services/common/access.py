@@ -23,7 +23,8 @@ def ticket_for(actor: User, ticket_id: int, *, for_update: bool = False) -> Tick
         .options(joinedload(Ticket.customer), joinedload(Ticket.organization))
     )
     if for_update:
-        query = query.with_for_update(of=Ticket)
+        # Locked and read afresh: a copy loaded earlier in the request may be out of date.
+        query = query.with_for_update(of=Ticket).execution_options(populate_existing=True)
     ticket = db.session.scalars(query).first()
     if ticket is None or not can_view_ticket(actor.as_actor(), ticket.facts()):
         raise NotFound("No such ticket.")
@@ -34,8 +35,9 @@ def ticket_to_work(actor: User, ticket_id: int, expected_version: int | None = N
     """The ticket if the actor may change it: staff at or above the ticket's tier.
 
     With `expected_version` (the version the person's page showed), a ticket someone changed in
-    the meantime is refused instead of being overwritten."""
-    ticket = ticket_for(actor, ticket_id)
+    the meantime is refused instead of being overwritten. The ticket is locked until the caller's
+    transaction ends: a save at the same moment as another waits for it, never loses to it."""
+    ticket = ticket_for(actor, ticket_id, for_update=True)
     if not actor.is_staff:
         raise NotAllowed("Only support staff can do that.")
     if not can_work_ticket(actor.as_actor(), ticket.facts()):

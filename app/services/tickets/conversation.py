@@ -139,7 +139,9 @@ def _customer_reply(
     actor: User, ticket_id: int, body: str, now: datetime, files: list[FileStorage] | None = None
 ) -> Message:
     with transaction():
-        ticket = ticket_for(actor, ticket_id)
+        # A reply is an append and conflicts with nothing: the ticket is locked while it is
+        # written, so a sweep or an agent saving meanwhile makes it wait instead of refusing it.
+        ticket = ticket_for(actor, ticket_id, for_update=True)
         change = TicketChange(ticket, now)
         new_status, reopened = rules.status_after_customer_reply(ticket.status)
         message = Message(
@@ -255,7 +257,10 @@ def reopen_ticket(actor: User, ticket_id: int, *, now: datetime | None = None) -
     """The customer (or staff) reopens a solved ticket."""
     now = now or utcnow()
     with transaction():
-        ticket = ticket_to_work(actor, ticket_id) if actor.is_staff else ticket_for(actor, ticket_id)
+        if actor.is_staff:
+            ticket = ticket_to_work(actor, ticket_id)
+        else:
+            ticket = ticket_for(actor, ticket_id, for_update=True)
         if ticket.status != Status.solved:
             raise InvalidInput("Only a solved request can be reopened.", field="status")
         change = TicketChange(ticket, now)

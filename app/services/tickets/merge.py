@@ -31,11 +31,13 @@ def merge_tickets(
     if target_id == duplicate_id:
         raise InvalidInput("A ticket cannot be merged into itself.", field="target")
     with transaction():
-        duplicate = ticket_to_work(actor, duplicate_id)
-        target = db.session.scalars(select(Ticket).where(Ticket.id == target_id)).first()
-        if target is None:
+        if db.session.scalar(select(Ticket.id).where(Ticket.id == target_id)) is None:
             raise InvalidInput(f"No ticket {target_reference.strip()}.", field="target")
-        target = ticket_to_work(actor, target.id)
+        # Locked in id order, so two merges of the same pair cannot wait on each other.
+        locked = {
+            ticket_id: ticket_to_work(actor, ticket_id) for ticket_id in sorted((duplicate_id, target_id))
+        }
+        duplicate, target = locked[duplicate_id], locked[target_id]
         if target.customer_id != duplicate.customer_id:
             raise InvalidInput("Only tickets of the same customer can be merged.", field="target")
         if duplicate.status is Status.closed or target.status is Status.closed:
