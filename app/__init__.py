@@ -79,6 +79,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.admin.mail_views import bp as admin_mail_bp
     from app.admin.views import bp as admin_bp
     from app.attachments.views import bp as attachments_bp
     from app.auth.account_views import bp as account_bp
@@ -87,8 +88,10 @@ def register_blueprints(app: Flask) -> None:
     from app.desk.saved_views import bp as saved_views_bp
     from app.desk.search_views import bp as desk_search_bp
     from app.desk.views import bp as desk_bp
+    from app.devmail.views import bp as devmail_bp
     from app.kb.desk_views import bp as kb_desk_bp
     from app.kb.views import bp as kb_bp
+    from app.mail_links.views import bp as mail_links_bp
     from app.main import bp as main_bp
     from app.portal.views import bp as portal_bp
     from app.relationship.views import bp as relationship_bp
@@ -110,6 +113,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(rules_admin_bp, url_prefix="/admin/rules")
     app.register_blueprint(sla_admin_bp, url_prefix="/admin/sla")
     app.register_blueprint(attachments_bp, url_prefix="/attachments")
+    app.register_blueprint(admin_mail_bp, url_prefix="/admin/mail")
+    app.register_blueprint(mail_links_bp, url_prefix="/mail")
+    app.register_blueprint(devmail_bp, url_prefix="/dev/mail")
 
 
 def register_error_handlers(app: Flask) -> None:

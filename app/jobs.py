@@ -48,10 +48,24 @@ def _assign_waiting() -> object:
     return {"assigned": assign_waiting(utcnow())}
 
 
+def _deliver_mail() -> object:
+    from app.services.mail.delivery import deliver_outbox
+
+    return deliver_outbox().as_dict()
+
+
+def _mail_reminders() -> object:
+    from app.services.mail.reminders import queue_reminders
+
+    return queue_reminders(utcnow())
+
+
 JOBS = [
     Job("sla-sweep", "SLA_SWEEP_SECONDS", _sweep_sla),
     Job("risk-refresh", "RISK_REFRESH_SECONDS", _refresh_risk),
     Job("assign-waiting", "ASSIGN_WAITING_SECONDS", _assign_waiting),
+    Job("mail-delivery", "MAIL_DELIVERY_SECONDS", _deliver_mail),
+    Job("mail-reminders", "MAIL_REMINDER_SECONDS", _mail_reminders),
 ]
 
 

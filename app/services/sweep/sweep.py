@@ -317,6 +317,7 @@ def _notify(ticket: Ticket, headline: str, sweep: _Pass, hold_until: datetime | 
         now=sweep.now,
         not_before=hold_until,
         recipients=sweep.recipients(ticket, target),
+        kind="sla",
         subject=f"[{ticket.reference}] {headline}",
         body=f"{headline}.\n\n{_summary(ticket, sweep)}",
     )

@@ -16,6 +16,7 @@ from app.services.common.access import ticket_to_work
 from app.services.common.history import record
 from app.services.common.rows import find_row
 from app.services.common.transaction import transaction
+from app.services.mail import staff_notices
 from app.services.relationship import risk_rank
 from app.services.routing.assignment import record_assignment
 from app.services.routing.tier_moves import apply_tier_move
@@ -170,6 +171,7 @@ def change_tier(
         else:
             db.session.flush()
             risk_rank.rank_customers([ticket.customer_id], now)  # escalations lower health
+            staff_notices.ticket_escalated(ticket, actor, move.reason, now)
     return ticket
 
 

@@ -28,6 +28,7 @@ from app.services.common.access import require_staff, ticket_for, ticket_to_work
 from app.services.common.history import record
 from app.services.common.rows import find_row
 from app.services.common.transaction import transaction
+from app.services.mail import notices as mail_notices
 from app.services.relationship import risk_rank
 from app.services.routing.assignment import enter_team_queue
 from app.services.rules.engine import fire_trigger
@@ -96,8 +97,9 @@ def open_ticket(
         )
         fire_trigger(ticket, Trigger.ticket_created, now)
         self_service.attach_seen(ticket, seen_article_ids, now)
-        if channel_value is Channel.portal:
+        if channel_value in (Channel.portal, Channel.email):
             self_service.answer_automatically(ticket, now)
+        mail_notices.request_received(ticket, now)
         enter_team_queue(ticket, now)
         sla_clock.start_ticket(ticket, now)
         risk_rank.rank_new_ticket(ticket, now)
@@ -198,7 +200,8 @@ def _agent_reply(
         )
         db.session.add(message)
         db.session.flush()
-        save_attachments(actor, ticket, message, files, now)
+        attachments = save_attachments(actor, ticket, message, files, now)
+        mail_notices.agent_replied(ticket, message, attachments, now)
         if ticket.first_responded_at is None:
             ticket.first_responded_at = now
         ticket.updated_at = now
@@ -289,6 +292,8 @@ def apply_status(actor: User, ticket: Ticket, status: Status, now: datetime) -> 
     if status == Status.solved:
         ticket.solved_at = now
         kind = ActivityKind.ticket_solved
+        if actor.is_staff:
+            mail_notices.request_solved(ticket, now)
     elif status == Status.closed:
         ticket.closed_at = now
         kind = ActivityKind.ticket_closed

@@ -1,0 +1,40 @@
+"""Admin pages for mail (/admin/mail): deliveries that failed and inbound mail that could not be
+used, each with its reason, to retry or process again."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from app.extensions import login_manager
+from app.services.common.access import require_admin
+from app.services.mail.delivery import failed_deliveries, retry_failed
+
+bp = Blueprint("admin_mail", __name__)
+
+
+@bp.before_request
+def admins_only():
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    require_admin(current_user)
+    return None
+
+
+@bp.get("/")
+def index():
+    return render_template(
+        "admin/mail.html",
+        deliveries=failed_deliveries(current_user),
+        form=FlaskForm(),
+    )
+
+
+@bp.post("/deliveries/<int:notification_id>/retry")
+def retry_delivery(notification_id: int):
+    if FlaskForm().validate_on_submit() and retry_failed(current_user, notification_id):
+        flash("The message is queued again.", "success")
+    else:
+        flash("That message is not waiting for a retry.", "info")
+    return redirect(url_for("admin_mail.index"))

@@ -1,0 +1,85 @@
+"""Turning an outbox row into a mail: both parts from templates, threading headers, our ids."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr
+
+from flask import current_app, render_template
+from jinja2 import TemplateNotFound
+
+from app.domain.mail_headers import references_header, with_reference
+from app.models import Notification
+from app.models.types import utcnow
+
+DEFAULT_TEMPLATE = "notice"
+
+
+def sender_address() -> str:
+    return current_app.config["MAIL_FROM"]
+
+
+def mail_domain() -> str:
+    return sender_address().rpartition("@")[2] or "tierdesk.localhost"
+
+
+def our_message_id(notification_id: int) -> str:
+    """The Message-ID of an outbox row (without brackets); the same on every retry of that row."""
+    digest = hmac.new(
+        current_app.config["SECRET_KEY"].encode(), f"mail:{notification_id}".encode(), hashlib.sha256
+    ).hexdigest()[:16]
+    return f"td.{notification_id}.{digest}@{mail_domain()}"
+
+
+def is_our_message_id(message_id: str) -> bool:
+    """Whether a Message-ID is one we made (a mail of ours coming back is a loop)."""
+    parts = message_id.split("@", 1)[0].split(".")
+    if len(parts) != 3 or parts[0] != "td" or not parts[1].isdigit():
+        return False
+    return hmac.compare_digest(our_message_id(int(parts[1])), message_id)
+
+
+def render_parts(notification: Notification) -> tuple[str, str]:
+    """The plain-text and HTML parts from templates/mail/<template>.txt and .html."""
+    template = notification.template or DEFAULT_TEMPLATE
+    context = {
+        **(notification.data or {}),
+        "subject": notification.subject,
+        "body": notification.body,
+        "base_url": current_app.config["BASE_URL"].rstrip("/"),
+    }
+    try:
+        text = render_template(f"mail/{template}.txt", **context)
+        html = render_template(f"mail/{template}.html", **context)
+    except TemplateNotFound:
+        text = render_template(f"mail/{DEFAULT_TEMPLATE}.txt", **context)
+        html = render_template(f"mail/{DEFAULT_TEMPLATE}.html", **context)
+    return text, html
+
+
+def build_mail(notification: Notification, reference: str | None, earlier_ids: list[str]) -> EmailMessage:
+    """The whole mail of an outbox row; `earlier_ids` are the ticket's previous Message-IDs."""
+    config = current_app.config
+    message = EmailMessage()
+    message["From"] = formataddr((config["MAIL_FROM_NAME"], config["MAIL_FROM"]))
+    message["To"] = notification.recipient_email
+    if config["MAIL_REPLY_TO"]:
+        message["Reply-To"] = config["MAIL_REPLY_TO"]
+    message["Subject"] = with_reference(notification.subject, reference)
+    message["Date"] = format_datetime(utcnow())
+    message["Message-ID"] = f"<{our_message_id(notification.id)}>"
+    if earlier_ids:
+        message["In-Reply-To"] = f"<{earlier_ids[-1]}>"
+        message["References"] = references_header(earlier_ids)
+    if notification.automatic:
+        message["Auto-Submitted"] = "auto-generated"
+    # Out-of-office responders in Exchange stay quiet on our mail.
+    message["X-Auto-Response-Suppress"] = "All"
+    if reference:
+        message["X-Tierdesk-Ticket"] = reference
+    text, html = render_parts(notification)
+    message.set_content(text)
+    message.add_alternative(html, subtype="html")
+    return message
