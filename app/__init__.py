@@ -85,6 +85,7 @@ def register_blueprints(app: Flask) -> None:
     from app.auth.account_views import bp as account_bp
     from app.auth.views import bp as auth_bp
     from app.desk.canned_views import bp as canned_bp
+    from app.desk.mail_settings_views import bp as mail_settings_bp
     from app.desk.saved_views import bp as saved_views_bp
     from app.desk.search_views import bp as desk_search_bp
     from app.desk.views import bp as desk_bp
@@ -114,6 +115,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(sla_admin_bp, url_prefix="/admin/sla")
     app.register_blueprint(attachments_bp, url_prefix="/attachments")
     app.register_blueprint(admin_mail_bp, url_prefix="/admin/mail")
+    app.register_blueprint(mail_settings_bp, url_prefix="/desk/mail")
     app.register_blueprint(mail_links_bp, url_prefix="/mail")
     app.register_blueprint(devmail_bp, url_prefix="/dev/mail")
 

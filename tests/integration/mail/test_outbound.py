@@ -216,3 +216,16 @@ def test_every_queued_row_keeps_its_place_until_sent(app, smtp_sink, now):
     deliver_outbox()
     assert db.session.scalar(select(func.count()).where(Notification.sent_at.is_(None))) == 0
     assert signed_in(app, customer.user).get("/portal/").status_code == 200
+
+
+def test_an_agent_chooses_the_notices_they_get_by_mail(app, login_as):
+    agent = make_agent(tier=1)
+    client = login_as(agent)
+    page = client.get("/desk/mail/").get_data(as_text=True)
+    assert page.count("checked") == 5
+    assert client.post("/desk/mail/", data={"kinds": ["assigned", "sla"]}).status_code == 303
+    muted = set(db.session.scalars(select(MailMute.kind).where(MailMute.user_id == agent.id)))
+    assert muted == {"escalated", "rule", "vendor_due"}
+    assert client.post("/desk/mail/", data={"kinds": ["nonsense"]}).status_code == 400
+    customer = make_customer()
+    assert signed_in(app, customer.user).get("/desk/mail/").status_code == 403
