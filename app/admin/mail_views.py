@@ -10,6 +10,8 @@ from flask_wtf import FlaskForm
 from app.extensions import login_manager
 from app.services.common.access import require_admin
 from app.services.mail.delivery import failed_deliveries, retry_failed
+from app.services.mail.inbound import reprocess_mail
+from app.services.mail.inbound_store import failed_mails
 
 bp = Blueprint("admin_mail", __name__)
 
@@ -27,6 +29,7 @@ def index():
     return render_template(
         "admin/mail.html",
         deliveries=failed_deliveries(current_user),
+        inbound=failed_mails(current_user),
         form=FlaskForm(),
     )
 
@@ -37,4 +40,17 @@ def retry_delivery(notification_id: int):
         flash("The message is queued again.", "success")
     else:
         flash("That message is not waiting for a retry.", "info")
+    return redirect(url_for("admin_mail.index"))
+
+
+@bp.post("/inbound/<int:inbound_id>/reprocess")
+def reprocess(inbound_id: int):
+    if not FlaskForm().validate_on_submit():
+        flash("The form expired; reload the page and try again.", "info")
+        return redirect(url_for("admin_mail.index"))
+    kept = reprocess_mail(current_user, inbound_id)
+    if kept.status == "processed":
+        flash("The mail was processed.", "success")
+    else:
+        flash(f"The mail still cannot be used: {kept.reason}", "info")
     return redirect(url_for("admin_mail.index"))

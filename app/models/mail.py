@@ -48,7 +48,8 @@ class InboundMail(db.Model):
     reason: Mapped[str | None] = mapped_column(String(500))
     size: Mapped[int] = mapped_column(default=0)
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
-    raw: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # Read only when needed: a kept mail may be tens of megabytes.
+    raw: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import smtplib
+from email.message import EmailMessage
+
 import pytest
 
-from tests.mail_servers import SmtpSink
+from tests.mail_servers import SmtpSink, free_port
 
 
 @pytest.fixture
@@ -16,3 +19,27 @@ def smtp_sink(app):
     finally:
         app.config["MAIL_URL"] = saved
         sink.stop()
+
+
+@pytest.fixture
+def inbound(app):
+    """The real inbound SMTP endpoint on a free port; send(raw) delivers one mail to it."""
+    from app.services.mail.endpoint import inbound_server
+
+    port = free_port()
+    server = inbound_server(app, "127.0.0.1", port)
+    server.start()
+    try:
+        yield Inbound(port)
+    finally:
+        server.stop()
+
+
+class Inbound:
+    def __init__(self, port: int) -> None:
+        self.port = port
+
+    def send(self, raw: bytes | EmailMessage, sender: str = "someone@example.test") -> None:
+        data = raw.as_bytes() if isinstance(raw, EmailMessage) else raw
+        with smtplib.SMTP("127.0.0.1", self.port, timeout=60) as client:
+            client.sendmail(sender, ["support@tierdesk.localhost"], data)
