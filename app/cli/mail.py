@@ -67,5 +67,13 @@ def receive_command() -> None:
     )
 
 
+@mail_cli.command("poll")
+def poll_command() -> None:
+    """Take in the unseen mail of the MAIL_IMAP_URL mailbox once."""
+    from app.services.mail.imap import poll_mailbox
+
+    click.echo(json.dumps(poll_mailbox()))
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(mail_cli)
