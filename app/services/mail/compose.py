@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from email.message import EmailMessage
+from email.header import Header
+from email.message import Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr
+from typing import Any
 
 from flask import current_app, render_template
 from jinja2 import TemplateNotFound
 
 from app.domain.mail_headers import references_header, with_reference
-from app.models import Notification
 from app.models.types import utcnow
 
 DEFAULT_TEMPLATE = "notice"
+# An outbox row as read by the sender (a Core row of the notifications table).
+OutboxRow = Any
 
 
 def sender_address() -> str:
@@ -41,7 +46,7 @@ def is_our_message_id(message_id: str) -> bool:
     return hmac.compare_digest(our_message_id(int(parts[1])), message_id)
 
 
-def render_parts(notification: Notification) -> tuple[str, str]:
+def render_parts(notification: OutboxRow) -> tuple[str, str]:
     """The plain-text and HTML parts from templates/mail/<template>.txt and .html."""
     template = notification.template or DEFAULT_TEMPLATE
     context = {
@@ -59,15 +64,24 @@ def render_parts(notification: Notification) -> tuple[str, str]:
     return text, html
 
 
-def build_mail(notification: Notification, reference: str | None, earlier_ids: list[str]) -> EmailMessage:
-    """The whole mail of an outbox row; `earlier_ids` are the ticket's previous Message-IDs."""
+def _header_text(value: str) -> str | Header:
+    """ASCII as it is; anything else as an RFC 2047 encoded word."""
+    return value if value.isascii() else Header(value, "utf-8")
+
+
+def build_mail(notification: OutboxRow, reference: str | None, earlier_ids: list[str]) -> Message:
+    """The whole mail of an outbox row; `earlier_ids` are the ticket's previous Message-IDs.
+
+    Built with the email package's MIME classes: several times faster than EmailMessage's
+    header objects when a batch of hundreds is sent."""
     config = current_app.config
-    message = EmailMessage()
-    message["From"] = formataddr((config["MAIL_FROM_NAME"], config["MAIL_FROM"]))
-    message["To"] = notification.recipient_email
+    text, html = render_parts(notification)
+    message = MIMEMultipart("alternative")
+    message["From"] = formataddr((config["MAIL_FROM_NAME"], config["MAIL_FROM"]), charset="utf-8")
+    message["To"] = notification.recipient_email or ""
     if config["MAIL_REPLY_TO"]:
         message["Reply-To"] = config["MAIL_REPLY_TO"]
-    message["Subject"] = with_reference(notification.subject, reference)
+    message["Subject"] = _header_text(with_reference(notification.subject, reference))
     message["Date"] = format_datetime(utcnow())
     message["Message-ID"] = f"<{our_message_id(notification.id)}>"
     if earlier_ids:
@@ -79,7 +93,6 @@ def build_mail(notification: Notification, reference: str | None, earlier_ids: l
     message["X-Auto-Response-Suppress"] = "All"
     if reference:
         message["X-Tierdesk-Ticket"] = reference
-    text, html = render_parts(notification)
-    message.set_content(text)
-    message.add_alternative(html, subtype="html")
+    message.attach(MIMEText(text, "plain", "utf-8"))
+    message.attach(MIMEText(html, "html", "utf-8"))
     return message

@@ -18,7 +18,7 @@ from app.extensions import db
 from app.models import MailId, MailMute, Notification, Ticket, User
 from app.models.types import utcnow
 from app.services.common.access import require_admin
-from app.services.mail.compose import build_mail, our_message_id, sender_address
+from app.services.mail.compose import OutboxRow, build_mail, our_message_id, sender_address
 from app.services.mail.transport import DeliveryError, open_transport
 
 # A claim outlives a slow batch; after it a crashed sender's rows are taken up again.
@@ -46,7 +46,7 @@ def _due(now: datetime):
     )
 
 
-def claim_batch(now: datetime, limit: int) -> list[Notification]:
+def claim_batch(now: datetime, limit: int) -> list[OutboxRow]:
     """Claim up to `limit` due rows, oldest first, for this caller alone."""
     token = secrets.token_hex(16)
     candidates = select(Notification.id).where(_due(now)).order_by(Notification.id).limit(limit)
@@ -63,8 +63,9 @@ def claim_batch(now: datetime, limit: int) -> list[Notification]:
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
-    query = select(Notification).where(Notification.claim_token == token).order_by(Notification.id)
-    return list(db.session.scalars(query))
+    # Plain rows, not ORM objects: the per-message commits below then expire nothing.
+    table = Notification.__table__
+    return list(db.session.execute(select(table).where(table.c.claim_token == token).order_by(table.c.id)))
 
 
 def deliver_outbox(now: datetime | None = None, *, max_batches: int | None = None) -> DeliveryCounts:
@@ -81,8 +82,9 @@ def deliver_outbox(now: datetime | None = None, *, max_batches: int | None = Non
     return counts
 
 
-def _send_batch(batch: list[Notification], counts: DeliveryCounts) -> None:
+def _send_batch(batch: list[OutboxRow], counts: DeliveryCounts) -> None:
     tickets = _references([n.ticket_id for n in batch if n.ticket_id])
+    threads = _thread_ids([n.ticket_id for n in batch if n.ticket_id])
     muted = _muted([n.recipient_user_id for n in batch if n.recipient_user_id])
     transport = open_transport()
     try:
@@ -91,16 +93,24 @@ def _send_batch(batch: list[Notification], counts: DeliveryCounts) -> None:
                 _finish(notification, utcnow(), failure="muted by the recipient")
                 counts.muted += 1
                 continue
-            _send_one(transport, notification, tickets, counts)
+            _send_one(transport, notification, tickets, threads, counts)
     finally:
         transport.close()
 
 
-def _send_one(transport, notification: Notification, tickets: dict[int, str], counts: DeliveryCounts) -> None:
+def _send_one(
+    transport,
+    notification: OutboxRow,
+    tickets: dict[int, str],
+    threads: dict[int, list[tuple[str, bool, str | None]]],
+    counts: DeliveryCounts,
+) -> None:
     reference = tickets.get(notification.ticket_id) if notification.ticket_id else None
-    earlier = (
-        _earlier_ids(notification.ticket_id, notification.recipient_email) if notification.ticket_id else []
-    )
+    thread = threads.setdefault(notification.ticket_id, []) if notification.ticket_id else []
+    # The ticket's earlier mail this recipient saw: ours to them, and mail that came in.
+    earlier = [
+        mid for mid, outbound, address in thread if not outbound or address == notification.recipient_email
+    ]
     mail = build_mail(notification, reference, earlier)
     try:
         if not notification.recipient_email:
@@ -122,6 +132,7 @@ def _send_one(transport, notification: Notification, tickets: dict[int, str], co
                 created_at=now,
             )
         )
+        thread.append((message_id, True, notification.recipient_email))
     _finish(notification, now, message_id=message_id)
     counts.sent += 1
 
@@ -140,7 +151,7 @@ def _finish(
     db.session.commit()
 
 
-def _failed_attempt(notification: Notification, error: DeliveryError, counts: DeliveryCounts) -> None:
+def _failed_attempt(notification: OutboxRow, error: DeliveryError, counts: DeliveryCounts) -> None:
     now = utcnow()
     attempts = notification.attempts + 1
     values: dict[str, object] = {
@@ -171,14 +182,19 @@ def _references(ticket_ids: list[int]) -> dict[int, str]:
     return {ticket_id: reference for ticket_id, reference in rows}
 
 
-def _earlier_ids(ticket_id: int, recipient: str | None) -> list[str]:
-    """The ticket's earlier mail this recipient saw: ours to them, and mail that came in."""
-    query = (
-        select(MailId.message_id)
-        .where(MailId.ticket_id == ticket_id, or_(MailId.outbound.is_(False), MailId.address == recipient))
+def _thread_ids(ticket_ids: list[int]) -> dict[int, list[tuple[str, bool, str | None]]]:
+    """Every stored Message-ID of the batch's tickets, oldest first, read in one query."""
+    threads: dict[int, list[tuple[str, bool, str | None]]] = {}
+    if not ticket_ids:
+        return threads
+    rows = db.session.execute(
+        select(MailId.ticket_id, MailId.message_id, MailId.outbound, MailId.address)
+        .where(MailId.ticket_id.in_(set(ticket_ids)))
         .order_by(MailId.id)
     )
-    return list(db.session.scalars(query))
+    for ticket_id, message_id, outbound, address in rows:
+        threads.setdefault(ticket_id, []).append((message_id, outbound, address))
+    return threads
 
 
 def _muted(user_ids: list[int]) -> set[tuple[int, str]]:

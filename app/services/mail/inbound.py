@@ -16,14 +16,14 @@ from app.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from app.domain.mail_headers import automatic_reason, clean_subject
 from app.domain.mail_text import cut_quoted
 from app.extensions import db
-from app.models import InboundMail, User
+from app.models import InboundMail, MailId, User
 from app.models.types import utcnow
 from app.services.common.access import require_admin
 from app.services.mail import inbound_store as store
 from app.services.mail.compose import is_our_message_id
 from app.services.mail.parsing import MailFile, ParsedMail, UnusableMail, parse_mail
 from app.services.mail.senders import customer_user, staff_by_address
-from app.services.mail.threading import Found, SenderRole, find_ticket, remember_mail, sender_role
+from app.services.mail.threading import Found, SenderRole, find_ticket, sender_role, thread_entry
 from app.services.tickets.attachments import check_files, human_size
 from app.services.tickets.conversation import add_reply, open_ticket
 
@@ -65,7 +65,7 @@ def receive_mail(
         reason = f"more than {per_hour} mails in an hour from {parsed.sender}"
         return store.keep(raw, status=store.FAILED, reason=reason, **about)
     try:
-        ticket_id, notes = _apply(parsed, agent, now)
+        ticket_id, thread, notes = _apply(parsed, agent, now)
     except (InvalidInput, NotFound, NotAllowed, Conflict) as error:
         return store.keep(raw, status=store.FAILED, reason=str(error), **about)
     except Exception as error:  # never a crash: the mail waits for an admin
@@ -74,8 +74,9 @@ def receive_mail(
         return store.keep(raw, status=store.FAILED, reason=reason, **about)
     # A mail that lost something on the way (refused files, cut text) is kept whole beside it.
     reason = "; ".join(notes) or None
+    kept = raw if notes else None
     return store.keep(
-        raw if notes else None, status=store.PROCESSED, reason=reason, ticket_id=ticket_id, **about
+        kept, status=store.PROCESSED, reason=reason, ticket_id=ticket_id, thread=thread, **about
     )
 
 
@@ -87,7 +88,7 @@ def _loop_reason(parsed: ParsedMail) -> str | None:
     return automatic_reason(parsed.headers, parsed.content_type, parsed.sender, own)
 
 
-def _apply(parsed: ParsedMail, agent, now: datetime) -> tuple[int, list[str]]:
+def _apply(parsed: ParsedMail, agent, now: datetime) -> tuple[int, MailId | None, list[str]]:
     prefix = current_app.config["TICKET_REFERENCE_PREFIX"]
     ticket, found = find_ticket(parsed.in_reply_to, parsed.references, parsed.subject, prefix)
     files, notes = _checked_files(parsed.files)
@@ -104,8 +105,7 @@ def _apply(parsed: ParsedMail, agent, now: datetime) -> tuple[int, list[str]]:
     if ticket is not None:
         actor = agent if role is SenderRole.agent else customer_user(parsed.sender, parsed.sender_name, now)
         message = add_reply(actor, ticket.id, body, files=files, now=now)
-        remember_mail(parsed.message_id, ticket.id, message.id, parsed.sender, now)
-        return ticket.id, notes
+        return ticket.id, thread_entry(parsed.message_id, ticket.id, message.id, parsed.sender, now), notes
     if agent is not None:
         raise NotAllowed(f"{parsed.sender} is an agent and the mail answers no ticket.")
     user = customer_user(parsed.sender, parsed.sender_name, now)
@@ -113,8 +113,7 @@ def _apply(parsed: ParsedMail, agent, now: datetime) -> tuple[int, list[str]]:
     ticket = open_ticket(user, subject=subject, description=body, channel="email", now=now)
     if files:
         add_reply(user, ticket.id, "Files sent with the request by mail.", files=files, now=now)
-    remember_mail(parsed.message_id, ticket.id, None, parsed.sender, now)
-    return ticket.id, notes
+    return ticket.id, thread_entry(parsed.message_id, ticket.id, None, parsed.sender, now), notes
 
 
 def _body(text: str, notes: list[str]) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import InboundMail, MailId, User
@@ -26,23 +27,34 @@ def keep(
     subject: str | None = None,
     message_id: str | None = None,
     ticket_id: int | None = None,
+    thread: MailId | None = None,
 ) -> InboundMail:
-    """Write one inbound record in its own transaction (the mail's own work may have failed)."""
+    """Write one inbound record in its own transaction (the mail's own work may have failed),
+    with the Message-ID that threads later answers when the mail was used."""
     db.session.rollback()
-    row = InboundMail(
-        message_id=message_id,
-        sender=sender,
-        subject=(subject or "")[:200] or None,
-        source=source,
-        status=status,
-        reason=(reason or "")[:500] or None,
-        size=size,
-        ticket_id=ticket_id,
-        raw=raw,
-        received_at=now,
-    )
+    values = {
+        "message_id": message_id,
+        "sender": sender,
+        "subject": (subject or "")[:200] or None,
+        "source": source,
+        "status": status,
+        "reason": (reason or "")[:500] or None,
+        "size": size,
+        "ticket_id": ticket_id,
+        "raw": raw,
+        "received_at": now,
+    }
+    row = InboundMail(**values)
     db.session.add(row)
-    db.session.commit()
+    if thread is not None:
+        db.session.add(thread)
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same mail came twice at once; the first one threads answers
+        db.session.rollback()
+        row = InboundMail(**values)
+        db.session.add(row)
+        db.session.commit()
     return row
 
 
@@ -50,8 +62,6 @@ def seen_before(message_id: str | None) -> bool:
     """Whether this Message-ID was already turned into a ticket or reply (a re-delivery)."""
     if not message_id:
         return False
-    if db.session.scalar(select(MailId.id).where(MailId.message_id == message_id)) is not None:
-        return True
     query = select(InboundMail.id).where(
         InboundMail.message_id == message_id, InboundMail.status == PROCESSED
     )

@@ -6,7 +6,6 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from app.domain.mail_headers import references_in, thread_ids
 from app.domain.tickets import parse_reference
@@ -67,23 +66,17 @@ def sender_role(ticket: Ticket, address: str, agent: User | None) -> SenderRole 
     return None
 
 
-def remember_mail(
+def thread_entry(
     message_id: str | None, ticket_id: int, message_row_id: int | None, sender: str, now: datetime
-) -> None:
-    """Store a received Message-ID with its ticket, so answers to it thread the same way."""
+) -> MailId | None:
+    """The stored Message-ID of a received mail, so answers to it thread the same way."""
     if not message_id:
-        return
-    db.session.add(
-        MailId(
-            message_id=message_id,
-            ticket_id=ticket_id,
-            ticket_message_id=message_row_id,
-            outbound=False,
-            address=sender,
-            created_at=now,
-        )
+        return None
+    return MailId(
+        message_id=message_id,
+        ticket_id=ticket_id,
+        ticket_message_id=message_row_id,
+        outbound=False,
+        address=sender,
+        created_at=now,
     )
-    try:
-        db.session.commit()
-    except IntegrityError:  # the same mail came twice at once; the first one is kept
-        db.session.rollback()

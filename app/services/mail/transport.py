@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import smtplib
 import ssl
-from email.message import EmailMessage
+from email.message import Message
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from flask import current_app
@@ -53,7 +53,7 @@ class SmtpTransport:
             connection.login(self.user, self.password)
         return connection
 
-    def send(self, message: EmailMessage, sender: str, recipients: list[str]) -> None:
+    def send(self, message: Message, sender: str, recipients: list[str]) -> None:
         try:
             if self.connection is None:
                 self.connection = self._connect()
@@ -99,7 +99,7 @@ class FolderTransport:
         self.folder = folder
         os.makedirs(folder, exist_ok=True)
 
-    def send(self, message: EmailMessage, sender: str, recipients: list[str]) -> None:
+    def send(self, message: Message, sender: str, recipients: list[str]) -> None:
         name = message["Message-ID"].strip("<>").replace("/", "_").replace("@", "_at_")
         with open(os.path.join(self.folder, f"{name}.eml"), "wb") as handle:
             handle.write(message.as_bytes())

@@ -220,3 +220,11 @@ def test_a_mail_from_an_agent_that_answers_no_ticket_is_kept(app, inbound):
     inbound.send(mail(agent.email, "Random", "hello"))
     row = inbound_rows()[-1]
     assert row.status == "failed" and "answers no ticket" in row.reason
+
+
+def test_a_follow_up_to_the_customers_own_mail_threads_by_its_message_id(app, inbound):
+    inbound.send(mail("eve@example.test", "First", "One", Message_ID="<first@eve.example>"))
+    ticket_id = inbound_rows()[-1].ticket_id
+    inbound.send(mail("eve@example.test", "Also", "Two", References="<first@eve.example>"))
+    assert inbound_rows()[-1].ticket_id == ticket_id
+    assert [m.body for m in messages_of(ticket_id)] == ["Two"]
