@@ -51,6 +51,9 @@ def _resolve_database_url(app: Flask) -> None:
 def _check_production_settings(app: Flask) -> None:
     if app.config.get("SESSION_COOKIE_SECURE") and app.config["SECRET_KEY"] == "dev-only-not-secret":
         raise RuntimeError("Set SECRET_KEY in the environment for production.")
+    # Every link in mail is built from BASE_URL; production must name its own https address.
+    if app.config.get("SESSION_COOKIE_SECURE") and not app.config["BASE_URL"].startswith("https://"):
+        raise RuntimeError("Set BASE_URL to the site's https:// address for production.")
 
 
 def register_extensions(app: Flask) -> None:

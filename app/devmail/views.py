@@ -3,7 +3,7 @@ set and the development settings allow the page (it shows reset links, so never 
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, abort, current_app, render_template, request
 
 from app.services.mail.catchall import caught_mail, caught_mails
 
@@ -13,6 +13,9 @@ bp = Blueprint("devmail", __name__)
 @bp.before_request
 def only_with_the_catchall():
     if not current_app.config["MAIL_CATCHALL_PAGE"] or current_app.config["MAIL_URL"]:
+        abort(404)
+    # Reset links are in there: only the developer's own machine may look.
+    if request.remote_addr not in ("127.0.0.1", "::1"):
         abort(404)
 
 

@@ -204,6 +204,7 @@ def test_without_mail_url_mail_lands_in_the_catchall_and_its_page(app, client, t
         page = client.get(f"/dev/mail/{eml.name}").get_data(as_text=True)
         assert app.config["BASE_URL"] + "/portal/tickets/" in page
         assert client.get("/dev/mail/..%2Fsecret.eml").status_code == 404
+        assert client.get("/dev/mail/", environ_base={"REMOTE_ADDR": "203.0.113.9"}).status_code == 404
     finally:
         app.config.update(MAIL_CATCHALL_DIR="", MAIL_CATCHALL_PAGE=False)
     assert client.get("/dev/mail/").status_code == 404

@@ -77,6 +77,14 @@ def test_production_refuses_the_development_secret(monkeypatch):
 
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         create_app(ProductionConfig, SECRET_KEY="dev-only-not-secret", SQLALCHEMY_DATABASE_URI="sqlite://")
+    with pytest.raises(RuntimeError, match="BASE_URL"):
+        create_app(ProductionConfig, SECRET_KEY="real", SQLALCHEMY_DATABASE_URI="sqlite://")
+    create_app(
+        ProductionConfig,
+        SECRET_KEY="real",
+        BASE_URL="https://desk.example",
+        SQLALCHEMY_DATABASE_URI="sqlite://",
+    )
 
 
 def test_an_unknown_page_is_a_404_page_not_a_500(client):
