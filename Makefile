@@ -19,12 +19,15 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.installed $@
 
-# The scheduler (SLA sweep) runs beside the development server and stops with it.
+# The scheduler (SLA sweep, mail delivery) and the inbound mail endpoint (SMTP on 127.0.0.1:2525)
+# run beside the development server and stop with it. Without MAIL_URL nothing leaves the
+# machine: every mail lands in instance/mail/, shown at /dev/mail.
 run: $(VENV)/.installed
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
 	$(FLASK) scheduler run & SCHEDULER=$$!; \
-	trap 'kill $$SCHEDULER 2>/dev/null' EXIT INT TERM; \
+	$(FLASK) mail serve & INBOUND=$$!; \
+	trap 'kill $$SCHEDULER $$INBOUND 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: $(VENV)/.dev-installed

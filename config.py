@@ -43,9 +43,35 @@ class Config:
     SCHEDULER_LEASE_SECONDS = int(os.environ.get("SCHEDULER_LEASE_SECONDS", "180"))
     TICKET_REFERENCE_PREFIX = "TD"
 
+    # Every link in mail is built from here, never from a request's Host header.
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+    # Outgoing mail: smtp://user:pass@host:587?starttls=true or smtps://…; empty means the local
+    # catch-all (.eml files in MAIL_CATCHALL_DIR, shown at /dev/mail in development).
+    MAIL_URL = os.environ.get("MAIL_URL", "")
+    MAIL_CATCHALL_DIR = os.environ.get("MAIL_CATCHALL_DIR", "")  # empty: <instance>/mail
+    MAIL_CATCHALL_PAGE = False
+    MAIL_FROM = os.environ.get("MAIL_FROM", "support@tierdesk.localhost")
+    MAIL_FROM_NAME = os.environ.get("MAIL_FROM_NAME", "Tierdesk Support")
+    # Where customers' answers go (the address the inbound endpoint or mailbox receives).
+    MAIL_REPLY_TO = os.environ.get("MAIL_REPLY_TO", "")
+    MAIL_DELIVERY_SECONDS = int(os.environ.get("MAIL_DELIVERY_SECONDS", "10"))
+    MAIL_BATCH_SIZE = 200
+    MAIL_MAX_ATTEMPTS = 8
+    MAIL_TIMEOUT_SECONDS = 30
+    MAIL_REMINDER_SECONDS = int(os.environ.get("MAIL_REMINDER_SECONDS", "600"))
+    MAIL_REMINDER_DAYS = 3
+    # Incoming mail: the SMTP/LMTP endpoint (`flask mail serve`) and IMAP polling.
+    MAIL_INBOUND_HOST = os.environ.get("MAIL_INBOUND_HOST", "127.0.0.1")
+    MAIL_INBOUND_PORT = int(os.environ.get("MAIL_INBOUND_PORT", "2525"))
+    MAIL_IMAP_URL = os.environ.get("MAIL_IMAP_URL", "")  # imap(s)://user:pass@host:port/INBOX
+    MAIL_IMAP_SECONDS = int(os.environ.get("MAIL_IMAP_SECONDS", "60"))
+    MAIL_INBOUND_MAX_BYTES = 15 * 1024 * 1024
+    MAIL_SENDER_PER_HOUR = 30
+
 
 class DevelopmentConfig(Config):
     DEBUG = True
+    MAIL_CATCHALL_PAGE = True
 
 
 class TestConfig(Config):

@@ -53,6 +53,9 @@ def _check_production_settings(app: Flask) -> None:
     from app.secret_key import resolve_secret_key
 
     resolve_secret_key(app, production=bool(app.config.get("SESSION_COOKIE_SECURE")))
+    # Every link in mail is built from BASE_URL; production must name its own https address.
+    if app.config.get("SESSION_COOKIE_SECURE") and not app.config["BASE_URL"].startswith("https://"):
+        raise RuntimeError("Set BASE_URL to the site's https:// address for production.")
 
 
 def register_extensions(app: Flask) -> None:
@@ -87,7 +90,9 @@ def register_blueprints(app: Flask) -> None:
     from app.auth.account_views import bp as account_bp
     from app.auth.views import bp as auth_bp
     from app.desk.views import bp as desk_bp
+    from app.devmail.views import bp as devmail_bp
     from app.kb.views import bp as kb_bp
+    from app.mail_links.views import bp as mail_links_bp
     from app.main import bp as main_bp
     from app.portal.views import bp as portal_bp
 
@@ -99,6 +104,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(desk_bp, url_prefix="/desk")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(attachments_bp, url_prefix="/attachments")
+    app.register_blueprint(mail_links_bp, url_prefix="/mail")
+    app.register_blueprint(devmail_bp, url_prefix="/dev/mail")
 
 
 def register_error_handlers(app: Flask) -> None:

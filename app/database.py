@@ -6,7 +6,8 @@ snapshot; if another writer commits in between, its write is refused at once ("d
 locked"), whatever the busy timeout, because waiting could not make its snapshot current. So a
 unit of work that will write begins with `BEGIN IMMEDIATE`: it waits (up to the busy timeout) for
 the write lock before its first read, and then nothing can get in between. Code marks such work
-with `writing()`; everything else begins an ordinary (deferred) transaction."""
+with `writing()`; everything else reads as the driver does by default, each statement seeing the
+latest commit."""
 
 from __future__ import annotations
 
@@ -52,7 +53,7 @@ def configure_engine_events(app: Flask) -> None:
 
 
 def _sqlite_connect(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
-    # The driver must not open transactions by itself: `_sqlite_begin` says how each one begins.
+    # `_sqlite_begin` says how each transaction begins; the pragmas below run outside any.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -83,7 +84,14 @@ def _sqlite_optimize(dbapi_connection: DBAPIConnection, _record: ConnectionPoolE
 
 
 def _sqlite_begin(connection: Connection) -> None:
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if _write_lock_wanted.get() else "BEGIN")
+    driver = connection.connection.driver_connection
+    if _write_lock_wanted.get():
+        driver.isolation_level = None  # nothing implicit: this transaction is begun here, as a writer
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        # The driver's own way: reads see the latest commit (as under PostgreSQL's read committed),
+        # and a write outside a unit of work begins its transaction at its first statement.
+        driver.isolation_level = ""
 
 
 def gather_statistics(connection: Connection, *, full: bool = False) -> None:

@@ -55,11 +55,32 @@ def _refresh_statistics() -> object:
     return {"statistics": refresh_statistics()}
 
 
+def _deliver_mail() -> object:
+    from app.services.mail.delivery import deliver_outbox
+
+    return deliver_outbox().as_dict()
+
+
+def _mail_reminders() -> object:
+    from app.services.mail.reminders import queue_reminders
+
+    return queue_reminders(utcnow())
+
+
+def _poll_mailbox() -> object:
+    from app.services.mail.imap import poll_mailbox
+
+    return poll_mailbox()
+
+
 JOBS = [
     Job("sla-sweep", "SLA_SWEEP_SECONDS", _sweep_sla),
     Job("risk-refresh", "RISK_REFRESH_SECONDS", _refresh_risk),
     Job("assign-waiting", "ASSIGN_WAITING_SECONDS", _assign_waiting),
     Job("statistics", "STATISTICS_SECONDS", _refresh_statistics),
+    Job("mail-delivery", "MAIL_DELIVERY_SECONDS", _deliver_mail),
+    Job("mail-reminders", "MAIL_REMINDER_SECONDS", _mail_reminders),
+    Job("mail-imap", "MAIL_IMAP_SECONDS", _poll_mailbox),
 ]
 
 

@@ -16,16 +16,18 @@ from app.services.accounts.recovery import (
     verify_email,
 )
 from app.services.accounts.tokens import check_token
+from app.services.common.links import absolute_url
 
 bp = Blueprint("account", __name__)
 
 
 def reset_link(token: str) -> str:
-    return url_for("account.reset", token=token, _external=True)
+    """Built from BASE_URL: a forged Host header must not put its domain into the link."""
+    return absolute_url("account.reset", token=token)
 
 
 def verify_link(token: str) -> str:
-    return url_for("account.verify", token=token, _external=True)
+    return absolute_url("account.verify", token=token)
 
 
 @bp.route("/forgot", methods=["GET", "POST"])

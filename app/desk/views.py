@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from app.desk.canned.views import bp as canned_bp
 from app.desk.kb.views import bp as kb_bp
+from app.desk.mail.views import bp as mail_bp
 from app.desk.relationship.views import bp as relationship_bp
 from app.desk.saved_views.views import bp as saved_views_bp
 from app.desk.search.views import bp as search_bp
@@ -21,6 +22,7 @@ bp.register_blueprint(saved_views_bp)
 bp.register_blueprint(search_bp)
 bp.register_blueprint(relationship_bp)
 bp.register_blueprint(kb_bp, url_prefix="/kb")
+bp.register_blueprint(mail_bp, url_prefix="/mail")
 
 
 @bp.before_request

@@ -6,6 +6,7 @@ from app.models.auth_token import AuthToken
 from app.models.canned import CannedReply
 from app.models.csat import CsatAnswer
 from app.models.kb import KbArticle, KbCategory, KbSearch, KbVote, TicketArticle
+from app.models.mail import InboundMail, MailId, MailMute
 from app.models.notification import Notification
 from app.models.organization import Customer, Organization
 from app.models.presence import TicketViewer
@@ -34,10 +35,13 @@ __all__ = [
     "CsatAnswer",
     "Customer",
     "EscalationRule",
+    "InboundMail",
     "KbArticle",
     "KbCategory",
     "KbSearch",
     "KbVote",
+    "MailId",
+    "MailMute",
     "Message",
     "Notification",
     "Organization",

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import Base
@@ -31,3 +32,18 @@ class Notification(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Held until the calendar's next opening (SLA notices outside business hours).
     not_before: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # What the notice is about (agents may mute a kind), the mail template and what it shows.
+    kind: Mapped[str] = mapped_column(String(32), default="notice", server_default="notice")
+    template: Mapped[str | None] = mapped_column(String(40))
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The public ticket message this mail carries (an agent's reply), and whether a person wrote it.
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
+    automatic: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # Delivery: a claim while one sender works on the row, retries with backoff, a permanent failure.
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    claim_token: Mapped[str | None] = mapped_column(String(40))
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    failure: Mapped[str | None] = mapped_column(String(500))
+    mail_message_id: Mapped[str | None] = mapped_column(String(255))

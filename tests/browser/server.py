@@ -67,6 +67,9 @@ class LiveServer:
             TIERDESK_ENV="development",
             SECRET_KEY="browser-journeys",
             ATTACHMENTS_DIR=str(self.workdir / "files"),
+            # Links in mail point at this server, as BASE_URL does in a real deployment.
+            BASE_URL=self.url,
+            MAIL_CATCHALL_DIR=str(self.workdir / "mail"),
             PYTHONUNBUFFERED="1",
         )
         return env

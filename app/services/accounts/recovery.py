@@ -22,7 +22,7 @@ from app.services.common.transaction import transaction
 LinkFor = Callable[[str], str]
 
 
-def _mail(user: User, subject: str, body: str, now: datetime) -> None:
+def _mail(user: User, subject: str, body: str, now: datetime, *, kind: str, link: str) -> None:
     db.session.add(
         Notification(
             recipient_kind="user",
@@ -30,6 +30,9 @@ def _mail(user: User, subject: str, body: str, now: datetime) -> None:
             recipient_email=user.email,
             subject=subject,
             body=body,
+            kind=kind,
+            template=kind,
+            data={"name": user.name, "link": link},
             created_at=now,
         )
     )
@@ -39,12 +42,15 @@ def send_verification(user: User, link_for: LinkFor, *, now: datetime | None = N
     now = now or utcnow()
     with transaction():
         raw = issue_token(user, "verify_email", now)
+        link = link_for(raw)
         _mail(
             user,
             "Confirm your email address for Tierdesk",
             f"Hello {user.name},\n\nconfirm your address by opening this link within 48 hours:"
-            f"\n{link_for(raw)}\n\nIf you did not sign up, ignore this message.",
+            f"\n{link}\n\nIf you did not sign up, ignore this message.",
             now,
+            kind="verify",
+            link=link,
         )
 
 
@@ -74,13 +80,16 @@ def request_password_reset(email: str, link_for: LinkFor, *, now: datetime | Non
         return
     with transaction():
         raw = issue_token(user, "reset_password", now)
+        link = link_for(raw)
         _mail(
             user,
             "Reset your Tierdesk password",
             f"Hello {user.name},\n\nchoose a new password within an hour with this link:\n"
-            f"{link_for(raw)}\n\nIf you did not ask for it, ignore this message; your "
+            f"{link}\n\nIf you did not ask for it, ignore this message; your "
             "password stays as it is.",
             now,
+            kind="reset",
+            link=link,
         )
 
 

@@ -12,6 +12,7 @@ from app.domain.vocabulary import ActivityKind, Role
 from app.extensions import db
 from app.models import Notification, Ticket, User
 from app.services.common.history import record
+from app.services.common.links import absolute_url
 from app.services.common.row_batch import RowBatch, add_row
 
 
@@ -48,11 +49,13 @@ def queue_notification(
     not_before: datetime | None = None,
     recipients: list[User] | None = None,
     rows: RowBatch | None = None,
+    kind: str = "notice",
 ) -> list[User]:
     """One outbox row per recipient (account manager, assignee, team or admins); returns them.
 
     A caller that already knows the recipients (the sweep caches them) may pass them; a batch
-    collects the rows in `rows`."""
+    collects the rows in `rows`; `kind` is what agents can mute (assigned, escalated, sla, rule,
+    vendor_due)."""
     if recipients is None:
         recipients = recipients_for(ticket, target)
     for user in recipients:
@@ -66,6 +69,7 @@ def queue_notification(
             "rule_name": rule_name,
             "created_at": now,
             "not_before": not_before,
+            "kind": kind,
         }
         add_row(Notification, values, rows)
     return recipients
@@ -83,7 +87,7 @@ def summary_with_names(ticket: Ticket, customer_name: str, organization_name: st
         f"Customer: {customer_name} ({organization_name or 'no organization'})\n"
         f"Where it is: {tier_label(ticket.tier)}, priority {ticket.priority.value}, "
         f"status {ticket.status.value.replace('_', ' ')}\n"
-        f"Open it: /desk/tickets/{ticket.id}\n"
+        f"Open it: {absolute_url('desk.tickets.ticket', ticket_id=ticket.id)}\n"
     )
 
 
@@ -97,6 +101,7 @@ def queue_rule_notification(
         now=now,
         rule_name=rule_name,
         rows=rows,
+        kind="rule",
         subject=f"[{ticket.reference}] {rule_name}: {ticket.subject}",
         body=f"The escalation rule '{rule_name}' asks you to look at {ticket.reference}.\n\n"
         + ticket_summary(ticket),

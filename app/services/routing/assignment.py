@@ -60,6 +60,7 @@ def record_assignment(
             "assignee",
             now=now,
             recipients=[assignee],
+            kind="assigned",
             subject=f"[{ticket.reference}] assigned to you: {ticket.subject}",
             body=f"{ticket.reference} is now yours"
             + (f" ({where})" if where else "")

@@ -209,6 +209,7 @@ def _notify(change: TicketChange, headline: str, sweep: SweepPass, hold_until: d
         now=sweep.now,
         not_before=hold_until,
         recipients=sweep.recipients(ticket, target),
+        kind="sla",
         subject=f"[{ticket.reference}] {headline}",
         body=f"{headline}.\n\n{_summary(ticket, sweep)}",
         rows=change.rows,

@@ -17,6 +17,7 @@ from app.services.common.access import ticket_to_work
 from app.services.common.history import record
 from app.services.common.rows import find_row
 from app.services.common.transaction import transaction
+from app.services.mail import staff_notices
 from app.services.routing.assignment import record_assignment
 from app.services.routing.ticket_change import TicketChange, finish_change, settle_queue
 from app.services.routing.tier_moves import apply_tier_move
@@ -176,6 +177,8 @@ def change_tier(
         else:
             change.rank_health = True  # escalations lower health
         finish_change(change)
+        if move.to_tier > move.from_tier:
+            staff_notices.ticket_escalated(ticket, actor, move.reason, now)
     return ticket
 
 

@@ -28,6 +28,7 @@ from app.services.common.access import require_staff, ticket_for, ticket_to_work
 from app.services.common.history import record
 from app.services.common.rows import find_row
 from app.services.common.transaction import transaction
+from app.services.mail import notices as mail_notices
 from app.services.routing.ticket_change import TicketChange, finish_change
 from app.services.rules.engine import fire_trigger
 from app.services.sla import clock as sla_clock
@@ -94,9 +95,10 @@ def open_ticket(
         change.enter_queue()  # the tier's team, unless a rule chooses one
         fire_trigger(change, Trigger.ticket_created)
         self_service.attach_seen(ticket, seen_article_ids, now)
-        if channel_value is Channel.portal:
+        if channel_value in (Channel.portal, Channel.email):
             self_service.answer_automatically(change)
         finish_change(change)
+        mail_notices.request_received(ticket, now)
     return ticket
 
 
@@ -198,7 +200,8 @@ def _agent_reply(
         )
         db.session.add(message)
         db.session.flush()
-        save_attachments(actor, ticket, message, files, now)
+        attachments = save_attachments(actor, ticket, message, files, now)
+        mail_notices.agent_replied(ticket, message, attachments, now)
         if ticket.first_responded_at is None:
             ticket.first_responded_at = now
         ticket.updated_at = now

@@ -7,6 +7,7 @@ from app.domain.tiers import tier_label
 from app.domain.vocabulary import ACTIVE_STATUSES, ActivityKind, Status
 from app.models import User
 from app.services.common.history import record
+from app.services.mail import notices as mail_notices
 from app.services.routing.ticket_change import TicketChange
 from app.services.sla import clock as sla_clock
 
@@ -30,6 +31,8 @@ def apply_status(change: TicketChange, actor: User, status: Status) -> None:
     if status == Status.solved:
         ticket.solved_at = now
         kind = ActivityKind.ticket_solved
+        if actor.is_staff:
+            mail_notices.request_solved(ticket, now)
     elif status == Status.closed:
         ticket.closed_at = now
         kind = ActivityKind.ticket_closed

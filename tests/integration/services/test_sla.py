@@ -208,7 +208,11 @@ def test_notices_outside_business_hours_wait_for_the_opening(now):
     ticket = opened(now.replace(day=6, hour=15, minute=30))  # Friday 16:30 in Berlin
     summary = sweep_sla(now.replace(day=6, hour=17))  # Friday 18:00: first response missed
     assert summary.breached == 1
-    notices = db.session.scalars(select(Notification).where(Notification.ticket_id == ticket.id))
+    notices = db.session.scalars(
+        select(Notification).where(
+            Notification.ticket_id == ticket.id, Notification.recipient_kind != "customer"
+        )
+    )
     assert {n.not_before for n in notices} == {now.replace(day=9, hour=8, minute=0)}
 
 

@@ -112,14 +112,16 @@ def test_a_reset_clears_a_lockout(client, app, now):
     )
 
 
-def test_a_signed_in_customer_can_ask_for_a_new_verification_link(client, login_as):
+def test_a_signed_in_customer_can_ask_for_a_new_verification_link(app, client, login_as):
     assert client.post("/auth/verify/resend").status_code == 302  # signed out: to the sign-in page
     assert db.session.scalar(select(func.count()).select_from(Notification)) == 0
     customer = factories.make_customer()
     login_as(customer.user)
     assert client.post("/auth/verify/resend").status_code == 302
     mail = db.session.scalars(select(Notification)).one()
-    assert mail.recipient_user_id == customer.user.id and "http://localhost/auth/verify/" in mail.body
+    assert (
+        mail.recipient_user_id == customer.user.id and f"{app.config['BASE_URL']}/auth/verify/" in mail.body
+    )
     assert client.get(f"/auth/verify/{link_token('verify')}").status_code == 302
     assert "Please confirm your email address" not in client.get("/portal/").get_data(as_text=True)
 

@@ -80,6 +80,20 @@ def test_production_refuses_a_missing_or_short_secret(key):
         create_app(ProductionConfig, SECRET_KEY=key, SQLALCHEMY_DATABASE_URI="sqlite://")
 
 
+def test_production_refuses_a_base_url_that_is_not_https():
+    from config import ProductionConfig
+
+    strong = "k" * 40
+    with pytest.raises(RuntimeError, match="BASE_URL"):
+        create_app(ProductionConfig, SECRET_KEY=strong, SQLALCHEMY_DATABASE_URI="sqlite://")
+    create_app(
+        ProductionConfig,
+        SECRET_KEY=strong,
+        BASE_URL="https://desk.example",
+        SQLALCHEMY_DATABASE_URI="sqlite://",
+    )
+
+
 def test_development_without_a_key_generates_one_kept_in_the_instance_folder(tmp_path):
     from flask import Flask
 
@@ -163,6 +177,11 @@ def test_signed_in_pages_are_not_stored_but_static_files_are(client, login_as):
 def test_production_sends_hsts(tmp_path):
     from config import ProductionConfig
 
-    app = create_app(ProductionConfig, SECRET_KEY="x" * 40, SQLALCHEMY_DATABASE_URI="sqlite://")
+    app = create_app(
+        ProductionConfig,
+        SECRET_KEY="x" * 40,
+        BASE_URL="https://desk.example",
+        SQLALCHEMY_DATABASE_URI="sqlite://",
+    )
     response = app.test_client().get("/auth/login")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")

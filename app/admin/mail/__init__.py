@@ -1,0 +1,1 @@
+"""Admin mail pages: failed deliveries and inbound mail that could not be used."""

@@ -1,0 +1,1 @@
+"""Mail in and out: outbound rendering and delivery, inbound parsing and threading."""

@@ -1,0 +1,155 @@
+"""Inbound mail becomes tickets and replies: size and loop checks, the per-sender rate limit,
+threading, then the same services as the portal and the desk. Nothing is ever dropped: a mail
+that cannot be used is kept whole in the failed-mail store with its reason."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from io import BytesIO
+
+from flask import current_app
+from werkzeug.datastructures import FileStorage
+
+from app.domain import tickets as ticket_rules
+from app.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from app.domain.mail_headers import automatic_reason, clean_subject
+from app.domain.mail_text import cut_quoted
+from app.extensions import db
+from app.models import InboundMail, MailId, User
+from app.models.types import utcnow
+from app.services.common.access import require_admin
+from app.services.mail import inbound_store as store
+from app.services.mail.compose import is_our_message_id
+from app.services.mail.parsing import MailFile, ParsedMail, UnusableMail, parse_mail
+from app.services.mail.senders import customer_user, staff_by_address
+from app.services.mail.threading import Found, SenderRole, find_ticket, sender_role, thread_entry
+from app.services.tickets.attachments import check_files, human_size
+from app.services.tickets.conversation import add_reply, open_ticket
+
+log = logging.getLogger(__name__)
+NO_TEXT = "(The mail had no text.)"
+
+
+def receive_mail(
+    raw: bytes, *, source: str = "smtp", now: datetime | None = None, checked_by_admin: bool = False
+) -> InboundMail:
+    """Turn one raw mail into a ticket or a reply, or keep it with the reason it could not be.
+
+    An admin processing a kept mail again has looked at it: loop and rate checks are skipped."""
+    now = now or utcnow()
+    config = current_app.config
+    size = len(raw)
+    kept = {"now": now, "source": source, "size": size}
+    limit = config["MAIL_INBOUND_MAX_BYTES"]
+    if size > limit:
+        reason = f"the mail is {human_size(size)}, more than the {human_size(limit)} we take"
+        return store.keep(raw, status=store.FAILED, reason=reason, **kept)
+    try:
+        parsed = parse_mail(raw)
+    except UnusableMail as error:
+        return store.keep(raw, status=store.FAILED, reason=str(error), **kept)
+    about = {"sender": parsed.sender, "subject": parsed.subject, "message_id": parsed.message_id, **kept}
+    loop = None if checked_by_admin else _loop_reason(parsed)
+    if loop:
+        return store.keep(raw, status=store.IGNORED, reason=loop, **about)
+    if store.seen_before(parsed.message_id):
+        return store.keep(None, status=store.IGNORED, reason="already received (same Message-ID)", **about)
+    agent = staff_by_address(parsed.sender)
+    per_hour = config["MAIL_SENDER_PER_HOUR"]
+    if (
+        not checked_by_admin
+        and agent is None
+        and store.recent_count(parsed.sender, now - store.rate_window()) >= per_hour
+    ):
+        reason = f"more than {per_hour} mails in an hour from {parsed.sender}"
+        return store.keep(raw, status=store.FAILED, reason=reason, **about)
+    try:
+        ticket_id, thread, notes = _apply(parsed, agent, now)
+    except (InvalidInput, NotFound, NotAllowed, Conflict) as error:
+        return store.keep(raw, status=store.FAILED, reason=str(error), **about)
+    except Exception as error:  # never a crash: the mail waits for an admin
+        log.exception("inbound mail from %s could not be processed", parsed.sender)
+        reason = f"could not be processed: {type(error).__name__}: {error}"
+        return store.keep(raw, status=store.FAILED, reason=reason, **about)
+    # A mail that lost something on the way (refused files, cut text) is kept whole beside it.
+    reason = "; ".join(notes) or None
+    kept = raw if notes else None
+    return store.keep(
+        kept, status=store.PROCESSED, reason=reason, ticket_id=ticket_id, thread=thread, **about
+    )
+
+
+def _loop_reason(parsed: ParsedMail) -> str | None:
+    if parsed.message_id and is_our_message_id(parsed.message_id):
+        return "our own mail came back (a loop)"
+    config = current_app.config
+    own = frozenset(a.lower() for a in (config["MAIL_FROM"], config["MAIL_REPLY_TO"]) if a)
+    return automatic_reason(parsed.headers, parsed.content_type, parsed.sender, own)
+
+
+def _apply(parsed: ParsedMail, agent, now: datetime) -> tuple[int, MailId | None, list[str]]:
+    prefix = current_app.config["TICKET_REFERENCE_PREFIX"]
+    ticket, found = find_ticket(parsed.in_reply_to, parsed.references, parsed.subject, prefix)
+    files, notes = _checked_files(parsed.files)
+    body = _body(parsed.text, notes)
+    role = sender_role(ticket, parsed.sender, agent) if ticket is not None else None
+    if ticket is not None and found is Found.header and role is None:
+        raise NotAllowed(f"{parsed.sender} is not on {ticket.reference}; the mail was not added to it.")
+    if (
+        ticket is not None
+        and found is Found.subject
+        and role not in (SenderRole.requester, SenderRole.contact)
+    ):
+        ticket = None
+    if ticket is not None:
+        actor = agent if role is SenderRole.agent else customer_user(parsed.sender, parsed.sender_name, now)
+        message = add_reply(actor, ticket.id, body, files=files, now=now)
+        return ticket.id, thread_entry(parsed.message_id, ticket.id, message.id, parsed.sender, now), notes
+    if agent is not None:
+        raise NotAllowed(f"{parsed.sender} is an agent and the mail answers no ticket.")
+    user = customer_user(parsed.sender, parsed.sender_name, now)
+    subject = clean_subject(parsed.subject, prefix)[:200] or "(no subject)"
+    ticket = open_ticket(user, subject=subject, description=body, channel="email", now=now)
+    if files:
+        add_reply(user, ticket.id, "Files sent with the request by mail.", files=files, now=now)
+    return ticket.id, thread_entry(parsed.message_id, ticket.id, None, parsed.sender, now), notes
+
+
+def _body(text: str, notes: list[str]) -> str:
+    body = cut_quoted(text) or text.strip() or NO_TEXT
+    room = ticket_rules.BODY_MAX_LENGTH - 200
+    if len(body) > room:
+        notes.append(f"the text was cut at {room} characters")
+        body = body[:room] + "\n\n[The rest of the mail is kept with the original.]"
+    return body
+
+
+def _checked_files(files: list[MailFile]) -> tuple[list[FileStorage], list[str]]:
+    """The files that pass the portal's checks and limits; a note for each one refused."""
+    accepted: list[FileStorage] = []
+    notes: list[str] = []
+    most = current_app.config["ATTACHMENT_MAX_FILES"]
+    for item in files:
+        if len(accepted) >= most:
+            notes.append(f"“{item.filename}” was left out: at most {most} files per message")
+            continue
+        try:
+            check_files([FileStorage(BytesIO(item.data), filename=item.filename)])
+        except InvalidInput as error:
+            notes.append(str(error))
+            continue
+        accepted.append(FileStorage(BytesIO(item.data), filename=item.filename))
+    return accepted, notes
+
+
+def reprocess_mail(actor: User, inbound_id: int) -> InboundMail:
+    """An admin runs a kept mail through again; the old entry is marked as reprocessed."""
+    require_admin(actor)
+    row = db.session.get(InboundMail, inbound_id)
+    if row is None or row.raw is None or row.status not in (store.FAILED, store.IGNORED):
+        raise NotFound("No such kept mail.")
+    raw, source = row.raw, row.source
+    row.status = store.REPROCESSED
+    db.session.commit()
+    return receive_mail(raw, source=source, checked_by_admin=True)

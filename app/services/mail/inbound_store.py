@@ -1,0 +1,91 @@
+"""The record of every inbound mail, and the failed-mail store: a mail that could not be used
+is kept whole with its reason, listed for admins and can be processed again."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from app.extensions import db
+from app.models import InboundMail, MailId, User
+from app.services.common.access import require_admin
+
+PROCESSED, FAILED, IGNORED, REPROCESSED = "processed", "failed", "ignored", "reprocessed"
+
+
+def keep(
+    raw: bytes | None,
+    *,
+    status: str,
+    reason: str | None,
+    now: datetime,
+    source: str,
+    size: int,
+    sender: str | None = None,
+    subject: str | None = None,
+    message_id: str | None = None,
+    ticket_id: int | None = None,
+    thread: MailId | None = None,
+) -> InboundMail:
+    """Write one inbound record in its own transaction (the mail's own work may have failed),
+    with the Message-ID that threads later answers when the mail was used."""
+    db.session.rollback()
+    values = {
+        "message_id": message_id,
+        "sender": sender,
+        "subject": (subject or "")[:200] or None,
+        "source": source,
+        "status": status,
+        "reason": (reason or "")[:500] or None,
+        "size": size,
+        "ticket_id": ticket_id,
+        "raw": raw,
+        "received_at": now,
+    }
+    row = InboundMail(**values)
+    db.session.add(row)
+    if thread is not None:
+        db.session.add(thread)
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same mail came twice at once; the first one threads answers
+        db.session.rollback()
+        row = InboundMail(**values)
+        db.session.add(row)
+        db.session.commit()
+    return row
+
+
+def seen_before(message_id: str | None) -> bool:
+    """Whether this Message-ID was already turned into a ticket or reply (a re-delivery)."""
+    if not message_id:
+        return False
+    query = select(InboundMail.id).where(
+        InboundMail.message_id == message_id, InboundMail.status == PROCESSED
+    )
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def recent_count(sender: str, since: datetime) -> int:
+    """How many mails this sender sent since then (the per-sender rate limit)."""
+    query = select(func.count()).where(InboundMail.sender == sender, InboundMail.received_at >= since)
+    return db.session.scalar(query) or 0
+
+
+def rate_window() -> timedelta:
+    return timedelta(hours=1)
+
+
+def failed_mails(actor: User, limit: int = 100) -> list[tuple[InboundMail, bool]]:
+    """Inbound mail that failed or was set aside as automatic, newest first, each with whether
+    the raw mail is kept (and can be processed again)."""
+    require_admin(actor)
+    query = (
+        select(InboundMail, InboundMail.raw.is_not(None))
+        .where(InboundMail.status.in_((FAILED, IGNORED)))
+        .order_by(InboundMail.id.desc())
+        .limit(limit)
+    )
+    return [(row, bool(kept)) for row, kept in db.session.execute(query)]

@@ -1,0 +1,113 @@
+"""The mail customers get about their requests, queued in the outbox inside the caller's
+transaction: received, an agent's public reply, waiting on you, solved (with a rating link)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from app.extensions import db
+from app.models import Attachment, Message, Notification, Ticket
+from app.services.common.links import absolute_url
+from app.services.mail.rating_links import rating_token
+
+
+def _queue_for_customer(
+    ticket: Ticket,
+    *,
+    kind: str,
+    subject: str,
+    body: str,
+    data: dict[str, Any],
+    now: datetime,
+    message: Message | None = None,
+    automatic: bool = True,
+) -> Notification | None:
+    customer = ticket.customer
+    if customer is None or not customer.email:
+        return None
+    notification = Notification(
+        ticket_id=ticket.id,
+        recipient_kind="customer",
+        recipient_user_id=customer.user_id,
+        recipient_email=customer.email,
+        subject=f"[{ticket.reference}] {subject}"[:200],
+        body=body,
+        kind=kind,
+        template=kind,
+        data={
+            "reference": ticket.reference,
+            "ticket_subject": ticket.subject,
+            "customer_name": customer.name,
+            "portal_url": absolute_url("portal.ticket", ticket_id=ticket.id),
+            **data,
+        },
+        message_id=message.id if message is not None else None,
+        automatic=automatic,
+        created_at=now,
+    )
+    db.session.add(notification)
+    return notification
+
+
+def request_received(ticket: Ticket, now: datetime) -> None:
+    """Tell the customer their request arrived, with its reference and where to follow it."""
+    _queue_for_customer(
+        ticket,
+        kind="received",
+        subject=f"We received your request: {ticket.subject}",
+        body=ticket.description,
+        data={},
+        now=now,
+    )
+
+
+def agent_replied(ticket: Ticket, message: Message, attachments: list[Attachment], now: datetime) -> None:
+    """An agent's public reply goes to the customer as written, its files as links."""
+    author = message.author
+    _queue_for_customer(
+        ticket,
+        kind="reply",
+        subject=ticket.subject,
+        body=message.body,
+        data={
+            "agent_name": author.name if author else "Support",
+            "files": [
+                {"name": a.filename, "url": absolute_url("attachments.download", attachment_id=a.id)}
+                for a in attachments
+            ],
+        },
+        now=now,
+        message=message,
+        automatic=False,
+    )
+
+
+def waiting_on_customer(ticket: Ticket, now: datetime) -> None:
+    """A reminder that the request waits for the customer's answer."""
+    _queue_for_customer(
+        ticket,
+        kind="reminder",
+        subject=f"We are waiting for your answer: {ticket.subject}",
+        body="",
+        data={},
+        now=now,
+    )
+
+
+def request_solved(ticket: Ticket, now: datetime) -> None:
+    """The request is solved: a one-click 1–5 rating lands in CSAT and the relationship history."""
+    token = rating_token(ticket.id)
+    _queue_for_customer(
+        ticket,
+        kind="solved",
+        subject=f"Solved: {ticket.subject}",
+        body="",
+        data={
+            "ratings": [
+                {"score": score, "url": absolute_url("mail_links.rate", token=token, score=score)}
+                for score in range(1, 6)
+            ]
+        },
+        now=now,
+    )

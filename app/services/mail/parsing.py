@@ -1,0 +1,133 @@
+"""Reading a raw mail with the standard library (policy.default): sender, threading headers,
+the readable text (HTML reduced to text, any charset) and the attached files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.utils import getaddresses, parseaddr
+
+from app.domain.mail_headers import message_ids
+from app.domain.mail_text import html_to_text
+
+# The headers that tell a machine's mail from a person's (app/domain/mail_headers.py).
+_LOOP_HEADERS = (
+    "auto-submitted",
+    "precedence",
+    "x-autoreply",
+    "x-autorespond",
+    "list-id",
+    "return-path",
+    "x-failed-recipients",
+)
+
+
+class UnusableMail(Exception):
+    """The mail cannot become a ticket or a reply; it is kept whole with this reason."""
+
+
+@dataclass(frozen=True, slots=True)
+class MailFile:
+    filename: str
+    data: bytes
+
+
+@dataclass(slots=True)
+class ParsedMail:
+    sender: str
+    sender_name: str
+    subject: str
+    message_id: str | None
+    in_reply_to: str | None
+    references: str | None
+    content_type: str
+    headers: dict[str, str]
+    text: str
+    files: list[MailFile] = field(default_factory=list)
+
+
+def _header(message: EmailMessage, name: str) -> str:
+    try:
+        value = message.get(name)
+    except Exception:  # a header the parser cannot make sense of reads as absent
+        return ""
+    return str(value) if value is not None else ""
+
+
+def _sender(message: EmailMessage) -> tuple[str, str]:
+    raw = _header(message, "From")
+    try:
+        pairs = getaddresses([raw])
+    except Exception:
+        pairs = [parseaddr(raw)]
+    for name, address in pairs:
+        address = address.strip().lower()
+        if "@" in address and " " not in address and len(address) <= 254:
+            return address, name.strip()[:120]
+    raise UnusableMail("no usable sender address (From)")
+
+
+def _decoded(part: EmailMessage) -> str:
+    """A text part's content in its declared charset; an unknown or lying charset is read as
+    UTF-8, then Windows-1252, then Latin-1 (which reads any bytes)."""
+    payload = part.get_payload(decode=True)
+    if not isinstance(payload, bytes):
+        return str(part.get_payload())
+    declared = part.get_content_charset() or "us-ascii"
+    for charset in (declared, "utf-8", "cp1252"):
+        try:
+            return payload.decode(charset)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return payload.decode("latin-1")
+
+
+def _text(message: EmailMessage) -> tuple[str, EmailMessage | None]:
+    body = message.get_body(preferencelist=("plain", "html"))
+    if body is None:
+        return "", None
+    content = _decoded(body)
+    if body.get_content_type() == "text/html":
+        content = html_to_text(content)
+    return content.replace("\r\n", "\n").replace("\x00", ""), body
+
+
+def _files(message: EmailMessage, body: EmailMessage | None) -> list[MailFile]:
+    files = []
+    for part in message.walk():
+        if part.is_multipart() or part is body:
+            continue
+        filename = part.get_filename()
+        if not filename and part.get_content_disposition() != "attachment":
+            continue
+        data = part.get_payload(decode=True)
+        if isinstance(data, bytes):
+            files.append(MailFile(filename or "attachment", data))
+    return files
+
+
+def parse_mail(raw: bytes) -> ParsedMail:
+    """The parts of a mail Tierdesk uses; UnusableMail when it has no sender or cannot be read."""
+    try:
+        message = BytesParser(policy=policy.default).parsebytes(raw)
+        sender, name = _sender(message)
+        text, body = _text(message)
+        ids = message_ids(_header(message, "Message-ID"))
+        return ParsedMail(
+            sender=sender,
+            sender_name=name,
+            subject=" ".join(_header(message, "Subject").split())[:500],
+            message_id=ids[0] if ids else None,
+            in_reply_to=_header(message, "In-Reply-To") or None,
+            references=_header(message, "References") or None,
+            content_type=message.get_content_type(),
+            headers={name: _header(message, name) for name in _LOOP_HEADERS if _header(message, name)},
+            text=text,
+            files=_files(message, body),
+        )
+    except UnusableMail:
+        raise
+    except Exception as error:  # any mail that breaks the parser is kept, never lost
+        raise UnusableMail(f"the mail cannot be read: {type(error).__name__}: {error}"[:500]) from error

@@ -1,0 +1,82 @@
+"""Which ticket a mail belongs to, and whether its sender may write on that ticket."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import select
+
+from app.domain.mail_headers import references_in, thread_ids
+from app.domain.tickets import parse_reference
+from app.extensions import db
+from app.models import MailId, Ticket, User
+from app.services.mail.senders import customer_by_address
+
+
+class Found(StrEnum):
+    header = "header"
+    subject = "subject"
+
+
+class SenderRole(StrEnum):
+    requester = "requester"
+    contact = "contact"
+    agent = "agent"
+
+
+def find_ticket(
+    in_reply_to: str | None, references: str | None, subject: str, prefix: str
+) -> tuple[Ticket | None, Found | None]:
+    """The ticket a mail answers: by our stored Message-IDs first, then by [TD-…] in the subject."""
+    ids = thread_ids(in_reply_to, references)
+    if ids:
+        rows = dict(
+            db.session.execute(
+                select(MailId.message_id, MailId.ticket_id).where(MailId.message_id.in_(ids))
+            ).all()
+        )
+        for item in ids:
+            if item in rows:
+                return db.session.get(Ticket, rows[item]), Found.header
+    for reference in references_in(subject, prefix):
+        ticket_id = parse_reference(reference)
+        ticket = db.session.get(Ticket, ticket_id) if ticket_id is not None else None
+        if ticket is not None:
+            return ticket, Found.subject
+    return None, None
+
+
+def sender_role(ticket: Ticket, address: str, agent: User | None) -> SenderRole | None:
+    """How the sender stands to the ticket: its requester, a contact of its organization who
+    sees the organization's tickets (an organization admin), an agent; None for anyone else
+    (their mail never lands in the ticket)."""
+    if agent is not None:
+        return SenderRole.agent
+    if ticket.customer is not None and ticket.customer.email.lower() == address:
+        return SenderRole.requester
+    contact = customer_by_address(address)
+    if (
+        contact is not None
+        and contact.is_org_admin
+        and ticket.organization_id is not None
+        and contact.organization_id == ticket.organization_id
+    ):
+        return SenderRole.contact
+    return None
+
+
+def thread_entry(
+    message_id: str | None, ticket_id: int, message_row_id: int | None, sender: str, now: datetime
+) -> MailId | None:
+    """The stored Message-ID of a received mail, so answers to it thread the same way."""
+    if not message_id:
+        return None
+    return MailId(
+        message_id=message_id,
+        ticket_id=ticket_id,
+        ticket_message_id=message_row_id,
+        outbound=False,
+        address=sender,
+        created_at=now,
+    )

@@ -1,0 +1,162 @@
+"""Mail throughput.
+
+    python -m bench.mail [--inbound 1000] [--outbound 3000] [--database-url URL]
+
+Inbound: mails sent over SMTP to the real inbound endpoint (`flask mail serve`), half of them
+new requests from many senders, half answers to those requests by their [TD-…] reference;
+timed from the first mail sent to the last one accepted, every mail checked to have become a
+ticket or a reply. Outbound: an outbox of notices (ticket mail with threading headers, and
+account mail) delivered by the delivery job to a local aiosmtpd sink; checked to arrive once
+each, in queue order. The last line is JSON with both rates (goals: inbound ≥ 100 mails/s,
+outbound ≥ 300 messages/s on two cores).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import smtplib
+import socket
+import time
+from datetime import UTC, datetime
+from email.message import EmailMessage
+
+from aiosmtpd.controller import Controller
+from flask_migrate import upgrade
+from sqlalchemy import func, insert, select
+
+from app.extensions import db
+from app.models import InboundMail, Message, Notification, Ticket
+from bench.seed import MIGRATIONS, scratch_web_app
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class _Sink:
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        for line in envelope.content.split(b"\r\n"):
+            if line.lower().startswith(b"message-id:"):
+                self.ids.append(line.split(b":", 1)[1].strip().decode())
+                break
+        return "250 OK"
+
+
+def _mail(sender: str, subject: str, body: str) -> bytes:
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = sender, "support@tierdesk.localhost", subject
+    message.set_content(body)
+    return message.as_bytes()
+
+
+def _send_all(port: int, mails: list[tuple[str, bytes]]) -> float:
+    """Send prepared mails over one SMTP session; the seconds until the last was accepted."""
+    with smtplib.SMTP("127.0.0.1", port, timeout=120) as client:
+        started = time.perf_counter()
+        for sender, raw in mails:
+            client.sendmail(sender, ["support@tierdesk.localhost"], raw)
+        return time.perf_counter() - started
+
+
+def bench_inbound(app, count: int) -> dict[str, float]:
+    from app.services.mail.endpoint import inbound_server
+
+    port = _free_port()
+    server = inbound_server(app, "127.0.0.1", port)
+    server.start()
+    new = count // 2
+    senders = [f"sender{n}@bench.test" for n in range(new)]
+    try:
+        questions = [
+            (sender, _mail(sender, f"Question {n}", "It fails.")) for n, sender in enumerate(senders)
+        ]
+        seconds = _send_all(port, questions)
+        with app.app_context():
+            opened = db.session.execute(select(Ticket.id, Ticket.reference).order_by(Ticket.id)).all()
+        answers = [
+            (senders[n], _mail(senders[n], f"Re: [{reference}] Question {n}", "Still failing."))
+            for n, (_, reference) in zip(range(count - new), opened, strict=False)
+        ]
+        seconds += _send_all(port, answers)
+    finally:
+        server.stop()
+    with app.app_context():
+        processed = db.session.scalar(select(func.count()).where(InboundMail.status == "processed"))
+        tickets = db.session.scalar(select(func.count(Ticket.id)))
+        replies = db.session.scalar(select(func.count(Message.id)).where(Message.author_kind == "customer"))
+    assert processed == count, f"only {processed} of {count} mails became tickets or replies"
+    assert (tickets, replies) == (new, count - new)
+    return {
+        "inbound_mails": count,
+        "inbound_seconds": round(seconds, 2),
+        "inbound_per_second": round(count / seconds, 1),
+    }
+
+
+def bench_outbound(app, count: int) -> dict[str, float]:
+    from app.services.mail.delivery import deliver_outbox
+
+    sink = _Sink()
+    port = _free_port()
+    controller = Controller(sink, hostname="127.0.0.1", port=port)
+    controller.start()
+    app.config["MAIL_URL"] = f"smtp://127.0.0.1:{port}"
+    now = datetime.now(UTC)
+    try:
+        with app.app_context():
+            db.session.execute(Notification.__table__.delete())
+            ticket_ids = list(db.session.scalars(select(Ticket.id).order_by(Ticket.id)))
+            rows = [
+                {
+                    "ticket_id": ticket_ids[n % len(ticket_ids)] if ticket_ids and n % 2 else None,
+                    "recipient_kind": "user",
+                    "recipient_email": f"person{n % 500}@bench.test",
+                    "subject": f"Notice {n}",
+                    "body": "Something happened on your request.",
+                    "kind": "notice",
+                    "created_at": now,
+                }
+                for n in range(count)
+            ]
+            db.session.execute(insert(Notification.__table__), rows)
+            db.session.commit()
+            queued = list(db.session.scalars(select(Notification.id).order_by(Notification.id)))
+            started = time.perf_counter()
+            counts = deliver_outbox()
+            seconds = time.perf_counter() - started
+    finally:
+        controller.stop()
+    sent_ids = [int(item.strip("<>").split(".")[1]) for item in sink.ids]
+    assert counts.sent == count and len(sent_ids) == count, f"sent {counts.sent} of {count}"
+    assert sent_ids == queued, "the queue was not drained in order, or something was sent twice"
+    return {
+        "outbound_messages": count,
+        "outbound_seconds": round(seconds, 2),
+        "outbound_per_second": round(count / seconds, 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--inbound", type=int, default=1000)
+    parser.add_argument("--outbound", type=int, default=3000)
+    parser.add_argument("--database-url")
+    args = parser.parse_args()
+    with scratch_web_app(args.database_url, "mail") as app:
+        app.config["MAIL_SENDER_PER_HOUR"] = 1_000_000
+        with app.app_context():
+            upgrade(directory=MIGRATIONS)
+        result = bench_inbound(app, args.inbound)
+        print(f"inbound: {result}", flush=True)
+        result |= bench_outbound(app, args.outbound)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
