@@ -36,6 +36,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     register_blueprints(app)
     register_error_handlers(app)
     register_security_headers(app)
+    register_rate_limits(app)
     register_template_helpers(app)
     register_cli(app)
     return app
@@ -109,6 +110,12 @@ def register_error_handlers(app: Flask) -> None:
 
 def register_security_headers(app: Flask) -> None:
     from app.security_headers import register
+
+    register(app)
+
+
+def register_rate_limits(app: Flask) -> None:
+    from app.rate_limits import register
 
     register(app)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -58,6 +58,19 @@ def register(app: Flask) -> None:
     @app.errorhandler(Conflict)
     def conflict(error: Conflict):
         return _render(409, "Changed meanwhile", str(error))
+
+    @app.errorhandler(429)
+    def too_many_requests(error: HTTPException):
+        from app.rate_limits import retry_after_seconds
+
+        seconds = retry_after_seconds()
+        wait = f"{seconds} seconds" if seconds < 120 else f"{-(-seconds // 60)} minutes"
+        response, status = _render(
+            429, "Too many requests", f"Too many attempts from here in a short time. Try again in {wait}."
+        )
+        response = make_response(response, status)
+        response.headers["Retry-After"] = str(seconds)
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -10,8 +10,9 @@ from app.auth.forms import RegisterCustomerForm, SignInForm, SignOutForm
 from app.auth.safe_next import safe_next
 from app.domain.errors import InvalidInput, NotAllowed
 from app.form_fields import show_error
-from app.services.accounts.accounts import authenticate, register_customer
+from app.services.accounts.accounts import register_customer
 from app.services.accounts.recovery import send_verification
+from app.services.accounts.sign_in import authenticate
 
 bp = Blueprint("auth", __name__)
 

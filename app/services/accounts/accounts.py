@@ -1,4 +1,4 @@
-"""Accounts: signing in, customer self-registration, and admins managing agents and teams."""
+"""Accounts: customer self-registration, and admins managing agents and teams."""
 
 from __future__ import annotations
 
@@ -7,11 +7,10 @@ from datetime import datetime
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import func, select
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import generate_password_hash
 
 from app.domain.assignment import AssignmentMode
-from app.domain.errors import InvalidInput, NotAllowed
-from app.domain.login import LoginState, after_failure, after_success, is_locked, minutes_left
+from app.domain.errors import InvalidInput
 from app.domain.passwords import password_problem
 from app.domain.vendors import check_target_hours
 from app.domain.vocabulary import ActivityKind, Role
@@ -22,9 +21,6 @@ from app.services.common.access import require_admin
 from app.services.common.history import record
 from app.services.common.rows import find_row
 from app.services.common.transaction import transaction
-
-# Checked against when the email is unknown, so both paths cost one hash.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
 
 
 def hash_password(password: str) -> str:
@@ -53,38 +49,6 @@ def check_new_password(password: str | None, *, email: str = "", name: str = "")
 
 def user_by_email(email: str) -> User | None:
     return db.session.scalars(select(User).where(func.lower(User.email) == email.lower())).first()
-
-
-def authenticate(email: str, password: str, *, now: datetime | None = None) -> User:
-    """The user for these credentials; repeated failures lock the account for a while."""
-    now = now or utcnow()
-    config = current_app.config
-    user = user_by_email((email or "").strip())
-    if user is None:
-        check_password_hash(_DUMMY_HASH, password or "")
-        raise InvalidInput("Email or password is wrong.", field="password")
-    state = LoginState(user.failed_logins, user.locked_until)
-    if is_locked(state, now):
-        raise NotAllowed(f"Too many failed sign-ins. Try again in {minutes_left(state, now)} minutes.")
-    if not check_password_hash(user.password_hash, password or ""):
-        with transaction():
-            state = after_failure(state, now, config["LOGIN_MAX_FAILURES"], config["LOGIN_LOCK_MINUTES"])
-            user.failed_logins, user.locked_until = state.failures, state.locked_until
-            if is_locked(state, now):
-                record(
-                    ActivityKind.login_locked,
-                    f"{user.email} locked after failed sign-ins",
-                    now=now,
-                    actor=user,
-                )
-        raise InvalidInput("Email or password is wrong.", field="password")
-    if not user.active:
-        raise NotAllowed("This account is deactivated. Ask an admin.")
-    if user.failed_logins or user.locked_until:
-        with transaction():
-            state = after_success()
-            user.failed_logins, user.locked_until = state.failures, state.locked_until
-    return user
 
 
 def register_customer(name: str, email: str, password: str, *, now: datetime | None = None) -> User:
