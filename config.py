@@ -18,6 +18,7 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = timedelta(days=int(os.environ.get("REMEMBER_DAYS", "14")))
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
 
     WTF_CSRF_ENABLED = True

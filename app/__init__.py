@@ -7,7 +7,8 @@ import os
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-from app.domain.ids import ROW_ID_MAX, is_digits
+from app.domain.ids import ROW_ID_MAX
+from app.domain.sessions import parse_session_identity
 from config import Config, config_from_env
 
 
@@ -74,11 +75,15 @@ def register_extensions(app: Flask) -> None:
     def load_user(user_id: str):
         from app.models import User
 
-        if not is_digits(user_id):
+        identity = parse_session_identity(user_id)
+        if identity is None:
             return None
-        user = db.session.get(User, int(user_id))
-        # A deactivated account loses its open sessions at the next request.
-        return user if user is not None and user.active else None
+        user = db.session.get(User, identity[0])
+        # A deactivated account, and a session from before the last "sign out everywhere",
+        # password change or reset, end at the next request.
+        if user is None or not user.active or user.session_generation != identity[1]:
+            return None
+        return user
 
 
 def register_blueprints(app: Flask) -> None:
@@ -86,6 +91,7 @@ def register_blueprints(app: Flask) -> None:
     from app.admin.views import bp as admin_bp
     from app.attachments.views import bp as attachments_bp
     from app.auth.account_views import bp as account_bp
+    from app.auth.security_views import bp as security_bp
     from app.auth.views import bp as auth_bp
     from app.desk.views import bp as desk_bp
     from app.kb.views import bp as kb_bp
@@ -96,6 +102,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(kb_bp, url_prefix="/kb")
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(account_bp, url_prefix="/auth")
+    app.register_blueprint(security_bp, url_prefix="/auth")
     app.register_blueprint(portal_bp, url_prefix="/portal")
     app.register_blueprint(desk_bp, url_prefix="/desk")
     app.register_blueprint(admin_bp, url_prefix="/admin")

@@ -2,8 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import UserMixin, current_user, login_required, login_user, logout_user
+from flask_wtf.csrf import generate_csrf
 
 from app.auth.account_views import verify_link
 from app.auth.forms import RegisterCustomerForm, SignInForm, SignOutForm
@@ -12,9 +24,20 @@ from app.domain.errors import InvalidInput, NotAllowed
 from app.form_fields import show_error
 from app.services.accounts.accounts import register_customer
 from app.services.accounts.recovery import send_verification
+from app.services.accounts.sessions import end_sessions
 from app.services.accounts.sign_in import authenticate
 
 bp = Blueprint("auth", __name__)
+
+
+def _start_session(user: UserMixin, *, remember: bool) -> None:
+    """A new session at sign-in: nothing from before it (a planted session included) carries
+    over, and the form token is a new one."""
+    session.clear()
+    login_user(user, remember=remember)
+    # generate_csrf keeps this request's token in g: forget it, so the new session gets a new one.
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+    generate_csrf()
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -28,8 +51,9 @@ def login():
         except (InvalidInput, NotAllowed) as error:
             show_error(form, error, "password")
             return render_template("auth/login.html", form=form), 401
-        login_user(user, remember=form.remember.data)
-        return redirect(safe_next(form.next.data) or url_for("main.index"))
+        next_url = safe_next(form.next.data)
+        _start_session(user, remember=bool(form.remember.data))
+        return redirect(next_url or url_for("main.index"))
     status = 400 if form.errors else 200
     return render_template("auth/login.html", form=form), status
 
@@ -39,7 +63,9 @@ def login():
 def logout():
     if not SignOutForm().validate_on_submit():
         abort(400)
+    end_sessions(current_user._get_current_object(), everywhere=False)
     logout_user()
+    session.clear()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))
 
@@ -55,7 +81,7 @@ def register():
         except InvalidInput as error:
             show_error(form, error, "email")
             return render_template("auth/register.html", form=form), 400
-        login_user(user)
+        _start_session(user, remember=False)
         send_verification(user, verify_link)
         flash("Welcome! We sent you a link to confirm your email address.", "success")
         return redirect(url_for("portal.home"))

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.access import Actor
 from app.domain.assignment import is_away
+from app.domain.sessions import session_identity
 from app.domain.vocabulary import Role
 from app.extensions import Base
 from app.models.types import UTCDateTime, str_enum, utcnow
@@ -43,6 +44,8 @@ class User(UserMixin, Base):
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Part of every session's and remember cookie's identity: raising it ends them all.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     team: Mapped[Team | None] = relationship(back_populates="members")
@@ -60,6 +63,10 @@ class User(UserMixin, Base):
     @property
     def is_staff(self) -> bool:
         return self.role in (Role.agent, Role.admin)
+
+    def get_id(self) -> str:
+        """What the session and the remember cookie carry: the id and the session generation."""
+        return session_identity(self.id, self.session_generation)
 
     def as_actor(self) -> Actor:
         customer = self.customer

@@ -15,6 +15,7 @@ from app.extensions import db
 from app.models import Notification, User
 from app.models.types import utcnow
 from app.services.accounts.accounts import check_new_password, hash_password, normalize_email, user_by_email
+from app.services.accounts.sessions import bump_generation
 from app.services.accounts.tokens import consume_token, issue_token
 from app.services.common.history import record
 from app.services.common.transaction import transaction
@@ -93,6 +94,8 @@ def reset_password(raw: str, password: str, *, now: datetime | None = None) -> U
         password = check_new_password(password, email=user.email, name=user.name)
         user.password_hash = hash_password(password)
         user.failed_logins, user.locked_until = 0, None
+        # Whoever knew the old password may hold a session: it ends with the reset.
+        bump_generation(user)
         record(
             ActivityKind.password_reset,
             f"{user.email} chose a new password",

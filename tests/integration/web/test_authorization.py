@@ -65,6 +65,25 @@ MATRIX = [
         None,
         {"anonymous": "login", "owner": 403, "other_customer": 403, "tier1": 403, "tier3": 403, "admin": 200},
     ),
+    # Sign-in security: everyone signed in, about themselves only.
+    (
+        "GET",
+        "/auth/security",
+        None,
+        {"anonymous": "login", "owner": 200, "other_customer": 200, "tier1": 200, "tier3": 200, "admin": 200},
+    ),
+    (
+        "POST",
+        "/auth/security/password",
+        {"current": "wrong", "password": "a-brand-new-password-7", "confirm": "a-brand-new-password-7"},
+        {"anonymous": "login", "owner": 400, "other_customer": 400, "tier1": 400, "tier3": 400, "admin": 400},
+    ),
+    (
+        "POST",
+        "/auth/security/sign-out-everywhere",
+        {},
+        {"anonymous": "login", "owner": 302, "other_customer": 302, "tier1": 302, "tier3": 302, "admin": 302},
+    ),
 ]
 
 
