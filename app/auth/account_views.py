@@ -68,8 +68,11 @@ def verify(token: str):
         verify_email(token)
     except InvalidInput as error:
         return render_template("auth/link_problem.html", message=str(error)), 400
-    flash("Thank you, your email address is confirmed.", "success")
-    return redirect(url_for("main.index"))
+    if current_user.is_authenticated:
+        flash("Thank you, your email address is confirmed.", "success")
+        return redirect(url_for("main.index"))
+    flash("Thank you, your email address is confirmed. Sign in to continue.", "success")
+    return redirect(url_for("auth.login"))
 
 
 @bp.post("/verify/resend")

@@ -77,13 +77,23 @@ def register():
     form = RegisterCustomerForm()
     if form.validate_on_submit():
         try:
-            user = register_customer(form.name.data, form.email.data, form.password.data)
+            user = register_customer(
+                form.name.data,
+                form.email.data,
+                form.password.data,
+                sign_in_link=url_for("auth.login", _external=True),
+            )
         except InvalidInput as error:
             show_error(form, error, "email")
             return render_template("auth/register.html", form=form), 400
-        _start_session(user, remember=False)
-        send_verification(user, verify_link)
-        flash("Welcome! We sent you a link to confirm your email address.", "success")
-        return redirect(url_for("portal.home"))
+        if user is not None:
+            send_verification(user, verify_link)
+        # The same answer whether the address was new or known (its owner got a mail then).
+        return redirect(url_for("auth.registered"))
     status = 400 if form.errors else 200
     return render_template("auth/register.html", form=form), status
+
+
+@bp.get("/register/sent")
+def registered():
+    return render_template("auth/registered.html")

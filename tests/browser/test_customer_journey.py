@@ -53,6 +53,7 @@ def test_customer_registers_asks_and_rates(journey, server_db):
     page.get_by_text("your email address is confirmed").wait_for()
     customer.step("verified")
     assert db.session.scalar(select(User.email_verified_at).where(User.email == EMAIL))
+    customer.sign_in(EMAIL, "a-long-password-1")
 
     customer.menu("Help articles")
     page.get_by_label("Search the help articles").fill("invoice csv")

@@ -15,7 +15,7 @@ from app.domain.passwords import password_problem
 from app.domain.vendors import check_target_hours
 from app.domain.vocabulary import ActivityKind, Role
 from app.extensions import db
-from app.models import Customer, Team, User
+from app.models import Customer, Notification, Team, User
 from app.models.types import utcnow
 from app.services.common.access import require_admin
 from app.services.common.history import record
@@ -51,27 +51,25 @@ def user_by_email(email: str) -> User | None:
     return db.session.scalars(select(User).where(func.lower(User.email) == email.lower())).first()
 
 
-def register_customer(name: str, email: str, password: str, *, now: datetime | None = None) -> User:
-    """A customer signs up for the portal; a new contact is created for them."""
+def register_customer(
+    name: str, email: str, password: str, *, sign_in_link: str, now: datetime | None = None
+) -> User | None:
+    """A customer signs up for the portal and gets a new contact. An address known already gets
+    a mail instead and the caller shows the same answer, so registering tells nobody whether an
+    address has an account (None then)."""
     now = now or utcnow()
     name = " ".join((name or "").split())
     if not name or len(name) > 120:
         raise InvalidInput("Give your name (at most 120 characters).", field="name")
     email = normalize_email(email)
     password = check_new_password(password, email=email, name=name)
-    if user_by_email(email) is not None:
-        raise InvalidInput("An account with this email exists already. Sign in.", field="email")
-    existing = db.session.scalars(select(Customer).where(func.lower(Customer.email) == email)).first()
-    if existing is not None:
-        # Linking needs proof that the address is theirs; until then support links it.
-        raise InvalidInput(
-            "We already have this email as a contact. Ask support to invite you to the portal.",
-            field="email",
-        )
+    # Hashed either way, so a known address costs the same time as a new one.
+    password_hash = hash_password(password)
+    if user_by_email(email) is not None or _contact_by_email(email) is not None:
+        _tell_known_address(email, sign_in_link, now)
+        return None
     with transaction():
-        user = User(
-            email=email, name=name, password_hash=hash_password(password), role=Role.customer, created_at=now
-        )
+        user = User(email=email, name=name, password_hash=password_hash, role=Role.customer, created_at=now)
         db.session.add(user)
         db.session.flush()
         customer = Customer(name=name, email=email, user_id=user.id, created_at=now)
@@ -85,6 +83,35 @@ def register_customer(name: str, email: str, password: str, *, now: datetime | N
             customer_id=customer.id,
         )
     return user
+
+
+def _contact_by_email(email: str) -> Customer | None:
+    return db.session.scalars(select(Customer).where(func.lower(Customer.email) == email)).first()
+
+
+def _tell_known_address(email: str, sign_in_link: str, now: datetime) -> None:
+    """Someone registered with an address we know: its owner hears about it by mail."""
+    user = user_by_email(email)
+    if user is not None:
+        advice = (
+            f"If it was you, you have an account already: sign in at\n{sign_in_link}\n"
+            "or use 'Forgot your password?' there."
+        )
+    else:
+        # A contact support created: linking needs proof that the address is theirs.
+        advice = "If it was you, ask support to invite you to the portal with this address."
+    with transaction():
+        db.session.add(
+            Notification(
+                recipient_kind="user" if user is not None else "contact",
+                recipient_user_id=user.id if user is not None else None,
+                recipient_email=email,
+                subject="Someone tried to register with your address at Tierdesk",
+                body=f"Hello,\n\nsomeone tried to create a Tierdesk account with this email address.\n"
+                f"{advice}\n\nIf it was not you, ignore this message; nothing was changed.",
+                created_at=now,
+            )
+        )
 
 
 def create_staff_user(
