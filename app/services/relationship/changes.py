@@ -6,7 +6,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Literal, TypeVar, overload
 
-from app.domain.errors import InvalidInput, NotFound
+from app.domain.access import can_change_account_facts
+from app.domain.errors import InvalidInput, NotAllowed, NotFound
 from app.domain.vocabulary import (
     AccountTier,
     ActivityKind,
@@ -61,7 +62,8 @@ def update_account(
     """Change an organization's account tier, lifecycle stage and loyalty segment; each change
     becomes a history event."""
     now = now or utcnow()
-    require_staff(actor)
+    if not actor.active or not can_change_account_facts(actor.as_actor()):
+        raise NotAllowed("Only admins change an organization's account facts.")
     changes = (
         ("account_tier", _enum(AccountTier, account_tier, "account_tier"), ActivityKind.account_tier_changed),
         (

@@ -11,6 +11,7 @@ from flask import current_app
 from werkzeug.datastructures import FileStorage
 
 from app.domain import tickets as rules
+from app.domain.access import is_requester
 from app.domain.errors import InvalidInput, NotAllowed, NotFound
 from app.domain.escalation import Trigger
 from app.domain.tiers import tier_label
@@ -261,6 +262,8 @@ def reopen_ticket(actor: User, ticket_id: int, *, now: datetime | None = None) -
     now = now or utcnow()
     with transaction():
         ticket = ticket_to_work(actor, ticket_id) if actor.is_staff else ticket_for(actor, ticket_id)
+        if not actor.is_staff and not is_requester(actor.as_actor(), ticket.facts()):
+            raise NotAllowed("Only the person who asked can reopen this request.")
         if ticket.status != Status.solved:
             raise InvalidInput("Only a solved request can be reopened.", field="status")
         _reopen(actor, ticket, now, "reopened by " + ("an agent" if actor.is_staff else "the customer"))
