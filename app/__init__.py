@@ -38,6 +38,7 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     register_error_handlers(app)
     register_security_headers(app)
     register_rate_limits(app)
+    register_audit_origin(app)
     register_template_helpers(app)
     register_cli(app)
     return app
@@ -123,6 +124,12 @@ def register_security_headers(app: Flask) -> None:
 
 def register_rate_limits(app: Flask) -> None:
     from app.rate_limits import register
+
+    register(app)
+
+
+def register_audit_origin(app: Flask) -> None:
+    from app.audit_origin import register
 
     register(app)
 

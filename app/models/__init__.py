@@ -2,6 +2,7 @@
 
 from app.models.activity import Activity
 from app.models.attachment import Attachment
+from app.models.audit import AuditEntry
 from app.models.auth_token import AuthToken
 from app.models.canned import CannedReply
 from app.models.csat import CsatAnswer
@@ -28,6 +29,7 @@ from app.models.user import User
 __all__ = [
     "Activity",
     "Attachment",
+    "AuditEntry",
     "AuthToken",
     "BusinessCalendar",
     "CannedReply",

@@ -1,8 +1,8 @@
-"""sign-in security: a session generation per user
+"""sign-in security: session generations and the audit log
 
 Revision ID: 558ce44d72a7
 Revises: b8e3f1a6c925
-Create Date: 2026-12-01 09:39:14.516623
+Create Date: 2026-12-01 09:49:48.143110
 
 """
 from alembic import op
@@ -19,6 +19,26 @@ depends_on = None
 
 
 def upgrade():
+    op.create_table('audit_entries',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('created_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('kind', sa.String(length=40), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.Column('actor_email', sa.String(length=254), nullable=True),
+    sa.Column('email', sa.String(length=254), nullable=True),
+    sa.Column('address', sa.String(length=64), nullable=True),
+    sa.Column('user_agent', sa.String(length=300), nullable=True),
+    sa.Column('summary', sa.String(length=500), nullable=False),
+    sa.Column('data', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_audit_entries_actor_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_entries'))
+    )
+    with op.batch_alter_table('audit_entries', schema=None) as batch_op:
+        batch_op.create_index('ix_audit_entries_actor_email_id', ['actor_email', 'id'], unique=False)
+        batch_op.create_index('ix_audit_entries_created_at', ['created_at'], unique=False)
+        batch_op.create_index('ix_audit_entries_email_id', ['email', 'id'], unique=False)
+        batch_op.create_index('ix_audit_entries_kind_id', ['kind', 'id'], unique=False)
+
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('session_generation', sa.Integer(), server_default='0', nullable=False))
 
@@ -26,3 +46,11 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_column('session_generation')
+
+    with op.batch_alter_table('audit_entries', schema=None) as batch_op:
+        batch_op.drop_index('ix_audit_entries_kind_id')
+        batch_op.drop_index('ix_audit_entries_email_id')
+        batch_op.drop_index('ix_audit_entries_created_at')
+        batch_op.drop_index('ix_audit_entries_actor_email_id')
+
+    op.drop_table('audit_entries')

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
 from app.domain.assignment import AssignmentMode
+from app.domain.audit import AuditKind
 from app.domain.errors import InvalidInput
 from app.domain.passwords import password_problem
 from app.domain.vendors import check_target_hours
@@ -17,6 +18,7 @@ from app.domain.vocabulary import ActivityKind, Role
 from app.extensions import db
 from app.models import Customer, Notification, Team, User
 from app.models.types import utcnow
+from app.services.audit.record import audit
 from app.services.common.access import require_admin
 from app.services.common.history import record
 from app.services.common.rows import find_row
@@ -67,6 +69,12 @@ def register_customer(
     password_hash = hash_password(password)
     if user_by_email(email) is not None or _contact_by_email(email) is not None:
         _tell_known_address(email, sign_in_link, now)
+        audit(
+            AuditKind.registration_known_address,
+            "Someone registered with a known address; its owner was told by mail",
+            email=email,
+            now=now,
+        )
         return None
     with transaction():
         user = User(email=email, name=name, password_hash=password_hash, role=Role.customer, created_at=now)
@@ -160,6 +168,18 @@ def create_staff_user(
         )
         db.session.add(user)
         db.session.flush()
+        audit(
+            AuditKind.user_created,
+            f"{actor.name} created {role_value.value} {name} (tier {support_tier})",
+            actor=actor,
+            now=now,
+            data={
+                "user_id": user.id,
+                "role": role_value.value,
+                "support_tier": support_tier,
+                "team_id": user.team_id,
+            },
+        )
         record(
             ActivityKind.user_created,
             f"{actor.name} created {role_value.value} {name} (tier {support_tier})",
@@ -184,6 +204,14 @@ def set_user_active(actor: User, user_id: int, active: bool, *, now: datetime | 
     with transaction():
         user.active = active
         kind = ActivityKind.user_reactivated if active else ActivityKind.user_deactivated
+        audit(
+            AuditKind.user_activation,
+            f"{actor.name} {'re' if active else 'de'}activated {user.name}",
+            actor=actor,
+            email=user.email,
+            now=now,
+            data={"user_id": user.id, "active": active},
+        )
         record(
             kind,
             f"{actor.name} {'re' if active else 'de'}activated {user.name}",
@@ -253,6 +281,13 @@ def save_team(
             team.vendor_target_hours = vendor_target_hours
             team.vendor_pauses_clock = vendor_pauses_clock
             kind = ActivityKind.team_updated
+        audit(
+            AuditKind.team_saved,
+            f"{actor.name} saved team {name} (tier {tier}, {mode.value} assignment)",
+            actor=actor,
+            now=now,
+            data={"team_id": team.id, "tier": tier, "external": is_external},
+        )
         record(
             kind,
             f"{actor.name} saved team {name} (tier {tier}, {mode.value} assignment)",

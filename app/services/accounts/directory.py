@@ -8,12 +8,14 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
+from app.domain.audit import AuditKind
 from app.domain.errors import InvalidInput, NotFound
 from app.domain.ids import is_row_id
 from app.domain.vocabulary import ActivityKind, Role
 from app.extensions import db
 from app.models import Team, Ticket, User
 from app.models.types import utcnow
+from app.services.audit.record import audit
 from app.services.common.access import require_admin
 from app.services.common.history import record
 from app.services.common.transaction import transaction
@@ -106,6 +108,7 @@ def delete_team(actor: User, team_id: int, *, now: datetime | None = None) -> No
                 "move them to another team first.",
                 field="team",
             )
+        audit(AuditKind.team_deleted, f"{actor.name} deleted team {team.name}", actor=actor, now=now)
         record(
             ActivityKind.team_updated,
             f"{actor.name} deleted team {team.name}",

@@ -8,12 +8,14 @@ from datetime import datetime
 from sqlalchemy import update
 from werkzeug.security import check_password_hash
 
+from app.domain.audit import AuditKind
 from app.domain.errors import InvalidInput
 from app.domain.vocabulary import ActivityKind
 from app.extensions import db
 from app.models import User
 from app.models.types import utcnow
 from app.services.accounts.accounts import check_new_password, hash_password
+from app.services.audit.record import audit
 from app.services.common.history import record
 from app.services.common.transaction import transaction
 
@@ -36,6 +38,12 @@ def end_sessions(user: User, *, everywhere: bool, now: datetime | None = None) -
     now = now or utcnow()
     with transaction():
         bump_generation(user)
+        audit(
+            AuditKind.sessions_ended if everywhere else AuditKind.signed_out,
+            f"{user.email} signed out" + (" everywhere" if everywhere else ""),
+            actor=user,
+            now=now,
+        )
         if everywhere:
             record(
                 ActivityKind.sessions_ended,
@@ -56,4 +64,5 @@ def change_password(user: User, current: str, new: str, *, now: datetime | None 
     with transaction():
         user.password_hash = hash_password(new)
         bump_generation(user)
+        audit(AuditKind.password_changed, f"{user.email} changed their password", actor=user, now=now)
         record(ActivityKind.password_changed, f"{user.email} changed their password", now=now, actor=user)

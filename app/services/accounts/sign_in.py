@@ -15,6 +15,7 @@ from flask import current_app
 from sqlalchemy import and_, case, or_, type_coerce, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.domain.audit import AuditKind
 from app.domain.errors import InvalidInput, NotAllowed
 from app.domain.login import GuessPolicy, waiting_schedule
 from app.domain.vocabulary import ActivityKind
@@ -22,6 +23,7 @@ from app.extensions import db
 from app.models import User
 from app.models.types import UTCDateTime, utcnow
 from app.services.accounts.accounts import user_by_email
+from app.services.audit.record import audit
 from app.services.common.history import record
 from app.services.common.transaction import transaction
 
@@ -44,18 +46,28 @@ def authenticate(email: str, password: str, *, now: datetime | None = None) -> U
     must wait all get the same refusal."""
     now = now or utcnow()
     password = password or ""
-    user = user_by_email((email or "").strip())
+    typed = (email or "").strip()
+    user = user_by_email(typed)
     if user is None:
         _check_nothing(password)
+        audit(AuditKind.sign_in_failed, "Sign-in with an address that has no account", email=typed, now=now)
         raise InvalidInput(WRONG, field="password")
     user_id = user.id
     failures = _claim_guess(user_id, now)
     if failures is None:
         _check_nothing(password)
+        audit(AuditKind.sign_in_waiting, "Sign-in refused unchecked: the account waits", email=typed, now=now)
         raise InvalidInput(WRONG, field="password")
     if not check_password_hash(user.password_hash, password):
-        if failures == guess_policy().free_failures:
-            with transaction():
+        with transaction():
+            audit(
+                AuditKind.sign_in_failed,
+                f"Wrong password ({failures} in a row)",
+                email=user.email,
+                now=now,
+                data={"failures": failures},
+            )
+            if failures == guess_policy().free_failures:
                 record(
                     ActivityKind.login_locked,
                     f"{user.email} must wait before the next sign-in after {failures} wrong passwords",
@@ -64,8 +76,10 @@ def authenticate(email: str, password: str, *, now: datetime | None = None) -> U
                 )
         raise InvalidInput(WRONG, field="password")
     if not user.active:
+        audit(AuditKind.sign_in_failed, "Right password for a deactivated account", email=user.email, now=now)
         raise NotAllowed("This account is deactivated. Ask an admin.")
     _take_back_guess(user_id, failures, now)
+    audit(AuditKind.sign_in, f"{user.email} signed in", actor=user, now=now)
     return user
 
 

@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import Literal, TypeVar, overload
 
 from app.domain.access import can_change_account_facts
+from app.domain.audit import AuditKind
 from app.domain.errors import InvalidInput, NotAllowed, NotFound
 from app.domain.vocabulary import (
     AccountTier,
@@ -18,6 +19,7 @@ from app.domain.vocabulary import (
 from app.extensions import db
 from app.models import Customer, Organization, User
 from app.models.types import utcnow
+from app.services.audit.record import audit
 from app.services.common.access import require_staff
 from app.services.common.history import record
 from app.services.common.rows import find_row
@@ -100,6 +102,13 @@ def update_account(
             )
         if not changed:
             raise InvalidInput("Nothing changed.", field="account_tier")
+        audit(
+            AuditKind.account_facts_changed,
+            f"{actor.name} changed the account facts of {org.name}",
+            actor=actor,
+            now=now,
+            data={"organization_id": org.id, **{name: str(value) for name, value, _ in changes}},
+        )
         db.session.flush()
         rank_organization(org)
     return org

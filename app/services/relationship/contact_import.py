@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from app.domain.audit import AuditKind
 from app.domain.contact_rows import ParsedFile, read_rows
 from app.domain.errors import InvalidInput
 from app.domain.vocabulary import ActivityKind
@@ -14,6 +15,7 @@ from app.extensions import db
 from app.models import Customer, Organization, User
 from app.models.types import utcnow
 from app.services.accounts.accounts import normalize_email
+from app.services.audit.record import audit
 from app.services.common.access import require_admin
 from app.services.common.history import record
 from app.services.common.transaction import transaction
@@ -133,6 +135,13 @@ def import_contacts_as_system(
         return report
     with transaction():
         _apply(parsed, emails, orgs, people, now, actor, set(report.held_back))
+        audit(
+            AuditKind.contacts_imported,
+            f"Import: {report.summary}",
+            actor=actor,
+            now=now,
+            data={"held_back": report.held_back},
+        )
         record(
             ActivityKind.customers_imported,
             f"Import: {report.summary}",

@@ -65,6 +65,18 @@ MATRIX = [
         None,
         {"anonymous": "login", "owner": 403, "other_customer": 403, "tier1": 403, "tier3": 403, "admin": 200},
     ),
+    (
+        "GET",
+        "/admin/audit/",
+        None,
+        {"anonymous": "login", "owner": 403, "other_customer": 403, "tier1": 403, "tier3": 403, "admin": 200},
+    ),
+    (
+        "GET",
+        "/admin/audit/export.csv",
+        None,
+        {"anonymous": "login", "owner": 403, "other_customer": 403, "tier1": 403, "tier3": 403, "admin": 200},
+    ),
     # Sign-in security: everyone signed in, about themselves only.
     (
         "GET",
