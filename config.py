@@ -55,6 +55,11 @@ class Config:
     SUGGEST_LIMIT = "60 per minute"
     NEW_REQUEST_LIMIT = "10 per hour"
 
+    # Admins without two-step sign-in are sent to set it up before any admin page.
+    REQUIRE_2FA_FOR_ADMINS = os.environ.get("REQUIRE_2FA_FOR_ADMINS", "") in ("1", "true", "yes")
+    # How long the code step of a sign-in may wait after the right password.
+    TWO_STEP_SECONDS = 300
+
     QUEUE_PAGE_SIZE = 25
 
     SLA_SWEEP_SECONDS = int(os.environ.get("SLA_SWEEP_SECONDS", "60"))

@@ -93,6 +93,7 @@ def register_blueprints(app: Flask) -> None:
     from app.attachments.views import bp as attachments_bp
     from app.auth.account_views import bp as account_bp
     from app.auth.security_views import bp as security_bp
+    from app.auth.two_factor_views import bp as two_factor_bp
     from app.auth.views import bp as auth_bp
     from app.desk.views import bp as desk_bp
     from app.kb.views import bp as kb_bp
@@ -104,6 +105,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(account_bp, url_prefix="/auth")
     app.register_blueprint(security_bp, url_prefix="/auth")
+    app.register_blueprint(two_factor_bp, url_prefix="/auth/security/two-step")
     app.register_blueprint(portal_bp, url_prefix="/portal")
     app.register_blueprint(desk_bp, url_prefix="/desk")
     app.register_blueprint(admin_bp, url_prefix="/admin")

@@ -32,6 +32,7 @@ class Throttle:
 
 THROTTLES = (
     Throttle("auth.login", "SIGN_IN_LIMIT", ("POST",)),
+    Throttle("auth.two_step", "SIGN_IN_LIMIT", ("POST",)),
     Throttle("auth.register", "REGISTER_LIMIT", ("POST",)),
     Throttle("account.forgot", "RESET_LIMIT", ("POST",)),
     Throttle("kb.suggest", "SUGGEST_LIMIT", ("GET",)),

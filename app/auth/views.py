@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from flask import (
     Blueprint,
     abort,
@@ -20,14 +22,19 @@ from flask_wtf.csrf import generate_csrf
 from app.auth.account_views import verify_link
 from app.auth.forms import RegisterCustomerForm, SignInForm, SignOutForm
 from app.auth.safe_next import safe_next
+from app.auth.two_factor_forms import CodeForm
 from app.domain.errors import InvalidInput, NotAllowed
 from app.form_fields import show_error
 from app.services.accounts.accounts import register_customer
 from app.services.accounts.recovery import send_verification
 from app.services.accounts.sessions import end_sessions
 from app.services.accounts.sign_in import authenticate
+from app.services.accounts.two_factor import check_second_step, pending_user
 
 bp = Blueprint("auth", __name__)
+
+# The session key of a sign-in waiting for its second step.
+TWO_STEP = "two_step"
 
 
 def _start_session(user: UserMixin, *, remember: bool) -> None:
@@ -52,10 +59,42 @@ def login():
             show_error(form, error, "password")
             return render_template("auth/login.html", form=form), 401
         next_url = safe_next(form.next.data)
+        if user.two_factor_on:
+            # The password alone signs nobody in: the session only remembers who is half-way.
+            session.clear()
+            session[TWO_STEP] = {
+                "who": user.get_id(),
+                "remember": bool(form.remember.data),
+                "next": next_url or "",
+                "since": int(time.time()),
+            }
+            return redirect(url_for("auth.two_step"))
         _start_session(user, remember=bool(form.remember.data))
         return redirect(next_url or url_for("main.index"))
     status = 400 if form.errors else 200
     return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/two-step", methods=["GET", "POST"])
+def two_step():
+    pending = session.get(TWO_STEP) or {}
+    fresh = time.time() - pending.get("since", 0) <= current_app.config["TWO_STEP_SECONDS"]
+    user = pending_user(str(pending.get("who", ""))) if fresh else None
+    if user is None:
+        session.pop(TWO_STEP, None)
+        flash("Sign in again, please.", "info")
+        return redirect(url_for("auth.login"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            check_second_step(user, form.code.data)
+        except InvalidInput as error:
+            show_error(form, error, "code")
+            return render_template("auth/two_step.html", form=form), 401
+        _start_session(user, remember=bool(pending.get("remember")))
+        return redirect(safe_next(pending.get("next")) or url_for("main.index"))
+    status = 400 if form.errors else 200
+    return render_template("auth/two_step.html", form=form), status
 
 
 @bp.post("/logout")

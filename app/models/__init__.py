@@ -10,6 +10,7 @@ from app.models.kb import KbArticle, KbCategory, KbSearch, KbVote, TicketArticle
 from app.models.notification import Notification
 from app.models.organization import Customer, Organization
 from app.models.presence import TicketViewer
+from app.models.recovery_code import RecoveryCode
 from app.models.risk_recheck import RiskRecheck
 from app.models.rule import EscalationRule
 from app.models.saved_view import SavedView
@@ -43,6 +44,7 @@ __all__ = [
     "Message",
     "Notification",
     "Organization",
+    "RecoveryCode",
     "RiskRecheck",
     "SavedView",
     "SchedulerLease",

@@ -46,6 +46,11 @@ class User(UserMixin, Base):
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Part of every session's and remember cookie's identity: raising it ends them all.
     session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Two-step sign-in (TOTP): the shared secret (set while enrolling, in use once enabled) and the
+    # last time step accepted, so a code is never accepted twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    totp_last_step: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     team: Mapped[Team | None] = relationship(back_populates="members")
@@ -59,6 +64,10 @@ class User(UserMixin, Base):
     def away_now(self) -> bool:
         """Whether automatic assignment skips this agent at this moment."""
         return is_away(self.away, self.away_until, utcnow())
+
+    @property
+    def two_factor_on(self) -> bool:
+        return self.totp_enabled_at is not None
 
     @property
     def is_staff(self) -> bool:

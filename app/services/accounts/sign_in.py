@@ -53,7 +53,7 @@ def authenticate(email: str, password: str, *, now: datetime | None = None) -> U
         audit(AuditKind.sign_in_failed, "Sign-in with an address that has no account", email=typed, now=now)
         raise InvalidInput(WRONG, field="password")
     user_id = user.id
-    failures = _claim_guess(user_id, now)
+    failures = claim_guess(user_id, now)
     if failures is None:
         _check_nothing(password)
         audit(AuditKind.sign_in_waiting, "Sign-in refused unchecked: the account waits", email=typed, now=now)
@@ -78,12 +78,13 @@ def authenticate(email: str, password: str, *, now: datetime | None = None) -> U
     if not user.active:
         audit(AuditKind.sign_in_failed, "Right password for a deactivated account", email=user.email, now=now)
         raise NotAllowed("This account is deactivated. Ask an admin.")
-    _take_back_guess(user_id, failures, now)
-    audit(AuditKind.sign_in, f"{user.email} signed in", actor=user, now=now)
+    take_back_guess(user_id, failures, now)
+    if not user.two_factor_on:  # otherwise the second step records the sign-in
+        audit(AuditKind.sign_in, f"{user.email} signed in", actor=user, now=now)
     return user
 
 
-def _claim_guess(user_id: int, now: datetime) -> int | None:
+def claim_guess(user_id: int, now: datetime) -> int | None:
     """Count one more guess and start its wait in one statement; None when the account still
     waits (nothing is counted then). `locked_until` holds when the next guess may come (the last
     failure's time while failures are free); failures older than the memory are forgotten."""
@@ -107,7 +108,7 @@ def _claim_guess(user_id: int, now: datetime) -> int | None:
         return db.session.scalars(statement).first()
 
 
-def _take_back_guess(user_id: int, failures: int, now: datetime) -> None:
+def take_back_guess(user_id: int, failures: int, now: datetime) -> None:
     """The right password takes back its own count, and its wait unless more guesses came after
     it. The wrong ones before it stay until they are forgotten, so a burst of parallel guesses
     meets its wait even if one of them was right."""
