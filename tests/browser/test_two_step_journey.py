@@ -22,7 +22,7 @@ def test_an_agent_enrols_and_signs_in_with_a_code(journey, server_db):
     agent = journey("agent")
     page = agent.page
     agent.sign_in(EMAIL)
-    page.get_by_role("link", name="Sign-in security").or_(page.locator("a.who")).first.click()
+    agent.menu("Security")
     page.get_by_role("heading", level=1, name="Sign-in security").wait_for()
     agent.step("sign-in security")
 
@@ -51,3 +51,18 @@ def test_an_agent_enrols_and_signs_in_with_a_code(journey, server_db):
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("button", name="Sign out").wait_for()
     agent.step("signed in with the code")
+
+
+def test_an_admin_reads_the_audit_log(journey):
+    admin = journey("admin")
+    page = admin.page
+    admin.sign_in("admin@demo.test")
+    admin.menu("Admin")
+    page.get_by_role("navigation", name="Admin").get_by_role("link", name="Audit log").click()
+    page.get_by_role("heading", level=1, name="Audit log").wait_for()
+    admin.step("audit log")
+    page.get_by_label("Person (email)").fill("admin@demo.test")
+    page.get_by_label("Kind").select_option("sign_in")
+    page.get_by_role("button", name="Apply").click()
+    page.get_by_role("cell", name="admin@demo.test").first.wait_for()
+    admin.step("audit log filtered")
