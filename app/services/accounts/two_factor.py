@@ -69,20 +69,21 @@ def pending_user(identity: str) -> User | None:
     return user
 
 
-def check_second_step(user: User, code: str, *, now: datetime | None = None) -> None:
-    """A right code (or an unused recovery code) completes the sign-in; each try counts like a
-    password guess, so codes cannot be guessed faster than passwords."""
+def check_second_step(user: User, code: str, *, now: datetime | None = None, signing_in: bool = True) -> None:
+    """A right code (or an unused recovery code) completes the sign-in (or confirms turning
+    two-step sign-in off); each try counts like a password guess, so codes cannot be guessed
+    faster than passwords."""
     now = now or utcnow()
     code = (code or "").strip()
     failures = claim_guess(user.id, now)
-    if failures is not None and _code_accepted(user, code, now):
+    if failures is not None and _code_accepted(user, code, now, signing_in):
         take_back_guess(user.id, failures, now)
         return
     audit(AuditKind.two_factor_failed, "Wrong or reused sign-in code", email=user.email, now=now)
     raise InvalidInput(WRONG_CODE, field="code")
 
 
-def _code_accepted(user: User, code: str, now: datetime) -> bool:
+def _code_accepted(user: User, code: str, now: datetime, signing_in: bool) -> bool:
     assert user.totp_secret is not None
     if looks_like_recovery_code(code):
         with transaction():
@@ -98,9 +99,8 @@ def _code_accepted(user: User, code: str, now: datetime) -> bool:
                 )
             )
             if used:
-                audit(
-                    AuditKind.recovery_code_used, f"{user.email} signed in with a recovery code", actor=user
-                )
+                audit(AuditKind.recovery_code_used, f"{user.email} used a recovery code", actor=user, now=now)
+            if used and signing_in:
                 audit(AuditKind.sign_in, f"{user.email} signed in (recovery code)", actor=user, now=now)
         return bool(used)
     step = accepted_step(user.totp_secret, code, now, user.totp_last_step)
@@ -119,7 +119,7 @@ def _code_accepted(user: User, code: str, now: datetime) -> bool:
                 .execution_options(synchronize_session=False)
             )
         )
-        if taken:
+        if taken and signing_in:
             audit(AuditKind.sign_in, f"{user.email} signed in (two-step)", actor=user, now=now)
     db.session.expire(user, ["totp_last_step"])
     return bool(taken)
@@ -138,7 +138,7 @@ def disable_two_factor(user: User, password: str, code: str, *, now: datetime | 
         raise InvalidInput("Two-step sign-in is off already.", field="code")
     if not check_password_hash(user.password_hash, password or ""):
         raise InvalidInput("That is not your password.", field="password")
-    check_second_step(user, code, now=now)
+    check_second_step(user, code, now=now, signing_in=False)
     with transaction():
         _clear(user)
         audit(AuditKind.two_factor_disabled, f"{user.email} turned off two-step sign-in", actor=user, now=now)

@@ -119,6 +119,8 @@ def test_turning_it_off_takes_the_password_and_a_code(client, login_as):
     db.session.expire_all()
     assert db.session.get(User, agent.id).totp_enabled_at is None
     assert db.session.scalars(select(RecoveryCode)).all() == []
+    kinds = db.session.scalars(select(AuditEntry.kind).where(AuditEntry.actor_id == agent.id)).all()
+    assert kinds.count("sign_in") == 1 and "two_factor_disabled" in kinds  # the sign-in of login_as
 
 
 def test_admins_must_enrol_before_admin_pages_when_the_setting_says_so(app, client, login_as, monkeypatch):
