@@ -18,6 +18,7 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = timedelta(days=int(os.environ.get("REMEMBER_DAYS", "14")))
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
 
     WTF_CSRF_ENABLED = True
@@ -31,8 +32,33 @@ class Config:
     MAX_CONTENT_LENGTH = ATTACHMENT_MAX_FILES * ATTACHMENT_MAX_BYTES + 1024 * 1024
 
     PASSWORD_HASH_METHOD = "scrypt"
+    # Wrong passwords in a row that cost nothing; then each guess at the account waits, from the
+    # first delay, doubling up to the longest (no fixed lock that a stranger could keep closed).
     LOGIN_MAX_FAILURES = 5
-    LOGIN_LOCK_MINUTES = 15
+    LOGIN_FIRST_DELAY_SECONDS = 30
+    LOGIN_MAX_DELAY_SECONDS = 600
+    # Wrong passwords are forgotten this long after the last one (a right one takes back only its
+    # own count, so that a parallel burst cannot reset the count with one lucky guess).
+    LOGIN_FAILURE_MEMORY_SECONDS = 3600
+
+    # Throttles per client address (Flask-Limiter). memory:// counts in this process only (make
+    # run); several workers or hosts share a redis://host:port/0 store.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_STRATEGY = "moving-window"
+    RATELIMIT_HEADERS_ENABLED = True
+    SIGN_IN_LIMIT = "10 per minute;60 per hour"
+    REGISTER_LIMIT = "5 per hour"
+    RESET_LIMIT = "5 per hour"
+    # Reset mails to one account, whoever asks: beyond this the request is answered as usual and
+    # no mail is queued.
+    RESET_PER_ACCOUNT_LIMIT = "3 per hour"
+    SUGGEST_LIMIT = "60 per minute"
+    NEW_REQUEST_LIMIT = "10 per hour"
+
+    # Admins without two-step sign-in are sent to set it up before any admin page.
+    REQUIRE_2FA_FOR_ADMINS = os.environ.get("REQUIRE_2FA_FOR_ADMINS", "") in ("1", "true", "yes")
+    # How long the code step of a sign-in may wait after the right password.
+    TWO_STEP_SECONDS = 300
 
     QUEUE_PAGE_SIZE = 25
 
@@ -81,6 +107,9 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "")
     # Cheap hashing keeps the suite fast; production uses scrypt.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    # Every test signs in from the same address: the throttle tests set their own limits.
+    SIGN_IN_LIMIT = REGISTER_LIMIT = RESET_LIMIT = RESET_PER_ACCOUNT_LIMIT = "10000 per minute"
+    SUGGEST_LIMIT = NEW_REQUEST_LIMIT = "10000 per minute"
 
 
 class ProductionConfig(Config):

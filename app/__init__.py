@@ -7,7 +7,8 @@ import os
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-from app.domain.ids import ROW_ID_MAX, is_digits
+from app.domain.ids import ROW_ID_MAX
+from app.domain.sessions import parse_session_identity
 from config import Config, config_from_env
 
 
@@ -36,6 +37,8 @@ def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
     register_blueprints(app)
     register_error_handlers(app)
     register_security_headers(app)
+    register_rate_limits(app)
+    register_audit_origin(app)
     register_template_helpers(app)
     register_cli(app)
     return app
@@ -76,11 +79,15 @@ def register_extensions(app: Flask) -> None:
     def load_user(user_id: str):
         from app.models import User
 
-        if not is_digits(user_id):
+        identity = parse_session_identity(user_id)
+        if identity is None:
             return None
-        user = db.session.get(User, int(user_id))
-        # A deactivated account loses its open sessions at the next request.
-        return user if user is not None and user.active else None
+        user = db.session.get(User, identity[0])
+        # A deactivated account, and a session from before the last "sign out everywhere",
+        # password change or reset, end at the next request.
+        if user is None or not user.active or user.session_generation != identity[1]:
+            return None
+        return user
 
 
 def register_blueprints(app: Flask) -> None:
@@ -88,6 +95,8 @@ def register_blueprints(app: Flask) -> None:
     from app.admin.views import bp as admin_bp
     from app.attachments.views import bp as attachments_bp
     from app.auth.account_views import bp as account_bp
+    from app.auth.security_views import bp as security_bp
+    from app.auth.two_factor_views import bp as two_factor_bp
     from app.auth.views import bp as auth_bp
     from app.desk.views import bp as desk_bp
     from app.devmail.views import bp as devmail_bp
@@ -100,6 +109,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(kb_bp, url_prefix="/kb")
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(account_bp, url_prefix="/auth")
+    app.register_blueprint(security_bp, url_prefix="/auth")
+    app.register_blueprint(two_factor_bp, url_prefix="/auth/security/two-step")
     app.register_blueprint(portal_bp, url_prefix="/portal")
     app.register_blueprint(desk_bp, url_prefix="/desk")
     app.register_blueprint(admin_bp, url_prefix="/admin")
@@ -116,6 +127,18 @@ def register_error_handlers(app: Flask) -> None:
 
 def register_security_headers(app: Flask) -> None:
     from app.security_headers import register
+
+    register(app)
+
+
+def register_rate_limits(app: Flask) -> None:
+    from app.rate_limits import register
+
+    register(app)
+
+
+def register_audit_origin(app: Flask) -> None:
+    from app.audit_origin import register
 
     register(app)
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from app.domain.audit import AuditKind
 from app.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
 
 
@@ -58,6 +59,26 @@ def register(app: Flask) -> None:
     @app.errorhandler(Conflict)
     def conflict(error: Conflict):
         return _render(409, "Changed meanwhile", str(error))
+
+    @app.errorhandler(429)
+    def too_many_requests(error: HTTPException):
+        from app.rate_limits import retry_after_seconds
+        from app.services.audit.record import audit
+
+        seconds = retry_after_seconds()
+        audit(
+            AuditKind.throttled,
+            f"Too many requests to {request.path} from this address",
+            email=request.form.get("email") if request.method == "POST" else None,
+            data={"path": request.path, "retry_after": seconds},
+        )
+        wait = f"{seconds} seconds" if seconds < 120 else f"{-(-seconds // 60)} minutes"
+        response, status = _render(
+            429, "Too many requests", f"Too many attempts from here in a short time. Try again in {wait}."
+        )
+        response = make_response(response, status)
+        response.headers["Retry-After"] = str(seconds)
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
 
 from app.admin.accounts.views import bp as accounts_bp
+from app.admin.audit.views import bp as audit_bp
 from app.admin.mail.views import bp as mail_bp
 from app.admin.rules.views import bp as rules_bp
 from app.admin.sla.views import bp as sla_bp
@@ -16,12 +18,17 @@ bp.register_blueprint(accounts_bp)
 bp.register_blueprint(rules_bp, url_prefix="/rules")
 bp.register_blueprint(sla_bp, url_prefix="/sla")
 bp.register_blueprint(mail_bp, url_prefix="/mail")
+bp.register_blueprint(audit_bp, url_prefix="/audit")
 
 
 @bp.before_request
 @login_required
-def admins_only() -> None:
+def admins_only() -> Response | None:
     require_admin(current_user)
+    if current_app.config["REQUIRE_2FA_FOR_ADMINS"] and not current_user.two_factor_on:
+        flash("Admin pages need two-step sign-in. Set it up first.", "info")
+        return redirect(url_for("security.index", _anchor="two-step"))
+    return None
 
 
 @bp.get("/")

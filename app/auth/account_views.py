@@ -9,6 +9,7 @@ from app.auth.account_forms import ForgotPasswordForm, ResendVerificationForm, R
 from app.domain.errors import InvalidInput
 from app.form_fields import show_error
 from app.models.types import utcnow
+from app.rate_limits import allow_for_account
 from app.services.accounts.recovery import (
     request_password_reset,
     reset_password,
@@ -35,7 +36,9 @@ def forgot():
     form = ForgotPasswordForm()
     sent = False
     if form.validate_on_submit():
-        request_password_reset(form.email.data, reset_link)
+        # However often one address is asked for, it gets a few mails an hour; the answer is the same.
+        if allow_for_account("RESET_PER_ACCOUNT_LIMIT", form.email.data.strip()):
+            request_password_reset(form.email.data, reset_link)
         sent = True
     return render_template("auth/forgot.html", form=form, sent=sent)
 
@@ -67,8 +70,11 @@ def verify(token: str):
         verify_email(token)
     except InvalidInput as error:
         return render_template("auth/link_problem.html", message=str(error)), 400
-    flash("Thank you, your email address is confirmed.", "success")
-    return redirect(url_for("main.index"))
+    if current_user.is_authenticated:
+        flash("Thank you, your email address is confirmed.", "success")
+        return redirect(url_for("main.index"))
+    flash("Thank you, your email address is confirmed. Sign in to continue.", "success")
+    return redirect(url_for("auth.login"))
 
 
 @bp.post("/verify/resend")

@@ -54,6 +54,17 @@ def can_view_ticket(actor: Actor, ticket: TicketFacts) -> bool:
     )
 
 
+def is_requester(actor: Actor, ticket: TicketFacts) -> bool:
+    """Rating and reopening belong to the person who asked, not to colleagues who may see it."""
+    return actor.customer_id is not None and actor.customer_id == ticket.customer_id
+
+
+def can_change_account_facts(actor: Actor) -> bool:
+    """An organization's account tier, lifecycle, loyalty and value drive its SLA and risk:
+    admins change them."""
+    return actor.role is Role.admin
+
+
 def can_act(agent_tier: int, ticket_tier: int) -> bool:
     """An agent works tickets at or below their own tier."""
     return 0 <= ticket_tier <= agent_tier

@@ -160,6 +160,8 @@ class ActivityKind(StrEnum):
     customers_imported = "customers_imported"
     email_verified = "email_verified"
     password_reset = "password_reset"
+    password_changed = "password_changed"
+    sessions_ended = "sessions_ended"
     ticket_merged = "ticket_merged"
     availability_changed = "availability_changed"
     vendor_updated = "vendor_updated"

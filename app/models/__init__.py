@@ -2,6 +2,7 @@
 
 from app.models.activity import Activity
 from app.models.attachment import Attachment
+from app.models.audit import AuditEntry
 from app.models.auth_token import AuthToken
 from app.models.canned import CannedReply
 from app.models.csat import CsatAnswer
@@ -10,6 +11,7 @@ from app.models.mail import InboundMail, MailId, MailMute
 from app.models.notification import Notification
 from app.models.organization import Customer, Organization
 from app.models.presence import TicketViewer
+from app.models.recovery_code import RecoveryCode
 from app.models.risk_recheck import RiskRecheck
 from app.models.rule import EscalationRule
 from app.models.saved_view import SavedView
@@ -29,6 +31,7 @@ from app.models.user import User
 __all__ = [
     "Activity",
     "Attachment",
+    "AuditEntry",
     "AuthToken",
     "BusinessCalendar",
     "CannedReply",
@@ -45,6 +48,7 @@ __all__ = [
     "Message",
     "Notification",
     "Organization",
+    "RecoveryCode",
     "RiskRecheck",
     "SavedView",
     "SchedulerLease",

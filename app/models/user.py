@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.access import Actor
 from app.domain.assignment import is_away
+from app.domain.sessions import session_identity
 from app.domain.vocabulary import Role
 from app.extensions import Base
 from app.models.types import UTCDateTime, str_enum, utcnow
@@ -43,6 +44,13 @@ class User(UserMixin, Base):
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Part of every session's and remember cookie's identity: raising it ends them all.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Two-step sign-in (TOTP): the shared secret (set while enrolling, in use once enabled) and the
+    # last time step accepted, so a code is never accepted twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    totp_last_step: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     team: Mapped[Team | None] = relationship(back_populates="members")
@@ -58,8 +66,16 @@ class User(UserMixin, Base):
         return is_away(self.away, self.away_until, utcnow())
 
     @property
+    def two_factor_on(self) -> bool:
+        return self.totp_enabled_at is not None
+
+    @property
     def is_staff(self) -> bool:
         return self.role in (Role.agent, Role.admin)
+
+    def get_id(self) -> str:
+        """What the session and the remember cookie carry: the id and the session generation."""
+        return session_identity(self.id, self.session_generation)
 
     def as_actor(self) -> Actor:
         customer = self.customer

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from app.domain.access import is_requester
 from app.domain.errors import InvalidInput, NotAllowed
 from app.domain.ids import is_digits, parse_row_id
 from app.domain.vocabulary import Status
@@ -168,6 +169,8 @@ def _render_ticket(
         rating_form=rating_form,
         answer=answer,
         can_rate=can_change(answer, utcnow()),
+        # An organization admin sees colleagues' requests; rating and reopening stay with theirs.
+        mine=is_requester(current_user.as_actor(), view.ticket.facts()),
     ), status
 
 

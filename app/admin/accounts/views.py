@@ -11,6 +11,7 @@ from app.domain.errors import InvalidInput
 from app.form_fields import optional_int, show_error
 from app.services.accounts.accounts import create_staff_user, save_team, set_user_active
 from app.services.accounts.directory import delete_team, get_team, get_user, list_users, team_rows
+from app.services.accounts.two_factor import reset_two_factor
 from app.services.relationship.contact_import import import_contacts
 
 bp = Blueprint("accounts", __name__)
@@ -71,6 +72,21 @@ def set_active(user_id: int):
         flash(str(error), "error")
         return redirect(url_for("admin.accounts.users"), 303)
     flash(f"{user.name} is {'active again' if user.active else 'deactivated'}.", "success")
+    return redirect(url_for("admin.accounts.users"))
+
+
+@bp.post("/users/<int:user_id>/reset-two-step")
+def reset_two_factor_of(user_id: int):
+    """For someone who lost both their app and their recovery codes; their sessions end too."""
+    if not ButtonForm().validate_on_submit():
+        raise InvalidInput("The form expired; reload the page and try again.")
+    get_user(current_user, user_id)
+    try:
+        user = reset_two_factor(current_user, user_id)
+    except InvalidInput as error:
+        flash(str(error), "error")
+        return redirect(url_for("admin.accounts.users"), 303)
+    flash(f"Two-step sign-in of {user.name} is reset; they set it up again after signing in.", "success")
     return redirect(url_for("admin.accounts.users"))
 
 

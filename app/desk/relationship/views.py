@@ -6,6 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.desk.relationship.forms import AccountForm, TouchpointForm
+from app.domain.access import can_change_account_facts
 from app.domain.errors import InvalidInput
 from app.form_fields import show_error
 from app.services.relationship.changes import log_touchpoint, update_account
@@ -40,7 +41,7 @@ def _page(profile, *, customer_id=None, organization_id=None, account=None, touc
         history=history,
         family=family,
         families=FAMILIES,
-        account=account,
+        account=account if can_change_account_facts(current_user.as_actor()) else None,
         touch=touch or TouchpointForm(formdata=None),
         endpoint=request.endpoint,
         view_args=request.view_args,

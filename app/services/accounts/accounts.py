@@ -1,4 +1,4 @@
-"""Accounts: signing in, customer self-registration, and admins managing agents and teams."""
+"""Accounts: customer self-registration, and admins managing agents and teams."""
 
 from __future__ import annotations
 
@@ -7,26 +7,25 @@ from datetime import datetime
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import func, select
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import generate_password_hash
 
 from app.domain.assignment import AssignmentMode
+from app.domain.audit import AuditKind
 from app.domain.choices import parse_choice
-from app.domain.errors import InvalidInput, NotAllowed
-from app.domain.login import LoginState, after_failure, after_success, is_locked, minutes_left
+from app.domain.errors import InvalidInput
 from app.domain.passwords import password_problem
 from app.domain.vendors import check_target_hours
 from app.domain.vocabulary import ActivityKind, Role
 from app.extensions import db
-from app.models import Customer, Team, User
+from app.models import Customer, Notification, Team, User
 from app.models.types import utcnow
+from app.services.audit.record import audit
 from app.services.common.access import require_admin
 from app.services.common.history import record
 from app.services.common.rows import find_row
 from app.services.common.transaction import transaction
 
 STAFF_ROLES = (Role.agent, Role.admin)
-# Checked against when the email is unknown, so both paths cost one hash.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
 
 
 def hash_password(password: str) -> str:
@@ -57,59 +56,31 @@ def user_by_email(email: str) -> User | None:
     return db.session.scalars(select(User).where(func.lower(User.email) == email.lower())).first()
 
 
-def authenticate(email: str, password: str, *, now: datetime | None = None) -> User:
-    """The user for these credentials; repeated failures lock the account for a while."""
-    now = now or utcnow()
-    config = current_app.config
-    user = user_by_email((email or "").strip())
-    if user is None:
-        check_password_hash(_DUMMY_HASH, password or "")
-        raise InvalidInput("Email or password is wrong.", field="password")
-    state = LoginState(user.failed_logins, user.locked_until)
-    if is_locked(state, now):
-        raise NotAllowed(f"Too many failed sign-ins. Try again in {minutes_left(state, now)} minutes.")
-    if not check_password_hash(user.password_hash, password or ""):
-        with transaction():
-            state = after_failure(state, now, config["LOGIN_MAX_FAILURES"], config["LOGIN_LOCK_MINUTES"])
-            user.failed_logins, user.locked_until = state.failures, state.locked_until
-            if is_locked(state, now):
-                record(
-                    ActivityKind.login_locked,
-                    f"{user.email} locked after failed sign-ins",
-                    now=now,
-                    actor=user,
-                )
-        raise InvalidInput("Email or password is wrong.", field="password")
-    if not user.active:
-        raise NotAllowed("This account is deactivated. Ask an admin.")
-    if user.failed_logins or user.locked_until:
-        with transaction():
-            state = after_success()
-            user.failed_logins, user.locked_until = state.failures, state.locked_until
-    return user
-
-
-def register_customer(name: str, email: str, password: str, *, now: datetime | None = None) -> User:
-    """A customer signs up for the portal; a new contact is created for them."""
+def register_customer(
+    name: str, email: str, password: str, *, sign_in_link: str, now: datetime | None = None
+) -> User | None:
+    """A customer signs up for the portal and gets a new contact. An address known already gets
+    a mail instead and the caller shows the same answer, so registering tells nobody whether an
+    address has an account (None then)."""
     now = now or utcnow()
     name = " ".join((name or "").split())
     if not name or len(name) > 120:
         raise InvalidInput("Give your name (at most 120 characters).", field="name")
     email = normalize_email(email)
     password = check_new_password(password, email=email, name=name)
-    if user_by_email(email) is not None:
-        raise InvalidInput("An account with this email exists already. Sign in.", field="email")
-    existing = db.session.scalars(select(Customer).where(func.lower(Customer.email) == email)).first()
-    if existing is not None:
-        # Linking needs proof that the address is theirs; until then support links it.
-        raise InvalidInput(
-            "We already have this email as a contact. Ask support to invite you to the portal.",
-            field="email",
+    # Hashed either way, so a known address costs the same time as a new one.
+    password_hash = hash_password(password)
+    if user_by_email(email) is not None or _contact_by_email(email) is not None:
+        _tell_known_address(email, sign_in_link, now)
+        audit(
+            AuditKind.registration_known_address,
+            "Someone registered with a known address; its owner was told by mail",
+            email=email,
+            now=now,
         )
+        return None
     with transaction():
-        user = User(
-            email=email, name=name, password_hash=hash_password(password), role=Role.customer, created_at=now
-        )
+        user = User(email=email, name=name, password_hash=password_hash, role=Role.customer, created_at=now)
         db.session.add(user)
         db.session.flush()
         customer = Customer(name=name, email=email, user_id=user.id, created_at=now)
@@ -123,6 +94,35 @@ def register_customer(name: str, email: str, password: str, *, now: datetime | N
             customer_id=customer.id,
         )
     return user
+
+
+def _contact_by_email(email: str) -> Customer | None:
+    return db.session.scalars(select(Customer).where(func.lower(Customer.email) == email)).first()
+
+
+def _tell_known_address(email: str, sign_in_link: str, now: datetime) -> None:
+    """Someone registered with an address we know: its owner hears about it by mail."""
+    user = user_by_email(email)
+    if user is not None:
+        advice = (
+            f"If it was you, you have an account already: sign in at\n{sign_in_link}\n"
+            "or use 'Forgot your password?' there."
+        )
+    else:
+        # A contact support created: linking needs proof that the address is theirs.
+        advice = "If it was you, ask support to invite you to the portal with this address."
+    with transaction():
+        db.session.add(
+            Notification(
+                recipient_kind="user" if user is not None else "contact",
+                recipient_user_id=user.id if user is not None else None,
+                recipient_email=email,
+                subject="Someone tried to register with your address at Tierdesk",
+                body=f"Hello,\n\nsomeone tried to create a Tierdesk account with this email address.\n"
+                f"{advice}\n\nIf it was not you, ignore this message; nothing was changed.",
+                created_at=now,
+            )
+        )
 
 
 def create_staff_user(
@@ -168,6 +168,18 @@ def create_staff_user(
         )
         db.session.add(user)
         db.session.flush()
+        audit(
+            AuditKind.user_created,
+            f"{actor.name} created {role_value.value} {name} (tier {support_tier})",
+            actor=actor,
+            now=now,
+            data={
+                "user_id": user.id,
+                "role": role_value.value,
+                "support_tier": support_tier,
+                "team_id": user.team_id,
+            },
+        )
         record(
             ActivityKind.user_created,
             f"{actor.name} created {role_value.value} {name} (tier {support_tier})",
@@ -192,6 +204,14 @@ def set_user_active(actor: User, user_id: int, active: bool, *, now: datetime | 
     with transaction():
         user.active = active
         kind = ActivityKind.user_reactivated if active else ActivityKind.user_deactivated
+        audit(
+            AuditKind.user_activation,
+            f"{actor.name} {'re' if active else 'de'}activated {user.name}",
+            actor=actor,
+            email=user.email,
+            now=now,
+            data={"user_id": user.id, "active": active},
+        )
         record(
             kind,
             f"{actor.name} {'re' if active else 'de'}activated {user.name}",
@@ -256,6 +276,13 @@ def save_team(
             team.vendor_target_hours = vendor_target_hours
             team.vendor_pauses_clock = vendor_pauses_clock
             kind = ActivityKind.team_updated
+        audit(
+            AuditKind.team_saved,
+            f"{actor.name} saved team {name} (tier {tier}, {mode.value} assignment)",
+            actor=actor,
+            now=now,
+            data={"team_id": team.id, "tier": tier, "external": is_external},
+        )
         record(
             kind,
             f"{actor.name} saved team {name} (tier {tier}, {mode.value} assignment)",

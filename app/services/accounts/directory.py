@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
+from app.domain.audit import AuditKind
 from app.domain.choices import parse_choice
 from app.domain.errors import InvalidInput, NotFound
 from app.domain.ids import is_row_id
@@ -15,6 +16,7 @@ from app.domain.vocabulary import ActivityKind, Role
 from app.extensions import db
 from app.models import Team, Ticket, User
 from app.models.types import utcnow
+from app.services.audit.record import audit
 from app.services.common.access import require_admin
 from app.services.common.history import record
 from app.services.common.transaction import transaction
@@ -102,6 +104,7 @@ def delete_team(actor: User, team_id: int, *, now: datetime | None = None) -> No
                 "move them to another team first.",
                 field="team",
             )
+        audit(AuditKind.team_deleted, f"{actor.name} deleted team {team.name}", actor=actor, now=now)
         record(
             ActivityKind.team_updated,
             f"{actor.name} deleted team {team.name}",

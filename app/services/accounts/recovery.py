@@ -9,13 +9,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from app.domain.audit import AuditKind
 from app.domain.errors import InvalidInput
 from app.domain.vocabulary import ActivityKind
 from app.extensions import db
 from app.models import Notification, User
 from app.models.types import utcnow
 from app.services.accounts.accounts import check_new_password, hash_password, normalize_email, user_by_email
+from app.services.accounts.sessions import bump_generation
 from app.services.accounts.tokens import consume_token, issue_token
+from app.services.audit.record import audit
 from app.services.common.history import record
 from app.services.common.transaction import transaction
 
@@ -76,6 +79,12 @@ def request_password_reset(email: str, link_for: LinkFor, *, now: datetime | Non
         user = user_by_email(normalize_email(email))
     except InvalidInput:  # an unusable address gets the same answer as an unknown one
         return
+    audit(
+        AuditKind.password_reset_requested,
+        "A reset link was asked for" + ("" if user is not None and user.active else " (no active account)"),
+        email=email,
+        now=now,
+    )
     if user is None or not user.active:
         return
     with transaction():
@@ -102,6 +111,14 @@ def reset_password(raw: str, password: str, *, now: datetime | None = None) -> U
         password = check_new_password(password, email=user.email, name=user.name)
         user.password_hash = hash_password(password)
         user.failed_logins, user.locked_until = 0, None
+        # Whoever knew the old password may hold a session: it ends with the reset.
+        bump_generation(user)
+        audit(
+            AuditKind.password_reset,
+            f"{user.email} chose a new password with a reset link",
+            actor=user,
+            now=now,
+        )
         record(
             ActivityKind.password_reset,
             f"{user.email} chose a new password",

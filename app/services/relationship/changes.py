@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from app.domain.access import can_change_account_facts
+from app.domain.audit import AuditKind
 from app.domain.choices import parse_choice
-from app.domain.errors import InvalidInput, NotFound
+from app.domain.errors import InvalidInput, NotAllowed, NotFound
 from app.domain.vocabulary import (
     AccountTier,
     ActivityKind,
@@ -16,6 +18,7 @@ from app.domain.vocabulary import (
 from app.extensions import db
 from app.models import Customer, Organization, User
 from app.models.types import utcnow
+from app.services.audit.record import audit
 from app.services.common.access import require_staff
 from app.services.common.history import record
 from app.services.common.rows import find_row
@@ -37,7 +40,8 @@ def update_account(
     """Change an organization's account tier, lifecycle stage and loyalty segment; each change
     becomes a history event."""
     now = now or utcnow()
-    require_staff(actor)
+    if not actor.active or not can_change_account_facts(actor.as_actor()):
+        raise NotAllowed("Only admins change an organization's account facts.")
     changes = (
         (
             "account_tier",
@@ -78,6 +82,13 @@ def update_account(
             )
         if not changed:
             raise InvalidInput("Nothing changed.", field="account_tier")
+        audit(
+            AuditKind.account_facts_changed,
+            f"{actor.name} changed the account facts of {org.name}",
+            actor=actor,
+            now=now,
+            data={"organization_id": org.id, **{name: str(value) for name, value, _ in changes}},
+        )
         db.session.flush()
         rank_organization(org)
     return org

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from app.domain.audit import AuditKind
 from app.domain.contact_rows import ParsedFile, read_rows
 from app.domain.errors import InvalidInput
 from app.domain.vocabulary import ActivityKind
@@ -14,6 +15,7 @@ from app.extensions import db
 from app.models import Customer, Organization, User
 from app.models.types import utcnow
 from app.services.accounts.accounts import normalize_email
+from app.services.audit.record import audit
 from app.services.common.access import require_admin
 from app.services.common.history import record
 from app.services.common.statistics import refresh_statistics
@@ -31,13 +33,23 @@ class ImportReport:
     contacts_updated: int = 0
     errors: list[str] = field(default_factory=list)
     applied: bool = False
+    # Addresses of people who registered themselves and have not confirmed their address: they
+    # join no organization (and see none of its tickets) until they do.
+    held_back: list[str] = field(default_factory=list)
 
     @property
     def summary(self) -> str:
-        return (
+        text = (
             f"{self.orgs_created} organizations created, {self.orgs_updated} updated; "
             f"{self.contacts_created} contacts created, {self.contacts_updated} updated"
         )
+        if self.held_back:
+            text += (
+                f"; {len(self.held_back)} not linked to their organization until they confirm "
+                f"their email address ({', '.join(self.held_back[:5])}"
+                f"{', …' if len(self.held_back) > 5 else ''})"
+            )
+        return text
 
 
 def import_contacts(
@@ -64,6 +76,16 @@ def _existing(
         for customer in db.session.scalars(select(Customer).where(func.lower(Customer.email).in_(chunk))):
             people[customer.email.lower()] = customer
     return orgs, people
+
+
+def _unconfirmed(people: dict[str, Customer]) -> set[str]:
+    """The addresses among these contacts whose sign-in account has not confirmed its address."""
+    by_user = {c.user_id: email for email, c in people.items() if c.user_id is not None}
+    found: set[str] = set()
+    for chunk in _chunks(sorted(by_user)):
+        query = select(User.id).where(User.id.in_(chunk), User.email_verified_at.is_(None))
+        found.update(by_user[user_id] for user_id in db.session.scalars(query))
+    return found
 
 
 def import_contacts_as_system(
@@ -101,15 +123,26 @@ def import_contacts_as_system(
             row.timezone,
         ):
             report.orgs_updated += 1
+    unconfirmed = _unconfirmed(people)
     for contact in parsed.contacts:
-        if emails[contact.line] in people:
+        email = emails[contact.line]
+        if email in people:
             report.contacts_updated += 1
+            if email in unconfirmed and email not in report.held_back:
+                report.held_back.append(email)
         else:
             report.contacts_created += 1
     if dry_run:
         return report
     with transaction():
-        _apply(parsed, emails, orgs, people, now, actor)
+        _apply(parsed, emails, orgs, people, now, actor, set(report.held_back))
+        audit(
+            AuditKind.contacts_imported,
+            f"Import: {report.summary}",
+            actor=actor,
+            now=now,
+            data={"held_back": report.held_back},
+        )
         record(
             ActivityKind.customers_imported,
             f"Import: {report.summary}",
@@ -134,6 +167,7 @@ def _apply(
     people: dict[str, Customer],
     now: datetime,
     actor: User | None,
+    held_back: set[str],
 ) -> None:
     for key, row in parsed.organizations.items():
         org = orgs.get(key)
@@ -177,4 +211,5 @@ def _apply(
             db.session.add(customer)
             people[email] = customer
         customer.name = contact.name
-        customer.organization_id = orgs[contact.organization.lower()].id
+        if email not in held_back:
+            customer.organization_id = orgs[contact.organization.lower()].id

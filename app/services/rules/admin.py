@@ -7,12 +7,14 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from app.domain.audit import AuditKind
 from app.domain.errors import InvalidInput, NotFound
 from app.domain.rule_parsing import RuleDirectory, parse_rule, rule_to_data
 from app.domain.vocabulary import ActivityKind, Role
 from app.extensions import db
 from app.models import EscalationRule, Team, User
 from app.models.types import utcnow
+from app.services.audit.record import audit
 from app.services.common.access import require_admin
 from app.services.common.history import record
 from app.services.common.transaction import transaction
@@ -67,6 +69,13 @@ def save_rule(
         rule.updated_at = now
         db.session.add(rule)
         db.session.flush()
+        audit(
+            AuditKind.rule_saved,
+            f"{actor.name} {'changed' if existing else 'created'} rule '{rule.name}'",
+            actor=actor,
+            now=now,
+            data={"rule_id": rule.id},
+        )
         record(
             ActivityKind.rule_saved,
             f"{actor.name} {'changed' if existing else 'created'} rule '{rule.name}'",
@@ -89,6 +98,13 @@ def set_rule_enabled(
         rule = get_rule(actor, rule_id)
         rule.enabled = enabled
         rule.updated_at = now
+        audit(
+            AuditKind.rule_enabled,
+            f"{actor.name} {'enabled' if enabled else 'disabled'} rule '{rule.name}'",
+            actor=actor,
+            now=now,
+            data={"rule_id": rule.id},
+        )
         record(
             ActivityKind.rule_saved,
             f"{actor.name} {'enabled' if enabled else 'disabled'} rule '{rule.name}'",
@@ -116,6 +132,9 @@ def move_rule(actor: User, rule_id: int, direction: str, *, now: datetime | None
         for position, rule in enumerate(rules, start=1):
             if rule.position != position:
                 rule.position = position
+        audit(
+            AuditKind.rule_moved, f"{actor.name} moved rule '{moved.name}' {direction}", actor=actor, now=now
+        )
         record(
             ActivityKind.rules_reordered,
             f"{actor.name} moved rule '{moved.name}' {direction}",
@@ -129,6 +148,7 @@ def delete_rule(actor: User, rule_id: int, *, now: datetime | None = None) -> No
     now = now or utcnow()
     with transaction():
         rule = get_rule(actor, rule_id)
+        audit(AuditKind.rule_deleted, f"{actor.name} deleted rule '{rule.name}'", actor=actor, now=now)
         record(
             ActivityKind.rule_deleted,
             f"{actor.name} deleted rule '{rule.name}'",

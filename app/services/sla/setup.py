@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from app.domain.audit import AuditKind
 from app.domain.calendar_rules import calendar_from_settings
 from app.domain.choices import parse_choice
 from app.domain.errors import InvalidInput, NotFound
@@ -15,6 +16,7 @@ from app.domain.vocabulary import AccountTier, ActivityKind, Priority
 from app.extensions import db
 from app.models import BusinessCalendar, SlaPolicy, User
 from app.models.types import utcnow
+from app.services.audit.record import audit
 from app.services.common.access import require_admin
 from app.services.common.history import record
 from app.services.common.rows import find_row
@@ -71,6 +73,7 @@ def save_calendar(
         row.closed_dates = sorted(d.isoformat() for d in checked.closed_dates)
         db.session.add(row)
         db.session.flush()
+        audit(AuditKind.sla_saved, f"{actor.name} saved calendar {name}", actor=actor, now=now)
         record(
             ActivityKind.sla_settings_saved,
             f"{actor.name} saved calendar {name}",
@@ -141,6 +144,7 @@ def save_policy(
         row.warn_percent = targets.warn_percent
         db.session.add(row)
         db.session.flush()
+        audit(AuditKind.sla_saved, f"{actor.name} saved SLA policy {name}", actor=actor, now=now)
         record(
             ActivityKind.sla_settings_saved,
             f"{actor.name} saved SLA policy {name}",

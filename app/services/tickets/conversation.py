@@ -9,6 +9,7 @@ from flask import current_app
 from werkzeug.datastructures import FileStorage
 
 from app.domain import tickets as rules
+from app.domain.access import is_requester
 from app.domain.choices import parse_choice
 from app.domain.errors import InvalidInput, NotAllowed, NotFound
 from app.domain.escalation import Trigger
@@ -264,6 +265,8 @@ def reopen_ticket(actor: User, ticket_id: int, *, now: datetime | None = None) -
             ticket = ticket_to_work(actor, ticket_id)
         else:
             ticket = ticket_for(actor, ticket_id, for_update=True)
+        if not actor.is_staff and not is_requester(actor.as_actor(), ticket.facts()):
+            raise NotAllowed("Only the person who asked can reopen this request.")
         if ticket.status != Status.solved:
             raise InvalidInput("Only a solved request can be reopened.", field="status")
         change = TicketChange(ticket, now)

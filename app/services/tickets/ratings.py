@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from app.domain.access import is_requester
 from app.domain.errors import InvalidInput, NotAllowed
 from app.domain.escalation import Trigger
 from app.domain.vocabulary import ActivityKind, Status
@@ -55,6 +56,8 @@ def rate_ticket(
         ticket = ticket_for(actor, ticket_id)
         if actor.is_staff:
             raise NotAllowed("Only the customer can rate their request.")
+        if not is_requester(actor.as_actor(), ticket.facts()):
+            raise NotAllowed("Only the person who asked can rate this request.")
         if ticket.status not in RATABLE:
             raise InvalidInput("You can rate a request once it is solved.", field="rating")
         answer = answer_for(ticket)

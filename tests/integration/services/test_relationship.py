@@ -126,7 +126,7 @@ def test_history_filters_by_family_and_refuses_unknown_ones(now):
 
 def test_account_changes_are_recorded_one_event_each(now):
     org = make_org(account_tier=AccountTier.named)
-    agent = make_agent()
+    agent = make_admin()
     update_account(
         agent,
         org.id,

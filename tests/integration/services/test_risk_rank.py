@@ -17,7 +17,7 @@ from app.services.relationship.risk_rechecks import mark_customers_due
 from app.services.sweep.sweep import sweep_sla
 from app.services.tickets.changes import change_priority, change_status
 from app.services.tickets.conversation import open_ticket
-from tests.factories import make_agent, make_customer, make_org, make_ticket
+from tests.factories import make_admin, make_agent, make_customer, make_org, make_ticket
 
 # The SLA tests' policy: first response in 30 minutes, resolution 600, an hour per tier.
 from tests.integration.services.test_sla import fresh, policy  # noqa: F401
@@ -55,7 +55,7 @@ def test_an_account_tier_change_reranks_the_organizations_active_tickets(now):
     solved = make_ticket(customer, status=Status.solved, risk_score=UNRANKED)
     before = fresh(active.id).risk_score
     update_account(
-        make_agent(),
+        make_admin(),
         org.id,
         account_tier="strategic",
         lifecycle_stage=org.lifecycle_stage.value,

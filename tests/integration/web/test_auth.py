@@ -31,13 +31,13 @@ def test_an_unknown_email_gets_the_same_answer(client):
     assert "Email or password is wrong." in response.get_data(as_text=True)
 
 
-def test_repeated_failures_lock_the_account_even_for_the_right_password(client, app):
+def test_repeated_failures_make_the_account_wait_and_say_so_like_a_wrong_password(client, app):
     user = factories.make_user()
     for _ in range(app.config["LOGIN_MAX_FAILURES"]):
         assert _sign_in(client, user.email, "wrong-password").status_code == 401
     response = _sign_in(client, user.email, factories.PASSWORD)
     assert response.status_code == 401
-    assert "Too many failed sign-ins" in response.get_data(as_text=True)
+    assert "Email or password is wrong." in response.get_data(as_text=True)
 
 
 def test_a_safe_next_is_followed_and_a_foreign_one_ignored(client):
@@ -81,7 +81,7 @@ def test_a_customer_registers_and_gets_a_contact_and_a_hashed_password(client):
 
 
 def test_registration_errors_are_shown_and_nothing_is_saved(client):
-    existing = factories.make_user(email="taken@example.test")
+    factories.make_user(email="taken@example.test")
     cases = [
         (
             {"name": "", "email": "a@example.test", "password": "long-enough-1", "confirm": "long-enough-1"},
@@ -108,10 +108,6 @@ def test_registration_errors_are_shown_and_nothing_is_saved(client):
         (
             {"name": "A", "email": "c@example.test", "password": "long-enough-1", "confirm": "other-one-2"},
             "The passwords differ.",
-        ),
-        (
-            {"name": "A", "email": existing.email, "password": "long-enough-1", "confirm": "long-enough-1"},
-            "exists already",
         ),
     ]
     for data, message in cases:

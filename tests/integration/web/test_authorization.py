@@ -65,6 +65,68 @@ MATRIX = [
         None,
         {"anonymous": "login", "owner": 403, "other_customer": 403, "tier1": 403, "tier3": 403, "admin": 200},
     ),
+    (
+        "GET",
+        "/admin/audit/",
+        None,
+        {"anonymous": "login", "owner": 403, "other_customer": 403, "tier1": 403, "tier3": 403, "admin": 200},
+    ),
+    (
+        "GET",
+        "/admin/audit/export.csv",
+        None,
+        {"anonymous": "login", "owner": 403, "other_customer": 403, "tier1": 403, "tier3": 403, "admin": 200},
+    ),
+    # Sign-in security: everyone signed in, about themselves only.
+    (
+        "GET",
+        "/auth/security",
+        None,
+        {"anonymous": "login", "owner": 200, "other_customer": 200, "tier1": 200, "tier3": 200, "admin": 200},
+    ),
+    (
+        "POST",
+        "/auth/security/password",
+        {"current": "wrong", "password": "a-brand-new-password-7", "confirm": "a-brand-new-password-7"},
+        {"anonymous": "login", "owner": 400, "other_customer": 400, "tier1": 400, "tier3": 400, "admin": 400},
+    ),
+    (
+        "POST",
+        "/auth/security/two-step/start",
+        {},
+        {"anonymous": "login", "owner": 302, "other_customer": 302, "tier1": 302, "tier3": 302, "admin": 302},
+    ),
+    (
+        "POST",
+        "/auth/security/two-step/confirm",
+        {"code": "000000"},
+        {"anonymous": "login", "owner": 400, "other_customer": 400, "tier1": 400, "tier3": 400, "admin": 400},
+    ),
+    (
+        "POST",
+        "/auth/security/two-step/disable",
+        {"password": "wrong", "code": "000000"},
+        {"anonymous": "login", "owner": 400, "other_customer": 400, "tier1": 400, "tier3": 400, "admin": 400},
+    ),
+    # Without a right password just before, the code step sends everyone back to sign in.
+    (
+        "GET",
+        "/auth/two-step",
+        None,
+        {"anonymous": 302, "owner": 302, "other_customer": 302, "tier1": 302, "tier3": 302, "admin": 302},
+    ),
+    (
+        "POST",
+        "/admin/users/{user}/reset-two-step",
+        {},
+        {"anonymous": "login", "owner": 403, "other_customer": 403, "tier1": 403, "tier3": 403, "admin": 303},
+    ),
+    (
+        "POST",
+        "/auth/security/sign-out-everywhere",
+        {},
+        {"anonymous": "login", "owner": 302, "other_customer": 302, "tier1": 302, "tier3": 302, "admin": 302},
+    ),
 ]
 
 
@@ -90,7 +152,8 @@ def world():
 def test_route_by_role(client, login_as, world, role, method, url, data, expected):
     if role != "anonymous":
         login_as(world[role])
-    response = client.open(url.format(ticket=world["ticket"].id), method=method, data=data)
+    target = url.format(ticket=world["ticket"].id, user=world["tier1"].id)
+    response = client.open(target, method=method, data=data)
     want = expected[role]
     if want == "login":
         assert response.status_code == 302

@@ -10,7 +10,7 @@ from app.domain.vocabulary import ActivityKind, Status
 from app.extensions import db
 from app.models import Activity, CsatAnswer, Organization
 from app.services.common.history import record
-from tests.factories import make_agent, make_customer, make_org, make_ticket
+from tests.factories import make_admin, make_agent, make_customer, make_org, make_ticket
 
 
 def test_the_customer_page_shows_facts_figures_health_and_history(client, login_as, now):
@@ -43,9 +43,9 @@ def test_the_customer_page_shows_facts_figures_health_and_history(client, login_
     assert client.get("/desk/customers/99999").status_code == 404
 
 
-def test_agents_change_account_facts_and_log_touchpoints(client, login_as):
+def test_admins_change_account_facts_and_log_touchpoints(client, login_as):
     org = make_org()
-    login_as(make_agent())
+    login_as(make_admin())
     response = client.post(
         f"/desk/organizations/{org.id}/account",
         data={"account_tier": "strategic", "lifecycle_stage": "advocacy", "loyalty_segment": ""},

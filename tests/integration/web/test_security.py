@@ -185,3 +185,38 @@ def test_production_sends_hsts(tmp_path):
     )
     response = app.test_client().get("/auth/login")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_every_sign_in_security_form_refuses_a_missing_or_foreign_token(csrf_client):
+    admin = factories.make_admin()
+    agent = factories.make_agent()
+    page = csrf_client.get("/auth/login").get_data(as_text=True)
+    # The token of the session before sign-in: sign-in renews it, so it is foreign from then on.
+    foreign = _token(page)
+    csrf_client.post(
+        "/auth/login", data={"csrf_token": _token(page), "email": admin.email, "password": factories.PASSWORD}
+    )
+    posts = [
+        (
+            "/auth/security/password",
+            {"current": factories.PASSWORD, "password": "x" * 12, "confirm": "x" * 12},
+        ),
+        ("/auth/security/two-step/start", {}),
+        ("/auth/security/two-step/confirm", {"code": "123456"}),
+        ("/auth/security/two-step/disable", {"password": factories.PASSWORD, "code": "123456"}),
+        (f"/admin/users/{agent.id}/reset-two-step", {}),
+        ("/auth/security/sign-out-everywhere", {}),
+        ("/auth/two-step", {"code": "123456"}),
+    ]
+    for url, data in posts:
+        for token in (None, foreign):
+            sent = dict(data, csrf_token=token) if token else data
+            response = csrf_client.post(url, data=sent)
+            assert response.status_code == 400, (url, token)
+            assert "security token" in response.get_data(as_text=True), url
+    # With its own token the same form goes through.
+    security = csrf_client.get("/auth/security").get_data(as_text=True)
+    assert (
+        csrf_client.post("/auth/security/two-step/start", data={"csrf_token": _token(security)}).status_code
+        == 302
+    )

@@ -1,0 +1,95 @@
+"""Throttles per client address (and per account where one is named), with Flask-Limiter.
+
+Each app gets its own limiter, with the storage its settings name (memory for one process,
+Redis for several workers or hosts). The limits are read from the settings at each request, so
+a deployment tunes them without code. Behind a reverse proxy the client address is only right
+once the app is wrapped in werkzeug's ProxyFix."""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, cast
+
+from flask import Flask, Response, current_app
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
+from limits import parse_many
+
+
+@dataclass(frozen=True, slots=True)
+class Throttle:
+    endpoint: str
+    setting: str
+    methods: tuple[str, ...]
+    per_user: bool = False
+    # Only answers that did what was asked count (a new request saved, not a form error).
+    only_redirects: bool = False
+
+
+THROTTLES = (
+    Throttle("auth.login", "SIGN_IN_LIMIT", ("POST",)),
+    Throttle("auth.two_step", "SIGN_IN_LIMIT", ("POST",)),
+    Throttle("auth.register", "REGISTER_LIMIT", ("POST",)),
+    Throttle("account.forgot", "RESET_LIMIT", ("POST",)),
+    Throttle("kb.suggest", "SUGGEST_LIMIT", ("GET",)),
+    Throttle("portal.new_request", "NEW_REQUEST_LIMIT", ("POST",), per_user=True, only_redirects=True),
+)
+
+
+def register(app: Flask) -> None:
+    limiter = Limiter(get_remote_address, storage_uri=app.config["RATELIMIT_STORAGE_URI"])
+    limiter.init_app(app)
+    app.extensions["tierdesk_limiter"] = limiter
+    for throttle in THROTTLES:
+        limit = limiter.limit(
+            _setting(throttle.setting),
+            methods=list(throttle.methods),
+            key_func=_user_or_address if throttle.per_user else get_remote_address,
+            deduct_when=_redirected if throttle.only_redirects else None,
+        )
+        # The limiter checks a limit when the wrapped view is called, so the wrapper replaces it
+        # (typed as possibly async by Flask-Limiter, it stays a plain view here).
+        app.view_functions[throttle.endpoint] = cast(Any, limit(app.view_functions[throttle.endpoint]))
+
+
+def app_limiter() -> Limiter:
+    limiter: Limiter = current_app.extensions["tierdesk_limiter"]
+    return limiter
+
+
+def allow_for_account(setting: str, account: str) -> bool:
+    """Count one use of something per named account (a reset mail, say); False once the account
+    used up its limit in this window."""
+    limiter = app_limiter()
+    if not limiter.enabled:
+        return True
+    return all(
+        limiter.limiter.hit(item, setting.lower(), account.lower())
+        for item in parse_many(current_app.config[setting])
+    )
+
+
+def retry_after_seconds() -> int:
+    """Seconds until the limit this request ran into lets the next one through."""
+    limit = app_limiter().current_limit
+    if limit is None:
+        return 60
+    return max(1, math.ceil(limit.reset_at - time.time()))
+
+
+def _setting(name: str) -> Callable[[], str]:
+    return lambda: str(current_app.config[name])
+
+
+def _user_or_address() -> str:
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return get_remote_address()
+
+
+def _redirected(response: Response) -> bool:
+    return response.status_code in (302, 303)

@@ -1,0 +1,1 @@
+"""The audit log: recording acts (record.py) and reading them for admins (read.py)."""
