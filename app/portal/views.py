@@ -185,7 +185,7 @@ def reply(ticket_id: int):
     if form.validate_on_submit():
         try:
             add_reply(current_user, ticket_id, form.body.data, files=request.files.getlist("attachments"))
-        except InvalidInput as error:
+        except (InvalidInput, NotAllowed) as error:  # the typed reply stays in the form
             show_error(form, error, "body", renamed=_FORM_FIELDS)
         else:
             flash("Your reply was sent.", "success")

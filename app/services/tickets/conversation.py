@@ -147,6 +147,9 @@ def _customer_reply(
         ticket = ticket_for(actor, ticket_id, for_update=True)
         change = TicketChange(ticket, now)
         new_status, reopened = rules.status_after_customer_reply(ticket.status)
+        if reopened and not is_requester(actor.as_actor(), ticket.facts()):
+            # An organization admin sees colleagues' requests; reopening stays with who asked.
+            raise NotAllowed("This request is solved; only the person who asked can reopen it.")
         message = Message(
             ticket_id=ticket.id,
             author_id=actor.id,

@@ -14,7 +14,7 @@ from app.extensions import db
 from app.models import Customer, Organization, Ticket
 from app.services.relationship.changes import update_account
 from app.services.relationship.contact_import import import_contacts
-from app.services.tickets.conversation import reopen_ticket
+from app.services.tickets.conversation import add_reply, reopen_ticket
 from app.services.tickets.ratings import rate_ticket
 from tests.factories import make_admin, make_agent, make_customer, make_org, make_ticket, make_user
 
@@ -69,6 +69,22 @@ def test_an_organization_admin_sees_but_cannot_rate_or_reopen_a_colleagues_reque
     assert "Rate this request" not in page and "Reopen this request" not in page
     assert client.post(f"/portal/tickets/{ticket.id}/rating", data={"rating": "1"}).status_code == 403
     assert client.post(f"/portal/tickets/{ticket.id}/reopen").status_code == 403
+    db.session.expire_all()
+    assert db.session.get(Ticket, ticket.id).status is Status.solved
+
+
+def test_an_organization_admin_cannot_reopen_a_colleagues_request_by_replying(
+    client, login_as, solved_for_colleague
+):
+    org_admin, _, ticket = solved_for_colleague
+    with pytest.raises(NotAllowed):
+        add_reply(org_admin.user, ticket.id, "Reopening this for Bob")
+    login_as(org_admin.user)
+    page = client.get(f"/portal/tickets/{ticket.id}").get_data(as_text=True)
+    assert "Only the colleague who asked can reopen it" in page and "Send reply" not in page
+    stale = client.post(f"/portal/tickets/{ticket.id}/reply", data={"body": "Reopening this for Bob"})
+    assert stale.status_code == 400
+    assert "Reopening this for Bob" in stale.get_data(as_text=True)  # the typed text is kept
     db.session.expire_all()
     assert db.session.get(Ticket, ticket.id).status is Status.solved
 
