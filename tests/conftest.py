@@ -1,5 +1,6 @@
 """Shared fixtures: one app per session on a real database (SQLite by default, PostgreSQL when
-TEST_DATABASE_URL points at one), built by the migrations and emptied after every test."""
+TEST_DATABASE_URL points at one), built by the migrations and emptied after every test; the demo
+data seeded once per session and restored for each test that asks for it."""
 
 from __future__ import annotations
 
@@ -12,10 +13,15 @@ from flask_migrate import upgrade
 from sqlalchemy import text
 
 from app import create_app
+from app.demo.seed import seed_demo
 from app.extensions import db
 from app.search_schema import HAND_MADE
 from config import TestConfig
 from tests import factories
+from tests.snapshot import Snapshot, empty_tables, restore_snapshot, take_snapshot
+
+# Monday 2 March 2026, 10:00 UTC: the `now` of the tests, and of the demo data they share.
+NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 
 
 def _database_url(tmp_path_factory) -> str:
@@ -62,18 +68,24 @@ def _app_context(app):
     with app.app_context():
         yield
         db.session.remove()
-        _empty_tables()
+        empty_tables()
 
 
-def _empty_tables() -> None:
-    tables = list(reversed(db.metadata.sorted_tables))
-    with db.engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                connection.execute(table.delete())
+@pytest.fixture(scope="session")
+def demo_snapshot(app) -> Snapshot:
+    """The demo data as `seed_demo(now=NOW)` writes it, seeded once and read into memory."""
+    with app.app_context():
+        assert seed_demo(now=NOW).created, "the test database must be empty before seeding"
+        db.session.remove()
+        snapshot = take_snapshot()
+        empty_tables()
+    return snapshot
+
+
+@pytest.fixture
+def demo(_app_context, demo_snapshot) -> None:
+    """The demo data in the test's database, as if `seed_demo(now=NOW)` had just run."""
+    restore_snapshot(demo_snapshot)
 
 
 @pytest.fixture
@@ -89,7 +101,7 @@ def runner(app):
 @pytest.fixture
 def now() -> datetime:
     """A fixed instant: Monday 2 March 2026, 10:00 UTC."""
-    return datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+    return NOW
 
 
 class Auth:
