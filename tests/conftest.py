@@ -15,13 +15,11 @@ from sqlalchemy import text
 from app import create_app
 from app.demo.seed import seed_demo
 from app.extensions import db
+from app.models.types import utcnow
 from app.search_schema import HAND_MADE
 from config import TestConfig
 from tests import factories
 from tests.snapshot import Snapshot, empty_tables, restore_snapshot, take_snapshot
-
-# Monday 2 March 2026, 10:00 UTC: the `now` of the tests, and of the demo data they share.
-NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 
 
 def _database_url(tmp_path_factory) -> str:
@@ -72,10 +70,18 @@ def _app_context(app):
 
 
 @pytest.fixture(scope="session")
-def demo_snapshot(app) -> Snapshot:
-    """The demo data as `seed_demo(now=NOW)` writes it, seeded once and read into memory."""
+def demo_now() -> datetime:
+    """The instant the shared demo data is seeded: the clock's, as `flask seed-demo` uses. Pages
+    measure the data against the clock (SLA time left, rating windows), so the demo tests see a
+    freshly seeded desk, not one that a fixed instant would make older every day."""
+    return utcnow()
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(app, demo_now) -> Snapshot:
+    """The demo data as `seed_demo(now=demo_now)` writes it, seeded once and read into memory."""
     with app.app_context():
-        assert seed_demo(now=NOW).created, "the test database must be empty before seeding"
+        assert seed_demo(now=demo_now).created, "the test database must be empty before seeding"
         db.session.remove()
         snapshot = take_snapshot()
         empty_tables()
@@ -84,7 +90,7 @@ def demo_snapshot(app) -> Snapshot:
 
 @pytest.fixture
 def demo(_app_context, demo_snapshot) -> None:
-    """The demo data in the test's database, as if `seed_demo(now=NOW)` had just run."""
+    """The demo data in the test's database, as `seed_demo(now=demo_now)` left it."""
     restore_snapshot(demo_snapshot)
 
 
@@ -101,7 +107,7 @@ def runner(app):
 @pytest.fixture
 def now() -> datetime:
     """A fixed instant: Monday 2 March 2026, 10:00 UTC."""
-    return NOW
+    return datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
 
 
 class Auth:

@@ -1,7 +1,7 @@
 """The demo data set: the accounts the README promises, spread data, idempotence.
 
 One test seeds an empty database with `seed_demo()` and one through the CLI; the others read the
-`demo` fixture, the data `seed_demo(now=...)` wrote once for the session."""
+`demo` fixture, the data `seed_demo(now=demo_now)` wrote once for the session."""
 
 from __future__ import annotations
 
@@ -81,7 +81,8 @@ def test_the_data_covers_every_tier_and_account_tier():
     assert db.session.scalar(select(func.count()).select_from(EscalationRule)) >= 4
 
 
-def test_every_ticket_tells_a_consistent_story(demo, now):
+def test_every_ticket_tells_a_consistent_story(demo, demo_now):
+    now = demo_now
     tickets = db.session.scalars(select(Ticket)).all()
     prefix = current_app.config["TICKET_REFERENCE_PREFIX"]
     done = (Status.solved, Status.closed)
