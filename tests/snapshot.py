@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Table, select, text
+from sqlalchemy import Connection, Select, Table, select, text
 
 from app.extensions import db
 
@@ -35,7 +35,7 @@ def take_snapshot() -> Snapshot:
         )
 
 
-def _ordered(table: Table):
+def _ordered(table: Table) -> Select:
     return select(table).order_by(*table.primary_key.columns)
 
 
