@@ -1,5 +1,6 @@
 """Shared fixtures: one app per session on a real database (SQLite by default, PostgreSQL when
-TEST_DATABASE_URL points at one), built by the migrations and emptied after every test."""
+TEST_DATABASE_URL points at one), built by the migrations and emptied after every test; the demo
+data seeded once per session and restored for each test that asks for it."""
 
 from __future__ import annotations
 
@@ -12,10 +13,13 @@ from flask_migrate import upgrade
 from sqlalchemy import text
 
 from app import create_app
+from app.demo.seed import seed_demo
 from app.extensions import db
+from app.models.types import utcnow
 from app.search_schema import HAND_MADE
 from config import TestConfig
 from tests import factories
+from tests.snapshot import Snapshot, empty_tables, restore_snapshot, take_snapshot
 
 
 def _database_url(tmp_path_factory) -> str:
@@ -62,18 +66,32 @@ def _app_context(app):
     with app.app_context():
         yield
         db.session.remove()
-        _empty_tables()
+        empty_tables()
 
 
-def _empty_tables() -> None:
-    tables = list(reversed(db.metadata.sorted_tables))
-    with db.engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                connection.execute(table.delete())
+@pytest.fixture(scope="session")
+def demo_now() -> datetime:
+    """The instant the shared demo data is seeded: the clock's, as `flask seed-demo` uses. Pages
+    measure the data against the clock (SLA time left, rating windows), so the demo tests see a
+    freshly seeded desk, not one that a fixed instant would make older every day."""
+    return utcnow()
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(app, demo_now) -> Snapshot:
+    """The demo data as `seed_demo(now=demo_now)` writes it, seeded once and read into memory."""
+    with app.app_context():
+        assert seed_demo(now=demo_now).created, "the test database must be empty before seeding"
+        db.session.remove()
+        snapshot = take_snapshot()
+        empty_tables()
+    return snapshot
+
+
+@pytest.fixture
+def demo(_app_context, demo_snapshot) -> None:
+    """The demo data in the test's database, as `seed_demo(now=demo_now)` left it."""
+    restore_snapshot(demo_snapshot)
 
 
 @pytest.fixture

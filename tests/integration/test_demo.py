@@ -1,4 +1,7 @@
-"""The demo data set: the accounts the README promises, spread data, idempotence."""
+"""The demo data set: the accounts the README promises, spread data, idempotence.
+
+One test seeds an empty database with `seed_demo()` and one through the CLI; the others read the
+`demo` fixture, the data `seed_demo(now=demo_now)` wrote once for the session."""
 
 from __future__ import annotations
 
@@ -44,16 +47,14 @@ def test_no_demo_account_exists_before_seeding():
 
 
 @pytest.mark.parametrize(("email", "home"), ACCOUNTS.items())
-def test_every_demo_account_signs_in_with_the_demo_password(client, email, home):
-    seed_demo()
+def test_every_demo_account_signs_in_with_the_demo_password(client, demo, email, home):
     response = client.post("/auth/login", data={"email": email, "password": "tierdesk-demo"})
     assert response.status_code == 302
     assert client.get("/").headers["Location"] == home
     assert client.get(home, follow_redirects=True).status_code == 200
 
 
-def test_agents_work_one_tier_each():
-    seed_demo()
+def test_agents_work_one_tier_each(demo):
     tiers = dict(
         db.session.execute(
             select(User.email, User.support_tier).where(User.email.like("%@demo.test"), User.role == "agent")
@@ -80,8 +81,8 @@ def test_the_data_covers_every_tier_and_account_tier():
     assert db.session.scalar(select(func.count()).select_from(EscalationRule)) >= 4
 
 
-def test_every_ticket_tells_a_consistent_story(now):
-    seed_demo(now=now)
+def test_every_ticket_tells_a_consistent_story(demo, demo_now):
+    now = demo_now
     tickets = db.session.scalars(select(Ticket)).all()
     prefix = current_app.config["TICKET_REFERENCE_PREFIX"]
     done = (Status.solved, Status.closed)
@@ -108,8 +109,7 @@ def test_every_ticket_tells_a_consistent_story(now):
     assert db.session.scalar(select(func.max(Activity.created_at))) <= now
 
 
-def test_tickets_away_from_tier_one_got_there_by_recorded_manual_moves():
-    seed_demo()
+def test_tickets_away_from_tier_one_got_there_by_recorded_manual_moves(demo):
     moved = set(db.session.scalars(select(TierChange.ticket_id)))
     assert set(db.session.scalars(select(Ticket.id).where(Ticket.tier != 1))) <= moved
     for change in db.session.scalars(select(TierChange)):
@@ -118,15 +118,13 @@ def test_tickets_away_from_tier_one_got_there_by_recorded_manual_moves():
         assert abs(change.to_tier - change.from_tier) == 1
 
 
-def test_agents_find_shared_canned_replies_that_fill_in():
-    seed_demo()
+def test_agents_find_shared_canned_replies_that_fill_in(demo):
     replies = db.session.scalars(select(CannedReply)).all()
     assert len(replies) >= 3 and all(r.owner_id is None for r in replies)
     assert all("{{customer.name}}" in r.body for r in replies)
 
 
-def test_seeding_twice_changes_nothing():
-    seed_demo()
+def test_seeding_twice_changes_nothing(demo):
     before = counts()
     again = seed_demo()
     assert not again.created and "already" in again.message
@@ -147,8 +145,7 @@ def test_the_cli_seeds_an_empty_database(runner):
     assert "Demo data loaded" in result.output
 
 
-def test_the_demo_tickets_are_ranked(app):
-    seed_demo()
+def test_the_demo_tickets_are_ranked(demo):
     active = db.session.scalars(
         select(Ticket).where(Ticket.status.in_((Status.new, Status.open, Status.pending, Status.on_hold)))
     ).all()

@@ -38,23 +38,27 @@ def _fresh_database(tmp_path) -> Iterator[str]:
 
 
 @pytest.fixture
-def fresh_app(tmp_path):
-    # Alembic prints to the sys.stdout it saw when it was imported; send it to the stream the
-    # CLI runner captures instead, so the tests can read what `flask db` printed.
+def alembic_output() -> Iterator[None]:
+    """Alembic prints to the sys.stdout it saw when it was imported; send it to the stream the
+    CLI runner captures instead, so the tests can read what `flask db` printed."""
+
     def print_to_the_runner(config):
         config.stdout = sys.stdout
         return config
 
     migrate.configure(print_to_the_runner)
-    try:
-        with _fresh_database(tmp_path) as url:
-            app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url)
-            with app.app_context():
-                yield app
-                db.session.remove()
-                db.engine.dispose()
-    finally:
-        migrate.configure_callbacks.remove(print_to_the_runner)
+    yield
+    migrate.configure_callbacks.remove(print_to_the_runner)
+
+
+@pytest.fixture
+def fresh_app(tmp_path, alembic_output):
+    with _fresh_database(tmp_path) as url:
+        app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url)
+        with app.app_context():
+            yield app
+            db.session.remove()
+            db.engine.dispose()
 
 
 def _flask(app, *args: str):
@@ -63,10 +67,10 @@ def _flask(app, *args: str):
     return result
 
 
-def test_upgrade_on_an_empty_database_leaves_no_drift(fresh_app):
-    _flask(fresh_app, "upgrade")
+def test_upgrade_on_an_empty_database_leaves_no_drift(app, alembic_output):
+    # The suite's own database is the one: the session began by upgrading it from empty.
     # `db check` exits non-zero when models and migrations disagree.
-    assert "No new upgrade operations detected" in _flask(fresh_app, "check").output
+    assert "No new upgrade operations detected" in _flask(app, "check").output
 
 
 def test_downgrade_to_base_and_upgrade_again(fresh_app):

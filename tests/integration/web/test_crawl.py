@@ -7,8 +7,6 @@ from collections import deque
 
 import pytest
 
-from app.demo.seed import seed_demo
-
 LINK = re.compile(r'href="(/[^"#]*)"')
 SKIP = ("/static/", "/auth/logout")
 MAX_PAGES = 120
@@ -17,8 +15,7 @@ MAX_PAGES = 120
 @pytest.mark.parametrize(
     "email", ["admin@demo.test", "frontline@demo.test", "expert@demo.test", "customer@demo.test"]
 )
-def test_no_page_a_role_can_reach_fails(client, email):
-    seed_demo()
+def test_no_page_a_role_can_reach_fails(client, demo, email):
     assert client.post("/auth/login", data={"email": email, "password": "tierdesk-demo"}).status_code == 302
     queue, seen, failures = deque(["/"]), set(), []
     while queue and len(seen) < MAX_PAGES:

@@ -1,0 +1,74 @@
+"""Whole-database snapshots for tests: read every table's rows once, put them back in bulk.
+
+Seeding the demo data runs hundreds of service calls; restoring what they wrote is a few
+INSERTs. The rows are read and written through the tables' column types, so enums, JSON and
+timezone-aware times round-trip as the models see them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Select, Table, select, text
+
+from app.extensions import db
+
+Rows = list[dict[str, Any]]
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """Every table's rows, in `db.metadata.sorted_tables` order (parents before children)."""
+
+    tables: tuple[tuple[Table, Rows], ...]
+
+
+def take_snapshot() -> Snapshot:
+    """Read every row of every table the models describe, each table in primary-key order."""
+    with db.engine.connect() as connection:
+        return Snapshot(
+            tuple(
+                (table, [dict(row) for row in connection.execute(_ordered(table)).mappings()])
+                for table in db.metadata.sorted_tables
+            )
+        )
+
+
+def _ordered(table: Table) -> Select:
+    return select(table).order_by(*table.primary_key.columns)
+
+
+def restore_snapshot(snapshot: Snapshot) -> None:
+    """Insert the snapshot's rows into empty tables, in one transaction.
+
+    On SQLite the full-text triggers index the rows as they go in. On PostgreSQL the rows carry
+    their ids, so each id sequence is moved past the largest one for the rows a test adds."""
+    with db.engine.begin() as connection:
+        for table, rows in snapshot.tables:
+            if rows:
+                connection.execute(table.insert(), rows)
+        if connection.dialect.name == "postgresql":
+            for table, rows in snapshot.tables:
+                if rows and table.autoincrement_column is not None:
+                    _move_sequence(connection, table)
+
+
+def _move_sequence(connection: Connection, table: Table) -> None:
+    column = table.autoincrement_column.name
+    connection.execute(
+        text(f'SELECT setval(pg_get_serial_sequence(:table, :column), max("{column}")) FROM "{table.name}"'),
+        {"table": f'"{table.name}"', "column": column},
+    )
+
+
+def empty_tables() -> None:
+    """Delete every row (children first); PostgreSQL also restarts the id sequences."""
+    tables = list(reversed(db.metadata.sorted_tables))
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(table.delete())
