@@ -6,7 +6,7 @@ from app.models.auth_token import AuthToken
 from app.models.canned import CannedReply
 from app.models.csat import CsatAnswer
 from app.models.kb import KbArticle, KbCategory, KbSearch, KbVote, TicketArticle
-from app.models.notification import Notification
+from app.models.notification import Notification, VendorOverdueNotice
 from app.models.organization import Customer, Organization
 from app.models.presence import TicketViewer
 from app.models.risk_recheck import RiskRecheck
@@ -55,4 +55,5 @@ __all__ = [
     "TicketViewer",
     "TierChange",
     "User",
+    "VendorOverdueNotice",
 ]
