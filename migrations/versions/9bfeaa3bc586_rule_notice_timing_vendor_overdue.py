@@ -1,4 +1,4 @@
-"""rule notice timing, vendor calendars, vendor overdue notices
+"""rule notice timing, vendor calendars, vendor overdue notices, breach ageing
 
 Revision ID: 9bfeaa3bc586
 Revises: b8e3f1a6c925
@@ -25,6 +25,11 @@ def upgrade():
     with op.batch_alter_table('teams', schema=None) as batch_op:
         batch_op.add_column(sa.Column('vendor_calendar_id', sa.Integer(), nullable=True))
         batch_op.create_foreign_key(batch_op.f('fk_teams_vendor_calendar_id_business_calendars'), 'business_calendars', ['vendor_calendar_id'], ['id'])
+    # When a customer's oldest counted breach leaves the 90-day window; filled in by the next
+    # risk refresh that ranks them (and by `rank_all_active`).
+    with op.batch_alter_table('customers', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('breaches_age_out_at', app.models.types.UTCDateTime(timezone=True), nullable=True))
+        batch_op.create_index(batch_op.f('ix_customers_breaches_age_out_at'), ['breaches_age_out_at'], unique=False)
     op.create_table('vendor_overdue_notices',
     sa.Column('ticket_id', sa.Integer(), nullable=False),
     sa.Column('due_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
@@ -36,6 +41,9 @@ def upgrade():
 
 def downgrade():
     op.drop_table('vendor_overdue_notices')
+    with op.batch_alter_table('customers', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_customers_breaches_age_out_at'))
+        batch_op.drop_column('breaches_age_out_at')
     with op.batch_alter_table('teams', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_teams_vendor_calendar_id_business_calendars'), type_='foreignkey')
         batch_op.drop_column('vendor_calendar_id')
