@@ -170,3 +170,13 @@ def test_an_admin_gives_a_vendor_team_its_working_hours(admin, office, cloudco, 
     client.post(url, data={**settings, "vendor_calendar_id": "0"})
     db.session.expire_all()
     assert db.session.get(Team, cloudco.id).vendor_calendar_id is None
+
+
+def test_the_overdue_filter_can_be_saved_as_a_view(cloudco, login_as):
+    coordinator = make_agent(tier=4, team=cloudco)
+    client = login_as(coordinator)
+    response = client.post(
+        "/desk/views", data={"name": "Late vendors", "queue": "tier-4", "vendor": "overdue"}
+    )
+    assert response.status_code in (302, 303), response.get_data(as_text=True)
+    assert "vendor=overdue" in response.headers["Location"]
