@@ -65,6 +65,7 @@ class Config:
     SLA_SWEEP_SECONDS = int(os.environ.get("SLA_SWEEP_SECONDS", "60"))
     RISK_REFRESH_SECONDS = int(os.environ.get("RISK_REFRESH_SECONDS", "60"))
     ASSIGN_WAITING_SECONDS = int(os.environ.get("ASSIGN_WAITING_SECONDS", "60"))
+    VENDOR_OVERDUE_SECONDS = int(os.environ.get("VENDOR_OVERDUE_SECONDS", "60"))
     STATISTICS_SECONDS = int(os.environ.get("STATISTICS_SECONDS", "3600"))
     SCHEDULER_LEASE_SECONDS = int(os.environ.get("SCHEDULER_LEASE_SECONDS", "180"))
     TICKET_REFERENCE_PREFIX = "TD"

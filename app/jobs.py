@@ -49,6 +49,12 @@ def _assign_waiting() -> object:
     return {"assigned": assign_waiting(utcnow())}
 
 
+def _notify_overdue_vendors() -> object:
+    from app.services.tickets.vendor_overdue import notify_overdue_vendors
+
+    return {"told": notify_overdue_vendors(utcnow())}
+
+
 def _refresh_statistics() -> object:
     from app.services.common.statistics import refresh_statistics
 
@@ -77,6 +83,7 @@ JOBS = [
     Job("sla-sweep", "SLA_SWEEP_SECONDS", _sweep_sla),
     Job("risk-refresh", "RISK_REFRESH_SECONDS", _refresh_risk),
     Job("assign-waiting", "ASSIGN_WAITING_SECONDS", _assign_waiting),
+    Job("vendor-overdue", "VENDOR_OVERDUE_SECONDS", _notify_overdue_vendors),
     Job("statistics", "STATISTICS_SECONDS", _refresh_statistics),
     Job("mail-delivery", "MAIL_DELIVERY_SECONDS", _deliver_mail),
     Job("mail-reminders", "MAIL_REMINDER_SECONDS", _mail_reminders),

@@ -133,31 +133,13 @@ SUBJECTS = {
     ),
 }
 
-CUSTOMER_LINES = (
-    "It started this morning and affects the whole team.",
-    "We tried on two browsers and the result is the same.",
-    "This blocks our month-end close, please hurry.",
-    "Steps: open the page, click the button, wait. Nothing happens.",
-    "Is there a workaround we can use meanwhile?",
-)
-AGENT_LINES = (
-    "Thanks for the details, I can reproduce it and I am looking into it.",
-    "Could you send us the time it happened and a screenshot?",
-    "A fix is rolling out; please try again in an hour.",
-    "This is a known issue; the workaround is to clear the cached session.",
-)
-NOTES = (
-    "Customer is on the legacy plan; check the old export path.",
-    "Same symptom as last week's incident, linking the two.",
-    "Asked engineering on the incident channel.",
-)
 ESCALATIONS = (
     ("needs_expertise", "Needs log analysis beyond frontline tools."),
     ("sla_risk", "Resolution target at risk; needs a specialist now."),
     ("customer_request", "Customer asked for an engineer to call them."),
 )
 VENDOR_REASON = ("vendor_issue", "Root cause is in the cloud provider's storage service.")
-DEFLECTION = ("workaround_provided", "Answered by the knowledge base article on exports.")
+DEFLECTION = ("workaround_provided", "A help article answers this; the customer can follow it alone.")
 
 TIMEZONES = (
     "America/New_York",

@@ -46,6 +46,21 @@ class NotifyTarget(StrEnum):
     admins = "admins"
 
 
+class NoticeTiming(StrEnum):
+    """When a rule's notices go out: at once, or held to the next business hour."""
+
+    immediately = "immediately"
+    business_hours = "business_hours"
+
+
+NOTICE_TIMING_LABELS = {
+    NoticeTiming.immediately: "At once, day or night",
+    NoticeTiming.business_hours: "In business hours (held until the next opening)",
+}
+# Notices caused by the SLA wait for business hours whatever the rule says: a clock counting
+# business time has nothing to say to anyone outside it.
+SLA_TRIGGERS = frozenset({Trigger.sla_warning, Trigger.sla_breached})
+
 TRIGGER_LABELS = {
     Trigger.ticket_created: "A ticket is created",
     Trigger.customer_replied: "The customer replies",
@@ -101,6 +116,12 @@ class Rule:
     stop: bool = False
     enabled: bool = True
     position: int = 0
+    notice_timing: NoticeTiming = NoticeTiming.immediately
+
+    @property
+    def holds_notices(self) -> bool:
+        """Whether this rule's notices wait for business hours (always so on an SLA trigger)."""
+        return self.trigger in SLA_TRIGGERS or self.notice_timing is NoticeTiming.business_hours
 
 
 @dataclass(frozen=True, slots=True)

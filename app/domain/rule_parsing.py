@@ -14,6 +14,7 @@ from app.domain.escalation import (
     ActionKind,
     ActionValue,
     Condition,
+    NoticeTiming,
     NotifyTarget,
     Rule,
     Trigger,
@@ -203,6 +204,11 @@ def parse_rule(data: Mapping, directory: RuleDirectory | None = None) -> Rule:
             actions.append(parse_action(_mapping(raw), f"action {number}", directory))
         except ValueError as error:
             problems.append(str(error))
+    timing = str(data.get("notice_timing") or NoticeTiming.immediately.value)
+    if timing not in {t.value for t in NoticeTiming}:
+        problems.append(
+            f"unknown notice timing '{timing}'; expected one of {_one_of(t.value for t in NoticeTiming)}"
+        )
     if problems:
         raise RuleInvalid(problems)
     return Rule(
@@ -213,6 +219,7 @@ def parse_rule(data: Mapping, directory: RuleDirectory | None = None) -> Rule:
         stop=bool(data.get("stop")),
         enabled=bool(data.get("enabled", True)),
         position=int(_number(data.get("position")) or 0),
+        notice_timing=NoticeTiming(timing),
     )
 
 
@@ -244,4 +251,5 @@ def rule_to_data(rule: Rule) -> dict:
         "stop": rule.stop,
         "enabled": rule.enabled,
         "position": rule.position,
+        "notice_timing": rule.notice_timing.value,
     }

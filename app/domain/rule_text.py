@@ -34,4 +34,6 @@ def describe_rule(rule: Rule, names: Mapping[int, str] | None = None) -> tuple[s
     """('Account tier is strategic and Priority is urgent', 'Move to tier 2, Notify account manager')."""
     conditions = " and ".join(describe_condition(c) for c in rule.conditions) or "Always"
     actions = ", ".join(describe_action(a, names) for a in rule.actions)
+    if any(a.kind is ActionKind.notify for a in rule.actions):
+        actions += " (in business hours)" if rule.holds_notices else " (at once)"
     return conditions, actions

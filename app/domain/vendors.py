@@ -1,8 +1,9 @@
 """Tier-4 hand-offs: which vendor holds a ticket, the vendor's reference and due time, and
 whether waiting on the vendor stops the customer-facing clock.
 
-The vendor's due time is the vendor's own promise, counted round the clock from the hand-off in
-whole hours: the vendor's working hours are not ours to know.
+The vendor's due time is the vendor's own promise, counted from the hand-off in whole hours: in
+the vendor team's business calendar when it has one (a vendor that works office hours promises
+office hours), round the clock otherwise.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from app.domain.business_time import add_business_minutes
+from app.domain.calendar_rules import BusinessCalendar
 from app.domain.errors import InvalidInput
 from app.domain.tiers import MAX_TIER
 
@@ -28,6 +31,7 @@ class Vendor:
     is_external: bool
     target_hours: int | None = None
     pauses_clock: bool = False
+    calendar: BusinessCalendar | None = None  # its working hours, when the team has them
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,9 +64,13 @@ def clock_pause_reason(status: str, tier: int, vendor_holds: bool, vendor_pauses
     return None
 
 
-def due_from_target(now: datetime, hours: int) -> datetime:
-    """The vendor's due time for a target of `hours`, to the minute (what a form can show)."""
-    return (now + timedelta(hours=hours)).replace(second=0, microsecond=0)
+def due_from_target(now: datetime, hours: int, calendar: BusinessCalendar | None = None) -> datetime:
+    """The vendor's due time for a target of `hours` (business hours of its calendar, if any),
+    to the minute (what a form can show)."""
+    due = (
+        now + timedelta(hours=hours) if calendar is None else add_business_minutes(calendar, now, hours * 60)
+    )
+    return due.replace(second=0, microsecond=0)
 
 
 def is_vendor_overdue(due_at: datetime | None, now: datetime) -> bool:
@@ -98,7 +106,7 @@ def plan_handoff(
                 f"{vendor.name} has no default target: give the vendor's due time.",
                 field="vendor_due_at",
             )
-        due_at = due_from_target(now, vendor.target_hours)
+        due_at = due_from_target(now, vendor.target_hours, vendor.calendar)
     else:
         _check_due(due_at, now)
     pauses = vendor.pauses_clock if pauses_clock is None else pauses_clock

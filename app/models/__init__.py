@@ -8,7 +8,7 @@ from app.models.canned import CannedReply
 from app.models.csat import CsatAnswer
 from app.models.kb import KbArticle, KbCategory, KbSearch, KbVote, TicketArticle
 from app.models.mail import InboundMail, MailId, MailMute
-from app.models.notification import Notification
+from app.models.notification import Notification, VendorOverdueNotice
 from app.models.organization import Customer, Organization
 from app.models.presence import TicketViewer
 from app.models.recovery_code import RecoveryCode
@@ -63,4 +63,5 @@ __all__ = [
     "TicketViewer",
     "TierChange",
     "User",
+    "VendorOverdueNotice",
 ]

@@ -47,3 +47,15 @@ class Notification(Base):
     failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     failure: Mapped[str | None] = mapped_column(String(500))
     mail_message_id: Mapped[str | None] = mapped_column(String(255))
+
+
+class VendorOverdueNotice(Base):
+    """That the people behind a tier-4 ticket were told its vendor's due time passed. One per
+    ticket and due time (the key): a second run, or a parallel one, cannot tell them twice, and
+    a new due time can be told about again."""
+
+    __tablename__ = "vendor_overdue_notices"
+
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), primary_key=True)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime(), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

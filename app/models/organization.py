@@ -51,6 +51,9 @@ class Customer(Base):
     # An organization admin sees every ticket of the organization in the portal.
     is_org_admin: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # When the oldest breach counted in the customer's health leaves its 90-day window (their
+    # health improves by time alone then): the risk refresh reads the customers due by this index.
+    breaches_age_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
 
     organization: Mapped[Organization | None] = relationship(back_populates="contacts")
     user: Mapped[User | None] = relationship(back_populates="customer")

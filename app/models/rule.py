@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.domain.escalation import Trigger
+from app.domain.escalation import NoticeTiming, Trigger
 from app.extensions import Base
 from app.models.types import UTCDateTime, str_enum, utcnow
 
@@ -25,6 +25,9 @@ class EscalationRule(Base):
     conditions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     actions: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     stop: Mapped[bool] = mapped_column(default=False)
+    notice_timing: Mapped[NoticeTiming] = mapped_column(
+        str_enum(NoticeTiming), default=NoticeTiming.immediately, server_default="immediately"
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
@@ -41,6 +44,7 @@ class EscalationRule(Base):
             "stop": self.stop,
             "enabled": self.enabled,
             "position": self.position,
+            "notice_timing": self.notice_timing.value,
         }
 
     def __repr__(self) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, String
+from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.assignment import AssignmentMode
@@ -13,6 +13,7 @@ from app.extensions import Base
 from app.models.types import UTCDateTime, str_enum, utcnow
 
 if TYPE_CHECKING:
+    from app.models.sla import BusinessCalendar
     from app.models.user import User
 
 
@@ -34,9 +35,12 @@ class Team(Base):
     # pauses the customer-facing clock; each hand-off may override both.
     vendor_target_hours: Mapped[int | None]
     vendor_pauses_clock: Mapped[bool] = mapped_column(default=False)
+    # The vendor's working hours, when known: its target counts in them (else round the clock).
+    vendor_calendar_id: Mapped[int | None] = mapped_column(ForeignKey("business_calendars.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     members: Mapped[list[User]] = relationship(back_populates="team")
+    vendor_calendar: Mapped[BusinessCalendar | None] = relationship()
 
     def __repr__(self) -> str:
         return f"<Team {self.name} tier {self.tier}>"

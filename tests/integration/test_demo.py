@@ -1,7 +1,7 @@
 """The demo data set: the accounts the README promises, spread data, idempotence.
 
-One test seeds an empty database with `seed_demo()` and one through the CLI; the others read the
-`demo` fixture, the data `seed_demo(now=demo_now)` wrote once for the session."""
+The CLI test seeds an empty database; the others read the `demo` fixture, the data
+`seed_demo(now=demo_now)` wrote once for the session."""
 
 from __future__ import annotations
 
@@ -33,6 +33,8 @@ ACCOUNTS = {
     "vendor@demo.test": "/desk/",
     "customer@demo.test": "/portal/",
 }
+# The tests about accounts and set-up tell only a few ticket stories.
+FEW = 6
 
 
 def counts() -> tuple[int, ...]:
@@ -68,9 +70,7 @@ def test_agents_work_one_tier_each(demo):
     }
 
 
-def test_the_data_covers_every_tier_and_account_tier():
-    result = seed_demo()
-    assert result.created
+def test_the_data_covers_every_tier_and_account_tier(demo):
     tickets = db.session.scalar(select(func.count()).select_from(Ticket))
     assert 180 <= tickets <= 220
     assert set(db.session.scalars(select(Ticket.tier).distinct())) == {0, 1, 2, 3, 4}
@@ -79,6 +79,17 @@ def test_the_data_covers_every_tier_and_account_tier():
     assert db.session.scalar(select(func.count()).select_from(TierChange)) > 50
     assert db.session.scalars(select(Ticket.vendor_reference).where(Ticket.tier == 4)).all()
     assert db.session.scalar(select(func.count()).select_from(EscalationRule)) >= 4
+    # Away from tier 1 by recorded moves: an agent's with a reason, a rule's or the sweep's.
+    moved = set(db.session.scalars(select(TierChange.ticket_id)))
+    assert set(db.session.scalars(select(Ticket.id).where(Ticket.tier != 1))) <= moved
+    causes = set()
+    for change in db.session.scalars(select(TierChange)):
+        causes.add(change.cause)
+        assert change.reason
+        assert (change.actor is not None) == (change.cause is TierChangeCause.manual)
+        if change.cause is not TierChangeCause.rule:
+            assert abs(change.to_tier - change.from_tier) == 1
+    assert TierChangeCause.manual in causes
 
 
 def test_every_ticket_tells_a_consistent_story(demo, demo_now):
@@ -99,23 +110,15 @@ def test_every_ticket_tells_a_consistent_story(demo, demo_now):
             .group_by(Message.ticket_id)
         ).all()
     )
-    assert set(public) == {t.id for t in tickets}
-    assert set(public.values()) <= {1, 2, 3, 4}
+    assert set(public) >= {t.id for t in tickets if t.status is not Status.new}
+    assert set(public.values()) <= set(range(1, 9))
     assert db.session.scalar(select(func.count()).select_from(Message).where(Message.internal))
     opened = db.session.scalar(
         select(func.count()).select_from(Activity).where(Activity.kind == ActivityKind.ticket_opened.value)
     )
     assert opened == len(tickets)
     assert db.session.scalar(select(func.max(Activity.created_at))) <= now
-
-
-def test_tickets_away_from_tier_one_got_there_by_recorded_manual_moves(demo):
-    moved = set(db.session.scalars(select(TierChange.ticket_id)))
-    assert set(db.session.scalars(select(Ticket.id).where(Ticket.tier != 1))) <= moved
-    for change in db.session.scalars(select(TierChange)):
-        assert change.cause is TierChangeCause.manual
-        assert change.reason and change.actor is not None
-        assert abs(change.to_tier - change.from_tier) == 1
+    assert_ranked()
 
 
 def test_agents_find_shared_canned_replies_that_fill_in(demo):
@@ -126,7 +129,7 @@ def test_agents_find_shared_canned_replies_that_fill_in(demo):
 
 def test_seeding_twice_changes_nothing(demo):
     before = counts()
-    again = seed_demo()
+    again = seed_demo(tickets=FEW)
     assert not again.created and "already" in again.message
     assert counts() == before
 
@@ -145,7 +148,7 @@ def test_the_cli_seeds_an_empty_database(runner):
     assert "Demo data loaded" in result.output
 
 
-def test_the_demo_tickets_are_ranked(demo):
+def assert_ranked() -> None:
     active = db.session.scalars(
         select(Ticket).where(Ticket.status.in_((Status.new, Status.open, Status.pending, Status.on_hold)))
     ).all()

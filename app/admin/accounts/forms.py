@@ -61,12 +61,26 @@ class TeamForm(FlaskForm):
     vendor_target_hours = IntegerField(
         "Vendor's target (hours)",
         validators=[Optional(), NumberRange(min=1)],
-        description="External vendors: the vendor's own target, counted round the clock; a "
+        description="External vendors: the vendor's own target, in its working hours below; a "
         "hand-off's due time starts from it.",
     )
     vendor_pauses_clock = BooleanField(
         "Waiting on this vendor pauses the customer's clock (a hand-off may say otherwise)"
     )
+    vendor_calendar_id = SelectField(
+        "Vendor's working hours",
+        coerce=int,
+        default=0,
+        choices=[SelectChoice(0, "Round the clock")],
+        validate_choice=True,
+        description="External vendors: the business calendar their target counts in.",
+    )
+
+    def offer_calendars(self, calendars: list[tuple[int, str]]) -> None:
+        """The calendars a vendor may work in (read by the view from the SLA settings)."""
+        self.vendor_calendar_id.choices = [SelectChoice(0, "Round the clock")] + [
+            SelectChoice(calendar_id, name) for calendar_id, name in calendars
+        ]
 
 
 class ButtonForm(FlaskForm):

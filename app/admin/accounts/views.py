@@ -13,6 +13,7 @@ from app.services.accounts.accounts import create_staff_user, save_team, set_use
 from app.services.accounts.directory import delete_team, get_team, get_user, list_users, team_rows
 from app.services.accounts.two_factor import reset_two_factor
 from app.services.relationship.contact_import import import_contacts
+from app.services.sla.overview import list_calendars
 
 bp = Blueprint("accounts", __name__)
 
@@ -96,12 +97,22 @@ def _team_settings(form: TeamForm) -> dict:
         "assignment_mode": form.assignment_mode.data,
         "vendor_target_hours": form.vendor_target_hours.data,
         "vendor_pauses_clock": form.vendor_pauses_clock.data,
+        "vendor_calendar_id": form.vendor_calendar_id.data or None,
     }
+
+
+def _team_form(team: object | None = None, calendar_id: int | None = None) -> TeamForm:
+    """The team form with the calendars a vendor may work in ("round the clock" is 0)."""
+    form = TeamForm(obj=team)
+    form.offer_calendars([(c.id, c.name) for c in list_calendars(current_user)])
+    if request.method == "GET" or form.vendor_calendar_id.data is None:
+        form.vendor_calendar_id.data = calendar_id or 0
+    return form
 
 
 @bp.route("/teams", methods=["GET", "POST"])
 def teams():
-    form = TeamForm()
+    form = _team_form()
     if form.validate_on_submit():
         try:
             team = save_team(current_user, name=form.name.data, tier=form.tier.data, **_team_settings(form))
@@ -119,7 +130,7 @@ def teams():
 @bp.route("/teams/<int:team_id>/edit", methods=["GET", "POST"])
 def edit_team(team_id: int):
     team = get_team(current_user, team_id)
-    form = TeamForm(obj=team)
+    form = _team_form(team, team.vendor_calendar_id)
     if form.validate_on_submit():
         try:
             save_team(

@@ -17,7 +17,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from app.domain.escalation import ACTION_LABELS, TRIGGER_LABELS, Trigger
+from app.domain.escalation import ACTION_LABELS, NOTICE_TIMING_LABELS, TRIGGER_LABELS, NoticeTiming, Trigger
 from app.domain.rule_fields import FIELDS, OPERATOR_LABELS
 
 BLANK_CONDITIONS = 3
@@ -31,6 +31,7 @@ ACTION_CHOICES = [SelectChoice("", "— no action —")] + [
     SelectChoice(k.value, label) for k, label in ACTION_LABELS.items()
 ]
 TRIGGER_CHOICES = [SelectChoice(t.value, label) for t, label in TRIGGER_LABELS.items()]
+NOTICE_TIMING_CHOICES = [SelectChoice(t.value, label) for t, label in NOTICE_TIMING_LABELS.items()]
 
 
 class ConditionRow(Form):
@@ -51,6 +52,13 @@ class RuleForm(FlaskForm):
     actions = FieldList(FormField(ActionRow), min_entries=0, max_entries=10)
     enabled = BooleanField("Enabled")
     stop = BooleanField("Stop here: later rules do not run when this one fires")
+    notice_timing = SelectField(
+        "Its notices go out",
+        choices=NOTICE_TIMING_CHOICES,
+        default=NoticeTiming.immediately.value,
+        validate_choice=True,
+        description="On an SLA event they always wait for business hours.",
+    )
     days = IntegerField(
         "Dry-run window (days)", default=30, validators=[Optional(), NumberRange(min=1, max=366)]
     )
@@ -73,6 +81,7 @@ class RuleForm(FlaskForm):
             ],
             "enabled": self.enabled.data,
             "stop": self.stop.data,
+            "notice_timing": self.notice_timing.data,
         }
 
     def fill_from(self, data: dict) -> None:
@@ -80,6 +89,7 @@ class RuleForm(FlaskForm):
         self.trigger.data = data["trigger"]
         self.enabled.data = data["enabled"]
         self.stop.data = data["stop"]
+        self.notice_timing.data = data.get("notice_timing", NoticeTiming.immediately.value)
         for item in data["conditions"]:
             value = item["value"]
             if isinstance(value, list):

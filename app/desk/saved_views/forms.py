@@ -17,6 +17,7 @@ class SaveViewForm(FlaskForm):
     account_tier = HiddenField()
     tag = HiddenField()
     channel = HiddenField()
+    vendor = HiddenField()
     order = HiddenField()
 
 

@@ -17,7 +17,7 @@ from app.domain.passwords import password_problem
 from app.domain.vendors import check_target_hours
 from app.domain.vocabulary import ActivityKind, Role
 from app.extensions import db
-from app.models import Customer, Notification, Team, User
+from app.models import BusinessCalendar, Customer, Notification, Team, User
 from app.models.types import utcnow
 from app.services.audit.record import audit
 from app.services.common.access import require_admin
@@ -231,12 +231,14 @@ def save_team(
     assignment_mode: str = AssignmentMode.manual,
     vendor_target_hours: int | None = None,
     vendor_pauses_clock: bool = False,
+    vendor_calendar_id: int | None = None,
     team_id: int | None = None,
     now: datetime | None = None,
 ) -> Team:
     """Create a team, or rename/re-tier one and set how it assigns tickets (by hand, round robin
     or least loaded). External (vendor) teams work tier 4 and carry the defaults of a hand-off
-    to them: the vendor's target and whether waiting pauses the clock."""
+    to them: the vendor's target (counted in the vendor's calendar, when it has one) and whether
+    waiting pauses the clock."""
     now = now or utcnow()
     require_admin(actor)
     name = " ".join((name or "").split())
@@ -249,6 +251,13 @@ def save_team(
     mode = parse_choice(AssignmentMode, assignment_mode, "assignment_mode")
     check_target_hours(vendor_target_hours, is_external)
     vendor_pauses_clock = vendor_pauses_clock and is_external
+    if vendor_calendar_id is not None:
+        if not is_external:
+            raise InvalidInput(
+                "Only an external vendor team has a vendor calendar.", field="vendor_calendar_id"
+            )
+        if find_row(BusinessCalendar, vendor_calendar_id) is None:
+            raise InvalidInput("No such calendar.", field="vendor_calendar_id")
     clash = db.session.scalars(select(Team).where(func.lower(Team.name) == name.lower())).first()
     if clash is not None and clash.id != team_id:
         raise InvalidInput("A team with this name exists already.", field="name")
@@ -263,6 +272,7 @@ def save_team(
                 created_at=now,
                 vendor_target_hours=vendor_target_hours,
                 vendor_pauses_clock=vendor_pauses_clock,
+                vendor_calendar_id=vendor_calendar_id,
             )
             db.session.add(team)
             db.session.flush()
@@ -275,6 +285,7 @@ def save_team(
             team.assignment_mode = mode
             team.vendor_target_hours = vendor_target_hours
             team.vendor_pauses_clock = vendor_pauses_clock
+            team.vendor_calendar_id = vendor_calendar_id
             kind = ActivityKind.team_updated
         audit(
             AuditKind.team_saved,

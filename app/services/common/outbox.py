@@ -92,14 +92,22 @@ def summary_with_names(ticket: Ticket, customer_name: str, organization_name: st
 
 
 def queue_rule_notification(
-    ticket: Ticket, target: str, rule_name: str, now: datetime, rows: RowBatch | None = None
+    ticket: Ticket,
+    target: str,
+    rule_name: str,
+    now: datetime,
+    rows: RowBatch | None = None,
+    *,
+    not_before: datetime | None = None,
 ) -> int:
-    """A rule's notify action: queue the notices and say in the timeline who was told."""
+    """A rule's notify action: queue the notices (held until `not_before` when given) and say
+    in the timeline who was told."""
     recipients = queue_notification(
         ticket,
         target,
         now=now,
         rule_name=rule_name,
+        not_before=not_before,
         rows=rows,
         kind="rule",
         subject=f"[{ticket.reference}] {rule_name}: {ticket.subject}",
@@ -107,12 +115,18 @@ def queue_rule_notification(
         + ticket_summary(ticket),
     )
     names = ", ".join(u.name for u in recipients) or f"nobody (no {target.replace('_', ' ')})"
+    held = f", held until {not_before:%Y-%m-%d %H:%M} UTC" if not_before else ""
     record(
         ActivityKind.notification_queued,
-        f"Rule '{rule_name}' notified {names} about {ticket.reference}",
+        f"Rule '{rule_name}' notified {names} about {ticket.reference}{held}",
         now=now,
         ticket=ticket,
-        data={"rule": rule_name, "target": target, "recipients": [u.id for u in recipients]},
+        data={
+            "rule": rule_name,
+            "target": target,
+            "recipients": [u.id for u in recipients],
+            "not_before": not_before.isoformat() if not_before else None,
+        },
         rows=rows,
     )
     return len(recipients)

@@ -16,12 +16,16 @@ from sqlalchemy import ColumnElement, exists, select
 from app.domain.choices import parse_choice
 from app.domain.errors import InvalidInput
 from app.domain.rule_parsing import TAG_PATTERN
+from app.domain.tiers import MAX_TIER
 from app.domain.vocabulary import ACTIVE_STATUSES, AccountTier, Channel, Priority, Status
 from app.models import Organization, Ticket, TicketTag
+from app.models.types import utcnow
 
 ORDERS = ("risk", "newest", "oldest")
 DEFAULT_ORDER = "risk"
-FILTER_FIELDS = ("status", "priority", "account_tier", "tag", "channel")
+FILTER_FIELDS = ("status", "priority", "account_tier", "tag", "channel", "vendor")
+# The vendor filter's one value: hand-offs whose vendor is past its due time.
+VENDOR_OVERDUE = "overdue"
 IN_QUEUE = "in a queue"
 
 
@@ -32,6 +36,7 @@ class QueueFilters:
     account_tier: AccountTier | None = None
     tag: str | None = None
     channel: Channel | None = None
+    vendor: str | None = None
     order: str = DEFAULT_ORDER
 
     @property
@@ -59,6 +64,9 @@ def parse_filters(args: Mapping[str, str]) -> QueueFilters:
     if order not in ORDERS:
         raise InvalidInput(f"Order is one of {', '.join(ORDERS)}.", field="order")
     tag = (args.get("tag") or "").strip().lower() or None
+    vendor = args.get("vendor") or None
+    if vendor not in (None, VENDOR_OVERDUE):
+        raise InvalidInput(f"The vendor filter is '{VENDOR_OVERDUE}' or empty.", field="vendor")
     if tag is not None and not TAG_PATTERN.match(tag):
         raise InvalidInput("A tag is 1–40 lowercase letters, digits, '-' or '_'.", field="tag")
     return QueueFilters(
@@ -71,6 +79,7 @@ def parse_filters(args: Mapping[str, str]) -> QueueFilters:
         ),
         tag=tag,
         channel=parse_choice(Channel, args.get("channel"), "channel", optional=True, where=IN_QUEUE),
+        vendor=vendor,
         order=order,
     )
 
@@ -93,4 +102,7 @@ def filter_criteria(filters: QueueFilters) -> list[ColumnElement[bool]]:
         )
     if filters.tag is not None:
         criteria.append(exists().where(TicketTag.ticket_id == Ticket.id, TicketTag.tag == filters.tag))
+    if filters.vendor == VENDOR_OVERDUE:
+        # What the vendor panel calls overdue (domain.vendors.is_vendor_overdue), as of now.
+        criteria += [Ticket.tier == MAX_TIER, Ticket.vendor_id.is_not(None), Ticket.vendor_due_at <= utcnow()]
     return criteria

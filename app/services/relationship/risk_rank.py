@@ -31,10 +31,10 @@ from app.domain.risk import (
 from app.domain.vendors import clock_pause_reason
 from app.domain.vocabulary import ACTIVE_STATUSES
 from app.extensions import db
-from app.models import Organization, SlaClock, Ticket
+from app.models import Customer, Organization, SlaClock, Ticket
 from app.services.common.rows import rows_matched
 from app.services.relationship.figures import health_inputs
-from app.services.relationship.risk_rechecks import release_rechecks
+from app.services.relationship.risk_rechecks import mark_aged_breaches, note_breach_ageing, release_rechecks
 
 UNRANKED = -1
 REFRESH_BATCH = 1000
@@ -279,14 +279,17 @@ def _rank_batches(criteria: ColumnElement[bool], now: datetime, batch_size: int,
 def refresh_due_risk(now: datetime, *, batch_size: int = REFRESH_BATCH) -> int:
     """Rank again every active ticket whose refresh time has come; returns how many were
     written. Reads only the due tickets, in index order, after marking due the tickets of the
-    customers a sweep noted (risk_rechecks)."""
+    customers a sweep noted and of those an old breach stopped counting against (risk_rechecks)."""
+    mark_aged_breaches(now)
     release_rechecks(now)
     return _rank_batches(_active(Ticket.risk_refresh_at <= now), now, batch_size, by_refresh=True)
 
 
 def rank_all_active(now: datetime, *, batch_size: int = REFRESH_BATCH) -> int:
     """Rank every active ticket from scratch, and mark solved and closed ones UNRANKED (demo
-    data, tickets written without the services); returns how many active ones were ranked."""
+    data, tickets written without the services); returns how many active ones were ranked.
+    Every customer's breach ageing is noted again too."""
+    note_breach_ageing(db.session.scalars(select(Customer.id)), now)
     db.session.execute(
         update(Ticket)
         .where(Ticket.status.not_in(ACTIVE_STATUSES), Ticket.risk_score != UNRANKED)

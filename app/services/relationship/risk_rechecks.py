@@ -4,6 +4,11 @@ An SLA sweep that breaches thousands of tickets lowers as many customers' health
 their active tickets inside the sweep would slow it by the size of their ticket books. The sweep
 only notes the customers (one small insert); the risk refresh job marks their tickets due and
 ranks them on its next run.
+
+Health also improves by time alone, when an old breach leaves the 90-day window. Each customer
+keeps the moment their oldest counted breach ages out (`breaches_age_out_at`, indexed, set as
+their breaches are counted here); the refresh notes the customers whose moment has passed, like
+a sweep's, so their tickets are ranked again once, without a scan of anyone's history.
 """
 
 from __future__ import annotations
@@ -11,12 +16,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 
+from app.domain.sla_vocabulary import SlaEventKind
 from app.domain.vocabulary import ACTIVE_STATUSES
 from app.extensions import db
-from app.models import RiskRecheck, Ticket
+from app.models import Customer, RiskRecheck, SlaEvent, Ticket
 from app.services.common.rows import insert_on_conflict
+from app.services.relationship.figures import WINDOW
 
 CHUNK = 500
 
@@ -27,6 +34,45 @@ def mark_customers_due(customer_ids: Iterable[int], now: datetime) -> None:
     if not rows:
         return
     db.session.execute(insert_on_conflict(RiskRecheck).on_conflict_do_nothing(), rows)
+
+
+def note_breach_ageing(customer_ids: Iterable[int], now: datetime) -> None:
+    """Store when each customer's oldest breach still counted at `now` leaves the window (None
+    when none counts): one grouped read by the customer's breach index, one update each."""
+    ids = sorted(set(customer_ids))
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        oldest = dict(
+            db.session.execute(
+                select(SlaEvent.customer_id, func.min(SlaEvent.created_at))
+                .where(
+                    SlaEvent.customer_id.in_(chunk),
+                    SlaEvent.kind == SlaEventKind.breach,
+                    SlaEvent.created_at >= now - WINDOW,  # as the health counts them (figures)
+                )
+                .group_by(SlaEvent.customer_id)
+            ).all()
+        )
+        for customer_id in chunk:
+            counted = oldest.get(customer_id)
+            db.session.execute(
+                update(Customer)
+                .where(Customer.id == customer_id)
+                .values(breaches_age_out_at=counted + WINDOW if counted is not None else None),
+                execution_options={"synchronize_session": False},
+            )
+
+
+def mark_aged_breaches(now: datetime) -> int:
+    """Note the customers an old breach stopped counting against (its moment has passed), so
+    this refresh ranks their tickets again; returns how many."""
+    ids = list(
+        db.session.scalars(
+            select(Customer.id).where(Customer.breaches_age_out_at < now).order_by(Customer.id)
+        )
+    )
+    mark_customers_due(ids, now)
+    return len(ids)
 
 
 def release_rechecks(now: datetime) -> int:
@@ -41,6 +87,7 @@ def release_rechecks(now: datetime) -> int:
         if not ids:
             return released
         db.session.execute(delete(RiskRecheck).where(RiskRecheck.customer_id.in_(ids)))
+        note_breach_ageing(ids, now)  # a new breach, or an old one gone: when the next ages out
         db.session.execute(
             update(Ticket)
             .where(Ticket.customer_id.in_(ids), Ticket.status.in_(ACTIVE_STATUSES))

@@ -66,6 +66,7 @@ def save_rule(
         rule.actions = stored["actions"]
         rule.stop = checked.stop
         rule.enabled = checked.enabled
+        rule.notice_timing = checked.notice_timing
         rule.updated_at = now
         db.session.add(rule)
         db.session.flush()

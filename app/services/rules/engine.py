@@ -27,6 +27,7 @@ from app.services.routing.ticket_change import TicketChange, settle_queue
 from app.services.routing.tier_moves import apply_tier_move
 from app.services.rules.snapshots import snapshot_of
 from app.services.sla import clock as sla_clock
+from app.services.sla.quiet_hours import notice_hold
 
 # At run time a rule names teams and agents by id; whether they still exist is checked when the
 # action is applied, so a deleted team skips that action instead of disabling the whole rule.
@@ -67,8 +68,9 @@ def fire_trigger(
     if not rules:
         return None
     evaluation = evaluate(rules, trigger, snapshot or snapshot_of(ticket, now))
+    holding = {rule.name for rule in rules if rule.holds_notices}
     for effect in evaluation.effects:
-        _apply(change, effect, tags_known=snapshot is not None)
+        _apply(change, effect, tags_known=snapshot is not None, held=effect.rule_name in holding)
     for name in evaluation.fired:
         changes = [describe_effect(e) for e in evaluation.effects if e.rule_name == name]
         record(
@@ -83,7 +85,7 @@ def fire_trigger(
     return evaluation
 
 
-def _apply(change: TicketChange, effect: Effect, *, tags_known: bool) -> None:
+def _apply(change: TicketChange, effect: Effect, *, tags_known: bool, held: bool) -> None:
     ticket, now, rows = change.ticket, change.now, change.rows
     kind, rule_name = effect.kind, effect.rule_name
     data = {"cause": TierChangeCause.rule.value, "rule": rule_name}
@@ -128,7 +130,9 @@ def _apply(change: TicketChange, effect: Effect, *, tags_known: bool) -> None:
             )
     else:
         settle_queue(change)  # the notice goes to whoever holds the ticket after this pass's moves
-        queue_rule_notification(ticket, str(effect.after), rule_name, now, rows)
+        # A notice held for business hours waits for the ticket's calendar to open.
+        hold = notice_hold(ticket, now, change.clocks) if held else None
+        queue_rule_notification(ticket, str(effect.after), rule_name, now, rows, not_before=hold)
     ticket.updated_at = now
 
 

@@ -150,6 +150,7 @@ def change_tier(
     with transaction():
         ticket = ticket_to_work(actor, ticket_id, expected_version)
         change = TicketChange(ticket, now)
+        had_it = ticket.assignee_id  # a hand-off remembers who had it before the vendor
         move = plan_manual_move(ticket.tier, tier, actor.as_actor().working_tier, reason, reason_code)
         terms = None
         if move.to_tier == MAX_TIER:
@@ -171,7 +172,7 @@ def change_tier(
         if terms is not None:
             settle_queue(change)  # the vendor's team holds it before the hand-off is recorded
             ticket.team_id = terms.vendor_id
-            hand_to_vendor(actor, ticket, terms, now, change.clocks)
+            hand_to_vendor(actor, ticket, terms, now, change.clocks, had_it)
         if move.to_tier < move.from_tier:
             _handover_note(actor, ticket, move.to_tier, move.reason, now)
         else:

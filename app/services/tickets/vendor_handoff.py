@@ -27,6 +27,7 @@ from app.services.common.history import record
 from app.services.common.transaction import transaction
 from app.services.sla import clock as sla_clock
 from app.services.sla.clock_pass import ClockPass
+from app.services.sla.policies import calendar_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +48,10 @@ def vendor_choice(team_id: int | None) -> Vendor | None:
     team = db.session.get(Team, team_id) if is_row_id(team_id) else None
     if team is None:
         raise InvalidInput("No such vendor.", field="vendor")
-    return Vendor(team.id, team.name, team.is_external, team.vendor_target_hours, team.vendor_pauses_clock)
+    calendar = calendar_of(team.vendor_calendar) if team.vendor_calendar_id is not None else None
+    return Vendor(
+        team.id, team.name, team.is_external, team.vendor_target_hours, team.vendor_pauses_clock, calendar
+    )
 
 
 def current_terms(ticket: Ticket) -> VendorTerms | None:
@@ -64,10 +68,16 @@ def current_terms(ticket: Ticket) -> VendorTerms | None:
 
 
 def hand_to_vendor(
-    actor: User, ticket: Ticket, terms: VendorTerms, now: datetime, clocks: ClockPass | None = None
+    actor: User,
+    ticket: Ticket,
+    terms: VendorTerms,
+    now: datetime,
+    clocks: ClockPass | None = None,
+    previous_assignee_id: int | None = None,
 ) -> None:
     """Give a ticket that just reached tier 4 to the vendor (inside the caller's transaction,
-    whose clock pass, if any, refreshes the ticket)."""
+    whose clock pass, if any, refreshes the ticket). The history keeps who had it before, the
+    agent told when the vendor runs late (services.tickets.vendor_overdue)."""
     _apply(ticket, terms, now, clocks)
     reference = terms.reference or "reference to follow"
     record(
@@ -78,7 +88,7 @@ def hand_to_vendor(
         now=now,
         actor=actor,
         ticket=ticket,
-        data={"handoff": True, **_data(terms)},
+        data={"handoff": True, "previous_assignee_id": previous_assignee_id, **_data(terms)},
     )
 
 
