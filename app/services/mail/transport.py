@@ -8,6 +8,7 @@ import os
 import smtplib
 import ssl
 from email.message import Message
+from typing import Protocol
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from flask import current_app
@@ -22,6 +23,14 @@ class DeliveryError(Exception):
         super().__init__(reason)
         self.reason = reason[:500]
         self.permanent = permanent
+
+
+class Transport(Protocol):
+    """Where a batch of mail is handed over; `close` ends the batch."""
+
+    def send(self, message: Message, sender: str, recipients: list[str]) -> None: ...
+
+    def close(self) -> None: ...
 
 
 class SmtpTransport:
@@ -109,10 +118,12 @@ class FolderTransport:
 
 
 def catchall_dir() -> str:
-    return current_app.config["MAIL_CATCHALL_DIR"] or os.path.join(current_app.instance_path, "mail")
+    """The catch-all folder: MAIL_CATCHALL_DIR, else mail/ in the instance folder."""
+    folder: str = current_app.config["MAIL_CATCHALL_DIR"] or os.path.join(current_app.instance_path, "mail")
+    return folder
 
 
-def open_transport() -> SmtpTransport | FolderTransport:
+def open_transport() -> Transport:
     """The configured transport: MAIL_URL's SMTP server, else the catch-all folder."""
     url = current_app.config["MAIL_URL"]
     if not url:
