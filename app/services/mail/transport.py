@@ -4,6 +4,7 @@ One transport serves a whole batch, so an SMTP connection is opened once and reu
 
 from __future__ import annotations
 
+import functools
 import os
 import smtplib
 import ssl
@@ -23,6 +24,13 @@ class DeliveryError(Exception):
         super().__init__(reason)
         self.reason = reason[:500]
         self.permanent = permanent
+
+
+@functools.cache
+def tls_context() -> ssl.SSLContext:
+    """The verifying TLS context of every SMTP connection, made once: loading the system's CA
+    certificates takes longer than sending a batch of mail to a local relay."""
+    return ssl.create_default_context()
 
 
 class Transport(Protocol):
@@ -49,15 +57,14 @@ class SmtpTransport:
         self.connection: smtplib.SMTP | None = None
 
     def _connect(self) -> smtplib.SMTP:
-        context = ssl.create_default_context()
         if self.ssl:
             connection: smtplib.SMTP = smtplib.SMTP_SSL(
-                self.host, self.port, timeout=self.timeout, context=context
+                self.host, self.port, timeout=self.timeout, context=tls_context()
             )
         else:
             connection = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
             if self.starttls:
-                connection.starttls(context=context)
+                connection.starttls(context=tls_context())
         if self.user:
             connection.login(self.user, self.password)
         return connection
