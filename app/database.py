@@ -84,14 +84,16 @@ def _sqlite_optimize(dbapi_connection: DBAPIConnection, _record: ConnectionPoolE
 
 
 def _sqlite_begin(connection: Connection) -> None:
-    driver = connection.connection.driver_connection
+    driver: sqlite3.Connection | None = connection.connection.driver_connection
+    if driver is None:  # a connection that is beginning a transaction is checked out, never closed
+        raise RuntimeError("a closed SQLite connection cannot begin a transaction")
     if _write_lock_wanted.get():
         driver.isolation_level = None  # nothing implicit: this transaction is begun here, as a writer
         connection.exec_driver_sql("BEGIN IMMEDIATE")
     else:
         # The driver's own way: reads see the latest commit (as under PostgreSQL's read committed),
         # and a write outside a unit of work begins its transaction at its first statement.
-        driver.isolation_level = ""
+        driver.isolation_level = "DEFERRED"
 
 
 def gather_statistics(connection: Connection, *, full: bool = False) -> None:

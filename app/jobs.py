@@ -74,7 +74,7 @@ def _mail_reminders() -> object:
 
 
 def _poll_mailbox() -> object:
-    from app.services.mail.imap import poll_mailbox
+    from app.services.inbound_mail.imap import poll_mailbox
 
     return poll_mailbox()
 

@@ -65,7 +65,7 @@ def _send_all(port: int, mails: list[tuple[str, bytes]]) -> float:
 
 
 def bench_inbound(app, count: int) -> dict[str, float]:
-    from app.services.mail.endpoint import inbound_server
+    from app.services.inbound_mail.endpoint import inbound_server
 
     port = _free_port()
     server = inbound_server(app, "127.0.0.1", port)

@@ -40,12 +40,14 @@ def remind_command() -> None:
 @click.option("--lmtp", is_flag=True, help="Speak LMTP instead of SMTP.")
 def serve_command(host: str | None, port: int | None, lmtp: bool) -> None:
     """Receive mail until stopped: every mail becomes a ticket, a reply or a kept failed mail."""
-    from app.services.mail.endpoint import inbound_server
+    from app.services.inbound_mail.endpoint import inbound_server
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     host = host or current_app.config["MAIL_INBOUND_HOST"]
     port = port or current_app.config["MAIL_INBOUND_PORT"]
-    server = inbound_server(current_app._get_current_object(), host, port, lmtp=lmtp)
+    # The real app behind the proxy (Flask types current_app as the app itself).
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    server = inbound_server(app, host, port, lmtp=lmtp)
     server.start()
     click.echo(f"Receiving mail by {'LMTP' if lmtp else 'SMTP'} on {host}:{port}.")
     try:
@@ -59,7 +61,7 @@ def serve_command(host: str | None, port: int | None, lmtp: bool) -> None:
 @mail_cli.command("receive")
 def receive_command() -> None:
     """Process one mail read from standard input (for an MTA's pipe delivery)."""
-    from app.services.mail.inbound import receive_mail
+    from app.services.inbound_mail.inbound import receive_mail
 
     kept = receive_mail(sys.stdin.buffer.read(), source="pipe")
     click.echo(
@@ -70,7 +72,7 @@ def receive_command() -> None:
 @mail_cli.command("poll")
 def poll_command() -> None:
     """Take in the unseen mail of the MAIL_IMAP_URL mailbox once."""
-    from app.services.mail.imap import poll_mailbox
+    from app.services.inbound_mail.imap import poll_mailbox
 
     click.echo(json.dumps(poll_mailbox()))
 

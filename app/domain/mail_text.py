@@ -28,8 +28,9 @@ class _TextCollector(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.skipping = 0
+        self._href = ""
 
-    def handle_starttag(self, tag: str, attrs) -> None:
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _SKIPPED:
             self.skipping += 1
         elif tag in _BLOCKS:
@@ -43,7 +44,7 @@ class _TextCollector(HTMLParser):
             self.skipping = max(0, self.skipping - 1)
         elif tag in _BLOCKS:
             self.parts.append("\n")
-        elif tag == "a" and getattr(self, "_href", ""):
+        elif tag == "a" and self._href:
             self.parts.append(f" ({self._href})")
             self._href = ""
 

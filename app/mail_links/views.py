@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 
 from app.domain.errors import InvalidInput
-from app.services.mail.rating_links import rate_from_link
+from app.services.inbound_mail.ratings import rate_from_link
 
 bp = Blueprint("mail_links", __name__)
 

@@ -10,8 +10,8 @@ from email.message import EmailMessage
 import pytest
 
 from app.demo.data import CUSTOMER_EMAIL
+from app.services.inbound_mail.endpoint import inbound_server
 from app.services.mail.delivery import deliver_outbox
-from app.services.mail.endpoint import inbound_server
 from tests.mail_servers import SmtpSink, free_port
 
 pytestmark = pytest.mark.browser

@@ -7,9 +7,9 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from app.services.inbound_mail.inbound import reprocess_mail
+from app.services.inbound_mail.inbound_store import failed_mails
 from app.services.mail.delivery import failed_deliveries, retry_failed
-from app.services.mail.inbound import reprocess_mail
-from app.services.mail.inbound_store import failed_mails
 
 bp = Blueprint("mail", __name__)
 

@@ -1,1 +1,1 @@
-"""Mail in and out: outbound rendering and delivery, inbound parsing and threading."""
+"""Mail out: notices queued in the outbox, their rendering and delivery (below tickets)."""

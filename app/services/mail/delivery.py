@@ -7,22 +7,25 @@ server took it."""
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import ColumnElement, ScalarSelect, and_, or_, select, update
 
 from app.domain.mail_delivery import retry_delay, should_give_up
 from app.extensions import db
 from app.models import MailId, MailMute, Notification, Ticket, User
 from app.models.types import utcnow
 from app.services.common.access import require_admin
+from app.services.common.rows import rows_matched
 from app.services.mail.compose import OutboxRow, build_mail, our_message_id, sender_address
-from app.services.mail.transport import DeliveryError, open_transport
+from app.services.mail.transport import DeliveryError, Transport, open_transport
 
 # A claim outlives a slow batch; after it a crashed sender's rows are taken up again.
 CLAIM_FOR = timedelta(minutes=10)
+# The columns the sender reads, in the order of OutboxRow's fields.
+_OUTBOX_COLUMNS = [Notification.__table__.c[field.name] for field in fields(OutboxRow)]
 
 
 @dataclass
@@ -33,10 +36,11 @@ class DeliveryCounts:
     muted: int = 0
 
     def as_dict(self) -> dict[str, int]:
+        """The counts as the command and the job print them."""
         return {"sent": self.sent, "retrying": self.retrying, "failed": self.failed, "muted": self.muted}
 
 
-def _due(now: datetime):
+def _due(now: datetime) -> ColumnElement[bool]:
     return and_(
         Notification.sent_at.is_(None),
         Notification.failed_at.is_(None),
@@ -52,7 +56,9 @@ def claim_batch(now: datetime, limit: int) -> list[OutboxRow]:
     candidates = select(Notification.id).where(_due(now)).order_by(Notification.id).limit(limit)
     if db.session.get_bind().dialect.name == "postgresql":
         # Lock the batch first (rows another sender holds are skipped), then mark it ours.
-        chosen: object = list(db.session.scalars(candidates.with_for_update(skip_locked=True)))
+        chosen: list[int] | ScalarSelect[int] = list(
+            db.session.scalars(candidates.with_for_update(skip_locked=True))
+        )
     else:
         # SQLite: one statement, so the write lock is taken at once and the subquery runs once.
         chosen = candidates.correlate(None).scalar_subquery()
@@ -63,9 +69,11 @@ def claim_batch(now: datetime, limit: int) -> list[OutboxRow]:
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
-    # Plain rows, not ORM objects: the per-message commits below then expire nothing.
-    table = Notification.__table__
-    return list(db.session.execute(select(table).where(table.c.claim_token == token).order_by(table.c.id)))
+    # Plain values, not ORM objects: the per-message commits below then expire nothing.
+    rows = db.session.execute(
+        select(*_OUTBOX_COLUMNS).where(Notification.claim_token == token).order_by(Notification.id)
+    )
+    return [OutboxRow(*row) for row in rows]
 
 
 def deliver_outbox(now: datetime | None = None, *, max_batches: int | None = None) -> DeliveryCounts:
@@ -99,9 +107,9 @@ def _send_batch(batch: list[OutboxRow], counts: DeliveryCounts) -> None:
 
 
 def _send_one(
-    transport,
+    transport: Transport,
     notification: OutboxRow,
-    tickets: dict[int, str],
+    tickets: dict[int, str | None],
     threads: dict[int, list[tuple[str, bool, str | None]]],
     counts: DeliveryCounts,
 ) -> None:
@@ -138,7 +146,7 @@ def _send_one(
 
 
 def _finish(
-    notification: Notification, now: datetime, *, message_id: str | None = None, failure: str | None = None
+    notification: OutboxRow, now: datetime, *, message_id: str | None = None, failure: str | None = None
 ) -> None:
     db.session.execute(
         update(Notification)
@@ -175,7 +183,7 @@ def _failed_attempt(notification: OutboxRow, error: DeliveryError, counts: Deliv
     db.session.commit()
 
 
-def _references(ticket_ids: list[int]) -> dict[int, str]:
+def _references(ticket_ids: list[int]) -> dict[int, str | None]:
     if not ticket_ids:
         return {}
     rows = db.session.execute(select(Ticket.id, Ticket.reference).where(Ticket.id.in_(set(ticket_ids))))
@@ -215,7 +223,7 @@ def retry_failed(actor: User, notification_id: int) -> bool:
         .values(failed_at=None, attempts=0, next_attempt_at=None, failure=None)
     )
     db.session.commit()
-    return result.rowcount == 1
+    return rows_matched(result) == 1
 
 
 def failed_deliveries(actor: User, limit: int = 100) -> list[Notification]:

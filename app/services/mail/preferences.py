@@ -23,6 +23,7 @@ STAFF_KINDS: dict[str, str] = {
 
 
 def muted_kinds(user: User) -> set[str]:
+    """The kinds of notice this agent asked not to get by mail."""
     return set(db.session.scalars(select(MailMute.kind).where(MailMute.user_id == user.id)))
 
 

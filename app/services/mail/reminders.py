@@ -8,7 +8,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, exists, select
+from sqlalchemy import ColumnElement, and_, exists, select
+from sqlalchemy.orm import QueryableAttribute
 
 from app.domain.tiers import MAX_TIER
 from app.domain.vocabulary import Status
@@ -21,7 +22,7 @@ from app.services.mail import notices
 BATCH = 500
 
 
-def _not_told(kind: str, since) -> object:
+def _not_told(kind: str, since: QueryableAttribute[datetime | None]) -> ColumnElement[bool]:
     return ~exists().where(
         and_(Notification.ticket_id == Ticket.id, Notification.kind == kind, Notification.created_at >= since)
     )

@@ -4,10 +4,12 @@ One transport serves a whole batch, so an SMTP connection is opened once and reu
 
 from __future__ import annotations
 
+import functools
 import os
 import smtplib
 import ssl
 from email.message import Message
+from typing import Protocol
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from flask import current_app
@@ -22,6 +24,21 @@ class DeliveryError(Exception):
         super().__init__(reason)
         self.reason = reason[:500]
         self.permanent = permanent
+
+
+@functools.cache
+def tls_context() -> ssl.SSLContext:
+    """The verifying TLS context of every SMTP connection, made once: loading the system's CA
+    certificates takes longer than sending a batch of mail to a local relay."""
+    return ssl.create_default_context()
+
+
+class Transport(Protocol):
+    """Where a batch of mail is handed over; `close` ends the batch."""
+
+    def send(self, message: Message, sender: str, recipients: list[str]) -> None: ...
+
+    def close(self) -> None: ...
 
 
 class SmtpTransport:
@@ -40,15 +57,14 @@ class SmtpTransport:
         self.connection: smtplib.SMTP | None = None
 
     def _connect(self) -> smtplib.SMTP:
-        context = ssl.create_default_context()
         if self.ssl:
             connection: smtplib.SMTP = smtplib.SMTP_SSL(
-                self.host, self.port, timeout=self.timeout, context=context
+                self.host, self.port, timeout=self.timeout, context=tls_context()
             )
         else:
             connection = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
             if self.starttls:
-                connection.starttls(context=context)
+                connection.starttls(context=tls_context())
         if self.user:
             connection.login(self.user, self.password)
         return connection
@@ -109,10 +125,12 @@ class FolderTransport:
 
 
 def catchall_dir() -> str:
-    return current_app.config["MAIL_CATCHALL_DIR"] or os.path.join(current_app.instance_path, "mail")
+    """The catch-all folder: MAIL_CATCHALL_DIR, else mail/ in the instance folder."""
+    folder: str = current_app.config["MAIL_CATCHALL_DIR"] or os.path.join(current_app.instance_path, "mail")
+    return folder
 
 
-def open_transport() -> SmtpTransport | FolderTransport:
+def open_transport() -> Transport:
     """The configured transport: MAIL_URL's SMTP server, else the catch-all folder."""
     url = current_app.config["MAIL_URL"]
     if not url:

@@ -24,7 +24,7 @@ def smtp_sink(app):
 @pytest.fixture
 def inbound(app):
     """The real inbound SMTP endpoint on a free port; send(raw) delivers one mail to it."""
-    from app.services.mail.endpoint import inbound_server
+    from app.services.inbound_mail.endpoint import inbound_server
 
     port = free_port()
     server = inbound_server(app, "127.0.0.1", port)

@@ -118,7 +118,7 @@ def test_a_20_mb_mail_is_kept_with_its_reason(app, inbound):
 
 
 def test_the_endpoint_speaks_lmtp_too(app):
-    from app.services.mail.endpoint import inbound_server
+    from app.services.inbound_mail.endpoint import inbound_server
 
     port = free_port()
     server = inbound_server(app, "127.0.0.1", port, lmtp=True)

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.jobs import JOBS, run_job_if_leader
 from app.models import InboundMail, Message, Ticket
-from app.services.mail.imap import poll_mailbox
+from app.services.inbound_mail.imap import poll_mailbox
 from tests.factories import make_customer
 from tests.mail_servers import Dovecot, dovecot_available
 

@@ -18,11 +18,13 @@ NO_PASSWORD = "!mail-only"
 
 
 def staff_by_address(address: str) -> User | None:
+    """The active agent or admin with this address (lower case); their mail acts as them."""
     user = db.session.scalars(select(User).where(func.lower(User.email) == address)).first()
     return user if user is not None and user.is_staff and user.active else None
 
 
 def customer_by_address(address: str) -> Customer | None:
+    """The customer record with this address (lower case), whether or not they have a login."""
     return db.session.scalars(select(Customer).where(func.lower(Customer.email) == address)).first()
 
 

@@ -5,6 +5,7 @@ that cannot be used is kept whole in the failed-mail store with its reason."""
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime
 from io import BytesIO
 
@@ -19,11 +20,11 @@ from app.extensions import db
 from app.models import InboundMail, MailId, User
 from app.models.types import utcnow
 from app.services.common.access import require_admin
-from app.services.mail import inbound_store as store
+from app.services.inbound_mail import inbound_store as store
+from app.services.inbound_mail.parsing import MailFile, ParsedMail, UnusableMail, parse_mail
+from app.services.inbound_mail.senders import customer_user, staff_by_address
+from app.services.inbound_mail.threading import Found, SenderRole, find_ticket, sender_role, thread_entry
 from app.services.mail.compose import is_our_message_id
-from app.services.mail.parsing import MailFile, ParsedMail, UnusableMail, parse_mail
-from app.services.mail.senders import customer_user, staff_by_address
-from app.services.mail.threading import Found, SenderRole, find_ticket, sender_role, thread_entry
 from app.services.tickets.attachments import check_files, human_size
 from app.services.tickets.conversation import add_reply, open_ticket
 
@@ -39,22 +40,21 @@ def receive_mail(
     An admin processing a kept mail again has looked at it: loop and rate checks are skipped."""
     now = now or utcnow()
     config = current_app.config
-    size = len(raw)
-    kept = {"now": now, "source": source, "size": size}
+    arrival = store.Arrival(now=now, source=source, size=len(raw))
     limit = config["MAIL_INBOUND_MAX_BYTES"]
-    if size > limit:
-        reason = f"the mail is {human_size(size)}, more than the {human_size(limit)} we take"
-        return store.keep(raw, status=store.FAILED, reason=reason, **kept)
+    if arrival.size > limit:
+        reason = f"the mail is {human_size(arrival.size)}, more than the {human_size(limit)} we take"
+        return store.keep(raw, arrival, status=store.FAILED, reason=reason)
     try:
         parsed = parse_mail(raw)
     except UnusableMail as error:
-        return store.keep(raw, status=store.FAILED, reason=str(error), **kept)
-    about = {"sender": parsed.sender, "subject": parsed.subject, "message_id": parsed.message_id, **kept}
+        return store.keep(raw, arrival, status=store.FAILED, reason=str(error))
+    about = replace(arrival, sender=parsed.sender, subject=parsed.subject, message_id=parsed.message_id)
     loop = None if checked_by_admin else _loop_reason(parsed)
     if loop:
-        return store.keep(raw, status=store.IGNORED, reason=loop, **about)
+        return store.keep(raw, about, status=store.IGNORED, reason=loop)
     if store.seen_before(parsed.message_id):
-        return store.keep(None, status=store.IGNORED, reason="already received (same Message-ID)", **about)
+        return store.keep(None, about, status=store.IGNORED, reason="already received (same Message-ID)")
     agent = staff_by_address(parsed.sender)
     per_hour = config["MAIL_SENDER_PER_HOUR"]
     if (
@@ -63,20 +63,23 @@ def receive_mail(
         and store.recent_count(parsed.sender, now - store.rate_window()) >= per_hour
     ):
         reason = f"more than {per_hour} mails in an hour from {parsed.sender}"
-        return store.keep(raw, status=store.FAILED, reason=reason, **about)
+        return store.keep(raw, about, status=store.FAILED, reason=reason)
     try:
         ticket_id, thread, notes = _apply(parsed, agent, now)
     except (InvalidInput, NotFound, NotAllowed, Conflict) as error:
-        return store.keep(raw, status=store.FAILED, reason=str(error), **about)
+        return store.keep(raw, about, status=store.FAILED, reason=str(error))
     except Exception as error:  # never a crash: the mail waits for an admin
         log.exception("inbound mail from %s could not be processed", parsed.sender)
         reason = f"could not be processed: {type(error).__name__}: {error}"
-        return store.keep(raw, status=store.FAILED, reason=reason, **about)
+        return store.keep(raw, about, status=store.FAILED, reason=reason)
     # A mail that lost something on the way (refused files, cut text) is kept whole beside it.
-    reason = "; ".join(notes) or None
-    kept = raw if notes else None
     return store.keep(
-        kept, status=store.PROCESSED, reason=reason, ticket_id=ticket_id, thread=thread, **about
+        raw if notes else None,
+        about,
+        status=store.PROCESSED,
+        reason="; ".join(notes) or None,
+        ticket_id=ticket_id,
+        thread=thread,
     )
 
 
@@ -88,7 +91,7 @@ def _loop_reason(parsed: ParsedMail) -> str | None:
     return automatic_reason(parsed.headers, parsed.content_type, parsed.sender, own)
 
 
-def _apply(parsed: ParsedMail, agent, now: datetime) -> tuple[int, MailId | None, list[str]]:
+def _apply(parsed: ParsedMail, agent: User | None, now: datetime) -> tuple[int, MailId | None, list[str]]:
     prefix = current_app.config["TICKET_REFERENCE_PREFIX"]
     ticket, found = find_ticket(parsed.in_reply_to, parsed.references, parsed.subject, prefix)
     files, notes = _checked_files(parsed.files)
@@ -103,7 +106,7 @@ def _apply(parsed: ParsedMail, agent, now: datetime) -> tuple[int, MailId | None
     ):
         ticket = None
     if ticket is not None:
-        actor = agent if role is SenderRole.agent else customer_user(parsed.sender, parsed.sender_name, now)
+        actor = agent if agent is not None else customer_user(parsed.sender, parsed.sender_name, now)
         message = add_reply(actor, ticket.id, body, files=files, now=now)
         return ticket.id, thread_entry(parsed.message_id, ticket.id, message.id, parsed.sender, now), notes
     if agent is not None:

@@ -9,7 +9,10 @@ import logging
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.lmtp import LMTP
+from aiosmtpd.smtp import SMTP, Envelope, Session
 from flask import Flask
+
+from app.services.inbound_mail.inbound import receive_mail
 
 log = logging.getLogger(__name__)
 # Above our own size limit, so an oversized mail reaches the failed-mail store instead of a bounce.
@@ -17,15 +20,14 @@ SMTP_SIZE_LIMIT = 64 * 1024 * 1024
 
 
 class InboundHandler:
+    """aiosmtpd's DATA hook: each mail is received inside an app context of `app`."""
+
     def __init__(self, app: Flask) -> None:
         self.app = app
 
-    async def handle_DATA(self, server, session, envelope) -> str:
-        from app.services.mail.inbound import receive_mail
-
-        raw = envelope.original_content or envelope.content
-        if isinstance(raw, str):
-            raw = raw.encode("utf-8", "surrogateescape")
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        content = envelope.original_content or envelope.content or b""
+        raw = content.encode("utf-8", "surrogateescape") if isinstance(content, str) else content
         with self.app.app_context():
             try:
                 kept = receive_mail(raw, source="smtp")
@@ -37,7 +39,7 @@ class InboundHandler:
 
 
 class LmtpController(Controller):
-    def factory(self):
+    def factory(self) -> LMTP:
         return LMTP(self.handler, **self.SMTP_kwargs)
 
 

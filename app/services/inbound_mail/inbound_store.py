@@ -3,6 +3,7 @@ is kept whole with its reason, listed for admins and can be processed again."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
@@ -15,36 +16,48 @@ from app.services.common.access import require_admin
 PROCESSED, FAILED, IGNORED, REPROCESSED = "processed", "failed", "ignored", "reprocessed"
 
 
+@dataclass(frozen=True, slots=True)
+class Arrival:
+    """What is known of a mail as it arrives; the sender's fields once it could be parsed."""
+
+    now: datetime
+    source: str
+    size: int
+    sender: str | None = None
+    subject: str | None = None
+    message_id: str | None = None
+
+
+def _record(
+    raw: bytes | None, arrival: Arrival, status: str, reason: str | None, ticket_id: int | None
+) -> InboundMail:
+    return InboundMail(
+        message_id=arrival.message_id,
+        sender=arrival.sender,
+        subject=(arrival.subject or "")[:200] or None,
+        source=arrival.source,
+        status=status,
+        reason=(reason or "")[:500] or None,
+        size=arrival.size,
+        ticket_id=ticket_id,
+        raw=raw,
+        received_at=arrival.now,
+    )
+
+
 def keep(
     raw: bytes | None,
+    arrival: Arrival,
     *,
     status: str,
     reason: str | None,
-    now: datetime,
-    source: str,
-    size: int,
-    sender: str | None = None,
-    subject: str | None = None,
-    message_id: str | None = None,
     ticket_id: int | None = None,
     thread: MailId | None = None,
 ) -> InboundMail:
     """Write one inbound record in its own transaction (the mail's own work may have failed),
     with the Message-ID that threads later answers when the mail was used."""
     db.session.rollback()
-    values = {
-        "message_id": message_id,
-        "sender": sender,
-        "subject": (subject or "")[:200] or None,
-        "source": source,
-        "status": status,
-        "reason": (reason or "")[:500] or None,
-        "size": size,
-        "ticket_id": ticket_id,
-        "raw": raw,
-        "received_at": now,
-    }
-    row = InboundMail(**values)
+    row = _record(raw, arrival, status, reason, ticket_id)
     db.session.add(row)
     if thread is not None:
         db.session.add(thread)
@@ -52,7 +65,7 @@ def keep(
         db.session.commit()
     except IntegrityError:  # the same mail came twice at once; the first one threads answers
         db.session.rollback()
-        row = InboundMail(**values)
+        row = _record(raw, arrival, status, reason, ticket_id)
         db.session.add(row)
         db.session.commit()
     return row
@@ -75,6 +88,7 @@ def recent_count(sender: str, since: datetime) -> int:
 
 
 def rate_window() -> timedelta:
+    """The span of the per-sender rate limit."""
     return timedelta(hours=1)
 
 

@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from flask import current_app
 
-from app.services.mail.inbound import receive_mail
+from app.services.inbound_mail.inbound import receive_mail
 
 BATCH = 200
 
@@ -47,8 +47,8 @@ def poll_mailbox() -> dict[str, int]:
     connection, folder = _connect(url)
     try:
         connection.select(folder)
-        _, found = connection.uid("SEARCH", None, "UNSEEN")
-        for uid in (found[0] or b"").split()[:BATCH]:
+        _, found = connection.uid("SEARCH", "UNSEEN")
+        for uid in (found[0] or b"").decode().split()[:BATCH]:
             _, fetched = connection.uid("FETCH", uid, "(BODY.PEEK[])")
             raw = next((item[1] for item in fetched if isinstance(item, tuple)), None)
             if raw is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from email import policy
-from email.message import EmailMessage
+from email.message import EmailMessage, MIMEPart
 from email.parser import BytesParser
 from email.utils import getaddresses, parseaddr
 
@@ -69,7 +69,7 @@ def _sender(message: EmailMessage) -> tuple[str, str]:
     raise UnusableMail("no usable sender address (From)")
 
 
-def _decoded(part: EmailMessage) -> str:
+def _decoded(part: MIMEPart) -> str:
     """A text part's content in its declared charset; an unknown or lying charset is read as
     UTF-8, then Windows-1252, then Latin-1 (which reads any bytes)."""
     payload = part.get_payload(decode=True)
@@ -84,7 +84,7 @@ def _decoded(part: EmailMessage) -> str:
     return payload.decode("latin-1")
 
 
-def _text(message: EmailMessage) -> tuple[str, EmailMessage | None]:
+def _text(message: EmailMessage) -> tuple[str, MIMEPart | None]:
     body = message.get_body(preferencelist=("plain", "html"))
     if body is None:
         return "", None
@@ -94,8 +94,8 @@ def _text(message: EmailMessage) -> tuple[str, EmailMessage | None]:
     return content.replace("\r\n", "\n").replace("\x00", ""), body
 
 
-def _files(message: EmailMessage, body: EmailMessage | None) -> list[MailFile]:
-    files = []
+def _files(message: EmailMessage, body: MIMEPart | None) -> list[MailFile]:
+    files: list[MailFile] = []
     for part in message.walk():
         if part.is_multipart() or part is body:
             continue
