@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -27,6 +28,7 @@ from app.extensions import db
 
 BUSY_TIMEOUT_MS = 10_000
 OPTIMIZE_WAIT_MS = 20
+OPTIMIZE_EVERY_SECONDS = 300
 ANALYSIS_LIMIT = 1000
 
 _write_lock_wanted: ContextVar[bool] = ContextVar("write_lock_wanted", default=False)
@@ -67,10 +69,15 @@ def _sqlite_connect(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEn
     cursor.close()
 
 
-def _sqlite_optimize(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
+def _sqlite_optimize(dbapi_connection: DBAPIConnection, record: ConnectionPoolEntry) -> None:
     """As a connection goes back to the pool, let SQLite gather the statistics its queries
-    lacked (usually nothing to do). Without them the planner can pick an index that walks a
-    million rows. It never makes anyone wait: if the write lock is taken, it is left for later."""
+    lacked. Without them the planner can pick an index that walks a million rows. At most once
+    every few minutes per connection (an empty table is analysed again each time, since it leaves
+    no statistics), and it never makes anyone wait: if the write lock is taken, it waits too."""
+    now = time.monotonic()
+    if now - record.info.get("optimized_at", -OPTIMIZE_EVERY_SECONDS) < OPTIMIZE_EVERY_SECONDS:
+        return
+    record.info["optimized_at"] = now
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute(f"PRAGMA busy_timeout={OPTIMIZE_WAIT_MS}")
