@@ -51,8 +51,11 @@ def _resolve_database_url(app: Flask) -> None:
 
 def _check_production_settings(app: Flask) -> None:
     from app.secret_key import resolve_secret_key
+    from app.startup import check_base_url, is_production, trust_proxies
 
-    resolve_secret_key(app, production=bool(app.config.get("SESSION_COOKIE_SECURE")))
+    resolve_secret_key(app, production=is_production(app))
+    check_base_url(app)
+    trust_proxies(app)
 
 
 def register_extensions(app: Flask) -> None:

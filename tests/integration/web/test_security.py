@@ -163,6 +163,11 @@ def test_signed_in_pages_are_not_stored_but_static_files_are(client, login_as):
 def test_production_sends_hsts(tmp_path):
     from config import ProductionConfig
 
-    app = create_app(ProductionConfig, SECRET_KEY="x" * 40, SQLALCHEMY_DATABASE_URI="sqlite://")
+    app = create_app(
+        ProductionConfig,
+        SECRET_KEY="x" * 40,
+        BASE_URL="https://desk.example.com",
+        SQLALCHEMY_DATABASE_URI="sqlite://",
+    )
     response = app.test_client().get("/auth/login")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
