@@ -88,6 +88,19 @@ def _vendor_words(team) -> str:
     return f"{team.name} ({', '.join(defaults)})" if defaults else team.name
 
 
+def _keep_in_note(refused: FlaskForm, note: FlaskForm) -> None:
+    """The ticket moved above the agent's tier, so the refused form is gone from the page: its
+    message and what was typed in it go to the note form, the one they can still use."""
+    typed = next(
+        (f.data for name in ("body", "reason") if (f := refused._fields.get(name)) is not None and f.data),
+        None,
+    )
+    note.form_errors.extend(refused.form_errors)
+    if typed:
+        note.body.data = typed
+        note.form_errors.append("What you typed is kept below; add it as an internal note or hand it on.")
+
+
 def render_ticket(
     ticket_id: int,
     failed: tuple[str, FlaskForm] | None = None,
@@ -103,6 +116,8 @@ def render_ticket(
         forms[name] = prepare(name, form, view.ticket, fresh=not refused)
     if reply_text is not None:
         forms["reply"].body.data = reply_text
+    if failed is not None and not view.can_work and failed[0] != "note":
+        _keep_in_note(failed[1], forms["note"])
     actor = current_user.as_actor()
     viewers = touch_viewing(current_user, ticket_id)
     return render_template(
