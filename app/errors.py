@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
 from app.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from app.extensions import db
+from app.resubmit import resubmission
+from app.services.common.storage import is_storage_failure
+
+log = logging.getLogger(__name__)
+RETRY_AFTER_SECONDS = 30
 
 
 def _wants_json() -> bool:
@@ -58,6 +67,22 @@ def register(app: Flask) -> None:
     @app.errorhandler(Conflict)
     def conflict(error: Conflict):
         return _render(409, "Changed meanwhile", str(error))
+
+    @app.errorhandler(DBAPIError)
+    def storage_failure(error: DBAPIError):
+        """A database that cannot save now (full, read-only, restarting, locked too long) is a
+        503 saying nothing was lost, with what was posted ready to send again; other database
+        errors are bugs and stay 500s."""
+        if not is_storage_failure(error):
+            raise error
+        db.session.rollback()
+        log.warning("storage failure on %s %s: %s", request.method, request.path, error.orig)
+        headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+        if _wants_json():
+            message = "We could not save this just now; nothing was lost. Try again in a minute."
+            return jsonify(error="Not saved yet", message=message), 503, headers
+        page = render_template("errors/unavailable.html", resend=resubmission(request))
+        return page, 503, headers
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -23,7 +23,7 @@ from app.services.sla.panel import sla_view
 from app.services.tickets.attachments import attachments_by_message
 from app.services.tickets.canned_replies import canned_for
 from app.services.tickets.page import all_teams, assignable_agents, ticket_page
-from app.services.tickets.presence import HEARTBEAT_SECONDS, touch_viewing
+from app.services.tickets.presence import HEARTBEAT_SECONDS, viewing_if_possible
 from app.services.tickets.self_service import ticket_articles
 from app.services.tickets.vendor_handoff import vendor_panel
 
@@ -119,7 +119,7 @@ def render_ticket(
     if failed is not None and not view.can_work and failed[0] != "note":
         _keep_in_note(failed[1], forms["note"])
     actor = current_user.as_actor()
-    viewers = touch_viewing(current_user, ticket_id)
+    viewers = viewing_if_possible(current_user, ticket_id)
     return render_template(
         "desk/ticket.html",
         view=view,
