@@ -6,10 +6,16 @@ snapshot; if another writer commits in between, its write is refused at once ("d
 locked"), whatever the busy timeout, because waiting could not make its snapshot current. So a
 unit of work that will write begins with `BEGIN IMMEDIATE`: it waits (up to the busy timeout) for
 the write lock before its first read, and then nothing can get in between. Code marks such work
-with `writing()`; everything else begins an ordinary (deferred) transaction."""
+with `writing()`; everything else begins an ordinary (deferred) transaction.
+
+Within one process (a threaded gunicorn worker, the scheduler's job threads) writers also queue
+on a lock of their own before asking SQLite: SQLite's busy handler polls with growing sleeps and
+no order, so under load a thread could lose every turn until its busy timeout ran out, while a
+lock hands the turns out as they come."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -23,6 +29,8 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from app.extensions import db
 
 BUSY_TIMEOUT_MS = 10_000
+_HOLDS_WRITER = "holds_process_writer_lock"
+_process_writer = threading.Lock()
 
 _write_lock_wanted: ContextVar[bool] = ContextVar("write_lock_wanted", default=False)
 
@@ -44,6 +52,11 @@ def configure_engine_events(app: Flask) -> None:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
+        event.listen(engine, "commit", _release_after)
+        event.listen(engine, "rollback", _release_after)
+        # A connection returned or dropped with its transaction still open lets go too.
+        event.listen(engine.pool, "checkin", _release_on_return)
+        event.listen(engine.pool, "invalidate", _release_on_drop)
 
 
 def _sqlite_connect(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
@@ -60,7 +73,40 @@ def _sqlite_connect(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEn
 
 
 def _sqlite_begin(connection: Connection) -> None:
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if _write_lock_wanted.get() else "BEGIN")
+    if not _write_lock_wanted.get():
+        connection.exec_driver_sql("BEGIN")
+        return
+    # Bounded: after the busy timeout the writer asks SQLite anyway, which waits its own timeout.
+    connection.info[_HOLDS_WRITER] = _process_writer.acquire(timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    except BaseException:
+        _release(connection.info)
+        raise
+
+
+def _release(info: dict[object, object]) -> None:
+    if info.pop(_HOLDS_WRITER, False):
+        _process_writer.release()
+
+
+def _release_after(connection: Connection) -> None:
+    _release(connection.info)
+
+
+def _release_on_return(_dbapi_connection: DBAPIConnection | None, record: ConnectionPoolEntry) -> None:
+    _release(record.info)
+
+
+def _release_on_drop(
+    _dbapi_connection: DBAPIConnection, record: ConnectionPoolEntry, _error: BaseException | None
+) -> None:
+    _release(record.info)
+
+
+def process_writer_busy() -> bool:
+    """Whether a write transaction of this process holds its turn (for tests and diagnostics)."""
+    return _process_writer.locked()
 
 
 def is_sqlite(engine: Engine | Connection) -> bool:
