@@ -67,6 +67,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     csrf.init_app(app)
     database.configure_engine_events(app)
+    database.close_sessions_quietly(app)
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to continue."

@@ -24,6 +24,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from app.extensions import db
@@ -57,6 +58,19 @@ def configure_engine_events(app: Flask) -> None:
         # A connection returned or dropped with its transaction still open lets go too.
         event.listen(engine.pool, "checkin", _release_on_return)
         event.listen(engine.pool, "invalidate", _release_on_drop)
+
+
+def close_sessions_quietly(app: Flask) -> None:
+    """A connection the server dropped (a restart, a failover) must not turn a request that was
+    answered into a 500 when its session closes afterwards: such a session is invalidated."""
+
+    # Registered after Flask-SQLAlchemy's own teardown, so it runs first (teardowns run in reverse).
+    @app.teardown_appcontext
+    def _close(_error: BaseException | None) -> None:
+        try:
+            db.session.close()
+        except DBAPIError:
+            db.session().invalidate()
 
 
 def _sqlite_connect(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:

@@ -146,3 +146,78 @@ def test_the_heartbeat_answers_503_in_json(app, read_only):
     beat = agent.post(f"/desk/tickets/{ticket.id}/viewers", headers={"Accept": "application/json"})
     assert beat.status_code == 503
     assert beat.get_json()["error"] == "Not saved yet"
+
+
+@pytest.fixture
+def database_down(app):
+    """Every statement fails as when the server went away (a restart, a failover)."""
+
+    def refuse(connection, *_args) -> None:
+        raise connection.dialect.loaded_dbapi.OperationalError("server closed the connection unexpectedly")
+
+    def start(*, end_transaction: bool = True) -> None:
+        if end_transaction:
+            db.session.commit()
+        event.listen(db.engine, "before_cursor_execute", refuse)
+
+    try:
+        yield start
+    finally:
+        if event.contains(db.engine, "before_cursor_execute", refuse):
+            event.remove(db.engine, "before_cursor_execute", refuse)
+
+
+def test_with_the_database_gone_pages_answer_503_without_touching_it_again(app, database_down):
+    ticket = factories.make_ticket(tier=1)
+    agent = signed_in(app, factories.make_agent(tier=1))
+    ticket_id = ticket.id
+    database_down()
+    page = agent.get(f"/desk/tickets/{ticket_id}")
+    assert page.status_code == 503
+    assert "We could not load this page just now" in page.get_data(as_text=True)
+    refused = agent.post(
+        f"/desk/tickets/{ticket_id}/reply", data={"reply-body": "Back in five", "reply-status": ""}
+    )
+    assert refused.status_code == 503
+    assert resend_form(refused.get_data(as_text=True))["reply-body"] == "Back in five"
+
+
+def test_an_error_page_that_cannot_read_the_signed_in_user_is_the_503_page(app, database_down):
+    agent = signed_in(app, factories.make_agent(tier=1))
+    database_down()
+    missing = agent.get("/no-such-page")
+    assert missing.status_code == 503
+    assert "We could not load this page just now" in missing.get_data(as_text=True)
+
+
+def test_a_write_stored_just_before_the_database_went_away_is_said_to_be_saved(app, database_down):
+    customer = factories.make_customer()
+    client = signed_in(app, customer.user)
+
+    inserted: list[int] = []
+
+    def ticket_inserted(_mapper, _connection, ticket) -> None:
+        inserted.append(ticket.id)
+
+    def gone_after_commit(_connection) -> None:
+        if inserted:  # the commit that stores the new ticket, not the one ending a read
+            database_down(end_transaction=False)
+
+    event.listen(Ticket, "after_insert", ticket_inserted)
+    event.listen(db.engine, "commit", gone_after_commit)
+    try:
+        answer = client.post(
+            "/portal/new",
+            data={
+                "subject": "VPN drops",
+                "description": "Every hour.",
+                "category": "technical",
+                "urgency": "normal",
+            },
+        )
+    finally:
+        event.remove(db.engine, "commit", gone_after_commit)
+        event.remove(Ticket, "after_insert", ticket_inserted)
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 503
+    assert "Your change was saved; do not send it again" in page and "Try again" not in page
