@@ -9,6 +9,7 @@ import json
 import os
 import random
 import secrets
+import shutil
 import tempfile
 import threading
 import time
@@ -37,6 +38,7 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--kill-scheduler", action="store_true", help="kill -9 the scheduler half way")
     parser.add_argument("--restart-postgres", action="store_true", help="restart PostgreSQL two thirds in")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--logs", type=Path, help="copy the server, scheduler and sweep logs here")
     args = parser.parse_args()
     if args.restart_postgres and not args.postgres:
         parser.error("--restart-postgres needs --postgres (a cluster this run started)")
@@ -211,6 +213,10 @@ def main() -> None:
                     process.stop()
             if postgres is not None:
                 postgres.stop()
+            if args.logs:
+                args.logs.mkdir(parents=True, exist_ok=True)
+                for kept in scratch.glob("*.log"):
+                    shutil.copy(kept, args.logs / kept.name)
     print(json.dumps(report))
     failed = report["lost"] or report["duplicated"] or report["errors_5xx"] or report["double_bumps"]
     raise SystemExit(1 if failed else 0)

@@ -45,7 +45,7 @@ class Log:
             counts[key] = counts.get(key, 0) + 1
 
     def write(self, kind: str, marker: str, answer: Answer, success: int = 302) -> None:
-        if answer.status == success:
+        if answer.status == success or "Your change was saved" in answer.body:
             outcome = "saved"
         elif answer.status == 0:
             outcome = "unknown"

@@ -30,12 +30,16 @@ def customer(session: Session, log: Log, stop: threading.Event, rng: random.Rand
         mine = PORTAL_TICKET.findall(home.body) or mine
         if not mine or rng.random() < 0.3:
             page = session.get("new_request_page", "/portal/new")
+            fields = form_fields(page.body, "/portal/new")
+            if not fields:  # the page did not load (a fault): nothing to fill in
+                time.sleep(1.0)
+                continue
             mark = marker()
             answer = session.post(
                 "open_request",
                 "/portal/new",
                 {
-                    **form_fields(page.body, "/portal/new"),
+                    **fields,
                     "subject": f"{mark} cannot export",
                     "description": f"{mark}: the export stops half way since this morning.",
                     "category": rng.choice(CATEGORIES),
