@@ -6,7 +6,7 @@ PORT ?= 5000
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test test-pg lint typecheck bench clean
+.PHONY: run serve test test-pg lint typecheck bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,15 @@ run: $(VENV)/.installed
 	$(FLASK) mail serve & INBOUND=$$!; \
 	trap 'kill $$SCHEDULER $$INBOUND 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+# The production server: gunicorn (gunicorn.conf.py) and the one scheduler, stopped together.
+# Set TIERDESK_ENV=production, SECRET_KEY, BASE_URL and DATABASE_URL first (see the README).
+serve: $(VENV)/.installed
+	$(FLASK) db upgrade
+	$(FLASK) scheduler run & SCHEDULER=$$!; \
+	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app & WEB=$$!; \
+	trap 'kill $$SCHEDULER $$WEB 2>/dev/null; wait' EXIT INT TERM; \
+	wait $$WEB
 
 test: $(VENV)/.dev-installed
 	$(BIN)/pytest

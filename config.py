@@ -13,6 +13,12 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     SQLALCHEMY_TRACK_MODIFICATIONS = False
+    # The site's public address (https://desk.example.com): links in mail are built from it, never
+    # from a request's Host header. Required in production.
+    BASE_URL = os.environ.get("BASE_URL", "")
+    # How many reverse proxies in front of the app set X-Forwarded-For/-Proto/-Host/-Port; 0 (the
+    # default) trusts none of these headers, since a client could send them itself.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

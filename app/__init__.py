@@ -54,11 +54,11 @@ def _resolve_database_url(app: Flask) -> None:
 
 def _check_production_settings(app: Flask) -> None:
     from app.secret_key import resolve_secret_key
+    from app.startup import check_base_url, is_production, trust_proxies
 
-    resolve_secret_key(app, production=bool(app.config.get("SESSION_COOKIE_SECURE")))
-    # Every link in mail is built from BASE_URL; production must name its own https address.
-    if app.config.get("SESSION_COOKIE_SECURE") and not app.config["BASE_URL"].startswith("https://"):
-        raise RuntimeError("Set BASE_URL to the site's https:// address for production.")
+    resolve_secret_key(app, production=is_production(app))
+    check_base_url(app)
+    trust_proxies(app)
 
 
 def register_extensions(app: Flask) -> None:
@@ -70,6 +70,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     csrf.init_app(app)
     database.configure_engine_events(app)
+    database.close_sessions_quietly(app)
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to continue."

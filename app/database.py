@@ -7,12 +7,18 @@ locked"), whatever the busy timeout, because waiting could not make its snapshot
 unit of work that will write begins with `BEGIN IMMEDIATE`: it waits (up to the busy timeout) for
 the write lock before its first read, and then nothing can get in between. Code marks such work
 with `writing()`; everything else reads as the driver does by default, each statement seeing the
-latest commit."""
+latest commit.
+
+Within one process (a threaded gunicorn worker, the scheduler's job threads) writers also queue
+on a lock of their own before asking SQLite: SQLite's busy handler polls with growing sleeps and
+no order, so under load a thread could lose every turn until its busy timeout ran out, while a
+lock hands the turns out as they come."""
 
 from __future__ import annotations
 
 import contextlib
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,6 +28,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from app.extensions import db
@@ -30,6 +37,8 @@ BUSY_TIMEOUT_MS = 10_000
 OPTIMIZE_WAIT_MS = 20
 OPTIMIZE_EVERY_SECONDS = 300
 ANALYSIS_LIMIT = 1000
+_HOLDS_WRITER = "holds_process_writer_lock"
+_process_writer = threading.Lock()
 
 _write_lock_wanted: ContextVar[bool] = ContextVar("write_lock_wanted", default=False)
 
@@ -52,6 +61,24 @@ def configure_engine_events(app: Flask) -> None:
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
         event.listen(engine, "checkin", _sqlite_optimize)
+        event.listen(engine, "commit", _release_after)
+        event.listen(engine, "rollback", _release_after)
+        # A connection returned or dropped with its transaction still open lets go too.
+        event.listen(engine.pool, "checkin", _release_on_return)
+        event.listen(engine.pool, "invalidate", _release_on_drop)
+
+
+def close_sessions_quietly(app: Flask) -> None:
+    """A connection the server dropped (a restart, a failover) must not turn a request that was
+    answered into a 500 when its session closes afterwards: such a session is invalidated."""
+
+    # Registered after Flask-SQLAlchemy's own teardown, so it runs first (teardowns run in reverse).
+    @app.teardown_appcontext
+    def _close(_error: BaseException | None) -> None:
+        try:
+            db.session.close()
+        except DBAPIError:
+            db.session().invalidate()
 
 
 def _sqlite_connect(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
@@ -94,13 +121,43 @@ def _sqlite_begin(connection: Connection) -> None:
     driver: sqlite3.Connection | None = connection.connection.driver_connection
     if driver is None:  # a connection that is beginning a transaction is checked out, never closed
         raise RuntimeError("a closed SQLite connection cannot begin a transaction")
-    if _write_lock_wanted.get():
-        driver.isolation_level = None  # nothing implicit: this transaction is begun here, as a writer
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
-    else:
+    if not _write_lock_wanted.get():
         # The driver's own way: reads see the latest commit (as under PostgreSQL's read committed),
         # and a write outside a unit of work begins its transaction at its first statement.
         driver.isolation_level = "DEFERRED"
+        return
+    driver.isolation_level = None  # nothing implicit: this transaction is begun here, as a writer
+    # Bounded: after the busy timeout the writer asks SQLite anyway, which waits its own timeout.
+    connection.info[_HOLDS_WRITER] = _process_writer.acquire(timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    except BaseException:
+        _release(connection.info)
+        raise
+
+
+def _release(info: dict[object, object]) -> None:
+    if info.pop(_HOLDS_WRITER, False):
+        _process_writer.release()
+
+
+def _release_after(connection: Connection) -> None:
+    _release(connection.info)
+
+
+def _release_on_return(_dbapi_connection: DBAPIConnection | None, record: ConnectionPoolEntry) -> None:
+    _release(record.info)
+
+
+def _release_on_drop(
+    _dbapi_connection: DBAPIConnection, record: ConnectionPoolEntry, _error: BaseException | None
+) -> None:
+    _release(record.info)
+
+
+def process_writer_busy() -> bool:
+    """Whether a write transaction of this process holds its turn (for tests and diagnostics)."""
+    return _process_writer.locked()
 
 
 def gather_statistics(connection: Connection, *, full: bool = False) -> None:

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, make_response, render_template, request
+import contextlib
+import logging
+
+from flask import Flask, current_app, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
 from app.domain.audit import AuditKind
 from app.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from app.extensions import db
+from app.resubmit import resubmission
+from app.services.common.storage import is_storage_failure
+from app.services.common.transaction import committed_in_this_request
+
+log = logging.getLogger(__name__)
+RETRY_AFTER_SECONDS = 30
 
 
 def _wants_json() -> bool:
@@ -17,7 +28,40 @@ def _wants_json() -> bool:
 def _render(status: int, title: str, message: str):
     if _wants_json():
         return jsonify(error=title, message=message), status
-    return render_template("errors/error.html", status=status, title=title, message=message), status
+    try:
+        return render_template("errors/error.html", status=status, title=title, message=message), status
+    except DBAPIError as error:  # the layout reads the signed-in user, from a database now gone
+        if not is_storage_failure(error):
+            raise
+        return _unavailable(error)
+
+
+def _unavailable(error: DBAPIError):
+    """The 503 page: nothing was lost, try again, with what was posted ready to send again."""
+    with contextlib.suppress(DBAPIError):  # a connection that went away is dropped here
+        db.session.rollback()
+    log.warning("storage failure on %s %s: %s", request.method, request.path, error.orig)
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    if _wants_json():
+        message = "We could not save this just now; nothing was lost. Try again in a minute."
+        return jsonify(error="Not saved yet", message=message), 503, headers
+    saving = request.method not in ("GET", "HEAD")
+    saved = saving and committed_in_this_request()
+    if saved:
+        title = "Saved, but the page could not be shown"
+    elif saving:
+        title = "We could not save this just now"
+    else:
+        title = "We could not load this page just now"
+    # Rendered without the context processors: they read the signed-in user and their counts.
+    page = current_app.jinja_env.get_template("errors/unavailable.html").render(
+        title=title,
+        saving=saving,
+        saved=saved,
+        resend=None if saved else resubmission(request),
+        request=request,
+    )
+    return page, 503, headers
 
 
 def register(app: Flask) -> None:
@@ -79,6 +123,15 @@ def register(app: Flask) -> None:
         response = make_response(response, status)
         response.headers["Retry-After"] = str(seconds)
         return response
+
+    @app.errorhandler(DBAPIError)
+    def storage_failure(error: DBAPIError):
+        """A database that cannot save now (full, read-only, restarting, locked too long) is a
+        503 saying nothing was lost, with what was posted ready to send again; other database
+        errors are bugs and stay 500s."""
+        if not is_storage_failure(error):
+            raise error
+        return _unavailable(error)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -101,7 +101,11 @@ def run_job_if_leader(app: Flask, job: Job, holder: str) -> object | None:
 
     with app.app_context():
         ttl = timedelta(seconds=app.config["SCHEDULER_LEASE_SECONDS"])
-        if not hold_lease(LEASE_NAME, holder, utcnow(), ttl):
+        # The lease reads its row and then writes it: on SQLite it must hold the write lock
+        # from the start, or a job that read before another's insert committed is refused.
+        with writing():
+            leader = hold_lease(LEASE_NAME, holder, utcnow(), ttl)
+        if not leader:
             log.info("another scheduler holds the lease; %s skipped", job.id)
             return None
         with writing():  # every job reads what it then writes

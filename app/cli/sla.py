@@ -58,12 +58,17 @@ def sweep_command(now_text: str | None) -> None:
 def run_command() -> None:
     """Run the scheduled jobs until stopped; a second scheduler waits for the lease."""
     from app.jobs import build_scheduler, holder_name
+    from app.startup import check_database
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     holder = holder_name()
     click.echo(f"Scheduler {holder} starting; jobs run only while it holds the lease.")
     # The real app behind the proxy (Flask types current_app as the app itself).
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    try:
+        check_database(app)
+    except RuntimeError as refused:
+        raise click.ClickException(str(refused)) from None
     scheduler = build_scheduler(app, holder)
     with contextlib.suppress(KeyboardInterrupt, SystemExit):
         scheduler.start()

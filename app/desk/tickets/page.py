@@ -23,7 +23,7 @@ from app.services.sla.panel import sla_view
 from app.services.tickets.attachments import attachments_by_message
 from app.services.tickets.canned_replies import canned_for
 from app.services.tickets.page import all_teams, assignable_agents, ticket_page
-from app.services.tickets.presence import HEARTBEAT_SECONDS, touch_viewing
+from app.services.tickets.presence import HEARTBEAT_SECONDS, viewing_if_possible
 from app.services.tickets.self_service import ticket_articles
 from app.services.tickets.vendor_handoff import vendor_panel
 
@@ -88,6 +88,19 @@ def _vendor_words(team) -> str:
     return f"{team.name} ({', '.join(defaults)})" if defaults else team.name
 
 
+def _keep_in_note(refused: FlaskForm, note: FlaskForm) -> None:
+    """The ticket moved above the agent's tier, so the refused form is gone from the page: its
+    message and what was typed in it go to the note form, the one they can still use."""
+    typed = next(
+        (f.data for name in ("body", "reason") if (f := refused._fields.get(name)) is not None and f.data),
+        None,
+    )
+    note.form_errors.extend(refused.form_errors)
+    if typed:
+        note.body.data = typed
+        note.form_errors.append("What you typed is kept below; add it as an internal note or hand it on.")
+
+
 def render_ticket(
     ticket_id: int,
     failed: tuple[str, FlaskForm] | None = None,
@@ -103,8 +116,10 @@ def render_ticket(
         forms[name] = prepare(name, form, view.ticket, fresh=not refused)
     if reply_text is not None:
         forms["reply"].body.data = reply_text
+    if failed is not None and not view.can_work and failed[0] != "note":
+        _keep_in_note(failed[1], forms["note"])
     actor = current_user.as_actor()
-    viewers = touch_viewing(current_user, ticket_id)
+    viewers = viewing_if_possible(current_user, ticket_id)
     return render_template(
         "desk/ticket.html",
         view=view,

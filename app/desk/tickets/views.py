@@ -179,13 +179,15 @@ def act(ticket_id: int, action: str):
             "errors/error.html", status=404, title="Not found", message="No such action."
         ), 404
     view = ticket_page(current_user, ticket_id)  # 404 before anything else
-    if not view.can_work and action not in READ_ONLY_ACTIONS:
-        # The page shows no such form, so a form error would be invisible: refuse outright.
+    form = prepare(action, FORMS[action](prefix=action), view.ticket)
+    stale = _seen_version(form) not in (None, view.ticket.version)
+    if not view.can_work and action not in READ_ONLY_ACTIONS and not stale:
+        # The page never showed this form: refuse outright. A page that did show it, before the
+        # ticket moved above the agent's tier, gets the service's "changed meanwhile" below.
         raise NotAllowed(
             f"{view.ticket.reference} is at tier {view.ticket.tier}; you work tiers up to "
             f"{current_user.as_actor().working_tier}. It is read-only to you."
         )
-    form = prepare(action, FORMS[action](prefix=action), view.ticket)
     if form.validate_on_submit():
         try:
             message = _perform(action, ticket_id, form)

@@ -40,13 +40,15 @@ def ticket_to_work(actor: User, ticket_id: int, expected_version: int | None = N
     ticket = ticket_for(actor, ticket_id, for_update=True)
     if not actor.is_staff:
         raise NotAllowed("Only support staff can do that.")
+    # A page that showed an older version gets "changed meanwhile" even when the change moved the
+    # ticket above the actor's tier: their page was right when they typed, and they keep the text.
+    if expected_version is not None and ticket.version != expected_version:
+        raise Conflict(_changed_meanwhile(ticket))
     if not can_work_ticket(actor.as_actor(), ticket.facts()):
         raise NotAllowed(
             f"{ticket.reference} is at tier {ticket.tier}; "
             f"you work tiers up to {actor.as_actor().working_tier}. It is read-only to you."
         )
-    if expected_version is not None and ticket.version != expected_version:
-        raise Conflict(_changed_meanwhile(ticket))
     return ticket
 
 

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from flask import g, has_app_context
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.database import is_sqlite, writing
@@ -35,6 +36,7 @@ def transaction() -> Iterator[None]:
             try:
                 yield
                 db.session.commit()
+                _note_commit()
             except StaleDataError as exc:
                 db.session.rollback()
                 raise Conflict(
@@ -45,6 +47,17 @@ def transaction() -> Iterator[None]:
                 raise
     finally:
         _inside.reset(token)
+
+
+def _note_commit() -> None:
+    """Remember, for this request, that a unit of work was stored: if the page then cannot be
+    shown (the database went away after the commit), the error page says it was saved."""
+    if has_app_context():
+        g.committed_write = True
+
+
+def committed_in_this_request() -> bool:
+    return has_app_context() and bool(g.get("committed_write", False))
 
 
 def _end_read_transaction() -> None:

@@ -3,17 +3,21 @@ on load and by a heartbeat; a row not touched for a minute no longer counts."""
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import DBAPIError
 
 from app.extensions import db
 from app.models import TicketViewer, User
 from app.models.types import utcnow
 from app.services.common.access import require_staff, ticket_for
 from app.services.common.rows import insert_on_conflict
+from app.services.common.storage import is_storage_failure
 from app.services.common.transaction import transaction
 
+log = logging.getLogger(__name__)
 FRESH_FOR = timedelta(seconds=60)
 HEARTBEAT_SECONDS = 20
 
@@ -36,6 +40,18 @@ def touch_viewing(actor: User, ticket_id: int, *, now: datetime | None = None) -
             )
         )
     return other_viewers(actor, ticket.id, now=now)
+
+
+def viewing_if_possible(actor: User, ticket_id: int) -> list[str]:
+    """touch_viewing for a page load. Presence is a nicety: when the database cannot take the
+    write (full, read-only), the page still opens, naming who else was seen viewing."""
+    try:
+        return touch_viewing(actor, ticket_id)
+    except DBAPIError as error:
+        if not is_storage_failure(error):
+            raise
+        log.warning("presence not recorded for ticket %s: %s", ticket_id, error.orig)
+        return other_viewers(actor, ticket_id)
 
 
 def other_viewers(actor: User, ticket_id: int, *, now: datetime | None = None) -> list[str]:

@@ -180,7 +180,7 @@ def test_production_sends_hsts(tmp_path):
     app = create_app(
         ProductionConfig,
         SECRET_KEY="x" * 40,
-        BASE_URL="https://desk.example",
+        BASE_URL="https://desk.example.com",
         SQLALCHEMY_DATABASE_URI="sqlite://",
     )
     response = app.test_client().get("/auth/login")

@@ -1,0 +1,42 @@
+"""gunicorn settings for `make serve` and the systemd unit: `gunicorn -c gunicorn.conf.py wsgi:app`.
+
+Every value can be set from the environment; the defaults suit a small two-core host behind a
+reverse proxy on the same machine."""
+
+from __future__ import annotations
+
+import os
+
+
+def _number(name: str, default: int) -> int:
+    return int(os.environ.get(name, str(default)))
+
+
+bind = os.environ.get("TIERDESK_BIND", "127.0.0.1:8000")
+workers = _number("WEB_WORKERS", 2 * (os.cpu_count() or 1) + 1)
+threads = _number("WEB_THREADS", 1)
+# More than one thread means the threaded worker; one thread is the plain sync worker.
+worker_class = "gthread" if threads > 1 else "sync"
+# A request that takes longer than this is killed with its worker; a SQLite writer waits at most
+# its busy timeout (10 s), so this leaves room for the longest page.
+timeout = _number("WEB_TIMEOUT", 60)
+# On SIGTERM (systemctl stop, make serve's Ctrl-C) requests in flight get this long to finish.
+graceful_timeout = _number("WEB_GRACEFUL_TIMEOUT", 30)
+keepalive = 5
+# The control socket under ~/.gunicorn/ is not used, and two instances would fight over it.
+control_socket_disable = True
+accesslog = os.environ.get("WEB_ACCESS_LOG", "-")
+errorlog = "-"
+loglevel = os.environ.get("WEB_LOG_LEVEL", "info")
+# The client's address as the app sees it (after ProxyFix when TRUSTED_PROXIES is set).
+access_log_format = '%({x-forwarded-for}i)s %(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+proc_name = "tierdesk"
+
+
+def on_starting(server: object) -> None:
+    """Refuse to start, in one line, on bad production settings or a database that cannot be
+    opened, before any worker is forked."""
+    from app import create_app
+    from app.startup import check_database
+
+    check_database(create_app())
