@@ -30,13 +30,15 @@ run: $(VENV)/.installed
 	trap 'kill $$SCHEDULER $$INBOUND 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-# The production server: gunicorn (gunicorn.conf.py) and the one scheduler, stopped together.
+# The production server: gunicorn (gunicorn.conf.py), the one scheduler and the inbound mail
+# endpoint (MAIL_INBOUND_HOST:PORT, for the site's MTA to forward to), stopped together.
 # Set TIERDESK_ENV=production, SECRET_KEY, BASE_URL and DATABASE_URL first (see the README).
 serve: $(VENV)/.installed
 	$(FLASK) db upgrade
 	$(FLASK) scheduler run & SCHEDULER=$$!; \
+	$(FLASK) mail serve & INBOUND=$$!; \
 	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app & WEB=$$!; \
-	trap 'kill $$SCHEDULER $$WEB 2>/dev/null; wait' EXIT INT TERM; \
+	trap 'kill $$SCHEDULER $$INBOUND $$WEB 2>/dev/null; wait' EXIT INT TERM; \
 	wait $$WEB
 
 test: $(VENV)/.dev-installed
