@@ -145,11 +145,12 @@ def _active(*criteria: ColumnElement[bool]) -> ColumnElement[bool]:
 
 def rank_customers(customer_ids: Iterable[int], now: datetime) -> None:
     """Put each customer's current health into their active tickets' ranks: one statement per
-    customer, inside the caller's transaction."""
+    customer, inside the caller's transaction. Only the tickets whose stored health part differs
+    are written (usually just a new ticket: health moves in steps, rarely with one more ticket)."""
     for customer_id, health in _health_parts(set(customer_ids), now).items():
         db.session.execute(
             update(Ticket)
-            .where(_active(Ticket.customer_id == customer_id))
+            .where(_active(Ticket.customer_id == customer_id, Ticket.risk_health != health))
             .values(
                 risk_health=health,
                 risk_score=Ticket.risk_pressure
