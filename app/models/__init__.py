@@ -13,6 +13,7 @@ from app.models.presence import TicketViewer
 from app.models.risk_recheck import RiskRecheck
 from app.models.rule import EscalationRule
 from app.models.saved_view import SavedView
+from app.models.setup_version import SetupVersion
 from app.models.sla import (
     BusinessCalendar,
     SchedulerLease,
@@ -48,6 +49,7 @@ __all__ = [
     "RiskRecheck",
     "SavedView",
     "SchedulerLease",
+    "SetupVersion",
     "SlaClock",
     "SlaEvent",
     "SlaPause",

@@ -15,6 +15,7 @@ from app.models import EscalationRule, Team, User
 from app.models.types import utcnow
 from app.services.common.access import require_admin
 from app.services.common.history import record
+from app.services.common.setup_cache import RULES, bump_setup
 from app.services.common.transaction import transaction
 
 
@@ -67,6 +68,7 @@ def save_rule(
         rule.updated_at = now
         db.session.add(rule)
         db.session.flush()
+        bump_setup(RULES)
         record(
             ActivityKind.rule_saved,
             f"{actor.name} {'changed' if existing else 'created'} rule '{rule.name}'",
@@ -89,6 +91,7 @@ def set_rule_enabled(
         rule = get_rule(actor, rule_id)
         rule.enabled = enabled
         rule.updated_at = now
+        bump_setup(RULES)
         record(
             ActivityKind.rule_saved,
             f"{actor.name} {'enabled' if enabled else 'disabled'} rule '{rule.name}'",
@@ -116,6 +119,7 @@ def move_rule(actor: User, rule_id: int, direction: str, *, now: datetime | None
         for position, rule in enumerate(rules, start=1):
             if rule.position != position:
                 rule.position = position
+        bump_setup(RULES)
         record(
             ActivityKind.rules_reordered,
             f"{actor.name} moved rule '{moved.name}' {direction}",
@@ -137,3 +141,4 @@ def delete_rule(actor: User, rule_id: int, *, now: datetime | None = None) -> No
             data={"rule": rule.as_data()},
         )
         db.session.delete(rule)
+        bump_setup(RULES)
