@@ -8,16 +8,18 @@ from sqlalchemy import event, select
 from app import create_app
 from app.extensions import db
 from app.models import Activity, Ticket, TicketTag
+from app.services.relationship.risk_rank import rank_customers
 from app.services.rules.admin import save_rule, set_rule_enabled
 from app.services.rules.engine import enabled_rules
 from app.services.sla.setup import install_default_sla
 from app.services.tickets.conversation import open_ticket
 from config import TestConfig
-from tests.factories import make_admin, make_agent, make_customer, make_team, signed_in
+from tests.factories import make_admin, make_agent, make_customer, make_team, make_ticket, signed_in
 
 # This request (a rule that tags it, clocks, a round-robin team) took 45 statements when the
-# customer's health figures were read twice in ten queries and the rules on every request.
-PORTAL_REQUEST_STATEMENTS = 37
+# customer's figures were read twice in twelve queries, the rules on every request, and the new
+# ticket read back for its rules' snapshot.
+PORTAL_REQUEST_STATEMENTS = 32
 
 TAG_RULE = {
     "name": "Tag exports",
@@ -94,3 +96,31 @@ def test_a_rule_edit_is_seen_by_the_very_next_ticket_in_another_worker(app, now)
     fired = db.session.scalars(select(Activity.ticket_id).where(Activity.kind == "rule_fired")).all()
     assert fired == [second] and first != third
     assert enabled_rules() == []
+
+
+def _ranks(customer_id: int) -> list[tuple[int, int, int]]:
+    db.session.expire_all()
+    rows = db.session.execute(
+        select(Ticket.id, Ticket.risk_health, Ticket.risk_score).where(Ticket.customer_id == customer_id)
+    )
+    return sorted(tuple(row) for row in rows)
+
+
+def test_the_health_ranked_as_a_ticket_opens_equals_the_health_counted_afresh(now):
+    """Opening ranks the customer's health from the figures read for its rules, plus its own
+    escalations; counting everything again afterwards must change nothing."""
+    admin = make_admin()
+    install_default_sla(admin, now=now)
+    escalate = {**TAG_RULE, "name": "Exports to tier 2", "actions": [{"kind": "raise_tier", "value": None}]}
+    save_rule(admin, escalate, now=now)
+    customer = make_customer()
+    for n in range(4):  # enough open tickets that one more moves the health part
+        make_ticket(customer, subject=f"Older {n}")
+    for subject in ("The export fails", "A question", "Another export"):
+        open_ticket(customer.user, subject=subject, description="It stops half way.", now=now)
+        ranked = _ranks(customer.id)
+        rank_customers([customer.id], now)
+        db.session.commit()
+        assert _ranks(customer.id) == ranked
+    escalated = db.session.scalars(select(Ticket.tier).where(Ticket.subject.contains("xport"))).all()
+    assert escalated == [2, 2]
