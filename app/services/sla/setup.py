@@ -19,6 +19,7 @@ from app.services.common.access import require_admin
 from app.services.common.history import record
 from app.services.common.rows import find_row
 from app.services.common.transaction import transaction
+from app.services.sla.policy_cache import sla_setup_changed
 
 OFFICE_HOURS = {day: "09:00-17:00" for day in range(5)}
 
@@ -71,6 +72,7 @@ def save_calendar(
         row.closed_dates = sorted(d.isoformat() for d in checked.closed_dates)
         db.session.add(row)
         db.session.flush()
+        sla_setup_changed()
         record(
             ActivityKind.sla_settings_saved,
             f"{actor.name} saved calendar {name}",
@@ -141,6 +143,7 @@ def save_policy(
         row.warn_percent = targets.warn_percent
         db.session.add(row)
         db.session.flush()
+        sla_setup_changed()
         record(
             ActivityKind.sla_settings_saved,
             f"{actor.name} saved SLA policy {name}",

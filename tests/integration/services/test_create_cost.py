@@ -1,5 +1,6 @@
-"""What opening a ticket costs in SQL statements, and that every worker's copy of the escalation
-rules follows an edit made by another one at its very next request."""
+"""What opening a ticket costs in SQL statements, that its end ranks the same health as a count
+afresh, and that every worker's copy of the rules and policies follows an edit made by another
+one at its very next request."""
 
 from __future__ import annotations
 
@@ -11,15 +12,16 @@ from app.models import Activity, Ticket, TicketTag
 from app.services.relationship.risk_rank import rank_customers
 from app.services.rules.admin import save_rule, set_rule_enabled
 from app.services.rules.engine import enabled_rules
-from app.services.sla.setup import install_default_sla
+from app.services.sla.setup import install_default_sla, save_calendar, save_policy
 from app.services.tickets.conversation import open_ticket
 from config import TestConfig
 from tests.factories import make_admin, make_agent, make_customer, make_team, make_ticket, signed_in
+from tests.integration.services.test_sla import TARGETS
 
 # This request (a rule that tags it, clocks, a round-robin team) took 45 statements when the
-# customer's figures were read twice in twelve queries, the rules on every request, and the new
-# ticket read back for its rules' snapshot.
-PORTAL_REQUEST_STATEMENTS = 32
+# customer's figures were read twice in twelve queries, the rules and policies on every request,
+# and the new ticket read back for its rules' snapshot.
+PORTAL_REQUEST_STATEMENTS = 31
 
 TAG_RULE = {
     "name": "Tag exports",
@@ -67,13 +69,15 @@ def test_a_portal_request_stays_within_its_statement_budget(app, now):
     assert ticket.sla_policy_id is not None and ticket.team_id == team.id and ticket.assignee_id is not None
 
 
-def _open_in(other_app, customer_id: int, subject: str, now) -> int:
+def _open_in(other_app, customer_id: int, subject: str, now, priority: str = "normal") -> int:
     """Open a ticket in another app instance (its own engine and session), as another worker would."""
     with other_app.app_context():
         from app.models import Customer
 
         user = db.session.get(Customer, customer_id).user
-        ticket_id = open_ticket(user, subject=subject, description="It stops half way.", now=now).id
+        ticket_id = open_ticket(
+            user, subject=subject, description="It stops half way.", priority=priority, now=now
+        ).id
         db.session.remove()
     return ticket_id
 
@@ -124,3 +128,24 @@ def test_the_health_ranked_as_a_ticket_opens_equals_the_health_counted_afresh(no
         assert _ranks(customer.id) == ranked
     escalated = db.session.scalars(select(Ticket.tier).where(Ticket.subject.contains("xport"))).all()
     assert escalated == [2, 2]
+
+
+def test_a_policy_edit_is_seen_by_the_very_next_ticket_in_another_worker(app, now):
+    other = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"])
+    try:
+        admin, customer = make_admin(), make_customer()
+        always = save_calendar(admin, name="24x7", timezone="UTC", weekly_hours={}, always_open=True, now=now)
+        standard = save_policy(
+            admin, name="Standard", calendar_id=always.id, is_default=True, targets=TARGETS, now=now
+        )
+        before = _open_in(other, customer.id, "Down", now, priority="urgent")  # caches one policy
+        urgent = save_policy(
+            admin, name="Urgent", calendar_id=always.id, priority="urgent", targets=TARGETS, now=now
+        )
+        after = _open_in(other, customer.id, "Down again", now, priority="urgent")
+    finally:
+        with other.app_context():
+            db.engine.dispose()
+    db.session.expire_all()
+    assert db.session.get(Ticket, before).sla_policy_id == standard.id
+    assert db.session.get(Ticket, after).sla_policy_id == urgent.id
