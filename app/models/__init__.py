@@ -15,6 +15,7 @@ from app.models.recovery_code import RecoveryCode
 from app.models.risk_recheck import RiskRecheck
 from app.models.rule import EscalationRule
 from app.models.saved_view import SavedView
+from app.models.setup_version import SetupVersion
 from app.models.sla import (
     BusinessCalendar,
     SchedulerLease,
@@ -52,6 +53,7 @@ __all__ = [
     "RiskRecheck",
     "SavedView",
     "SchedulerLease",
+    "SetupVersion",
     "SlaClock",
     "SlaEvent",
     "SlaPause",

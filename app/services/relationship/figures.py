@@ -11,7 +11,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, SQLColumnExpression, case, func, select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Select,
+    SQLColumnExpression,
+    bindparam,
+    case,
+    func,
+    select,
+)
 
 from app.domain.relationship import HealthInputs, HealthScore, health_score
 from app.domain.sla_vocabulary import SlaEventKind
@@ -35,9 +44,12 @@ def _grouped(query: Select[Any, Any], ids: list[int]) -> dict[int, float]:
 
 
 def health_inputs(customer_ids: Iterable[int], now: datetime) -> dict[int, HealthInputs]:
-    """Health inputs for many customers in five grouped queries."""
+    """Health inputs for many customers in five grouped queries; for one customer, in one
+    statement (opening a ticket asks for them, and each statement is a round trip)."""
     ids = list(set(customer_ids))
     since = now - WINDOW
+    if len(ids) == 1:
+        return {ids[0]: customer_facts(ids[0], now)[0]}
     breaches = _grouped(
         select(SlaEvent.customer_id, func.count())
         .where(
@@ -89,6 +101,64 @@ def health_inputs(customer_ids: Iterable[int], now: datetime) -> dict[int, Healt
         )
         for cid in ids
     }
+
+
+_CUSTOMER: BindParameter[int] = bindparam("customer_id")
+_SINCE: BindParameter[datetime] = bindparam("since")
+
+# Built once: composing this statement costs more CPU than running it, and a ticket's opening
+# reads it for every request.
+_ONE_CUSTOMER = select(
+    select(func.count())
+    .select_from(SlaEvent)
+    .where(
+        SlaEvent.customer_id == _CUSTOMER, SlaEvent.kind == SlaEventKind.breach, SlaEvent.created_at >= _SINCE
+    )
+    .scalar_subquery(),
+    select(func.count())
+    .select_from(Ticket)
+    .join(TierChange, TierChange.ticket_id == Ticket.id)
+    .where(
+        Ticket.customer_id == _CUSTOMER,
+        TierChange.to_tier > TierChange.from_tier,
+        TierChange.created_at >= _SINCE,
+    )
+    .scalar_subquery(),
+    select(func.count())
+    .select_from(Activity)
+    .where(
+        Activity.customer_id == _CUSTOMER,
+        Activity.kind == ActivityKind.ticket_reopened.value,
+        Activity.created_at >= _SINCE,
+    )
+    .scalar_subquery(),
+    select(func.count())
+    .select_from(Ticket)
+    .where(Ticket.customer_id == _CUSTOMER, Ticket.status.in_(ACTIVE_STATUSES))
+    .scalar_subquery(),
+    select(func.avg(CsatAnswer.rating))
+    .where(CsatAnswer.customer_id == _CUSTOMER, CsatAnswer.created_at >= _SINCE)
+    .scalar_subquery(),
+    select(CsatAnswer.rating)
+    .where(CsatAnswer.customer_id == _CUSTOMER)
+    .order_by(CsatAnswer.updated_at.desc(), CsatAnswer.id.desc())
+    .limit(1)
+    .scalar_subquery(),
+)
+
+
+def customer_facts(customer_id: int, now: datetime) -> tuple[HealthInputs, int | None]:
+    """One customer's health inputs and latest rating, in one statement."""
+    row = db.session.execute(_ONE_CUSTOMER, {"customer_id": customer_id, "since": now - WINDOW}).one()
+    breaches, escalations, reopens, open_tickets, csat, rating = row
+    inputs = HealthInputs(
+        int(breaches or 0),
+        int(escalations or 0),
+        int(reopens or 0),
+        int(open_tickets or 0),
+        float(csat) if csat is not None else None,
+    )
+    return inputs, rating
 
 
 def last_csat(customer_ids: Iterable[int]) -> dict[int, int]:

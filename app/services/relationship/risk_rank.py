@@ -12,13 +12,13 @@ instead of ranking every ticket per request. Each part is recomputed where its f
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, Row, and_, bindparam, or_, select, update
 
-from app.domain.relationship import health_score
+from app.domain.relationship import HealthInputs, health_score
 from app.domain.risk import (
     PART_NAMES,
     account_points,
@@ -147,19 +147,43 @@ def rank_customers(customer_ids: Iterable[int], now: datetime) -> None:
     """Put each customer's current health into their active tickets' ranks: one statement per
     customer, inside the caller's transaction."""
     for customer_id, health in _health_parts(set(customer_ids), now).items():
-        db.session.execute(
-            update(Ticket)
-            .where(_active(Ticket.customer_id == customer_id))
-            .values(
-                risk_health=health,
-                risk_score=Ticket.risk_pressure
-                + Ticket.risk_priority
-                + Ticket.risk_account
-                + Ticket.risk_value
-                + health,
-            ),
-            execution_options={"synchronize_session": "fetch"},
-        )
+        _write_health(customer_id, health)
+
+
+def health_after_opening(ticket: Ticket, opened: HealthInputs) -> HealthInputs:
+    """A customer's health inputs at the end of opening `ticket`, from those read as it opened
+    (with it counted open): its rules' escalations are in the 90-day count, and a ticket that
+    left the active statuses on the way no longer counts as open. Nothing else of the health
+    inputs (breaches, reopens, ratings) can happen while a ticket opens."""
+    still_open = ticket.status in ACTIVE_STATUSES
+    return replace(
+        opened,
+        escalations_90d=opened.escalations_90d + ticket.escalation_count,
+        open_tickets=opened.open_tickets - (0 if still_open else 1),
+    )
+
+
+def rank_customer_health(customer_id: int, inputs: HealthInputs) -> None:
+    """Put a customer's health, from inputs the caller knows, into their active tickets' ranks."""
+    _write_health(customer_id, tenths(health_points(health_score(inputs).score)))
+
+
+def _write_health(customer_id: int, health: int) -> None:
+    # Only the tickets whose stored part differs are written: health moves in steps, so opening
+    # one more ticket usually writes just that ticket.
+    db.session.execute(
+        update(Ticket)
+        .where(_active(Ticket.customer_id == customer_id, Ticket.risk_health != health))
+        .values(
+            risk_health=health,
+            risk_score=Ticket.risk_pressure
+            + Ticket.risk_priority
+            + Ticket.risk_account
+            + Ticket.risk_value
+            + health,
+        ),
+        execution_options={"synchronize_session": "fetch"},
+    )
 
 
 def rank_new_ticket(ticket: Ticket) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from app.domain.relationship import HealthInputs
 from app.extensions import db
 from app.models import Team, Ticket, User
 from app.services.common.row_batch import RowBatch
@@ -45,6 +46,9 @@ class TicketChange:
     queue: QueueEntry | None = None
     rank_health: bool = False
     rank_organization: bool = False
+    # The customer's health inputs read as the ticket opened (with it counted), when known: the
+    # end then ranks the customer's health from them instead of reading them again.
+    opening_health: HealthInputs | None = None
 
     def __post_init__(self) -> None:
         self.clocks.held.add(self.ticket.id)
@@ -75,6 +79,10 @@ def finish_change(change: TicketChange) -> None:
     sla_clock.release(ticket, now, change.clocks)
     if change.rank_organization:
         risk_rank.rank_new_ticket(ticket)
-    if change.rank_health:
+    if change.rank_health and change.opening_health is not None:
+        risk_rank.rank_customer_health(
+            ticket.customer_id, risk_rank.health_after_opening(ticket, change.opening_health)
+        )
+    elif change.rank_health:
         db.session.flush()  # the health is counted from the written tickets
         risk_rank.rank_customers([ticket.customer_id], now)

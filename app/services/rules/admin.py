@@ -17,6 +17,7 @@ from app.models.types import utcnow
 from app.services.audit.record import audit
 from app.services.common.access import require_admin
 from app.services.common.history import record
+from app.services.common.setup_cache import RULES, bump_setup
 from app.services.common.transaction import transaction
 
 
@@ -77,6 +78,7 @@ def save_rule(
             now=now,
             data={"rule_id": rule.id},
         )
+        bump_setup(RULES)
         record(
             ActivityKind.rule_saved,
             f"{actor.name} {'changed' if existing else 'created'} rule '{rule.name}'",
@@ -106,6 +108,7 @@ def set_rule_enabled(
             now=now,
             data={"rule_id": rule.id},
         )
+        bump_setup(RULES)
         record(
             ActivityKind.rule_saved,
             f"{actor.name} {'enabled' if enabled else 'disabled'} rule '{rule.name}'",
@@ -136,6 +139,7 @@ def move_rule(actor: User, rule_id: int, direction: str, *, now: datetime | None
         audit(
             AuditKind.rule_moved, f"{actor.name} moved rule '{moved.name}' {direction}", actor=actor, now=now
         )
+        bump_setup(RULES)
         record(
             ActivityKind.rules_reordered,
             f"{actor.name} moved rule '{moved.name}' {direction}",
@@ -158,3 +162,4 @@ def delete_rule(actor: User, rule_id: int, *, now: datetime | None = None) -> No
             data={"rule": rule.as_data()},
         )
         db.session.delete(rule)
+        bump_setup(RULES)

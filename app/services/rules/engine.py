@@ -23,6 +23,7 @@ from app.models import EscalationRule, Team, TicketTag, User
 from app.services.common.history import record
 from app.services.common.outbox import queue_rule_notification
 from app.services.common.row_batch import add_row
+from app.services.common.setup_cache import RULES, cached_setup
 from app.services.routing.ticket_change import TicketChange, settle_queue
 from app.services.routing.tier_moves import apply_tier_move
 from app.services.rules.snapshots import snapshot_of
@@ -35,10 +36,14 @@ RUNTIME_DIRECTORY = RuleDirectory(check_targets=False)
 
 
 def enabled_rules(trigger: Trigger | None = None) -> list[Rule]:
-    """The enabled rules (for one trigger, or all) in evaluation order, parsed and checked."""
+    """The enabled rules (for one trigger, or all) in evaluation order, parsed and checked: this
+    process's copy, read again after any rule edit (see common.setup_cache)."""
+    rules = cached_setup(RULES, _load_enabled_rules)
+    return [rule for rule in rules if trigger is None or rule.trigger is trigger]
+
+
+def _load_enabled_rules() -> tuple[Rule, ...]:
     query = select(EscalationRule).where(EscalationRule.enabled.is_(True))
-    if trigger is not None:
-        query = query.where(EscalationRule.trigger == trigger)
     rows = db.session.scalars(query.order_by(EscalationRule.position, EscalationRule.id))
     rules = []
     for row in rows:
@@ -47,7 +52,7 @@ def enabled_rules(trigger: Trigger | None = None) -> list[Rule]:
         except RuleInvalid:
             # Saved rules were checked on save; a rule that no longer parses is skipped.
             continue
-    return rules
+    return tuple(rules)
 
 
 def fire_trigger(

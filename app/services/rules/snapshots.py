@@ -116,6 +116,38 @@ def snapshots_of(ticket_ids: Iterable[int], now: datetime) -> list[TicketSnapsho
     return _build(rows, now)
 
 
+def new_ticket_snapshot(
+    ticket: Ticket, now: datetime, inputs: HealthInputs, rating: int | None
+) -> TicketSnapshot:
+    """The snapshot of a ticket being opened, from the loaded ticket and its customer's facts
+    (read once for the whole opening): it has no tags yet, and nothing to read back."""
+    org = ticket.organization
+    return TicketSnapshot(
+        ticket_id=ticket.id,
+        priority=ticket.priority.value,
+        status=ticket.status.value,
+        tier=ticket.tier,
+        channel=ticket.channel.value,
+        category=ticket.category.value,
+        subject=ticket.subject,
+        description=ticket.description,
+        age_hours=max(0.0, (now - ticket.created_at).total_seconds() / 3600),
+        reopen_count=ticket.reopen_count or 0,
+        escalation_count=ticket.escalation_count or 0,
+        tags=frozenset(),
+        account_tier=_value(org.account_tier) if org else None,
+        lifecycle_stage=_value(org.lifecycle_stage) if org else None,
+        loyalty_segment=_value(org.loyalty_segment) if org else None,
+        lifetime_value=org.lifetime_value / 100 if org and org.lifetime_value is not None else None,
+        open_ticket_count=inputs.open_tickets,
+        sla_breaches_90d=inputs.breaches_90d,
+        last_csat=rating,
+        health_score=health_score(inputs).score,
+        team_id=ticket.team_id,
+        assignee_id=ticket.assignee_id,
+    )
+
+
 def snapshot_of(ticket: Ticket, now: datetime) -> TicketSnapshot:
     """The snapshot of one ticket as it stands in this transaction."""
     db.session.flush()

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app.domain.sla import PolicyCell, PolicyChoice, badge, choose_policy, clock_times, shift_after_pause
+from app.domain.sla import PolicyChoice, badge, choose_policy, clock_times, shift_after_pause
 from app.domain.sla import worst as worst_badge
 from app.domain.sla_vocabulary import SlaTarget
 from app.domain.tiers import MAX_TIER
@@ -24,6 +24,7 @@ from app.models import SlaClock, SlaPause, SlaPolicy, Ticket
 from app.services.relationship import risk_rank
 from app.services.sla.clock_pass import Clock, ClockPass, ClockRow
 from app.services.sla.policies import calendar_for, targets_of
+from app.services.sla.policy_cache import policy_cells
 
 PAUSED_STATUSES = (Status.pending, Status.on_hold)
 DONE_STATUSES = (Status.solved, Status.closed)
@@ -96,16 +97,7 @@ def _start(
 
 
 def _choose(ticket: Ticket) -> PolicyChoice | None:
-    cells = [
-        PolicyCell(
-            p.id,
-            p.name,
-            p.account_tier.value if p.account_tier else None,
-            p.priority.value if p.priority else None,
-            p.is_default,
-        )
-        for p in db.session.scalars(select(SlaPolicy))
-    ]
+    cells = policy_cells()  # this process's copy, current with every policy edit
     account_tier = ticket.organization.account_tier.value if ticket.organization else None
     return choose_policy(cells, account_tier, ticket.priority.value)
 

@@ -21,6 +21,7 @@ from app.services.common.access import require_admin
 from app.services.common.history import record
 from app.services.common.rows import find_row
 from app.services.common.transaction import transaction
+from app.services.sla.policy_cache import sla_setup_changed
 
 OFFICE_HOURS = {day: "09:00-17:00" for day in range(5)}
 
@@ -74,6 +75,7 @@ def save_calendar(
         db.session.add(row)
         db.session.flush()
         audit(AuditKind.sla_saved, f"{actor.name} saved calendar {name}", actor=actor, now=now)
+        sla_setup_changed()
         record(
             ActivityKind.sla_settings_saved,
             f"{actor.name} saved calendar {name}",
@@ -145,6 +147,7 @@ def save_policy(
         db.session.add(row)
         db.session.flush()
         audit(AuditKind.sla_saved, f"{actor.name} saved SLA policy {name}", actor=actor, now=now)
+        sla_setup_changed()
         record(
             ActivityKind.sla_settings_saved,
             f"{actor.name} saved SLA policy {name}",

@@ -30,8 +30,10 @@ from app.services.common.history import record
 from app.services.common.rows import find_row
 from app.services.common.transaction import transaction
 from app.services.mail import notices as mail_notices
+from app.services.relationship.figures import customer_facts
 from app.services.routing.ticket_change import TicketChange, finish_change
 from app.services.rules.engine import fire_trigger
+from app.services.rules.snapshots import new_ticket_snapshot
 from app.services.sla import clock as sla_clock
 from app.services.tickets import self_service
 from app.services.tickets.attachments import save_attachments
@@ -91,10 +93,14 @@ def open_ticket(
             ticket=ticket,
             data={"tier": ticket.tier, "priority": priority_value.value, "channel": channel_value.value},
         )
-        change = TicketChange(ticket, now, rank_health=True, rank_organization=True)
+        # The customer's figures are read once: the rules see them, and the end ranks from them.
+        health, rating = customer_facts(customer.id, now)
+        change = TicketChange(ticket, now, rank_health=True, rank_organization=True, opening_health=health)
         sla_clock.start_ticket(ticket, now, change.clocks)
         change.enter_queue()  # the tier's team, unless a rule chooses one
-        fire_trigger(change, Trigger.ticket_created)
+        fire_trigger(
+            change, Trigger.ticket_created, snapshot=new_ticket_snapshot(ticket, now, health, rating)
+        )
         self_service.attach_seen(ticket, seen_article_ids, now)
         if channel_value in (Channel.portal, Channel.email):
             self_service.answer_automatically(change)

@@ -1,0 +1,62 @@
+"""Per-process copies of the desk's setup (enabled escalation rules, SLA policies), checked
+against a version row once per request.
+
+Every edit of a kind of setup writes a fresh version number into its `setup_versions` row in the
+edit's own transaction. A process keeps what it built from the setup beside the version it read
+before building; the first read of the versions in a request (one small query) tells whether the
+copy is still current, so an edit made by any worker is seen by the very next request in every
+other one. The number is random rather than counted up: an edit rolled back after this process
+read its number must never be mistaken for a later edit that commits."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+from flask import g
+from sqlalchemy import select, update
+
+from app.extensions import db
+from app.models import SetupVersion
+from app.services.common.rows import rows_matched
+
+RULES = "rules"
+SLA = "sla"
+
+T = TypeVar("T")
+
+_copies: dict[str, tuple[int, Any]] = {}
+
+
+def _versions() -> dict[str, int]:
+    known: dict[str, int] | None = g.get("setup_versions")
+    if known is None:
+        known = {
+            name: version
+            for name, version in db.session.execute(select(SetupVersion.name, SetupVersion.version))
+        }
+        g.setup_versions = known
+    return known
+
+
+def bump_setup(name: str) -> None:
+    """Mark a kind of setup changed, inside the editing transaction."""
+    version = secrets.randbits(62)
+    written = db.session.execute(
+        update(SetupVersion).where(SetupVersion.name == name).values(version=version)
+    )
+    if not rows_matched(written):
+        db.session.add(SetupVersion(name=name, version=version))
+    g.pop("setup_versions", None)
+
+
+def cached_setup(name: str, build: Callable[[], T]) -> T:
+    """This process's copy of a kind of setup, built again when its version changed."""
+    version = _versions().get(name, 0)
+    copy = _copies.get(name)
+    if copy is not None and copy[0] == version:
+        return cast(T, copy[1])
+    value = build()
+    _copies[name] = (version, value)
+    return value

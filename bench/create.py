@@ -1,0 +1,315 @@
+"""Opening tickets through the portal form, under gunicorn.
+
+    python -m bench.create [--tickets 10000,100000] [--requests 300] [--rounds 3]
+
+For each size, seeds a scratch SQLite database (WAL) with that many tickets, the starter SLA
+policies and rules, a frontline team and two signed-up customers, then starts gunicorn with two
+workers in production settings (`TIERDESK_ENV=production`, a 32+ character SECRET_KEY, an
+https BASE_URL) and has two clients, each signed in as one customer, post the new-request form
+with its CSRF token, rounds of `--requests` posts in all. Figures per size (medians over rounds):
+tickets per second, the workers' CPU milliseconds per request (utime + stime from
+/proc/<pid>/stat), SQL statements per request (one portal post counted in-process through the
+test client, with a statement listener on the engine) and the peak RSS of each worker (VmHWM).
+The last line is one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import re
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import event, insert, update
+
+from app.database import gather_statistics
+from app.domain.vocabulary import Role
+from app.extensions import db
+from app.models import Customer, User
+from bench.seed import seed_tickets
+
+PASSWORD = "bench-password-1"
+CUSTOMERS = ("bench-c1@bench.test", "bench-c2@bench.test")
+ROOT = Path(__file__).resolve().parent.parent
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _setup(count: int, url: str) -> None:
+    """Seed the database the way a running desk has it: tickets, starter SLA and rules, a team."""
+    from app import create_app
+    from app.services.accounts.accounts import create_staff_user, hash_password, save_team
+    from app.services.rules.defaults import install_default_rules
+    from app.services.sla.setup import install_default_sla
+    from config import Config
+
+    app = create_app(Config, SQLALCHEMY_DATABASE_URI=url, SECRET_KEY="bench-setup")
+    with app.app_context():
+        now = datetime.now(UTC)
+        seed_tickets(count, now=now, spread=timedelta(days=60))
+        password_hash = hash_password(PASSWORD)
+        db.session.execute(
+            insert(User).values(
+                email="bench-admin@bench.test",
+                name="Bench Admin",
+                role=Role.admin,
+                password_hash=password_hash,
+                created_at=now,
+            )
+        )
+        for n, email in enumerate(CUSTOMERS, start=1):
+            db.session.execute(
+                insert(User).values(
+                    id=100 + n,
+                    email=email,
+                    name=f"Customer {n}",
+                    role=Role.customer,
+                    password_hash=password_hash,
+                    created_at=now,
+                )
+            )
+            db.session.execute(update(Customer).where(Customer.id == n).values(user_id=100 + n))
+        db.session.commit()
+        admin = db.session.scalars(db.select(User).where(User.role == Role.admin)).one()
+        install_default_sla(admin, now=now)
+        install_default_rules(admin, now=now)
+        team = save_team(admin, name="Frontline", tier=1, assignment_mode="round_robin", now=now)
+        for n in (1, 2):
+            create_staff_user(
+                admin,
+                name=f"Agent {n}",
+                email=f"bench-agent{n}@bench.test",
+                password=PASSWORD,
+                support_tier=1,
+                team_id=team.id,
+                now=now,
+            )
+        with db.engine.connect() as connection:
+            gather_statistics(connection, full=True)  # as after a bulk import
+        db.session.remove()
+        db.engine.dispose()
+
+
+class Browser:
+    """One signed-in customer: cookies kept by hand (production cookies are Secure, the bench
+    talks plain HTTP to 127.0.0.1), a fresh connection per request as gunicorn's sync workers
+    close them."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, form: dict[str, str] | None = None) -> tuple[int, str]:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        body = None
+        if form is not None:
+            body = urllib.parse.urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        text = response.read().decode()
+        for name, value in response.getheaders():
+            if name.lower() == "set-cookie":
+                key, _, rest = value.partition("=")
+                self.cookies[key] = rest.split(";", 1)[0]
+        connection.close()
+        return response.status, text
+
+    def token(self, path: str) -> str:
+        status, text = self.request("GET", path)
+        match = CSRF.search(text)
+        if status != 200 or match is None:
+            raise RuntimeError(f"GET {path} gave {status} without a CSRF token")
+        return match.group(1)
+
+    def sign_in(self, email: str) -> str:
+        token = self.token("/auth/login")
+        status, _ = self.request(
+            "POST", "/auth/login", {"csrf_token": token, "email": email, "password": PASSWORD}
+        )
+        if status != 302:
+            raise RuntimeError(f"sign-in as {email} gave {status}")
+        return self.token("/portal/new")
+
+    def post_requests(self, token: str, count: int) -> None:
+        for n in range(count):
+            status, text = self.request(
+                "POST",
+                "/portal/new",
+                {
+                    "csrf_token": token,
+                    "subject": f"Export fails on report {n}",
+                    "description": "The monthly export stops half way with an error about the file size.",
+                    "category": "technical",
+                    "urgency": "normal",
+                    "seen": "",
+                },
+            )
+            if status != 302:
+                raise RuntimeError(f"POST /portal/new gave {status}: {text[:300]}")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _workers(master: int) -> list[int]:
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    return [int(pid) for pid in children]
+
+
+def _cpu_ticks(pid: int) -> int:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # utime, stime
+
+
+def _peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmHWM for {pid}")
+
+
+def _wait_until_up(port: int, deadline: float) -> None:
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn did not start")
+
+
+def _start_gunicorn(url: str, port: int, scratch: str) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "TIERDESK_ENV": "production",
+        "SECRET_KEY": secrets.token_urlsafe(32),
+        "BASE_URL": "https://desk.bench.test",
+        "MAIL_CATCHALL_DIR": os.path.join(scratch, "mail"),
+        "ATTACHMENTS_DIR": os.path.join(scratch, "attachments"),
+    }
+    command = [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}"]
+    command += ["--no-control-socket", "--log-level", "warning", "wsgi:app"]
+    return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+
+
+def _round(browsers: list[tuple[Browser, str]], requests: int, workers: list[int]) -> tuple[float, float]:
+    """Tickets per second and worker CPU ms per request for one round of posts by every client."""
+    each = requests // len(browsers)
+    before = sum(_cpu_ticks(pid) for pid in workers)
+    threads = [threading.Thread(target=b.post_requests, args=(t, each)) for b, t in browsers]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    seconds = time.perf_counter() - started
+    ticks = sum(_cpu_ticks(pid) for pid in workers) - before
+    done = each * len(browsers)
+    return done / seconds, ticks * 1000 / TICKS / done
+
+
+def _statements_per_request(url: str, samples: int = 5) -> int:
+    """SQL statements of one portal post, counted in-process (the median of a few)."""
+    from app import create_app
+    from config import Config
+
+    app = create_app(Config, SQLALCHEMY_DATABASE_URI=url, SECRET_KEY="bench-count", WTF_CSRF_ENABLED=False)
+    counts = []
+    with app.app_context():
+        engine = db.engine
+    client = app.test_client()
+    client.post("/auth/login", data={"email": CUSTOMERS[0], "password": PASSWORD})
+    for n in range(samples):
+        seen: list[str] = []
+
+        def count(*args: object, seen: list[str] = seen) -> None:
+            seen.append(str(args[2]))
+
+        event.listen(engine, "before_cursor_execute", count)
+        response = client.post(
+            "/portal/new",
+            data={
+                "subject": f"Counted request {n}",
+                "description": "The monthly export stops half way with an error about the file size.",
+                "category": "technical",
+                "urgency": "normal",
+            },
+        )
+        event.remove(engine, "before_cursor_execute", count)
+        if response.status_code != 302:
+            raise RuntimeError(f"counted post gave {response.status_code}")
+        counts.append(len(seen))
+    engine.dispose()
+    return int(statistics.median(counts))
+
+
+def measure(count: int, requests: int, rounds: int) -> dict[str, float | int]:
+    with tempfile.TemporaryDirectory() as scratch:
+        url = f"sqlite:///{scratch}/create.db"
+        started = time.perf_counter()
+        _setup(count, url)
+        print(f"seeded {count} tickets in {time.perf_counter() - started:.1f}s", flush=True)
+        port = _free_port()
+        server = _start_gunicorn(url, port, scratch)
+        try:
+            _wait_until_up(port, time.monotonic() + 30)
+            time.sleep(1)  # both workers booted
+            workers = _workers(server.pid)
+            browsers = []
+            for email in CUSTOMERS:
+                browser = Browser(port)
+                browsers.append((browser, browser.sign_in(email)))
+            _round(browsers, 20, workers)  # warm up both workers
+            figures = [_round(browsers, requests, workers) for _ in range(rounds)]
+            rss = max(_peak_rss_mb(pid) for pid in workers)
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+        statements = _statements_per_request(url)
+    return {
+        "tickets": count,
+        "tickets_per_s": round(statistics.median(f[0] for f in figures), 1),
+        "cpu_ms_per_request": round(statistics.median(f[1] for f in figures), 2),
+        "sql_per_request": statements,
+        "peak_rss_mb_per_worker": round(rss, 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tickets", default="10000,100000", help="comma-separated sizes")
+    parser.add_argument("--requests", type=int, default=300, help="posts per round, both clients")
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    results = []
+    for count in (int(n) for n in args.tickets.split(",")):
+        results.append(measure(count, args.requests, args.rounds))
+        print(json.dumps(results[-1]), flush=True)
+    print(
+        json.dumps(
+            {"workers": 2, "requests_per_round": args.requests, "rounds": args.rounds, "sizes": results}
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

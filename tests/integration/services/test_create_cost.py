@@ -1,0 +1,151 @@
+"""What opening a ticket costs in SQL statements, that its end ranks the same health as a count
+afresh, and that every worker's copy of the rules and policies follows an edit made by another
+one at its very next request."""
+
+from __future__ import annotations
+
+from sqlalchemy import event, select
+
+from app import create_app
+from app.extensions import db
+from app.models import Activity, Ticket, TicketTag
+from app.services.relationship.risk_rank import rank_customers
+from app.services.rules.admin import save_rule, set_rule_enabled
+from app.services.rules.engine import enabled_rules
+from app.services.sla.setup import install_default_sla, save_calendar, save_policy
+from app.services.tickets.conversation import open_ticket
+from config import TestConfig
+from tests.factories import make_admin, make_agent, make_customer, make_team, make_ticket, signed_in
+from tests.integration.services.test_sla import TARGETS
+
+# This request (a rule that tags it, clocks, a round-robin team) took 45 statements when the
+# customer's figures were read twice in twelve queries, the rules and policies on every request,
+# and the new ticket read back for its rules' snapshot.
+PORTAL_REQUEST_STATEMENTS = 31
+
+TAG_RULE = {
+    "name": "Tag exports",
+    "trigger": "ticket_created",
+    "conditions": [{"field": "subject", "operator": "contains", "value": "export"}],
+    "actions": [{"kind": "add_tag", "value": "exports"}],
+}
+
+
+def _post_request(client, subject: str):
+    return client.post(
+        "/portal/new",
+        data={
+            "subject": subject,
+            "description": "It stops half way.",
+            "category": "technical",
+            "urgency": "normal",
+        },
+    )
+
+
+def test_a_portal_request_stays_within_its_statement_budget(app, now):
+    admin = make_admin()
+    install_default_sla(admin, now=now)
+    save_rule(admin, TAG_RULE, now=now)
+    team = make_team(tier=1, assignment_mode="round_robin")
+    make_agent(tier=1, team_id=team.id)
+    customer = make_customer()
+    client = signed_in(app, customer.user)
+    _post_request(client, "Warm up")  # the process's copy of the rules is built once
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        response = _post_request(client, "The export fails")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert response.status_code == 302
+    assert len(statements) <= PORTAL_REQUEST_STATEMENTS, "\n".join(statements)
+    ticket = db.session.scalars(select(Ticket).where(Ticket.subject == "The export fails")).one()
+    assert db.session.get(TicketTag, (ticket.id, "exports")) is not None
+    assert ticket.sla_policy_id is not None and ticket.team_id == team.id and ticket.assignee_id is not None
+
+
+def _open_in(other_app, customer_id: int, subject: str, now, priority: str = "normal") -> int:
+    """Open a ticket in another app instance (its own engine and session), as another worker would."""
+    with other_app.app_context():
+        from app.models import Customer
+
+        user = db.session.get(Customer, customer_id).user
+        ticket_id = open_ticket(
+            user, subject=subject, description="It stops half way.", priority=priority, now=now
+        ).id
+        db.session.remove()
+    return ticket_id
+
+
+def test_a_rule_edit_is_seen_by_the_very_next_ticket_in_another_worker(app, now):
+    other = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"])
+    try:
+        admin, customer = make_admin(), make_customer()
+        db.session.commit()
+        first = _open_in(other, customer.id, "Export one", now)  # the other worker caches no rules
+        rule = save_rule(admin, TAG_RULE, now=now)
+        second = _open_in(other, customer.id, "Export two", now)
+        set_rule_enabled(admin, rule.id, False, now=now)
+        third = _open_in(other, customer.id, "Export three", now)
+    finally:
+        with other.app_context():
+            db.engine.dispose()
+    tagged = set(db.session.scalars(select(TicketTag.ticket_id).where(TicketTag.tag == "exports")))
+    assert tagged == {second}
+    fired = db.session.scalars(select(Activity.ticket_id).where(Activity.kind == "rule_fired")).all()
+    assert fired == [second] and first != third
+    assert enabled_rules() == []
+
+
+def _ranks(customer_id: int) -> list[tuple[int, int, int]]:
+    db.session.expire_all()
+    rows = db.session.execute(
+        select(Ticket.id, Ticket.risk_health, Ticket.risk_score).where(Ticket.customer_id == customer_id)
+    )
+    return sorted(tuple(row) for row in rows)
+
+
+def test_the_health_ranked_as_a_ticket_opens_equals_the_health_counted_afresh(now):
+    """Opening ranks the customer's health from the figures read for its rules, plus its own
+    escalations; counting everything again afterwards must change nothing."""
+    admin = make_admin()
+    install_default_sla(admin, now=now)
+    escalate = {**TAG_RULE, "name": "Exports to tier 2", "actions": [{"kind": "raise_tier", "value": None}]}
+    save_rule(admin, escalate, now=now)
+    customer = make_customer()
+    for n in range(4):  # enough open tickets that one more moves the health part
+        make_ticket(customer, subject=f"Older {n}")
+    for subject in ("The export fails", "A question", "Another export"):
+        open_ticket(customer.user, subject=subject, description="It stops half way.", now=now)
+        ranked = _ranks(customer.id)
+        rank_customers([customer.id], now)
+        db.session.commit()
+        assert _ranks(customer.id) == ranked
+    escalated = db.session.scalars(select(Ticket.tier).where(Ticket.subject.contains("xport"))).all()
+    assert escalated == [2, 2]
+
+
+def test_a_policy_edit_is_seen_by_the_very_next_ticket_in_another_worker(app, now):
+    other = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"])
+    try:
+        admin, customer = make_admin(), make_customer()
+        always = save_calendar(admin, name="24x7", timezone="UTC", weekly_hours={}, always_open=True, now=now)
+        standard = save_policy(
+            admin, name="Standard", calendar_id=always.id, is_default=True, targets=TARGETS, now=now
+        )
+        before = _open_in(other, customer.id, "Down", now, priority="urgent")  # caches one policy
+        urgent = save_policy(
+            admin, name="Urgent", calendar_id=always.id, priority="urgent", targets=TARGETS, now=now
+        )
+        after = _open_in(other, customer.id, "Down again", now, priority="urgent")
+    finally:
+        with other.app_context():
+            db.engine.dispose()
+    db.session.expire_all()
+    assert db.session.get(Ticket, before).sla_policy_id == standard.id
+    assert db.session.get(Ticket, after).sla_policy_id == urgent.id
