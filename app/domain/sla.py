@@ -96,6 +96,21 @@ def choose_policy(
     )
 
 
+def no_policy_reason(cells: Sequence[PolicyCell], account_tier: str | None, priority: str) -> str:
+    """Why a ticket has no policy, for its SLA panel: which cells were looked for and missed."""
+    if not cells:
+        return "No service-level policies are set up."
+    tier_words = f"account tier {account_tier}" if account_tier else "no account tier"
+    choice = choose_policy(cells, account_tier, priority)
+    if choice is not None:
+        name = next(c.name for c in cells if c.policy_id == choice.policy_id)
+        return f"{name} covers it now, but the ticket was already solved when that policy was saved."
+    return (
+        f"No policy covers {tier_words}, priority {priority}, or either of them alone, "
+        "and there is no default policy."
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class ClockTimes:
     warn_at: datetime

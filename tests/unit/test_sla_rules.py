@@ -1,11 +1,11 @@
-"""domain.sla.paused_times: a clock charged only while it ran and the ticket was not paused."""
+"""domain.sla: a clock charged only while it ran and the ticket was not paused; why a ticket has no policy."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
 from app.domain.business_time import calendar_from_settings, twenty_four_seven
-from app.domain.sla import clock_times, merged_pauses, paused_times
+from app.domain.sla import PolicyCell, clock_times, merged_pauses, no_policy_reason, paused_times
 
 START = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)  # a Monday
 
@@ -45,3 +45,13 @@ def test_a_pause_outside_business_hours_costs_nothing():
     assert paused_times(office, friday_four, 120, 50, [monday_pause]).due_at == datetime(
         2026, 3, 9, 12, 0, tzinfo=UTC
     )
+
+
+def test_the_reason_a_ticket_has_no_policy_names_its_cell():
+    urgent = PolicyCell(1, "Urgent", None, "urgent")
+    assert no_policy_reason([], "named", "low") == "No service-level policies are set up."
+    assert no_policy_reason([urgent], None, "low") == (
+        "No policy covers no account tier, priority low, or either of them alone, "
+        "and there is no default policy."
+    )
+    assert no_policy_reason([urgent], "named", "urgent").startswith("Urgent covers it now")
