@@ -3,7 +3,8 @@
 How a clock counts (one model, followed by every hook here): a clock is charged only the business
 time of its policy's calendar during which it was running and the ticket was not paused. The
 ticket is paused while it is pending or on hold, and while a vendor holds it at tier 4 with a
-hand-off that says so; each such stretch is one SlaPause row. A clock's due time (and warn time)
+hand-off that says so; each such stretch is one SlaPause row (waiting on the vendor and waiting in
+a status are separate stretches, one ending as the other begins). A clock's due time (and warn time)
 is therefore a function of its start, its target and the ended pauses clipped to its own life
 (domain.sla.paused_times): a pause that began before the clock counts only from the clock's start,
 overlapping pauses count once, and the order in which pauses, clock starts, priority changes,
