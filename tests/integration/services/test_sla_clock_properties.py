@@ -248,8 +248,8 @@ def _check(story: Story, ticket: Ticket, at: int) -> None:
 def test_every_clock_is_charged_only_the_business_time_it_ran_unpaused(
     calendar: str, start: datetime, with_default: bool, urgent: bool, steps: list[tuple[str, int]]
 ) -> None:
+    db.session.remove()  # its read transaction would keep PostgreSQL's TRUNCATE waiting
     _empty_tables()
-    db.session.remove()
     story = Story(start, Calendar(calendar))
     _set_up(story.calendar, with_default, start)
     agent, customer = make_agent(tier=4), make_customer().user
