@@ -1,12 +1,13 @@
-"""Service-level rules: which policy applies, when a target warns and falls due, how a pause moves
-a due time, and what the desk shows. Pure: the calendar arithmetic is app.domain.business_time."""
+"""Service-level rules: which policy applies, when a target warns and falls due given the stretches
+the ticket was paused, and what the desk shows. Pure: the calendar arithmetic is
+app.domain.business_time."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from app.domain.business_time import add_business_minutes, add_business_time, business_time_between
 from app.domain.calendar_rules import BusinessCalendar
@@ -95,6 +96,21 @@ def choose_policy(
     )
 
 
+def no_policy_reason(cells: Sequence[PolicyCell], account_tier: str | None, priority: str) -> str:
+    """Why a ticket has no policy, for its SLA panel: which cells were looked for and missed."""
+    if not cells:
+        return "No service-level policies are set up."
+    tier_words = f"account tier {account_tier}" if account_tier else "no account tier"
+    choice = choose_policy(cells, account_tier, priority)
+    if choice is not None:
+        name = next(c.name for c in cells if c.policy_id == choice.policy_id)
+        return f"{name} covers it now, but the ticket was already solved when that policy was saved."
+    return (
+        f"No policy covers {tier_words}, priority {priority}, or either of them alone, "
+        "and there is no default policy."
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class ClockTimes:
     warn_at: datetime
@@ -110,16 +126,53 @@ def clock_times(calendar: BusinessCalendar, start: datetime, minutes: int, warn_
     )
 
 
-def shift_after_pause(
-    calendar: BusinessCalendar, instant: datetime, paused_at: datetime, resumed_at: datetime
-) -> datetime:
-    """Move a warn or due time by exactly the business time that was paused.
+Pause = tuple[datetime, datetime]
 
-    The business minutes that were left at the pause are counted again from the resume."""
-    if instant <= paused_at:
-        return instant
-    left = business_time_between(calendar, paused_at, instant)
-    return add_business_time(calendar, resumed_at, left)
+
+def paused_times(
+    calendar: BusinessCalendar,
+    start: datetime,
+    minutes: int,
+    warn_percent: int,
+    pauses: Sequence[Pause],
+) -> ClockTimes:
+    """clock_times for a clock charged only while it ran and the ticket was not paused.
+
+    Each ended pause is clipped to the clock's own life (from `start` on), overlapping pauses count
+    once, and the business time they cover is not charged, so a pause moves the due time by
+    exactly the business time it took from this clock, whenever it began."""
+    warn_minutes = max(1, math.floor(minutes * warn_percent / 100))
+    stretches = merged_pauses(start, pauses)
+    return ClockTimes(
+        warn_at=_charge(calendar, start, timedelta(minutes=warn_minutes), stretches),
+        due_at=_charge(calendar, start, timedelta(minutes=minutes), stretches),
+    )
+
+
+def merged_pauses(start: datetime, pauses: Sequence[Pause]) -> list[Pause]:
+    """The pauses from `start` on, clipped to it, in order, overlapping ones joined."""
+    clipped = sorted((max(begin, start), end) for begin, end in pauses if end > start and end > begin)
+    merged: list[Pause] = []
+    for begin, end in clipped:
+        if merged and begin <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((begin, end))
+    return merged
+
+
+def _charge(
+    calendar: BusinessCalendar, start: datetime, budget: timedelta, stretches: Sequence[Pause]
+) -> datetime:
+    """The instant by which `budget` of business time outside the paused stretches has passed."""
+    cursor = start
+    for begin, end in stretches:
+        running = business_time_between(calendar, cursor, begin)
+        if budget <= running:
+            break
+        budget -= running
+        cursor = max(cursor, end)
+    return add_business_time(calendar, cursor, budget)
 
 
 def badge(now: datetime, warn_at: datetime, due_at: datetime, breached: bool) -> SlaBadge:

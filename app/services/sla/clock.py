@@ -1,5 +1,23 @@
 """Keeping each ticket's SLA clocks right as things happen to it, inside the caller's transaction.
 
+How a clock counts (one model, followed by every hook here): a clock is charged only the business
+time of its policy's calendar during which it was running and the ticket was not paused. The
+ticket is paused while it is pending or on hold, and while a vendor holds it at tier 4 with a
+hand-off that says so; each such stretch is one SlaPause row (waiting on the vendor and waiting in
+a status are separate stretches, one ending as the other begins). A clock's due time (and warn time)
+is therefore a function of its start, its target and the ended pauses clipped to its own life
+(domain.sla.paused_times): a pause that began before the clock counts only from the clock's start,
+overlapping pauses count once, and the order in which pauses, clock starts, priority changes,
+tier moves and vendor hand-offs happen does not matter. A pause still open is counted when it
+ends: until then the stored due time leaves it out and the sweep does not look at a paused ticket.
+Due times are recomputed from that function whenever its inputs change (a pause ends, a new
+priority chooses another policy) rather than shifted step by step, so no pause is lost or counted
+twice. A breached clock keeps the due time it was breached at; a warned one keeps its warn time.
+
+A ticket gets the policy its cell of the account tier x priority matrix names (domain.sla
+.choose_policy); with no such cell and no default it has none, and its panel says why. A priority
+change or a policy edit chooses again for a ticket that had none.
+
 Every change ends with `refresh`, which stores the ticket's next check time (the one indexed
 column the sweep reads), its badge for the queues and the time-dependent part of its risk rank.
 A caller making several changes passes a ClockPass (sla.clock_pass) that holds the refresh until
@@ -13,7 +31,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app.domain.sla import PolicyChoice, badge, choose_policy, clock_times, shift_after_pause
+from app.domain.sla import PolicyCell, PolicyChoice, badge, choose_policy, clock_times, paused_times
 from app.domain.sla import worst as worst_badge
 from app.domain.sla_vocabulary import SlaTarget
 from app.domain.tiers import MAX_TIER
@@ -96,23 +114,51 @@ def _start(
     return clock
 
 
-def _choose(ticket: Ticket) -> PolicyChoice | None:
-    cells = policy_cells()  # this process's copy, current with every policy edit
-    account_tier = ticket.organization.account_tier.value if ticket.organization else None
-    return choose_policy(cells, account_tier, ticket.priority.value)
+def choose_for(ticket: Ticket, cells: list[PolicyCell] | None = None) -> PolicyChoice | None:
+    """The policy the ticket's cell names now (None when no cell and no default does)."""
+    # Reading costs no flush, so the caller's change stays one versioned write.
+    with db.session.no_autoflush:
+        account_tier = ticket.organization.account_tier.value if ticket.organization else None
+        # This process's copy of the matrix, current with every policy edit.
+        known = policy_cells() if cells is None else cells
+    return choose_policy(known, account_tier, ticket.priority.value)
 
 
 def start_ticket(ticket: Ticket, now: datetime, clocks: ClockPass | None = None) -> None:
     """Choose the policy for a new ticket and start its first-response, resolution and tier clocks."""
-    choice = _choose(ticket)
+    choice = choose_for(ticket)
+    if choice is not None:
+        _adopt(ticket, choice, now, clocks)
+    refresh(ticket, now, clocks)
+
+
+def adopt_policy(ticket: Ticket, now: datetime, cells: list[PolicyCell] | None = None) -> bool:
+    """Give a ticket without a policy the one its cell names now, if any (after a policy edit)."""
+    if ticket.sla_policy_id is not None:
+        return False
+    choice = choose_for(ticket, cells)
     if choice is None:
-        refresh(ticket, now, clocks)
-        return
+        return False
+    _adopt(ticket, choice, now, None)
+    refresh(ticket, now)
+    return True
+
+
+def _adopt(ticket: Ticket, choice: PolicyChoice, now: datetime, clocks: ClockPass | None) -> None:
+    """Start the clocks of a ticket that had no policy: the ones its state still owes."""
     ticket.sla_policy_id, ticket.sla_policy_reason = choice.policy_id, choice.reason
     policy = db.session.get_one(SlaPolicy, choice.policy_id)
-    for target in (SlaTarget.first_response, SlaTarget.resolution, SlaTarget.tier_dwell):
+    if clocks is not None:
+        clocks.policies[ticket.id] = policy
+    if ticket.status in DONE_STATUSES:
+        return
+    owed = [SlaTarget.resolution, SlaTarget.tier_dwell]
+    if ticket.first_responded_at is None:
+        owed.insert(0, SlaTarget.first_response)
+    for target in owed:
         _start(ticket, policy, target, now, clocks)
-    refresh(ticket, now, clocks)
+    if is_paused(ticket):  # a ticket already waiting on someone starts paused
+        _sync_pause(ticket, policy, now, clocks)
 
 
 def _satisfy(ticket: Ticket, targets: tuple[SlaTarget, ...], now: datetime, clocks: ClockPass | None) -> None:
@@ -145,35 +191,26 @@ def on_customer_reply(ticket: Ticket, now: datetime, clocks: ClockPass | None = 
 
 
 def on_priority_change(ticket: Ticket, now: datetime, clocks: ClockPass | None = None) -> None:
-    """A new priority may mean another policy: re-time the running clocks from their starts,
-    keeping the time they spent paused."""
-    choice = _choose(ticket) if ticket.sla_policy_id is not None else None
+    """A new priority may mean another policy (or the first one): the running clocks take its
+    targets and are re-timed from their starts, counting every ended pause once."""
+    choice = choose_for(ticket)
     if choice is None or choice.policy_id == ticket.sla_policy_id:
         # The priority is part of the risk rank all the same.
         refresh(ticket, now, clocks)
         return
+    if ticket.sla_policy_id is None:
+        _adopt(ticket, choice, now, clocks)
+        refresh(ticket, now, clocks)
+        return
     ticket.sla_policy_id, ticket.sla_policy_reason = choice.policy_id, choice.reason
     policy = db.session.get_one(SlaPolicy, choice.policy_id)
-    calendar, targets = calendar_for(policy), targets_of(policy)
-    pauses = list(
-        db.session.scalars(
-            select(SlaPause).where(SlaPause.ticket_id == ticket.id).order_by(SlaPause.started_at)
-        )
-    )
+    if clocks is not None:
+        clocks.policies[ticket.id] = policy
+    targets = targets_of(policy)
     for clock in active_clocks(ticket, clocks):
-        if clock.breached_at is not None:
-            continue
-        clock.minutes = targets.minutes(clock.target, clock.tier)
-        times = clock_times(calendar, clock.started_at, clock.minutes, targets.warn_percent)
-        warn_at, due_at = times.warn_at, times.due_at
-        for pause in pauses:
-            if pause.started_at >= clock.started_at:
-                resumed = pause.ended_at or now
-                warn_at = shift_after_pause(calendar, warn_at, pause.started_at, resumed)
-                due_at = shift_after_pause(calendar, due_at, pause.started_at, resumed)
-        clock.due_at = due_at
-        if clock.warned_at is None:
-            clock.warn_at = warn_at
+        if clock.breached_at is None:
+            clock.minutes = targets.minutes(clock.target, clock.tier)
+    _retime(ticket, policy, None, clocks)
     refresh(ticket, now, clocks)
 
 
@@ -241,12 +278,31 @@ def _resume(
     ticket: Ticket, policy: SlaPolicy, pause: SlaPause, now: datetime, clocks: ClockPass | None
 ) -> None:
     pause.ended_at = now
-    calendar = calendar_for(policy)
+    _retime(ticket, policy, pause, clocks)
+
+
+def ended_pauses(ticket: Ticket, ending: SlaPause | None = None) -> list[tuple[datetime, datetime]]:
+    """The ticket's paused stretches that have ended, with one ending in this transaction."""
+    with db.session.no_autoflush:
+        stored = list(db.session.scalars(select(SlaPause).where(SlaPause.ticket_id == ticket.id)))
+    if ending is not None and ending not in stored:
+        stored.append(ending)
+    return [(p.started_at, p.ended_at) for p in stored if p.ended_at is not None]
+
+
+def _retime(ticket: Ticket, policy: SlaPolicy, ending: SlaPause | None, clocks: ClockPass | None) -> None:
+    """Due (and, before a warning, warn) times of the running clocks from their starts, targets
+    and the ticket's ended pauses; a breached clock keeps the due time it missed."""
+    calendar, warn_percent = calendar_for(policy), policy.warn_percent
+    pauses = ended_pauses(ticket, ending)
     for clock in active_clocks(ticket, clocks):
-        if clock.warned_at is None:
-            clock.warn_at = shift_after_pause(calendar, clock.warn_at, pause.started_at, now)
-        if clock.breached_at is None:
-            clock.due_at = shift_after_pause(calendar, clock.due_at, pause.started_at, now)
+        if clock.breached_at is not None:
+            continue
+        times = paused_times(calendar, clock.started_at, clock.minutes, warn_percent, pauses)
+        if clock.due_at != times.due_at:
+            clock.due_at = times.due_at
+        if clock.warned_at is None and clock.warn_at != times.warn_at:
+            clock.warn_at = times.warn_at
 
 
 def release(ticket: Ticket, now: datetime, clocks: ClockPass) -> None:

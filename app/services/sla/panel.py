@@ -8,12 +8,14 @@ from datetime import datetime
 from sqlalchemy import select
 
 from app.domain.business_time import business_minutes_between
+from app.domain.sla import no_policy_reason
 from app.domain.sla_vocabulary import TARGET_LABELS
 from app.extensions import db
 from app.models import SlaClock, SlaPause, SlaPolicy, Ticket
 from app.models.types import utcnow
 from app.services.sla.clock import pause_reason
 from app.services.sla.policies import calendar_of
+from app.services.sla.policy_cache import policy_cells
 
 CLOCKS_SHOWN = 30
 
@@ -28,6 +30,14 @@ class ClockRow:
     state: str  # met, missed, paused, overdue, warning, running
     business_minutes_left: float | None
     done_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class NoPolicyView:
+    """A ticket without a policy: its panel says so and why."""
+
+    reason: str
+    policy: None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,12 +62,14 @@ def _state(clock: SlaClock, now: datetime, paused: bool) -> str:
     return "warning" if clock.warn_at <= now else "running"
 
 
-def sla_view(ticket: Ticket, now: datetime | None = None) -> SlaView | None:
-    """The ticket's policy, calendar, clocks (newest first) and paused stretches."""
+def sla_view(ticket: Ticket, now: datetime | None = None) -> SlaView | NoPolicyView:
+    """The ticket's policy, calendar, clocks (newest first) and paused stretches; without a
+    policy, the reason none applies."""
     now = now or utcnow()
     policy = db.session.get(SlaPolicy, ticket.sla_policy_id) if ticket.sla_policy_id else None
     if policy is None:
-        return None
+        account_tier = ticket.organization.account_tier.value if ticket.organization else None
+        return NoPolicyView(no_policy_reason(policy_cells(), account_tier, ticket.priority.value))
     calendar = calendar_of(policy.calendar)
     paused_by = pause_reason(ticket)
     clocks = db.session.scalars(

@@ -125,3 +125,22 @@ def test_the_desk_shows_every_target_and_the_queue_a_badge(client, login_as):
     sweep_sla()
     queue = client.get("/desk/queues/tier-2").get_data(as_text=True)  # raised for its lost time
     assert late.reference in queue and '<span class="badge sla-breached">breached</span>' in queue
+
+
+def test_a_ticket_without_a_policy_says_why_on_its_panel(client, login_as):
+    admin = make_admin()
+    always = save_calendar(admin, name="24x7", timezone="UTC", weekly_hours={}, always_open=True)
+    save_policy(
+        admin,
+        name="Urgent only",
+        calendar_id=always.id,
+        priority="urgent",
+        targets=Targets(30, 60, 600, (60, 60, 60, 60, 60)),
+    )
+    ticket = open_ticket(make_customer().user, subject="Slow", description="x")
+    login_as(make_agent(tier=1))
+    page = client.get(f"/desk/tickets/{ticket.id}").get_data(as_text=True)
+    assert "No service-level policy applies to this ticket." in page
+    tier = ticket.organization.account_tier.value
+    assert f"No policy covers account tier {tier}, priority normal, or either of them alone" in page
+    assert "there is no default policy" in page
