@@ -53,7 +53,7 @@ def check_new_password(password: str | None, *, email: str = "", name: str = "")
 
 
 def user_by_email(email: str) -> User | None:
-    return db.session.scalars(select(User).where(func.lower(User.email) == email.lower())).first()
+    return db.session.scalars(select(User).where(User.email == email.lower())).first()
 
 
 def register_customer(
@@ -97,7 +97,7 @@ def register_customer(
 
 
 def _contact_by_email(email: str) -> Customer | None:
-    return db.session.scalars(select(Customer).where(func.lower(Customer.email) == email)).first()
+    return db.session.scalars(select(Customer).where(Customer.email == email.lower())).first()
 
 
 def _tell_known_address(email: str, sign_in_link: str, now: datetime) -> None:

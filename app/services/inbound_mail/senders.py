@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.domain.vocabulary import ActivityKind, Role
 from app.extensions import db
@@ -19,13 +19,13 @@ NO_PASSWORD = "!mail-only"
 
 def staff_by_address(address: str) -> User | None:
     """The active agent or admin with this address (lower case); their mail acts as them."""
-    user = db.session.scalars(select(User).where(func.lower(User.email) == address)).first()
+    user = db.session.scalars(select(User).where(User.email == address)).first()
     return user if user is not None and user.is_staff and user.active else None
 
 
 def customer_by_address(address: str) -> Customer | None:
     """The customer record with this address (lower case), whether or not they have a login."""
-    return db.session.scalars(select(Customer).where(func.lower(Customer.email) == address)).first()
+    return db.session.scalars(select(Customer).where(Customer.email == address)).first()
 
 
 def customer_user(address: str, name: str, now: datetime) -> User:
@@ -35,7 +35,7 @@ def customer_user(address: str, name: str, now: datetime) -> User:
     if customer is not None and customer.user is not None:
         return customer.user
     with transaction():
-        user = db.session.scalars(select(User).where(func.lower(User.email) == address)).first()
+        user = db.session.scalars(select(User).where(User.email == address)).first()
         if user is None:
             user = User(
                 email=address,
