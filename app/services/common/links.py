@@ -7,12 +7,23 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import current_app
+from werkzeug.routing import MapAdapter
 
 
 def absolute_url(endpoint: str, **values: object) -> str:
     """The full URL of an endpoint on the configured BASE_URL (works without a request)."""
-    base = urlsplit(current_app.config["BASE_URL"])
-    adapter = current_app.url_map.bind(
-        base.netloc, script_name=base.path.rstrip("/") or "/", url_scheme=base.scheme or "https"
-    )
-    return adapter.build(endpoint, values, force_external=True)
+    return _adapter().build(endpoint, values, force_external=True)
+
+
+def _adapter() -> MapAdapter:
+    """The URL map bound to BASE_URL, once per app and address (a sweep builds thousands)."""
+    base_url = current_app.config["BASE_URL"]
+    known: tuple[str, MapAdapter] | None = current_app.extensions.get("base_url_adapter")
+    if known is None or known[0] != base_url:
+        base = urlsplit(base_url)
+        adapter = current_app.url_map.bind(
+            base.netloc, script_name=base.path.rstrip("/") or "/", url_scheme=base.scheme or "https"
+        )
+        known = (base_url, adapter)
+        current_app.extensions["base_url_adapter"] = known
+    return known[1]

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import insert
 
-from app.extensions import db
+from app.extensions import Base, db
 
 
 class RowBatch:
@@ -20,12 +20,12 @@ class RowBatch:
     __slots__ = ("_rows",)
 
     def __init__(self) -> None:
-        self._rows: dict[type, list[dict[str, Any]]] = {}
+        self._rows: dict[type[Base], list[dict[str, Any]]] = {}
 
-    def add(self, model: type, values: dict[str, Any]) -> None:
+    def add(self, model: type[Base], values: dict[str, Any]) -> None:
         self._rows.setdefault(model, []).append(values)
 
-    def of(self, model: type) -> list[dict[str, Any]]:
+    def of(self, model: type[Base]) -> list[dict[str, Any]]:
         """The rows collected so far for one model (the list itself: it grows as the batch does)."""
         return self._rows.setdefault(model, [])
 
@@ -35,10 +35,11 @@ class RowBatch:
         Plain table inserts: the rows need no ids back and no ORM bookkeeping."""
         for model, values in self._rows.items():
             if values:
-                db.session.execute(insert(model), values)
+                # The table, not the model: a plain executemany, without the ORM's bulk bookkeeping.
+                db.session.execute(insert(model.__table__), values)
 
 
-def add_row(model: type, values: dict[str, Any], rows: RowBatch | None) -> Any:
+def add_row(model: type[Base], values: dict[str, Any], rows: RowBatch | None) -> Any:
     """Add a row: to the batch's INSERT when there is a batch (returns None), else as a model
     object in the session (returned)."""
     if rows is not None:
