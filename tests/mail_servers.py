@@ -3,6 +3,7 @@ chosen recipients), and a private Dovecot IMAP server in a temp dir."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pwd
 import shutil
@@ -142,12 +143,11 @@ class Dovecot:
 
     def stop(self) -> None:
         pid_file = os.path.join(self.dir, "run", "master.pid")
-        try:
+        # A server that never started, or already stopped, leaves nothing to stop.
+        with contextlib.suppress(FileNotFoundError, ProcessLookupError, ValueError):
             with open(pid_file) as handle:
                 os.kill(int(handle.read().strip()), signal.SIGTERM)
             deadline = time.monotonic() + 5
             while os.path.exists(pid_file) and time.monotonic() < deadline:
                 time.sleep(0.05)
-        except (FileNotFoundError, ProcessLookupError, ValueError):
-            pass
         shutil.rmtree(self.dir, ignore_errors=True)

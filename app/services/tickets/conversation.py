@@ -23,7 +23,7 @@ from app.domain.vocabulary import (
     Tier,
 )
 from app.extensions import db
-from app.models import Customer, Message, Ticket, User
+from app.models import Attachment, Customer, Message, Ticket, User
 from app.models.types import utcnow
 from app.services.common.access import require_staff, ticket_for, ticket_to_work
 from app.services.common.history import record
@@ -144,6 +144,30 @@ def add_reply(
     return _customer_reply(actor, ticket_id, body, now, files)
 
 
+def _write_message(
+    actor: User,
+    ticket: Ticket,
+    body: str,
+    author_kind: AuthorKind,
+    now: datetime,
+    files: list[FileStorage] | None,
+    *,
+    internal: bool = False,
+) -> tuple[Message, list[Attachment]]:
+    """Add a message to the ticket, with its files checked and stored in the same transaction."""
+    message = Message(
+        ticket_id=ticket.id,
+        author_id=actor.id,
+        author_kind=author_kind,
+        internal=internal,
+        body=body,
+        created_at=now,
+    )
+    db.session.add(message)
+    db.session.flush()
+    return message, save_attachments(actor, ticket, message, files, now)
+
+
 def _customer_reply(
     actor: User, ticket_id: int, body: str, now: datetime, files: list[FileStorage] | None = None
 ) -> Message:
@@ -156,16 +180,7 @@ def _customer_reply(
         if reopened and not is_requester(actor.as_actor(), ticket.facts()):
             # An organization admin sees colleagues' requests; reopening stays with who asked.
             raise NotAllowed("This request is solved; only the person who asked can reopen it.")
-        message = Message(
-            ticket_id=ticket.id,
-            author_id=actor.id,
-            author_kind=AuthorKind.customer,
-            body=body,
-            created_at=now,
-        )
-        db.session.add(message)
-        db.session.flush()
-        save_attachments(actor, ticket, message, files, now)
+        message, _files = _write_message(actor, ticket, body, AuthorKind.customer, now, files)
         ticket.updated_at = now
         record(
             ActivityKind.customer_replied,
@@ -201,16 +216,7 @@ def _agent_reply(
         new_status = rules.status_after_agent_reply(ticket.status, requested)
         if new_status != ticket.status:
             rules.check_status_change(ticket.status, new_status)
-        message = Message(
-            ticket_id=ticket.id,
-            author_id=actor.id,
-            author_kind=AuthorKind.agent,
-            body=body,
-            created_at=now,
-        )
-        db.session.add(message)
-        db.session.flush()
-        attachments = save_attachments(actor, ticket, message, files, now)
+        message, attachments = _write_message(actor, ticket, body, AuthorKind.agent, now, files)
         mail_notices.agent_replied(ticket, message, attachments, now)
         if ticket.first_responded_at is None:
             ticket.first_responded_at = now
@@ -243,17 +249,7 @@ def add_internal_note(
     require_staff(actor)
     with transaction():
         ticket = ticket_for(actor, ticket_id)
-        message = Message(
-            ticket_id=ticket.id,
-            author_id=actor.id,
-            author_kind=AuthorKind.agent,
-            internal=True,
-            body=body,
-            created_at=now,
-        )
-        db.session.add(message)
-        db.session.flush()
-        save_attachments(actor, ticket, message, files, now)
+        message, _files = _write_message(actor, ticket, body, AuthorKind.agent, now, files, internal=True)
         ticket.updated_at = now
         record(
             ActivityKind.note_added,
