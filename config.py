@@ -100,6 +100,10 @@ class Config:
     MAIL_IMAP_SECONDS = int(os.environ.get("MAIL_IMAP_SECONDS", "60"))
     MAIL_INBOUND_MAX_BYTES = 15 * 1024 * 1024
     MAIL_SENDER_PER_HOUR = 30
+    # Webhooks: how often the outbox is delivered, how many per claim, each request's timeout.
+    WEBHOOK_DELIVERY_SECONDS = int(os.environ.get("WEBHOOK_DELIVERY_SECONDS", "5"))
+    WEBHOOK_BATCH_SIZE = 200
+    WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "5"))
 
 
 class DevelopmentConfig(Config):

@@ -67,6 +67,12 @@ def _deliver_mail() -> object:
     return deliver_outbox().as_dict()
 
 
+def _deliver_webhooks() -> object:
+    from app.services.webhooks.delivery import deliver_webhooks
+
+    return deliver_webhooks().as_dict()
+
+
 def _mail_reminders() -> object:
     from app.services.mail.reminders import queue_reminders
 
@@ -86,6 +92,7 @@ JOBS = [
     Job("vendor-overdue", "VENDOR_OVERDUE_SECONDS", _notify_overdue_vendors),
     Job("statistics", "STATISTICS_SECONDS", _refresh_statistics),
     Job("mail-delivery", "MAIL_DELIVERY_SECONDS", _deliver_mail),
+    Job("webhook-delivery", "WEBHOOK_DELIVERY_SECONDS", _deliver_webhooks),
     Job("mail-reminders", "MAIL_REMINDER_SECONDS", _mail_reminders),
     Job("mail-imap", "MAIL_IMAP_SECONDS", _poll_mailbox),
 ]

@@ -11,6 +11,7 @@ from app.admin.audit.views import bp as audit_bp
 from app.admin.mail.views import bp as mail_bp
 from app.admin.rules.views import bp as rules_bp
 from app.admin.sla.views import bp as sla_bp
+from app.admin.webhooks.views import bp as webhooks_bp
 from app.services.common.access import require_admin
 
 bp = Blueprint("admin", __name__)
@@ -19,6 +20,7 @@ bp.register_blueprint(rules_bp, url_prefix="/rules")
 bp.register_blueprint(sla_bp, url_prefix="/sla")
 bp.register_blueprint(mail_bp, url_prefix="/mail")
 bp.register_blueprint(audit_bp, url_prefix="/audit")
+bp.register_blueprint(webhooks_bp, url_prefix="/webhooks")
 
 
 @bp.before_request

@@ -34,6 +34,8 @@ class AuditKind(StrEnum):
     rule_moved = "rule_moved"
     rule_deleted = "rule_deleted"
     sla_saved = "sla_saved"
+    webhook_saved = "webhook_saved"
+    webhook_deleted = "webhook_deleted"
     contacts_imported = "contacts_imported"
     audit_exported = "audit_exported"
 

@@ -28,6 +28,7 @@ from app.models.team import Team
 from app.models.ticket import Message, Ticket, TicketTag
 from app.models.tier_change import TierChange
 from app.models.user import User
+from app.models.webhook import WebhookDelivery, WebhookSubscription
 
 __all__ = [
     "Activity",
@@ -66,4 +67,6 @@ __all__ = [
     "TierChange",
     "User",
     "VendorOverdueNotice",
+    "WebhookDelivery",
+    "WebhookSubscription",
 ]

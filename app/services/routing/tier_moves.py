@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from app.domain.tiers import MAX_TIER, tier_label
 from app.domain.vocabulary import ActivityKind, ReasonCode, TierChangeCause
+from app.domain.webhooks import WebhookEvent
 from app.models import TierChange, User
 from app.services.common.history import record
 from app.services.common.row_batch import add_row
 from app.services.routing.ticket_change import TicketChange
 from app.services.sla import clock as sla_clock
+from app.services.webhooks.events import emit
 
 
 def apply_tier_move(
@@ -74,4 +76,6 @@ def apply_tier_move(
         },
         rows=change.rows,
     )
+    data = {"from": from_tier, "to": to_tier, "cause": cause.value, "reason": reason}
+    emit(WebhookEvent.ticket_tier_changed, ticket, now, data, rows=change.rows)
     return moved

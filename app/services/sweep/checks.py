@@ -12,6 +12,7 @@ from app.domain.escalation import ActionKind, Evaluation, Rule, Trigger
 from app.domain.sla_vocabulary import TARGET_LABELS, SlaEventKind, SlaTarget
 from app.domain.tiers import MAX_TIER, tier_label
 from app.domain.vocabulary import ActivityKind, TierChangeCause
+from app.domain.webhooks import WebhookEvent
 from app.extensions import db
 from app.models import SlaEvent, SlaPolicy, Ticket, User
 from app.services.common.history import record
@@ -25,6 +26,7 @@ from app.services.sla import clock as sla_clock
 from app.services.sla.clock_pass import Clock
 from app.services.sla.policies import calendar_for
 from app.services.sweep.batch import SweepBatch
+from app.services.webhooks.events import emit
 
 TIER_ACTIONS = (ActionKind.set_tier, ActionKind.raise_tier, ActionKind.lower_tier)
 
@@ -114,6 +116,11 @@ def _event(change: TicketChange, clock: Clock, kind: SlaEventKind) -> None:
     add_row(SlaEvent, values, change.rows)
 
 
+def _emit(event: WebhookEvent, change: TicketChange, clock: Clock) -> None:
+    data = {"target": clock.target.value, "tier": clock.tier, "due_at": clock.due_at.isoformat()}
+    emit(event, change.ticket, change.now, data, rows=change.rows)
+
+
 def _words(clock: Clock) -> str:
     label = TARGET_LABELS[clock.target]
     return f"{label} at {tier_label(clock.tier)}" if clock.target is SlaTarget.tier_dwell else label
@@ -133,6 +140,7 @@ def _warn(
         data={"cause": "sla", "target": clock.target.value, "due_at": clock.due_at.isoformat()},
         rows=change.rows,
     )
+    _emit(WebhookEvent.sla_warning, change, clock)
     _notify(change, f"SLA warning: {_words(clock)} due soon", sweep, hold_until)
     _fire(change, Trigger.sla_warning, batch, sweep)
 
@@ -172,6 +180,7 @@ def _breach(
         },
         rows=change.rows,
     )
+    _emit(WebhookEvent.sla_breached, change, clock)
     evaluation = _fire(change, Trigger.sla_breached, batch, sweep)
     moved_by_rule = evaluation is not None and any(e.kind in TIER_ACTIONS for e in evaluation.effects)
     if clock.target is not SlaTarget.tier_dwell or moved_by_rule:

@@ -22,6 +22,7 @@ from app.domain.vocabulary import (
     Status,
     Tier,
 )
+from app.domain.webhooks import WebhookEvent
 from app.extensions import db
 from app.models import Attachment, Customer, Message, Ticket, User
 from app.models.types import utcnow
@@ -38,6 +39,7 @@ from app.services.sla import clock as sla_clock
 from app.services.tickets import self_service
 from app.services.tickets.attachments import save_attachments
 from app.services.tickets.status import apply_status, move_status, reopen
+from app.services.webhooks.events import emit
 
 
 def open_ticket(
@@ -106,6 +108,7 @@ def open_ticket(
             self_service.answer_automatically(change)
         finish_change(change)
         mail_notices.request_received(ticket, now)
+        emit(WebhookEvent.ticket_created, ticket, now)
     return ticket
 
 
@@ -197,6 +200,7 @@ def _customer_reply(
         if reopened:
             fire_trigger(change, Trigger.ticket_reopened)
         finish_change(change)
+        emit(WebhookEvent.ticket_replied, ticket, now, {"author": "customer", "message_id": message.id})
     return message
 
 
@@ -232,6 +236,7 @@ def _agent_reply(
             apply_status(change, actor, new_status)
         sla_clock.on_agent_reply(ticket, now, change.clocks)
         finish_change(change)
+        emit(WebhookEvent.ticket_replied, ticket, now, {"author": "agent", "message_id": message.id})
     return message
 
 

@@ -10,6 +10,7 @@ from app.domain.access import is_requester
 from app.domain.errors import InvalidInput, NotAllowed
 from app.domain.escalation import Trigger
 from app.domain.vocabulary import ActivityKind, Status
+from app.domain.webhooks import WebhookEvent
 from app.extensions import db
 from app.models import CsatAnswer, Ticket, User
 from app.models.types import utcnow
@@ -18,6 +19,7 @@ from app.services.common.history import record
 from app.services.common.transaction import transaction
 from app.services.routing.ticket_change import TicketChange, finish_change
 from app.services.rules.engine import fire_trigger
+from app.services.webhooks.events import emit
 
 CHANGEABLE_FOR = timedelta(days=7)
 COMMENT_MAX_LENGTH = 2000
@@ -79,4 +81,5 @@ def rate_ticket(
         change = TicketChange(ticket, now, rank_health=True)  # ratings are part of health
         fire_trigger(change, Trigger.csat_received)
         finish_change(change)
+        emit(WebhookEvent.csat_received, ticket, now, {"rating": score, "comment": comment})
     return answer

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from app.domain.tiers import tier_label
 from app.domain.vocabulary import ACTIVE_STATUSES, ActivityKind, Status
+from app.domain.webhooks import WebhookEvent
 from app.models import User
 from app.services.common.history import record
 from app.services.mail import notices as mail_notices
 from app.services.routing.ticket_change import TicketChange
 from app.services.sla import clock as sla_clock
+from app.services.webhooks.events import emit
 
 
 def move_status(change: TicketChange, status: Status) -> Status:
@@ -19,6 +21,9 @@ def move_status(change: TicketChange, status: Status) -> Status:
     old, ticket.status = ticket.status, status
     ticket.updated_at = change.now
     sla_clock.on_status_change(ticket, old, status, change.now, change.clocks)
+    if old != status:
+        data = {"from": old.value, "to": status.value}
+        emit(WebhookEvent.ticket_status_changed, ticket, change.now, data, rows=change.rows)
     if (old in ACTIVE_STATUSES) != (status in ACTIVE_STATUSES):
         change.rank_health = True
     return old

@@ -10,12 +10,14 @@ from sqlalchemy.exc import IntegrityError
 
 from app.domain.tiers import MAX_TIER
 from app.domain.vocabulary import ACTIVE_STATUSES, ActivityKind
+from app.domain.webhooks import WebhookEvent
 from app.extensions import db
 from app.models import Activity, Ticket, User, VendorOverdueNotice
 from app.models.types import utcnow
 from app.services.common.history import record
 from app.services.common.outbox import queue_notification, recipients_for, ticket_summary
 from app.services.common.transaction import transaction
+from app.services.webhooks.events import emit
 
 BATCH = 200
 
@@ -107,3 +109,9 @@ def _tell(ticket: Ticket, now: datetime) -> None:
             "recipients": [u.id for u in told],
         },
     )
+    data = {
+        "vendor": ticket.vendor.name,
+        "vendor_reference": ticket.vendor_reference,
+        "due_at": ticket.vendor_due_at.isoformat(),
+    }
+    emit(WebhookEvent.vendor_overdue, ticket, now, data)
