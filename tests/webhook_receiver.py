@@ -36,6 +36,7 @@ class Receiver:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # the answer's header and body leave at once
 
             def setup(self) -> None:
                 super().setup()

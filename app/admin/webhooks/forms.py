@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -19,7 +20,7 @@ class SaveWebhookForm(FlaskForm):
     description = StringField("Description", validators=[Length(max=200)], description="Optional.")
     events = SelectMultipleField(
         "Events",
-        choices=[(event.value, label) for event, label in EVENT_LABELS.items()],
+        choices=[SelectChoice(event.value, label) for event, label in EVENT_LABELS.items()],
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
         validate_choice=False,  # the service names an unknown event

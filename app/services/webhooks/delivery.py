@@ -129,45 +129,43 @@ def deliver_webhooks(now: datetime | None = None, *, max_batches: int | None = N
     counts = DeliveryCounts()
     size = current_app.config["WEBHOOK_BATCH_SIZE"]
     batches = 0
-    while max_batches is None or batches < max_batches:
-        clock = now or utcnow()
-        batch, targets = claim_batch(clock, size)
-        if not batch:
-            break
-        _send_batch(batch, targets, clock, counts)
-        batches += 1
+    # One sender for the whole run: its connections stay open from one batch to the next.
+    with Sender(current_app.config["WEBHOOK_TIMEOUT_SECONDS"]) as sender:
+        while max_batches is None or batches < max_batches:
+            clock = now or utcnow()
+            batch, targets = claim_batch(clock, size)
+            if not batch:
+                break
+            _send_batch(sender, batch, targets, clock, counts)
+            batches += 1
     return counts
 
 
 def _send_batch(
-    batch: list[Pending], targets: dict[int, Target], now: datetime, counts: DeliveryCounts
+    sender: Sender, batch: list[Pending], targets: dict[int, Target], now: datetime, counts: DeliveryCounts
 ) -> None:
-    sender = Sender(current_app.config["WEBHOOK_TIMEOUT_SECONDS"])
     outcomes: list[dict[str, Any]] = []
     # A subscription that failed once in this batch is not tried again in it: its other rows
     # wait for the same retry time (a dead receiver costs one timeout per batch, not one per row).
     held: dict[int, datetime] = {}
-    try:
-        for pending in batch:
-            target = targets[pending.subscription_id]
-            if pending.subscription_id in held:
-                outcomes.append(_deferred(pending, held[pending.subscription_id]))
-                counts.deferred += 1
-                continue
-            answer = _post(sender, target, pending, now)
-            outcome = _outcome(pending, answer, now)
-            outcomes.append(outcome)
-            if outcome["_delivered_at"] is not None:
-                counts.delivered += 1
-                target.succeeded = True
-                target.failed_at = None
-            else:
-                counts.retrying += 1
-                held[pending.subscription_id] = outcome["_next_attempt_at"]
-                if target.failed_at is None:
-                    target.failed_at = now
-    finally:
-        sender.close()
+    for pending in batch:
+        target = targets[pending.subscription_id]
+        if pending.subscription_id in held:
+            outcomes.append(_deferred(pending, held[pending.subscription_id]))
+            counts.deferred += 1
+            continue
+        answer = _post(sender, target, pending, now)
+        outcome = _outcome(pending, answer, now)
+        outcomes.append(outcome)
+        if outcome["_delivered_at"] is not None:
+            counts.delivered += 1
+            target.succeeded = True
+            target.failed_at = None
+        else:
+            counts.retrying += 1
+            held[pending.subscription_id] = outcome["_next_attempt_at"]
+            if target.failed_at is None:
+                target.failed_at = now
     _store(outcomes)
     counts.paused += pause_failing(list(targets.values()), now)
     db.session.commit()

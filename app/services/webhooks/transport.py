@@ -4,6 +4,7 @@ short timeouts, redirects never followed."""
 from __future__ import annotations
 
 import http.client
+import socket
 import ssl
 import time
 from dataclasses import dataclass
@@ -21,6 +22,19 @@ _STALE = (
 )
 
 
+class _Connection(http.client.HTTPConnection):
+    def connect(self) -> None:
+        super().connect()
+        # A request leaves whole at once; Nagle would hold a small write for the last one's ACK.
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
+class _TlsConnection(http.client.HTTPSConnection):
+    def connect(self) -> None:
+        super().connect()
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
 @dataclass(frozen=True, slots=True)
 class Answer:
     """What one attempt got: the HTTP status (None when there was none) and how long it took."""
@@ -36,6 +50,12 @@ class Sender:
     def __init__(self, timeout: float) -> None:
         self.timeout = timeout
         self._connections: dict[tuple[str, str, int | None], http.client.HTTPConnection] = {}
+
+    def __enter__(self) -> Sender:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def post(self, url: str, body: bytes, headers: dict[str, str]) -> Answer:
         """POST `body` to exactly `url`; whatever the answer, nothing else is requested."""
@@ -81,11 +101,11 @@ class Sender:
         if connection is None:
             scheme, host, port = key
             if scheme == "https":
-                connection = http.client.HTTPSConnection(
+                connection = _TlsConnection(
                     host, port, timeout=self.timeout, context=ssl.create_default_context()
                 )
             else:
-                connection = http.client.HTTPConnection(host, port, timeout=self.timeout)
+                connection = _Connection(host, port, timeout=self.timeout)
             self._connections[key] = connection
         return connection
 
