@@ -60,9 +60,14 @@ def upgrade():
         batch_op.create_index('ix_webhook_deliveries_pending', ['delivered_at', 'id'], unique=False)
         batch_op.create_index('ix_webhook_deliveries_subscription', ['subscription_id', 'id'], unique=False)
 
+    # The processes' copies of the active webhooks are checked against this version row.
+    setup_versions = sa.table('setup_versions', sa.column('name', sa.String), sa.column('version', sa.BigInteger))
+    op.bulk_insert(setup_versions, [{'name': 'webhooks', 'version': 1}])
+
 
 
 def downgrade():
+    op.execute("DELETE FROM setup_versions WHERE name = 'webhooks'")
     with op.batch_alter_table('webhook_deliveries', schema=None) as batch_op:
         batch_op.drop_index('ix_webhook_deliveries_subscription')
         batch_op.drop_index('ix_webhook_deliveries_pending')

@@ -10,7 +10,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 
 from app.domain.audit import AuditKind
 from app.domain.errors import InvalidInput, NotFound
@@ -145,6 +145,14 @@ def set_active(actor: User, subscription_id: int, active: bool, now: datetime | 
         subscription.updated_at = now
         if active:
             subscription.paused_at, subscription.paused_reason, subscription.failing_since = None, None, None
+            # What waited goes out at the next run, not at the retry time it had when paused.
+            db.session.execute(
+                update(WebhookDelivery)
+                .where(
+                    WebhookDelivery.subscription_id == subscription.id, WebhookDelivery.delivered_at.is_(None)
+                )
+                .values(next_attempt_at=None)
+            )
         else:
             subscription.paused_at, subscription.paused_reason = now, f"Paused by {actor.name}"
         bump_setup(WEBHOOKS)

@@ -12,11 +12,13 @@ from sqlalchemy import func, insert, select
 
 from app.extensions import db
 from app.models import Notification, WebhookDelivery, WebhookSubscription
+from app.services.mail.delivery import deliver_outbox
 from app.services.tickets.conversation import open_ticket
 from app.services.webhooks.delivery import claim_batch, deliver_webhooks
 from app.services.webhooks.log import delivery_log, redeliver
 from app.services.webhooks.subscriptions import set_active
 from tests.factories import make_customer
+from tests.integration.mail.conftest import smtp_sink  # noqa: F401 (a fixture)
 from tests.integration.webhooks.conftest import deliveries, events_seen, subscribe, verify_signature
 from tests.webhook_receiver import Receiver
 
@@ -99,7 +101,7 @@ def test_failed_attempts_wait_longer_each_time(admin, now):
     assert row.last_status == 500 and row.last_error == "HTTP 500" and row.delivered_at is None
 
 
-def test_a_subscription_failing_for_a_day_is_paused_and_its_owner_told(admin, now):
+def test_a_subscription_failing_for_a_day_is_paused_and_its_owner_told(admin, now, smtp_sink):  # noqa: F811
     with Receiver(default=500) as receiver:
         subscription = subscribe(admin, receiver.url)
         _open(now)
@@ -122,6 +124,9 @@ def test_a_subscription_failing_for_a_day_is_paused_and_its_owner_told(admin, no
     [told] = db.session.scalars(select(Notification).where(Notification.kind == "webhook")).all()
     assert told.recipient_user_id == admin.id and told.subject == f"Webhook paused: {receiver.url}"
     assert f"/admin/webhooks/{subscription.id}" in told.body
+    assert deliver_outbox().sent >= 1
+    [mail] = [m for m in smtp_sink.messages if m["To"] == admin.email]
+    assert mail["Subject"] == f"Webhook paused: {receiver.url}"
 
 
 def test_a_success_clears_the_run_of_failures_and_resuming_sends_what_waited(admin, now):
@@ -136,9 +141,10 @@ def test_a_success_clears_the_run_of_failures_and_resuming_sends_what_waited(adm
         deliver_webhooks(now + timedelta(minutes=2))  # fails: it waits for its retry
         set_active(admin, subscription.id, False, now=now)
         _open(now, "While paused")  # a paused webhook takes no new events
-        assert deliver_webhooks(now + timedelta(minutes=5)).delivered == 0
+        assert deliver_webhooks(now + timedelta(minutes=2, seconds=5)).delivered == 0
         set_active(admin, subscription.id, True, now=now)
-        assert deliver_webhooks(now + timedelta(minutes=6)).delivered == 1
+        # Resuming makes what waited due at once, before the retry time it had.
+        assert deliver_webhooks(now + timedelta(minutes=2, seconds=10)).delivered == 1
     subjects = [e["ticket"]["subject"] for e in events_seen(receiver)]
     assert subjects == ["Printer on fire"] * 2 + ["Queued before the pause"] * 2
 
