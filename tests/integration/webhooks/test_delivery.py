@@ -272,3 +272,12 @@ def test_two_delivery_runs_in_parallel_send_each_event_once(app, admin, now):
     assert len(ids) == 300 and len(set(ids)) == 300
     pending = select(func.count()).where(WebhookDelivery.delivered_at.is_(None))
     assert db.session.scalar(pending) == 0
+
+
+def test_the_command_delivers_what_is_due(admin, now, runner):
+    with Receiver() as receiver:
+        subscribe(admin, receiver.url)
+        _open(now)
+        result = runner.invoke(args=["webhooks", "deliver"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["delivered"] == 1 and len(receiver.requests) == 1
