@@ -36,6 +36,8 @@ class AuditKind(StrEnum):
     sla_saved = "sla_saved"
     contacts_imported = "contacts_imported"
     audit_exported = "audit_exported"
+    api_token_created = "api_token_created"
+    api_token_revoked = "api_token_revoked"
 
 
 @dataclass(frozen=True, slots=True)
