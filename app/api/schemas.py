@@ -22,6 +22,17 @@ def _no_nul(value: str) -> None:
         raise ma.ValidationError("A NUL character is not allowed here.")
 
 
+class JsonInteger(ma.fields.Integer):
+    """A JSON integer as JSON Schema means it: 4 and 4.0 are integers, "4", 4.5 and true are not."""
+
+    def _validated(self, value):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.make_error("invalid", input=value)
+        if isinstance(value, float) and not value.is_integer():
+            raise self.make_error("invalid", input=value)
+        return super()._validated(int(value))
+
+
 def Text(max_length: int, **kwargs) -> ma.fields.String:
     """A string of up to max_length characters with at least one that is not a space."""
     return ma.fields.String(
@@ -31,7 +42,7 @@ def Text(max_length: int, **kwargs) -> ma.fields.String:
 
 
 def Id(**kwargs) -> ma.fields.Integer:
-    return ma.fields.Integer(strict=True, validate=RowId, **kwargs)
+    return JsonInteger(validate=RowId, **kwargs)
 
 
 def Choice(values, **kwargs) -> ma.fields.String:
@@ -113,8 +124,7 @@ class TicketIn(Schema):
 
 
 class Versioned(Schema):
-    expected_version = ma.fields.Integer(
-        strict=True,
+    expected_version = JsonInteger(
         validate=validate.Range(min=1, max=ROW_ID_MAX),
         metadata={"description": "refuse the change (409) if the ticket changed since this version"},
     )
@@ -147,7 +157,7 @@ class AssignIn(Versioned):
 
 
 class TierIn(Versioned):
-    tier = ma.fields.Integer(strict=True, required=True, validate=validate.Range(min=MIN_TIER, max=MAX_TIER))
+    tier = JsonInteger(required=True, validate=validate.Range(min=MIN_TIER, max=MAX_TIER))
     reason = Text(REASON_MAX_LENGTH, required=True)
     reason_code = Choice(ReasonCode, required=True)
     team_id = Id(allow_none=True)
@@ -174,7 +184,7 @@ class MergeIn(Schema):
 
 
 class RatingIn(Schema):
-    rating = ma.fields.Integer(strict=True, required=True, validate=validate.Range(min=1, max=5))
+    rating = JsonInteger(required=True, validate=validate.Range(min=1, max=5))
     comment = ma.fields.String(load_default="", validate=[validate.Length(max=2000), _no_nul])
 
 
