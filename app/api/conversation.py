@@ -7,7 +7,7 @@ import os
 from flask import send_file
 
 from app.api.auth import api_user
-from app.api.core import Blueprint
+from app.api.core import Blueprint, document_errors
 from app.api.schemas import CsatAnswerOut, MessagesOut, RatingIn
 from app.api.shapes import message_shape
 from app.domain.errors import NotFound
@@ -35,9 +35,7 @@ def _csat(ticket) -> dict:
 
 @bp.get("/<int:ticket_id>/messages")
 @bp.response(200, MessagesOut)
-@bp.alt_response(401, response="DEFAULT_ERROR")
-@bp.alt_response(404, response="DEFAULT_ERROR")
-@bp.alt_response(429, response="DEFAULT_ERROR")
+@document_errors(bp, (401, 404, 429))
 def messages(ticket_id: int):
     """The conversation, oldest first, with its files; customers never get internal notes."""
     view = ticket_page(api_user(), ticket_id)
@@ -47,9 +45,7 @@ def messages(ticket_id: int):
 
 @bp.get("/<int:ticket_id>/csat")
 @bp.response(200, CsatAnswerOut)
-@bp.alt_response(401, response="DEFAULT_ERROR")
-@bp.alt_response(404, response="DEFAULT_ERROR")
-@bp.alt_response(429, response="DEFAULT_ERROR")
+@document_errors(bp, (401, 404, 429))
 def csat(ticket_id: int):
     """The customer's rating of the outcome, if they gave one."""
     return _csat(ticket_page(api_user(), ticket_id).ticket)
@@ -58,12 +54,7 @@ def csat(ticket_id: int):
 @bp.put("/<int:ticket_id>/csat")
 @bp.arguments(RatingIn)
 @bp.response(200, CsatAnswerOut)
-@bp.alt_response(400, response="DEFAULT_ERROR")
-@bp.alt_response(401, response="DEFAULT_ERROR")
-@bp.alt_response(403, response="DEFAULT_ERROR")
-@bp.alt_response(404, response="DEFAULT_ERROR")
-@bp.alt_response(422, response="DEFAULT_ERROR")
-@bp.alt_response(429, response="DEFAULT_ERROR")
+@document_errors(bp, (400, 401, 403, 404, 422, 429))
 def rate(body: dict, ticket_id: int):
     """The requester rates a solved request from 1 to 5 (and may change it for a while)."""
     rate_ticket(api_user(), ticket_id, body["rating"], body["comment"])
@@ -72,9 +63,7 @@ def rate(body: dict, ticket_id: int):
 
 @files.get("/<int:attachment_id>")
 @files.response(200, content_type="application/octet-stream", description="The file, as it was uploaded")
-@files.alt_response(401, response="DEFAULT_ERROR")
-@files.alt_response(404, response="DEFAULT_ERROR")
-@files.alt_response(429, response="DEFAULT_ERROR")
+@document_errors(files, (401, 404, 429))
 def download(attachment_id: int):
     """A file of a message you may read."""
     attachment = attachment_for(api_user(), attachment_id)

@@ -35,6 +35,9 @@ class Parser(FlaskParser):
     # A request the schema refuses is a 400; 422 is kept for a well-formed request the desk's
     # rules refuse (a status change not allowed from the current one, say).
     DEFAULT_VALIDATION_STATUS = 400
+    # Every location refuses what its schema does not name (webargs would drop unknown query
+    # parameters silently: a misspelt filter would list everything).
+    DEFAULT_UNKNOWN_BY_LOCATION: dict = {}
 
 
 class Blueprint(flask_smorest.Blueprint):
@@ -84,3 +87,14 @@ SETTINGS = {
         "security": [{"token": []}],
     },
 }
+
+
+def document_errors(blueprint: Blueprint, codes):
+    """Document each error status an operation may answer with, as a problem."""
+
+    def decorate(view):
+        for code in codes:
+            view = blueprint.alt_response(code, response="DEFAULT_ERROR")(view)
+        return view
+
+    return decorate

@@ -4,7 +4,7 @@ each through the same service as the page (so the same rules, clocks, history an
 from __future__ import annotations
 
 from app.api.auth import api_user
-from app.api.core import Blueprint
+from app.api.core import Blueprint, document_errors
 from app.api.schemas import (
     AssignIn,
     MergeIn,
@@ -46,12 +46,7 @@ def _read(ticket_id: int) -> dict:
 
 
 def _errors(*codes: int):
-    def decorate(view):
-        for code in codes:
-            view = bp.alt_response(code, response="DEFAULT_ERROR")(view)
-        return view
-
-    return decorate
+    return document_errors(bp, codes)
 
 
 @bp.get("")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Blueprint as FlaskBlueprint
 from flask import Flask, render_template
 
-from app.api import auth, conversation, tickets
+from app.api import auth, conversation, desk_setup, knowledge, relationship, tickets
 from app.api.core import PREFIX, SETTINGS, Api
 
 DOCS_POLICY = "; ".join(
@@ -37,7 +37,14 @@ def reference():
     return response, 200, {"Content-Security-Policy": DOCS_POLICY}
 
 
-BLUEPRINTS = (tickets.bp, conversation.bp, conversation.files)
+BLUEPRINTS = (
+    tickets.bp,
+    conversation.bp,
+    conversation.files,
+    relationship.bp,
+    knowledge.bp,
+    desk_setup.bp,
+)
 
 
 def register(app: Flask) -> None:
