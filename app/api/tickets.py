@@ -20,14 +20,14 @@ from app.api.schemas import (
     TierIn,
     VendorIn,
 )
-from app.api.shapes import ticket_shape
+from app.api.shapes import answer, ticket_shape
 from app.domain.vocabulary import Channel
+from app.services.common.access import ticket_for
 from app.services.queues.lists import TicketListFilters, ticket_list
 from app.services.tickets.bulk import add_tag, tags_of
 from app.services.tickets.changes import assign_ticket, change_priority, change_status, change_tier
 from app.services.tickets.conversation import add_internal_note, add_reply, open_ticket, reopen_ticket
 from app.services.tickets.merge import merge_tickets
-from app.services.tickets.page import ticket_page
 from app.services.tickets.vendor_handoff import edit_vendor_details
 
 bp = Blueprint("api_tickets", __name__, url_prefix="/api/v1/tickets", description="Tickets")
@@ -41,8 +41,8 @@ def _shape(ticket) -> dict:
     return ticket_shape(ticket, user.is_staff, tags)
 
 
-def _read(ticket_id: int) -> dict:
-    return _shape(ticket_page(api_user(), ticket_id).ticket)
+def _read(ticket_id: int, status: int = 200):
+    return answer(_shape(ticket_for(api_user(), ticket_id)), status)
 
 
 def _errors(*codes: int):
@@ -66,10 +66,12 @@ def list_tickets(args: dict):
     )
     page = ticket_list(user, filters, after=args.get("cursor"), size=args["limit"])
     tags = tags_of([t.id for t in page.items]) if user.is_staff else {}
-    return {
-        "items": [ticket_shape(t, user.is_staff, tags.get(t.id)) for t in page.items],
-        "next_cursor": page.next_cursor,
-    }
+    return answer(
+        {
+            "items": [ticket_shape(t, user.is_staff, tags.get(t.id)) for t in page.items],
+            "next_cursor": page.next_cursor,
+        }
+    )
 
 
 @bp.post("")
@@ -87,7 +89,7 @@ def create_ticket(body: dict):
         channel=Channel.api,
         customer_id=body.get("customer_id"),
     )
-    return _shape(ticket), 201, {"Location": f"/api/v1/tickets/{ticket.id}"}
+    return answer(_shape(ticket), 201, {"Location": f"/api/v1/tickets/{ticket.id}"})
 
 
 @bp.get("/<int:ticket_id>")
@@ -111,7 +113,7 @@ def reply(body: dict, ticket_id: int):
         status=body.get("status"),
         expected_version=body.get("expected_version"),
     )
-    return _read(ticket_id)
+    return _read(ticket_id, 201)
 
 
 @bp.post("/<int:ticket_id>/notes")
@@ -121,7 +123,7 @@ def reply(body: dict, ticket_id: int):
 def note(body: dict, ticket_id: int):
     """An internal note, which only staff can read."""
     add_internal_note(api_user(), ticket_id, body["body"])
-    return _read(ticket_id)
+    return _read(ticket_id, 201)
 
 
 @bp.post("/<int:ticket_id>/status")
@@ -151,7 +153,7 @@ def priority(body: dict, ticket_id: int):
 def tag(body: dict, ticket_id: int):
     """Add a tag (rules can read tags)."""
     add_tag(api_user(), ticket_id, body["tag"])
-    return _read(ticket_id)
+    return _read(ticket_id, 201)
 
 
 @bp.post("/<int:ticket_id>/assignment")
