@@ -29,7 +29,6 @@ import os
 import signal
 import statistics
 import tempfile
-import threading
 import time
 from typing import Any
 
@@ -39,7 +38,7 @@ from app.extensions import db
 from app.models import Ticket, User
 from app.services.accounts.api_tokens import create_api_token
 from app.services.common.pagination import encode_cursor
-from bench.create import CUSTOMERS, _cpu_ticks, _free_port, _setup, _start_gunicorn, _wait_until_up, _workers
+from bench.create import CUSTOMERS, _free_port, _round, _setup, _start_gunicorn, _wait_until_up, _workers
 
 PAGE = 25
 DEEP_PAGE = 1000
@@ -103,19 +102,14 @@ def _open_tickets(port: int, token: str, count: int) -> None:
             raise RuntimeError(f"POST /api/v1/tickets gave {status}: {data[:300]!r}")
 
 
-def _round(port: int, tokens: list[str], requests: int, workers: list[int]) -> tuple[float, float]:
-    each = requests // len(tokens)
-    before = sum(_cpu_ticks(pid) for pid in workers)
-    threads = [threading.Thread(target=_open_tickets, args=(port, t, each)) for t in tokens]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    seconds = time.perf_counter() - started
-    ticks = sum(_cpu_ticks(pid) for pid in workers) - before
-    done = each * len(tokens)
-    return done / seconds, ticks * 1000 / os.sysconf("SC_CLK_TCK") / done
+class Opener:
+    """One client with a customer's token, in the shape bench.create's rounds drive."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+
+    def post_requests(self, token: str, count: int) -> None:
+        _open_tickets(self.port, token, count)
 
 
 def _latency(port: int, token: str, path: str, samples: int) -> dict[str, float]:
@@ -152,8 +146,9 @@ def measure(count: int, requests: int, rounds: int, samples: int) -> dict[str, A
             _latency(port, admin, deep_path, 20)
             first = _latency(port, admin, first_path, samples)
             deep = _latency(port, admin, deep_path, samples)
-            _round(port, customers, 20, workers)
-            figures = [_round(port, customers, requests, workers) for _ in range(rounds)]
+            clients = [(Opener(port), token) for token in customers]
+            _round(clients, 20, workers)  # warm up both workers
+            figures = [_round(clients, requests, workers) for _ in range(rounds)]
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)

@@ -3,9 +3,13 @@ for people and, where one field was wrong, its name (and every field's complaint
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from flask import Response, json, request
+
+from app.domain.errors import InvalidInput
 
 PROBLEM_TYPE = "application/problem+json"
 
@@ -55,3 +59,14 @@ def validation_errors(messages: Any) -> list[dict[str, str]]:
         for location, fields in messages.items():
             walk(str(location), "", fields)
     return found[:50]
+
+
+@contextmanager
+def field_named(service_name: str, api_name: str) -> Iterator[None]:
+    """A service's refusal names its own field (the pages' `after`); say the API's name for it."""
+    try:
+        yield
+    except InvalidInput as error:
+        if error.field != service_name:
+            raise
+        raise InvalidInput(str(error), field=api_name) from None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from app.api.auth import api_user
 from app.api.core import Blueprint, document_errors
+from app.api.problems import field_named
 from app.api.schemas_relationship import HistoryArgs, HistoryOut, ProfileOut, TouchpointIn
 from app.services.relationship.changes import log_touchpoint
 from app.services.relationship.history_page import history_page
@@ -50,9 +51,10 @@ def _profile(profile) -> dict:
 
 
 def _history(args: dict, **scope) -> dict:
-    page = history_page(
-        api_user(), family=args.get("kind"), after=args.get("cursor"), size=args["limit"], **scope
-    )
+    with field_named("after", "cursor"):
+        page = history_page(
+            api_user(), family=args.get("kind"), after=args.get("cursor"), size=args["limit"], **scope
+        )
     return {
         "items": [
             {

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from app.api.auth import api_user
 from app.api.core import Blueprint, document_errors
+from app.api.problems import field_named
 from app.api.schemas import (
     AssignIn,
     MergeIn,
@@ -64,7 +65,8 @@ def list_tickets(args: dict):
         customer_id=args.get("customer_id"),
         organization_id=args.get("organization_id"),
     )
-    page = ticket_list(user, filters, after=args.get("cursor"), size=args["limit"])
+    with field_named("after", "cursor"):
+        page = ticket_list(user, filters, after=args.get("cursor"), size=args["limit"])
     tags = tags_of([t.id for t in page.items]) if user.is_staff else {}
     return answer(
         {

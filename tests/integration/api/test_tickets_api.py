@@ -166,7 +166,7 @@ def test_bad_input_is_a_problem_naming_the_field(api):
     )
     unknown = client.post("/api/v1/tickets", json={"subject": "x", "description": "y", "colour": "red"})
 
-    assert bad_cursor.status_code == 422 and bad_cursor.get_json()["field"] == "after"
+    assert bad_cursor.status_code == 422 and bad_cursor.get_json()["field"] == "cursor"
     assert bad_limit.status_code == 400 and bad_limit.get_json()["field"] == "limit"
     assert not_json.status_code == 400
     assert unknown.status_code == 400 and unknown.get_json()["field"] == "colour"
