@@ -60,6 +60,8 @@ class Config:
     RESET_PER_ACCOUNT_LIMIT = "3 per hour"
     SUGGEST_LIMIT = "60 per minute"
     NEW_REQUEST_LIMIT = "10 per hour"
+    # Requests per personal API token (all of /api/v1 counts together).
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600 per minute")
 
     # Admins without two-step sign-in are sent to set it up before any admin page.
     REQUIRE_2FA_FOR_ADMINS = os.environ.get("REQUIRE_2FA_FOR_ADMINS", "") in ("1", "true", "yes")
@@ -120,7 +122,7 @@ class TestConfig(Config):
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     # Every test signs in from the same address: the throttle tests set their own limits.
     SIGN_IN_LIMIT = REGISTER_LIMIT = RESET_LIMIT = RESET_PER_ACCOUNT_LIMIT = "10000 per minute"
-    SUGGEST_LIMIT = NEW_REQUEST_LIMIT = "10000 per minute"
+    SUGGEST_LIMIT = NEW_REQUEST_LIMIT = API_RATE_LIMIT = "10000 per minute"
 
 
 class ProductionConfig(Config):

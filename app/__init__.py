@@ -119,6 +119,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(mail_links_bp, url_prefix="/mail")
     app.register_blueprint(devmail_bp, url_prefix="/dev/mail")
 
+    from app.api.views import register as register_api
+
+    register_api(app)
+
 
 def register_error_handlers(app: Flask) -> None:
     from app.errors import register

@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
+from app.api.problems import is_api_request, problem, validation_errors
 from app.domain.audit import AuditKind
 from app.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from app.extensions import db
@@ -25,7 +26,9 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/") or (request.accept_mimetypes.best == "application/json")
 
 
-def _render(status: int, title: str, message: str):
+def _render(status: int, title: str, message: str, field: str | None = None):
+    if is_api_request():
+        return problem(status, title, message, field=field), status
     if _wants_json():
         return jsonify(error=title, message=message), status
     try:
@@ -42,6 +45,9 @@ def _unavailable(error: DBAPIError):
         db.session.rollback()
     log.warning("storage failure on %s %s: %s", request.method, request.path, error.orig)
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    if is_api_request():
+        message = "We could not save this just now; nothing was lost. Try again in a minute."
+        return problem(503, "Not saved yet", message, headers=headers)
     if _wants_json():
         message = "We could not save this just now; nothing was lost. Try again in a minute."
         return jsonify(error="Not saved yet", message=message), 503, headers
@@ -98,7 +104,9 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(InvalidInput)
     def invalid(error: InvalidInput):
-        return _render(400, "Bad request", str(error))
+        if is_api_request():  # well-formed, but the desk's rules refuse it (a 400 is a bad shape)
+            return _render(422, "Refused", str(error), error.field)
+        return _render(400, "Bad request", str(error), error.field)
 
     @app.errorhandler(Conflict)
     def conflict(error: Conflict):
@@ -110,6 +118,9 @@ def register(app: Flask) -> None:
         from app.services.audit.record import audit
 
         seconds = retry_after_seconds()
+        if is_api_request():  # a token over its limit is routine: the headers say when to retry
+            detail = f"This token made too many requests; try again in {seconds} seconds."
+            return problem(429, "Too many requests", detail, headers={"Retry-After": str(seconds)})
         audit(
             AuditKind.throttled,
             f"Too many requests to {request.path} from this address",
@@ -135,4 +146,22 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if is_api_request():
+            return _api_http_error(error)
         return _render(error.code or 500, error.name, error.description or "")
+
+
+def _api_http_error(error: HTTPException):
+    """An HTTP error on the API: request validation (webargs puts each field's complaint in
+    `data`) names the fields; a 405 keeps its Allow header."""
+    status = error.code or 500
+    data = getattr(error, "data", None) or {}
+    errors = validation_errors(data.get("messages"))
+    headers = {k: v for k, v in error.get_headers() if k.lower() == "allow"}
+    if errors:
+        first = errors[0]
+        detail = f"{first['field']}: {first['message']}"
+        return problem(
+            status, "Invalid request", detail, field=first["field"], errors=errors, headers=headers
+        )
+    return problem(status, error.name, error.description or error.name, headers=headers)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
-from flask import Flask, Response, current_app
+from flask import Blueprint, Flask, Response, current_app, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
@@ -54,6 +54,28 @@ def register(app: Flask) -> None:
         # The limiter checks a limit when the wrapped view is called, so the wrapper replaces it
         # (typed as possibly async by Flask-Limiter, it stays a plain view here).
         app.view_functions[throttle.endpoint] = cast(Any, limit(app.view_functions[throttle.endpoint]))
+    _limit_api(app, limiter)
+
+
+def _limit_api(app: Flask, limiter: Limiter) -> None:
+    """Each API token gets API_RATE_LIMIT requests (all the API's blueprints share the count),
+    and every answer says how many are left in `RateLimit-*` headers."""
+    names = app.extensions.get("tierdesk_api_blueprints", frozenset())
+    shared = limiter.shared_limit(_setting("API_RATE_LIMIT"), scope="api", key_func=_api_token_or_address)
+    for name in names:
+        shared(cast(Blueprint, app.blueprints[name]))
+
+    @app.after_request
+    def rate_limit_headers(response: Response) -> Response:
+        if request.blueprint not in names:
+            return response
+        limit = limiter.current_limit
+        if limit is not None:
+            response.headers["RateLimit-Limit"] = str(limit.limit.amount)
+            response.headers["RateLimit-Remaining"] = str(max(0, limit.remaining))
+            response.headers["RateLimit-Reset"] = str(max(0, math.ceil(limit.reset_at - time.time())))
+            response.headers["RateLimit-Policy"] = f"{limit.limit.amount};w={limit.limit.get_expiry()}"
+        return response
 
 
 def app_limiter() -> Limiter:
@@ -83,6 +105,11 @@ def retry_after_seconds() -> int:
 
 def _setting(name: str) -> Callable[[], str]:
     return lambda: str(current_app.config[name])
+
+
+def _api_token_or_address() -> str:
+    token_id = g.get("api_token_id")
+    return f"api-token:{token_id}" if token_id is not None else get_remote_address()
 
 
 def _user_or_address() -> str:

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from app.admin.accounts.views import bp as accounts_bp
+from app.admin.api_tokens.views import bp as api_tokens_bp
 from app.admin.audit.views import bp as audit_bp
 from app.admin.mail.views import bp as mail_bp
 from app.admin.rules.views import bp as rules_bp
@@ -21,6 +22,7 @@ bp.register_blueprint(sla_bp, url_prefix="/sla")
 bp.register_blueprint(mail_bp, url_prefix="/mail")
 bp.register_blueprint(audit_bp, url_prefix="/audit")
 bp.register_blueprint(webhooks_bp, url_prefix="/webhooks")
+bp.register_blueprint(api_tokens_bp, url_prefix="/api-tokens")
 
 
 @bp.before_request

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import PasswordField
+from wtforms import PasswordField, RadioField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
 
@@ -25,3 +26,21 @@ class ChangePasswordForm(FlaskForm):
 
 class SignOutEverywhereForm(FlaskForm):
     """Carries the CSRF token of the "sign out everywhere" button."""
+
+
+class CreateApiTokenForm(FlaskForm):
+    name = StringField(
+        "Token name",
+        validators=[DataRequired(message="Name the token."), Length(max=80)],
+        description="What uses it, e.g. “nightly export”.",
+    )
+    scope = RadioField(
+        "Access",
+        choices=[SelectChoice("read", "Read only"), SelectChoice("read_write", "Read and write")],
+        default="read",
+        validators=[DataRequired()],
+    )
+
+
+class RevokeApiTokenForm(FlaskForm):
+    """Carries the CSRF token of a token's Revoke button."""

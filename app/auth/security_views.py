@@ -7,11 +7,17 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth.qr import qr_svg
-from app.auth.security_forms import ChangePasswordForm, SignOutEverywhereForm
+from app.auth.security_forms import (
+    ChangePasswordForm,
+    CreateApiTokenForm,
+    RevokeApiTokenForm,
+    SignOutEverywhereForm,
+)
 from app.auth.two_factor_forms import ConfirmTwoFactorForm, DisableTwoFactorForm, StartTwoFactorForm
 from app.domain.errors import InvalidInput
 from app.domain.two_factor import provisioning_uri
 from app.form_fields import show_error
+from app.services.accounts.api_tokens import create_api_token, own_api_tokens, revoke_api_token
 from app.services.accounts.sessions import change_password, end_sessions
 from app.services.accounts.two_factor import unused_recovery_codes
 
@@ -29,6 +35,8 @@ def security_page(
     password_form: ChangePasswordForm | None = None,
     confirm_form: ConfirmTwoFactorForm | None = None,
     disable_form: DisableTwoFactorForm | None = None,
+    token_form: CreateApiTokenForm | None = None,
+    new_token: str | None = None,
     status: int = 200,
 ):
     """The page with any one of its forms showing what was wrong with it."""
@@ -46,6 +54,10 @@ def security_page(
         qr=qr_svg(uri, "QR code for your authenticator app") if uri else None,
         codes_left=unused_recovery_codes(user) if user.two_factor_on else None,
         required=bool(current_app.config["REQUIRE_2FA_FOR_ADMINS"]) and user.role.value == "admin",
+        token_form=token_form or CreateApiTokenForm(formdata=None),
+        revoke_form=RevokeApiTokenForm(formdata=None),
+        api_tokens=own_api_tokens(user),
+        new_token=new_token,
     ), status
 
 
@@ -81,3 +93,30 @@ def sign_out_everywhere():
     session.clear()
     flash("You are signed out on every device.", "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.post("/security/api-tokens")
+def create_token():
+    """A new personal API token, shown on this answer only (never stored or sent again)."""
+    form = CreateApiTokenForm()
+    if form.validate_on_submit():
+        try:
+            _token, raw = create_api_token(
+                current_user._get_current_object(), form.name.data, form.scope.data
+            )
+        except InvalidInput as error:
+            show_error(form, error, "name")
+        else:
+            response, status = security_page(new_token=raw)
+            # The token is in this page: no cache may keep it.
+            return response, status, {"Cache-Control": "no-store"}
+    return security_page(token_form=form, status=400)
+
+
+@bp.post("/security/api-tokens/<int:token_id>/revoke")
+def revoke_token(token_id: int):
+    if not RevokeApiTokenForm().validate_on_submit():
+        abort(400)
+    token = revoke_api_token(current_user._get_current_object(), token_id)
+    flash(f"The token “{token.name}” is revoked; it no longer works.", "success")
+    return redirect(url_for("security.index", _anchor="api-tokens"))

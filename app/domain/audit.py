@@ -38,6 +38,8 @@ class AuditKind(StrEnum):
     webhook_deleted = "webhook_deleted"
     contacts_imported = "contacts_imported"
     audit_exported = "audit_exported"
+    api_token_created = "api_token_created"
+    api_token_revoked = "api_token_revoked"
 
 
 @dataclass(frozen=True, slots=True)

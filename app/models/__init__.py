@@ -1,6 +1,7 @@
 """SQLAlchemy models; importing this package registers every table."""
 
 from app.models.activity import Activity
+from app.models.api_token import ApiToken
 from app.models.attachment import Attachment
 from app.models.audit import AuditEntry
 from app.models.auth_token import AuthToken
@@ -32,6 +33,7 @@ from app.models.webhook import WebhookDelivery, WebhookSubscription
 
 __all__ = [
     "Activity",
+    "ApiToken",
     "Attachment",
     "AuditEntry",
     "AuthToken",

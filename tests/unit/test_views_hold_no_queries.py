@@ -7,7 +7,7 @@ import ast
 from pathlib import Path
 
 APP = Path(__file__).resolve().parents[2] / "app"
-WEB_PACKAGES = ("desk", "admin", "portal", "auth", "kb", "attachments")
+WEB_PACKAGES = ("desk", "admin", "portal", "auth", "kb", "attachments", "api")
 WEB_MODULES = ("main.py",)
 FORBIDDEN_MODULES = ("sqlalchemy", "flask_sqlalchemy")
 # Model classes carry Flask-SQLAlchemy's `Model.query`; only the column helpers may be imported.

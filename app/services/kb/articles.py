@@ -173,3 +173,11 @@ def search_and_log(
                 )
             )
     return hits
+
+
+def readable_article(actor: User, article_id: int) -> KbArticle:
+    """An article by id for this reader: staff read drafts too, everyone else published ones."""
+    article = find_row(KbArticle, article_id)
+    if article is None or (article.status != ArticleStatus.published and not actor.is_staff):
+        raise NotFound("No such article.")
+    return article

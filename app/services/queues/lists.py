@@ -206,3 +206,44 @@ def next_in_queue(actor: User, ticket: Ticket) -> Ticket | None:
     after = encode_rank_cursor(ticket.risk_score, ticket.id)
     page = queue_page(actor, f"tier-{ticket.tier}", after=after, size=1)
     return page.items[0] if page.items else None
+
+
+@dataclass(frozen=True, slots=True)
+class TicketListFilters:
+    """What an API client may narrow a ticket list by (each one optional)."""
+
+    status: Status | None = None
+    priority: str | None = None
+    tier: int | None = None
+    assignee_id: int | None = None
+    customer_id: int | None = None
+    organization_id: int | None = None
+
+
+def ticket_list(
+    actor: User, filters: TicketListFilters, *, after: str | None = None, size: int = 50
+) -> Page[Ticket]:
+    """Tickets this person may see, newest first, by keyset over (created_at, id): staff see
+    every ticket, a customer their own requests (an organization admin the organization's)."""
+    criteria: list[ColumnElement[bool]] = []
+    if not actor.is_staff:
+        customer = actor.customer
+        if customer is None:
+            raise NotAllowed("This account has no customer profile.")
+        if customer.is_org_admin and customer.organization_id is not None:
+            criteria.append(Ticket.organization_id == customer.organization_id)
+        else:
+            criteria.append(Ticket.customer_id == customer.id)
+    columns = {
+        "status": Ticket.status,
+        "priority": Ticket.priority,
+        "tier": Ticket.tier,
+        "assignee_id": Ticket.assignee_id,
+        "customer_id": Ticket.customer_id,
+        "organization_id": Ticket.organization_id,
+    }
+    for name, column in columns.items():
+        value = getattr(filters, name)
+        if value is not None:
+            criteria.append(column == value)
+    return _page(select(Ticket).where(*criteria), "newest", after, size)

@@ -34,3 +34,9 @@ def sla_overview(actor: User) -> SlaOverview:
         matrix={(p.account_tier, p.priority): p for p in policies if not p.is_default},
         default=next((p for p in policies if p.is_default), None),
     )
+
+
+def list_policies(actor: User) -> list[SlaPolicy]:
+    """Every SLA policy by name, with its calendar."""
+    require_admin(actor)
+    return list(db.session.scalars(select(SlaPolicy).order_by(SlaPolicy.name)))

@@ -104,3 +104,17 @@ def _one(actor: User, ticket_id: int, action: str, params: dict) -> None:
             params.get("reason") or "",
             reason_code=params.get("reason_code") or None,
         )
+
+
+def tags_of(ticket_ids: list[int]) -> dict[int, list[str]]:
+    """Each ticket's tags in order, for the tickets given."""
+    found: dict[int, list[str]] = {ticket_id: [] for ticket_id in ticket_ids}
+    if ticket_ids:
+        rows = db.session.execute(
+            select(TicketTag.ticket_id, TicketTag.tag)
+            .where(TicketTag.ticket_id.in_(ticket_ids))
+            .order_by(TicketTag.ticket_id, TicketTag.tag)
+        )
+        for ticket_id, tag in rows:
+            found[ticket_id].append(tag)
+    return found

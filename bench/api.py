@@ -1,0 +1,202 @@
+"""The JSON API under gunicorn: opening tickets, the ticket list's latency, webhook deliveries.
+
+    python -m bench.api [--tickets 10000,100000,1000000] [--requests 300] [--rounds 3] [--samples 200]
+
+For each size, seeds a scratch SQLite database (WAL) the way bench.create does (that many tickets,
+the starter SLA policies and rules, a frontline team, two customers with portal accounts), gives
+each customer and the admin a personal API token, and starts gunicorn with two workers in
+production settings. Then:
+
+- tickets per second: two clients, each with its customer's token, `POST /api/v1/tickets` in
+  rounds of `--requests` (median over rounds), with the workers' CPU ms per request;
+- the ticket list: `GET /api/v1/tickets?limit=25` as the admin, the first page and page 1,000 (its
+  cursor made from the row 24,975 rows down, as a client that paged there would hold it; the last
+  page when there are fewer tickets), `--samples` requests each, one at a time: p50 and p95 in ms;
+- webhook deliveries per second, from `bench.webhooks.deliveries_per_second()` when that module
+  exists (null otherwise).
+
+The last line is one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import importlib
+import importlib.util
+import json
+import os
+import signal
+import statistics
+import tempfile
+import time
+from typing import Any
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Ticket, User
+from app.services.accounts.api_tokens import create_api_token
+from app.services.common.pagination import encode_cursor
+from bench.create import CUSTOMERS, _free_port, _round, _setup, _start_gunicorn, _wait_until_up, _workers
+
+PAGE = 25
+DEEP_PAGE = 1000
+
+
+def _tokens_and_cursor(url: str) -> tuple[list[str], str, str | None, int]:
+    """A token for each customer and one for the admin; the cursor of the deepest page measured."""
+    from app import create_app
+    from config import Config
+
+    app = create_app(Config, SQLALCHEMY_DATABASE_URI=url, SECRET_KEY="bench-tokens")
+    with app.app_context():
+        users = {u.email: u for u in db.session.scalars(select(User))}
+        customers = [create_api_token(users[email], "bench", "read_write")[1] for email in CUSTOMERS]
+        admin = create_api_token(users["bench-admin@bench.test"], "bench", "read")[1]
+        total = db.session.scalar(select(db.func.count()).select_from(Ticket)) or 0
+        page = min(DEEP_PAGE, max(1, -(-total // PAGE)))
+        cursor = None
+        if page > 1:
+            # The row just above page `page`: its (created_at, id) is the cursor that page follows.
+            row = db.session.execute(
+                select(Ticket.created_at, Ticket.id)
+                .order_by(Ticket.created_at.desc(), Ticket.id.desc())
+                .offset((page - 1) * PAGE - 1)
+                .limit(1)
+            ).one()
+            cursor = encode_cursor(row.created_at, row.id)
+        db.session.remove()
+        db.engine.dispose()
+    return customers, admin, cursor, page
+
+
+def _call(port: int, method: str, path: str, token: str, body: dict | None = None) -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    headers = {"Authorization": f"Bearer {token}"}
+    payload = None
+    if body is not None:
+        payload = json.dumps(body)
+        headers["Content-Type"] = "application/json"
+    connection.request(method, path, body=payload, headers=headers)
+    response = connection.getresponse()
+    data = response.read()
+    connection.close()
+    return response.status, data
+
+
+def _open_tickets(port: int, token: str, count: int) -> None:
+    for n in range(count):
+        status, data = _call(
+            port,
+            "POST",
+            "/api/v1/tickets",
+            token,
+            {
+                "subject": f"Export fails on report {n}",
+                "description": "The monthly export stops half way with an error about the file size.",
+                "category": "technical",
+            },
+        )
+        if status != 201:
+            raise RuntimeError(f"POST /api/v1/tickets gave {status}: {data[:300]!r}")
+
+
+class Opener:
+    """One client with a customer's token, in the shape bench.create's rounds drive."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+
+    def post_requests(self, token: str, count: int) -> None:
+        _open_tickets(self.port, token, count)
+
+
+def _latency(port: int, token: str, path: str, samples: int) -> dict[str, float]:
+    timings = []
+    for _ in range(samples):
+        started = time.perf_counter()
+        status, data = _call(port, "GET", path, token)
+        timings.append((time.perf_counter() - started) * 1000)
+        if status != 200:
+            raise RuntimeError(f"GET {path} gave {status}: {data[:300]!r}")
+    timings.sort()
+    return {
+        "p50_ms": round(statistics.median(timings), 2),
+        "p95_ms": round(timings[int(len(timings) * 0.95) - 1], 2),
+    }
+
+
+def measure(count: int, requests: int, rounds: int, samples: int) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as scratch:
+        url = f"sqlite:///{scratch}/api.db"
+        started = time.perf_counter()
+        _setup(count, url)
+        customers, admin, cursor, page = _tokens_and_cursor(url)
+        print(f"seeded {count} tickets in {time.perf_counter() - started:.1f}s", flush=True)
+        port = _free_port()
+        server = _start_gunicorn(url, port, scratch)
+        try:
+            _wait_until_up(port, time.monotonic() + 30)
+            time.sleep(1)  # both workers booted
+            workers = _workers(server.pid)
+            first_path = f"/api/v1/tickets?limit={PAGE}"
+            deep_path = first_path + (f"&cursor={cursor}" if cursor else "")
+            _latency(port, admin, first_path, 20)  # warm up both workers and the page cache
+            _latency(port, admin, deep_path, 20)
+            first = _latency(port, admin, first_path, samples)
+            deep = _latency(port, admin, deep_path, samples)
+            clients = [(Opener(port), token) for token in customers]
+            _round(clients, 20, workers)  # warm up both workers
+            figures = [_round(clients, requests, workers) for _ in range(rounds)]
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+    return {
+        "tickets": count,
+        "tickets_per_s": round(statistics.median(f[0] for f in figures), 1),
+        "cpu_ms_per_ticket": round(statistics.median(f[1] for f in figures), 2),
+        "list_first_page": first,
+        f"list_page_{page}": deep,
+    }
+
+
+def webhook_deliveries_per_second() -> float | None:
+    """From the webhooks benchmark, when it is there."""
+    if importlib.util.find_spec("bench.webhooks") is None:
+        return None
+    module = importlib.import_module("bench.webhooks")
+    return round(float(module.deliveries_per_second()), 1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tickets", default="10000,100000", help="comma-separated sizes")
+    parser.add_argument("--requests", type=int, default=300, help="tickets opened per round, both clients")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--samples", type=int, default=200, help="list requests per page measured")
+    args = parser.parse_args()
+    results = []
+    for count in (int(n) for n in args.tickets.split(",")):
+        results.append(measure(count, args.requests, args.rounds, args.samples))
+        print(json.dumps(results[-1]), flush=True)
+    largest = results[-1]
+    print(
+        json.dumps(
+            {
+                "workers": 2,
+                "database": "sqlite",
+                "tickets_per_s": largest["tickets_per_s"],
+                "list_p95_ms": {
+                    str(r["tickets"]): {k: v["p95_ms"] for k, v in r.items() if k.startswith("list_")}
+                    for r in results
+                },
+                "webhook_deliveries_per_s": webhook_deliveries_per_second(),
+                "sizes": results,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
