@@ -7,7 +7,7 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     """Add every command group to the app's `flask` command."""
-    from app.cli import demo, imports, mail, rules, sla
+    from app.cli import demo, imports, mail, reports, rules, sla
 
-    for module in (demo, imports, mail, rules, sla):
+    for module in (demo, imports, mail, reports, rules, sla):
         module.register(app)
