@@ -102,7 +102,7 @@ def _csat_by(filters: ReportFilters, dim: str) -> Figure:
         title, param = "CSAT per tier", "tier"
     else:
         ids = [k[0] for k in values if k[0]]
-        names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).tuples().all())
+        names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
         title, param = "CSAT per agent (assignee)", "agent"
     rows = [
         (label(names.get(k[0], "nobody")), num(v[0], drill("csat", **{param: k[0]})), num(_mean(v[0], v[1])))

@@ -159,7 +159,7 @@ def filter_choices(actor: User) -> FilterChoices:
     """The teams, agents and policies a viewer may filter by."""
     from app.models import SlaPolicy, Team
 
-    teams = db.session.execute(select(Team.id, Team.name).order_by(Team.name)).tuples().all()
+    teams = db.session.execute(select(Team.id, Team.name).order_by(Team.name)).all()
     agents_query = (
         select(User.id, User.name).where(User.role.in_((Role.agent, Role.admin))).order_by(User.name)
     )
@@ -168,7 +168,5 @@ def filter_choices(actor: User) -> FilterChoices:
         agents_query = agents_query.where(
             User.team_id == actor.team_id if actor.team_id is not None else User.id == actor.id
         )
-    policies = (
-        db.session.execute(select(SlaPolicy.id, SlaPolicy.name).order_by(SlaPolicy.name)).tuples().all()
-    )
-    return FilterChoices(list(teams), list(db.session.execute(agents_query).tuples().all()), list(policies))
+    policies = db.session.execute(select(SlaPolicy.id, SlaPolicy.name).order_by(SlaPolicy.name)).all()
+    return FilterChoices(list(teams), list(db.session.execute(agents_query).all()), list(policies))

@@ -63,7 +63,7 @@ def self_service_report(filters: ReportFilters) -> Report:
     per_article = sums(filters, ("deflected_article",), ("key",), agent_dim=False)
     ids = [int(k[0]) for k in per_article if k[0].isdigit()]
     titles = dict(
-        db.session.execute(select(KbArticle.id, KbArticle.title).where(KbArticle.id.in_(ids))).tuples().all()
+        db.session.execute(select(KbArticle.id, KbArticle.title).where(KbArticle.id.in_(ids))).all()
     )
     ranked = sorted(per_article.items(), key=lambda kv: -kv[1][0])[:15]
     report.figures.append(

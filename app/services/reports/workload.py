@@ -130,7 +130,7 @@ def _agents(filters: ReportFilters) -> Figure:
         per[agent][metric] += count
         if metric == "frt":
             frt[agent][key] = count
-    names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(list(per)))).tuples().all())
+    names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(list(per)))).all())
     rows = [
         (
             label(names.get(agent, f"#{agent}")),
