@@ -67,7 +67,7 @@ def render_svg(chart: Chart, chart_id: str) -> str:
         )
     slot = plot_w / len(chart.labels)
     parts.extend(_marks(chart, top, slot, plot_h))
-    every = max(1, round(len(chart.labels) / 12))
+    every = max(1, -(-len(chart.labels) // 7))  # at most seven labels, so they never overlap
     for i, label in enumerate(chart.labels):
         if i % every:
             continue

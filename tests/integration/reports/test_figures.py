@@ -9,9 +9,9 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from app.domain.kb_vocabulary import ArticleStatus
 from app.domain.reports import DateRange
 from app.domain.sla import Targets
-from app.domain.kb_vocabulary import ArticleStatus
 from app.extensions import db
 from app.models import KbArticle
 from app.services.reports.catalog import build_report, report_csv
