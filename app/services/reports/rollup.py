@@ -8,8 +8,10 @@ writes one), always adding yesterday and today: a row committed late, with an id
 watermark, still lands in a day that is folded again. Its work grows with the new events and the
 size of those days, never with the history stored.
 
-A figure is filed under the ticket's team, priority, channel, account tier and policy as they
-were when its day was folded; a rebuild files every day under the values of the moment.
+A figure is filed under the ticket's current tier, team, priority, channel, account tier, policy
+and assignee. A change to a ticket may refile its earlier figures, so the job also folds again
+every day since the oldest touched ticket was opened, up to REFILE_DAYS back; figures older than
+that keep their filing until a rebuild.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from app.services.reports.facts import Fact, facts_between
 
 WATERMARK = "activities"
 REBUILD_CHUNK_DAYS = 7
+REFILE_DAYS = 14
 
 Cell = tuple[date, str, int, int, str, str, str, int, int, str]
 
@@ -143,8 +146,15 @@ def fold_new_history(now: datetime | None = None) -> FoldSummary:
                 Activity.id > since
             )
         ).one()
+        opened = db.session.scalar(
+            select(func.min(Ticket.created_at)).where(
+                Ticket.id.in_(select(Activity.ticket_id).where(Activity.id > since).distinct())
+            )
+        )
         today = now.date()
         start = min(today - timedelta(days=1), first.date() if first is not None else today)
+        if opened is not None:
+            start = min(start, max(opened.date(), today - timedelta(days=REFILE_DAYS)))
         end = max(today, last.date() if last is not None else today)
         written = 0
         day = start
