@@ -14,13 +14,17 @@ from app.models.types import UTCDateTime, utcnow
 
 class ReportRollup(Base):
     """One cell: how many times `metric` happened on `day` (UTC) for one combination of the
-    dimensions, and the sum of its value (minutes, for durations). Absent dimensions are 0 or ''."""
+    dimensions, and the sum of its value (minutes, for durations). Absent dimensions are 0 or ''.
+
+    Each day is stored twice: in detail (every dimension) and as a summary by tier and key alone
+    (`detail` false), which is what an unfiltered report reads: a few rows a day, not thousands."""
 
     __tablename__ = "report_rollups"
-    __table_args__ = (Index("ix_report_rollups_metric_day", "metric", "day"),)
+    __table_args__ = (Index("ix_report_rollups_metric_day", "metric", "detail", "day"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     day: Mapped[date] = mapped_column(Date)
+    detail: Mapped[bool]
     metric: Mapped[str] = mapped_column(String(24))
     tier: Mapped[int] = mapped_column(SmallInteger)
     team_id: Mapped[int]

@@ -90,11 +90,28 @@ def scoped(actor: User, filters: ReportFilters) -> ReportFilters:
     return replace(filters, agent=actor.id)
 
 
+SUMMARY_COLUMNS = frozenset(("metric", "day", "tier", "key"))
+
+
 def _criteria(
-    filters: ReportFilters, metrics: Iterable[str], *, agent_dim: bool
+    filters: ReportFilters, metrics: Iterable[str], by: Iterable[str], *, agent_dim: bool
 ) -> list[ColumnElement[bool]]:
     r = ReportRollup
-    where = [r.metric.in_(list(metrics)), r.day >= filters.range.start, r.day <= filters.range.end]
+    # The summary rows serve any grouping by tier and key with no filter but the tier.
+    detail = (
+        bool(set(by) - SUMMARY_COLUMNS)
+        or any(
+            v is not None
+            for v in (filters.team, filters.priority, filters.channel, filters.account_tier, filters.policy)
+        )
+        or (filters.agent is not None and agent_dim)
+    )
+    where = [
+        r.metric.in_(list(metrics)),
+        r.detail.is_(detail),
+        r.day >= filters.range.start,
+        r.day <= filters.range.end,
+    ]
     for column, value in (
         (r.tier, filters.tier),
         (r.team_id, filters.team),
@@ -121,7 +138,7 @@ def sums(
     columns = [getattr(r, name) for name in by]
     query = (
         select(*columns, func.sum(r.count), func.sum(r.total))
-        .where(*_criteria(filters, metrics, agent_dim=agent_dim))
+        .where(*_criteria(filters, metrics, by, agent_dim=agent_dim))
         .group_by(*columns)
     )
     out: Sums = {}

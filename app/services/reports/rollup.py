@@ -93,9 +93,15 @@ def fold_days(start: date, end: date) -> int:
     transaction); the number of rows written."""
     cells = count_facts(start, end)
     db.session.execute(delete(ReportRollup).where(ReportRollup.day >= start, ReportRollup.day <= end))
+    summary: dict[Cell, list[int]] = defaultdict(lambda: [0, 0])
+    for (day, metric, tier, *_, key), (count, total) in cells.items():
+        cell = summary[(day, metric, tier, 0, "", "", "", 0, 0, key)]
+        cell[0] += count
+        cell[1] += total
     rows = [
-        {**dict(zip(CELL_FIELDS, cell, strict=True)), "count": count, "total": total}
-        for cell, (count, total) in cells.items()
+        {**dict(zip(CELL_FIELDS, cell, strict=True)), "detail": detail, "count": count, "total": total}
+        for detail, counted in ((True, cells), (False, summary))
+        for cell, (count, total) in counted.items()
     ]
     if rows:
         db.session.execute(insert(ReportRollup), rows)

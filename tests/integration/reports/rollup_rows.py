@@ -11,6 +11,7 @@ from app.models import ReportRollup
 
 COLUMNS = (
     "day",
+    "detail",
     "metric",
     "tier",
     "team_id",
