@@ -16,15 +16,16 @@ class ReportRollup(Base):
     """One cell: how many times `metric` happened on `day` (UTC) for one combination of the
     dimensions, and the sum of its value (minutes, for durations). Absent dimensions are 0 or ''.
 
-    Each day is stored twice: in detail (every dimension) and as a summary by tier and key alone
-    (`detail` false), which is what an unfiltered report reads: a few rows a day, not thousands."""
+    Each day is stored at several grains: `all` (by tier and key alone, what an unfiltered report
+    reads: a few rows a day), one per dimension (`team`, `priority` … with only that dimension
+    set, for a breakdown or a single filter) and `detail` (every dimension, for combined filters)."""
 
     __tablename__ = "report_rollups"
-    __table_args__ = (Index("ix_report_rollups_metric_day", "metric", "detail", "day"),)
+    __table_args__ = (Index("ix_report_rollups_metric_day", "metric", "grain", "day"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     day: Mapped[date] = mapped_column(Date)
-    detail: Mapped[bool]
+    grain: Mapped[str] = mapped_column(String(12))
     metric: Mapped[str] = mapped_column(String(24))
     tier: Mapped[int] = mapped_column(SmallInteger)
     team_id: Mapped[int]

@@ -23,7 +23,7 @@ def upgrade():
     op.create_table('report_rollups',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('day', sa.Date(), nullable=False),
-    sa.Column('detail', sa.Boolean(), nullable=False),
+    sa.Column('grain', sa.String(length=12), nullable=False),
     sa.Column('metric', sa.String(length=24), nullable=False),
     sa.Column('tier', sa.SmallInteger(), nullable=False),
     sa.Column('team_id', sa.Integer(), nullable=False),
@@ -38,7 +38,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_report_rollups'))
     )
     with op.batch_alter_table('report_rollups', schema=None) as batch_op:
-        batch_op.create_index('ix_report_rollups_metric_day', ['metric', 'detail', 'day'], unique=False)
+        batch_op.create_index('ix_report_rollups_metric_day', ['metric', 'grain', 'day'], unique=False)
 
     op.create_table('report_watermarks',
     sa.Column('name', sa.String(length=32), nullable=False),

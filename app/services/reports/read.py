@@ -91,24 +91,37 @@ def scoped(actor: User, filters: ReportFilters) -> ReportFilters:
 
 
 SUMMARY_COLUMNS = frozenset(("metric", "day", "tier", "key"))
+GRAIN_OF_COLUMN = {
+    "team_id": "team",
+    "priority": "priority",
+    "channel": "channel",
+    "account_tier": "account_tier",
+    "policy_id": "policy",
+    "agent_id": "agent",
+}
+
+
+def grain_for(filters: ReportFilters, by: Iterable[str], *, agent_dim: bool) -> str:
+    """The coarsest roll-up grain that holds the grouping and the filters: 'all' for tier and key
+    alone, one dimension's own grain, else the detail."""
+    wanted = {GRAIN_OF_COLUMN[c] for c in set(by) - SUMMARY_COLUMNS}
+    for name in ("team", "priority", "channel", "account_tier", "policy"):
+        if getattr(filters, name) is not None:
+            wanted.add(name)
+    if filters.agent is not None and agent_dim:
+        wanted.add("agent")
+    if not wanted:
+        return "all"
+    return wanted.pop() if len(wanted) == 1 else "detail"
 
 
 def _criteria(
     filters: ReportFilters, metrics: Iterable[str], by: Iterable[str], *, agent_dim: bool
 ) -> list[ColumnElement[bool]]:
     r = ReportRollup
-    # The summary rows serve any grouping by tier and key with no filter but the tier.
-    detail = (
-        bool(set(by) - SUMMARY_COLUMNS)
-        or any(
-            v is not None
-            for v in (filters.team, filters.priority, filters.channel, filters.account_tier, filters.policy)
-        )
-        or (filters.agent is not None and agent_dim)
-    )
     where = [
         r.metric.in_(list(metrics)),
-        r.detail.is_(detail),
+        r.grain == grain_for(filters, by, agent_dim=agent_dim),
         r.day >= filters.range.start,
         r.day <= filters.range.end,
     ]

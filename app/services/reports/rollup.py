@@ -88,19 +88,42 @@ def count_facts(start: date, end: date) -> dict[Cell, list[int]]:
     return cells
 
 
+# Where each dimension sits in a cell, and its empty value.
+DIMENSIONS = {
+    "team": (3, 0),
+    "priority": (4, ""),
+    "channel": (5, ""),
+    "account_tier": (6, ""),
+    "policy": (7, 0),
+    "agent": (8, 0),
+}
+EMPTY: Cell = (date.min, "", 0, 0, "", "", "", 0, 0, "")
+
+
+def grains(cells: dict[Cell, list[int]]) -> dict[str, dict[Cell, list[int]]]:
+    """The detail cells and their sums by tier and key alone ('all') and by each one dimension."""
+    out: dict[str, dict[Cell, list[int]]] = {"detail": cells}
+    for grain, kept in (("all", ()), *((name, (place,)) for name, (place, _) in DIMENSIONS.items())):
+        summed: dict[Cell, list[int]] = defaultdict(lambda: [0, 0])
+        for cell, (count, total) in cells.items():
+            values = list(EMPTY)
+            for place in (0, 1, 2, 9, *kept):
+                values[place] = cell[place]
+            target = summed[tuple(values)]  # type: ignore[index]
+            target[0] += count
+            target[1] += total
+        out[grain] = summed
+    return out
+
+
 def fold_days(start: date, end: date) -> int:
     """Replace the roll-ups of the days [start, end] with a fresh count (inside the caller's
     transaction); the number of rows written."""
     cells = count_facts(start, end)
     db.session.execute(delete(ReportRollup).where(ReportRollup.day >= start, ReportRollup.day <= end))
-    summary: dict[Cell, list[int]] = defaultdict(lambda: [0, 0])
-    for (day, metric, tier, *_, key), (count, total) in cells.items():
-        cell = summary[(day, metric, tier, 0, "", "", "", 0, 0, key)]
-        cell[0] += count
-        cell[1] += total
     rows = [
-        {**dict(zip(CELL_FIELDS, cell, strict=True)), "detail": detail, "count": count, "total": total}
-        for detail, counted in ((True, cells), (False, summary))
+        {**dict(zip(CELL_FIELDS, cell, strict=True)), "grain": grain, "count": count, "total": total}
+        for grain, counted in grains(cells).items()
         for cell, (count, total) in counted.items()
     ]
     if rows:

@@ -11,7 +11,7 @@ from app.models import ReportRollup
 
 COLUMNS = (
     "day",
-    "detail",
+    "grain",
     "metric",
     "tier",
     "team_id",
