@@ -56,10 +56,10 @@ class Rows:
         batch = self.rows.setdefault(model, [])
         batch.append(values)
         if len(batch) >= BATCH:
-            self.flush(model)
+            self.flush()  # every table, parents first: a breach's clock must be stored before it
 
-    def flush(self, model: type | None = None) -> None:
-        for table in [model] if model else list(self.rows):
+    def flush(self) -> None:
+        for table in list(self.rows):  # in the order first seen: clocks before their breaches
             batch = self.rows.get(table) or []
             if batch:
                 db.session.execute(insert(table), batch)

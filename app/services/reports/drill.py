@@ -36,6 +36,7 @@ METRICS = (
     "csat",
     "kb_seen",
     "kb_sent",
+    "vendor_back",
 )
 LIMIT = 200
 

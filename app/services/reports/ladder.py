@@ -60,7 +60,7 @@ def ladder_report(filters: ReportFilters) -> Report:
     )
     report.figures.append(_causes(filters))
     report.figures.append(_rates(filters))
-    report.figures.append(_vendor(dwell))
+    report.figures.append(_vendor(filters, dwell))
     report.figures.append(_reasons(filters))
     return report
 
@@ -104,7 +104,7 @@ def _rates(filters: ReportFilters) -> Figure:
     return Figure("rates", "De-escalation and reopen rates", Table(("Rate", "Count", "Out of", "Rate"), rows))
 
 
-def _vendor(dwell: dict[tuple[object, ...], list[int]]) -> Figure:
+def _vendor(filters: ReportFilters, dwell: dict[tuple[object, ...], list[int]]) -> Figure:
     buckets = {str(key): count for (tier, key), (count, _) in dwell.items() if tier == MAX_TIER}
     returned = sum(buckets.values())
     total = sum(t for (tier, _), (_, t) in dwell.items() if tier == MAX_TIER)
@@ -117,6 +117,17 @@ def _vendor(dwell: dict[tuple[object, ...], list[int]]) -> Figure:
             num(round(total / returned / 60, 1) if returned else None, suffix=" h"),
         )
     ]
+    back = sums(filters, ("vendor_back",), ("key",))
+    for key in ("on time", "late", "no target"):
+        rows.append(
+            (
+                label(f"… {key} against the vendor's due time"),
+                num(pick(back, key), drill("vendor_back", key=key)),
+                Cell(""),
+                Cell(""),
+                Cell(""),
+            )
+        )
     return Figure(
         "vendor",
         "Vendor turnaround (time at tier 4)",

@@ -119,6 +119,9 @@ def test_the_ladder_counts_a_climb_and_a_fall_and_the_vendor_round_trip(history,
     assert got[("causes", "By an agent", "Down")] == 2
     assert got[("rates", "De-escalation rate (down moves per move)", "Rate")] == 25.0  # 2 of 8
     assert got[("vendor", "Back from the vendor", "Median")] == "≤ 2 h"  # 120 minutes at tier 4
+    # CloudCo's 24-hour target from the hand-off at +30: back at +150 is on time.
+    assert got[("vendor", "… on time against the vendor's due time", "Count")] == 1
+    assert got[("vendor", "… late against the vendor's due time", "Count")] == 0
     assert got[("reasons", "needs expertise", "Escalations")] == 2
 
 
