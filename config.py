@@ -75,6 +75,7 @@ class Config:
     ASSIGN_WAITING_SECONDS = int(os.environ.get("ASSIGN_WAITING_SECONDS", "60"))
     VENDOR_OVERDUE_SECONDS = int(os.environ.get("VENDOR_OVERDUE_SECONDS", "60"))
     STATISTICS_SECONDS = int(os.environ.get("STATISTICS_SECONDS", "3600"))
+    REPORTS_FOLD_SECONDS = int(os.environ.get("REPORTS_FOLD_SECONDS", "300"))
     SCHEDULER_LEASE_SECONDS = int(os.environ.get("SCHEDULER_LEASE_SECONDS", "180"))
     TICKET_REFERENCE_PREFIX = "TD"
 

@@ -61,6 +61,12 @@ def _refresh_statistics() -> object:
     return {"statistics": refresh_statistics()}
 
 
+def _fold_reports() -> object:
+    from app.services.reports.rollup import fold_new_history
+
+    return fold_new_history(utcnow()).as_dict()
+
+
 def _deliver_mail() -> object:
     from app.services.mail.delivery import deliver_outbox
 
@@ -91,6 +97,7 @@ JOBS = [
     Job("assign-waiting", "ASSIGN_WAITING_SECONDS", _assign_waiting),
     Job("vendor-overdue", "VENDOR_OVERDUE_SECONDS", _notify_overdue_vendors),
     Job("statistics", "STATISTICS_SECONDS", _refresh_statistics),
+    Job("reports-fold", "REPORTS_FOLD_SECONDS", _fold_reports),
     Job("mail-delivery", "MAIL_DELIVERY_SECONDS", _deliver_mail),
     Job("webhook-delivery", "WEBHOOK_DELIVERY_SECONDS", _deliver_webhooks),
     Job("mail-reminders", "MAIL_REMINDER_SECONDS", _mail_reminders),

@@ -13,6 +13,7 @@ from app.desk.saved_views.views import bp as saved_views_bp
 from app.desk.search.views import bp as search_bp
 from app.desk.tickets.views import bp as tickets_bp
 from app.domain.vocabulary import Role
+from app.reports.views import bp as reports_bp
 from app.services.common.access import require_staff
 
 bp = Blueprint("desk", __name__)
@@ -23,6 +24,7 @@ bp.register_blueprint(search_bp)
 bp.register_blueprint(relationship_bp)
 bp.register_blueprint(kb_bp, url_prefix="/kb")
 bp.register_blueprint(mail_bp, url_prefix="/mail")
+bp.register_blueprint(reports_bp, url_prefix="/reports")
 
 
 @bp.before_request

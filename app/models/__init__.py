@@ -13,6 +13,7 @@ from app.models.notification import Notification, VendorOverdueNotice
 from app.models.organization import Customer, Organization
 from app.models.presence import TicketViewer
 from app.models.recovery_code import RecoveryCode
+from app.models.report import ReportRollup, ReportWatermark
 from app.models.risk_recheck import RiskRecheck
 from app.models.rule import EscalationRule
 from app.models.saved_view import SavedView
@@ -53,6 +54,8 @@ __all__ = [
     "Notification",
     "Organization",
     "RecoveryCode",
+    "ReportRollup",
+    "ReportWatermark",
     "RiskRecheck",
     "SavedView",
     "SchedulerLease",

@@ -21,6 +21,8 @@ class Activity(Base):
         Index("ix_activities_customer_created", "customer_id", "created_at", "id"),
         Index("ix_activities_organization_created", "organization_id", "created_at", "id"),
         Index("ix_activities_ticket_created", "ticket_id", "created_at", "id"),
+        # A day of one kind of event (report roll-ups).
+        Index("ix_activities_kind_created", "kind", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -16,6 +16,7 @@ class CsatAnswer(Base):
     __table_args__ = (
         CheckConstraint("rating >= 1 AND rating <= 5", name="rating_range"),
         Index("ix_csat_answers_customer_created", "customer_id", "created_at"),
+        Index("ix_csat_answers_created", "created_at"),  # a day of answers (report roll-ups)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

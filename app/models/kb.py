@@ -54,7 +54,10 @@ class KbVote(Base):
     """One helpful / not helpful vote per signed-in person and article (changeable)."""
 
     __tablename__ = "kb_votes"
-    __table_args__ = (UniqueConstraint("article_id", "user_id"),)
+    __table_args__ = (
+        UniqueConstraint("article_id", "user_id"),
+        Index("ix_kb_votes_created", "created_at"),  # a day of votes (report roll-ups)
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("kb_articles.id"))
@@ -80,6 +83,7 @@ class TicketArticle(Base):
     """An article the customer saw before asking, or that was sent as an answer."""
 
     __tablename__ = "ticket_articles"
+    __table_args__ = (Index("ix_ticket_articles_created", "created_at"),)  # report roll-ups
 
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), primary_key=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("kb_articles.id"), primary_key=True)

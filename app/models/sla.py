@@ -55,7 +55,11 @@ class SlaClock(Base):
     """One running target of one ticket; satisfied, warned and breached at most once each."""
 
     __tablename__ = "sla_clocks"
-    __table_args__ = (Index("ix_sla_clocks_ticket_open", "ticket_id", "satisfied_at"),)
+    __table_args__ = (
+        Index("ix_sla_clocks_ticket_open", "ticket_id", "satisfied_at"),
+        # The clocks met on a day (report roll-ups).
+        Index("ix_sla_clocks_satisfied", "satisfied_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"))

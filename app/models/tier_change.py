@@ -19,7 +19,10 @@ if TYPE_CHECKING:
 
 class TierChange(Base):
     __tablename__ = "tier_changes"
-    __table_args__ = (Index("ix_tier_changes_ticket_created", "ticket_id", "created_at", "id"),)
+    __table_args__ = (
+        Index("ix_tier_changes_ticket_created", "ticket_id", "created_at", "id"),
+        Index("ix_tier_changes_created", "created_at"),  # a day of moves (report roll-ups)
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"))

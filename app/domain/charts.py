@@ -1,0 +1,134 @@
+"""Server-side SVG charts: bars, stacked bars and lines, with a title and description for screen
+readers, the Okabe–Ito colour-blind-safe palette, and a viewBox so they scale to any width. The
+numbers are always also in a table beside the chart; the chart is the quick look."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+# Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour deficiency.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000")
+WIDTH, HEIGHT = 640, 260
+LEFT, RIGHT, TOP, BOTTOM = 48, 12, 16, 58
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    name: str
+    values: tuple[float, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Chart:
+    kind: str  # bar | stacked | line
+    title: str
+    labels: tuple[str, ...]
+    series: tuple[Series, ...]
+    unit: str = ""
+
+
+def _nice_max(value: float) -> float:
+    if value <= 0:
+        return 1.0
+    step = 10 ** (len(str(int(value))) - 1)
+    for factor in (1, 2, 2.5, 5, 10):
+        if value <= factor * step:
+            return factor * step
+    return 10.0 * step
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
+
+
+def render_svg(chart: Chart, chart_id: str) -> str:
+    """The chart as an inline SVG element."""
+    if not chart.labels or not chart.series:
+        return ""
+    if chart.kind == "stacked":
+        top = max(sum(s.values[i] for s in chart.series) for i in range(len(chart.labels)))
+    else:
+        top = max(max(s.values, default=0) for s in chart.series)
+    top = _nice_max(top)
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'aria-labelledby="{chart_id}-t {chart_id}-d" preserveAspectRatio="xMidYMid meet">',
+        f'<title id="{chart_id}-t">{escape(chart.title)}</title>',
+        f'<desc id="{chart_id}-d">{escape(_describe(chart))}</desc>',
+    ]
+    for step in range(5):
+        value = top * step / 4
+        y = TOP + plot_h - plot_h * step / 4
+        parts.append(f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}"/>')
+        parts.append(
+            f'<text class="axis" x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{_fmt(value)}</text>'
+        )
+    slot = plot_w / len(chart.labels)
+    parts.extend(_marks(chart, top, slot, plot_h))
+    every = max(1, -(-len(chart.labels) // 7))  # at most seven labels, so they never overlap
+    for i, label in enumerate(chart.labels):
+        if i % every:
+            continue
+        x = LEFT + slot * (i + 0.5)
+        parts.append(
+            f'<text class="axis" x="{x:.1f}" y="{TOP + plot_h + 16}" text-anchor="middle">'
+            f"{escape(label)}</text>"
+        )
+    parts.extend(_legend(chart))
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _marks(chart: Chart, top: float, slot: float, plot_h: float) -> list[str]:
+    parts: list[str] = []
+    base = TOP + plot_h
+    if chart.kind == "line":
+        for n, series in enumerate(chart.series):
+            colour = PALETTE[n % len(PALETTE)]
+            points = " ".join(
+                f"{LEFT + slot * (i + 0.5):.1f},{base - plot_h * v / top:.1f}"
+                for i, v in enumerate(series.values)
+            )
+            dash = ' stroke-dasharray="6 3"' if n % 2 else ""
+            parts.append(
+                f'<polyline fill="none" stroke="{colour}" stroke-width="2.5"{dash} points="{points}"/>'
+            )
+        return parts
+    groups = 1 if chart.kind == "stacked" else len(chart.series)
+    width = slot * 0.7 / groups
+    for i, label in enumerate(chart.labels):
+        stacked = 0.0
+        for n, series in enumerate(chart.series):
+            value = series.values[i]
+            height = plot_h * value / top
+            x = LEFT + slot * (i + 0.15) + (0 if chart.kind == "stacked" else n * width)
+            y = base - height - (plot_h * stacked / top if chart.kind == "stacked" else 0)
+            colour = PALETTE[n % len(PALETTE)]
+            parts.append(
+                f'<rect x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" height="{height:.1f}" fill="{colour}">'
+                f"<title>{escape(label)} · {escape(series.name)}: "
+                f"{_fmt(value)}{escape(chart.unit)}</title></rect>"
+            )
+            if chart.kind == "stacked":
+                stacked += value
+    return parts
+
+
+def _legend(chart: Chart) -> list[str]:
+    parts, x = [], LEFT
+    for n, series in enumerate(chart.series):
+        colour = PALETTE[n % len(PALETTE)]
+        y = HEIGHT - 14
+        parts.append(f'<rect x="{x}" y="{y - 10}" width="12" height="12" fill="{colour}"/>')
+        parts.append(f'<text class="legend" x="{x + 16}" y="{y}">{escape(series.name)}</text>')
+        x += 28 + 8 * len(series.name)
+    return parts
+
+
+def _describe(chart: Chart) -> str:
+    kinds = {"bar": "Bar chart", "stacked": "Stacked bar chart", "line": "Line chart"}
+    names = ", ".join(s.name for s in chart.series)
+    kind = kinds.get(chart.kind, "Chart")
+    return f"{kind} of {names} over {len(chart.labels)} points; the table below holds the numbers."

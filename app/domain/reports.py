@@ -1,0 +1,92 @@
+"""Report arithmetic: duration buckets, percentiles read from them, rates, report date ranges."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from app.domain.errors import InvalidInput
+
+# Upper edges (minutes, inclusive) of the buckets business durations are counted in; the last
+# bucket is open. A median or p90 is reported as the edge of the bucket it falls in.
+BUCKET_EDGES = (15, 30, 60, 120, 240, 480, 960, 1440, 2880, 5760, 10080)
+OPEN_BUCKET = "more"
+MAX_RANGE_DAYS = 366
+DEFAULT_RANGE_DAYS = 30
+
+
+def duration_bucket(minutes: int) -> str:
+    """The bucket a duration in whole minutes falls in: its upper edge, or 'more'."""
+    for edge in BUCKET_EDGES:
+        if minutes <= edge:
+            return str(edge)
+    return OPEN_BUCKET
+
+
+def bucket_percentile(counts: Mapping[str, int], fraction: float) -> str | None:
+    """The bucket holding the given fraction (0.5 = median) of the counted durations."""
+    total = sum(counts.values())
+    if total == 0:
+        return None
+    wanted, running = fraction * total, 0
+    for label in (*map(str, BUCKET_EDGES), OPEN_BUCKET):
+        running += counts.get(label, 0)
+        if running >= wanted:
+            return label
+    return OPEN_BUCKET
+
+
+def bucket_text(label: str | None) -> str:
+    """'≤ 2 h', '≤ 30 min', 'over 7 d' for a bucket label."""
+    if label is None:
+        return "–"
+    if label == OPEN_BUCKET:
+        return f"over {minutes_text(BUCKET_EDGES[-1])}"
+    return f"≤ {minutes_text(int(label))}"
+
+
+def minutes_text(minutes: float) -> str:
+    if minutes < 60:
+        return f"{round(minutes)} min"
+    if minutes < 1440:
+        return f"{minutes / 60:.1f} h".replace(".0 h", " h")
+    return f"{minutes / 1440:.1f} d".replace(".0 d", " d")
+
+
+def rate(part: int, whole: int) -> float | None:
+    """part / whole as a percentage with one decimal, None when nothing was counted."""
+    return None if whole == 0 else round(100 * part / whole, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class DateRange:
+    start: date
+    end: date  # inclusive
+
+    @property
+    def days(self) -> list[date]:
+        return [self.start + timedelta(days=n) for n in range((self.end - self.start).days + 1)]
+
+    def grain(self) -> str:
+        """Daily points up to two months, weekly beyond."""
+        return "day" if (self.end - self.start).days <= 62 else "week"
+
+
+def parse_range(start_text: str | None, end_text: str | None, today: date) -> DateRange:
+    """A report range from ISO dates (both optional): the last 30 days by default."""
+    try:
+        end = date.fromisoformat(end_text) if end_text else today
+        start = date.fromisoformat(start_text) if start_text else end - timedelta(days=DEFAULT_RANGE_DAYS - 1)
+    except ValueError:
+        raise InvalidInput("Give dates as YYYY-MM-DD.", field="start") from None
+    if start > end:
+        raise InvalidInput("The range starts after it ends.", field="start")
+    if (end - start).days >= MAX_RANGE_DAYS:
+        raise InvalidInput(f"A report covers at most {MAX_RANGE_DAYS} days.", field="start")
+    return DateRange(start, end)
+
+
+def period_start(day: date, grain: str) -> date:
+    """The first day of the day's period: itself, or the Monday of its week."""
+    return day if grain == "day" else day - timedelta(days=day.weekday())

@@ -1,0 +1,54 @@
+"""The lead's desk dashboard: today's breaches and warnings by tier, the backlog curve and the
+riskiest accounts."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from app.domain.charts import Chart, Series
+from app.domain.reports import DateRange
+from app.domain.tiers import MAX_TIER, tier_label
+from app.models.types import utcnow
+from app.services.reports.customers import risk_figure
+from app.services.reports.figures import Figure, Report, Table, drill, label, num
+from app.services.reports.read import ReportFilters, pick, sums
+from app.services.reports.workload import backlog_curve
+
+TIERS = range(MAX_TIER + 1)
+
+
+def dashboard(filters: ReportFilters, now: datetime | None = None) -> Report:
+    """Today at a glance; the backlog curve over the filters' range."""
+    now = now or utcnow()
+    today = replace(filters, range=DateRange(now.date(), now.date()))
+    report = Report(
+        "dashboard",
+        "Today on the desk",
+        "Breaches and warnings since midnight (UTC), the backlog and the accounts that need a look.",
+    )
+    values = sums(today, ("sla_breach", "sla_warn"), ("metric", "tier"))
+    rows = [
+        (
+            label(tier_label(t)),
+            num(pick(values, "sla_breach", t), drill("sla_breach", tier=t)),
+            num(pick(values, "sla_warn", t), drill("sla_warn", tier=t)),
+        )
+        for t in TIERS
+    ]
+    chart = Chart(
+        "bar",
+        "Breaches and warnings today per tier",
+        tuple(f"Tier {t}" for t in TIERS),
+        (
+            Series("Breaches", tuple(float(pick(values, "sla_breach", t)) for t in TIERS)),
+            Series("Warnings", tuple(float(pick(values, "sla_warn", t)) for t in TIERS)),
+        ),
+    )
+    report.figures.append(
+        Figure("today", "Breaches and warnings today", Table(("Tier", "Breaches", "Warnings"), rows), chart)
+    )
+    last_month = replace(filters, range=DateRange(now.date() - timedelta(days=29), now.date()))
+    report.figures.append(backlog_curve(last_month))
+    report.figures.append(risk_figure(filters, limit=5))
+    return report

@@ -1,0 +1,37 @@
+"""A lead reads the reports: the dashboard, every report with its chart and table, a filter, the
+tickets behind one figure; each page at desktop and phone width."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.services.reports.rollup import rebuild_rollups
+
+pytestmark = pytest.mark.browser
+
+REPORTS = ("SLA attainment", "Escalation ladder", "Self-service", "Customers", "Workload")
+
+
+def test_a_lead_opens_every_report_and_the_tickets_behind_a_figure(journey, live_server, server_db):
+    rebuild_rollups()
+    lead = journey("lead")
+    page = lead.page
+    lead.sign_in("admin@demo.test")
+    lead.menu("Reports")
+    page.get_by_role("heading", level=1, name="Today on the desk").wait_for()
+    lead.step("dashboard")
+    for title in REPORTS:
+        page.get_by_role("navigation", name="Reports").get_by_role("link", name=title).click()
+        page.get_by_role("heading", level=1, name=title).wait_for()
+        assert page.locator("svg.chart title").count() >= 1
+        lead.step(title)
+    page.get_by_role("navigation", name="Reports").get_by_role("link", name="Workload").click()
+    page.get_by_label("Tier", exact=True).select_option("1")
+    page.get_by_role("button", name="Show").click()
+    page.get_by_role("heading", level=1, name="Workload").wait_for()
+    assert "tier=1" in page.url
+    lead.step("workload at tier 1")
+    page.locator("#fig-flow ~ .table-wrap a").first.click()
+    page.get_by_role("heading", level=1, name="Tickets behind the figure").wait_for()
+    assert page.locator("table.report-table tbody a").count() >= 1
+    lead.step("tickets behind a figure")

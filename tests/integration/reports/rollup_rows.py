@@ -1,0 +1,32 @@
+"""The roll-up table as a comparable multiset."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import ReportRollup
+
+COLUMNS = (
+    "day",
+    "grain",
+    "metric",
+    "tier",
+    "team_id",
+    "priority",
+    "channel",
+    "account_tier",
+    "policy_id",
+    "agent_id",
+    "key",
+    "count",
+    "total",
+)
+
+
+def rollup_rows() -> Counter[tuple[object, ...]]:
+    return Counter(
+        tuple(row) for row in db.session.execute(select(*[getattr(ReportRollup, c) for c in COLUMNS]))
+    )
