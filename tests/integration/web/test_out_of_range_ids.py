@@ -86,7 +86,9 @@ def test_agent_forms_and_links(client, login_as):
 def test_customer_forms_and_links(client, login_as):
     login_as(make_customer())
     assert client.get("/portal/search?q=x&after=².1").status_code == 400
-    response = client.post("/portal/new", data={"subject": "Printer", "description": "Jammed", "seen": "²,7"})
+    response = client.post(
+        "/portal/new", data={"subject": "Printer", "description": "It jams on every page", "seen": "²,7"}
+    )
     assert response.status_code in (302, 303), response.status_code
 
 
