@@ -112,7 +112,9 @@ def open_ticket(
         if channel_value in (Channel.portal, Channel.email) and not actor.is_staff:
             answer = self_service.answer_automatically(change)
         finish_change(change)
-        mail_notices.request_received(ticket, now, answer.article if answer else None)
+        if not (actor.is_staff and channel_value is Channel.chat):
+            # A customer in a chat with the desk already knows; phone and mail get the receipt.
+            mail_notices.request_received(ticket, now, answer.article if answer else None)
     return ticket
 
 
