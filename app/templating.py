@@ -11,7 +11,7 @@ from markupsafe import Markup, escape
 from app.domain.assignment import AWAY_CHOICES
 from app.domain.customer_words import STATE_HINTS, customer_state
 from app.domain.escalation import describe_effect
-from app.domain.tiers import tier_label
+from app.domain.tiers import REASON_LABELS, reason_label, tier_label
 
 
 def _when(value: datetime | None) -> str:
@@ -57,6 +57,8 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["words"] = _words
     app.jinja_env.filters["money"] = _money
     app.jinja_env.filters["tier_label"] = tier_label
+    app.jinja_env.filters["reason_label"] = reason_label
+    app.jinja_env.globals["reason_labels"] = REASON_LABELS
     app.jinja_env.filters["customer_state"] = _customer_state
     app.jinja_env.filters["kb_links"] = _kb_links
     app.jinja_env.globals["state_hints"] = STATE_HINTS

@@ -20,7 +20,7 @@ def agent_requests(ticket_id: int) -> list[tuple[str, str, dict | None, int]]:
             "post",
             "/desk/bulk",
             {"ticket_ids": [HUGE], "action": "priority", "priority": "high", "back": "/desk/"},
-            400,
+            302,  # no ticket has that id: back to the queue, saying that none was ticked
         ),
         ("post", f"{desk}/canned", {"canned_id": HUGE}, 404),
         ("get", f"/desk/search?q=x&customer={HUGE}", None, 400),
@@ -59,7 +59,7 @@ def agent_requests(ticket_id: int) -> list[tuple[str, str, dict | None, int]]:
             "post",
             "/desk/bulk",
             {"ticket_ids": ["²"], "action": "priority", "priority": "high", "back": "/desk/"},
-            400,
+            302,  # back to the queue, saying that no ticket was ticked
         ),
         (
             "post",
