@@ -37,9 +37,9 @@ _KB_PATH = re.compile(r"(?<![\w/])/kb/([a-z0-9][a-z0-9-]*)")
 
 
 def _kb_links(text: str) -> Markup:
-    """The text escaped, with its knowledge-base paths made links."""
+    """The text escaped, with its knowledge-base paths made links that say what they open."""
     escaped = str(escape(text or ""))
-    return Markup(_KB_PATH.sub(lambda m: f'<a href="/kb/{m.group(1)}">/kb/{m.group(1)}</a>', escaped))
+    return Markup(_KB_PATH.sub(lambda m: f'<a href="/kb/{m.group(1)}">open the article</a>', escaped))
 
 
 def _business_minutes(minutes: float | None) -> str:

@@ -30,7 +30,7 @@ class NewTicketForm(FlaskForm):
     # Radio buttons the search fills in; a customer chosen earlier comes back checked.
     customer = RadioField("Customer", choices=[], coerce=optional_int, validate_choice=False)
     new_name = StringField("Name", validators=[Optional(), Length(max=120)])
-    new_email = StringField("Email", validators=[Optional(), Length(max=254)])
+    new_email = StringField("Email address", validators=[Optional(), Length(max=254)])
     subject = StringField(
         "Subject",
         validators=[InputRequired(message="Give the ticket a subject."), Length(max=SUBJECT_MAX_LENGTH)],
