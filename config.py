@@ -78,6 +78,8 @@ class Config:
     REPORTS_FOLD_SECONDS = int(os.environ.get("REPORTS_FOLD_SECONDS", "300"))
     SCHEDULER_LEASE_SECONDS = int(os.environ.get("SCHEDULER_LEASE_SECONDS", "180"))
     TICKET_REFERENCE_PREFIX = "TD"
+    # The automatic tier-0 answer is sent only when an article is at least this sure (0.0–1.0).
+    SELF_SERVICE_CONFIDENCE = float(os.environ.get("SELF_SERVICE_CONFIDENCE", "0.6"))
 
     # Every link in mail is built from here, never from a request's Host header.
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")

@@ -8,7 +8,7 @@ import logging
 from flask import Flask, current_app, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.api.problems import is_api_request, problem, validation_errors
 from app.domain.audit import AuditKind
@@ -24,6 +24,30 @@ RETRY_AFTER_SECONDS = 30
 
 def _wants_json() -> bool:
     return request.path.startswith("/api/") or (request.accept_mimetypes.best == "application/json")
+
+
+# Our words for the errors a browser can meet, in place of the web server's stock sentences.
+FRIENDLY = {
+    400: ("Something in the request was not right", "Go back, check what you entered and try again."),
+    403: (
+        "You cannot open this page",
+        "Your account does not give access to it. Sign in as someone else or go back.",
+    ),
+    404: (
+        "We could not find that page",
+        "The link may be old or mistyped, or the page was moved. Start again from your home page.",
+    ),
+    405: (
+        "That does not work here",
+        "This address cannot be used that way. Go back and use the page's buttons.",
+    ),
+    413: ("That is too large", "The files or text sent were larger than we accept. Send less at once."),
+    500: (
+        "Something went wrong on our side",
+        "Nothing you did caused this. Try again in a minute; "
+        "if it keeps happening, tell us what you were doing.",
+    ),
+}
 
 
 def _render(status: int, title: str, message: str, field: str | None = None):
@@ -96,11 +120,11 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(NotFound)
     def not_found(error: NotFound):
-        return _render(404, "Not found", str(error))
+        return _render(404, FRIENDLY[404][0], str(error))
 
     @app.errorhandler(NotAllowed)
     def not_allowed(error: NotAllowed):
-        return _render(403, "Not allowed", str(error))
+        return _render(403, FRIENDLY[403][0], str(error))
 
     @app.errorhandler(InvalidInput)
     def invalid(error: InvalidInput):
@@ -148,7 +172,19 @@ def register(app: Flask) -> None:
     def http_error(error: HTTPException):
         if is_api_request():
             return _api_http_error(error)
-        return _render(error.code or 500, error.name, error.description or "")
+        code = error.code or 500
+        title, message = FRIENDLY.get(code, (error.name, error.description or ""))
+        return _render(code, title, message)
+
+    @app.errorhandler(InternalServerError)
+    def server_error(error: InternalServerError):
+        """An unexpected failure: logged with its cause, shown to people in our words."""
+        log.error(
+            "unexpected error on %s %s", request.method, request.path, exc_info=error.original_exception
+        )
+        with contextlib.suppress(DBAPIError):
+            db.session.rollback()
+        return _render(500, *FRIENDLY[500])
 
 
 def _api_http_error(error: HTTPException):

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from wtforms import Form
+from wtforms import Field, Form
+from wtforms.validators import ValidationError
 
+from app.domain.customer_words import description_problem
 from app.domain.errors import DomainError
 from app.domain.ids import is_digits
 
@@ -37,3 +39,10 @@ def show_error(
     else:
         # A field that was never validated still holds its empty tuple of errors.
         field.errors = [*field.errors, str(error)]
+
+
+def says_enough(form: Form, field: Field) -> None:
+    """A description of a few words at least (domain.customer_words); the text stays typed."""
+    problem = description_problem(field.data)
+    if problem and (field.data or "").strip():
+        raise ValidationError(problem)

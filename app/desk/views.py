@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from app.desk.canned.views import bp as canned_bp
 from app.desk.kb.views import bp as kb_bp
 from app.desk.mail.views import bp as mail_bp
+from app.desk.new_ticket.views import bp as new_ticket_bp
 from app.desk.relationship.views import bp as relationship_bp
 from app.desk.saved_views.views import bp as saved_views_bp
 from app.desk.search.views import bp as search_bp
@@ -17,6 +18,7 @@ from app.reports.views import bp as reports_bp
 from app.services.common.access import require_staff
 
 bp = Blueprint("desk", __name__)
+bp.register_blueprint(new_ticket_bp)
 bp.register_blueprint(tickets_bp)
 bp.register_blueprint(canned_bp)
 bp.register_blueprint(saved_views_bp)

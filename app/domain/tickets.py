@@ -22,15 +22,6 @@ _ALLOWED_TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.closed: frozenset(),
 }
 
-CUSTOMER_STATUS_WORDS = {
-    Status.new: "Received",
-    Status.open: "Being worked on",
-    Status.pending: "Waiting on you",
-    Status.on_hold: "Waiting on a third party",
-    Status.solved: "Solved",
-    Status.closed: "Closed",
-}
-
 
 def format_reference(prefix: str, ticket_id: int) -> str:
     """The human reference of a ticket: TD-1042 for id 42."""

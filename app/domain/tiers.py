@@ -29,6 +29,26 @@ DE_ESCALATION_REASONS = (
 )
 
 
+REASON_LABELS = {
+    ReasonCode.needs_expertise: "Needs more expertise",
+    ReasonCode.customer_request: "Customer asked",
+    ReasonCode.sla_risk: "Deadline at risk",
+    ReasonCode.vendor_issue: "Vendor issue",
+    ReasonCode.duplicate_of_known_issue: "Known issue",
+    ReasonCode.wrong_tier: "Wrong tier",
+    ReasonCode.workaround_provided: "Workaround given",
+    ReasonCode.fix_delivered: "Fix delivered",
+}
+
+
+def reason_label(code: ReasonCode | str) -> str:
+    """'Needs more expertise' for needs_expertise: how people read a reason code."""
+    try:
+        return REASON_LABELS[ReasonCode(code)]
+    except ValueError:
+        return str(code).replace("_", " ")
+
+
 def tier_label(tier: int) -> str:
     """'Tier 2 · Technical' for people."""
     return f"Tier {tier} · {TIER_LABELS[Tier(tier)]}"
@@ -89,7 +109,7 @@ def plan_manual_move(
 
 def _reason_code(raw: str | None, escalating: bool) -> ReasonCode:
     allowed = ESCALATION_REASONS if escalating else DE_ESCALATION_REASONS
-    words = ", ".join(code.value for code in allowed)
+    words = ", ".join(f"“{REASON_LABELS[code]}”" for code in allowed)
     direction = "escalating" if escalating else "de-escalating"
     if not raw:
         raise InvalidInput(f"Pick a reason code for {direction}: {words}.", field="reason_code")
@@ -99,7 +119,7 @@ def _reason_code(raw: str | None, escalating: bool) -> ReasonCode:
         code = None
     if code not in allowed:
         raise InvalidInput(
-            f"'{raw}' is not a reason for {direction}; expected one of {words}.",
+            f"That is not a reason for {direction}; choose one of {words}.",
             field="reason_code",
         )
     return code

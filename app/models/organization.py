@@ -44,7 +44,8 @@ class Customer(Base):
     __tablename__ = "customers"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(120))
+    # Indexed for the desk's search-as-you-type by the start of a name (see customer_lookup).
+    name: Mapped[str] = mapped_column(String(120), index=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)  # lower case: see normalize_email
     organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), unique=True)

@@ -16,6 +16,7 @@ from wtforms.validators import InputRequired, Length
 
 from app.domain.tickets import BODY_MAX_LENGTH, SUBJECT_MAX_LENGTH
 from app.domain.vocabulary import Category, Priority
+from app.form_fields import says_enough
 
 URGENCY_WORDS = {
     Priority.low: "Low – whenever you can",
@@ -41,8 +42,12 @@ class NewRequestForm(FlaskForm):
     )
     description = TextAreaField(
         "What happened?",
-        validators=[InputRequired(message="Describe what happened."), Length(max=BODY_MAX_LENGTH)],
-        description="What you did, what you expected, what you saw instead.",
+        validators=[
+            InputRequired(message="Describe what happened."),
+            Length(max=BODY_MAX_LENGTH),
+            says_enough,
+        ],
+        description="What you did, what you expected, what you saw instead (a few words at least).",
     )
     category = SelectField(
         "Topic",

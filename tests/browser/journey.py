@@ -24,6 +24,9 @@ class PageGuard:
     that failed and server errors."""
 
     problems: list[str] = field(default_factory=list)
+    # Pages a journey means to get refused (a form sent back with its errors, a missing page):
+    # the browser logs each 4xx as a console error, which is then no problem.
+    expected_refusals: int = 0
 
     def watch(self, page: Page) -> None:
         page.on("console", self._console)
@@ -32,6 +35,10 @@ class PageGuard:
         page.on("response", self._response)
 
     def _console(self, message: ConsoleMessage) -> None:
+        refused = re.search(r"responded with a status of 4\d\d", message.text)
+        if message.type == "error" and refused and self.expected_refusals > 0:
+            self.expected_refusals -= 1
+            return
         if message.type == "error":
             self.problems.append(f"console error: {message.text} ({message.location})")
 
@@ -72,6 +79,10 @@ class Journey:
         self.page.screenshot(path=self.folder / f"{stem}-phone.png", full_page=True)
         self.page.set_viewport_size(DESKTOP)
         self.visited.append(self.page.url)
+
+    def expect_refusal(self) -> None:
+        """The next page is meant to come back as a 4xx (a form with its errors, a missing page)."""
+        self.guard.expected_refusals += 1
 
     def sign_in(self, email: str, password: str = DEMO_PASSWORD) -> None:
         """Through the real sign-in form."""

@@ -5,6 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.domain import tickets as rules
+from app.domain.customer_words import STATE_HINTS, customer_state
 from app.domain.errors import InvalidInput
 from app.domain.vocabulary import Status
 
@@ -72,5 +73,11 @@ def test_a_customer_reply_reopens_a_solved_ticket_and_answers_a_pending_one():
         rules.status_after_customer_reply(Status.closed)
 
 
-def test_every_status_has_words_for_customers():
-    assert set(rules.CUSTOMER_STATUS_WORDS) == set(Status)
+def test_every_status_and_tier_has_plain_words_for_customers():
+    phrases = {customer_state(status, tier) for status in Status for tier in range(0, 5)}
+    assert phrases <= set(STATE_HINTS)
+    assert not any("tier" in p.lower() or "_" in p for p in phrases)
+    assert customer_state(Status.open, 1) == "We're on it"
+    assert customer_state(Status.open, 3) == "With our specialists"
+    assert customer_state(Status.open, 4) == customer_state(Status.on_hold, 2) == "With a partner"
+    assert customer_state(Status.pending, 3) == "Waiting for you"

@@ -8,10 +8,13 @@ from app.domain.errors import InvalidInput, NotAllowed
 from app.domain.tiers import (
     MAX_TIER,
     MIN_TIER,
+    REASON_LABELS,
     clamp_tier,
     plan_manual_move,
+    reason_label,
     tier_label,
 )
+from app.domain.vocabulary import ReasonCode
 
 tiers = st.integers(min_value=MIN_TIER, max_value=MAX_TIER)
 
@@ -72,8 +75,10 @@ def test_every_move_needs_a_reason_code_that_fits_its_direction():
     with pytest.raises(InvalidInput, match="Pick a reason code for escalating") as error:
         plan_manual_move(1, 2, 2, "why", None)
     assert error.value.field == "reason_code"
-    with pytest.raises(InvalidInput, match="'fix_delivered' is not a reason for escalating"):
+    assert "“Needs more expertise”" in str(error.value) and "_" not in str(error.value)
+    with pytest.raises(InvalidInput, match="That is not a reason for escalating") as error:
         plan_manual_move(1, 2, 2, "why", "fix_delivered")
+    assert "_" not in str(error.value)
     with pytest.raises(InvalidInput, match="not a reason for de-escalating"):
         plan_manual_move(2, 1, 2, "a long enough note", "sla_risk")
     move = plan_manual_move(1, 2, 2, "why", "sla_risk")
@@ -84,3 +89,8 @@ def test_de_escalation_needs_a_handover_note():
     with pytest.raises(InvalidInput, match="Leave tier 1 a note"):
         plan_manual_move(2, 1, 2, "done", "wrong_tier")
     assert plan_manual_move(2, 1, 2, "Reset the SSO cache, then close", "workaround_provided")
+
+
+def test_every_reason_code_has_a_label():
+    assert set(REASON_LABELS) == set(ReasonCode)
+    assert reason_label("needs_expertise") == "Needs more expertise"

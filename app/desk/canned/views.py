@@ -49,21 +49,30 @@ def bulk():
     ids = [i for i in map(parse_row_id, request.form.getlist("ticket_ids")) if i is not None]
     action = request.form.get("action", "")
     tier_raw = request.form.get("tier", "")
-    result = bulk_apply(
-        current_user,
-        ids,
-        action,
-        assignee_id=current_user.id if request.form.get("assignee") == "me" else None,
-        status=request.form.get("status"),
-        priority=request.form.get("priority"),
-        tag=request.form.get("tag"),
-        tier=int(tier_raw) if is_digits(tier_raw) else -1,
-        reason=request.form.get("reason"),
-        reason_code=request.form.get("reason_code"),
-    )
-    flash(f"Bulk {action}: {result.summary}.", "success" if not result.skipped else "info")
     back = request.form.get("back", "")
-    return redirect(back if back.startswith("/desk/") else url_for("desk.index"))
+    # Back to the queue as it was (its filters are in `back`); never to another site.
+    back = back if back.startswith("/desk/") else url_for("desk.index")
+    if not ids:
+        flash("Tick at least one ticket in the list, then choose Apply.", "error")
+        return redirect(back)
+    try:
+        result = bulk_apply(
+            current_user,
+            ids,
+            action,
+            assignee_id=current_user.id if request.form.get("assignee") == "me" else None,
+            status=request.form.get("status"),
+            priority=request.form.get("priority"),
+            tag=request.form.get("tag"),
+            tier=int(tier_raw) if is_digits(tier_raw) else -1,
+            reason=request.form.get("reason"),
+            reason_code=request.form.get("reason_code"),
+        )
+    except InvalidInput as error:
+        flash(str(error), "error")
+        return redirect(back)
+    flash(f"Bulk {action}: {result.summary}.", "success" if not result.skipped else "info")
+    return redirect(back)
 
 
 @bp.post("/tickets/<int:ticket_id>/canned")

@@ -25,6 +25,7 @@ from app.domain.tiers import (
     MAX_TIER,
     MIN_TIER,
     REASON_MAX_LENGTH,
+    reason_label,
     tier_label,
 )
 from app.domain.vendors import VENDOR_REFERENCE_MAX_LENGTH
@@ -41,8 +42,8 @@ PRIORITY_CHOICES = [SelectChoice(p.value, _words(p.value)) for p in Priority]
 TIER_CHOICES = [SelectChoice(str(t), tier_label(t)) for t in range(MIN_TIER, MAX_TIER + 1)]
 REASON_CODE_CHOICES = (
     [SelectChoice("", "— choose —")]
-    + [SelectChoice(c.value, _words(c.value), optgroup="Escalating") for c in ESCALATION_REASONS]
-    + [SelectChoice(c.value, _words(c.value), optgroup="De-escalating") for c in DE_ESCALATION_REASONS]
+    + [SelectChoice(c.value, reason_label(c), optgroup="Escalating") for c in ESCALATION_REASONS]
+    + [SelectChoice(c.value, reason_label(c), optgroup="De-escalating") for c in DE_ESCALATION_REASONS]
 )
 
 

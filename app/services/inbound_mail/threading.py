@@ -11,7 +11,7 @@ from app.domain.mail_headers import references_in, thread_ids
 from app.domain.tickets import parse_reference
 from app.extensions import db
 from app.models import MailId, Ticket, User
-from app.services.inbound_mail.senders import customer_by_address
+from app.services.accounts.contacts import customer_by_address
 
 
 class Found(StrEnum):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from email.header import Header
 from email.message import Message
 from email.mime.multipart import MIMEMultipart
@@ -17,6 +17,7 @@ from flask import current_app, render_template
 from jinja2 import TemplateNotFound
 
 from app.domain.mail_headers import references_header, with_reference
+from app.models import Notification
 from app.models.types import utcnow
 
 DEFAULT_TEMPLATE = "notice"
@@ -66,6 +67,11 @@ def is_our_message_id(message_id: str) -> bool:
     if len(parts) != 3 or parts[0] != "td" or not parts[1].isdigit():
         return False
     return hmac.compare_digest(our_message_id(int(parts[1])), message_id)
+
+
+def render_notification(notification: Notification) -> tuple[str, str]:
+    """The plain-text and HTML parts of a stored outbox row, as they would be sent."""
+    return render_parts(OutboxRow(*(getattr(notification, f.name) for f in fields(OutboxRow))))
 
 
 def render_parts(notification: OutboxRow) -> tuple[str, str]:

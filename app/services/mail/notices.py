@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from app.extensions import db
-from app.models import Attachment, Message, Notification, Ticket
+from app.models import Attachment, KbArticle, Message, Notification, Ticket
 from app.services.common.links import absolute_url
 from app.services.mail.rating_links import rating_token
 
@@ -50,14 +50,20 @@ def _queue_for_customer(
     return notification
 
 
-def request_received(ticket: Ticket, now: datetime) -> None:
-    """Tell the customer their request arrived, with its reference and where to follow it."""
+def request_received(ticket: Ticket, now: datetime, article: KbArticle | None = None) -> None:
+    """Tell the customer their request arrived, with its reference and where to follow it, and
+    the article that may answer it when one was sent automatically."""
+    suggested = (
+        {"article_title": article.title, "article_url": absolute_url("kb.article", slug=article.slug)}
+        if article is not None
+        else {}
+    )
     _queue_for_customer(
         ticket,
         kind="received",
         subject=f"We received your request: {ticket.subject}",
         body=ticket.description,
-        data={},
+        data=suggested,
         now=now,
     )
 

@@ -202,9 +202,15 @@ def customer_tickets(
 
 
 def next_in_queue(actor: User, ticket: Ticket) -> Ticket | None:
-    """The ticket after this one in its tier's queue (riskiest first), for "next ticket"."""
-    after = encode_rank_cursor(ticket.risk_score, ticket.id)
-    page = queue_page(actor, f"tier-{ticket.tier}", after=after, size=1)
+    """The ticket after this one in its tier's queue (riskiest first), for "next ticket". A
+    ticket above the agent's tier (they have just escalated it) leads back to the top of their
+    own tier's queue: that is where they carry on."""
+    own = actor.as_actor().working_tier
+    if ticket.tier > own:
+        page = queue_page(actor, f"tier-{own}", size=1)
+    else:
+        after = encode_rank_cursor(ticket.risk_score, ticket.id)
+        page = queue_page(actor, f"tier-{ticket.tier}", after=after, size=1)
     return page.items[0] if page.items else None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from app.domain import tickets as rules
+from app.domain.assignment import is_away
 from app.domain.choices import parse_choice
 from app.domain.errors import InvalidInput
 from app.domain.tiers import MAX_TIER, plan_manual_move, tier_label
@@ -24,6 +25,7 @@ from app.services.routing.tier_moves import apply_tier_move
 from app.services.sla import clock as sla_clock
 from app.services.tickets.status import apply_status
 from app.services.tickets.vendor_handoff import hand_to_vendor, vendor_choice
+from app.services.tickets.vendor_overdue import previous_assignee
 
 
 def change_status(
@@ -160,6 +162,8 @@ def change_tier(
             receiving = db.session.get(Team, terms.vendor_id)
         else:
             receiving = _receiving_team(team_id, move.to_tier)
+        # A ticket the vendor gives back goes to whoever handed it off, if they can take it.
+        returning_to = _back_from_vendor(ticket, move.from_tier, move.to_tier, now) if not hand_over else None
         apply_tier_move(
             change,
             to_tier=move.to_tier,
@@ -168,6 +172,17 @@ def change_tier(
             reason_code=move.reason_code,
             actor=actor,
         )
+        if returning_to is not None:
+            receiving = receiving or _own_team(returning_to, move.to_tier)
+            ticket.assignee_id, ticket.assignee = returning_to.id, returning_to
+            record_assignment(
+                ticket,
+                assignee=returning_to,
+                team=receiving,
+                now=now,
+                actor=actor,
+                how="back from the vendor",
+            )
         change.enter_queue(receiving, actor=actor, hand_over=hand_over)
         if terms is not None:
             settle_queue(change)  # the vendor's team holds it before the hand-off is recorded
@@ -181,6 +196,21 @@ def change_tier(
         if move.to_tier > move.from_tier:
             staff_notices.ticket_escalated(ticket, actor, move.reason, now)
     return ticket
+
+
+def _back_from_vendor(ticket: Ticket, from_tier: int, to_tier: int, now: datetime) -> User | None:
+    """The agent who handed the ticket to the vendor, when it leaves tier 4 and they are still
+    active, not away and work the tier it returns to."""
+    if from_tier != MAX_TIER or to_tier >= MAX_TIER:
+        return None
+    agent = previous_assignee(ticket)
+    if agent is None or is_away(agent.away, agent.away_until, now):
+        return None
+    return agent if agent.as_actor().working_tier >= to_tier else None
+
+
+def _own_team(agent: User, tier: int) -> Team | None:
+    return agent.team if agent.team is not None and agent.team.tier == tier else None
 
 
 def _receiving_team(team_id: int | None, to_tier: int) -> Team | None:

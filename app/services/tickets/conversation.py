@@ -64,9 +64,9 @@ def open_ticket(
     now = now or utcnow()
     subject = rules.clean_subject(subject)
     description = rules.clean_body(description, field="description")
+    channel_value = parse_choice(Channel, channel, "channel")
     category_value = parse_choice(Category, category, "category")
     priority_value = parse_choice(Priority, priority, "priority")
-    channel_value = parse_choice(Channel, channel, "channel")
     customer = _requesting_customer(actor, customer_id)
 
     with transaction():
@@ -87,13 +87,19 @@ def open_ticket(
         db.session.add(ticket)
         db.session.flush()
         ticket.reference = rules.format_reference(current_app.config["TICKET_REFERENCE_PREFIX"], ticket.id)
+        opened_by = f" by {actor.name} for {customer.name} ({channel_value.value})" if actor.is_staff else ""
         record(
             ActivityKind.ticket_opened,
-            f"{ticket.reference} opened: {subject}",
+            f"{ticket.reference} opened{opened_by}: {subject}",
             now=now,
             actor=actor,
             ticket=ticket,
-            data={"tier": ticket.tier, "priority": priority_value.value, "channel": channel_value.value},
+            data={
+                "tier": ticket.tier,
+                "priority": priority_value.value,
+                "channel": channel_value.value,
+                **({"opened_by": actor.id} if actor.is_staff else {}),
+            },
         )
         # The customer's figures are read once: the rules see them, and the end ranks from them.
         health, rating = customer_facts(customer.id, now)
@@ -104,10 +110,13 @@ def open_ticket(
             change, Trigger.ticket_created, snapshot=new_ticket_snapshot(ticket, now, health, rating)
         )
         self_service.attach_seen(ticket, seen_article_ids, now)
-        if channel_value in (Channel.portal, Channel.email):
-            self_service.answer_automatically(change)
+        answer = None
+        if channel_value in (Channel.portal, Channel.email) and not actor.is_staff:
+            answer = self_service.answer_automatically(change)
         finish_change(change)
-        mail_notices.request_received(ticket, now)
+        if not (actor.is_staff and channel_value is Channel.chat):
+            # A customer in a chat with the desk already knows; phone and mail get the receipt.
+            mail_notices.request_received(ticket, now, answer.article if answer else None)
         emit(WebhookEvent.ticket_created, ticket, now)
     return ticket
 
@@ -194,6 +203,9 @@ def _customer_reply(
         )
         if reopened:
             reopen(change, actor, "the customer replied")
+        if ticket.tier == 0:
+            # The automatic answer promised that a reply brings a person in.
+            self_service.hand_to_a_person(change, actor, "The customer replied to the automatic answer")
         move_status(change, new_status)
         sla_clock.on_customer_reply(ticket, now, change.clocks)
         fire_trigger(change, Trigger.customer_replied)

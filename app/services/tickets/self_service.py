@@ -16,7 +16,14 @@ from sqlalchemy.orm import joinedload
 
 from app.domain.errors import InvalidInput, NotAllowed, NotFound
 from app.domain.kb_vocabulary import ArticleStatus
-from app.domain.vocabulary import ActivityKind, AuthorKind, Category, Status, TierChangeCause
+from app.domain.vocabulary import (
+    ActivityKind,
+    AuthorKind,
+    Category,
+    ReasonCode,
+    Status,
+    TierChangeCause,
+)
 from app.extensions import db
 from app.models import KbArticle, KbCategory, Message, Ticket, TicketArticle, User
 from app.models.types import utcnow
@@ -24,7 +31,7 @@ from app.services.common.access import ticket_for
 from app.services.common.history import record
 from app.services.common.rows import find_row
 from app.services.common.transaction import transaction
-from app.services.kb.search import search_articles
+from app.services.kb.matching import Answer, best_answer
 from app.services.routing.ticket_change import TicketChange, finish_change
 from app.services.routing.tier_moves import apply_tier_move
 from app.services.tickets.status import apply_status
@@ -85,28 +92,21 @@ def ticket_articles(ticket: Ticket) -> list[TicketArticle]:
     )
 
 
-def answer_automatically(change: TicketChange) -> KbArticle | None:
+def answer_automatically(change: TicketChange) -> Answer | None:
     """Start the opening ticket at tier 0 with the best self-service article as first reply, if
-    any. An article the customer was shown before asking, and asked anyway, is not sent back."""
+    one is sure enough (see services.kb.matching). An article the customer was shown before
+    asking, and asked anyway, is not sent back."""
     ticket, now = change.ticket, change.now
     if ticket.tier != 1:
         return None  # a rule has routed it already
     categories = db.session.scalars(select(KbCategory.id).where(KbCategory.self_service.is_(True))).all()
     if not categories:
         return None
-    seen = set(
-        db.session.scalars(select(TicketArticle.article_id).where(TicketArticle.ticket_id == ticket.id))
-    )
-    hits = [
-        hit
-        for hit in search_articles(
-            f"{ticket.subject} {ticket.description}", limit=len(seen) + 1, category_ids=list(categories)
-        )
-        if hit.article_id not in seen
-    ]
-    if not hits:
+    seen = db.session.scalars(select(TicketArticle.article_id).where(TicketArticle.ticket_id == ticket.id))
+    answer = best_answer(f"{ticket.subject} {ticket.description}", list(categories), exclude=seen)
+    if answer is None:
         return None
-    article = db.session.get_one(KbArticle, hits[0].article_id)
+    article = answer.article
     link = f"/kb/{article.slug}"  # a path: this also runs outside requests (imports, CLI)
     db.session.add(
         Message(
@@ -123,10 +123,24 @@ def answer_automatically(change: TicketChange) -> KbArticle | None:
         change,
         to_tier=0,
         cause=TierChangeCause.rule,
-        reason=f"Answered by the self-service article “{article.title}”",
+        reason=f"Answered automatically by “{article.title}”, {answer.summary()}",
         rule_name=SELF_SERVICE_RULE,
     )
-    return article
+    return answer
+
+
+def hand_to_a_person(change: TicketChange, actor: User, reason: str) -> None:
+    """A tier-0 request the customer still needs help with goes to tier 1, into its queue
+    (inside the caller's transaction)."""
+    apply_tier_move(
+        change,
+        to_tier=1,
+        cause=TierChangeCause.manual,
+        actor=actor,
+        reason=reason,
+        reason_code=ReasonCode.customer_request,
+    )
+    change.enter_queue(actor=actor)
 
 
 def confirm_self_service(actor: User, ticket_id: int, solved: bool, *, now: datetime | None = None) -> Ticket:
@@ -150,13 +164,6 @@ def confirm_self_service(actor: User, ticket_id: int, solved: bool, *, now: date
                 data={"category": ticket.category.value, "ticket": ticket.reference},
             )
         else:
-            apply_tier_move(
-                change,
-                to_tier=1,
-                cause=TierChangeCause.manual,
-                actor=actor,
-                reason="The customer said the article did not help",
-            )
-            change.enter_queue(actor=actor)
+            hand_to_a_person(change, actor, "The customer said the article did not help")
         finish_change(change)
     return ticket

@@ -318,3 +318,33 @@ def test_a_vendor_pause_takes_the_time_pressure_out_of_the_risk_rank(office, clo
     db.session.commit()
     rank_all_active(late)
     assert fresh(ticket.id).risk_pressure == 0
+
+
+def test_a_ticket_back_from_the_vendor_goes_to_the_agent_who_handed_it_off(office, cloudco, now):
+    expert_team = make_team(name="Experts", tier=3)
+    expert = make_agent(tier=3, name="Esther", team_id=expert_team.id)
+    ticket = opened(now)
+    change_tier(expert, ticket.id, 3, "needs an engineer", reason_code="needs_expertise", now=now)
+    change_tier(
+        expert, ticket.id, 4, "provider bug", reason_code="vendor_issue", vendor_team_id=cloudco.id, now=now
+    )
+    assert fresh(ticket.id).tier == 4
+    take_back(ticket.id, TUESDAY_TEN)
+    ticket = fresh(ticket.id)
+    assert (ticket.tier, ticket.assignee_id, ticket.team_id) == (3, expert.id, expert_team.id)
+    summaries = db.session.scalars(
+        select(Activity.summary).where(Activity.kind == ActivityKind.ticket_assigned)
+    ).all()
+    assert f"{ticket.reference} assigned to Esther (Experts, back from the vendor)" in summaries
+
+
+def test_a_ticket_back_from_the_vendor_goes_to_the_queue_while_that_agent_is_away(office, cloudco, now):
+    expert = make_agent(tier=3)
+    ticket = opened(now)
+    change_tier(
+        expert, ticket.id, 4, "provider bug", reason_code="vendor_issue", vendor_team_id=cloudco.id, now=now
+    )
+    expert.away = True
+    db.session.commit()
+    take_back(ticket.id, TUESDAY_TEN)
+    assert fresh(ticket.id).assignee_id != expert.id

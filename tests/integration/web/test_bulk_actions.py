@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from app.domain.vocabulary import Priority
@@ -48,12 +50,36 @@ def test_bulk_tag_and_escalate(now):
     assert {db.session.get(Ticket, t.id).tier for t in tickets} == {2}
 
 
-def test_an_empty_or_huge_selection_is_refused(client, login_as):
+def test_an_empty_or_huge_selection_goes_back_to_the_queue_with_a_message(client, login_as):
     login_as(make_agent())
-    assert client.post("/desk/bulk", data={"action": "tag", "tag": "x"}).status_code == 400
-    assert (
-        client.post(
-            "/desk/bulk", data={"ticket_ids": [str(n) for n in range(1, 200)], "action": "tag", "tag": "x"}
-        ).status_code
-        == 400
+    back = "/desk/queues/tier-1?priority=high&order=oldest"
+    response = client.post("/desk/bulk", data={"action": "tag", "tag": "x", "back": back})
+    assert response.status_code == 302 and response.headers["Location"] == back
+    page = client.get(back).get_data(as_text=True)
+    assert "Tick at least one ticket in the list, then choose Apply." in page
+    response = client.post(
+        "/desk/bulk",
+        data={"ticket_ids": [str(n) for n in range(1, 200)], "action": "tag", "tag": "x", "back": back},
     )
+    assert response.headers["Location"] == back
+    assert "Select at most 100 tickets" in client.get(back).get_data(as_text=True)
+    # Only a desk address is a way back.
+    response = client.post("/desk/bulk", data={"action": "tag", "back": "https://elsewhere.test/desk/"})
+    assert response.headers["Location"].endswith("/desk/")
+    assert db.session.scalars(select(TicketTag)).all() == []
+
+
+def test_a_bulk_move_without_a_reason_code_names_the_codes_in_words(client, login_as):
+    ticket = make_ticket(tier=1)
+    login_as(make_agent(tier=2))
+    data = {
+        "ticket_ids": [str(ticket.id)],
+        "action": "tier",
+        "tier": "2",
+        "reason": "Outage",
+        "back": "/desk/",
+    }
+    page = client.post("/desk/bulk", data=data, follow_redirects=True).get_data(as_text=True)
+    (flash,) = re.findall(r'class="flash flash-info" role="status">(.*?)</div>', page, re.DOTALL)
+    assert "Pick a reason code for escalating: “Needs more expertise”" in flash
+    assert "_" not in flash.replace(ticket.reference, "")

@@ -31,7 +31,7 @@ def test_a_portal_request_is_routed_by_the_rules_and_the_desk_names_the_rule(app
     ticket = db.session.scalars(select(Ticket)).one()
     assert (ticket.tier, ticket.priority) == (3, Priority.urgent)
     portal_page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Tier 3 · Expert" in portal_page
+    assert "With our specialists" in portal_page
     assert SECURITY_RULE not in portal_page  # rule names are internal
 
     agent_client = app.test_client()

@@ -220,3 +220,34 @@ def test_every_sign_in_security_form_refuses_a_missing_or_foreign_token(csrf_cli
         csrf_client.post("/auth/security/two-step/start", data={"csrf_token": _token(security)}).status_code
         == 302
     )
+
+
+def test_error_pages_speak_our_words(client, login_as):
+    page = client.get("/no/such/page").get_data(as_text=True)
+    assert "We could not find that page" in page and "requested URL" not in page
+    assert "Back to the start" in page
+    login_as(factories.make_customer().user)
+    response = client.get("/desk/")
+    assert response.status_code == 403
+    page = response.get_data(as_text=True)
+    assert "You cannot open this page" in page and "Back to my requests" in page
+    response = client.get("/portal/tickets/999999")
+    assert response.status_code == 404 and "We could not find that page" in response.get_data(as_text=True)
+
+
+def test_an_unexpected_failure_is_a_page_in_our_words(app):
+    failing = create_app(
+        TestConfig, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"], PROPAGATE_EXCEPTIONS=False
+    )
+
+    @failing.get("/_test/boom")
+    def boom():
+        raise RuntimeError("boom")
+
+    with failing.app_context():
+        response = failing.test_client().get("/_test/boom")
+        db.session.remove()
+        db.engine.dispose()
+    assert response.status_code == 500
+    page = response.get_data(as_text=True)
+    assert "Something went wrong on our side" in page and "boom" not in page

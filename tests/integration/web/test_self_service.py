@@ -7,10 +7,11 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from app.domain.sla import Targets
-from app.domain.vocabulary import Status
+from app.domain.vocabulary import ReasonCode, Status
 from app.extensions import db
-from app.models import Activity, Message, Ticket, TicketArticle
+from app.models import Activity, Message, Notification, Ticket, TicketArticle, TierChange
 from app.services.kb.articles import save_article, save_category
+from app.services.mail.compose import render_notification
 from app.services.sla.setup import save_calendar, save_policy
 from app.services.sweep.sweep import sweep_sla
 from app.services.tickets.conversation import open_ticket
@@ -122,7 +123,7 @@ def test_a_self_service_category_answers_at_tier_zero_and_the_customer_decides(c
         "/portal/new",
         data={
             "subject": "Forgot password",
-            "description": "help",
+            "description": "I cannot sign in since this morning.",
             "category": "account",
             "urgency": "normal",
         },
@@ -133,6 +134,10 @@ def test_a_self_service_category_answers_at_tier_zero_and_the_customer_decides(c
     assert first.author_kind.value == "system" and "Reset your password" in first.body
     page = client.get(f"/portal/tickets/{ticket.id}").get_data(as_text=True)
     assert "Did the article answer your question?" in page and "Automatic message" in page
+    assert f'<a href="/kb/{reset.slug}">' in page  # the article link is a link
+    mail = db.session.scalars(select(Notification).where(Notification.kind == "received")).one()
+    assert mail.data["article_url"].endswith(f"/kb/{reset.slug}")
+    assert f"/kb/{reset.slug}" in render_notification(mail)[1]
     client.post(f"/portal/tickets/{ticket.id}/self-service", data={"solved": "yes"})
     db.session.expire_all()
     assert db.session.get(Ticket, ticket.id).status is Status.solved
@@ -143,7 +148,7 @@ def test_a_self_service_category_answers_at_tier_zero_and_the_customer_decides(c
 def test_not_helped_moves_it_to_tier_one(client, login_as):
     articles(self_service=True)
     customer = make_customer()
-    ticket = open_ticket(customer.user, subject="Forgot password", description="help")
+    ticket = open_ticket(customer.user, subject="Forgot password", description="I cannot sign in today.")
     assert ticket.tier == 0
     login_as(customer.user)
     client.post(f"/portal/tickets/{ticket.id}/self-service", data={"solved": "no"})
@@ -164,7 +169,9 @@ def test_an_unconfirmed_tier_zero_answer_is_raised_by_the_sweep(now):
         now=now,
     )
     articles(self_service=True)
-    ticket = open_ticket(make_customer().user, subject="Forgot password", description="x", now=now)
+    ticket = open_ticket(
+        make_customer().user, subject="Forgot password", description="I cannot sign in today.", now=now
+    )
     assert ticket.tier == 0
     assert sweep_sla(now + timedelta(minutes=31)).raised == 1
     db.session.expire_all()
@@ -182,3 +189,66 @@ def test_staff_cannot_deflect_and_message_text_is_never_html(client, login_as):
     page = client.get(f"/desk/tickets/{ticket.id}").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in page and "<img src=x" not in page
     assert "&lt;script&gt;" in page
+
+
+def test_a_stop_word_alone_never_sends_an_article():
+    """'Cannot export invoices' shares only stop words with 'Reset your password': no answer."""
+    articles(self_service=True)
+    ticket = open_ticket(
+        make_customer().user,
+        subject="Cannot export invoices",
+        description="The export of your invoices fails.",
+    )
+    assert ticket.tier == 1
+    assert db.session.scalars(select(Message).where(Message.ticket_id == ticket.id)).all() == []
+
+
+def test_the_desk_shows_how_sure_the_automatic_answer_was(client, login_as):
+    articles(self_service=True)
+    ticket = open_ticket(
+        make_customer().user, subject="Forgot password", description="I cannot sign in today."
+    )
+    assert ticket.tier == 0
+    login_as(make_agent(tier=1))
+    page = client.get(f"/desk/tickets/{ticket.id}").get_data(as_text=True)
+    assert "Answered automatically by “Reset your password”, confidence 0.67 ≥ 0.60" in page
+
+
+def test_the_threshold_is_a_setting(app):
+    articles(self_service=True)
+    app.config["SELF_SERVICE_CONFIDENCE"] = 0.9
+    try:
+        ticket = open_ticket(make_customer().user, subject="Forgot password", description="I cannot sign in.")
+    finally:
+        app.config["SELF_SERVICE_CONFIDENCE"] = 0.6
+    assert ticket.tier == 1
+
+
+def test_a_customer_reply_to_the_automatic_answer_brings_a_person(client, login_as):
+    articles(self_service=True)
+    customer = make_customer()
+    ticket = open_ticket(customer.user, subject="Forgot password", description="I cannot sign in today.")
+    assert ticket.tier == 0
+    login_as(customer.user)
+    response = client.post(f"/portal/tickets/{ticket.id}/reply", data={"body": "That did not help, sorry."})
+    assert response.status_code == 302
+    db.session.expire_all()
+    ticket = db.session.get(Ticket, ticket.id)
+    assert ticket.tier == 1
+    move = db.session.scalars(select(TierChange).order_by(TierChange.id.desc())).first()
+    assert (move.from_tier, move.to_tier, move.reason_code) == (0, 1, ReasonCode.customer_request)
+    assert move.reason == "The customer replied to the automatic answer"
+    page = client.get(f"/portal/tickets/{ticket.id}").get_data(as_text=True)
+    assert "We&#39;re on it" in page and "Did the article answer" not in page
+
+
+def test_a_description_needs_a_few_words_and_keeps_what_was_typed(client, login_as):
+    login_as(make_customer().user)
+    response = client.post(
+        "/portal/new",
+        data={"subject": "Printer", "description": "Broken", "category": "general", "urgency": "normal"},
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "at least 3 words and 15 characters" in page and "\nBroken</textarea>" in page
+    assert ticket_count() == 0

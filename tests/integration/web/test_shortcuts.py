@@ -43,3 +43,22 @@ def test_customers_get_no_desk_shortcuts(client, login_as):
     login_as(customer.user)
     page = client.get("/portal/").get_data(as_text=True)
     assert "shortcuts-help" not in page and "shortcuts.js" not in page
+
+
+def test_after_escalating_the_next_ticket_is_in_the_agents_own_queue(client, login_as):
+    waiting = factories.make_ticket(tier=1, created_at=datetime(2026, 2, 1, tzinfo=UTC))
+    escalated = factories.make_ticket(tier=1)
+    factories.make_ticket(tier=2, created_at=datetime(2026, 1, 1, tzinfo=UTC))  # the receiving queue's
+    login_as(factories.make_agent(tier=1))
+    response = client.post(
+        f"/desk/tickets/{escalated.id}/tier",
+        data={
+            "tier-tier": "2",
+            "tier-reason_code": "needs_expertise",
+            "tier-reason": "Needs a database look",
+        },
+        follow_redirects=True,
+    )
+    page = response.get_data(as_text=True)
+    assert "Moved to tier 2." in page
+    assert f'id="next-ticket" href="/desk/tickets/{waiting.id}"' in page

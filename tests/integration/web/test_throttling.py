@@ -147,7 +147,7 @@ def test_new_requests_are_counted_per_customer_and_only_when_sent(client, login_
     login_as(customer.user)
     assert client.post("/portal/new", data={"subject": ""}).status_code == 400  # a form error
     for n in range(2):
-        data = {"subject": f"Printer {n} jams", "description": "It jams.", "urgency": "normal"}
+        data = {"subject": f"Printer {n} jams", "description": "It jams on every page.", "urgency": "normal"}
         assert client.post("/portal/new", data=data).status_code == 302
     response = client.post("/portal/new", data={"subject": "Third", "description": "x", "urgency": "normal"})
     assert response.status_code == 429

@@ -1,0 +1,54 @@
+"""Customers who never registered: someone who wrote in by mail or phoned the desk gets a
+customer record and a portal login without a usable password (they choose one by reset)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from app.domain.vocabulary import ActivityKind, Role
+from app.extensions import db
+from app.models import Customer, User
+from app.services.common.history import record
+from app.services.common.transaction import transaction
+
+# No password matches this hash: the customer chooses one through "forgot password" (a reset
+# link proves the address is theirs), and no time goes into hashing a password nobody knows.
+NO_PASSWORD = "!mail-only"
+
+
+def customer_by_address(address: str) -> Customer | None:
+    """The customer record with this address (lower case), whether or not they have a login."""
+    return db.session.scalars(select(Customer).where(Customer.email == address)).first()
+
+
+def unverified_customer(
+    address: str, name: str, now: datetime, *, story: str, actor: User | None = None
+) -> User:
+    """The portal user behind an address (lower case), created unverified with no usable
+    password for an unknown address or a contact who never signed in. `story` is the history
+    line written when the customer record is new."""
+    customer = customer_by_address(address)
+    if customer is not None and customer.user is not None:
+        return customer.user
+    with transaction():
+        user = db.session.scalars(select(User).where(User.email == address)).first()
+        if user is None:
+            user = User(
+                email=address,
+                name=(name or (customer.name if customer else "") or address.split("@")[0])[:120],
+                role=Role.customer,
+                password_hash=NO_PASSWORD,
+                created_at=now,
+            )
+            db.session.add(user)
+            db.session.flush()
+        if customer is None:
+            customer = Customer(name=user.name, email=address, user_id=user.id, created_at=now)
+            db.session.add(customer)
+            db.session.flush()
+            record(ActivityKind.customer_registered, story, now=now, actor=actor, customer_id=customer.id)
+        else:
+            customer.user_id = user.id
+    return user
