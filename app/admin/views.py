@@ -9,12 +9,14 @@ from werkzeug.wrappers import Response
 from app.admin.accounts.views import bp as accounts_bp
 from app.admin.audit.views import bp as audit_bp
 from app.admin.mail.views import bp as mail_bp
+from app.admin.relationship.views import bp as relationship_bp
 from app.admin.rules.views import bp as rules_bp
 from app.admin.sla.views import bp as sla_bp
 from app.services.common.access import require_admin
 
 bp = Blueprint("admin", __name__)
 bp.register_blueprint(accounts_bp)
+bp.register_blueprint(relationship_bp)
 bp.register_blueprint(rules_bp, url_prefix="/rules")
 bp.register_blueprint(sla_bp, url_prefix="/sla")
 bp.register_blueprint(mail_bp, url_prefix="/mail")
