@@ -78,8 +78,10 @@ def test_admin_sets_service_levels_and_rules_then_the_sweep_raises_a_stale_ticke
     page.locator("#conditions-0-value").fill("low, normal, high")
     page.locator("#actions-0-kind").select_option("add_tag")
     page.locator("#actions-0-value").fill("sla-late")
-    page.get_by_label("Enabled", exact=True).uncheck()
-    page.get_by_role("button", name="Dry-run with this rule (does not save)").click()
+    assert not page.get_by_label("Enabled: runs on live tickets").is_checked()  # a new rule starts off
+    page.locator("#live-preview").get_by_text("tickets from the last", exact=False).wait_for()
+    admin.step("rule preview as typed")
+    page.get_by_role("button", name="Preview: dry-run with this rule (does not save)").click()
     page.get_by_role("heading", name="Dry-run: Sla breached", exact=False).wait_for()
     admin.step("rule dry-run")
     page.get_by_role("button", name="Save rule").click()
