@@ -12,6 +12,7 @@ from app.admin.mail.views import bp as mail_bp
 from app.admin.relationship.views import bp as relationship_bp
 from app.admin.rules.views import bp as rules_bp
 from app.admin.sla.views import bp as sla_bp
+from app.domain.sla import format_minutes
 from app.services.common.access import require_admin
 
 bp = Blueprint("admin", __name__)
@@ -31,6 +32,12 @@ def admins_only() -> Response | None:
         flash("Admin pages need two-step sign-in. Set it up first.", "info")
         return redirect(url_for("security.index", _anchor="two-step"))
     return None
+
+
+@bp.app_template_filter("duration")
+def duration(minutes: int | None) -> str:
+    """A target as '1 h 30 min' ('—' when it is not measured)."""
+    return format_minutes(minutes)
 
 
 @bp.get("/")
