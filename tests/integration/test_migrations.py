@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -92,8 +94,16 @@ def test_check_reports_drift_when_a_model_is_ahead_of_the_migrations(fresh_app):
 
 # The migration that made SLA targets optional, on a database in use: SQLite cannot rebuild a
 # table other rows refer to, so it must change sla_policies without rebuilding it.
-OPTIONAL_TARGETS_BEFORE = "c5a7d2e9f4b1"
 OPTIONAL_TARGETS = "d4f8a2c6e1b3"
+
+
+def _revision_before(revision: str) -> str:
+    """The revision a migration follows (read from its file, so re-chaining keeps this right)."""
+    path = next(Path(__file__).parents[2].glob(f"migrations/versions/{revision}_*.py"))
+    return re.search(r"^down_revision = ['\"](\w+)['\"]", path.read_text(), re.M).group(1)
+
+
+OPTIONAL_TARGETS_BEFORE = _revision_before(OPTIONAL_TARGETS)
 
 
 def _fill(connection) -> None:
