@@ -8,7 +8,7 @@ from wtforms import Field, Form
 from wtforms.validators import ValidationError
 
 from app.domain.customer_words import description_problem
-from app.domain.errors import DomainError
+from app.domain.errors import DomainError, Problems
 from app.domain.ids import is_digits
 
 
@@ -30,7 +30,12 @@ def show_error(
     renamed: Mapping[str, str] | None = None,
 ) -> None:
     """Show a service's refusal beside the field it names, else beside `fallback`, else above
-    the form. `renamed` maps a service's field names to the form's where they differ."""
+    the form; several at once (domain.errors.Problems) each beside its own. `renamed` maps a
+    service's field names to the form's where they differ."""
+    if isinstance(error, Problems):
+        for problem in error.problems:
+            show_error(form, problem, fallback, renamed=renamed)
+        return
     name = getattr(error, "field", None) or ""
     name = (renamed or {}).get(name, name)
     field = form._fields.get(name) or (form._fields.get(fallback) if fallback else None)

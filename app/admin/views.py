@@ -10,13 +10,16 @@ from app.admin.accounts.views import bp as accounts_bp
 from app.admin.api_tokens.views import bp as api_tokens_bp
 from app.admin.audit.views import bp as audit_bp
 from app.admin.mail.views import bp as mail_bp
+from app.admin.relationship.views import bp as relationship_bp
 from app.admin.rules.views import bp as rules_bp
 from app.admin.sla.views import bp as sla_bp
 from app.admin.webhooks.views import bp as webhooks_bp
+from app.domain.sla import format_minutes
 from app.services.common.access import require_admin
 
 bp = Blueprint("admin", __name__)
 bp.register_blueprint(accounts_bp)
+bp.register_blueprint(relationship_bp)
 bp.register_blueprint(rules_bp, url_prefix="/rules")
 bp.register_blueprint(sla_bp, url_prefix="/sla")
 bp.register_blueprint(mail_bp, url_prefix="/mail")
@@ -33,6 +36,12 @@ def admins_only() -> Response | None:
         flash("Admin pages need two-step sign-in. Set it up first.", "info")
         return redirect(url_for("security.index", _anchor="two-step"))
     return None
+
+
+@bp.app_template_filter("duration")
+def duration(minutes: int | None) -> str:
+    """A target as '1 h 30 min' ('—' when it is not measured)."""
+    return format_minutes(minutes)
 
 
 @bp.get("/")

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
 
-from app.domain.errors import InvalidInput
+from app.domain.errors import InvalidInput, attempt, raise_all
 
 MINUTES_PER_DAY = 24 * 60
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -143,13 +143,38 @@ def calendar_from_settings(
     subdivision = (holidays_subdivision or "").strip() or None
     if country is not None and subdivision is not None:
         subdivision = _canonical_subdivision(country, subdivision)
-    weekly = {day: parse_hours(text, day) for day, text in weekly_hours.items() if text.strip()}
+    # Every part is checked before any is refused, so a form can show all its problems at once.
+    problems: list[InvalidInput] = []
+    weekly: dict[int, tuple[Interval, ...]] = {}
+    for day, text in weekly_hours.items():
+        if text.strip():
+            try:
+                weekly[day] = parse_hours(text, day)
+            except InvalidInput as error:
+                problems.append(error)
+    attempt(problems, lambda: _check_timezone(timezone.strip()))
+    attempt(problems, lambda: _check_holidays(country, subdivision))
+    dates: set[date] = set()
+    wrong: list[tuple[str, InvalidInput]] = []
+    for value in closed_dates:
+        try:
+            dates.add(_parse_date(value))
+        except InvalidInput as error:
+            wrong.append((str(value).strip(), error))
+    if len(wrong) == 1:
+        problems.append(wrong[0][1])
+    elif wrong:
+        quoted = ", ".join(f"“{text}”" for text, _ in wrong)
+        problems.append(
+            InvalidInput(f"{quoted} are not dates; write each as YYYY-MM-DD.", field="closed_dates")
+        )
+    raise_all(problems)
     return BusinessCalendar(
         timezone=timezone.strip(),
         weekly=weekly,
         holidays_country=country,
         holidays_subdivision=subdivision,
-        closed_dates=frozenset(_parse_date(value) for value in closed_dates),
+        closed_dates=frozenset(dates),
         always_open=always_open,
     )
 

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
+T = TypeVar("T")
+
 
 class DomainError(Exception):
     """A rule of the domain refused the request; the message is for people."""
@@ -25,3 +30,28 @@ class NotFound(DomainError):
 
 class Conflict(DomainError):
     """Someone else changed the thing first (a 409)."""
+
+
+class Problems(InvalidInput):
+    """Several refusals found together, each naming its field, so a form shows them all at once."""
+
+    def __init__(self, problems: list[InvalidInput]) -> None:
+        super().__init__("; ".join(str(p) for p in problems), field=problems[0].field if problems else None)
+        self.problems = problems
+
+
+def raise_all(problems: list[InvalidInput]) -> None:
+    """Raise one refusal for all the problems found, if there are any."""
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise Problems(problems)
+
+
+def attempt(problems: list[InvalidInput], check: Callable[[], T]) -> T | None:
+    """Run one check; its refusal joins `problems` (None then) so the others still run."""
+    try:
+        return check()
+    except InvalidInput as error:
+        problems.append(error)
+        return None

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from app.domain.business_time import add_business_minutes, add_business_time, business_time_between
 from app.domain.calendar_rules import BusinessCalendar
-from app.domain.errors import InvalidInput
+from app.domain.errors import InvalidInput, raise_all
 from app.domain.sla_vocabulary import SlaBadge, SlaTarget
 
 MAX_TARGET_MINUTES = 366 * 24 * 60
@@ -36,37 +36,67 @@ class PolicyChoice:
 
 @dataclass(frozen=True, slots=True)
 class Targets:
-    """A policy's targets in business minutes; dwell has one value per tier 0–4."""
+    """A policy's targets in business minutes; dwell has one value per tier 0–4. A target left
+    out (None) is not measured: no clock starts for it."""
 
-    first_response: int
-    next_response: int
-    resolution: int
-    dwell: tuple[int, int, int, int, int]
+    first_response: int | None
+    next_response: int | None
+    resolution: int | None
+    dwell: tuple[int | None, int | None, int | None, int | None, int | None]
     warn_percent: int = 80
 
-    def minutes(self, target: SlaTarget, tier: int) -> int:
+    def minutes(self, target: SlaTarget, tier: int) -> int | None:
         if target is SlaTarget.tier_dwell:
             return self.dwell[tier]
-        return getattr(self, target.value)
+        minutes: int | None = getattr(self, target.value)
+        return minutes
+
+
+TARGET_FIELDS = ("first_response", "next_response", "resolution")
 
 
 def check_targets(targets: Targets) -> None:
-    """Raise with a sentence unless every target is a positive number of minutes within a year."""
-    named = [
-        ("first_response", targets.first_response),
-        ("next_response", targets.next_response),
-        ("resolution", targets.resolution),
-    ]
+    """Raise with a sentence for each target that is not a positive number of minutes within a
+    year (all of them at once); left-out targets are fine, as long as one is given."""
+    named = [(name, getattr(targets, name)) for name in TARGET_FIELDS]
     named += [(f"dwell_{tier}", minutes) for tier, minutes in enumerate(targets.dwell)]
-    for name, minutes in named:
-        if not isinstance(minutes, int) or not 1 <= minutes <= MAX_TARGET_MINUTES:
-            raise InvalidInput(
-                f"{name.replace('_', ' ').capitalize()} must be between 1 and "
-                f"{MAX_TARGET_MINUTES} business minutes.",
-                field=name,
-            )
+    problems = [
+        InvalidInput(
+            f"{name.replace('_', ' ').capitalize()} must be between 1 minute and "
+            f"{MAX_TARGET_MINUTES // 60} hours of business time.",
+            field=name,
+        )
+        for name, minutes in named
+        if minutes is not None and (not isinstance(minutes, int) or not 1 <= minutes <= MAX_TARGET_MINUTES)
+    ]
+    if all(minutes is None for _, minutes in named):
+        problems.append(InvalidInput("Give at least one target.", field="first_response"))
     if not 1 <= targets.warn_percent <= 99:
-        raise InvalidInput("Warn at 1–99 % of a target.", field="warn_percent")
+        problems.append(InvalidInput("Warn at 1–99 % of a target.", field="warn_percent"))
+    raise_all(problems)
+
+
+def split_minutes(minutes: int | None) -> tuple[int | None, int | None]:
+    """Hours and minutes of a target, for a form (None, None when it has none)."""
+    if minutes is None:
+        return None, None
+    return minutes // 60, minutes % 60
+
+
+def join_minutes(hours: int | None, minutes: int | None) -> int | None:
+    """A target from hours and minutes typed in a form; both empty is no target."""
+    if hours is None and minutes is None:
+        return None
+    return (hours or 0) * 60 + (minutes or 0)
+
+
+def format_minutes(minutes: int | None) -> str:
+    """'1 h 30 min', '8 h', '45 min'; '—' for no target."""
+    if minutes is None:
+        return "—"
+    hours, rest = divmod(minutes, 60)
+    parts = ([f"{hours} h"] if hours else []) + ([f"{rest} min"] if rest or not hours else [])
+    return " ".join(parts)
 
 
 def choose_policy(

@@ -41,10 +41,11 @@ class SlaPolicy(Base):
     account_tier: Mapped[AccountTier | None] = mapped_column(str_enum(AccountTier))
     priority: Mapped[Priority | None] = mapped_column(str_enum(Priority, 16))
     is_default: Mapped[bool] = mapped_column(default=False)
-    first_response_minutes: Mapped[int]
-    next_response_minutes: Mapped[int]
-    resolution_minutes: Mapped[int]
-    dwell_minutes: Mapped[list[int]] = mapped_column(JSON)  # one per tier 0–4
+    # None: the target is not measured (no clock starts for it).
+    first_response_minutes: Mapped[int | None]
+    next_response_minutes: Mapped[int | None]
+    resolution_minutes: Mapped[int | None]
+    dwell_minutes: Mapped[list[int | None]] = mapped_column(JSON)  # one per tier 0–4
     warn_percent: Mapped[int] = mapped_column(default=80)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

@@ -1,7 +1,7 @@
 """customer name index: the desk finds a customer by the start of their name as it is typed
 
 Revision ID: e3b8c1d4f6a2
-Revises: c5a7d2e9f4b1
+Revises: 2792ed037447
 Create Date: 2026-12-01 12:10:00.000000
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'e3b8c1d4f6a2'
-down_revision = 'c5a7d2e9f4b1'
+down_revision = "2792ed037447"
 branch_labels = None
 depends_on = None
 

@@ -54,10 +54,11 @@ def test_admin_sets_service_levels_and_rules_then_the_sweep_raises_a_stale_ticke
     page.get_by_role("link", name="Add a policy for field and high").click()
     page.get_by_label("Name").fill("Field accounts, high priority")
     page.get_by_label("Calendar").select_option(label="Around the clock")
-    for label, minutes in (("First response", 60), ("Next response", 120), ("Resolution", 480)):
-        page.get_by_label(label).fill(str(minutes))
-    for number, minutes in enumerate((30, 60, 120, 240, 480)):
-        page.locator(f"#dwell_{number}").fill(str(minutes))
+    for name, hours in (("first_response", 1), ("next_response", 2), ("resolution", 8)):
+        page.locator(f"#{name}_hours").fill(str(hours))
+    page.locator("#dwell_0_minutes").fill("30")
+    for number, hours in enumerate((1, 2, 4, 8), start=1):
+        page.locator(f"#dwell_{number}_hours").fill(str(hours))
     admin.step("new policy")
     page.get_by_role("button", name="Save policy").click()
     page.get_by_text("Policy Field accounts, high priority saved.").wait_for()
@@ -78,8 +79,10 @@ def test_admin_sets_service_levels_and_rules_then_the_sweep_raises_a_stale_ticke
     page.locator("#conditions-0-value").fill("low, normal, high")
     page.locator("#actions-0-kind").select_option("add_tag")
     page.locator("#actions-0-value").fill("sla-late")
-    page.get_by_label("Enabled", exact=True).uncheck()
-    page.get_by_role("button", name="Dry-run with this rule (does not save)").click()
+    assert not page.get_by_label("Enabled: runs on live tickets").is_checked()  # a new rule starts off
+    page.locator("#live-preview").get_by_text("tickets from the last", exact=False).wait_for()
+    admin.step("rule preview as typed")
+    page.get_by_role("button", name="Preview: dry-run with this rule (does not save)").click()
     page.get_by_role("heading", name="Dry-run: Sla breached", exact=False).wait_for()
     admin.step("rule dry-run")
     page.get_by_role("button", name="Save rule").click()

@@ -16,7 +16,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from app.domain.assignment import MODE_LABELS, AssignmentMode
+from app.domain.assignment import AWAY_CHOICES, MODE_LABELS, AssignmentMode
 from app.domain.ids import is_row_id
 from app.domain.tiers import tier_label
 from app.form_fields import optional_int
@@ -29,14 +29,10 @@ def _team_id(form: FlaskForm, field: SelectField) -> None:
         raise ValidationError("No such team.")
 
 
-class CreateStaffForm(FlaskForm):
-    name = StringField("Name", validators=[InputRequired(), Length(max=120)])
-    email = EmailField("Email", validators=[InputRequired(), Length(max=254)])
-    password = PasswordField(
-        "First password",
-        validators=[InputRequired(), Length(max=200)],
-        description="At least 10 characters; they can change it later.",
-    )
+class StaffFields(FlaskForm):
+    """What creating and editing an agent or admin share (the service checks the name)."""
+
+    name = StringField("Name", validators=[Length(max=120)])
     role = SelectField("Role", choices=[SelectChoice("agent", "Agent"), SelectChoice("admin", "Admin")])
     support_tier = SelectField(
         "Support tier",
@@ -46,6 +42,15 @@ class CreateStaffForm(FlaskForm):
         description="The highest tier they work; admins work every tier.",
     )
     team = SelectField("Team", coerce=optional_int, validate_choice=False, validators=[_team_id])
+
+
+class CreateStaffForm(StaffFields):
+    email = EmailField("Email", validators=[InputRequired(), Length(max=254)])
+    password = PasswordField(
+        "First password",
+        validators=[InputRequired(), Length(max=200)],
+        description="At least 10 characters; they can change it later.",
+    )
 
 
 class TeamForm(FlaskForm):
@@ -95,3 +100,14 @@ class ImportContactsForm(FlaskForm):
         validators=[FileRequired(message="Choose a CSV file."), FileAllowed(["csv"], "Only .csv files.")],
     )
     dry_run = BooleanField("Dry run: check and report, write nothing")
+
+
+class EditStaffForm(StaffFields):
+    away = BooleanField("Away: gets no tickets automatically")
+    away_hours = SelectField(
+        "Away for",
+        coerce=optional_int,
+        validate_choice=False,
+        choices=[SelectChoice("" if hours is None else str(hours), label) for hours, label in AWAY_CHOICES],
+        description="From now; “until I'm back” lasts until they or an admin switch it off.",
+    )

@@ -6,12 +6,21 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from app.admin.accounts.forms import ButtonForm, CreateStaffForm, ImportContactsForm, TeamForm
+from app.admin.accounts.forms import (
+    ButtonForm,
+    CreateStaffForm,
+    EditStaffForm,
+    ImportContactsForm,
+    StaffFields,
+    TeamForm,
+)
 from app.domain.errors import InvalidInput
 from app.form_fields import optional_int, show_error
 from app.services.accounts.accounts import create_staff_user, save_team, set_user_active
 from app.services.accounts.directory import delete_team, get_team, get_user, list_users, team_rows
+from app.services.accounts.staff import StaffChanges, edit_staff_user, send_reset_link
 from app.services.accounts.two_factor import reset_two_factor
+from app.services.common.links import absolute_url
 from app.services.relationship.contact_import import import_contacts
 from app.services.sla.overview import list_calendars
 
@@ -29,12 +38,16 @@ def users():
     return render_template("admin/users.html", page=page, role=role, button=ButtonForm())
 
 
-def _staff_form() -> CreateStaffForm:
-    form = CreateStaffForm()
+def _team_choices(form: StaffFields) -> None:
     form.team.choices = [SelectChoice("", "No team")] + [
         SelectChoice(str(row.team.id), f"{row.team.name} (tier {row.team.tier})")
         for row in team_rows(current_user)
     ]
+
+
+def _staff_form() -> CreateStaffForm:
+    form = CreateStaffForm()
+    _team_choices(form)
     return form
 
 
@@ -59,6 +72,58 @@ def new_user():
             return redirect(url_for("admin.accounts.users"))
     status = 400 if request.method == "POST" else 200
     return render_template("admin/new_user.html", form=form), status
+
+
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+def edit_user(user_id: int):
+    user = get_user(current_user, user_id)
+    if not user.is_staff:
+        flash(f"{user.name} is a customer: edit them as a contact.", "info")
+        if user.customer is None:
+            return redirect(url_for("admin.accounts.users"))
+        return redirect(url_for("admin.relationship.edit_contact", customer_id=user.customer.id))
+    form = EditStaffForm(obj=user if request.method == "GET" else None)
+    _team_choices(form)
+    if request.method == "GET":
+        form.role.data, form.team.data = user.role.value, user.team_id
+        form.away.data = user.away_now
+    if form.validate_on_submit():
+        changes = StaffChanges(
+            name=form.name.data,
+            role=form.role.data,
+            support_tier=form.support_tier.data,
+            team_id=form.team.data,
+            away=form.away.data,
+            away_hours=form.away_hours.data,
+        )
+        try:
+            edit_staff_user(current_user, user.id, changes)
+        except InvalidInput as error:
+            show_error(form, error, "name")
+        else:
+            flash(f"{user.name} saved.", "success")
+            return redirect(url_for("admin.accounts.users"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("admin/edit_user.html", form=form, user=user, button=ButtonForm()), status
+
+
+def reset_link(token: str) -> str:
+    """Built from BASE_URL, like every link in mail."""
+    return absolute_url("account.reset", token=token)
+
+
+@bp.post("/users/<int:user_id>/reset-password")
+def reset_password_of(user_id: int):
+    if not ButtonForm().validate_on_submit():
+        raise InvalidInput("The form expired; reload the page and try again.")
+    get_user(current_user, user_id)
+    try:
+        user = send_reset_link(current_user, user_id, reset_link)
+    except InvalidInput as error:
+        flash(str(error), "error")
+    else:
+        flash(f"{user.name} was mailed a link to choose a new password (valid for an hour).", "success")
+    return redirect(url_for("admin.accounts.edit_user", user_id=user_id), 303)
 
 
 @bp.post("/users/<int:user_id>/active")

@@ -1,5 +1,7 @@
 """Rule editor forms. Fields, operators and actions come from the domain vocabulary as selects;
-blank rows are ignored so an admin can add conditions and actions without scripts."""
+an action names its team, agent, tier, priority or whom to notify by choosing from a list. Any
+number of condition and action rows: blank rows are ignored, and "Add condition" / "Add action"
+add one (a script does it in the page; without one, the form comes back with a new row)."""
 
 from __future__ import annotations
 
@@ -17,11 +19,19 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from app.domain.escalation import ACTION_LABELS, NOTICE_TIMING_LABELS, TRIGGER_LABELS, NoticeTiming, Trigger
+from app.domain.escalation import (
+    ACTION_LABELS,
+    NOTICE_TIMING_LABELS,
+    TRIGGER_LABELS,
+    ActionKind,
+    NoticeTiming,
+    NotifyTarget,
+    Trigger,
+)
 from app.domain.rule_fields import FIELDS, OPERATOR_LABELS
-
-BLANK_CONDITIONS = 3
-BLANK_ACTIONS = 2
+from app.domain.rule_parsing import MAX_ACTIONS, MAX_CONDITIONS
+from app.domain.tiers import tier_label
+from app.domain.vocabulary import Priority
 
 FIELD_CHOICES = [SelectChoice("", "— no condition —")] + [
     SelectChoice(f.name, f.label) for f in FIELDS.values()
@@ -40,17 +50,78 @@ class ConditionRow(Form):
     value = StringField("Value", validators=[Optional(), Length(max=200)])
 
 
+NOTIFY_LABELS = {
+    NotifyTarget.account_manager: "the account manager",
+    NotifyTarget.assignee: "the assignee",
+    NotifyTarget.team: "the ticket's team",
+    NotifyTarget.admins: "the admins",
+}
+# Which input of an action row carries the value of each kind of action ("value" is free text).
+VALUE_INPUT = {
+    ActionKind.set_tier: "tier",
+    ActionKind.set_priority: "priority",
+    ActionKind.assign_team: "team",
+    ActionKind.assign_agent: "agent",
+    ActionKind.notify: "notify",
+    ActionKind.add_tag: "value",
+}
+
+
+ACTION_KINDS = frozenset(k.value for k in ActionKind)
+
+
 class ActionRow(Form):
     kind = SelectField("Action", choices=ACTION_CHOICES, validate_choice=True)
-    value = StringField("Value", validators=[Optional(), Length(max=200)])
+    # The domain checks the chosen value (rule_parsing), with a sentence naming the action.
+    tier = SelectField(
+        "Tier",
+        validate_choice=False,
+        choices=[SelectChoice("", "— tier —")] + [SelectChoice(str(t), tier_label(t)) for t in range(5)],
+    )
+    priority = SelectField(
+        "Priority",
+        validate_choice=False,
+        choices=[SelectChoice("", "— priority —")]
+        + [SelectChoice(p.value, p.value.capitalize()) for p in Priority],
+    )
+    team = SelectField("Team", choices=[], validate_choice=False)
+    agent = SelectField("Agent", choices=[], validate_choice=False)
+    notify = SelectField(
+        "Whom",
+        validate_choice=False,
+        choices=[SelectChoice("", "— whom —")]
+        + [SelectChoice(t.value, label) for t, label in NOTIFY_LABELS.items()],
+    )
+    value = StringField("Tag", validators=[Optional(), Length(max=200)])
+
+    def offer(self, teams: dict[int, str], agents: dict[int, str]) -> None:
+        """The teams and agents to choose from, by name."""
+        self.team.choices = [SelectChoice("", "— team —")] + [
+            SelectChoice(str(i), n) for i, n in teams.items()
+        ]
+        self.agent.choices = [SelectChoice("", "— agent —")] + [
+            SelectChoice(str(i), n) for i, n in agents.items()
+        ]
+
+    def chosen_value(self) -> str | None:
+        """The value the row's kind takes, from its own input (or typed, as older forms did)."""
+        try:
+            name = VALUE_INPUT.get(ActionKind(self.kind.data))
+        except ValueError:
+            name = None
+        chosen = self[name].data if name else None
+        return chosen or self.value.data or None
 
 
 class RuleForm(FlaskForm):
     name = StringField("Name", validators=[InputRequired(), Length(max=120)])
     trigger = SelectField("When", choices=TRIGGER_CHOICES, validate_choice=True)
-    conditions = FieldList(FormField(ConditionRow), min_entries=0, max_entries=20)
-    actions = FieldList(FormField(ActionRow), min_entries=0, max_entries=10)
-    enabled = BooleanField("Enabled")
+    conditions = FieldList(FormField(ConditionRow), min_entries=0, max_entries=MAX_CONDITIONS)
+    actions = FieldList(FormField(ActionRow), min_entries=0, max_entries=MAX_ACTIONS)
+    enabled = BooleanField(
+        "Enabled: runs on live tickets",
+        description="A new rule starts switched off: preview it, save it, then switch it on.",
+    )
     stop = BooleanField("Stop here: later rules do not run when this one fires")
     notice_timing = SelectField(
         "Its notices go out",
@@ -75,7 +146,7 @@ class RuleForm(FlaskForm):
                 if row.field.data
             ],
             "actions": [
-                {"kind": row.kind.data, "value": row.value.data or None}
+                {"kind": row.kind.data, "value": row.form.chosen_value()}
                 for row in self.actions
                 if row.kind.data
             ],
@@ -105,20 +176,37 @@ class RuleForm(FlaskForm):
             )
         for item in data["actions"]:
             value = item.get("value")
-            self.actions.append_entry({"kind": item["kind"], "value": "" if value is None else str(value)})
+            text = "" if value is None else str(value)
+            entry = {"kind": item["kind"], "value": text}
+            name = VALUE_INPUT.get(ActionKind(item["kind"])) if item["kind"] in ACTION_KINDS else None
+            if name and name != "value":
+                entry = {"kind": item["kind"], name: text}
+            self.actions.append_entry(entry)
 
-    def add_blank_rows(self) -> None:
-        """Empty rows to fill in, below the rule's own conditions and actions."""
-        while self._blank_conditions() < BLANK_CONDITIONS and len(self.conditions) < 20:
+    def offer(self, teams: dict[int, str], agents: dict[int, str]) -> None:
+        for row in self.actions:
+            row.form.offer(teams, agents)
+
+    def ensure_rows(self) -> None:
+        """At least one row of each, to fill in."""
+        if not len(self.conditions):
             self.conditions.append_entry()
-        while self._blank_actions() < BLANK_ACTIONS and len(self.actions) < 10:
+        if not len(self.actions):
             self.actions.append_entry()
 
-    def _blank_conditions(self) -> int:
-        return sum(1 for row in self.conditions if not row.field.data)
+    def add_row(self, which: str) -> None:
+        """One more empty condition or action row (the form without scripts)."""
+        rows, limit = (
+            (self.conditions, MAX_CONDITIONS) if which == "condition" else (self.actions, MAX_ACTIONS)
+        )
+        if len(rows) < limit:
+            rows.append_entry()
 
-    def _blank_actions(self) -> int:
-        return sum(1 for row in self.actions if not row.kind.data)
+    def remove_row(self, which: str, index: int) -> None:
+        """Drop a condition or action row (by its place on the page)."""
+        rows = self.conditions if which == "condition" else self.actions
+        if 0 <= index < len(rows.entries):
+            del rows.entries[index]
 
 
 class DryRunForm(FlaskForm):

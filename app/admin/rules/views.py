@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.admin.rules.forms import DryRunForm, RuleButtonForm, RuleForm
+from app.admin.rules.forms import VALUE_INPUT, DryRunForm, RuleButtonForm, RuleForm
 from app.domain.errors import InvalidInput
 from app.domain.escalation import TRIGGER_LABELS
 from app.domain.rule_fields import FIELDS, OPERATOR_LABELS
@@ -22,7 +22,7 @@ from app.services.rules.admin import (
     save_rule,
     set_rule_enabled,
 )
-from app.services.rules.dry_run import dry_run, dry_run_draft
+from app.services.rules.dry_run import dry_run, dry_run_draft, preview_matches
 from app.services.rules.engine import enabled_rules
 
 bp = Blueprint("rules", __name__)
@@ -46,8 +46,13 @@ def index():
 
 
 def _render_editor(form: RuleForm, rule, *, report=None, problems=(), status: int = 200):
-    form.add_blank_rows()
+    form.ensure_rows()
     directory = rule_directory()
+    form.offer(dict(directory.teams), dict(directory.agents))
+    blank = RuleForm(formdata=None, meta={"csrf": False})
+    blank.conditions.append_entry()
+    blank.actions.append_entry()
+    blank.offer(dict(directory.teams), dict(directory.agents))
     return render_template(
         "admin/rules/edit.html",
         form=form,
@@ -57,7 +62,21 @@ def _render_editor(form: RuleForm, rule, *, report=None, problems=(), status: in
         fields=FIELDS.values(),
         operator_labels=OPERATOR_LABELS,
         directory=directory,
+        blank=blank,
+        value_input=VALUE_INPUT,
     ), status
+
+
+def _row_change(form: RuleForm, intent: str) -> bool:
+    """Add or remove a row as the pressed button says; False when it was no such button."""
+    if intent in ("add_condition", "add_action"):
+        form.add_row(intent.removeprefix("add_"))
+        return True
+    which, _, index = intent.rpartition("-")
+    if which in ("remove_condition", "remove_action") and index.isdigit():
+        form.remove_row(which.removeprefix("remove_"), int(index))
+        return True
+    return False
 
 
 def _editor(rule_id: int | None):
@@ -67,13 +86,16 @@ def _editor(rule_id: int | None):
         if rule is not None:
             form.fill_from(rule.as_data())
         else:
-            form.enabled.data = True
+            form.enabled.data = False  # switched on only once someone has seen what it does
         return _render_editor(form, rule)
+    intent = request.form.get("intent") or "save"
     if not form.validate_on_submit():
         return _render_editor(form, rule, status=400)
+    if _row_change(form, intent):
+        return _render_editor(form, rule)
     data = form.as_data()
     try:
-        if request.form.get("intent") == "dry_run":
+        if intent == "dry_run":
             report = dry_run_draft(current_user, data, replacing_id=rule_id, days=form.days.data or 30)
             return _render_editor(form, rule, report=report)
         saved = save_rule(current_user, data, rule_id=rule_id)
@@ -82,8 +104,27 @@ def _editor(rule_id: int | None):
     except InvalidInput as error:
         show_error(form, error, "name")
         return _render_editor(form, rule, status=400)
-    flash(f"Rule '{saved.name}' saved.", "success")
+    state = "It is on: it runs on live tickets." if saved.enabled else "It is off until you enable it."
+    flash(f"Rule '{saved.name}' saved. {state}", "success")
     return redirect(url_for("admin.rules.index"))
+
+
+@bp.post("/preview")
+def preview():
+    """What the rule being typed would match among recent tickets, as a piece of the editor page."""
+    form = RuleForm()
+    form.validate_on_submit()
+    # A name is not needed to see what the rule matches.
+    if any(name != "name" for name in form.errors):
+        return render_template(
+            "admin/rules/_preview.html", preview=None, problems=["a field above needs fixing"]
+        )
+    try:
+        found = preview_matches(current_user, form.as_data(), days=form.days.data or 30)
+    except InvalidInput as error:
+        problems = getattr(error, "problems", None) or [str(error)]
+        return render_template("admin/rules/_preview.html", preview=None, problems=problems)
+    return render_template("admin/rules/_preview.html", preview=found, problems=())
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -8,29 +8,44 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from app.domain.business_time import HOURS_FIELDS, WEEKDAY_NAMES
-from app.domain.sla import MAX_TARGET_MINUTES
+from app.domain.sla import MAX_TARGET_MINUTES, join_minutes, split_minutes
 from app.domain.tiers import tier_label
 from app.domain.vocabulary import AccountTier, Priority
 from app.form_fields import optional_int
 
+TARGET_NAMES = ("first_response", "next_response", "resolution", *(f"dwell_{tier}" for tier in range(5)))
+TARGET_LABELS = {
+    "first_response": "First response",
+    "next_response": "Next response",
+    "resolution": "Resolution",
+    **{f"dwell_{tier}": f"Time at {tier_label(tier)}" for tier in range(5)},
+}
+
+
+def _hours(label: str) -> IntegerField:
+    return IntegerField(
+        f"{label}: hours",
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=MAX_TARGET_MINUTES // 60, message="Hours from 0 to %(max)s."),
+        ],
+    )
+
 
 def _minutes(label: str) -> IntegerField:
     return IntegerField(
-        label,
-        validators=[
-            InputRequired(message="Give a number of minutes."),
-            NumberRange(min=1, max=MAX_TARGET_MINUTES),
-        ],
-        description="Business minutes.",
+        f"{label}: minutes",
+        validators=[Optional(), NumberRange(min=0, max=59, message="Minutes from 0 to 59.")],
     )
 
 
 class CalendarForm(FlaskForm):
-    name = StringField("Name", validators=[InputRequired(), Length(max=80)])
+    # The service checks name and timezone with every other part, so all problems show at once.
+    name = StringField("Name", validators=[Length(max=200)])
     timezone = StringField(
         "Timezone",
         default="Europe/Berlin",
-        validators=[InputRequired()],
+        validators=[Length(max=200)],
         description="An IANA name such as Europe/Berlin or America/New_York.",
     )
     always_open = BooleanField("Open 24/7 (ignores hours, holidays and closed days)")
@@ -65,7 +80,8 @@ for _day, (_field, _name) in enumerate(zip(HOURS_FIELDS, WEEKDAY_NAMES, strict=T
 
 
 class PolicyForm(FlaskForm):
-    name = StringField("Name", validators=[InputRequired(), Length(max=80)])
+    # The service checks the name with everything else, so every problem shows at once.
+    name = StringField("Name", validators=[Length(max=200)])
     calendar = SelectField("Calendar", coerce=optional_int, validate_choice=False)
     is_default = BooleanField("Default policy (when no other cell matches)")
     account_tier = SelectField(
@@ -77,13 +93,18 @@ class PolicyForm(FlaskForm):
         "Priority",
         choices=[SelectChoice("", "Any")] + [SelectChoice(p.value, p.value.capitalize()) for p in Priority],
     )
-    first_response = _minutes("First response")
-    next_response = _minutes("Next response")
-    resolution = _minutes("Resolution")
     warn_percent = IntegerField(
         "Warn at (% of a target)", default=80, validators=[InputRequired(), NumberRange(min=1, max=99)]
     )
 
+    def target(self, name: str) -> int | None:
+        """A target in business minutes from its hours and minutes; both empty is no target."""
+        return join_minutes(self[f"{name}_hours"].data, self[f"{name}_minutes"].data)
 
-for _tier in range(5):
-    setattr(PolicyForm, f"dwell_{_tier}", _minutes(f"Time at {tier_label(_tier)}"))
+    def show_target(self, name: str, minutes: int | None) -> None:
+        self[f"{name}_hours"].data, self[f"{name}_minutes"].data = split_minutes(minutes)
+
+
+for _name in TARGET_NAMES:
+    setattr(PolicyForm, f"{_name}_hours", _hours(TARGET_LABELS[_name]))
+    setattr(PolicyForm, f"{_name}_minutes", _minutes(TARGET_LABELS[_name]))

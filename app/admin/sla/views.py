@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from app.admin.sla.forms import CalendarForm, PolicyForm
+from app.admin.sla.forms import TARGET_LABELS, TARGET_NAMES, CalendarForm, PolicyForm
 from app.domain.business_time import HOURS_FIELDS
 from app.domain.errors import InvalidInput
 from app.domain.sla import Targets
@@ -91,21 +91,22 @@ def _policy_editor(policy_id: int | None):
             form.is_default.data = row.is_default
             form.account_tier.data = row.account_tier.value if row.account_tier else ""
             form.priority.data = row.priority.value if row.priority else ""
-            form.first_response.data = row.first_response_minutes
-            form.next_response.data = row.next_response_minutes
-            form.resolution.data = row.resolution_minutes
+            form.show_target("first_response", row.first_response_minutes)
+            form.show_target("next_response", row.next_response_minutes)
+            form.show_target("resolution", row.resolution_minutes)
             form.warn_percent.data = row.warn_percent
             for tier, minutes in enumerate(row.dwell_minutes):
-                form[f"dwell_{tier}"].data = minutes
+                form.show_target(f"dwell_{tier}", minutes)
         else:
             form.account_tier.data = request.args.get("account_tier", "")
             form.priority.data = request.args.get("priority", "")
     if form.validate_on_submit():
+        dwell = tuple(form.target(f"dwell_{t}") for t in range(5))
         targets = Targets(
-            form.first_response.data,
-            form.next_response.data,
-            form.resolution.data,
-            tuple(form[f"dwell_{t}"].data for t in range(5)),
+            form.target("first_response"),
+            form.target("next_response"),
+            form.target("resolution"),
+            (dwell[0], dwell[1], dwell[2], dwell[3], dwell[4]),
             form.warn_percent.data,
         )
         try:
@@ -120,12 +121,14 @@ def _policy_editor(policy_id: int | None):
                 policy_id=policy_id,
             )
         except InvalidInput as error:
-            show_error(form, error, "name")
+            show_error(form, error, "name", renamed={name: f"{name}_hours" for name in TARGET_NAMES})
         else:
             flash(f"Policy {saved.name} saved.", "success")
             return redirect(url_for("admin.sla.index"))
     status = 400 if request.method == "POST" else 200
-    return render_template("admin/sla/policy.html", form=form, row=row), status
+    return render_template(
+        "admin/sla/policy.html", form=form, row=row, targets=TARGET_NAMES, labels=TARGET_LABELS
+    ), status
 
 
 @bp.route("/policies/new", methods=["GET", "POST"])

@@ -19,6 +19,7 @@ from app.domain.vocabulary import ActivityKind, Role
 from app.extensions import db
 from app.models import BusinessCalendar, Customer, Notification, Team, User
 from app.models.types import utcnow
+from app.services.accounts.admins import check_not_last_admin
 from app.services.audit.record import audit
 from app.services.common.access import require_admin
 from app.services.common.history import record
@@ -202,6 +203,8 @@ def set_user_active(actor: User, user_id: int, active: bool, *, now: datetime | 
     if user.active == active:
         raise InvalidInput(f"{user.name} is already {'active' if active else 'deactivated'}.", field="user")
     with transaction():
+        if not active:
+            check_not_last_admin(user)
         user.active = active
         kind = ActivityKind.user_reactivated if active else ActivityKind.user_deactivated
         audit(

@@ -87,6 +87,11 @@ def request_password_reset(email: str, link_for: LinkFor, *, now: datetime | Non
     )
     if user is None or not user.active:
         return
+    mail_reset_link(user, link_for, now)
+
+
+def mail_reset_link(user: User, link_for: LinkFor, now: datetime) -> None:
+    """Queue a mail with a one-hour link to choose a new password."""
     with transaction():
         raw = issue_token(user, "reset_password", now)
         link = link_for(raw)

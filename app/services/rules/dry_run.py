@@ -161,3 +161,32 @@ def dry_run_saved(actor: User, *, trigger: str, days: int, now: datetime | None 
         except RuleInvalid:  # as the engine does: a saved rule that no longer parses is skipped
             continue
     return dry_run(actor, rules, trigger=trigger, days=days, now=now)
+
+
+PREVIEW_NAME = "(the rule being edited)"
+PREVIEW_SHOWN = 20
+
+
+@dataclass(frozen=True, slots=True)
+class Preview:
+    """Which recent tickets a rule's trigger and conditions match, on its own."""
+
+    trigger: Trigger
+    days: int
+    examined: int
+    matched: int
+    tickets: list[TicketOutcome]
+
+
+def preview_matches(
+    actor: User, data: Mapping, *, days: int = 30, now: datetime | None = None, shown: int = PREVIEW_SHOWN
+) -> Preview:
+    """The recent tickets a rule being typed would match (its actions need not be chosen yet, nor
+    its name); only reads."""
+    require_admin(actor)
+    draft_data = {**data, "name": str(data.get("name") or "").strip() or PREVIEW_NAME}
+    if not draft_data.get("actions"):
+        draft_data["actions"] = [{"kind": "raise_tier"}]  # matching reads only trigger and conditions
+    draft = replace(parse_rule(draft_data, rule_directory()), enabled=True, stop=False)
+    report = run_rules_over_window([draft], trigger=draft.trigger, days=days, now=now, shown=shown)
+    return Preview(draft.trigger, days, report.examined, report.matched, report.outcomes)

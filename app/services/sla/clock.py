@@ -88,9 +88,11 @@ def active_clocks(ticket: Ticket, clocks: ClockPass | None = None) -> list[Clock
 
 def _start(
     ticket: Ticket, policy: SlaPolicy, target: SlaTarget, now: datetime, clocks: ClockPass | None
-) -> Clock:
+) -> Clock | None:
     targets = targets_of(policy)
     minutes = targets.minutes(target, ticket.tier)
+    if minutes is None:
+        return None  # the policy does not measure this target
     times = clock_times(calendar_for(policy), now, minutes, targets.warn_percent)
     values: dict[str, Any] = {
         "ticket_id": ticket.id,
@@ -209,7 +211,12 @@ def on_priority_change(ticket: Ticket, now: datetime, clocks: ClockPass | None =
     targets = targets_of(policy)
     for clock in active_clocks(ticket, clocks):
         if clock.breached_at is None:
-            clock.minutes = targets.minutes(clock.target, clock.tier)
+            minutes = targets.minutes(clock.target, clock.tier)
+            if minutes is None:
+                # The new policy does not measure this target: the clock stops here, unmissed.
+                clock.satisfied_at = now
+            else:
+                clock.minutes = minutes
     _retime(ticket, policy, None, clocks)
     refresh(ticket, now, clocks)
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from app.domain.audit import AuditKind
 from app.domain.calendar_rules import calendar_from_settings
 from app.domain.choices import parse_choice
-from app.domain.errors import InvalidInput, NotFound
+from app.domain.errors import InvalidInput, NotFound, attempt, raise_all
 from app.domain.sla import Targets, check_targets
 from app.domain.vocabulary import AccountTier, ActivityKind, Priority
 from app.extensions import db
@@ -50,15 +50,22 @@ def save_calendar(
     """Create or change a calendar; the domain checks every part before anything is written."""
     now = now or utcnow()
     require_admin(actor)
-    name = _clean_name(name)
-    checked = calendar_from_settings(
-        timezone=timezone,
-        weekly_hours=weekly_hours,
-        holidays_country=holidays_country,
-        holidays_subdivision=holidays_subdivision,
-        closed_dates=closed_dates,
-        always_open=always_open,
+    problems: list[InvalidInput] = []
+    clean = attempt(problems, lambda: _clean_name(name))
+    checked = attempt(
+        problems,
+        lambda: calendar_from_settings(
+            timezone=timezone,
+            weekly_hours=weekly_hours,
+            holidays_country=holidays_country,
+            holidays_subdivision=holidays_subdivision,
+            closed_dates=closed_dates,
+            always_open=always_open,
+        ),
     )
+    raise_all(problems)
+    assert clean is not None and checked is not None
+    name = clean
     clash = db.session.scalars(
         select(BusinessCalendar).where(func.lower(BusinessCalendar.name) == name.lower())
     ).first()
@@ -118,19 +125,27 @@ def save_policy(
     """Create or change one cell of the account tier × priority matrix, or the default policy."""
     now = now or utcnow()
     require_admin(actor)
-    name = _clean_name(name)
-    check_targets(targets)
-    tier = parse_choice(AccountTier, account_tier, "account_tier", optional=True)
-    prio = parse_choice(Priority, priority, "priority", optional=True)
+    problems: list[InvalidInput] = []
+    clean = attempt(problems, lambda: _clean_name(name))
+    attempt(problems, lambda: check_targets(targets))
+    tier = attempt(problems, lambda: parse_choice(AccountTier, account_tier, "account_tier", optional=True))
+    prio = attempt(problems, lambda: parse_choice(Priority, priority, "priority", optional=True))
     if is_default and (tier or prio):
-        raise InvalidInput("The default policy applies to any account tier and priority.", field="is_default")
-    if not is_default and tier is None and prio is None:
-        raise InvalidInput(
-            "Choose an account tier, a priority or both (or make it the default).", field="account_tier"
+        problems.append(
+            InvalidInput("The default policy applies to any account tier and priority.", field="is_default")
+        )
+    if not is_default and tier is None and prio is None and not (account_tier or priority):
+        problems.append(
+            InvalidInput(
+                "Choose an account tier, a priority or both (or make it the default).", field="account_tier"
+            )
         )
     calendar = find_row(BusinessCalendar, calendar_id)
     if calendar is None:
-        raise InvalidInput("Choose a calendar.", field="calendar")
+        problems.append(InvalidInput("Choose a calendar.", field="calendar"))
+    raise_all(problems)
+    assert clean is not None and calendar is not None
+    name = clean
     for other in db.session.scalars(select(SlaPolicy).where(SlaPolicy.id != (policy_id or 0))):
         if other.name.lower() == name.lower():
             raise InvalidInput("A policy with this name exists already.", field="name")

@@ -38,12 +38,12 @@ def policy_form(calendar_id: int, **overrides) -> dict:
         "calendar": str(calendar_id),
         "account_tier": "strategic",
         "priority": "urgent",
-        "first_response": "30",
-        "next_response": "60",
-        "resolution": "480",
+        "first_response_minutes": "30",
+        "next_response_hours": "1",
+        "resolution_hours": "8",
         "warn_percent": "80",
     }
-    data.update({f"dwell_{t}": "120" for t in range(5)})
+    data.update({f"dwell_{t}_hours": "2" for t in range(5)})
     data.update(overrides)
     return data
 
@@ -88,7 +88,8 @@ def test_bad_policies_are_refused(client, login_as):
     calendar = save_calendar(admin, name="24x7", timezone="UTC", weekly_hours={}, always_open=True)
     login_as(admin)
     for overrides, message in [
-        ({"first_response": "0"}, "Number must be between 1"),
+        ({"first_response_minutes": "0"}, "First response must be between 1 minute and"),
+        ({"first_response_minutes": "75"}, "Minutes from 0 to 59."),
         ({"account_tier": "", "priority": ""}, "Choose an account tier, a priority or both"),
         ({"is_default": "y"}, "The default policy applies to any account tier and priority."),
         ({"calendar": "999"}, "Choose a calendar."),
