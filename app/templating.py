@@ -5,16 +5,58 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Flask
+from markupsafe import Markup
 
 from app.domain.assignment import AWAY_CHOICES
 from app.domain.escalation import describe_effect
 from app.domain.tickets import CUSTOMER_STATUS_WORDS
 from app.domain.tiers import tier_label
 from app.domain.vocabulary import Status
+from app.models.types import utcnow
 
 
 def _when(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M UTC") if value else "—"
+
+
+def _relative(value: datetime | None, now: datetime | None = None) -> str:
+    """'3 h ago', 'in 42 min', 'just now'."""
+    if value is None:
+        return "—"
+    seconds = ((now or utcnow()) - value).total_seconds()
+    minutes = round(abs(seconds) / 60)
+    if minutes < 1:
+        return "just now"
+    if minutes < 60:
+        span = f"{minutes} min"
+    elif minutes < 48 * 60:
+        span = f"{round(minutes / 60)} h"
+    else:
+        span = f"{round(minutes / 1440)} d"
+    return f"{span} ago" if seconds >= 0 else f"in {span}"
+
+
+def _time_left(value: datetime | None) -> Markup:
+    """'42 min left' or '3 h over', the exact time on hover."""
+    if value is None:
+        return Markup("—")
+    words = _relative(value)
+    text = f"{words[3:]} left" if words.startswith("in ") else words.replace(" ago", " over")
+    return Markup('<time datetime="{}" title="{}">{}</time>').format(value.isoformat(), _when(value), text)
+
+
+def _time(value: datetime | None) -> Markup:
+    """A <time> that reads relative ('3 h ago') and shows the exact time on hover."""
+    if value is None:
+        return Markup("—")
+    return Markup('<time datetime="{}" title="{}">{}</time>').format(
+        value.isoformat(), _when(value), _relative(value)
+    )
+
+
+def _label(value) -> str:
+    """An internal word as people read it: 'on_hold' → 'On hold'."""
+    return _words(value).capitalize()
 
 
 def _words(value) -> str:
@@ -43,6 +85,10 @@ def _business_minutes(minutes: float | None) -> str:
 def register(app: Flask) -> None:
     app.jinja_env.filters["when"] = _when
     app.jinja_env.filters["words"] = _words
+    app.jinja_env.filters["label"] = _label
+    app.jinja_env.filters["ago"] = _relative
+    app.jinja_env.filters["time"] = _time
+    app.jinja_env.filters["time_left"] = _time_left
     app.jinja_env.filters["money"] = _money
     app.jinja_env.filters["tier_label"] = tier_label
     app.jinja_env.filters["customer_status"] = _customer_status
