@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask
+from flask import Flask, g, has_app_context
 from markupsafe import Markup
 
 from app.domain.assignment import AWAY_CHOICES
@@ -36,13 +36,21 @@ def _relative(value: datetime | None, now: datetime | None = None) -> str:
     return f"{span} ago" if seconds >= 0 else f"in {span}"
 
 
+def _exact(value: datetime) -> str:
+    """The exact time in the agent's own timezone on desk pages (see app.desk), else in UTC."""
+    zone = g.get("display_zone") if has_app_context() else None
+    if zone is None:
+        return _when(value)
+    return value.astimezone(zone).strftime(f"%Y-%m-%d %H:%M {zone.key}")
+
+
 def _time_left(value: datetime | None) -> Markup:
     """'42 min left' or '3 h over', the exact time on hover."""
     if value is None:
         return Markup("—")
     words = _relative(value)
     text = f"{words[3:]} left" if words.startswith("in ") else words.replace(" ago", " over")
-    return Markup('<time datetime="{}" title="{}">{}</time>').format(value.isoformat(), _when(value), text)
+    return Markup('<time datetime="{}" title="{}">{}</time>').format(value.isoformat(), _exact(value), text)
 
 
 def _time(value: datetime | None) -> Markup:
@@ -50,7 +58,7 @@ def _time(value: datetime | None) -> Markup:
     if value is None:
         return Markup("—")
     return Markup('<time datetime="{}" title="{}">{}</time>').format(
-        value.isoformat(), _when(value), _relative(value)
+        value.isoformat(), _exact(value), _relative(value)
     )
 
 

@@ -17,7 +17,8 @@ from tests.factories import make_agent, make_customer, make_org, make_ticket
 
 def subjects(page: str) -> list[str]:
     return re.findall(
-        r'<td class="subject"><a href="/desk/tickets/\d+" tabindex="-1">(Item [^<]+)</a></td>', page
+        r'<td class="subject"><a href="/desk/tickets/\d+" tabindex="-1" title="[^"]+">(Item [^<]+)</a></td>',
+        page,
     )
 
 
