@@ -5,17 +5,66 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from flask import Flask
+from flask import Flask, g, has_app_context
 from markupsafe import Markup, escape
 
 from app.domain.assignment import AWAY_CHOICES
 from app.domain.customer_words import STATE_HINTS, customer_state
 from app.domain.escalation import describe_effect
 from app.domain.tiers import REASON_LABELS, reason_label, tier_label
+from app.models.types import utcnow
 
 
 def _when(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M UTC") if value else "—"
+
+
+def _relative(value: datetime | None, now: datetime | None = None) -> str:
+    """'3 h ago', 'in 42 min', 'just now'."""
+    if value is None:
+        return "—"
+    seconds = ((now or utcnow()) - value).total_seconds()
+    minutes = round(abs(seconds) / 60)
+    if minutes < 1:
+        return "just now"
+    if minutes < 60:
+        span = f"{minutes} min"
+    elif minutes < 48 * 60:
+        span = f"{round(minutes / 60)} h"
+    else:
+        span = f"{round(minutes / 1440)} d"
+    return f"{span} ago" if seconds >= 0 else f"in {span}"
+
+
+def _exact(value: datetime) -> str:
+    """The exact time in the agent's own timezone on desk pages (see app.desk), else in UTC."""
+    zone = g.get("display_zone") if has_app_context() else None
+    if zone is None:
+        return _when(value)
+    return value.astimezone(zone).strftime(f"%Y-%m-%d %H:%M {zone.key}")
+
+
+def _time_left(value: datetime | None) -> Markup:
+    """'42 min left' or '3 h over', the exact time on hover."""
+    if value is None:
+        return Markup("—")
+    words = _relative(value)
+    text = f"{words[3:]} left" if words.startswith("in ") else words.replace(" ago", " over")
+    return Markup('<time datetime="{}" title="{}">{}</time>').format(value.isoformat(), _exact(value), text)
+
+
+def _time(value: datetime | None) -> Markup:
+    """A <time> that reads relative ('3 h ago') and shows the exact time on hover."""
+    if value is None:
+        return Markup("—")
+    return Markup('<time datetime="{}" title="{}">{}</time>').format(
+        value.isoformat(), _exact(value), _relative(value)
+    )
+
+
+def _label(value) -> str:
+    """An internal word as people read it: 'on_hold' → 'On hold'."""
+    return _words(value).capitalize()
 
 
 def _words(value) -> str:
@@ -55,6 +104,10 @@ def _business_minutes(minutes: float | None) -> str:
 def register(app: Flask) -> None:
     app.jinja_env.filters["when"] = _when
     app.jinja_env.filters["words"] = _words
+    app.jinja_env.filters["label"] = _label
+    app.jinja_env.filters["ago"] = _relative
+    app.jinja_env.filters["time"] = _time
+    app.jinja_env.filters["time_left"] = _time_left
     app.jinja_env.filters["money"] = _money
     app.jinja_env.filters["tier_label"] = tier_label
     app.jinja_env.filters["reason_label"] = reason_label

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, url_for
+from flask import Blueprint, g, redirect, url_for
 from flask_login import current_user, login_required
 
 from app.desk.canned.views import bp as canned_bp
@@ -15,6 +15,7 @@ from app.desk.search.views import bp as search_bp
 from app.desk.tickets.views import bp as tickets_bp
 from app.domain.vocabulary import Role
 from app.reports.views import bp as reports_bp
+from app.services.accounts.timezone import agent_zone
 from app.services.common.access import require_staff
 
 bp = Blueprint("desk", __name__)
@@ -33,6 +34,7 @@ bp.register_blueprint(reports_bp, url_prefix="/reports")
 @login_required
 def staff_only() -> None:
     require_staff(current_user)
+    g.display_zone = agent_zone(current_user)  # desk times read in the agent's own timezone
 
 
 @bp.get("/")

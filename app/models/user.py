@@ -41,6 +41,8 @@ class User(UserMixin, Base):
     # An agent who is away gets no tickets automatically (until away_until, when it is set).
     away: Mapped[bool] = mapped_column(default=False)
     away_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The IANA timezone desk pages show times in; None: UTC.
+    timezone: Mapped[str | None] = mapped_column(String(64))
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -21,6 +21,16 @@
     return true;
   }
 
+  // The composer writes replies and notes: choose the kind, then focus the text.
+  function write(kind) {
+    var option = document.querySelector("input[name='reply-mode'][value='" + kind + "']");
+    if (option && !option.checked) {
+      option.checked = true;
+      option.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+    return focusField("reply-body");
+  }
+
   function select(step) {
     if (!rows.length) { return false; }
     if (current >= 0) { rows[current].classList.remove("is-selected"); }
@@ -54,8 +64,8 @@
     "j": next,
     "k": function () { return select(-1); },
     "o": open,
-    "r": function () { return focusField("reply-body"); },
-    "n": function () { return focusField("note-body"); },
+    "r": function () { return write("reply"); },
+    "n": function () { return focusField("note-body") || write("note"); },
     "e": function () { return focusField("tier-tier"); },
     "/": function () { return focusField("nav-search"); },
     "?": showHelp

@@ -44,7 +44,7 @@ def test_frontline_triages_the_top_ticket_and_escalates_it(journey, handoff):
 
     page.get_by_label("Canned reply").select_option(label="Greeting and next step")
     page.get_by_role("button", name="Insert into the reply").click()
-    reply_box = page.get_by_label("Public reply")
+    reply_box = page.get_by_label("Message")
     customer_name = page.locator("#customer-title").inner_text()
     assert reply_box.input_value().startswith(f"Hello {customer_name},")
     assert reference in reply_box.input_value() and "{{" not in reply_box.input_value()
@@ -53,6 +53,7 @@ def test_frontline_triages_the_top_ticket_and_escalates_it(journey, handoff):
     page.get_by_text("Reply sent.").wait_for()
     frontline.step("reply sent")
 
+    page.get_by_text("Escalate or de-escalate…").click()
     page.get_by_label("Move to").select_option("2")
     page.get_by_label("Reason code").select_option("needs_expertise")
     page.get_by_label("Reason", exact=True).fill(
@@ -101,12 +102,14 @@ def test_specialist_notes_and_hands_the_ticket_to_the_vendor(journey, escalated)
     specialist.step("escalated ticket")
 
     note = "Server log shows a timeout in the export worker; CloudCo's storage is slow."
-    page.get_by_label("Internal note").fill(note)
-    page.get_by_role("button", name="Add note").click()
+    page.get_by_label("Internal note").check()
+    page.get_by_label("Message").fill(note)
+    page.get_by_role("button", name="Add note", exact=True).click()
     page.get_by_text("Note added.").wait_for()
     assert page.locator("article.internal").filter(has_text=note).is_visible()
     specialist.step("internal note")
 
+    page.get_by_text("Escalate or de-escalate…").click()
     page.get_by_label("Move to").select_option("4")
     page.get_by_label("Reason code").select_option("vendor_issue")
     page.get_by_label("Reason", exact=True).fill("CloudCo's storage times out; they fix it.")

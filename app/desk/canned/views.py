@@ -3,7 +3,7 @@ actions on a queue selection (/desk/bulk)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.desk.canned.forms import CannedForm
@@ -83,4 +83,9 @@ def insert(ticket_id: int):
     if not is_digits(raw):
         raise InvalidInput("Choose a canned reply.")
     text = fill_for_ticket(current_user, int(raw), view.ticket)
-    return render_ticket(ticket_id, reply_text=text)
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(text=text)  # the page's script puts it where the cursor is
+    # Without the script the whole composer was posted: what was typed stays, the reply follows.
+    typed = (request.form.get("reply-body") or "").rstrip()
+    mode = request.form.get("reply-mode")
+    return render_ticket(ticket_id, reply_text=f"{typed}\n\n{text}" if typed else text, reply_mode=mode)

@@ -10,6 +10,7 @@ from wtforms import (
     DateTimeLocalField,
     HiddenField,
     MultipleFileField,
+    RadioField,
     SelectField,
     StringField,
     TextAreaField,
@@ -60,14 +61,28 @@ def _vendor_due_field(label: str, description: str | None, required: bool = Fals
 
 
 class ReplyForm(FlaskForm):
+    """The composer: a public reply or an internal note, saved with the ticket's properties."""
+
     version = HiddenField()  # the ticket version the page showed
+    mode = RadioField(
+        "Write",
+        choices=[SelectChoice("reply", "Public reply"), SelectChoice("note", "Internal note")],
+        default="reply",
+        validators=[Optional()],
+    )
     body = TextAreaField(
-        "Public reply",
-        validators=[InputRequired(message="The message is empty."), Length(max=BODY_MAX_LENGTH)],
+        "Message",
+        validators=[Optional(), Length(max=BODY_MAX_LENGTH)],
     )
     status = SelectField(
-        "Then set status", validators=[Optional()], choices=[SelectChoice("", "Keep as is"), *STATUS_CHOICES]
+        "Status", validators=[Optional()], choices=[SelectChoice("", "Keep as is"), *STATUS_CHOICES]
     )
+    priority = SelectField(
+        "Priority", validators=[Optional()], choices=PRIORITY_CHOICES, validate_choice=False
+    )
+    team = SelectField("Team", coerce=optional_int, validate_choice=False, validators=[Optional()])
+    assignee = SelectField("Assignee", coerce=optional_int, validate_choice=False, validators=[Optional()])
+    tag = StringField("Add a tag", validators=[Optional(), Length(max=40)])
     attachments = MultipleFileField(
         "Attach files", description="Up to 3 files of 5 MB: PNG, JPEG, GIF, PDF, TXT, LOG, CSV."
     )

@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
 from app.desk.tickets.forms import (
+    STATUS_CHOICES,
     AssignForm,
     MergeForm,
     NoteForm,
@@ -22,7 +23,7 @@ from app.services.relationship.profiles import ticket_sidebar
 from app.services.sla.panel import sla_view
 from app.services.tickets.attachments import attachments_by_message
 from app.services.tickets.canned_replies import canned_for
-from app.services.tickets.page import all_teams, assignable_agents, ticket_page
+from app.services.tickets.page import all_teams, assignable_agents, ticket_page, ticket_tags
 from app.services.tickets.presence import HEARTBEAT_SECONDS, viewing_if_possible
 from app.services.tickets.self_service import ticket_articles
 from app.services.tickets.vendor_handoff import vendor_panel
@@ -46,11 +47,10 @@ def prepare(name: str, form: FlaskForm, ticket, *, fresh: bool | None = None) ->
         fresh = not form.is_submitted()
     if "version" in form._fields and fresh:
         form.version.data = str(ticket.version)
-    if name == "assign":
-        agents = assignable_agents(ticket)
-        form.assignee.choices = [SelectChoice("", "Unassigned")] + [
-            SelectChoice(str(a.id), f"{a.name} (tier {a.as_actor().working_tier})") for a in agents
-        ]
+    if name == "reply":
+        _prepare_properties(form, ticket, fresh)
+    elif name == "assign":
+        form.assignee.choices = _agent_choices(ticket)
         form.team.choices = [SelectChoice("", "Keep the current team")] + [
             SelectChoice(str(t.id), f"{t.name} (tier {t.tier})") for t in all_teams()
         ]
@@ -80,12 +80,41 @@ def prepare(name: str, form: FlaskForm, ticket, *, fresh: bool | None = None) ->
     return form
 
 
+def _agent_choices(ticket) -> list[SelectChoice]:
+    agents = assignable_agents(ticket)
+    return [SelectChoice("", "Unassigned")] + [
+        SelectChoice(str(a.id), f"{a.name} (tier {a.as_actor().working_tier})") for a in agents
+    ]
+
+
+def _prepare_properties(form: FlaskForm, ticket, fresh: bool) -> None:
+    """The properties panel saved with the composer: its choices, and the ticket's values."""
+    current = ticket.status.value.replace("_", " ").capitalize()
+    form.status.choices = [SelectChoice("", f"{current} (keep)"), *STATUS_CHOICES]
+    form.assignee.choices = _agent_choices(ticket)
+    form.team.choices = [SelectChoice("", "No team")] * (ticket.team_id is None) + [
+        SelectChoice(str(t.id), f"{t.name} (tier {t.tier})") for t in all_teams()
+    ]
+    if fresh:
+        form.mode.data = "reply"
+        form.priority.data = ticket.priority.value
+        form.team.data = ticket.team_id
+        form.assignee.data = ticket.assignee_id
+
+
 def _vendor_words(team) -> str:
     """'CloudCo (24 h target, pauses the clock)': the defaults a hand-off starts from."""
     defaults = [f"{team.vendor_target_hours} h target"] if team.vendor_target_hours else []
     if team.vendor_pauses_clock:
         defaults.append("pauses the clock")
     return f"{team.name} ({', '.join(defaults)})" if defaults else team.name
+
+
+PROPERTY_FORMS = frozenset({"assign", "status", "priority"})
+
+
+def _all_errors(form: FlaskForm) -> list[str]:
+    return [*form.form_errors, *(e for f in form if f.errors for e in f.errors if isinstance(e, str))]
 
 
 def _keep_in_note(refused: FlaskForm, note: FlaskForm) -> None:
@@ -106,6 +135,7 @@ def render_ticket(
     failed: tuple[str, FlaskForm] | None = None,
     status: int = 200,
     reply_text: str | None = None,
+    reply_mode: str | None = None,
 ):
     """The ticket page; `failed` is the action form that was just refused, shown with its errors."""
     view = ticket_page(current_user, ticket_id)
@@ -116,6 +146,11 @@ def render_ticket(
         forms[name] = prepare(name, form, view.ticket, fresh=not refused)
     if reply_text is not None:
         forms["reply"].body.data = reply_text
+    if reply_mode in ("reply", "note"):
+        forms["reply"].mode.data = reply_mode
+    if failed is not None and failed[0] in PROPERTY_FORMS:
+        # Those actions are saved from the properties panel, part of the composer.
+        forms["reply"].form_errors.extend(_all_errors(failed[1]))
     if failed is not None and not view.can_work and failed[0] != "note":
         _keep_in_note(failed[1], forms["note"])
     actor = current_user.as_actor()
@@ -130,6 +165,7 @@ def render_ticket(
         sidebar=ticket_sidebar(view.ticket),
         articles=ticket_articles(view.ticket),
         canned=canned_for(current_user),
+        tags=ticket_tags(view.ticket.id),
         working_tier=actor.working_tier,
         failed=failed[0] if failed else None,
         attachments=attachments_by_message(m.id for m in view.messages),

@@ -13,17 +13,20 @@ from app.domain.errors import Conflict, InvalidInput, NotAllowed
 from app.domain.ids import is_digits
 from app.domain.vocabulary import ACTIVE_STATUSES, AccountTier, Channel, Priority
 from app.form_fields import show_error
+from app.models.types import utcnow
 from app.services.common.pagination import Page
 from app.services.queues.filters import ORDERS, QueueFilters, parse_filters
 from app.services.queues.lists import count_label, desk_queues, queue_counts, queue_page
 from app.services.queues.saved_views import saved_views
 from app.services.relationship.risk_rank import risk_parts
 from app.services.routing.assignment import set_away
+from app.services.sla.next_target import next_targets
 from app.services.tickets.changes import assign_ticket, change_priority, change_status, change_tier
-from app.services.tickets.conversation import add_internal_note, add_reply
+from app.services.tickets.conversation import add_internal_note
 from app.services.tickets.merge import merge_tickets
 from app.services.tickets.page import ticket_page
 from app.services.tickets.presence import touch_viewing
+from app.services.tickets.update import KEEP, TicketUpdate, done_words, update_ticket
 from app.services.tickets.vendor_handoff import edit_vendor_details, overdue_vendor_tickets
 
 bp = Blueprint("tickets", __name__)
@@ -32,33 +35,46 @@ bp = Blueprint("tickets", __name__)
 READ_ONLY_ACTIONS = frozenset({"note"})
 
 
-@bp.get("/queues/<key>")
-def queue(key: str):
-    """A queue with its filters; a filter value that is not allowed is shown on the form (400)."""
+def _queue_read(key: str):
+    """The queue's page of tickets, or the refusal of a filter value; 404-like for no such queue."""
     queues = desk_queues()
     if key not in {q.key for q in queues}:
         raise InvalidInput(f"No queue called '{key}'.", field="queue")
     after = request.args.get("after") or None
-    error, status = None, 200
     try:
         filters = parse_filters(request.args)
-        page = queue_page(current_user, key, filters, after=after)
+        return queues, filters, queue_page(current_user, key, filters, after=after), None
     except InvalidInput as refused:
-        error, status = refused, 400
-        filters, page = QueueFilters(), Page(items=[], next_cursor=None)
+        return queues, QueueFilters(), Page(items=[], next_cursor=None), refused
+
+
+def _rows_context(key: str, page: Page) -> dict:
+    """What the table rows show beside each ticket: risk parts, next target, vendor lateness."""
+    return {
+        "key": key,
+        "page": page,
+        "ranks": {t.id: risk_parts(t) for t in page.items},
+        "targets": next_targets(t.id for t in page.items),
+        "vendor_overdue": overdue_vendor_tickets(page.items),
+        "now": utcnow(),
+    }
+
+
+@bp.get("/queues/<key>")
+def queue(key: str):
+    """A queue with its filters; a filter value that is not allowed is shown on the form (400)."""
+    queues, filters, page, error = _queue_read(key)
     counts = queue_counts(current_user)
     return render_template(
         "desk/queue.html",
-        page=page,
-        key=key,
+        **_rows_context(key, page),
         filters=filters,
         orders=ORDERS,
         queues=queues,
-        first=after is None,
+        first=request.args.get("after") is None,
         error=error,
         args=request.args,
         counts={k: count_label(n) for k, n in counts.items()},
-        ranks={t.id: risk_parts(t) for t in page.items},
         views=saved_views(current_user),
         save_form=SaveViewForm(formdata=None),
         delete_form=DeleteViewForm(formdata=None),
@@ -66,8 +82,18 @@ def queue(key: str):
         priorities=list(Priority),
         account_tiers=list(AccountTier),
         channels=list(Channel),
-        vendor_overdue=overdue_vendor_tickets(page.items),
-    ), status
+    ), 400 if error else 200
+
+
+@bp.get("/queues/<key>/live")
+def queue_live(key: str):
+    """What the open queue page polls: every queue's count and this page's rows, as HTML."""
+    _queues, _filters, page, error = _queue_read(key)
+    if error is not None:
+        raise error
+    counts = queue_counts(current_user)
+    rows = render_template("desk/_queue_rows.html", **_rows_context(key, page))
+    return jsonify(counts={k: count_label(n) for k, n in counts.items()}, rows=rows, size=len(page.items))
 
 
 @bp.post("/away")
@@ -107,19 +133,28 @@ def _seen_version(form) -> int | None:
     return int(raw) if raw and is_digits(str(raw)) else None
 
 
+def _update(form) -> TicketUpdate:
+    """The composer's save: "Send and set pending" sets the status; "Save properties" leaves the
+    typed message out (the page keeps it as a draft)."""
+    then = request.form.get("then", "")
+    assignee = form.assignee.data if form.assignee.raw_data else KEEP
+    return TicketUpdate(
+        body="" if then == "properties" else (form.body.data or ""),
+        internal=form.mode.data == "note",
+        status="pending" if then == "pending" else (form.status.data or None),
+        priority=form.priority.data or None,
+        team_id=form.team.data,
+        assignee_id=assignee,
+        tag=form.tag.data or None,
+        files=request.files.getlist("reply-attachments"),
+    )
+
+
 def _perform(name: str, ticket_id: int, form) -> str:
     """Call the service for one action; returns the flash message."""
     seen = _seen_version(form)
     if name == "reply":
-        add_reply(
-            current_user,
-            ticket_id,
-            form.body.data,
-            status=form.status.data or None,
-            files=request.files.getlist("reply-attachments"),
-            expected_version=seen,
-        )
-        return "Reply sent."
+        return done_words(update_ticket(current_user, ticket_id, _update(form), expected_version=seen))
     if name == "note":
         add_internal_note(
             current_user, ticket_id, form.body.data, files=request.files.getlist("note-attachments")
@@ -202,5 +237,8 @@ def act(ticket_id: int, action: str):
             return render_ticket(ticket_id, failed=(action, form), status=409)
         else:
             flash(message, "success")
+            if action == "reply" and request.form.get("then") == "properties" and form.body.data:
+                # The properties are saved; the message typed beside them stays a draft.
+                return render_ticket(ticket_id, reply_text=form.body.data, reply_mode=form.mode.data)
             return redirect(url_for("desk.tickets.ticket", ticket_id=ticket_id))
     return render_ticket(ticket_id, failed=(action, form), status=400)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 from app.domain.access import can_see_internal_notes, can_work_ticket
 from app.domain.vocabulary import Role
 from app.extensions import db
-from app.models import Activity, Message, Team, Ticket, TierChange, User
+from app.models import Activity, Message, Team, Ticket, TicketTag, TierChange, User
 from app.services.common.access import ticket_for
 
 RECENT_TICKETS = 10
@@ -86,3 +86,12 @@ def assignable_agents(ticket: Ticket) -> list[User]:
 
 def all_teams() -> list[Team]:
     return list(db.session.scalars(select(Team).order_by(Team.tier, Team.name)))
+
+
+def ticket_tags(ticket_id: int) -> list[str]:
+    """The ticket's tags, alphabetically."""
+    return list(
+        db.session.scalars(
+            select(TicketTag.tag).where(TicketTag.ticket_id == ticket_id).order_by(TicketTag.tag)
+        )
+    )

@@ -22,10 +22,14 @@ def test_a_save_over_a_newer_state_is_refused_with_the_newer_state(app):
     second = signed_in(app, factories.make_agent(tier=2, name="Ben"))
     seen = version_on_page(first.get(f"/desk/tickets/{ticket.id}").get_data(as_text=True), "reply")
     page_b = second.get(f"/desk/tickets/{ticket.id}").get_data(as_text=True)
-    assert (
+    assert (  # Ben sets the status from the properties panel, with no message
         second.post(
-            f"/desk/tickets/{ticket.id}/status",
-            data={"status-status": "pending", "status-version": version_on_page(page_b, "status")},
+            f"/desk/tickets/{ticket.id}/reply",
+            data={
+                "reply-status": "pending",
+                "reply-body": "",
+                "reply-version": version_on_page(page_b, "reply"),
+            },
         ).status_code
         == 302
     )

@@ -113,7 +113,7 @@ def test_the_ticket_page_shows_notes_history_and_the_customers_relationship(clie
     login_as(agent)
     page = client.get(f"/desk/tickets/{ticket.id}").get_data(as_text=True)
     assert "Internal note" in page and "Careful: legal hold" in page
-    assert "Globex" in page and "strategic" in page and "42,000.00" in page
+    assert "Globex" in page and "Strategic" in page and "42,000.00" in page
     assert "Earlier problem" in page
     assert client.get("/desk/tickets/999999").status_code == 404
 

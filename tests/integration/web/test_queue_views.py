@@ -16,7 +16,10 @@ from tests.factories import make_agent, make_customer, make_org, make_ticket
 
 
 def subjects(page: str) -> list[str]:
-    return re.findall(r"<td>(Item [^<]+)</td>", page)
+    return re.findall(
+        r'<td class="subject"><a href="/desk/tickets/\d+" tabindex="-1" title="[^"]+">(Item [^<]+)</a></td>',
+        page,
+    )
 
 
 def test_the_queue_shows_the_riskiest_first_with_the_parts_of_each_rank(client, login_as, now):

@@ -132,10 +132,15 @@ def test_prefixed_desk_forms_carry_working_tokens(csrf_client):
     page = csrf_client.get(f"/desk/tickets/{ticket.id}").get_data(as_text=True)
     ids = re.findall(r'id="([^"]+)"', page)
     assert len(ids) == len(set(ids)), "duplicate ids on the ticket page"
-    url = f"/desk/tickets/{ticket.id}/note"
-    assert csrf_client.post(url, data={"note-body": "forged"}).status_code == 400
+    url = f"/desk/tickets/{ticket.id}/reply"  # the composer: a note here
+    assert csrf_client.post(url, data={"reply-mode": "note", "reply-body": "forged"}).status_code == 400
     response = csrf_client.post(
-        url, data={"note-csrf_token": _token(page, "note-csrf_token"), "note-body": "with token"}
+        url,
+        data={
+            "reply-csrf_token": _token(page, "reply-csrf_token"),
+            "reply-mode": "note",
+            "reply-body": "with token",
+        },
     )
     assert response.status_code == 302
 

@@ -125,7 +125,7 @@ def test_the_desk_shows_every_target_and_the_queue_a_badge(client, login_as):
     late = open_ticket(make_customer().user, subject="Forgotten", description="x", now=started)
     sweep_sla()
     queue = client.get("/desk/queues/tier-2").get_data(as_text=True)  # raised for its lost time
-    assert late.reference in queue and '<span class="badge sla-breached">breached</span>' in queue
+    assert late.reference in queue and '<span class="badge sla-breached">Breached</span>' in queue
 
 
 def test_a_ticket_without_a_policy_says_why_on_its_panel(client, login_as):
