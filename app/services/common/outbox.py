@@ -80,14 +80,17 @@ def ticket_summary(ticket: Ticket) -> str:
     return summary_with_names(ticket, ticket.customer.name, organization)
 
 
-def summary_with_names(ticket: Ticket, customer_name: str, organization_name: str | None) -> str:
-    """The summary from names the caller has read already (the sweep reads a batch's at once)."""
+def summary_with_names(
+    ticket: Ticket, customer_name: str, organization_name: str | None, link: str | None = None
+) -> str:
+    """The summary from names the caller has read already (the sweep reads a batch's at once),
+    with the ticket's desk link when the caller has built it (see links.absolute_url_by_id)."""
     return (
         f"Subject: {ticket.subject}\n"
         f"Customer: {customer_name} ({organization_name or 'no organization'})\n"
         f"Where it is: {tier_label(ticket.tier)}, priority {ticket.priority.value}, "
         f"status {ticket.status.value.replace('_', ' ')}\n"
-        f"Open it: {absolute_url('desk.tickets.ticket', ticket_id=ticket.id)}\n"
+        f"Open it: {link or absolute_url('desk.tickets.ticket', ticket_id=ticket.id)}\n"
     )
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import insert
 
 from app.extensions import Base, db
+from app.services.common.many_rows import execute_many
 
 
 class RowBatch:
@@ -34,9 +35,8 @@ class RowBatch:
 
         Plain table inserts: the rows need no ids back and no ORM bookkeeping."""
         for model, values in self._rows.items():
-            if values:
-                # The table, not the model: a plain executemany, without the ORM's bulk bookkeeping.
-                db.session.execute(insert(model.__table__), values)
+            # The table, not the model: a plain executemany, without the ORM's bulk bookkeeping.
+            execute_many(insert(model.__table__), values)
 
 
 def add_row(model: type[Base], values: dict[str, Any], rows: RowBatch | None) -> Any:

@@ -8,14 +8,14 @@ one-by-one path.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import bindparam, insert, inspect, update
+from sqlalchemy import Update, bindparam, insert, inspect, update
 from sqlalchemy.orm import make_transient
 
 from app.extensions import db
 from app.models import SlaClock, Ticket
-from app.services.common.rows import rows_matched
+from app.services.common.many_rows import execute_many
 from app.services.sla.clock_pass import CHANGING, ClockRow
 
 TICKET_COLUMNS = (
@@ -56,39 +56,46 @@ def write_batch(
     with db.session.no_autoflush:  # the ORM must not write these rows itself first
         _write(tickets, versions)
     _write_clocks([(clock, changed) for clock in loaded if (changed := clock.changed())])
-    if started:
-        db.session.execute(insert(SlaClock.__table__), [clock.values() for clock in started])
+    execute_many(insert(SlaClock.__table__), [clock.values() for clock in started])
 
 
-def _changed_columns(tickets: Sequence[Ticket]) -> list[str]:
-    """The columns any of the tickets changed in this session. Only these are written: every
-    index on a column named in an UPDATE is rewritten, and each value costs its conversion."""
-    touched: set[str] = set()
-    for ticket in tickets:
-        touched.update(inspect(ticket).committed_state)
-    return [column for column in TICKET_COLUMNS if column in touched]
+def _changes(ticket: Ticket) -> tuple[str, ...]:
+    """The columns whose value the sweep changed on this ticket. A column set to the value it
+    had is left out: every index on a column named in an UPDATE is rewritten, a foreign key
+    named in it is checked again (on SQLite that costs several times the row's own write), and
+    each value costs its conversion."""
+    state = inspect(ticket)
+    before, now = state.committed_state, state.dict
+    return tuple(column for column in TICKET_COLUMNS if column in before and before[column] != now[column])
 
 
 def _write(tickets: list[Ticket], versions: dict[int, int]) -> None:
     if any(t.version != versions[t.id] for t in tickets):
         raise BatchCollision  # something flushed a ticket meanwhile: let the careful path decide
-    tickets_table = Ticket.__table__
-    columns = _changed_columns(tickets)
-    statement = (
-        update(tickets_table)
-        .where(tickets_table.c.id == bindparam("b_id"), tickets_table.c.version == bindparam("b_version"))
-        .values({**{c: bindparam(c) for c in columns}, "version": tickets_table.c.version + 1})
-    )
-    rows = [
-        {"b_id": t.id, "b_version": versions[t.id], **{c: getattr(t, c) for c in columns}} for t in tickets
-    ]
+    # One statement per set of changed columns (a batch has a few: raised, warned, left alone).
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for ticket in tickets:
+        columns = _changes(ticket)
+        values = ticket.__dict__
+        row = {"b_id": ticket.id, "b_version": versions[ticket.id], **{c: values[c] for c in columns}}
+        groups.setdefault(columns, []).append(row)
     # Every ticket is written, changed or not: the version bump is what an agent's save meets.
-    if rows and rows_matched(db.session.execute(statement, rows)) != len(rows):
+    matched = sum(execute_many(_update(columns), rows) for columns, rows in groups.items())
+    if matched != len(tickets):
         raise BatchCollision
     for ticket in tickets:
         # Out of the session without walking relationships (expunge's cascade costs more than
         # the writes); nothing reads these objects after the batch.
         make_transient(ticket)
+
+
+def _update(columns: tuple[str, ...]) -> Update:
+    table = Ticket.__table__
+    return (
+        update(table)
+        .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version"))
+        .values({**{c: bindparam(c) for c in columns}, "version": table.c.version + 1})
+    )
 
 
 def _write_clocks(clocks: list[tuple[ClockRow, frozenset[str]]]) -> None:
@@ -97,7 +104,7 @@ def _write_clocks(clocks: list[tuple[ClockRow, frozenset[str]]]) -> None:
     if not columns:
         return
     table = SlaClock.__table__
-    db.session.execute(
+    execute_many(
         update(table).where(table.c.id == bindparam("b_id")).values({c: bindparam(c) for c in columns}),
         [{"b_id": clock.id, **{c: getattr(clock, c) for c in columns}} for clock, _ in clocks],
     )

@@ -4,6 +4,7 @@ and the careful path; the batch (sweep.batch) says where the clocks come from an
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
@@ -16,6 +17,7 @@ from app.domain.webhooks import WebhookEvent
 from app.extensions import db
 from app.models import SlaEvent, SlaPolicy, Ticket, User
 from app.services.common.history import record
+from app.services.common.links import absolute_url_by_id
 from app.services.common.outbox import queue_notification, recipients_for, summary_with_names, ticket_summary
 from app.services.common.row_batch import add_row
 from app.services.routing.assignment import only_teams_by_tier
@@ -61,6 +63,10 @@ class SweepPass:
     names: dict[int, tuple[str, str | None]] = field(default_factory=dict)
     # Tier → its only internal team (read at the first raise): a raised ticket joins its queue.
     tier_teams: dict[int, int] | None = None
+    # A ticket's desk link from its id, the URL built once per sweep.
+    desk_link: Callable[[int], str] = field(
+        default_factory=lambda: absolute_url_by_id("desk.tickets.ticket", "ticket_id")
+    )
 
     def recipients(self, ticket: Ticket, target: str) -> list[User]:
         """Team members and admins, looked up once per sweep (the assignee is on the ticket)."""
@@ -227,4 +233,4 @@ def _notify(change: TicketChange, headline: str, sweep: SweepPass, hold_until: d
 
 def _summary(ticket: Ticket, sweep: SweepPass) -> str:
     names = sweep.names.get(ticket.id)
-    return summary_with_names(ticket, *names) if names else ticket_summary(ticket)
+    return summary_with_names(ticket, *names, sweep.desk_link(ticket.id)) if names else ticket_summary(ticket)

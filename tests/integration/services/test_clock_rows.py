@@ -48,3 +48,8 @@ def test_a_started_clock_is_inserted_whole_with_its_last_values(now):
     clock.satisfied_at = now + timedelta(minutes=5)
     assert clock.changed() == frozenset(CHANGING)
     assert clock.values() == {**values, "satisfied_at": now + timedelta(minutes=5)}
+
+
+def test_the_changing_values_follow_the_changing_columns(now):
+    clock = ClockRow.loaded(read_row(now))
+    assert clock.changing() == tuple(getattr(clock, column) for column in CHANGING)
