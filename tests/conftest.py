@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 from flask import g, request_started
+from hypothesis import HealthCheck, settings
 from flask_migrate import upgrade
 from sqlalchemy import text
 
@@ -20,6 +21,11 @@ from app.search_schema import HAND_MADE
 from config import TestConfig
 from tests import factories
 from tests.snapshot import Snapshot, empty_tables, restore_snapshot, take_snapshot
+
+# Properties are checked for what they state, not for speed: a busy machine (several suites at
+# once, a slow CI runner) must not fail them on Hypothesis's timing checks.
+settings.register_profile("tierdesk", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("tierdesk")
 
 
 def _database_url(tmp_path_factory) -> str:
