@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 
 import pytest
 from flask import g, request_started
-from hypothesis import HealthCheck, settings
 from flask_migrate import upgrade
+from hypothesis import HealthCheck, settings
 from sqlalchemy import text
 
 from app import create_app
