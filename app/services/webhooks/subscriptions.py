@@ -79,6 +79,7 @@ def list_subscriptions(actor: User) -> list[tuple[WebhookSubscription, int]]:
     rows = db.session.execute(
         select(WebhookSubscription, func.coalesce(waiting.c.waiting, 0))
         .outerjoin(waiting, waiting.c.subscription_id == WebhookSubscription.id)
+        .where(WebhookSubscription.deleted_at.is_(None))
         .order_by(WebhookSubscription.id)
     )
     return [(subscription, count) for subscription, count in rows]
@@ -87,7 +88,7 @@ def list_subscriptions(actor: User) -> list[tuple[WebhookSubscription, int]]:
 def get_subscription(actor: User, subscription_id: int) -> WebhookSubscription:
     require_admin(actor)
     subscription = db.session.get(WebhookSubscription, subscription_id)
-    if subscription is None:
+    if subscription is None or subscription.deleted_at is not None:
         raise NotFound("There is no such webhook.")
     return subscription
 
@@ -163,11 +164,16 @@ def set_active(actor: User, subscription_id: int, active: bool, now: datetime | 
 
 
 def delete_subscription(actor: User, subscription_id: int, now: datetime | None = None) -> None:
-    """Remove a subscription with its delivery log."""
+    """Remove a subscription: it stops at once, its log and waiting events are dropped."""
+    now = now or utcnow()
     with transaction():
         subscription = get_subscription(actor, subscription_id)
-        url = subscription.url
         db.session.execute(delete(WebhookDelivery).where(WebhookDelivery.subscription_id == subscription.id))
-        db.session.delete(subscription)
+        subscription.active, subscription.deleted_at, subscription.updated_at = False, now, now
         bump_setup(WEBHOOKS)
-        audit(AuditKind.webhook_deleted, f"{actor.name} deleted webhook {url}", actor=actor, now=now)
+        audit(
+            AuditKind.webhook_deleted,
+            f"{actor.name} deleted webhook {subscription.url}",
+            actor=actor,
+            now=now,
+        )
