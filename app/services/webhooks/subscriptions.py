@@ -10,6 +10,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import delete, func, select, update
 
 from app.domain.audit import AuditKind
@@ -20,7 +21,7 @@ from app.models import User, WebhookDelivery, WebhookSubscription
 from app.models.types import utcnow
 from app.services.audit.record import audit
 from app.services.common.access import require_admin
-from app.services.common.setup_cache import bump_setup, cached_setup
+from app.services.common.setup_cache import bump_setup, cached_setup, recent_setup
 from app.services.common.transaction import transaction
 
 WEBHOOKS = "webhooks"
@@ -35,8 +36,20 @@ class Listener:
 
 
 def listeners(event: WebhookEvent) -> list[int]:
-    """The ids of the active subscriptions that want this event (from the per-process copy)."""
-    return [listener.id for listener in cached_setup(WEBHOOKS, _active) if event.value in listener.events]
+    """The ids of the active subscriptions that want this event, from the per-process copy.
+
+    When the copy, found current within WEBHOOK_LISTENERS_FRESH_SECONDS, has no listener for the
+    event, the answer is no without a statement, even in a request that read no setup yet; when
+    it has some, the copy is checked against the version first (a paused or deleted webhook
+    takes no more events)."""
+    max_age = current_app.config["WEBHOOK_LISTENERS_FRESH_SECONDS"]
+    if not _listening(recent_setup(WEBHOOKS, _active, max_age), event):
+        return []
+    return _listening(cached_setup(WEBHOOKS, _active), event)
+
+
+def _listening(active: tuple[Listener, ...], event: WebhookEvent) -> list[int]:
+    return [listener.id for listener in active if event.value in listener.events]
 
 
 def _active() -> tuple[Listener, ...]:

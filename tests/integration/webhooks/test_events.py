@@ -176,3 +176,21 @@ def test_a_process_still_holding_a_deleted_webhook_queues_harmlessly(admin, now)
         db.session.commit()  # the row still has its webhook to point at
         assert deliver_webhooks(now).delivered == 0
     assert receiver.requests == []
+
+
+def test_changes_that_read_no_setup_pay_no_statement_for_events_nobody_wants(app, admin, now, monkeypatch):
+    """A reply, a status move and a tier move read no other setup: with nobody listening, their
+    events read nothing either (not even the setup versions)."""
+    monkeypatch.setitem(app.config, "WEBHOOK_LISTENERS_FRESH_SECONDS", 3600)
+    subscribe(admin, "http://127.0.0.1:9/a", ["csat.received"])
+    customer, agent = make_customer(), make_agent(tier=2)
+    ticket = open_ticket(customer.user, subject="Hello", description="x", now=now)
+    add_reply(agent, ticket.id, "Warm up", now=now)
+    for step in (
+        lambda: add_reply(agent, ticket.id, "Which browser?", status="pending", now=now),
+        lambda: change_status(agent, ticket.id, "open", now=now),
+        lambda: change_tier(agent, ticket.id, 2, "closer look", reason_code="needs_expertise", now=now),
+    ):
+        g.pop("setup_versions", None)  # a new request
+        assert [s for s in _statements(step) if "setup_versions" in s] == []
+    assert db.session.scalar(select(func.count()).select_from(WebhookDelivery)) == 0
