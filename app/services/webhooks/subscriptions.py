@@ -53,11 +53,15 @@ def _listening(active: tuple[Listener, ...], event: WebhookEvent) -> list[int]:
 
 
 def _active() -> tuple[Listener, ...]:
-    rows = db.session.execute(
+    query = (
         select(WebhookSubscription.id, WebhookSubscription.events)
         .where(WebhookSubscription.active.is_(True))
         .order_by(WebhookSubscription.id)
     )
+    # Built in the middle of a change (a sweep's batch must not flush): the webhooks do not
+    # depend on the caller's pending rows.
+    with db.session.no_autoflush:
+        rows = db.session.execute(query).all()
     return tuple(Listener(row_id, frozenset(events or ())) for row_id, events in rows)
 
 
