@@ -110,6 +110,10 @@ class Config:
     WEBHOOK_DELIVERY_SECONDS = int(os.environ.get("WEBHOOK_DELIVERY_SECONDS", "5"))
     WEBHOOK_BATCH_SIZE = 200
     WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "5"))
+    # A request that read no setup trusts a copy of the webhooks found current this recently when
+    # it says nobody listens: an event then costs no statement, and a first subscriber added in
+    # another process is seen on such requests within this many seconds.
+    WEBHOOK_LISTENERS_FRESH_SECONDS = 1.0
 
 
 class DevelopmentConfig(Config):

@@ -30,6 +30,9 @@ class WebhookSubscription(Base):
     failing_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
     paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     paused_reason: Mapped[str | None] = mapped_column(String(300))
+    # Deleted webhooks keep their row: a process still holding them in its copy of the active
+    # ones may queue an event for one a moment later, and that row must have something to point at.
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class WebhookDelivery(Base):

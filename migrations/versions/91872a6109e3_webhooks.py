@@ -32,6 +32,7 @@ def upgrade():
     sa.Column('failing_since', app.models.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('paused_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('paused_reason', sa.String(length=300), nullable=True),
+    sa.Column('deleted_at', app.models.types.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['owner_id'], ['users.id'], name=op.f('fk_webhook_subscriptions_owner_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_webhook_subscriptions'))
     )

@@ -11,6 +11,7 @@ read its number must never be mistaken for a later edit that commits."""
 from __future__ import annotations
 
 import secrets
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
@@ -27,6 +28,8 @@ SLA = "sla"
 T = TypeVar("T")
 
 _copies: dict[str, tuple[int, Any]] = {}
+# When each copy was last found current (time.monotonic()), for recent_setup.
+_confirmed: dict[str, float] = {}
 
 
 def _versions() -> dict[str, int]:
@@ -49,14 +52,28 @@ def bump_setup(name: str) -> None:
     if not rows_matched(written):
         db.session.add(SetupVersion(name=name, version=version))
     g.pop("setup_versions", None)
+    _confirmed.pop(name, None)
 
 
 def cached_setup(name: str, build: Callable[[], T]) -> T:
     """This process's copy of a kind of setup, built again when its version changed."""
     version = _versions().get(name, 0)
+    _confirmed[name] = time.monotonic()
     copy = _copies.get(name)
     if copy is not None and copy[0] == version:
         return cast(T, copy[1])
     value = build()
     _copies[name] = (version, value)
     return value
+
+
+def recent_setup(name: str, build: Callable[[], T], max_age: float) -> T:
+    """The copy as cached_setup gives it, except that a request which has not read the versions
+    yet takes a copy found current within `max_age` seconds instead of reading them: for setup
+    asked about on paths that read no other setup, where an edit may take that long to reach
+    the other processes (this one sees its own edits at once)."""
+    copy = _copies.get(name)
+    fresh = time.monotonic() - _confirmed.get(name, float("-inf")) <= max_age
+    if copy is not None and fresh and g.get("setup_versions") is None:
+        return cast(T, copy[1])
+    return cached_setup(name, build)

@@ -10,6 +10,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import delete, func, select, update
 
 from app.domain.audit import AuditKind
@@ -20,7 +21,7 @@ from app.models import User, WebhookDelivery, WebhookSubscription
 from app.models.types import utcnow
 from app.services.audit.record import audit
 from app.services.common.access import require_admin
-from app.services.common.setup_cache import bump_setup, cached_setup
+from app.services.common.setup_cache import bump_setup, cached_setup, recent_setup
 from app.services.common.transaction import transaction
 
 WEBHOOKS = "webhooks"
@@ -35,16 +36,32 @@ class Listener:
 
 
 def listeners(event: WebhookEvent) -> list[int]:
-    """The ids of the active subscriptions that want this event (from the per-process copy)."""
-    return [listener.id for listener in cached_setup(WEBHOOKS, _active) if event.value in listener.events]
+    """The ids of the active subscriptions that want this event, from the per-process copy.
+
+    When the copy, found current within WEBHOOK_LISTENERS_FRESH_SECONDS, has no listener for the
+    event, the answer is no without a statement, even in a request that read no setup yet; when
+    it has some, the copy is checked against the version first (a paused or deleted webhook
+    takes no more events)."""
+    max_age = current_app.config["WEBHOOK_LISTENERS_FRESH_SECONDS"]
+    if not _listening(recent_setup(WEBHOOKS, _active, max_age), event):
+        return []
+    return _listening(cached_setup(WEBHOOKS, _active), event)
+
+
+def _listening(active: tuple[Listener, ...], event: WebhookEvent) -> list[int]:
+    return [listener.id for listener in active if event.value in listener.events]
 
 
 def _active() -> tuple[Listener, ...]:
-    rows = db.session.execute(
+    query = (
         select(WebhookSubscription.id, WebhookSubscription.events)
         .where(WebhookSubscription.active.is_(True))
         .order_by(WebhookSubscription.id)
     )
+    # Built in the middle of a change (a sweep's batch must not flush): the webhooks do not
+    # depend on the caller's pending rows.
+    with db.session.no_autoflush:
+        rows = db.session.execute(query).all()
     return tuple(Listener(row_id, frozenset(events or ())) for row_id, events in rows)
 
 
@@ -79,6 +96,7 @@ def list_subscriptions(actor: User) -> list[tuple[WebhookSubscription, int]]:
     rows = db.session.execute(
         select(WebhookSubscription, func.coalesce(waiting.c.waiting, 0))
         .outerjoin(waiting, waiting.c.subscription_id == WebhookSubscription.id)
+        .where(WebhookSubscription.deleted_at.is_(None))
         .order_by(WebhookSubscription.id)
     )
     return [(subscription, count) for subscription, count in rows]
@@ -87,7 +105,7 @@ def list_subscriptions(actor: User) -> list[tuple[WebhookSubscription, int]]:
 def get_subscription(actor: User, subscription_id: int) -> WebhookSubscription:
     require_admin(actor)
     subscription = db.session.get(WebhookSubscription, subscription_id)
-    if subscription is None:
+    if subscription is None or subscription.deleted_at is not None:
         raise NotFound("There is no such webhook.")
     return subscription
 
@@ -163,11 +181,16 @@ def set_active(actor: User, subscription_id: int, active: bool, now: datetime | 
 
 
 def delete_subscription(actor: User, subscription_id: int, now: datetime | None = None) -> None:
-    """Remove a subscription with its delivery log."""
+    """Remove a subscription: it stops at once, its log and waiting events are dropped."""
+    now = now or utcnow()
     with transaction():
         subscription = get_subscription(actor, subscription_id)
-        url = subscription.url
         db.session.execute(delete(WebhookDelivery).where(WebhookDelivery.subscription_id == subscription.id))
-        db.session.delete(subscription)
+        subscription.active, subscription.deleted_at, subscription.updated_at = False, now, now
         bump_setup(WEBHOOKS)
-        audit(AuditKind.webhook_deleted, f"{actor.name} deleted webhook {url}", actor=actor, now=now)
+        audit(
+            AuditKind.webhook_deleted,
+            f"{actor.name} deleted webhook {subscription.url}",
+            actor=actor,
+            now=now,
+        )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+from flask import g
 from sqlalchemy import event as sa_event
 from sqlalchemy import func, select
 
@@ -17,11 +18,13 @@ from app.services.tickets.changes import change_status, change_tier
 from app.services.tickets.conversation import add_reply, open_ticket
 from app.services.tickets.ratings import rate_ticket
 from app.services.tickets.vendor_overdue import notify_overdue_vendors
+from app.services.webhooks.delivery import deliver_webhooks
 from app.services.webhooks.events import emit
 from app.services.webhooks.subscriptions import delete_subscription, set_active
 from tests.factories import make_agent, make_customer, make_team
 from tests.integration.services.test_sla import policy  # noqa: F401 (a fixture)
 from tests.integration.webhooks.conftest import subscribe
+from tests.webhook_receiver import Receiver
 
 ALL = [kind.value for kind in WebhookEvent]
 
@@ -159,3 +162,35 @@ def test_the_sweep_queues_its_events_with_the_batch_inserts(admin, now, policy):
     assert db.session.scalar(select(func.count()).select_from(WebhookDelivery)) == 30
     refs = {json.loads(p)["ticket"]["reference"] for p in db.session.scalars(select(WebhookDelivery.payload))}
     assert refs == set(db.session.scalars(select(Ticket.reference)))
+
+
+def test_a_process_still_holding_a_deleted_webhook_queues_harmlessly(admin, now):
+    """Another worker may emit from its copy of the active webhooks just after a delete."""
+    with Receiver() as receiver:
+        doomed = subscribe(admin, receiver.url, ["ticket.created"])
+        ticket = open_ticket(make_customer().user, subject="Hello", description="x", now=now)
+        seen_before = dict(g.setup_versions)
+        delete_subscription(admin, doomed.id)
+        g.setup_versions = seen_before  # as a request that read the versions before the delete
+        assert emit(WebhookEvent.ticket_created, ticket, now) == 1
+        db.session.commit()  # the row still has its webhook to point at
+        assert deliver_webhooks(now).delivered == 0
+    assert receiver.requests == []
+
+
+def test_changes_that_read_no_setup_pay_no_statement_for_events_nobody_wants(app, admin, now, monkeypatch):
+    """A reply, a status move and a tier move read no other setup: with nobody listening, their
+    events read nothing either (not even the setup versions)."""
+    monkeypatch.setitem(app.config, "WEBHOOK_LISTENERS_FRESH_SECONDS", 3600)
+    subscribe(admin, "http://127.0.0.1:9/a", ["csat.received"])
+    customer, agent = make_customer(), make_agent(tier=2)
+    ticket = open_ticket(customer.user, subject="Hello", description="x", now=now)
+    add_reply(agent, ticket.id, "Warm up", now=now)
+    for step in (
+        lambda: add_reply(agent, ticket.id, "Which browser?", status="pending", now=now),
+        lambda: change_status(agent, ticket.id, "open", now=now),
+        lambda: change_tier(agent, ticket.id, 2, "closer look", reason_code="needs_expertise", now=now),
+    ):
+        g.pop("setup_versions", None)  # a new request
+        assert [s for s in _statements(step) if "setup_versions" in s] == []
+    assert db.session.scalar(select(func.count()).select_from(WebhookDelivery)) == 0
