@@ -9,7 +9,7 @@ from datetime import datetime
 from app.domain import tickets as rules
 from app.domain.choices import parse_choice
 from app.domain.customer_words import description_problem
-from app.domain.errors import InvalidInput, NotFound
+from app.domain.errors import InvalidInput
 from app.domain.vocabulary import Category, Channel, Priority
 from app.models import Customer, Ticket, User
 from app.models.types import utcnow
@@ -71,7 +71,7 @@ def _customer(actor: User, customer_id: int | None, new_name: str, new_email: st
     if customer_id is not None:
         customer = find_row(Customer, customer_id)
         if customer is None:
-            raise NotFound("No such customer.")
+            raise InvalidInput("That customer no longer exists; search again.", field="customer")
         return customer
     if adding:
         return add_customer(actor, new_name, new_email, now=now)

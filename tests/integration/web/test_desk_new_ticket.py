@@ -143,3 +143,14 @@ def test_without_scripts_find_lists_the_matching_customers(client, login_as):
         "/desk/tickets/new", data={**FORM, "customer_query": "nobody", "intent": "find"}
     ).get_data(as_text=True)
     assert "No customer matches" in page
+
+
+def test_a_customer_id_that_is_no_number_is_a_form_error(client, login_as):
+    login_as(make_agent())
+    response = client.post("/desk/tickets/new", data={**FORM, "customer": "²"})
+    assert response.status_code == 400
+    assert "Choose one of the customers listed." in response.get_data(as_text=True)
+    response = client.post("/desk/tickets/new", data={**FORM, "customer": "99999"})
+    assert response.status_code == 400 and tickets() == []
+    page = response.get_data(as_text=True)
+    assert "That customer no longer exists; search again." in page and 'value="Cannot print invoices"' in page

@@ -210,7 +210,7 @@ def test_a_write_stored_just_before_the_database_went_away_is_said_to_be_saved(a
             "/portal/new",
             data={
                 "subject": "VPN drops",
-                "description": "Every hour.",
+                "description": "The VPN drops every hour.",
                 "category": "technical",
                 "urgency": "normal",
             },
