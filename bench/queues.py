@@ -7,7 +7,8 @@ every tier and status, gives the active ones a next SLA check within the coming 
 risk rank (time pressure by the domain's steps, organizations' parts by the service that keeps
 them), then times through the test client, signed in as an agent: the tier-1 queue, its page 50
 (reached by following the cursors), the "breaching soon" view, the rows and counts an open queue
-polls every 30 s, and a full-text ticket search for a common word. The last line is JSON with median and p95 milliseconds.
+polls every 30 s, and a full-text ticket search for a common word. The last line is JSON with
+median and p95 milliseconds.
 """
 
 from __future__ import annotations
