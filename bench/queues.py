@@ -6,8 +6,9 @@ Seeds a scratch SQLite database (or an empty one named by --database-url) with t
 every tier and status, gives the active ones a next SLA check within the coming week and a stored
 risk rank (time pressure by the domain's steps, organizations' parts by the service that keeps
 them), then times through the test client, signed in as an agent: the tier-1 queue, its page 50
-(reached by following the cursors), the "breaching soon" view and a full-text ticket search for a
-common word. The last line is JSON with median and p95 milliseconds.
+(reached by following the cursors), the "breaching soon" view, the rows and counts an open queue
+polls every 30 s, and a full-text ticket search for a common word. The last line is JSON with
+median and p95 milliseconds.
 """
 
 from __future__ import annotations
@@ -139,6 +140,7 @@ def main() -> None:
         first = timed(client, "/desk/queues/tier-1", args.runs)
         fiftieth = timed(client, page_url(client, "/desk/queues/tier-1", 50), args.runs)
         breaching = timed(client, "/desk/queues/breaching", args.runs)
+        live = timed(client, "/desk/queues/tier-1/live", args.runs)  # what an open queue polls
         searched = timed(client, SEARCH_URL, args.runs)
     print(
         json.dumps(
@@ -148,6 +150,7 @@ def main() -> None:
                 **_ms(first, "tier1_queue"),
                 **_ms(fiftieth, "tier1_page50"),
                 **_ms(breaching, "breaching_soon"),
+                **_ms(live, "tier1_live_refresh"),
                 **_ms(searched, "search"),
             }
         )

@@ -3,9 +3,14 @@
 (function () {
   "use strict";
   var help = document.getElementById("shortcuts-help");
-  var rows = Array.prototype.slice.call(document.querySelectorAll("table tbody tr"))
-    .filter(function (row) { return row.querySelector("a[href*='/desk/tickets/']"); });
+  var rows = ticketRows();
   var current = -1;
+
+  // Read again on each move: a queue refreshes its rows in place (static/js/queue.js).
+  function ticketRows() {
+    return Array.prototype.slice.call(document.querySelectorAll("table tbody tr"))
+      .filter(function (row) { return row.querySelector("a[href*='/desk/tickets/']"); });
+  }
 
   function typing(target) {
     var tag = target && target.tagName;
@@ -32,8 +37,11 @@
   }
 
   function select(step) {
+    if (current >= 0 && rows[current]) { rows[current].classList.remove("is-selected"); }
+    var fresh = ticketRows();
+    if (fresh.length && rows[0] !== fresh[0]) { current = -1; }
+    rows = fresh;
     if (!rows.length) { return false; }
-    if (current >= 0) { rows[current].classList.remove("is-selected"); }
     current = Math.max(0, Math.min(rows.length - 1, current + step));
     var row = rows[current];
     row.classList.add("is-selected");
@@ -49,7 +57,7 @@
   }
 
   function open() {
-    if (current < 0) { return false; }
+    if (current < 0 || !rows[current] || !rows[current].isConnected) { return false; }
     window.location.assign(rows[current].querySelector("a[href*='/desk/tickets/']").href);
     return true;
   }

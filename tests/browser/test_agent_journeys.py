@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from app.domain.vocabulary import Status
@@ -46,6 +47,7 @@ def test_frontline_triages_the_top_ticket_and_escalates_it(journey, handoff):
     page.get_by_role("button", name="Insert into the reply").click()
     reply_box = page.get_by_label("Message")
     customer_name = page.locator("#customer-title").inner_text()
+    expect(reply_box).to_have_value(re.compile(f"^Hello {re.escape(customer_name)},"))  # put in place
     assert reply_box.input_value().startswith(f"Hello {customer_name},")
     assert reference in reply_box.input_value() and "{{" not in reply_box.input_value()
     frontline.step("canned reply inserted")

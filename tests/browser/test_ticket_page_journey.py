@@ -150,6 +150,8 @@ def test_the_queue_opens_rows_selects_a_page_and_refreshes_itself(journey, serve
     agent.sign_in("frontline@demo.test")
     page.get_by_role("heading", level=1, name="Frontline").wait_for()
     _fits(page)
+    header = page.locator(".site-header").bounding_box()
+    assert header is not None and header["height"] < 56, header  # one row at 1,280 px
     rows = page.locator("#queue-table tbody tr")
     heights = page.evaluate(
         "[...document.querySelectorAll('#queue-table tbody tr')].map(r => r.getBoundingClientRect().height)"

@@ -143,3 +143,21 @@ def test_each_queue_shows_its_count_of_active_tickets_capped(client, login_as, m
     monkeypatch.setattr(queues, "COUNT_CAP", 3)
     assert queues.queue_counts(agent)["tier-1"] == 3
     assert queues.count_label(3) == "2+"
+
+
+def test_the_live_queue_answers_counts_and_rows_for_the_open_page(client, login_as):
+    login_as(make_agent(tier=1))
+    first = make_ticket(tier=1, subject="Item first")
+    live = client.get("/desk/queues/tier-1/live", headers={"Accept": "application/json"})
+    assert live.status_code == 200 and live.json["counts"]["tier-1"] == "1" and live.json["size"] == 1
+    assert f'data-href="/desk/tickets/{first.id}"' in live.json["rows"]
+    arrived = make_ticket(tier=1, subject="Item arrived")
+    live = client.get("/desk/queues/tier-1/live?order=newest").json
+    assert live["counts"]["tier-1"] == "2" and subjects(live["rows"]) == ["Item arrived", "Item first"]
+    assert f"/desk/tickets/{arrived.id}" in live["rows"]
+    refused = client.get("/desk/queues/tier-1/live?priority=meh", headers={"Accept": "application/json"})
+    assert refused.status_code == 400 and refused.is_json
+    assert client.get("/desk/queues/nowhere/live", headers={"Accept": "application/json"}).status_code in (
+        400,
+        404,
+    )
