@@ -97,6 +97,12 @@ def answer_automatically(change: TicketChange) -> KbArticle | None:
     seen = set(
         db.session.scalars(select(TicketArticle.article_id).where(TicketArticle.ticket_id == ticket.id))
     )
+    # Those remembered in this transaction too (an opening ticket flushes nothing before its end).
+    seen.update(
+        row.article_id
+        for row in db.session.new
+        if isinstance(row, TicketArticle) and row.ticket_id == ticket.id
+    )
     hits = [
         hit
         for hit in search_articles(
