@@ -179,18 +179,30 @@ def _write_health(customer_id: int, health: int, *, but_not: int | None = None) 
     differs = [Ticket.customer_id == customer_id, Ticket.risk_health != health]
     if but_not is not None:
         differs.append(Ticket.id != but_not)
+    values = {
+        "risk_health": health,
+        "risk_score": Ticket.risk_pressure
+        + Ticket.risk_priority
+        + Ticket.risk_account
+        + Ticket.risk_value
+        + health,
+    }
+    if but_not is not None and not _others_loaded(customer_id, but_not):
+        # A plain table UPDATE: no loaded ticket needs the new values (the ORM's bulk UPDATE
+        # with its synchronisation costs several times more CPU than the statement itself).
+        db.session.execute(update(Ticket.__table__).where(_active(*differs)).values(values))
+        return
     db.session.execute(
-        update(Ticket)
-        .where(_active(*differs))
-        .values(
-            risk_health=health,
-            risk_score=Ticket.risk_pressure
-            + Ticket.risk_priority
-            + Ticket.risk_account
-            + Ticket.risk_value
-            + health,
-        ),
+        update(Ticket).where(_active(*differs)).values(values),
         execution_options={"synchronize_session": "fetch"},
+    )
+
+
+def _others_loaded(customer_id: int, ticket_id: int) -> bool:
+    """Whether the session holds another of the customer's tickets."""
+    return any(
+        isinstance(row, Ticket) and row.customer_id == customer_id and row.id != ticket_id
+        for row in db.session.identity_map.values()
     )
 
 
