@@ -62,11 +62,11 @@ def _check_production_settings(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from app import database
-    from app.extensions import csrf, db, login_manager, migrate
+    from app import database, migration_commands
+    from app.extensions import csrf, db, login_manager
 
     db.init_app(app)
-    migrate.init_app(app, db)
+    migration_commands.register(app)
     login_manager.init_app(app)
     csrf.init_app(app)
     database.configure_engine_events(app)
@@ -78,12 +78,18 @@ def register_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        from app.models import User
+        from sqlalchemy.orm import joinedload
+
+        from app.models import Customer, User
 
         identity = parse_session_identity(user_id)
         if identity is None:
             return None
-        user = db.session.get(User, identity[0])
+        # A customer's profile and organization come in the same statement: every portal page
+        # reads the profile, and a new request reads the organization's account facts.
+        user = db.session.get(
+            User, identity[0], options=[joinedload(User.customer).joinedload(Customer.organization)]
+        )
         # A deactivated account, and a session from before the last "sign out everywhere",
         # password change or reset, end at the next request.
         if user is None or not user.active or user.session_generation != identity[1]:

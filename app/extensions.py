@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData, Table
@@ -34,6 +33,5 @@ class Base(DeclarativeBase):
 # Flask-SQLAlchemy adopts Base's metadata as db.metadata, which create_all and the migrations read;
 # the models subclass Base itself (db.Model is built at run time and is opaque to type checkers).
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -9,7 +9,8 @@ https BASE_URL) and has two clients, each signed in as one customer, post the ne
 with its CSRF token, rounds of `--requests` posts in all. Figures per size (medians over rounds):
 tickets per second, the workers' CPU milliseconds per request (utime + stime from
 /proc/<pid>/stat), SQL statements per request (one portal post counted in-process through the
-test client, with a statement listener on the engine) and the peak RSS of each worker (VmHWM).
+test client, with a statement listener on the engine), the peak RSS of each worker (VmHWM: it
+includes the sign-in's scrypt hash, 32 MB for a moment) and its RSS at the end (VmRSS).
 The last line is one JSON object.
 """
 
@@ -185,11 +186,12 @@ def _cpu_ticks(pid: int) -> int:
     return int(fields[11]) + int(fields[12])  # utime, stime
 
 
-def _peak_rss_mb(pid: int) -> float:
+def _rss_mb(pid: int, field: str = "VmHWM") -> float:
+    """A worker's peak (VmHWM) or present (VmRSS) resident memory in MB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
-    raise RuntimeError(f"no VmHWM for {pid}")
+    raise RuntimeError(f"no {field} for {pid}")
 
 
 def _wait_until_up(port: int, deadline: float) -> None:
@@ -288,7 +290,8 @@ def measure(count: int, requests: int, rounds: int) -> dict[str, float | int]:
                 browsers.append((browser, browser.sign_in(email)))
             _round(browsers, 20, workers)  # warm up both workers
             figures = [_round(browsers, requests, workers) for _ in range(rounds)]
-            rss = max(_peak_rss_mb(pid) for pid in workers)
+            rss = max(_rss_mb(pid) for pid in workers)
+            resident = max(_rss_mb(pid, "VmRSS") for pid in workers)
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
@@ -299,6 +302,7 @@ def measure(count: int, requests: int, rounds: int) -> dict[str, float | int]:
         "cpu_ms_per_request": round(statistics.median(f[1] for f in figures), 2),
         "sql_per_request": statements,
         "peak_rss_mb_per_worker": round(rss, 1),
+        "rss_mb_per_worker_at_end": round(resident, 1),
     }
 
 

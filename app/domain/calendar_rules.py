@@ -13,8 +13,6 @@ from datetime import date
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import holidays
-
 from app.domain.errors import InvalidInput, attempt, raise_all
 
 MINUTES_PER_DAY = 24 * 60
@@ -104,6 +102,8 @@ def twenty_four_seven() -> BusinessCalendar:
 @lru_cache(maxsize=512)
 def holiday_dates(country: str, subdivision: str | None, year: int) -> frozenset[date]:
     """The public holidays (observed days included) of a country or subdivision in one year."""
+    import holidays  # here: a calendar without a holiday country never needs the package
+
     return frozenset(holidays.country_holidays(country, subdiv=subdivision, years=year).keys())
 
 
@@ -223,6 +223,8 @@ def _check_holidays(country: str | None, subdivision: str | None) -> None:
         if subdivision is not None:
             raise InvalidInput("Choose a holiday country before a subdivision.", field="holidays_country")
         return
+    import holidays
+
     supported = holidays.list_supported_countries()
     if country not in supported:
         raise InvalidInput(
@@ -239,5 +241,7 @@ def _check_holidays(country: str | None, subdivision: str | None) -> None:
 
 def _canonical_subdivision(country: str, subdivision: str) -> str:
     """Match BY, by or By to the spelling the holidays package knows; unknown names are kept for the check."""
+    import holidays
+
     known = holidays.list_supported_countries().get(country, [])
     return next((name for name in known if name.casefold() == subdivision.casefold()), subdivision)

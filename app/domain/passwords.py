@@ -9,8 +9,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from zxcvbn import zxcvbn
-
 MIN_LENGTH = 10
 MAX_LENGTH = 200
 # zxcvbn refuses longer input (its cost grows with length); the first 72 characters decide.
@@ -28,6 +26,9 @@ def password_problem(password: str, *, known_words: Iterable[str] = ()) -> str |
     words = _personal_words(known_words)
     if password.casefold() in words:
         return "Choose a password that is not your email address or name."
+    # Imported here: its word lists take about 12 MB, which only password changes need.
+    from zxcvbn import zxcvbn
+
     estimate = zxcvbn(password[:_CHECKED_LENGTH], user_inputs=sorted(words))
     if estimate["score"] >= MIN_SCORE:
         return None

@@ -15,7 +15,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from app import create_app
-from app.extensions import db, migrate
+from app.extensions import db
+from app.migration_commands import migrate_extension
 from config import TestConfig
 
 
@@ -48,9 +49,9 @@ def alembic_output() -> Iterator[None]:
         config.stdout = sys.stdout
         return config
 
-    migrate.configure(print_to_the_runner)
+    migrate_extension().configure(print_to_the_runner)
     yield
-    migrate.configure_callbacks.remove(print_to_the_runner)
+    migrate_extension().configure_callbacks.remove(print_to_the_runner)
 
 
 @pytest.fixture

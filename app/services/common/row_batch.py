@@ -33,10 +33,16 @@ class RowBatch:
     def write(self) -> None:
         """Insert the collected rows inside the caller's transaction, one statement per model.
 
-        Plain table inserts: the rows need no ids back and no ORM bookkeeping."""
+        Plain table inserts: the rows need no ids back and no ORM bookkeeping. Rows of one model
+        that name different columns (a customer's notice and an agent's) go in one statement per
+        set of columns, so that each column left out keeps its default."""
         for model, values in self._rows.items():
-            # The table, not the model: a plain executemany, without the ORM's bulk bookkeeping.
-            execute_many(insert(model.__table__), values)
+            shapes: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+            for row in values:
+                shapes.setdefault(tuple(row), []).append(row)
+            for rows in shapes.values():
+                # The table, not the model: a plain executemany, without the ORM's bulk bookkeeping.
+                execute_many(insert(model.__table__), rows)
 
 
 def add_row(model: type[Base], values: dict[str, Any], rows: RowBatch | None) -> Any:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from app.extensions import db
 from app.models import Attachment, KbArticle, Message, Notification, Ticket
 from app.services.common.links import absolute_url
+from app.services.common.row_batch import RowBatch, add_row
 from app.services.mail.rating_links import rating_token
 
 
@@ -22,35 +22,39 @@ def _queue_for_customer(
     now: datetime,
     message: Message | None = None,
     automatic: bool = True,
+    rows: RowBatch | None = None,
 ) -> Notification | None:
+    """The notice as a model object in the session, or as a row of the caller's batch (None)."""
     customer = ticket.customer
     if customer is None or not customer.email:
         return None
-    notification = Notification(
-        ticket_id=ticket.id,
-        recipient_kind="customer",
-        recipient_user_id=customer.user_id,
-        recipient_email=customer.email,
-        subject=f"[{ticket.reference}] {subject}"[:200],
-        body=body,
-        kind=kind,
-        template=kind,
-        data={
+    values = {
+        "ticket_id": ticket.id,
+        "recipient_kind": "customer",
+        "recipient_user_id": customer.user_id,
+        "recipient_email": customer.email,
+        "subject": f"[{ticket.reference}] {subject}"[:200],
+        "body": body,
+        "kind": kind,
+        "template": kind,
+        "data": {
             "reference": ticket.reference,
             "ticket_subject": ticket.subject,
             "customer_name": customer.name,
             "portal_url": absolute_url("portal.ticket", ticket_id=ticket.id),
             **data,
         },
-        message_id=message.id if message is not None else None,
-        automatic=automatic,
-        created_at=now,
-    )
-    db.session.add(notification)
+        "message_id": message.id if message is not None else None,
+        "automatic": automatic,
+        "created_at": now,
+    }
+    notification: Notification | None = add_row(Notification, values, rows)
     return notification
 
 
-def request_received(ticket: Ticket, now: datetime, article: KbArticle | None = None) -> None:
+def request_received(
+    ticket: Ticket, now: datetime, article: KbArticle | None = None, rows: RowBatch | None = None
+) -> None:
     """Tell the customer their request arrived, with its reference and where to follow it, and
     the article that may answer it when one was sent automatically."""
     suggested = (
@@ -65,6 +69,7 @@ def request_received(ticket: Ticket, now: datetime, article: KbArticle | None = 
         body=ticket.description,
         data=suggested,
         now=now,
+        rows=rows,
     )
 
 

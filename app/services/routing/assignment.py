@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from app.domain.access import Actor
 from app.domain.assignment import (
@@ -23,6 +23,7 @@ from app.models.types import utcnow
 from app.services.common.access import require_staff
 from app.services.common.history import record
 from app.services.common.outbox import queue_notification, ticket_summary
+from app.services.common.row_batch import RowBatch
 from app.services.common.transaction import transaction
 
 AWAY_HOURS = frozenset(hours for hours, _ in AWAY_CHOICES)
@@ -38,8 +39,10 @@ def record_assignment(
     now: datetime,
     actor: User | None = None,
     how: str | None = None,
+    rows: RowBatch | None = None,
 ) -> None:
-    """Write the assignment to the history and tell the new assignee (unless they did it)."""
+    """Write the assignment to the history and tell the new assignee (unless they did it); with
+    `rows`, both are rows of the caller's batch."""
     who = assignee.name if assignee else "nobody"
     where = ", ".join(part for part in (team.name if team else None, how) if part)
     record(
@@ -53,6 +56,7 @@ def record_assignment(
             "team_id": team.id if team else None,
             "how": how or "manual",
         },
+        rows=rows,
     )
     if assignee is not None and (actor is None or assignee.id != actor.id):
         queue_notification(
@@ -66,6 +70,7 @@ def record_assignment(
             + (f" ({where})" if where else "")
             + ".\n\n"
             + ticket_summary(ticket),
+            rows=rows,
         )
 
 
@@ -78,15 +83,30 @@ def only_teams_by_tier() -> dict[int, int]:
     return {tier: ids[0] for tier, ids in teams.items() if len(ids) == 1}
 
 
-def default_team(ticket: Ticket) -> Team | None:
+def default_team(ticket: Ticket, *, lock: bool = False) -> Team | None:
     """The team whose queue the ticket is in: its own team if that works the ticket's tier,
-    else the only team working that tier (with several, a person or a rule chooses)."""
+    else the only team working that tier (with several, a person or a rule chooses). With
+    `lock`, a team read by its tier is read afresh and locked for its assignment cursor (see
+    _take_next_agent), so that the cursor needs no second read."""
     # team_id, not the relationship: some paths set only the column (rules, tier moves).
-    current = db.session.get(Team, ticket.team_id) if ticket.team_id is not None else None
+    current = None
+    if ticket.team_id is not None and lock:
+        current = db.session.scalars(_locking(select(Team).where(Team.id == ticket.team_id))).one_or_none()
+    elif ticket.team_id is not None:
+        current = db.session.get(Team, ticket.team_id)
     if current is not None and current.tier == ticket.tier:
         return current
-    teams = db.session.scalars(select(Team).where(Team.tier == ticket.tier).limit(2)).all()
+    query = select(Team).where(Team.tier == ticket.tier).limit(2)
+    if lock:
+        query = _locking(query)
+    teams = db.session.scalars(query).all()
     return teams[0] if len(teams) == 1 else None
+
+
+def _locking(query: Select[Team]) -> Select[Team]:
+    # A NO KEY UPDATE lock: the tickets' foreign keys hold KEY SHARE locks on the same row, and
+    # a full FOR UPDATE would deadlock two transactions that both hold one.
+    return query.with_for_update(key_share=True).execution_options(populate_existing=True)
 
 
 def enter_team_queue(
@@ -96,13 +116,20 @@ def enter_team_queue(
     team: Team | None = None,
     actor: User | None = None,
     hand_over: bool = False,
+    rows: RowBatch | None = None,
+    opening: bool = False,
 ) -> User | None:
     """Put the ticket in `team`'s queue (default: see default_team). An unassigned ticket in an
     automatic team goes to the team's next agent; `hand_over` asks for the next agent even in a
-    manual team or when someone holds it. Returns the agent it went to, if any."""
+    manual team or when someone holds it. Returns the agent it went to, if any.
+
+    `rows` collects the history and notice rows for the caller's INSERT; `opening` says the
+    ticket is being opened in this transaction (it has nothing to flush first, and its default
+    team is locked as it is read)."""
     if ticket.tier < Tier.FRONTLINE:
         return None  # self-service tickets are answered by the knowledge base, not agents
-    team = team or default_team(ticket)
+    locked = opening and team is None
+    team = team or default_team(ticket, lock=locked)
     if team is None:
         return None
     joined = ticket.team_id != team.id
@@ -110,7 +137,7 @@ def enter_team_queue(
     wants_agent = hand_over or (
         ticket.assignee_id is None and team.assignment_mode is not AssignmentMode.manual
     )
-    agent = _take_next_agent(team, ticket, now) if wants_agent else None
+    agent = _take_next_agent(team, ticket, now, locked=locked) if wants_agent else None
     if agent is not None and agent.id != ticket.assignee_id:
         ticket.assignee_id, ticket.assignee = agent.id, agent
         ticket.updated_at = now
@@ -120,7 +147,13 @@ def enter_team_queue(
             else team.assignment_mode
         )
         record_assignment(
-            ticket, assignee=agent, team=team, now=now, actor=actor, how=how.value.replace("_", " ")
+            ticket,
+            assignee=agent,
+            team=team,
+            now=now,
+            actor=actor,
+            how=how.value.replace("_", " "),
+            rows=rows,
         )
         return agent
     if joined:
@@ -133,6 +166,7 @@ def enter_team_queue(
             actor=actor,
             ticket=ticket,
             data={"assignee_id": ticket.assignee_id, "team_id": team.id, "how": "queue"},
+            rows=rows,
         )
     return None
 
@@ -173,29 +207,21 @@ def assign_waiting(now: datetime, *, per_team: int = WAITING_BATCH) -> int:
     return given
 
 
-def _take_next_agent(team: Team, ticket: Ticket, now: datetime) -> User | None:
+def _take_next_agent(team: Team, ticket: Ticket, now: datetime, *, locked: bool = False) -> User | None:
     """Choose the next agent and move the team's cursor, with the team row locked so that two
-    tickets entering the team at once are handed out one after the other."""
-    # On SQLite the flush takes the database's single write lock before the cursor is read (the
-    # caller always has a pending ticket change); on PostgreSQL the row lock does it. It is a
-    # NO KEY UPDATE lock: the tickets' foreign keys hold KEY SHARE locks on the same row, and a
-    # full FOR UPDATE would deadlock two transactions that both hold one.
-    db.session.flush()
-    locked = db.session.scalars(
-        select(Team)
-        .where(Team.id == team.id)
-        .with_for_update(key_share=True)
-        .execution_options(populate_existing=True)
-    ).one()
-    members = db.session.execute(
-        select(User.id, User.role, User.support_tier, User.away, User.away_until).where(
-            User.team_id == locked.id, User.role.in_(_STAFF), User.active.is_(True)
-        )
+    tickets entering the team at once are handed out one after the other (`locked`: the caller
+    read it so)."""
+    if not locked:
+        # On SQLite the flush takes the database's single write lock before the cursor is read
+        # (the caller always has a pending ticket change); on PostgreSQL the row lock does it.
+        db.session.flush()
+        team = db.session.scalars(_locking(select(Team).where(Team.id == team.id))).one()
+    # The members as model objects: the chosen one is then in the session, with no second read.
+    members = db.session.scalars(
+        select(User).where(User.team_id == team.id, User.role.in_(_STAFF), User.active.is_(True))
     ).all()
     loads = (
-        _active_loads([m.id for m in members])
-        if locked.assignment_mode is AssignmentMode.least_loaded
-        else {}
+        _active_loads([m.id for m in members]) if team.assignment_mode is AssignmentMode.least_loaded else {}
     )
     candidates = [
         Candidate(
@@ -206,10 +232,10 @@ def _take_next_agent(team: Team, ticket: Ticket, now: datetime) -> User | None:
         )
         for m in members
     ]
-    chosen = pick_assignee(locked.assignment_mode, candidates, ticket.tier, locked.last_assigned_user_id)
+    chosen = pick_assignee(team.assignment_mode, candidates, ticket.tier, team.last_assigned_user_id)
     if chosen is None:
         return None
-    locked.last_assigned_user_id = chosen
+    team.last_assigned_user_id = chosen
     return db.session.get(User, chosen)
 
 

@@ -12,9 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import insert
+
 from app.domain.relationship import HealthInputs
 from app.extensions import db
-from app.models import Team, Ticket, User
+from app.models import SlaClock, Team, Ticket, User
 from app.services.common.row_batch import RowBatch
 from app.services.relationship import risk_rank
 from app.services.routing.assignment import enter_team_queue
@@ -49,6 +51,9 @@ class TicketChange:
     # The customer's health inputs read as the ticket opened (with it counted), when known: the
     # end then ranks the customer's health from them instead of reading them again.
     opening_health: HealthInputs | None = None
+    # The ticket is being opened: the queue's default team is locked as it is read, and the end
+    # ranks the new ticket's health part in place (see risk_rank.rank_customer_health).
+    opening: bool = False
 
     def __post_init__(self) -> None:
         self.clocks.held.add(self.ticket.id)
@@ -67,7 +72,13 @@ def settle_queue(change: TicketChange) -> User | None:
     if entry is None:
         return None
     return enter_team_queue(
-        change.ticket, change.now, team=entry.team, actor=entry.actor, hand_over=entry.hand_over
+        change.ticket,
+        change.now,
+        team=entry.team,
+        actor=entry.actor,
+        hand_over=entry.hand_over,
+        rows=change.rows,
+        opening=change.opening,
     )
 
 
@@ -81,8 +92,21 @@ def finish_change(change: TicketChange) -> None:
         risk_rank.rank_new_ticket(ticket)
     if change.rank_health and change.opening_health is not None:
         risk_rank.rank_customer_health(
-            ticket.customer_id, risk_rank.health_after_opening(ticket, change.opening_health)
+            ticket.customer_id,
+            risk_rank.health_after_opening(ticket, change.opening_health),
+            opened=ticket if change.opening else None,
         )
     elif change.rank_health:
         db.session.flush()  # the health is counted from the written tickets
         risk_rank.rank_customers([ticket.customer_id], now)
+
+
+def write_collected(change: TicketChange) -> None:
+    """Insert what the change collected instead of adding model objects (history and notice rows,
+    started clocks): one plain INSERT per table, inside the caller's transaction."""
+    if change.rows is not None:
+        change.rows.write()
+    started = change.clocks.new_rows
+    if started:
+        db.session.execute(insert(SlaClock.__table__), [clock.values() for clock in started])
+        started.clear()

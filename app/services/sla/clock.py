@@ -42,7 +42,7 @@ from app.models import SlaClock, SlaPause, SlaPolicy, Ticket
 from app.services.relationship import risk_rank
 from app.services.sla.clock_pass import Clock, ClockPass, ClockRow
 from app.services.sla.policies import calendar_for, targets_of
-from app.services.sla.policy_cache import policy_cells
+from app.services.sla.policy_cache import cached_policy, policy_cells
 
 PAUSED_STATUSES = (Status.pending, Status.on_hold)
 DONE_STATUSES = (Status.solved, Status.closed)
@@ -66,7 +66,12 @@ def _policy(ticket: Ticket, clocks: ClockPass | None) -> SlaPolicy | None:
     known = clocks.policies.get(ticket.id) if clocks is not None else None
     if known is not None and known.id == policy_id:
         return known
-    return db.session.get(SlaPolicy, policy_id)
+    return cached_policy(policy_id) or db.session.get(SlaPolicy, policy_id)
+
+
+def _read_policy(policy_id: int) -> SlaPolicy:
+    """The process's copy of the policy (see sla.policy_cache), read afresh if it is missing."""
+    return cached_policy(policy_id) or db.session.get_one(SlaPolicy, policy_id)
 
 
 def active_clocks(ticket: Ticket, clocks: ClockPass | None = None) -> list[Clock]:
@@ -149,7 +154,7 @@ def adopt_policy(ticket: Ticket, now: datetime, cells: list[PolicyCell] | None =
 def _adopt(ticket: Ticket, choice: PolicyChoice, now: datetime, clocks: ClockPass | None) -> None:
     """Start the clocks of a ticket that had no policy: the ones its state still owes."""
     ticket.sla_policy_id, ticket.sla_policy_reason = choice.policy_id, choice.reason
-    policy = db.session.get_one(SlaPolicy, choice.policy_id)
+    policy = _read_policy(choice.policy_id)
     if clocks is not None:
         clocks.policies[ticket.id] = policy
     if ticket.status in DONE_STATUSES:
@@ -205,7 +210,7 @@ def on_priority_change(ticket: Ticket, now: datetime, clocks: ClockPass | None =
         refresh(ticket, now, clocks)
         return
     ticket.sla_policy_id, ticket.sla_policy_reason = choice.policy_id, choice.reason
-    policy = db.session.get_one(SlaPolicy, choice.policy_id)
+    policy = _read_policy(choice.policy_id)
     if clocks is not None:
         clocks.policies[ticket.id] = policy
     targets = targets_of(policy)

@@ -13,6 +13,7 @@ from app.domain.access import is_requester
 from app.domain.choices import parse_choice
 from app.domain.errors import InvalidInput, NotAllowed, NotFound
 from app.domain.escalation import Trigger
+from app.domain.relationship import HealthInputs
 from app.domain.vocabulary import (
     ActivityKind,
     AuthorKind,
@@ -28,14 +29,16 @@ from app.models import Attachment, Customer, Message, Ticket, User
 from app.models.types import utcnow
 from app.services.common.access import require_staff, ticket_for, ticket_to_work
 from app.services.common.history import record
+from app.services.common.row_batch import RowBatch
 from app.services.common.rows import find_row
 from app.services.common.transaction import transaction
 from app.services.mail import notices as mail_notices
 from app.services.relationship.figures import customer_facts
-from app.services.routing.ticket_change import TicketChange, finish_change
+from app.services.routing.ticket_change import TicketChange, finish_change, write_collected
 from app.services.rules.engine import fire_trigger
 from app.services.rules.snapshots import new_ticket_snapshot
 from app.services.sla import clock as sla_clock
+from app.services.sla.clock_pass import ClockPass
 from app.services.tickets import self_service
 from app.services.tickets.attachments import save_attachments
 from app.services.tickets.status import apply_status, move_status, reopen
@@ -68,7 +71,37 @@ def open_ticket(
     category_value = parse_choice(Category, category, "category")
     priority_value = parse_choice(Priority, priority, "priority")
     customer = _requesting_customer(actor, customer_id)
+    # The caller reads the ticket it gets back (its reference, say): what was written stays
+    # loaded after the commit instead of being read again.
+    session = db.session()
+    expire, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        return _open(
+            actor,
+            customer,
+            subject,
+            description,
+            category_value,
+            priority_value,
+            channel_value,
+            seen_article_ids,
+            now,
+        )
+    finally:
+        session.expire_on_commit = expire
 
+
+def _open(
+    actor: User,
+    customer: Customer,
+    subject: str,
+    description: str,
+    category_value: Category,
+    priority_value: Priority,
+    channel_value: Channel,
+    seen_article_ids: Iterable[int],
+    now: datetime,
+) -> Ticket:
     with transaction():
         ticket = Ticket(
             subject=subject,
@@ -85,40 +118,69 @@ def open_ticket(
             tier_entered_at=now,
         )
         db.session.add(ticket)
-        db.session.flush()
-        ticket.reference = rules.format_reference(current_app.config["TICKET_REFERENCE_PREFIX"], ticket.id)
-        opened_by = f" by {actor.name} for {customer.name} ({channel_value.value})" if actor.is_staff else ""
-        record(
-            ActivityKind.ticket_opened,
-            f"{ticket.reference} opened{opened_by}: {subject}",
-            now=now,
-            actor=actor,
-            ticket=ticket,
-            data={
-                "tier": ticket.tier,
-                "priority": priority_value.value,
-                "channel": channel_value.value,
-                **({"opened_by": actor.id} if actor.is_staff else {}),
-            },
-        )
-        # The customer's figures are read once: the rules see them, and the end ranks from them.
-        health, rating = customer_facts(customer.id, now)
-        change = TicketChange(ticket, now, rank_health=True, rank_organization=True, opening_health=health)
-        sla_clock.start_ticket(ticket, now, change.clocks)
-        change.enter_queue()  # the tier's team, unless a rule chooses one
-        fire_trigger(
-            change, Trigger.ticket_created, snapshot=new_ticket_snapshot(ticket, now, health, rating)
-        )
-        self_service.attach_seen(ticket, seen_article_ids, now)
-        answer = None
-        if channel_value in (Channel.portal, Channel.email) and not actor.is_staff:
-            answer = self_service.answer_automatically(change)
-        finish_change(change)
-        if not (actor.is_staff and channel_value is Channel.chat):
-            # A customer in a chat with the desk already knows; phone and mail get the receipt.
-            mail_notices.request_received(ticket, now, answer.article if answer else None)
-        emit(WebhookEvent.ticket_created, ticket, now)
+        db.session.flush()  # its id, for its reference and every row that follows
+        # Nothing more is flushed before the end: the ticket's later columns (reference, policy,
+        # team, assignee, SLA summary, rank) go in one UPDATE, and its history, clocks and
+        # notices are collected for one INSERT per table.
+        with db.session.no_autoflush:
+            ticket.reference = rules.format_reference(
+                current_app.config["TICKET_REFERENCE_PREFIX"], ticket.id
+            )
+            change, health, rating = _opening_change(ticket, customer, now)
+            opened_by = ""
+            if actor.is_staff:
+                opened_by = f" by {actor.name} for {customer.name} ({channel_value.value})"
+            record(
+                ActivityKind.ticket_opened,
+                f"{ticket.reference} opened{opened_by}: {subject}",
+                now=now,
+                actor=actor,
+                ticket=ticket,
+                data={
+                    "tier": ticket.tier,
+                    "priority": priority_value.value,
+                    "channel": channel_value.value,
+                    **({"opened_by": actor.id} if actor.is_staff else {}),
+                },
+                rows=change.rows,
+            )
+            sla_clock.start_ticket(ticket, now, change.clocks)
+            change.enter_queue()  # the tier's team, unless a rule chooses one
+            snapshot = new_ticket_snapshot(ticket, now, health, rating)
+            fire_trigger(change, Trigger.ticket_created, snapshot=snapshot)
+            self_service.attach_seen(ticket, seen_article_ids, now)
+            answer = None
+            if channel_value in (Channel.portal, Channel.email) and not actor.is_staff:
+                answer = self_service.answer_automatically(change)
+            finish_change(change)
+            if not (actor.is_staff and channel_value is Channel.chat):
+                # A customer in a chat with the desk already knows; phone and mail get the receipt.
+                mail_notices.request_received(ticket, now, answer.article if answer else None, change.rows)
+            emit(WebhookEvent.ticket_created, ticket, now)
+            write_collected(change)
     return ticket
+
+
+def _opening_change(
+    ticket: Ticket, customer: Customer, now: datetime
+) -> tuple[TicketChange, HealthInputs, int | None]:
+    """The change that opens `ticket`: its customer's figures read once (the rules see them, and
+    the end ranks the customer's health from them), its clocks and rows collected; and the
+    customer's health inputs and latest rating, for the rules' snapshot."""
+    ticket.customer, ticket.organization = customer, customer.organization  # no reads
+    health, rating = customer_facts(customer.id, now)
+    clocks = ClockPass(running={ticket.id: []}, new_rows=[])
+    change = TicketChange(
+        ticket,
+        now,
+        clocks=clocks,
+        rows=RowBatch(),
+        rank_health=True,
+        rank_organization=True,
+        opening_health=health,
+        opening=True,
+    )
+    return change, health, rating
 
 
 def _requesting_customer(actor: User, customer_id: int | None) -> Customer:

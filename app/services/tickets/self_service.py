@@ -102,7 +102,15 @@ def answer_automatically(change: TicketChange) -> Answer | None:
     categories = db.session.scalars(select(KbCategory.id).where(KbCategory.self_service.is_(True))).all()
     if not categories:
         return None
-    seen = db.session.scalars(select(TicketArticle.article_id).where(TicketArticle.ticket_id == ticket.id))
+    seen = set(
+        db.session.scalars(select(TicketArticle.article_id).where(TicketArticle.ticket_id == ticket.id))
+    )
+    # Those remembered in this transaction too (an opening ticket flushes nothing before its end).
+    seen.update(
+        row.article_id
+        for row in db.session.new
+        if isinstance(row, TicketArticle) and row.ticket_id == ticket.id
+    )
     answer = best_answer(f"{ticket.subject} {ticket.description}", list(categories), exclude=seen)
     if answer is None:
         return None

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import event, func, select
 
 from app.extensions import db
-from app.models import Message, Ticket
+from app.models import Message, Team, Ticket
 from tests import factories
 from tests.factories import signed_in
 
@@ -191,20 +191,40 @@ def test_an_error_page_that_cannot_read_the_signed_in_user_is_the_503_page(app, 
 
 
 def test_a_write_stored_just_before_the_database_went_away_is_said_to_be_saved(app, database_down):
-    customer = factories.make_customer()
-    client = signed_in(app, customer.user)
+    # A new team's page reads the team again after the commit (its name, for the notice).
+    client = signed_in(app, factories.make_admin())
 
     inserted: list[int] = []
 
-    def ticket_inserted(_mapper, _connection, ticket) -> None:
-        inserted.append(ticket.id)
+    def team_inserted(_mapper, _connection, team) -> None:
+        inserted.append(team.id)
 
     def gone_after_commit(_connection) -> None:
-        if inserted:  # the commit that stores the new ticket, not the one ending a read
+        if inserted:  # the commit that stores the new team, not the one ending a read
             database_down(end_transaction=False)
 
-    event.listen(Ticket, "after_insert", ticket_inserted)
+    event.listen(Team, "after_insert", team_inserted)
     event.listen(db.engine, "commit", gone_after_commit)
+    try:
+        answer = client.post("/admin/teams", data={"name": "Night shift", "tier": "1"})
+    finally:
+        event.remove(db.engine, "commit", gone_after_commit)
+        event.remove(Team, "after_insert", team_inserted)
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 503
+    assert "Your change was saved; do not send it again" in page and "Try again" not in page
+
+
+def test_a_new_request_needs_no_database_after_its_commit(app, database_down):
+    """The new request's answer is built from what was written: a database gone right after the
+    commit does not turn a stored request into an error page."""
+    customer = factories.make_customer()
+    client = signed_in(app, customer.user)
+
+    def ticket_inserted(_mapper, _connection, _ticket) -> None:
+        event.listen(db.engine, "commit", lambda _c: database_down(end_transaction=False), once=True)
+
+    event.listen(Ticket, "after_insert", ticket_inserted)
     try:
         answer = client.post(
             "/portal/new",
@@ -216,8 +236,6 @@ def test_a_write_stored_just_before_the_database_went_away_is_said_to_be_saved(a
             },
         )
     finally:
-        event.remove(db.engine, "commit", gone_after_commit)
         event.remove(Ticket, "after_insert", ticket_inserted)
-    page = answer.get_data(as_text=True)
-    assert answer.status_code == 503
-    assert "Your change was saved; do not send it again" in page and "Try again" not in page
+    assert answer.status_code == 302
+    assert "/portal/tickets/" in answer.headers["Location"]
