@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Update, bindparam, insert, inspect, update
+from sqlalchemy import Update, bindparam, insert, update
 from sqlalchemy.orm import make_transient
+from sqlalchemy.orm.attributes import instance_state
 
 from app.extensions import db
 from app.models import SlaClock, Ticket
@@ -64,7 +65,7 @@ def _changes(ticket: Ticket) -> tuple[str, ...]:
     had is left out: every index on a column named in an UPDATE is rewritten, a foreign key
     named in it is checked again (on SQLite that costs several times the row's own write), and
     each value costs its conversion."""
-    state = inspect(ticket)
+    state = instance_state(ticket)
     before, now = state.committed_state, state.dict
     return tuple(column for column in TICKET_COLUMNS if column in before and before[column] != now[column])
 

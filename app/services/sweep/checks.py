@@ -129,17 +129,18 @@ def _warn(
     change: TicketChange, clock: Clock, batch: SweepBatch, sweep: SweepPass, hold_until: datetime | None
 ) -> None:
     ticket, now = change.ticket, change.now
+    words = _words(clock)
     clock.warned_at = now
     _event(change, clock, SlaEventKind.warning)
     record(
         ActivityKind.sla_warning,
-        f"{ticket.reference}: {_words(clock)} is due {clock.due_at:%Y-%m-%d %H:%M} UTC",
+        f"{ticket.reference}: {words} is due {clock.due_at:%Y-%m-%d %H:%M} UTC",
         now=now,
         ticket=ticket,
         data={"cause": "sla", "target": clock.target.value, "due_at": clock.due_at.isoformat()},
         rows=change.rows,
     )
-    _notify(change, f"SLA warning: {_words(clock)} due soon", sweep, hold_until)
+    _notify(change, f"SLA warning: {words} due soon", sweep, hold_until)
     _fire(change, Trigger.sla_warning, batch, sweep)
 
 
@@ -161,13 +162,14 @@ def _breach(
     counts: SweepSummary,
 ) -> None:
     ticket, now = change.ticket, change.now
+    words = _words(clock)
     clock.breached_at = now
     clock.warned_at = clock.warned_at or now
     _event(change, clock, SlaEventKind.breach)
     counts.breached += 1
     record(
         ActivityKind.sla_breached,
-        f"{ticket.reference}: {_words(clock)} missed (due {clock.due_at:%Y-%m-%d %H:%M} UTC)",
+        f"{ticket.reference}: {words} missed (due {clock.due_at:%Y-%m-%d %H:%M} UTC)",
         now=now,
         ticket=ticket,
         data={
@@ -181,12 +183,10 @@ def _breach(
     evaluation = _fire(change, Trigger.sla_breached, batch, sweep)
     moved_by_rule = evaluation is not None and any(e.kind in TIER_ACTIONS for e in evaluation.effects)
     if clock.target is not SlaTarget.tier_dwell or moved_by_rule:
-        _notify(change, f"SLA breached: {_words(clock)}", sweep, hold_until)
+        _notify(change, f"SLA breached: {words}", sweep, hold_until)
         return
     if ticket.tier >= MAX_TIER:
-        _notify(
-            change, f"SLA breached at tier 4: {_words(clock)}; the vendor needs chasing", sweep, hold_until
-        )
+        _notify(change, f"SLA breached at tier 4: {words}; the vendor needs chasing", sweep, hold_until)
         return
     apply_tier_move(
         change,
@@ -198,9 +198,7 @@ def _breach(
     if ticket.team_id is None:
         ticket.team_id = sweep.tier_team(ticket.tier)
     counts.raised += 1
-    _notify(
-        change, f"Raised to {tier_label(ticket.tier)} after {_words(clock)} was missed", sweep, hold_until
-    )
+    _notify(change, f"Raised to {tier_label(ticket.tier)} after {words} was missed", sweep, hold_until)
 
 
 def _notify(change: TicketChange, headline: str, sweep: SweepPass, hold_until: datetime | None) -> None:
