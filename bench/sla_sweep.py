@@ -4,10 +4,11 @@
                               [--db FILE | --database-url URL]
 
 Seeds a scratch database (a SQLite file in a temp dir unless --database-url names an empty one)
-with tickets, a quarter of them open and all under one policy, makes `--due` of them stale at one
-tier, then times a sweep that finds nothing due and a sweep that raises the stale ones. `--rules`
-first enables an SLA-breach rule (tag the ticket, tell its team) and an SLA-warning rule, which
-the sweep reads a snapshot of each due ticket for. The last line is JSON: wall and process CPU
+with tickets, a quarter of them open and all under one policy, and an admin, makes `--due` of
+them stale at one tier (unassigned and in no team's queue, so the admin is told of each), then
+times a sweep that finds nothing due and a sweep that raises the stale ones. `--rules` first
+enables an SLA-breach rule (tag the ticket, tell its team) and an SLA-warning rule, which the
+sweep reads a snapshot of each due ticket for. The last line is JSON: wall and process CPU
 seconds for each sweep, the due sweep's wall time less the time it waited for a CPU (what it
 would take on an idle machine, disk waits included), and the process's peak memory (seeding
 included).
@@ -120,14 +121,19 @@ def seed(tickets: int, due: int, now: datetime) -> float:
     return time.perf_counter() - started
 
 
-def enable_rules(now: datetime) -> None:
-    from app.services.rules.admin import save_rule
-
+def add_admin() -> User:
+    """The desk's admin: the sweep's notice about a ticket nobody holds goes to the admins."""
     admin = User(
         email="admin@bench.test", name="Bench admin", role=Role.admin, support_tier=4, password_hash="-"
     )
     db.session.add(admin)
     db.session.commit()
+    return admin
+
+
+def enable_rules(admin: User, now: datetime) -> None:
+    from app.services.rules.admin import save_rule
+
     for rule in RULES:
         save_rule(admin, rule, now=now)
 
@@ -173,8 +179,9 @@ def _sweeps(
         if seed_first is not None:
             seeded = seed(*seed_first, now)
             print(f"seeded {seed_first[0]} tickets ({seed_first[1]} stale) in {seeded:.1f}s", flush=True)
+        admin = add_admin()
         if rules:
-            enable_rules(now)
+            enable_rules(admin, now)
         idle = []
         for _ in range(5):
             started = time.perf_counter()
