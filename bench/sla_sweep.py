@@ -244,6 +244,9 @@ def main() -> None:
             for _ in range(args.runs):
                 copy = os.path.join(scratch, "run.db")
                 shutil.copyfile(seeded, copy)
+                # On disk before the timing: the sweep's first checkpoint must not flush the copy.
+                with open(copy, "rb+") as file:
+                    os.fsync(file.fileno())
                 runs.append(_sweeps(f"sqlite:///{copy}", now, args.rules))
                 os.remove(copy)
     print(
