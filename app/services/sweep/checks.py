@@ -61,6 +61,8 @@ class SweepPass:
     names: dict[int, tuple[str, str | None]] = field(default_factory=dict)
     # Tier → its only internal team (read at the first raise): a raised ticket joins its queue.
     tier_teams: dict[int, int] | None = None
+    # Policy id → until when its notices wait (None: its calendar is open now).
+    holds: dict[int | None, datetime | None] = field(default_factory=dict)
     # A ticket's desk link from its id, the URL built once per sweep.
     desk_link: Callable[[int], str] = field(
         default_factory=lambda: absolute_url_by_id("desk.tickets.ticket", "ticket_id")
@@ -80,6 +82,16 @@ class SweepPass:
             self.tier_teams = only_teams_by_tier()
         return self.tier_teams.get(tier)
 
+    def hold_until(self, policy_id: int | None) -> datetime | None:
+        """Until when a notice about a ticket under this policy waits: the next opening of its
+        calendar, or None while it is open (worked out once per policy and sweep)."""
+        if policy_id not in self.holds:
+            policy = self.policy(policy_id)
+            calendar = calendar_for(policy) if policy else twenty_four_seven()
+            opened = is_open(calendar, self.now)
+            self.holds[policy_id] = None if opened else next_opening(calendar, self.now)
+        return self.holds[policy_id]
+
     def policy(self, policy_id: int | None) -> SlaPolicy | None:
         if policy_id is None:
             return None
@@ -92,9 +104,7 @@ def check_ticket(ticket: Ticket, batch: SweepBatch, sweep: SweepPass, counts: Sw
     """Warn and breach the ticket's due clocks; its summary is refreshed once, at the end."""
     now = sweep.now
     change = batch.change(ticket, now)
-    policy = sweep.policy(ticket.sla_policy_id)
-    calendar = calendar_for(policy) if policy else twenty_four_seven()
-    hold_until = None if is_open(calendar, now) else next_opening(calendar, now)
+    hold_until = sweep.hold_until(ticket.sla_policy_id)
     for clock in sla_clock.active_clocks(ticket, batch.clocks):
         if clock.satisfied_at is not None:
             continue  # an earlier breach in this pass moved the ticket and closed this clock
