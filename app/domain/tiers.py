@@ -8,6 +8,8 @@ from app.domain.access import can_act
 from app.domain.errors import InvalidInput, NotAllowed
 from app.domain.vocabulary import TIER_LABELS, ReasonCode, Tier
 
+# Looked up, not formatted: a sweep labels tens of thousands of moves.
+_LABELS = {int(tier): f"Tier {int(tier)} · {label}" for tier, label in TIER_LABELS.items()}
 MIN_TIER = int(Tier.SELF_SERVICE)
 MAX_TIER = int(Tier.EXTERNAL)
 REASON_MAX_LENGTH = 2000
@@ -51,7 +53,8 @@ def reason_label(code: ReasonCode | str) -> str:
 
 def tier_label(tier: int) -> str:
     """'Tier 2 · Technical' for people."""
-    return f"Tier {tier} · {TIER_LABELS[Tier(tier)]}"
+    label = _LABELS.get(tier)
+    return label if label is not None else f"Tier {tier} · {TIER_LABELS[Tier(tier)]}"
 
 
 def clamp_tier(tier: int) -> int:

@@ -10,18 +10,17 @@ session's path, where SQLAlchemy batches the rows for the server.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from datetime import datetime
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Insert, Update
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.types import TypeEngine
 
 from app.extensions import db
+from app.models.types import UTCDateTime
 from app.services.common.rows import rows_matched
-
-Convert = Callable[[Any], Any]
 
 
 def execute_many(statement: Insert | Update, rows: Sequence[dict[str, Any]]) -> int:
@@ -55,7 +54,14 @@ def _columns(
         convert = bind.type.dialect_impl(dialect).bind_processor(dialect)
         if name in keys:
             values = [row[name] for row in rows]
-            columns.append(_converted(values, convert) if convert else values)
+            if convert is None:
+                columns.append(values)
+            elif _converts_alike(bind.type):
+                # Equal values convert alike here: each distinct one (the batch's `now`) once.
+                converted = {value: convert(value) for value in set(values)}
+                columns.append([converted[value] for value in values])
+            else:
+                columns.append([convert(value) for value in values])
             continue
         if name in defaults:
             default = defaults[name].default
@@ -70,15 +76,13 @@ def _columns(
     return columns
 
 
-def _converted(values: list[Any], convert: Convert) -> list[Any]:
-    """Each value converted; datetimes and strings, which equal values convert alike, once each."""
-    seen: dict[Any, Any] = {}
-    out = []
-    for value in values:
-        if isinstance(value, datetime | str):
-            if value not in seen:
-                seen[value] = convert(value)
-            out.append(seen[value])
-        else:
-            out.append(convert(value))
-    return out
+def _converts_alike(type_: TypeEngine[Any]) -> bool:
+    """Whether equal values of the column convert alike: UTC datetimes (equal ones are one
+    instant, written in UTC) and strings, enumerations included. Not numbers (1 == True, yet
+    JSON writes them apart) nor other datetimes (equal instants in two zones are written apart)."""
+    if isinstance(type_, UTCDateTime):
+        return True
+    try:
+        return issubclass(type_.python_type, str)
+    except NotImplementedError:
+        return False

@@ -8,7 +8,7 @@ whole batch beforehand, and writes the clocks it starts in one INSERT.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -18,6 +18,20 @@ from app.models import SlaClock, SlaPolicy
 
 # The columns of a clock that its hooks change.
 CHANGING = ("minutes", "warn_at", "due_at", "satisfied_at", "warned_at", "breached_at")
+# The columns a ClockRow is read from, in the order of its fields.
+COLUMNS = (
+    "id",
+    "ticket_id",
+    "target",
+    "tier",
+    "minutes",
+    "started_at",
+    "warn_at",
+    "due_at",
+    "satisfied_at",
+    "warned_at",
+    "breached_at",
+)
 
 
 @dataclass(slots=True, eq=False)
@@ -40,8 +54,9 @@ class ClockRow:
     read: tuple[Any, ...] | None = None
 
     @classmethod
-    def loaded(cls, row: Mapping[Any, Any]) -> ClockRow:
-        clock = cls(**row)
+    def loaded(cls, row: Sequence[Any]) -> ClockRow:
+        """A clock read as a row of its COLUMNS."""
+        clock = cls(*row)
         clock.read = clock.changing()
         return clock
 

@@ -20,6 +20,7 @@ from app.extensions import db
 from app.models import SlaClock, SlaPolicy, Ticket
 from app.services.common.row_batch import RowBatch
 from app.services.routing.ticket_change import TicketChange
+from app.services.sla.clock_pass import COLUMNS as CLOCK_COLUMNS
 from app.services.sla.clock_pass import Clock, ClockPass, ClockRow
 from app.services.sweep.batch_writes import write_batch
 from app.services.sweep.rule_snapshots import BatchSnapshots
@@ -42,13 +43,14 @@ class SweepBatch:
     def together(cls, tickets: list[Ticket], policy: PolicyLookup) -> SweepBatch:
         """The fast path: clocks as plain rows, everything written by the batch in a few statements."""
         clocks = ClockPass(new_rows=[])
-        query = _running(tickets).with_only_columns(*SlaClock.__table__.c)
-        _preload(
-            clocks,
-            tickets,
-            [ClockRow.loaded(row) for row in db.session.execute(query).mappings()],
-            policy,
+        table = SlaClock.__table__
+        # Table columns, not the model: plain rows, without the ORM's loading.
+        query = (
+            select(*(table.c[column] for column in CLOCK_COLUMNS))
+            .where(table.c.ticket_id.in_([t.id for t in tickets]), table.c.satisfied_at.is_(None))
+            .order_by(table.c.due_at, table.c.id)
         )
+        _preload(clocks, tickets, [ClockRow.loaded(row) for row in db.session.execute(query)], policy)
         return cls(tickets, clocks, RowBatch(), {ticket.id: ticket.version for ticket in tickets})
 
     @classmethod

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Update, bindparam, insert, inspect, update
+from sqlalchemy import Update, bindparam, insert, update
 from sqlalchemy.orm import make_transient
+from sqlalchemy.orm.attributes import instance_state
 
 from app.extensions import db
 from app.models import SlaClock, Ticket
@@ -44,6 +45,9 @@ TICKET_COLUMNS = (
 )
 
 
+_UNREAD = object()
+
+
 class BatchCollision(Exception):
     """Another writer changed a ticket of the batch after the sweep read it."""
 
@@ -64,9 +68,12 @@ def _changes(ticket: Ticket) -> tuple[str, ...]:
     had is left out: every index on a column named in an UPDATE is rewritten, a foreign key
     named in it is checked again (on SQLite that costs several times the row's own write), and
     each value costs its conversion."""
-    state = inspect(ticket)
+    state = instance_state(ticket)
     before, now = state.committed_state, state.dict
-    return tuple(column for column in TICKET_COLUMNS if column in before and before[column] != now[column])
+    # A changed column whose value is not in the object's dict (expired) counts as changed.
+    return tuple(
+        column for column in TICKET_COLUMNS if column in before and before[column] != now.get(column, _UNREAD)
+    )
 
 
 def _write(tickets: list[Ticket], versions: dict[int, int]) -> None:
@@ -76,8 +83,9 @@ def _write(tickets: list[Ticket], versions: dict[int, int]) -> None:
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for ticket in tickets:
         columns = _changes(ticket)
-        values = ticket.__dict__
-        row = {"b_id": ticket.id, "b_version": versions[ticket.id], **{c: values[c] for c in columns}}
+        values = ticket.__dict__  # what the attributes hold, read without their descriptors
+        row = {"b_id": ticket.id, "b_version": versions[ticket.id]}
+        row.update({c: values[c] if c in values else getattr(ticket, c) for c in columns})
         groups.setdefault(columns, []).append(row)
     # Every ticket is written, changed or not: the version bump is what an agent's save meets.
     matched = sum(execute_many(_update(columns), rows) for columns, rows in groups.items())

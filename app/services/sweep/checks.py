@@ -63,6 +63,8 @@ class SweepPass:
     names: dict[int, tuple[str, str | None]] = field(default_factory=dict)
     # Tier → its only internal team (read at the first raise): a raised ticket joins its queue.
     tier_teams: dict[int, int] | None = None
+    # Policy id → until when its notices wait (None: its calendar is open now).
+    holds: dict[int | None, datetime | None] = field(default_factory=dict)
     # A ticket's desk link from its id, the URL built once per sweep.
     desk_link: Callable[[int], str] = field(
         default_factory=lambda: absolute_url_by_id("desk.tickets.ticket", "ticket_id")
@@ -82,6 +84,16 @@ class SweepPass:
             self.tier_teams = only_teams_by_tier()
         return self.tier_teams.get(tier)
 
+    def hold_until(self, policy_id: int | None) -> datetime | None:
+        """Until when a notice about a ticket under this policy waits: the next opening of its
+        calendar, or None while it is open (worked out once per policy and sweep)."""
+        if policy_id not in self.holds:
+            policy = self.policy(policy_id)
+            calendar = calendar_for(policy) if policy else twenty_four_seven()
+            opened = is_open(calendar, self.now)
+            self.holds[policy_id] = None if opened else next_opening(calendar, self.now)
+        return self.holds[policy_id]
+
     def policy(self, policy_id: int | None) -> SlaPolicy | None:
         if policy_id is None:
             return None
@@ -94,9 +106,7 @@ def check_ticket(ticket: Ticket, batch: SweepBatch, sweep: SweepPass, counts: Sw
     """Warn and breach the ticket's due clocks; its summary is refreshed once, at the end."""
     now = sweep.now
     change = batch.change(ticket, now)
-    policy = sweep.policy(ticket.sla_policy_id)
-    calendar = calendar_for(policy) if policy else twenty_four_seven()
-    hold_until = None if is_open(calendar, now) else next_opening(calendar, now)
+    hold_until = sweep.hold_until(ticket.sla_policy_id)
     for clock in sla_clock.active_clocks(ticket, batch.clocks):
         if clock.satisfied_at is not None:
             continue  # an earlier breach in this pass moved the ticket and closed this clock
@@ -136,18 +146,19 @@ def _warn(
     change: TicketChange, clock: Clock, batch: SweepBatch, sweep: SweepPass, hold_until: datetime | None
 ) -> None:
     ticket, now = change.ticket, change.now
+    words = _words(clock)
     clock.warned_at = now
     _event(change, clock, SlaEventKind.warning)
     record(
         ActivityKind.sla_warning,
-        f"{ticket.reference}: {_words(clock)} is due {clock.due_at:%Y-%m-%d %H:%M} UTC",
+        f"{ticket.reference}: {words} is due {clock.due_at:%Y-%m-%d %H:%M} UTC",
         now=now,
         ticket=ticket,
         data={"cause": "sla", "target": clock.target.value, "due_at": clock.due_at.isoformat()},
         rows=change.rows,
     )
     _emit(WebhookEvent.sla_warning, change, clock)
-    _notify(change, f"SLA warning: {_words(clock)} due soon", sweep, hold_until)
+    _notify(change, f"SLA warning: {words} due soon", sweep, hold_until)
     _fire(change, Trigger.sla_warning, batch, sweep)
 
 
@@ -169,13 +180,14 @@ def _breach(
     counts: SweepSummary,
 ) -> None:
     ticket, now = change.ticket, change.now
+    words = _words(clock)
     clock.breached_at = now
     clock.warned_at = clock.warned_at or now
     _event(change, clock, SlaEventKind.breach)
     counts.breached += 1
     record(
         ActivityKind.sla_breached,
-        f"{ticket.reference}: {_words(clock)} missed (due {clock.due_at:%Y-%m-%d %H:%M} UTC)",
+        f"{ticket.reference}: {words} missed (due {clock.due_at:%Y-%m-%d %H:%M} UTC)",
         now=now,
         ticket=ticket,
         data={
@@ -190,12 +202,10 @@ def _breach(
     evaluation = _fire(change, Trigger.sla_breached, batch, sweep)
     moved_by_rule = evaluation is not None and any(e.kind in TIER_ACTIONS for e in evaluation.effects)
     if clock.target is not SlaTarget.tier_dwell or moved_by_rule:
-        _notify(change, f"SLA breached: {_words(clock)}", sweep, hold_until)
+        _notify(change, f"SLA breached: {words}", sweep, hold_until)
         return
     if ticket.tier >= MAX_TIER:
-        _notify(
-            change, f"SLA breached at tier 4: {_words(clock)}; the vendor needs chasing", sweep, hold_until
-        )
+        _notify(change, f"SLA breached at tier 4: {words}; the vendor needs chasing", sweep, hold_until)
         return
     apply_tier_move(
         change,
@@ -207,9 +217,7 @@ def _breach(
     if ticket.team_id is None:
         ticket.team_id = sweep.tier_team(ticket.tier)
     counts.raised += 1
-    _notify(
-        change, f"Raised to {tier_label(ticket.tier)} after {_words(clock)} was missed", sweep, hold_until
-    )
+    _notify(change, f"Raised to {tier_label(ticket.tier)} after {words} was missed", sweep, hold_until)
 
 
 def _notify(change: TicketChange, headline: str, sweep: SweepPass, hold_until: datetime | None) -> None:

@@ -1,0 +1,125 @@
+"""One statement for many rows (the sweep's batch writes): every row lands as the session
+would have written it, with the columns' defaults and types, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, timedelta, timezone
+
+from sqlalchemy import bindparam, insert, select, update
+
+from app.domain.vocabulary import TierChangeCause
+from app.extensions import db
+from app.models import Activity, Notification, Ticket, TierChange
+from app.services.common.many_rows import execute_many
+from tests.factories import make_ticket
+
+
+def test_rows_get_their_columns_defaults_and_utc_times(now):
+    ticket = make_ticket()
+    db.session.commit()
+    east = timezone(timedelta(hours=2))
+    rows = [
+        {
+            "ticket_id": ticket.id,
+            "recipient_kind": "admins",
+            "subject": f"Notice {n}",
+            "body": "Body",
+            # The same instant in two zones, and a later one.
+            "created_at": [now, now.astimezone(east), now + timedelta(minutes=1)][n],
+        }
+        for n in range(3)
+    ]
+    execute_many(insert(Notification.__table__), rows)
+    db.session.commit()
+
+    stored = db.session.scalars(select(Notification).order_by(Notification.subject)).all()
+    assert [(n.subject, n.created_at, n.kind, n.automatic, n.attempts) for n in stored] == [
+        ("Notice 0", now, "notice", True, 0),
+        ("Notice 1", now, "notice", True, 0),
+        ("Notice 2", now + timedelta(minutes=1), "notice", True, 0),
+    ]
+    assert all(n.created_at.tzinfo == UTC for n in stored)
+
+
+def test_enumerations_and_json_are_stored_as_their_columns_store_them(now):
+    ticket = make_ticket()
+    db.session.commit()
+    execute_many(
+        insert(TierChange.__table__),
+        [
+            {
+                "ticket_id": ticket.id,
+                "from_tier": 1,
+                "to_tier": 2,
+                "cause": cause,
+                "reason_code": None,
+                "reason": "r",
+                "actor_id": None,
+                "rule_name": None,
+                "created_at": now,
+            }
+            for cause in (TierChangeCause.sla, "rule")
+        ],
+    )
+    execute_many(
+        insert(Activity.__table__),
+        [
+            {
+                "kind": "sla_breached",
+                "summary": "a",
+                "data": {"n": 1},
+                "created_at": now,
+                "ticket_id": ticket.id,
+            },
+            {
+                "kind": "sla_breached",
+                "summary": "b",
+                "data": {"n": True},
+                "created_at": now,
+                "ticket_id": ticket.id,
+            },
+        ],
+    )
+    db.session.commit()
+
+    changes = db.session.scalars(select(TierChange).order_by(TierChange.id)).all()
+    assert [c.cause for c in changes] == [TierChangeCause.sla, TierChangeCause.rule]
+    activities = db.session.scalars(select(Activity).order_by(Activity.summary)).all()
+    assert [a.data for a in activities] == [{"n": 1}, {"n": True}]
+    assert activities[1].data["n"] is True
+
+
+def test_a_row_without_a_column_computed_per_row_gets_it(now):
+    ticket = make_ticket()
+    db.session.commit()
+    execute_many(insert(Activity.__table__), [{"kind": "note", "summary": "s", "ticket_id": ticket.id}])
+    db.session.commit()
+
+    activity = db.session.scalars(select(Activity)).one()
+    assert activity.data == {}
+    assert activity.created_at is not None
+
+
+def test_an_update_counts_the_rows_its_guard_matched_and_applies_its_own_values():
+    tickets = [make_ticket(tier=1), make_ticket(tier=1), make_ticket(tier=1)]
+    read = [(t.id, t.version) for t in tickets]
+    table = Ticket.__table__
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version"))
+        .values(tier=bindparam("tier"), version=table.c.version + 1)
+    )
+    # The last row's guard names a version the ticket does not have.
+    rows = [{"b_id": ticket_id, "b_version": version, "tier": 2} for ticket_id, version in read]
+    rows[-1]["b_version"] += 5
+
+    assert execute_many(statement, rows) == 2
+    assert execute_many(statement, []) == 0
+    db.session.commit()
+
+    stored = db.session.execute(select(table.c.id, table.c.tier, table.c.version).order_by(table.c.id))
+    assert [tuple(row) for row in stored] == [
+        (read[0][0], 2, read[0][1] + 1),
+        (read[1][0], 2, read[1][1] + 1),
+        (read[2][0], 1, read[2][1]),
+    ]
