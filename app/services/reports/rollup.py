@@ -167,6 +167,8 @@ def rebuild_rollups() -> FoldSummary:
 def fold_new_history(now: datetime | None = None) -> FoldSummary:
     """Fold the days that history written since the watermark touched, and yesterday and today."""
     now = now or utcnow()
+    if db.session.get(ReportWatermark, WATERMARK) is None:
+        return rebuild_rollups()  # the first fold counts the whole history, a week at a time
     with transaction():
         mark = db.session.get(ReportWatermark, WATERMARK)
         since = mark.last_id if mark is not None else 0
