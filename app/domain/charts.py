@@ -123,7 +123,7 @@ def _legend(chart: Chart) -> list[str]:
         y = HEIGHT - 14
         parts.append(f'<rect x="{x}" y="{y - 10}" width="12" height="12" fill="{colour}"/>')
         parts.append(f'<text class="legend" x="{x + 16}" y="{y}">{escape(series.name)}</text>')
-        x += 28 + 8 * len(series.name)
+        x += 28 + 10 * len(series.name)  # room for the larger legend text on a phone
     return parts
 
 

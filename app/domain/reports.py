@@ -87,6 +87,11 @@ def parse_range(start_text: str | None, end_text: str | None, today: date) -> Da
     return DateRange(start, end)
 
 
+def period_end(day: date, grain: str, last: date) -> date:
+    """The last day of the period starting on `day`, within the range ending on `last`."""
+    return min(day if grain == "day" else day + timedelta(days=6), last)
+
+
 def period_start(day: date, grain: str) -> date:
     """The first day of the day's period: itself, or the Monday of its week."""
     return day if grain == "day" else day - timedelta(days=day.weekday())

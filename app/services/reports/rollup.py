@@ -20,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, select
 
 from app.extensions import db
 from app.models import Activity, ReportRollup, ReportWatermark, Ticket
@@ -31,6 +31,8 @@ from app.services.reports.facts import Fact, facts_between
 WATERMARK = "activities"
 REBUILD_CHUNK_DAYS = 7
 REFILE_DAYS = 14
+# The grains each day is kept at besides the detail, in the order `grains` sums them.
+GRAINS = ("all", "team", "priority", "channel", "account_tier", "policy", "agent")
 
 Cell = tuple[date, str, int, int, str, str, str, int, int, str]
 
@@ -88,31 +90,27 @@ def count_facts(start: date, end: date) -> dict[Cell, list[int]]:
     return cells
 
 
-# Where each dimension sits in a cell, and its empty value.
-DIMENSIONS = {
-    "team": (3, 0),
-    "priority": (4, ""),
-    "channel": (5, ""),
-    "account_tier": (6, ""),
-    "policy": (7, 0),
-    "agent": (8, 0),
-}
-EMPTY: Cell = (date.min, "", 0, 0, "", "", "", 0, 0, "")
-
-
 def grains(cells: dict[Cell, list[int]]) -> dict[str, dict[Cell, list[int]]]:
     """The detail cells and their sums by tier and key alone ('all') and by each one dimension."""
     out: dict[str, dict[Cell, list[int]]] = {"detail": cells}
-    for grain, kept in (("all", ()), *((name, (place,)) for name, (place, _) in DIMENSIONS.items())):
-        summed: dict[Cell, list[int]] = defaultdict(lambda: [0, 0])
-        for cell, (count, total) in cells.items():
-            values = list(EMPTY)
-            for place in (0, 1, 2, 9, *kept):
-                values[place] = cell[place]
-            target = summed[tuple(values)]  # type: ignore[index]
-            target[0] += count
-            target[1] += total
-        out[grain] = summed
+    summed: list[dict[Cell, list[int]]] = [defaultdict(lambda: [0, 0]) for _ in GRAINS]
+    for cell, (count, total) in cells.items():
+        day, metric, tier, team, priority, channel, account_tier, policy, agent, key = cell
+        for n, target in enumerate(
+            (
+                (day, metric, tier, 0, "", "", "", 0, 0, key),
+                (day, metric, tier, team, "", "", "", 0, 0, key),
+                (day, metric, tier, 0, priority, "", "", 0, 0, key),
+                (day, metric, tier, 0, "", channel, "", 0, 0, key),
+                (day, metric, tier, 0, "", "", account_tier, 0, 0, key),
+                (day, metric, tier, 0, "", "", "", policy, 0, key),
+                (day, metric, tier, 0, "", "", "", 0, agent, key),
+            )
+        ):
+            sums = summed[n][target]
+            sums[0] += count
+            sums[1] += total
+    out.update(zip(GRAINS, summed, strict=True))
     return out
 
 
@@ -126,8 +124,8 @@ def fold_days(start: date, end: date) -> int:
         for grain, counted in grains(cells).items()
         for cell, (count, total) in counted.items()
     ]
-    if rows:
-        db.session.execute(insert(ReportRollup), rows)
+    if rows:  # a plain table insert: the ORM's bulk bookkeeping costs more than the counting
+        db.session.execute(ReportRollup.__table__.insert(), rows)
     return len(rows)
 
 
@@ -167,6 +165,8 @@ def rebuild_rollups() -> FoldSummary:
 def fold_new_history(now: datetime | None = None) -> FoldSummary:
     """Fold the days that history written since the watermark touched, and yesterday and today."""
     now = now or utcnow()
+    if db.session.get(ReportWatermark, WATERMARK) is None:
+        return rebuild_rollups()  # the first fold counts the whole history, a week at a time
     with transaction():
         mark = db.session.get(ReportWatermark, WATERMARK)
         since = mark.last_id if mark is not None else 0

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app.domain.charts import Chart, Series
-from app.domain.reports import bucket_percentile, bucket_text, minutes_text, rate
+from app.domain.reports import bucket_percentile, bucket_text, minutes_text, period_end, rate
 from app.domain.sla_vocabulary import TARGET_LABELS, SlaTarget
 from app.domain.tiers import MAX_TIER, tier_label
 from app.extensions import db
@@ -83,7 +83,10 @@ def _trend(filters: ReportFilters) -> Figure:
         met, breached = counts["sla_met"].get(day, 0), counts["sla_breach"].get(day, 0)
         share = rate(met, met + breached)
         values.append(share or 0.0)
-        link = {"start": day.isoformat(), "end": _period_end(filters, day)}
+        link = {
+            "start": day.isoformat(),
+            "end": period_end(day, filters.range.grain(), filters.range.end).isoformat(),
+        }
         rows.append(
             (
                 label(day.isoformat()),
@@ -103,13 +106,6 @@ def _trend(filters: ReportFilters) -> Figure:
     return Figure(
         "trend", f"Trend per {grain}", Table((grain.title(), "Met", "Breached", "Attainment"), rows), chart
     )
-
-
-def _period_end(filters: ReportFilters, day: Any) -> str:
-    from datetime import timedelta
-
-    end = day if filters.range.grain() == "day" else day + timedelta(days=6)
-    return min(end, filters.range.end).isoformat()
 
 
 def _names(model: Any) -> dict[Any, str]:

@@ -4,12 +4,12 @@ their replies, solved tickets and first response times."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import select
 
 from app.domain.charts import Chart, Series
-from app.domain.reports import bucket_percentile, bucket_text
+from app.domain.reports import bucket_percentile, bucket_text, period_end
 from app.domain.tiers import MAX_TIER, tier_label
 from app.extensions import db
 from app.models import User
@@ -66,7 +66,10 @@ def flow_figure(filters: ReportFilters) -> Figure:
     days = periods(filters)
     rows = []
     for day in days:
-        link = {"start": day.isoformat(), "end": _period_end(filters, day)}
+        link = {
+            "start": day.isoformat(),
+            "end": period_end(day, filters.range.grain(), filters.range.end).isoformat(),
+        }
         rows.append(
             (
                 label(day.isoformat()),
@@ -113,11 +116,6 @@ def backlog_curve(filters: ReportFilters) -> Figure:
         chart,
         note="Today's open tickets, walked back through each day's opened, solved and reopened tickets.",
     )
-
-
-def _period_end(filters: ReportFilters, day: date) -> str:
-    end = day if filters.range.grain() == "day" else day + timedelta(days=6)
-    return min(end, filters.range.end).isoformat()
 
 
 def _agents(filters: ReportFilters) -> Figure:

@@ -1,0 +1,51 @@
+"""Report arithmetic and charts: business minutes of a met clock, buckets, percentiles, SVG."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from app.domain.business_time import calendar_from_settings
+from app.domain.charts import PALETTE, Chart, Series, render_svg
+from app.domain.errors import InvalidInput
+from app.domain.reports import bucket_percentile, duration_bucket, parse_range
+from app.services.reports.facts import elapsed_business_minutes
+
+OFFICE = calendar_from_settings(timezone="UTC", weekly_hours={d: "09:00-17:00" for d in range(5)})
+
+
+def test_a_clock_met_after_a_weekend_is_charged_business_minutes_only():
+    # 60 business minutes from Friday 16:30: 30 on Friday, due Monday 09:30.
+    due = datetime(2026, 3, 9, 9, 30, tzinfo=UTC)
+    assert elapsed_business_minutes(OFFICE, 60, datetime(2026, 3, 9, 9, 10, tzinfo=UTC), due) == 40
+    assert elapsed_business_minutes(OFFICE, 60, datetime(2026, 3, 6, 16, 45, tzinfo=UTC), due) == 15
+    # Met late, on Monday at 11:00: the 60 minutes and 90 more.
+    assert elapsed_business_minutes(OFFICE, 60, datetime(2026, 3, 9, 11, 0, tzinfo=UTC), due) == 150
+
+
+def test_buckets_and_their_percentiles():
+    assert [duration_bucket(m) for m in (0, 15, 16, 61, 20_000)] == ["15", "15", "30", "120", "more"]
+    counts = {"15": 5, "60": 4, "more": 1}
+    assert bucket_percentile(counts, 0.5) == "15"
+    assert bucket_percentile(counts, 0.9) == "60"
+    assert bucket_percentile({}, 0.5) is None
+
+
+def test_a_range_defaults_to_thirty_days_and_refuses_nonsense():
+    assert parse_range(None, None, date(2026, 3, 30)).start == date(2026, 3, 1)
+    for start, end in (("2026-03-05", "2026-03-01"), ("yesterday", None), ("2024-01-01", "2026-01-01")):
+        with pytest.raises(InvalidInput):
+            parse_range(start, end, date(2026, 3, 30))
+
+
+def test_a_chart_has_a_title_a_description_and_escapes_its_labels():
+    chart = Chart(
+        "stacked", "Met & breached", ("<Tier 1>", "Tier 2"), (Series("Met", (3, 4)), Series("Late", (1, 0)))
+    )
+    svg = render_svg(chart, "c1")
+    assert '<title id="c1-t">Met &amp; breached</title>' in svg
+    assert 'aria-labelledby="c1-t c1-d"' in svg and "<desc" in svg
+    assert "&lt;Tier 1&gt;" in svg and "<Tier 1>" not in svg
+    assert PALETTE[0] in svg and PALETTE[1] in svg
+    assert 'viewBox="0 0 640 260"' in svg
