@@ -113,13 +113,15 @@ def _page(
     newest = order == "newest"
     if after:
         created, row_id = decode_cursor(after)
+        # The first bound is a plain range the index seeks to (an OR alone makes SQLite scan the
+        # index from the top, so page 1,000 would read 1,000 pages); the second settles ties by id.
         if newest:
             query = query.where(
-                or_(Ticket.created_at < created, and_(Ticket.created_at == created, Ticket.id < row_id))
+                Ticket.created_at <= created, or_(Ticket.created_at < created, Ticket.id < row_id)
             )
         else:
             query = query.where(
-                or_(Ticket.created_at > created, and_(Ticket.created_at == created, Ticket.id > row_id))
+                Ticket.created_at >= created, or_(Ticket.created_at > created, Ticket.id > row_id)
             )
     if newest:
         query = query.order_by(Ticket.created_at.desc(), Ticket.id.desc())
