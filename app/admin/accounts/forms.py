@@ -45,10 +45,11 @@ class StaffFields(FlaskForm):
 
 
 class CreateStaffForm(StaffFields):
-    email = EmailField("Email", validators=[InputRequired(), Length(max=254)])
+    # Checked by the service with every other field, so all problems show at once.
+    email = EmailField("Email", validators=[Length(max=254)])
     password = PasswordField(
         "First password",
-        validators=[InputRequired(), Length(max=200)],
+        validators=[Length(max=200)],
         description="At least 10 characters; they can change it later.",
     )
 
