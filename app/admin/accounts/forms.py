@@ -106,7 +106,7 @@ class ImportContactsForm(FlaskForm):
 class EditStaffForm(StaffFields):
     away = BooleanField("Away: gets no tickets automatically")
     away_hours = SelectField(
-        "Away for",
+        "For how long",
         coerce=optional_int,
         validate_choice=False,
         choices=[SelectChoice("" if hours is None else str(hours), label) for hours, label in AWAY_CHOICES],
