@@ -14,7 +14,7 @@ from wtforms import (
     StringField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from app.domain.assignment import AWAY_CHOICES, MODE_LABELS, AssignmentMode
 from app.domain.ids import is_row_id
@@ -55,7 +55,7 @@ class CreateStaffForm(StaffFields):
 
 
 class TeamForm(FlaskForm):
-    name = StringField("Team name", validators=[InputRequired(), Length(max=80)])
+    name = StringField("Team name", validators=[Length(max=200)])  # the service checks it with the rest
     tier = SelectField("Tier it works", choices=TIER_CHOICES, coerce=int)
     is_external = BooleanField("External vendor (tier 4)")
     assignment_mode = SelectField(

@@ -249,26 +249,29 @@ def save_team(
     waiting pauses the clock."""
     now = now or utcnow()
     require_admin(actor)
+    # Every problem is found before any is refused, so the form can show them all at once.
+    problems: list[InvalidInput] = []
     name = " ".join((name or "").split())
     if not name or len(name) > 80:
-        raise InvalidInput("Give the team a name (at most 80 characters).", field="name")
+        problems.append(InvalidInput("Give the team a name (at most 80 characters).", field="name"))
     if tier not in (0, 1, 2, 3, 4):
-        raise InvalidInput("A team's tier is between 0 and 4.", field="tier")
-    if is_external and tier != 4:
-        raise InvalidInput("An external vendor team works tier 4.", field="tier")
-    mode = parse_choice(AssignmentMode, assignment_mode, "assignment_mode")
-    check_target_hours(vendor_target_hours, is_external)
+        problems.append(InvalidInput("A team's tier is between 0 and 4.", field="tier"))
+    elif is_external and tier != 4:
+        problems.append(InvalidInput("An external vendor team works tier 4.", field="tier"))
+    mode = attempt(problems, lambda: parse_choice(AssignmentMode, assignment_mode, "assignment_mode"))
+    attempt(problems, lambda: check_target_hours(vendor_target_hours, is_external))
     vendor_pauses_clock = vendor_pauses_clock and is_external
-    if vendor_calendar_id is not None:
-        if not is_external:
-            raise InvalidInput(
-                "Only an external vendor team has a vendor calendar.", field="vendor_calendar_id"
-            )
-        if find_row(BusinessCalendar, vendor_calendar_id) is None:
-            raise InvalidInput("No such calendar.", field="vendor_calendar_id")
+    if vendor_calendar_id is not None and not is_external:
+        problems.append(
+            InvalidInput("Only an external vendor team has a vendor calendar.", field="vendor_calendar_id")
+        )
+    elif vendor_calendar_id is not None and find_row(BusinessCalendar, vendor_calendar_id) is None:
+        problems.append(InvalidInput("No such calendar.", field="vendor_calendar_id"))
     clash = db.session.scalars(select(Team).where(func.lower(Team.name) == name.lower())).first()
     if clash is not None and clash.id != team_id:
-        raise InvalidInput("A team with this name exists already.", field="name")
+        problems.append(InvalidInput("A team with this name exists already.", field="name"))
+    raise_all(problems)
+    assert mode is not None
     team: Team | None
     with transaction():
         if team_id is None:
