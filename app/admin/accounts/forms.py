@@ -14,7 +14,7 @@ from wtforms import (
     StringField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from app.domain.assignment import AWAY_CHOICES, MODE_LABELS, AssignmentMode
 from app.domain.ids import is_row_id
@@ -45,16 +45,17 @@ class StaffFields(FlaskForm):
 
 
 class CreateStaffForm(StaffFields):
-    email = EmailField("Email", validators=[InputRequired(), Length(max=254)])
+    # Checked by the service with every other field, so all problems show at once.
+    email = EmailField("Email", validators=[Length(max=254)])
     password = PasswordField(
         "First password",
-        validators=[InputRequired(), Length(max=200)],
+        validators=[Length(max=200)],
         description="At least 10 characters; they can change it later.",
     )
 
 
 class TeamForm(FlaskForm):
-    name = StringField("Team name", validators=[InputRequired(), Length(max=80)])
+    name = StringField("Team name", validators=[Length(max=200)])  # the service checks it with the rest
     tier = SelectField("Tier it works", choices=TIER_CHOICES, coerce=int)
     is_external = BooleanField("External vendor (tier 4)")
     assignment_mode = SelectField(
@@ -105,7 +106,7 @@ class ImportContactsForm(FlaskForm):
 class EditStaffForm(StaffFields):
     away = BooleanField("Away: gets no tickets automatically")
     away_hours = SelectField(
-        "Away for",
+        "For how long",
         coerce=optional_int,
         validate_choice=False,
         choices=[SelectChoice("" if hours is None else str(hours), label) for hours, label in AWAY_CHOICES],

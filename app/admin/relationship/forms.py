@@ -18,8 +18,15 @@ def _choices(enum) -> list[SelectChoice]:
 class OrganizationForm(FlaskForm):
     # No validators beyond lengths: the service checks every fact and names each problem at once.
     name = StringField("Name", validators=[Length(max=300)])
-    account_tier = SelectField("Account tier", choices=_choices(AccountTier), validate_choice=False)
-    lifecycle_stage = SelectField("Lifecycle stage", choices=_choices(LifecycleStage), validate_choice=False)
+    account_tier = SelectField(
+        "Account tier", choices=_choices(AccountTier), default=AccountTier.inside.value, validate_choice=False
+    )
+    lifecycle_stage = SelectField(
+        "Lifecycle stage",
+        choices=_choices(LifecycleStage),
+        default=LifecycleStage.activation.value,
+        validate_choice=False,
+    )
     loyalty_segment = SelectField(
         "Loyalty segment",
         choices=[SelectChoice("", "Not set"), *_choices(LoyaltySegment)],

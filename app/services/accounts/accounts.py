@@ -12,7 +12,7 @@ from werkzeug.security import generate_password_hash
 from app.domain.assignment import AssignmentMode
 from app.domain.audit import AuditKind
 from app.domain.choices import parse_choice
-from app.domain.errors import InvalidInput
+from app.domain.errors import InvalidInput, attempt, raise_all
 from app.domain.passwords import password_problem
 from app.domain.vendors import check_target_hours
 from app.domain.vocabulary import ActivityKind, Role
@@ -140,23 +140,28 @@ def create_staff_user(
     """An admin creates an agent (with a tier and team) or another admin."""
     now = now or utcnow()
     require_admin(actor)
+    # Every problem is found before any is refused, so the form can show them all at once.
+    problems: list[InvalidInput] = []
     name = " ".join((name or "").split())
     if not name or len(name) > 120:
-        raise InvalidInput("Give a name (at most 120 characters).", field="name")
-    email = normalize_email(email)
-    password = check_new_password(password, email=email, name=name)
+        problems.append(InvalidInput("Give a name (at most 120 characters).", field="name"))
+    address = attempt(problems, lambda: normalize_email(email))
+    attempt(problems, lambda: check_new_password(password, email=address or "", name=name))
+    if address is not None and user_by_email(address) is not None:
+        problems.append(InvalidInput("A user with this email exists already.", field="email"))
     if role == Role.customer:
-        raise InvalidInput("Customers register through the portal.", field="role")
-    role_value = parse_choice(Role, role, "role", allowed=STAFF_ROLES)
+        problems.append(InvalidInput("Customers register through the portal.", field="role"))
+    role_value = attempt(problems, lambda: parse_choice(Role, role, "role", allowed=STAFF_ROLES))
     if role_value is Role.agent and support_tier not in (1, 2, 3, 4):
-        raise InvalidInput("An agent's support tier is 1, 2, 3 or 4.", field="support_tier")
+        problems.append(InvalidInput("An agent's support tier is 1, 2, 3 or 4.", field="support_tier"))
     if role_value is Role.admin:
         support_tier = support_tier if support_tier in (1, 2, 3, 4) else 4
     team = find_row(Team, team_id) if team_id is not None else None
     if team_id is not None and team is None:
-        raise InvalidInput("No such team.", field="team")
-    if user_by_email(email) is not None:
-        raise InvalidInput("A user with this email exists already.", field="email")
+        problems.append(InvalidInput("No such team.", field="team"))
+    raise_all(problems)
+    assert address is not None and role_value is not None
+    email = address
     with transaction():
         user = User(
             email=email,
@@ -244,26 +249,29 @@ def save_team(
     waiting pauses the clock."""
     now = now or utcnow()
     require_admin(actor)
+    # Every problem is found before any is refused, so the form can show them all at once.
+    problems: list[InvalidInput] = []
     name = " ".join((name or "").split())
     if not name or len(name) > 80:
-        raise InvalidInput("Give the team a name (at most 80 characters).", field="name")
+        problems.append(InvalidInput("Give the team a name (at most 80 characters).", field="name"))
     if tier not in (0, 1, 2, 3, 4):
-        raise InvalidInput("A team's tier is between 0 and 4.", field="tier")
-    if is_external and tier != 4:
-        raise InvalidInput("An external vendor team works tier 4.", field="tier")
-    mode = parse_choice(AssignmentMode, assignment_mode, "assignment_mode")
-    check_target_hours(vendor_target_hours, is_external)
+        problems.append(InvalidInput("A team's tier is between 0 and 4.", field="tier"))
+    elif is_external and tier != 4:
+        problems.append(InvalidInput("An external vendor team works tier 4.", field="tier"))
+    mode = attempt(problems, lambda: parse_choice(AssignmentMode, assignment_mode, "assignment_mode"))
+    attempt(problems, lambda: check_target_hours(vendor_target_hours, is_external))
     vendor_pauses_clock = vendor_pauses_clock and is_external
-    if vendor_calendar_id is not None:
-        if not is_external:
-            raise InvalidInput(
-                "Only an external vendor team has a vendor calendar.", field="vendor_calendar_id"
-            )
-        if find_row(BusinessCalendar, vendor_calendar_id) is None:
-            raise InvalidInput("No such calendar.", field="vendor_calendar_id")
+    if vendor_calendar_id is not None and not is_external:
+        problems.append(
+            InvalidInput("Only an external vendor team has a vendor calendar.", field="vendor_calendar_id")
+        )
+    elif vendor_calendar_id is not None and find_row(BusinessCalendar, vendor_calendar_id) is None:
+        problems.append(InvalidInput("No such calendar.", field="vendor_calendar_id"))
     clash = db.session.scalars(select(Team).where(func.lower(Team.name) == name.lower())).first()
     if clash is not None and clash.id != team_id:
-        raise InvalidInput("A team with this name exists already.", field="name")
+        problems.append(InvalidInput("A team with this name exists already.", field="name"))
+    raise_all(problems)
+    assert mode is not None
     team: Team | None
     with transaction():
         if team_id is None:

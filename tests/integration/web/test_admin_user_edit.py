@@ -107,3 +107,45 @@ def test_agents_cannot_edit_users(client, login_as):
     login_as(agent)
     assert client.get(f"/admin/users/{agent.id}/edit").status_code == 403
     assert client.post(f"/admin/users/{agent.id}/edit", data=_form(agent, role="admin")).status_code == 403
+
+
+def test_a_new_user_form_names_every_problem_at_once(client, login_as):
+    login_as(make_admin())
+    response = client.post(
+        "/admin/users/new",
+        data={
+            "name": "",
+            "email": "not-an-address",
+            "password": "short",
+            "role": "agent",
+            "support_tier": "",
+        },
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "4 things to fix" in page
+    for words in ("Give a name", "Enter a valid email address.", "support tier is 1, 2, 3 or 4"):
+        assert words in page
+
+
+def test_a_team_form_names_every_problem_at_once(client, login_as):
+    login_as(make_admin())
+    response = client.post(
+        "/admin/teams",
+        data={
+            "name": "",
+            "tier": "2",
+            "is_external": "y",
+            "assignment_mode": "manual",
+            "vendor_target_hours": "99999",
+            "vendor_calendar_id": "0",
+        },
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    for words in (
+        "Give the team a name",
+        "An external vendor team works tier 4.",
+        "The vendor&#39;s target is between",
+    ):
+        assert words in page
