@@ -52,7 +52,7 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_STRATEGY = "moving-window"
     RATELIMIT_HEADERS_ENABLED = True
-    SIGN_IN_LIMIT = "10 per minute;60 per hour"
+    SIGN_IN_LIMIT = os.environ.get("SIGN_IN_LIMIT", "10 per minute;60 per hour")
     REGISTER_LIMIT = "5 per hour"
     RESET_LIMIT = "5 per hour"
     # Reset mails to one account, whoever asks: beyond this the request is answered as usual and

@@ -24,6 +24,8 @@ from app.models import (
     User,
 )
 from app.services.queues.lists import desk_queues
+from app.services.reports.catalog import REPORTS
+from app.services.webhooks.subscriptions import create_subscription
 from tests.browser.journey import DESKTOP, PHONE
 
 pytestmark = pytest.mark.browser
@@ -39,7 +41,15 @@ NOT_PAGES = {
     "kb.suggest": "JSON for the new-request form",
     "attachments.download": "a file download",
     "admin.audit.export": "a CSV download",
+    "desk.reports.export": "a CSV download",
+    "desk.new_ticket.lookup": "JSON for the customer search as the agent types",
+    "desk.tickets.queue_live": "JSON for the queue's refresh",
 }
+# The API answers JSON to a token, never a page; its reference page is the one page under it.
+API_PREFIX = "/api/"
+API_PAGES = {"api_reference.reference"}
+# Arguments whose values depend on the endpoint (a report's slug is not an article's).
+SLUGS_BY_ENDPOINT = {"desk.reports.report": list(REPORTS)}
 
 # Desk endpoints (queues, the ticket page) allowed to be wider than their window for now: their
 # findings are printed, not failed. Empty: every desk page fits. Remove an endpoint once its page
@@ -73,6 +83,8 @@ def _demo_ids(live_server) -> dict[str, list[str]]:
     ).first()
     assert ticket is not None, "the demo customer has no ticket at tier 0 or 1"
     agent = db.session.scalars(select(User).where(User.email == AGENT)).one()
+    admin = db.session.scalars(select(User).where(User.email == ADMIN)).one()
+    webhook = create_subscription(admin, url="http://127.0.0.1:9/tierdesk", events=["ticket.created"])
     mails = sorted(p.name for p in (live_server.workdir / "mail").glob("*") if p.is_file())
     return {
         "ticket_id": [str(ticket.id)],
@@ -87,6 +99,7 @@ def _demo_ids(live_server) -> dict[str, list[str]]:
         "policy_id": [str(db.session.scalars(select(SlaPolicy.id).order_by(SlaPolicy.id)).first())],
         "article_id": [str(db.session.scalars(select(KbArticle.id).order_by(KbArticle.id)).first())],
         "slug": [db.session.scalars(select(KbArticle.slug).order_by(KbArticle.id)).first()],
+        "subscription_id": [str(webhook.id)],
         "key": [queue.key for queue in desk_queues()],
         # Links from mail with a token that is not (or no longer) valid: their "link problem" page.
         "token": ["no-such-token"],
@@ -102,17 +115,20 @@ def _pages(server_app, ids: dict[str, list[str]]) -> list[tuple[str, str, str | 
     for rule in sorted(server_app.url_map.iter_rules(), key=lambda r: r.rule):
         if "GET" not in (rule.methods or ()) or rule.endpoint in NOT_PAGES:
             continue
+        if rule.rule.startswith(API_PREFIX) and rule.endpoint not in API_PAGES:
+            continue
         missing = [name for name in rule.arguments if name not in ids]
         assert not missing, (
             f"{rule.rule} needs {', '.join(missing)}: add a demo value for it to _demo_ids "
             "(or, if it is not a page, its endpoint to NOT_PAGES)"
         )
-        values = [ids[name] for name in sorted(rule.arguments)]
+        ids_here = {**ids, "slug": SLUGS_BY_ENDPOINT.get(rule.endpoint, ids["slug"])}
+        values = [ids_here[name] for name in sorted(rule.arguments)]
         if any(not choices for choices in values):
             pytest.fail(f"the demo data has nothing to fill {rule.rule} with")
         combos: list[dict[str, str]] = [{}]
         for name in sorted(rule.arguments):
-            combos = [{**combo, name: value} for combo in combos for value in ids[name]]
+            combos = [{**combo, name: value} for combo in combos for value in ids_here[name]]
         for combo in combos:
             path = rule.rule
             for name, value in combo.items():

@@ -53,6 +53,7 @@ def test_the_automatic_answer_links_the_article_and_a_reply_brings_a_person(jour
     assert not DESK_WORDS.search(_visible(page))
     customer.step("a person takes over")
     db.session.rollback()
+    db.session.expire_all()  # the ticket opened above stays loaded after its commit
     assert db.session.get(Ticket, ticket.id).tier == 1
 
     page.goto("/portal/")
@@ -62,6 +63,7 @@ def test_the_automatic_answer_links_the_article_and_a_reply_brings_a_person(jour
     agent = journey("frontline")
     agent.sign_in("frontline@demo.test")
     agent.page.goto(f"/desk/tickets/{ticket.id}")
+    agent.page.get_by_text(re.compile(r"Tier changes \(\d+\)")).click()  # folded under its heading
     agent.page.get_by_text(re.compile(r"confidence [01]\.\d\d ≥ 0\.60")).first.wait_for()
     agent.step("the desk shows how sure the answer was")
 
