@@ -34,7 +34,9 @@ def test_admin_subscribes_a_receiver_and_redelivers_a_failed_event(journey, live
         page.get_by_role("button", name="Create webhook").click()
         page.get_by_text("Webhook created. Its signing secret is below.").wait_for()
         page.get_by_text("Show secret").click()
-        subscription = db.session.scalars(select(WebhookSubscription)).one()
+        subscription = db.session.scalars(
+            select(WebhookSubscription).where(WebhookSubscription.url == receiver.url)
+        ).one()
         assert page.get_by_text(subscription.secret).is_visible()
         assert subscription.events == ["ticket.created", "ticket.status_changed"]
         admin.step("webhook created")
