@@ -37,10 +37,13 @@ BUSY_TIMEOUT_MS = 10_000
 OPTIMIZE_WAIT_MS = 20
 OPTIMIZE_EVERY_SECONDS = 300
 ANALYSIS_LIMIT = 1000
+WAL_AUTOCHECKPOINT_PAGES = 1000  # SQLite's default
 _HOLDS_WRITER = "holds_process_writer_lock"
+_DEFERS_CHECKPOINT = "defers_wal_checkpoint"
 _process_writer = threading.Lock()
 
 _write_lock_wanted: ContextVar[bool] = ContextVar("write_lock_wanted", default=False)
+_checkpoint_deferred: ContextVar[bool] = ContextVar("checkpoint_deferred", default=False)
 
 
 @contextmanager
@@ -52,6 +55,24 @@ def writing() -> Iterator[None]:
         yield
     finally:
         _write_lock_wanted.reset(token)
+
+
+@contextmanager
+def one_checkpoint() -> Iterator[None]:
+    """SQLite: transactions begun inside this block do not copy the write-ahead log back into the
+    database as they commit (each such checkpoint waits for the disk twice); one checkpoint at
+    the end does it for all of them. For work that commits several large batches in a row. The
+    other connections, and these ones once back in the pool, checkpoint as usual."""
+    token = _checkpoint_deferred.set(True)
+    try:
+        yield
+    finally:
+        _checkpoint_deferred.reset(token)
+        if is_sqlite(db.engine):
+            # PASSIVE: it waits for no reader or writer, and whatever it leaves the next commit's
+            # checkpoint finishes.
+            with contextlib.suppress(DBAPIError), db.engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
 
 
 def configure_engine_events(app: Flask) -> None:
@@ -121,6 +142,9 @@ def _sqlite_begin(connection: Connection) -> None:
     driver: sqlite3.Connection | None = connection.connection.driver_connection
     if driver is None:  # a connection that is beginning a transaction is checked out, never closed
         raise RuntimeError("a closed SQLite connection cannot begin a transaction")
+    if _checkpoint_deferred.get() and not connection.info.get(_DEFERS_CHECKPOINT):
+        driver.execute("PRAGMA wal_autocheckpoint=0")  # back to the default as it returns to the pool
+        connection.info[_DEFERS_CHECKPOINT] = True
     if not _write_lock_wanted.get():
         # The driver's own way: reads see the latest commit (as under PostgreSQL's read committed),
         # and a write outside a unit of work begins its transaction at its first statement.
@@ -145,8 +169,14 @@ def _release_after(connection: Connection) -> None:
     _release(connection.info)
 
 
-def _release_on_return(_dbapi_connection: DBAPIConnection | None, record: ConnectionPoolEntry) -> None:
+def _release_on_return(dbapi_connection: DBAPIConnection | None, record: ConnectionPoolEntry) -> None:
     _release(record.info)
+    if record.info.pop(_DEFERS_CHECKPOINT, False) and dbapi_connection is not None:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT_PAGES}")
+        finally:
+            cursor.close()
 
 
 def _release_on_drop(

@@ -7,6 +7,7 @@ else those functions are given no batch and add model objects to the session.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from sqlalchemy import insert
@@ -18,10 +19,18 @@ from app.services.common.many_rows import execute_many
 class RowBatch:
     """Rows waiting for their INSERT, per model, in the order they were collected."""
 
-    __slots__ = ("_rows",)
+    __slots__ = ("_answers", "_rows")
 
     def __init__(self) -> None:
         self._rows: dict[type[Base], list[dict[str, Any]]] = {}
+        self._answers: dict[Hashable, Any] = {}
+
+    def once(self, key: Hashable, answer: Callable[[], Any]) -> Any:
+        """`answer()`, asked once per batch: for what cannot change within the batch's own
+        transaction (which webhooks listen to an event), asked for each of its thousands of rows."""
+        if key not in self._answers:
+            self._answers[key] = answer()
+        return self._answers[key]
 
     def add(self, model: type[Base], values: dict[str, Any]) -> None:
         self._rows.setdefault(model, []).append(values)

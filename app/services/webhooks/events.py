@@ -30,7 +30,10 @@ def emit(
 ) -> int:
     """Queue the event for every subscription that listens to it (in `rows` when a batch collects
     its rows for one INSERT); returns how many deliveries were queued."""
-    subscribers = listeners(event)
+    if rows is None:
+        subscribers = listeners(event)
+    else:
+        subscribers = rows.once(("webhook listeners", event), lambda: listeners(event))
     if not subscribers:
         return 0
     event_id = f"evt_{uuid.uuid4().hex}"
