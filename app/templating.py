@@ -44,6 +44,11 @@ def _exact(value: datetime) -> str:
     return value.astimezone(zone).strftime(f"%Y-%m-%d %H:%M {zone.key}")
 
 
+def _exact_or_dash(value: datetime | None) -> str:
+    """The exact time in the agent's zone (UTC off the desk); '—' when there is none."""
+    return _exact(value) if value else "—"
+
+
 def _time_left(value: datetime | None) -> Markup:
     """'42 min left' or '3 h over', the exact time on hover."""
     if value is None:
@@ -107,6 +112,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["label"] = _label
     app.jinja_env.filters["ago"] = _relative
     app.jinja_env.filters["time"] = _time
+    app.jinja_env.filters["exact"] = _exact_or_dash
     app.jinja_env.filters["time_left"] = _time_left
     app.jinja_env.filters["money"] = _money
     app.jinja_env.filters["tier_label"] = tier_label

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -15,6 +15,7 @@ from app.admin.rules.views import bp as rules_bp
 from app.admin.sla.views import bp as sla_bp
 from app.admin.webhooks.views import bp as webhooks_bp
 from app.domain.sla import format_minutes
+from app.services.accounts.timezone import agent_zone
 from app.services.common.access import require_admin
 
 bp = Blueprint("admin", __name__)
@@ -32,6 +33,7 @@ bp.register_blueprint(api_tokens_bp, url_prefix="/api-tokens")
 @login_required
 def admins_only() -> Response | None:
     require_admin(current_user)
+    g.display_zone = agent_zone(current_user)  # admin times read in the admin's own timezone
     if current_app.config["REQUIRE_2FA_FOR_ADMINS"] and not current_user.two_factor_on:
         flash("Admin pages need two-step sign-in. Set it up first.", "info")
         return redirect(url_for("security.index", _anchor="two-step"))

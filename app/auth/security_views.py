@@ -3,7 +3,7 @@ every device."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, session, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth.qr import qr_svg
@@ -19,6 +19,7 @@ from app.domain.two_factor import provisioning_uri
 from app.form_fields import show_error
 from app.services.accounts.api_tokens import create_api_token, own_api_tokens, revoke_api_token
 from app.services.accounts.sessions import change_password, end_sessions
+from app.services.accounts.timezone import agent_zone
 from app.services.accounts.two_factor import unused_recovery_codes
 
 bp = Blueprint("security", __name__)
@@ -27,7 +28,9 @@ bp = Blueprint("security", __name__)
 @bp.before_request
 @login_required
 def signed_in_only() -> None:
-    """Every page here is about the signed-in person."""
+    """Every page here is about the signed-in person; staff read times in their own timezone."""
+    if current_user.is_staff:
+        g.display_zone = agent_zone(current_user)
 
 
 def security_page(

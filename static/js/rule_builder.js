@@ -16,6 +16,32 @@
     });
   }
 
+  // A condition offers the operators its field takes, and a list of values by name when the
+  // field has one (typed text for free-text fields and for "is one of").
+  var hints = JSON.parse(form.getAttribute("data-fields") || "{}");
+  function fitCondition(row) {
+    var fieldSelect = row.querySelector("[data-condition-field]");
+    if (!fieldSelect) return;
+    var hint = hints[fieldSelect.value];
+    var operator = row.querySelector("[data-condition-operator]");
+    var choice = row.querySelector("[data-condition-choice]");
+    var text = row.querySelector("[data-condition-text]");
+    Array.prototype.forEach.call(operator.options, function (option) {
+      option.hidden = option.disabled = !!hint && hint.operators.indexOf(option.value) === -1;
+    });
+    if (operator.selectedOptions[0] && operator.selectedOptions[0].disabled) {
+      operator.value = hint.operators[0];
+    }
+    var byName = !!hint && hint.choices && operator.value !== "in";
+    var label = hint ? fieldSelect.selectedOptions[0].textContent : "";
+    Array.prototype.forEach.call(choice.querySelectorAll("optgroup"), function (group) {
+      group.hidden = group.getAttribute("label") !== label;
+    });
+    if (choice.value && choice.value.indexOf(fieldSelect.value + ":") !== 0) choice.value = "";
+    choice.closest(".field").hidden = !byName;
+    text.closest(".field").hidden = byName;
+  }
+
   function addRow(which) {
     var template = document.getElementById(which + "-template");
     var rows = form.querySelector('[data-rows="' + which + '"]');
@@ -27,6 +53,7 @@
     rows.insertAdjacentHTML("beforeend", html);
     var row = rows.lastElementChild;
     showActionValue(row);
+    fitCondition(row);
     var first = row.querySelector("select, input");
     if (first) first.focus();
     schedulePreview();
@@ -48,8 +75,12 @@
 
   form.addEventListener("change", function (event) {
     if (event.target.matches("[data-action-kind]")) showActionValue(event.target.closest(".builder-row"));
+    if (event.target.matches("[data-condition-field], [data-condition-operator]")) {
+      fitCondition(event.target.closest(".builder-row"));
+    }
   });
   form.querySelectorAll('[data-row="action"]').forEach(showActionValue);
+  form.querySelectorAll('[data-row="condition"]').forEach(fitCondition);
 
   var box = document.getElementById("live-preview");
   var timer = null;

@@ -73,12 +73,16 @@ def test_admin_edits_a_user_builds_an_organization_and_a_rule(journey, server_db
     page.goto("/admin/rules/new")
     page.get_by_label("Name", exact=True).fill("Initrode to technical")
     page.locator("#conditions-0-field").select_option("account_tier")
-    page.locator("#conditions-0-value").fill("named")
+    assert page.locator("#conditions-0-value").is_hidden()  # a field with known values offers them by name
+    page.locator("#conditions-0-choice").select_option(label="Named")
     page.get_by_role("button", name="Add condition").click()
     second = page.locator("[data-rows=condition] .builder-row").nth(1)
     second.get_by_label("Field").select_option("priority")
+    assert second.locator(
+        "[data-condition-operator] option[value=contains]"
+    ).is_disabled()  # not for a priority
     second.get_by_label("Operator").select_option("ne")
-    second.get_by_label("Value").fill("low")
+    second.locator("[data-condition-choice]").select_option(label="Low")
     page.locator("#live-preview").get_by_text("tickets from the last", exact=False).wait_for()
     page.locator("#actions-0-kind").select_option("assign_team")
     page.locator("#actions-0-team").select_option(label="Technical")

@@ -152,6 +152,17 @@ def test_the_queue_opens_rows_selects_a_page_and_refreshes_itself(journey, serve
     _fits(page)
     header = page.locator(".site-header").bounding_box()
     assert header is not None and header["height"] < 56, header  # one row at 1,280 px
+    page.set_viewport_size(PHONE)  # one row on a phone too: brand, search, Menu (no script needed)
+    header = page.locator(".site-header").bounding_box()
+    assert header is not None and header["height"] < 56, header
+    assert page.locator("#nav-search").is_visible()
+    assert not page.get_by_role("button", name="Sign out").is_visible()
+    page.get_by_role("link", name="Menu").click()
+    assert page.get_by_role("button", name="Sign out").is_visible()
+    page.screenshot(path=agent.folder / "menu-open-phone.png")
+    page.get_by_role("link", name="Close menu").click()
+    assert not page.get_by_role("button", name="Sign out").is_visible()
+    page.set_viewport_size(DESKTOP)
     rows = page.locator("#queue-table tbody tr")
     heights = page.evaluate(
         "[...document.querySelectorAll('#queue-table tbody tr')].map(r => r.getBoundingClientRect().height)"

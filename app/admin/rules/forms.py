@@ -28,7 +28,7 @@ from app.domain.escalation import (
     NotifyTarget,
     Trigger,
 )
-from app.domain.rule_fields import FIELDS, OPERATOR_LABELS
+from app.domain.rule_fields import FIELDS, OPERATOR_LABELS, FieldKind, Operator
 from app.domain.rule_parsing import MAX_ACTIONS, MAX_CONDITIONS
 from app.domain.tiers import tier_label
 from app.domain.vocabulary import Priority
@@ -44,10 +44,58 @@ TRIGGER_CHOICES = [SelectChoice(t.value, label) for t, label in TRIGGER_LABELS.i
 NOTICE_TIMING_CHOICES = [SelectChoice(t.value, label) for t, label in NOTICE_TIMING_LABELS.items()]
 
 
+def _named(value: str) -> str:
+    return value.replace("_", " ").capitalize()
+
+
+# The values a condition can choose from by name, per field with a known set of values; the option
+# carries its field ("priority:urgent") so a choice left over from another field is never taken.
+VALUE_CHOICES: dict[str, list[tuple[str, str]]] = {
+    spec.name: [(f"{spec.name}:{c}", _named(c)) for c in spec.choices]
+    for spec in FIELDS.values()
+    if spec.kind is FieldKind.choice
+}
+VALUE_CHOICES["tier"] = [(f"tier:{t}", tier_label(t)) for t in range(5)]
+# For the builder script: which operators each field takes and whether it offers a list of values.
+FIELD_HINTS = {
+    spec.name: {"operators": [o.value for o in spec.operators], "choices": spec.name in VALUE_CHOICES}
+    for spec in FIELDS.values()
+}
+
+
 class ConditionRow(Form):
     field = SelectField("Field", choices=FIELD_CHOICES, validate_choice=True)
     operator = SelectField("Operator", choices=OPERATOR_CHOICES, validate_choice=True)
+    # The domain checks the chosen value (rule_parsing), with a sentence naming the field.
+    choice = SelectField(
+        "Value",
+        validate_choice=False,
+        choices=[SelectChoice("", "— value —")]
+        + [
+            SelectChoice(value, label, optgroup=FIELDS[name].label)
+            for name, options in VALUE_CHOICES.items()
+            for value, label in options
+        ],
+    )
     value = StringField("Value", validators=[Optional(), Length(max=200)])
+
+    def chosen_value(self) -> str | None:
+        """The value chosen by name for the row's own field (not for "is one of", which takes a
+        typed list), else the typed value."""
+        prefix = f"{self.field.data}:"
+        chosen = self.choice.data or ""
+        if self.operator.data != Operator.in_.value and chosen.startswith(prefix):
+            return chosen[len(prefix) :]
+        return self.value.data
+
+    def show(self, value: str) -> None:
+        """Put a saved value in the list when the field has it by name, else in the text box."""
+        option = f"{self.field.data}:{value}"
+        names = {key for key, _ in VALUE_CHOICES.get(self.field.data or "", [])}
+        if self.operator.data != Operator.in_.value and option in names:
+            self.choice.data, self.value.data = option, ""
+        else:
+            self.value.data = value
 
 
 NOTIFY_LABELS = {
@@ -141,7 +189,7 @@ class RuleForm(FlaskForm):
             "name": self.name.data,
             "trigger": self.trigger.data,
             "conditions": [
-                {"field": row.field.data, "operator": row.operator.data, "value": row.value.data}
+                {"field": row.field.data, "operator": row.operator.data, "value": row.form.chosen_value()}
                 for row in self.conditions
                 if row.field.data
             ],
@@ -167,13 +215,8 @@ class RuleForm(FlaskForm):
                 value = ", ".join(value)
             elif isinstance(value, float) and value.is_integer():
                 value = int(value)
-            self.conditions.append_entry(
-                {
-                    "field": item["field"],
-                    "operator": item["operator"],
-                    "value": "" if value is None else str(value),
-                }
-            )
+            row = self.conditions.append_entry({"field": item["field"], "operator": item["operator"]})
+            row.form.show("" if value is None else str(value))
         for item in data["actions"]:
             value = item.get("value")
             text = "" if value is None else str(value)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.admin.rules.forms import VALUE_INPUT, DryRunForm, RuleButtonForm, RuleForm
+from app.admin.rules.forms import FIELD_HINTS, VALUE_INPUT, DryRunForm, RuleButtonForm, RuleForm
 from app.domain.errors import InvalidInput
 from app.domain.escalation import TRIGGER_LABELS
 from app.domain.rule_fields import FIELDS, OPERATOR_LABELS
@@ -64,6 +64,7 @@ def _render_editor(form: RuleForm, rule, *, report=None, problems=(), status: in
         directory=directory,
         blank=blank,
         value_input=VALUE_INPUT,
+        field_hints=FIELD_HINTS,
     ), status
 
 

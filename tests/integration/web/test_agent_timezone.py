@@ -37,3 +37,12 @@ def test_a_name_that_is_no_timezone_is_refused_on_the_form(client, login_as):
     assert "<b>" not in refused.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(User, agent.id).timezone is None
+
+
+def test_admin_and_own_security_pages_show_exact_times_in_the_staff_timezone(client, login_as):
+    admin = factories.make_admin(timezone="America/New_York")
+    factories.make_agent(tier=2, created_at=datetime(2026, 1, 15, 9, 30, tzinfo=UTC))
+    login_as(admin)
+    users = client.get("/admin/users").get_data(as_text=True)
+    assert "2026-01-15 04:30 America/New_York" in users
+    assert "2026-01-15 09:30 UTC" not in users

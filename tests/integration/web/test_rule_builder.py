@@ -96,3 +96,41 @@ def test_the_preview_lists_the_recent_tickets_the_rule_matches(client, login_as)
     assert broken.status_code == 200
     assert "No preview yet" in broken.get_data(as_text=True)
     assert db.session.scalars(select(EscalationRule)).first() is None
+
+
+def test_condition_values_are_chosen_by_name_and_typed_only_where_free(client, login_as):
+    login_as(make_admin())
+    page = client.get("/admin/rules/new").get_data(as_text=True)
+    assert '<option value="priority:urgent">Urgent</option>' in page
+    assert '<option value="account_tier:named">Named</option>' in page
+    assert '<option value="tier:2">' in page
+    team = make_team(name="Billing desk", tier=1)
+    data = _form(
+        intent="save",
+        **{
+            "actions-0-team": str(team.id),
+            "conditions-0-value": "",
+            "conditions-0-choice": "category:billing",
+            "conditions-1-field": "priority",
+            "conditions-1-operator": "eq",
+            "conditions-1-choice": "category:billing",  # left over from another field: not taken
+            "conditions-1-value": "urgent",
+            "conditions-2-field": "subject",
+            "conditions-2-operator": "contains",
+            "conditions-2-value": "invoice",
+        },
+    )
+    assert client.post("/admin/rules/new", data=data).status_code == 302
+    rule = db.session.scalars(select(EscalationRule)).one()
+    assert [(c["field"], c["value"]) for c in rule.conditions] == [
+        ("category", "billing"),
+        ("priority", "urgent"),
+        ("subject", "invoice"),
+    ]
+    edit = client.get(f"/admin/rules/{rule.id}/edit").get_data(as_text=True)
+    assert '<option selected value="category:billing">Billing</option>' in edit
+    assert '<option selected value="priority:urgent">Urgent</option>' in edit
+    assert (
+        'id="conditions-2-value" maxlength="200" name="conditions-2-value" type="text" value="invoice"'
+        in edit
+    )
