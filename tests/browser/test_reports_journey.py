@@ -35,3 +35,13 @@ def test_a_lead_opens_every_report_and_the_tickets_behind_a_figure(journey, live
     page.get_by_role("heading", level=1, name="Tickets behind the figure").wait_for()
     assert page.locator("table.report-table tbody a").count() >= 1
     lead.step("tickets behind a figure")
+    page.go_back()
+    page.get_by_role("heading", level=1, name="Workload").wait_for()
+    organizations = page.get_by_label("Organization", exact=True)
+    first = organizations.locator("option").nth(1)
+    organizations.select_option(first.get_attribute("value"))
+    page.get_by_role("button", name="Show").click()
+    page.get_by_role("heading", level=1, name="Workload").wait_for()
+    assert "organization=" in page.url
+    assert page.get_by_label("Organization", exact=True).input_value() == first.get_attribute("value")
+    lead.step("workload for one organization")
