@@ -103,6 +103,7 @@ def _business_minutes(minutes: float | None) -> str:
 
 def register(app: Flask) -> None:
     app.jinja_env.filters["when"] = _when
+    app.jinja_env.filters["exact"] = _exact
     app.jinja_env.filters["words"] = _words
     app.jinja_env.filters["label"] = _label
     app.jinja_env.filters["ago"] = _relative
