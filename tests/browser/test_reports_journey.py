@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from app.services.accounts.timezone import set_agent_timezone
 from app.services.reports.rollup import rebuild_rollups
 
 pytestmark = pytest.mark.browser
@@ -13,12 +14,19 @@ REPORTS = ("SLA attainment", "Escalation ladder", "Self-service", "Customers", "
 
 
 def test_a_lead_opens_every_report_and_the_tickets_behind_a_figure(journey, live_server, server_db):
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import User
+
     rebuild_rollups()
+    set_agent_timezone(db.session.scalar(select(User).where(User.email == "admin@demo.test")), "Europe/Berlin")
     lead = journey("lead")
     page = lead.page
     lead.sign_in("admin@demo.test")
     lead.menu("Reports")
     page.get_by_role("heading", level=1, name="Today on the desk").wait_for()
+    assert "times on this page are in Europe/Berlin" in page.locator("main").inner_text()
     lead.step("dashboard")
     for title in REPORTS:
         page.get_by_role("navigation", name="Reports").get_by_role("link", name=title).click()
