@@ -20,7 +20,8 @@ def test_a_lead_opens_every_report_and_the_tickets_behind_a_figure(journey, live
     from app.models import User
 
     rebuild_rollups()
-    set_agent_timezone(db.session.scalar(select(User).where(User.email == "admin@demo.test")), "Europe/Berlin")
+    lead_user = db.session.scalar(select(User).where(User.email == "admin@demo.test"))
+    set_agent_timezone(lead_user, "Europe/Berlin")
     lead = journey("lead")
     page = lead.page
     lead.sign_in("admin@demo.test")
