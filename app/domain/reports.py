@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from app.domain.errors import InvalidInput
 
@@ -95,3 +96,18 @@ def period_end(day: date, grain: str, last: date) -> date:
 def period_start(day: date, grain: str) -> date:
     """The first day of the day's period: itself, or the Monday of its week."""
     return day if grain == "day" else day - timedelta(days=day.weekday())
+
+
+def day_cut_note(zone: ZoneInfo | None, day: date) -> str:
+    """How report days read for a viewer: they are counted in UTC days, which in the viewer's own
+    zone start at the local time of UTC midnight (on `day`; it moves with daylight saving)."""
+    if zone is None:
+        return "Days run from midnight to midnight UTC; times on this page are in UTC."
+    midnight = datetime.combine(day, time(), tzinfo=UTC).astimezone(zone)
+    clock = midnight.strftime("%H:%M")
+    if midnight.date() < day:
+        clock += " the day before"
+    return (
+        f"Days run from midnight to midnight UTC, which is {clock} in {zone.key}; "
+        f"times on this page are in {zone.key}."
+    )

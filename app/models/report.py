@@ -17,7 +17,7 @@ class ReportRollup(Base):
     dimensions, and the sum of its value (minutes, for durations). Absent dimensions are 0 or ''.
 
     Each day is stored at several grains: `all` (by tier and key alone, what an unfiltered report
-    reads: a few rows a day), one per dimension (`team`, `priority` … with only that dimension
+    reads: a few rows a day), one per dimension (`team`, `priority`, `organization` … with only that dimension
     set, for a breakdown or a single filter) and `detail` (every dimension, for combined filters)."""
 
     __tablename__ = "report_rollups"
@@ -34,6 +34,7 @@ class ReportRollup(Base):
     account_tier: Mapped[str] = mapped_column(String(16))
     policy_id: Mapped[int]
     agent_id: Mapped[int]
+    organization_id: Mapped[int]
     # The metric's own breakdown: an SLA target, a tier-move cause, a reason, a rating, a bucket.
     key: Mapped[str] = mapped_column(String(64))
     count: Mapped[int]

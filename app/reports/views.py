@@ -3,11 +3,12 @@ charts and tables, a CSV per report, and the tickets behind every figure."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, g, render_template, request
 from flask_login import current_user
 
 from app.domain.charts import render_svg
 from app.domain.errors import InvalidInput
+from app.domain.reports import day_cut_note
 from app.services.reports.catalog import REPORTS, build_report, report_csv
 from app.services.reports.drill import drill_down
 from app.services.reports.read import filter_choices, is_lead, parse_report_filters
@@ -31,6 +32,7 @@ def _page(slug: str):
         reports=REPORTS,
         svg=render_svg,
         folded_at=watermark_time(),
+        day_note=day_cut_note(g.get("display_zone"), filters.range.end),
     )
 
 

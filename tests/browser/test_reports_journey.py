@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from app.services.accounts.timezone import set_agent_timezone
 from app.services.reports.rollup import rebuild_rollups
 
 pytestmark = pytest.mark.browser
@@ -13,25 +14,46 @@ REPORTS = ("SLA attainment", "Escalation ladder", "Self-service", "Customers", "
 
 
 def test_a_lead_opens_every_report_and_the_tickets_behind_a_figure(journey, live_server, server_db):
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import User
+
     rebuild_rollups()
-    lead = journey("lead")
-    page = lead.page
-    lead.sign_in("admin@demo.test")
-    lead.menu("Reports")
-    page.get_by_role("heading", level=1, name="Today on the desk").wait_for()
-    lead.step("dashboard")
-    for title in REPORTS:
-        page.get_by_role("navigation", name="Reports").get_by_role("link", name=title).click()
-        page.get_by_role("heading", level=1, name=title).wait_for()
-        assert page.locator("svg.chart title").count() >= 1
-        lead.step(title)
-    page.get_by_role("navigation", name="Reports").get_by_role("link", name="Workload").click()
-    page.get_by_label("Tier", exact=True).select_option("1")
-    page.get_by_role("button", name="Show").click()
-    page.get_by_role("heading", level=1, name="Workload").wait_for()
-    assert "tier=1" in page.url
-    lead.step("workload at tier 1")
-    page.locator("#fig-flow ~ .table-wrap a").first.click()
-    page.get_by_role("heading", level=1, name="Tickets behind the figure").wait_for()
-    assert page.locator("table.report-table tbody a").count() >= 1
-    lead.step("tickets behind a figure")
+    lead_user = db.session.scalar(select(User).where(User.email == "admin@demo.test"))
+    set_agent_timezone(lead_user, "Europe/Berlin")
+    try:
+        lead = journey("lead")
+        page = lead.page
+        lead.sign_in("admin@demo.test")
+        lead.menu("Reports")
+        page.get_by_role("heading", level=1, name="Today on the desk").wait_for()
+        assert "times on this page are in Europe/Berlin" in page.locator("main").inner_text()
+        lead.step("dashboard")
+        for title in REPORTS:
+            page.get_by_role("navigation", name="Reports").get_by_role("link", name=title).click()
+            page.get_by_role("heading", level=1, name=title).wait_for()
+            assert page.locator("svg.chart title").count() >= 1
+            lead.step(title)
+        page.get_by_role("navigation", name="Reports").get_by_role("link", name="Workload").click()
+        page.get_by_label("Tier", exact=True).select_option("1")
+        page.get_by_role("button", name="Show").click()
+        page.get_by_role("heading", level=1, name="Workload").wait_for()
+        assert "tier=1" in page.url
+        lead.step("workload at tier 1")
+        page.locator("#fig-flow ~ .table-wrap a").first.click()
+        page.get_by_role("heading", level=1, name="Tickets behind the figure").wait_for()
+        assert page.locator("table.report-table tbody a").count() >= 1
+        lead.step("tickets behind a figure")
+        page.go_back()
+        page.get_by_role("heading", level=1, name="Workload").wait_for()
+        organizations = page.get_by_label("Organization", exact=True)
+        first = organizations.locator("option").nth(1)
+        organizations.select_option(first.get_attribute("value"))
+        page.get_by_role("button", name="Show").click()
+        page.get_by_role("heading", level=1, name="Workload").wait_for()
+        assert "organization=" in page.url
+        assert page.get_by_label("Organization", exact=True).input_value() == first.get_attribute("value")
+        lead.step("workload for one organization")
+    finally:  # the server's database outlives this journey
+        set_agent_timezone(lead_user, None)

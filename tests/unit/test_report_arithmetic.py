@@ -49,3 +49,19 @@ def test_a_chart_has_a_title_a_description_and_escapes_its_labels():
     assert "&lt;Tier 1&gt;" in svg and "<Tier 1>" not in svg
     assert PALETTE[0] in svg and PALETTE[1] in svg
     assert 'viewBox="0 0 640 260"' in svg
+
+
+def test_a_day_cut_note_gives_utc_midnight_in_the_viewers_zone():
+    from datetime import date
+    from zoneinfo import ZoneInfo
+
+    from app.domain.reports import day_cut_note
+
+    assert "in UTC" in day_cut_note(None, date(2026, 12, 1))
+    # Berlin is UTC+1 in winter and UTC+2 in summer.
+    assert "01:00 in Europe/Berlin" in day_cut_note(ZoneInfo("Europe/Berlin"), date(2026, 12, 1))
+    assert "02:00 in Europe/Berlin" in day_cut_note(ZoneInfo("Europe/Berlin"), date(2026, 7, 1))
+    # West of Greenwich a UTC day starts the evening before.
+    la = day_cut_note(ZoneInfo("America/Los_Angeles"), date(2026, 12, 1))
+    assert "16:00 the day before in America/Los_Angeles" in la
+    assert "times on this page are in America/Los_Angeles" in la

@@ -25,7 +25,7 @@ def dashboard(filters: ReportFilters, now: datetime | None = None) -> Report:
     report = Report(
         "dashboard",
         "Today on the desk",
-        "Breaches and warnings since midnight (UTC), the backlog and the accounts that need a look.",
+        "Breaches and warnings since midnight UTC, the backlog and the accounts that need a look.",
     )
     values = sums(today, ("sla_breach", "sla_warn"), ("metric", "tier"))
     rows = [

@@ -62,6 +62,7 @@ def _matches(fact: Fact, filters: ReportFilters, metric: str, key: str | None) -
         and (filters.channel is None or d.channel == filters.channel)
         and (filters.account_tier is None or d.account_tier == filters.account_tier)
         and (filters.policy is None or d.policy_id == filters.policy)
+        and (filters.organization is None or d.organization_id == filters.organization)
     )
 
 

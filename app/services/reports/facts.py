@@ -53,6 +53,7 @@ class Dims:
     account_tier: str = ""
     policy_id: int = 0
     assignee_id: int = 0
+    organization_id: int = 0
 
 
 NO_DIMS = Dims()
@@ -87,6 +88,7 @@ def _dim_columns() -> tuple[Any, ...]:
         Organization.account_tier,
         Ticket.sla_policy_id,
         Ticket.assignee_id,
+        Ticket.organization_id,
     )
 
 
@@ -97,7 +99,7 @@ def _with_dims(query: Select[Any], ticket_column: Any) -> Select[Any]:
 
 
 def _dims(row: Any, offset: int) -> Dims:
-    team, priority, channel, account_tier, policy, assignee = row[offset : offset + 6]
+    team, priority, channel, account_tier, policy, assignee, organization = row[offset : offset + 7]
     return Dims(
         team_id=team or 0,
         priority=priority.value if priority is not None else "",
@@ -105,6 +107,7 @@ def _dims(row: Any, offset: int) -> Dims:
         account_tier=account_tier.value if account_tier is not None else "",
         policy_id=policy or 0,
         assignee_id=assignee or 0,
+        organization_id=organization or 0,
     )
 
 

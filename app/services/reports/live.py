@@ -30,6 +30,7 @@ def _ticket_criteria(filters: ReportFilters) -> list[ColumnElement[bool]]:
         (Ticket.priority, filters.priority),
         (Ticket.channel, filters.channel),
         (Ticket.sla_policy_id, filters.policy),
+        (Ticket.organization_id, filters.organization),
     ):
         if value is not None:
             where.append(column == value)

@@ -19,7 +19,7 @@ from app.extensions import db
 from app.models import ReportRollup, User
 from app.models.types import utcnow
 
-FILTER_FIELDS = ("tier", "team", "agent", "priority", "channel", "account_tier", "policy")
+FILTER_FIELDS = ("tier", "team", "agent", "priority", "channel", "account_tier", "policy", "organization")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +32,7 @@ class ReportFilters:
     channel: str | None = None
     account_tier: str | None = None
     policy: int | None = None
+    organization: int | None = None
 
     def params(self, **extra: Any) -> dict[str, str]:
         """The filters as query parameters (for links to figures, exports and drill-downs)."""
@@ -68,6 +69,7 @@ def parse_report_filters(actor: User, args: Mapping[str, str]) -> ReportFilters:
         channel=_choice(Channel, args, "channel"),
         account_tier=_choice(AccountTier, args, "account_tier"),
         policy=_int(args, "policy", 1),
+        organization=_int(args, "organization", 1),
     )
     return scoped(actor, filters)
 
@@ -98,6 +100,7 @@ GRAIN_OF_COLUMN = {
     "account_tier": "account_tier",
     "policy_id": "policy",
     "agent_id": "agent",
+    "organization_id": "organization",
 }
 
 
@@ -105,7 +108,7 @@ def grain_for(filters: ReportFilters, by: Iterable[str], *, agent_dim: bool) -> 
     """The coarsest roll-up grain that holds the grouping and the filters: 'all' for tier and key
     alone, one dimension's own grain, else the detail."""
     wanted = {GRAIN_OF_COLUMN[c] for c in set(by) - SUMMARY_COLUMNS}
-    for name in ("team", "priority", "channel", "account_tier", "policy"):
+    for name in ("team", "priority", "channel", "account_tier", "policy", "organization"):
         if getattr(filters, name) is not None:
             wanted.add(name)
     if filters.agent is not None and agent_dim:
@@ -132,6 +135,7 @@ def _criteria(
         (r.channel, filters.channel),
         (r.account_tier, filters.account_tier),
         (r.policy_id, filters.policy),
+        (r.organization_id, filters.organization),
     ):
         if value is not None:
             where.append(column == value)
@@ -183,11 +187,12 @@ class FilterChoices:
     teams: list[tuple[int, str]]
     agents: list[tuple[int, str]]
     policies: list[tuple[int, str]]
+    organizations: list[tuple[int, str]]
 
 
 def filter_choices(actor: User) -> FilterChoices:
-    """The teams, agents and policies a viewer may filter by."""
-    from app.models import SlaPolicy, Team
+    """The teams, agents, policies and organizations a viewer may filter by."""
+    from app.models import Organization, SlaPolicy, Team
 
     teams = db.session.execute(select(Team.id, Team.name).order_by(Team.name)).all()
     agents_query = (
@@ -199,4 +204,9 @@ def filter_choices(actor: User) -> FilterChoices:
             User.team_id == actor.team_id if actor.team_id is not None else User.id == actor.id
         )
     policies = db.session.execute(select(SlaPolicy.id, SlaPolicy.name).order_by(SlaPolicy.name)).all()
-    return FilterChoices(list(teams), list(db.session.execute(agents_query).all()), list(policies))
+    organizations = db.session.execute(
+        select(Organization.id, Organization.name).order_by(Organization.name)
+    ).all()
+    return FilterChoices(
+        list(teams), list(db.session.execute(agents_query).all()), list(policies), list(organizations)
+    )

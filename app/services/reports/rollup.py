@@ -8,8 +8,8 @@ writes one), always adding yesterday and today: a row committed late, with an id
 watermark, still lands in a day that is folded again. Its work grows with the new events and the
 size of those days, never with the history stored.
 
-A figure is filed under the ticket's current tier, team, priority, channel, account tier, policy
-and assignee. A change to a ticket may refile its earlier figures, so the job also folds again
+A figure is filed under the ticket's current tier, team, priority, channel, account tier, policy,
+assignee and organization. A change to a ticket may refile its earlier figures, so the job also folds again
 every day since the oldest touched ticket was opened, up to REFILE_DAYS back; figures older than
 that keep their filing until a rebuild.
 """
@@ -32,9 +32,9 @@ WATERMARK = "activities"
 REBUILD_CHUNK_DAYS = 7
 REFILE_DAYS = 14
 # The grains each day is kept at besides the detail, in the order `grains` sums them.
-GRAINS = ("all", "team", "priority", "channel", "account_tier", "policy", "agent")
+GRAINS = ("all", "team", "priority", "channel", "account_tier", "policy", "agent", "organization")
 
-Cell = tuple[date, str, int, int, str, str, str, int, int, str]
+Cell = tuple[date, str, int, int, str, str, str, int, int, int, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +62,7 @@ def cell_of(fact: Fact) -> Cell:
         d.account_tier,
         d.policy_id,
         fact.agent,
+        d.organization_id,
         fact.key,
     )
 
@@ -76,6 +77,7 @@ CELL_FIELDS = (
     "account_tier",
     "policy_id",
     "agent_id",
+    "organization_id",
     "key",
 )
 
@@ -95,16 +97,17 @@ def grains(cells: dict[Cell, list[int]]) -> dict[str, dict[Cell, list[int]]]:
     out: dict[str, dict[Cell, list[int]]] = {"detail": cells}
     summed: list[dict[Cell, list[int]]] = [defaultdict(lambda: [0, 0]) for _ in GRAINS]
     for cell, (count, total) in cells.items():
-        day, metric, tier, team, priority, channel, account_tier, policy, agent, key = cell
+        day, metric, tier, team, priority, channel, account_tier, policy, agent, org, key = cell
         for n, target in enumerate(
             (
-                (day, metric, tier, 0, "", "", "", 0, 0, key),
-                (day, metric, tier, team, "", "", "", 0, 0, key),
-                (day, metric, tier, 0, priority, "", "", 0, 0, key),
-                (day, metric, tier, 0, "", channel, "", 0, 0, key),
-                (day, metric, tier, 0, "", "", account_tier, 0, 0, key),
-                (day, metric, tier, 0, "", "", "", policy, 0, key),
-                (day, metric, tier, 0, "", "", "", 0, agent, key),
+                (day, metric, tier, 0, "", "", "", 0, 0, 0, key),
+                (day, metric, tier, team, "", "", "", 0, 0, 0, key),
+                (day, metric, tier, 0, priority, "", "", 0, 0, 0, key),
+                (day, metric, tier, 0, "", channel, "", 0, 0, 0, key),
+                (day, metric, tier, 0, "", "", account_tier, 0, 0, 0, key),
+                (day, metric, tier, 0, "", "", "", policy, 0, 0, key),
+                (day, metric, tier, 0, "", "", "", 0, agent, 0, key),
+                (day, metric, tier, 0, "", "", "", 0, 0, org, key),
             )
         ):
             sums = summed[n][target]

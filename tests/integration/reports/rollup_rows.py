@@ -20,6 +20,7 @@ COLUMNS = (
     "account_tier",
     "policy_id",
     "agent_id",
+    "organization_id",
     "key",
     "count",
     "total",

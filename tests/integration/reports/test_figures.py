@@ -163,3 +163,43 @@ def test_the_job_folds_new_history_into_what_a_rebuild_counts(history, now):
     folded = rollup_rows()
     rebuild_rollups()
     assert folded == rollup_rows() != rebuilt
+
+
+def test_an_organization_filter_counts_only_that_organizations_tickets(history, now):
+    from app.services.reports.drill import drill_down
+    from app.services.reports.live import backlog
+    from app.services.reports.read import grain_for
+
+    a_org, b_org = history["a"].organization_id, history["b"].organization_id
+    assert a_org != b_org
+    only_a = ReportFilters(range=DateRange(now.date(), now.date()), organization=a_org)
+    assert grain_for(only_a, ("metric", "tier"), agent_dim=True) == "organization"
+    got = {
+        (f.slug, row[0].text, header): cell.value if cell.value is not None else cell.text
+        for f in build_report("ladder", only_a).figures
+        for row in f.table.rows
+        for header, cell in zip(f.table.headers[1:], row[1:], strict=True)
+    }
+    # A alone: opened at tier 1, up 1→2 and 2→3 by hand, down 3→2.
+    assert got[("per-tier", "Tier 1 · Frontline", "Opened here")] == 1
+    assert got[("per-tier", "Tier 1 · Frontline", "Moved up from")] == 1
+    assert got[("per-tier", "Tier 2 · Technical", "Moved up from")] == 1
+    assert got[("per-tier", "Tier 3 · Expert", "Moved down from")] == 1
+    assert got[("per-tier", "Tier 4 · External vendor", "Moved down from")] == 0  # D is elsewhere
+    assert got[("causes", "By the SLA sweep", "Up")] == 0
+    # B alone, with a priority filter too (so the detail grain): its first response breached.
+    only_b = ReportFilters(
+        range=DateRange(now.date(), now.date()), organization=b_org, priority=history["b"].priority.value
+    )
+    assert grain_for(only_b, ("metric",), agent_dim=True) == "detail"
+    sla = build_report("sla", only_b)
+    per_target = next(f for f in sla.figures if f.slug == "per-target")
+    first = next(row for row in per_target.table.rows if row[0].text == "First response")
+    headers = per_target.table.headers
+    assert first[headers.index("Breached")].value == 1
+    assert first[headers.index("Met")].value in (None, 0)
+    # The live backlog reads the same filter: A is solved, B still open.
+    assert sum(backlog(only_a, at(now, 200)).values()) == 0
+    assert sum(backlog(only_b, at(now, 200)).values()) == 1
+    tickets = drill_down(only_a, {"metric": "created"}).tickets
+    assert [t.id for t in tickets] == [history["a"].id]
