@@ -15,8 +15,11 @@ LEFT, RIGHT, TOP, BOTTOM = 48, 12, 16, 58
 
 @dataclass(frozen=True, slots=True)
 class Series:
+    """One line or set of bars; None is a point with nothing to show (a day without a single
+    target counted has no attainment), drawn as a gap in a line and as no bar."""
+
     name: str
-    values: tuple[float, ...]
+    values: tuple[float | None, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,9 +50,9 @@ def render_svg(chart: Chart, chart_id: str) -> str:
     if not chart.labels or not chart.series:
         return ""
     if chart.kind == "stacked":
-        top = max(sum(s.values[i] for s in chart.series) for i in range(len(chart.labels)))
+        top = max(sum(s.values[i] or 0 for s in chart.series) for i in range(len(chart.labels)))
     else:
-        top = max(max(s.values, default=0) for s in chart.series)
+        top = max(max((v for v in s.values if v is not None), default=0) for s in chart.series)
     top = _nice_max(top)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     parts = [
@@ -87,21 +90,24 @@ def _marks(chart: Chart, top: float, slot: float, plot_h: float) -> list[str]:
     if chart.kind == "line":
         for n, series in enumerate(chart.series):
             colour = PALETTE[n % len(PALETTE)]
-            points = " ".join(
-                f"{LEFT + slot * (i + 0.5):.1f},{base - plot_h * v / top:.1f}"
-                for i, v in enumerate(series.values)
-            )
             dash = ' stroke-dasharray="6 3"' if n % 2 else ""
-            parts.append(
-                f'<polyline fill="none" stroke="{colour}" stroke-width="2.5"{dash} points="{points}"/>'
-            )
+            for run in _runs(series.values):
+                points = [f"{LEFT + slot * (i + 0.5):.1f},{base - plot_h * v / top:.1f}" for i, v in run]
+                if len(points) == 1:  # a lone point between gaps: a dot, or it would not show
+                    cx, cy = points[0].split(",")
+                    parts.append(f'<circle cx="{cx}" cy="{cy}" r="3" fill="{colour}"/>')
+                    continue
+                parts.append(
+                    f'<polyline fill="none" stroke="{colour}" stroke-width="2.5"{dash} '
+                    f'points="{" ".join(points)}"/>'
+                )
         return parts
     groups = 1 if chart.kind == "stacked" else len(chart.series)
     width = slot * 0.7 / groups
     for i, label in enumerate(chart.labels):
         stacked = 0.0
         for n, series in enumerate(chart.series):
-            value = series.values[i]
+            value = series.values[i] or 0.0
             height = plot_h * value / top
             x = LEFT + slot * (i + 0.15) + (0 if chart.kind == "stacked" else n * width)
             y = base - height - (plot_h * stacked / top if chart.kind == "stacked" else 0)
@@ -114,6 +120,18 @@ def _marks(chart: Chart, top: float, slot: float, plot_h: float) -> list[str]:
             if chart.kind == "stacked":
                 stacked += value
     return parts
+
+
+def _runs(values: tuple[float | None, ...]) -> list[list[tuple[int, float]]]:
+    """The unbroken stretches of a line: (index, value) pairs between the points with no value."""
+    runs: list[list[tuple[int, float]]] = [[]]
+    for i, value in enumerate(values):
+        if value is None:
+            if runs[-1]:
+                runs.append([])
+        else:
+            runs[-1].append((i, value))
+    return [run for run in runs if run]
 
 
 def _legend(chart: Chart) -> list[str]:

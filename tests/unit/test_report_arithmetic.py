@@ -65,3 +65,14 @@ def test_a_day_cut_note_gives_utc_midnight_in_the_viewers_zone():
     la = day_cut_note(ZoneInfo("America/Los_Angeles"), date(2026, 12, 1))
     assert "16:00 the day before in America/Los_Angeles" in la
     assert "times on this page are in America/Los_Angeles" in la
+
+
+def test_a_line_leaves_a_gap_where_a_day_has_no_value_instead_of_falling_to_zero():
+    chart = Chart(
+        "line", "Attainment", ("1", "2", "3", "4", "5"), (Series("Attainment %", (90, 80, None, 100, None)),)
+    )
+    svg = render_svg(chart, "t")
+    assert svg.count("<polyline") == 1  # days 1–2 joined; day 4 alone between gaps
+    assert svg.count("<circle") == 1
+    zero_line_y = "202.0"  # the plot's base: a value of 0 would be drawn there
+    assert f",{zero_line_y}" not in svg.split("<polyline", 1)[1].split("/>", 1)[0]

@@ -82,7 +82,7 @@ def _trend(filters: ReportFilters) -> Figure:
     for day in days:
         met, breached = counts["sla_met"].get(day, 0), counts["sla_breach"].get(day, 0)
         share = rate(met, met + breached)
-        values.append(share or 0.0)
+        values.append(share)  # None: nothing counted that day, a gap in the line
         link = {
             "start": day.isoformat(),
             "end": period_end(day, filters.range.grain(), filters.range.end).isoformat(),
