@@ -24,6 +24,7 @@ from app.services.common.pagination import (
     encode_cursor,
     encode_rank_cursor,
 )
+from app.services.common.planner import NotIndexed
 from app.services.queues.filters import ORDERS, QueueFilters, filter_criteria
 from app.services.relationship.risk_rank import UNRANKED
 
@@ -77,7 +78,10 @@ def _queue_filter(key: str, *, ranked: bool = True, has_team: bool = True) -> Co
         # The indexed next-check time: a target warns or falls due within the hour. Few tickets
         # are, so they are read by that index and sorted; a rank bound would lead the planner
         # to a risk index instead and a walk over every active ticket.
-        return and_(Ticket.sla_next_check_at <= bindparam("soon", type_=UTCDateTime()), _active(ranked=False))
+        # `NotIndexed`: on a database without statistics, SQLite would otherwise take the status
+        # index for the count and walk every active ticket.
+        soon = Ticket.sla_next_check_at <= bindparam("soon", type_=UTCDateTime())
+        return and_(soon, NotIndexed(Ticket.__table__.c.status).in_(ACTIVE_STATUSES))
     if key == "waiting":
         pending = Ticket.status == Status.pending
         return and_(pending, Ticket.risk_score > UNRANKED) if ranked else pending
