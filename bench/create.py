@@ -1,6 +1,6 @@
 """Opening tickets through the portal form, under gunicorn.
 
-    python -m bench.create [--tickets 10000,100000] [--requests 300] [--rounds 3]
+    python -m bench.create [--tickets 10000,100000] [--requests 300] [--rounds 3] [--seeded DIR]
 
 For each size, seeds a scratch SQLite database (WAL) with that many tickets, the starter SLA
 policies and rules, a frontline team and two signed-up customers, then starts gunicorn with two
@@ -11,7 +11,8 @@ tickets per second, the workers' CPU milliseconds per request (utime + stime fro
 /proc/<pid>/stat), SQL statements per request (one portal post counted in-process through the
 test client, with a statement listener on the engine), the peak RSS of each worker (VmHWM: it
 includes the sign-in's scrypt hash, 32 MB for a moment) and its RSS at the end (VmRSS).
-The last line is one JSON object.
+The last line is one JSON object. With `--seeded DIR` each size is seeded once into
+DIR/create-<size>.db and every later run starts from a copy of that file.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import signal
 import socket
 import statistics
@@ -272,12 +274,25 @@ def _statements_per_request(url: str, samples: int = 5) -> int:
     return int(statistics.median(counts))
 
 
-def measure(count: int, requests: int, rounds: int) -> dict[str, float | int]:
-    with tempfile.TemporaryDirectory() as scratch:
-        url = f"sqlite:///{scratch}/create.db"
+def _seed(count: int, scratch: str, seeded: str | None) -> str:
+    """The scratch database's URL, seeded afresh or copied from a file seeded before."""
+    path = os.path.join(scratch, "create.db")
+    kept = os.path.join(seeded, f"create-{count}.db") if seeded else None
+    if kept is None or not os.path.exists(kept):
         started = time.perf_counter()
-        _setup(count, url)
+        _setup(count, f"sqlite:///{path}")
         print(f"seeded {count} tickets in {time.perf_counter() - started:.1f}s", flush=True)
+        if kept is not None:
+            os.makedirs(seeded or ".", exist_ok=True)
+            shutil.copyfile(path, kept)
+    else:
+        shutil.copyfile(kept, path)
+    return f"sqlite:///{path}"
+
+
+def measure(count: int, requests: int, rounds: int, seeded: str | None = None) -> dict[str, float | int]:
+    with tempfile.TemporaryDirectory() as scratch:
+        url = _seed(count, scratch, seeded)
         port = _free_port()
         server = _start_gunicorn(url, port, scratch)
         try:
@@ -311,10 +326,11 @@ def main() -> None:
     parser.add_argument("--tickets", default="10000,100000", help="comma-separated sizes")
     parser.add_argument("--requests", type=int, default=300, help="posts per round, both clients")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seeded", help="a directory keeping each size's seeded database for reuse")
     args = parser.parse_args()
     results = []
     for count in (int(n) for n in args.tickets.split(",")):
-        results.append(measure(count, args.requests, args.rounds))
+        results.append(measure(count, args.requests, args.rounds, args.seeded))
         print(json.dumps(results[-1]), flush=True)
     print(
         json.dumps(

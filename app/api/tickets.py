@@ -27,8 +27,9 @@ from app.services.common.access import ticket_for
 from app.services.queues.lists import TicketListFilters, ticket_list
 from app.services.tickets.bulk import add_tag, tags_of
 from app.services.tickets.changes import assign_ticket, change_priority, change_status, change_tier
-from app.services.tickets.conversation import add_internal_note, add_reply, open_ticket, reopen_ticket
+from app.services.tickets.conversation import add_internal_note, add_reply, reopen_ticket
 from app.services.tickets.merge import merge_tickets
+from app.services.tickets.opening import open_ticket
 from app.services.tickets.vendor_handoff import edit_vendor_details
 
 bp = Blueprint("api_tickets", __name__, url_prefix="/api/v1/tickets", description="Tickets")

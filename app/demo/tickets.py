@@ -24,7 +24,8 @@ from app.domain.vocabulary import Status
 from app.models import Team, Ticket, User
 from app.services.sweep.sweep import sweep_ticket
 from app.services.tickets.changes import assign_ticket, change_status, change_tier
-from app.services.tickets.conversation import add_internal_note, add_reply, open_ticket
+from app.services.tickets.conversation import add_internal_note, add_reply
+from app.services.tickets.opening import open_ticket
 from app.services.tickets.ratings import rate_ticket
 
 AGENT, CUSTOMER, LATER = "agent", "customer", "later"

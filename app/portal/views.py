@@ -23,7 +23,8 @@ from app.services.kb.articles import search_and_log
 from app.services.queues.lists import customer_tickets
 from app.services.queues.search import search_own_tickets
 from app.services.tickets.attachments import attachments_by_message
-from app.services.tickets.conversation import add_reply, open_ticket, reopen_ticket
+from app.services.tickets.conversation import add_reply, reopen_ticket
+from app.services.tickets.opening import open_ticket
 from app.services.tickets.page import ticket_page
 from app.services.tickets.ratings import answer_for, can_change, rate_ticket
 from app.services.tickets.self_service import confirm_self_service, record_deflection

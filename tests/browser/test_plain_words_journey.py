@@ -12,7 +12,7 @@ from sqlalchemy import select
 from app.domain.vocabulary import Channel
 from app.extensions import db
 from app.models import Ticket, User
-from app.services.tickets.conversation import open_ticket
+from app.services.tickets.opening import open_ticket
 
 pytestmark = pytest.mark.browser
 

@@ -14,7 +14,7 @@ from app.domain.vocabulary import Priority, Status
 from app.extensions import db
 from app.models import Customer, Message, Ticket, User
 from app.services.tickets.changes import change_priority
-from app.services.tickets.conversation import open_ticket
+from app.services.tickets.opening import open_ticket
 from tests.browser.journey import DESKTOP, PHONE
 
 pytestmark = pytest.mark.browser

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Customer, WebhookSubscription
-from app.services.tickets.conversation import open_ticket
+from app.services.tickets.opening import open_ticket
 from app.services.webhooks.delivery import deliver_webhooks
 from tests.webhook_receiver import Receiver
 

@@ -26,7 +26,8 @@ from app.services.inbound_mail.senders import customer_user, staff_by_address
 from app.services.inbound_mail.threading import Found, SenderRole, find_ticket, sender_role, thread_entry
 from app.services.mail.compose import is_our_message_id
 from app.services.tickets.attachments import check_files, human_size
-from app.services.tickets.conversation import add_reply, open_ticket
+from app.services.tickets.conversation import add_reply
+from app.services.tickets.opening import open_ticket
 
 log = logging.getLogger(__name__)
 NO_TEXT = "(The mail had no text.)"

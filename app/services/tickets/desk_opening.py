@@ -16,7 +16,8 @@ from app.models.types import utcnow
 from app.services.common.access import require_staff
 from app.services.common.rows import find_row
 from app.services.relationship.customer_lookup import add_customer
-from app.services.tickets.conversation import add_internal_note, open_ticket
+from app.services.tickets.conversation import add_internal_note
+from app.services.tickets.opening import open_ticket
 
 DESK_CHANNELS = (Channel.phone, Channel.email, Channel.chat)
 

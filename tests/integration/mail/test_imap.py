@@ -54,7 +54,7 @@ def _unseen(server: Dovecot) -> int:
 
 def test_polling_turns_unseen_mail_into_tickets_and_replies_once(app, mailbox, now):
     customer = make_customer()
-    from app.services.tickets.conversation import open_ticket
+    from app.services.tickets.opening import open_ticket
 
     ticket = open_ticket(customer.user, subject="Disk full", description="Help", now=now)
     _append(mailbox, "new@example.test", "Cannot log in", "Password refused.", Message_ID="<i1@example.test>")

@@ -10,7 +10,8 @@ from app.domain.vocabulary import AuthorKind, Channel, Status
 from app.extensions import db
 from app.models import InboundMail, Message, Notification, Ticket, User
 from app.services.mail.delivery import deliver_outbox
-from app.services.tickets.conversation import add_reply, open_ticket
+from app.services.tickets.conversation import add_reply
+from app.services.tickets.opening import open_ticket
 from tests.factories import make_admin, make_agent, make_customer, make_org
 
 

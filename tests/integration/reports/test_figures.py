@@ -20,7 +20,8 @@ from app.services.reports.rollup import fold_new_history, rebuild_rollups
 from app.services.sla.setup import save_calendar, save_policy
 from app.services.sweep.sweep import sweep_sla
 from app.services.tickets.changes import change_status, change_tier
-from app.services.tickets.conversation import add_reply, open_ticket
+from app.services.tickets.conversation import add_reply
+from app.services.tickets.opening import open_ticket
 from app.services.tickets.ratings import rate_ticket
 from app.services.tickets.self_service import record_deflection
 from tests.factories import make_admin, make_agent, make_customer, make_team

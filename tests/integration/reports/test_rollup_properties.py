@@ -16,7 +16,8 @@ from app.services.reports.rollup import fold_new_history, rebuild_rollups
 from app.services.sla.setup import save_calendar, save_policy
 from app.services.sweep.sweep import sweep_sla
 from app.services.tickets.changes import change_priority, change_status, change_tier
-from app.services.tickets.conversation import add_reply, open_ticket, reopen_ticket
+from app.services.tickets.conversation import add_reply, reopen_ticket
+from app.services.tickets.opening import open_ticket
 from app.services.tickets.ratings import rate_ticket
 from tests.factories import make_admin, make_agent, make_customer
 from tests.integration.reports.rollup_rows import rollup_rows

@@ -17,7 +17,7 @@ from app.extensions import db
 from app.models import Activity, Notification, Team, Ticket, User
 from app.services.routing.assignment import set_away
 from app.services.tickets.changes import assign_ticket, change_tier
-from app.services.tickets.conversation import open_ticket
+from app.services.tickets.opening import open_ticket
 from tests.factories import make_admin, make_agent, make_customer, make_team, make_ticket
 
 

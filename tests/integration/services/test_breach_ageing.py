@@ -15,7 +15,7 @@ from app.services.relationship.risk_rechecks import mark_aged_breaches
 from app.services.sla.setup import save_calendar, save_policy
 from app.services.sweep.sweep import sweep_sla
 from app.services.tickets.changes import change_status
-from app.services.tickets.conversation import open_ticket
+from app.services.tickets.opening import open_ticket
 from tests.factories import make_admin, make_agent, make_customer
 
 TARGETS = Targets(30, 60, 100_000, (100_000,) * 5, warn_percent=50)

@@ -15,7 +15,8 @@ from app.extensions import db
 from app.models import Message, Ticket, TierChange, User
 from app.services.sla.setup import save_calendar, save_policy
 from app.services.sweep.sweep import sweep_sla
-from app.services.tickets.conversation import add_internal_note, open_ticket
+from app.services.tickets.conversation import add_internal_note
+from app.services.tickets.opening import open_ticket
 from tests.factories import make_admin, make_agent, make_customer
 
 TARGETS = Targets(30, 60, 600, (60, 60, 60, 60, 60), warn_percent=50)

@@ -13,7 +13,7 @@ from app.services.relationship.risk_rank import rank_customers
 from app.services.rules.admin import save_rule, set_rule_enabled
 from app.services.rules.engine import enabled_rules
 from app.services.sla.setup import install_default_sla, save_calendar, save_policy
-from app.services.tickets.conversation import open_ticket
+from app.services.tickets.opening import open_ticket
 from config import TestConfig
 from tests.factories import make_admin, make_agent, make_customer, make_team, make_ticket, signed_in
 from tests.integration.services.test_sla import TARGETS

@@ -23,7 +23,8 @@ from app.services.relationship.risk_rank import rank_all_active
 from app.services.rules.admin import save_rule
 from app.services.sla.setup import save_calendar, save_policy
 from app.services.tickets.changes import change_status, change_tier
-from app.services.tickets.conversation import add_reply, open_ticket
+from app.services.tickets.conversation import add_reply
+from app.services.tickets.opening import open_ticket
 from tests.factories import make_admin, make_agent, make_customer, make_team
 
 RISK_COLUMNS = ("risk_score", "risk_pressure", "risk_priority", "risk_account", "risk_value", "risk_health")

@@ -7,7 +7,8 @@ from app.domain.errors import InvalidInput, NotAllowed, NotFound
 from app.domain.vocabulary import Status
 from app.extensions import db
 from app.models import Activity, Message, Ticket
-from app.services.tickets.conversation import add_internal_note, add_reply, open_ticket, reopen_ticket
+from app.services.tickets.conversation import add_internal_note, add_reply, reopen_ticket
+from app.services.tickets.opening import open_ticket
 from tests.factories import make_agent, make_customer, make_ticket
 
 

@@ -16,7 +16,7 @@ from app.services.relationship.risk_rank import UNRANKED, rank_all_active, refre
 from app.services.relationship.risk_rechecks import mark_customers_due
 from app.services.sweep.sweep import sweep_sla
 from app.services.tickets.changes import change_priority, change_status
-from app.services.tickets.conversation import open_ticket
+from app.services.tickets.opening import open_ticket
 from tests.factories import make_admin, make_agent, make_customer, make_org, make_ticket
 
 # The SLA tests' policy: first response in 30 minutes, resolution 600, an hour per tier.

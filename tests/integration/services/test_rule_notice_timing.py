@@ -13,7 +13,8 @@ from app.models import Activity, EscalationRule, Notification
 from app.services.rules.admin import save_rule
 from app.services.sla.setup import OFFICE_HOURS, save_calendar, save_policy
 from app.services.sweep.sweep import sweep_sla
-from app.services.tickets.conversation import add_reply, open_ticket
+from app.services.tickets.conversation import add_reply
+from app.services.tickets.opening import open_ticket
 from tests.factories import make_admin, make_agent, make_customer
 
 TARGETS = Targets(30, 60, 600, (600, 600, 600, 600, 600), warn_percent=50)

@@ -17,7 +17,8 @@ from app.services.rules.admin import delete_rule, move_rule, save_rule, set_rule
 from app.services.rules.defaults import install_default_rules
 from app.services.rules.dry_run import dry_run
 from app.services.rules.engine import enabled_rules
-from app.services.tickets.conversation import add_reply, open_ticket, reopen_ticket
+from app.services.tickets.conversation import add_reply, reopen_ticket
+from app.services.tickets.opening import open_ticket
 from tests.factories import make_admin, make_agent, make_customer, make_org, make_team, make_ticket
 
 

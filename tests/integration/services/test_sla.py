@@ -21,7 +21,8 @@ from app.services.sla import clock as sla_clock
 from app.services.sla.setup import OFFICE_HOURS, save_calendar, save_policy
 from app.services.sweep.sweep import SweepSummary, sweep_sla, sweep_ticket
 from app.services.tickets.changes import change_priority, change_status
-from app.services.tickets.conversation import add_reply, open_ticket
+from app.services.tickets.conversation import add_reply
+from app.services.tickets.opening import open_ticket
 from tests.factories import make_admin, make_agent, make_customer, make_org, make_team
 
 # Targets in business minutes: first response 30, next 60, resolution 600, dwell 60 per tier.

@@ -25,7 +25,7 @@ from app.services.sla import clock as sla_clock
 from app.services.sla.setup import save_policy
 from app.services.sweep.batch_reads import due_batch, names_of
 from app.services.sweep.sweep import SweepSummary, _Pass, _sweep_together, sweep_sla, sweep_ticket
-from app.services.tickets.conversation import open_ticket
+from app.services.tickets.opening import open_ticket
 from tests.factories import make_admin, make_agent, make_team
 from tests.integration.services.test_sla import fresh, opened, policy  # noqa: F401 (a fixture)
 

@@ -28,7 +28,8 @@ from app.extensions import db
 from app.models import SlaClock, Ticket
 from app.services.sla.setup import save_calendar, save_policy
 from app.services.tickets.changes import change_priority, change_status, change_tier
-from app.services.tickets.conversation import add_internal_note, add_reply, open_ticket, reopen_ticket
+from app.services.tickets.conversation import add_internal_note, add_reply, reopen_ticket
+from app.services.tickets.opening import open_ticket
 from tests.factories import make_admin, make_agent, make_customer, make_team
 
 STANDARD = Targets(60, 120, 600, (90, 90, 120, 180, 240), warn_percent=80)

@@ -15,7 +15,8 @@ from app.models import BusinessCalendar, SlaClock, SlaPause, Ticket
 from app.services.sla.setup import save_calendar, save_policy
 from app.services.sweep.sweep import sweep_sla
 from app.services.tickets.changes import change_priority, change_status, change_tier
-from app.services.tickets.conversation import add_reply, open_ticket
+from app.services.tickets.conversation import add_reply
+from app.services.tickets.opening import open_ticket
 from tests.factories import make_admin, make_agent, make_customer, make_team
 
 # Business minutes, round the clock: first response 60, next 120, resolution 600, 60 per tier.

@@ -21,7 +21,7 @@ from app.services.sla.policies import calendar_of
 from app.services.sla.setup import OFFICE_HOURS, save_calendar, save_policy
 from app.services.sweep.sweep import sweep_sla
 from app.services.tickets.changes import change_status, change_tier
-from app.services.tickets.conversation import open_ticket
+from app.services.tickets.opening import open_ticket
 from app.services.tickets.vendor_handoff import edit_vendor_details
 from tests.factories import make_admin, make_agent, make_customer, make_team
 

@@ -17,7 +17,7 @@ from app.services.queues.filters import parse_filters
 from app.services.queues.lists import queue_page
 from app.services.sla.setup import OFFICE_HOURS, save_calendar
 from app.services.tickets.changes import assign_ticket, change_tier
-from app.services.tickets.conversation import open_ticket
+from app.services.tickets.opening import open_ticket
 from app.services.tickets.vendor_handoff import edit_vendor_details
 from app.services.tickets.vendor_overdue import notify_overdue_vendors
 from tests.factories import make_admin, make_agent, make_customer, make_team

@@ -11,7 +11,7 @@ from app.extensions import db
 from app.models import User
 from app.services.routing.assignment import assign_waiting, set_away
 from app.services.sweep.sweep import sweep_sla
-from app.services.tickets.conversation import open_ticket
+from app.services.tickets.opening import open_ticket
 from tests.factories import make_agent, make_customer, make_team
 from tests.integration.services.test_sla import fresh, policy  # noqa: F401
 

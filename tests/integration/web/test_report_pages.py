@@ -7,7 +7,7 @@ import io
 
 from app.models.types import utcnow
 from app.services.reports.rollup import rebuild_rollups
-from app.services.tickets.conversation import open_ticket
+from app.services.tickets.opening import open_ticket
 from tests.factories import make_admin, make_agent, make_customer, make_team
 
 

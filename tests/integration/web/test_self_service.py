@@ -14,7 +14,7 @@ from app.services.kb.articles import save_article, save_category
 from app.services.mail.compose import render_notification
 from app.services.sla.setup import save_calendar, save_policy
 from app.services.sweep.sweep import sweep_sla
-from app.services.tickets.conversation import open_ticket
+from app.services.tickets.opening import open_ticket
 from tests.factories import make_admin, make_agent, make_customer
 
 

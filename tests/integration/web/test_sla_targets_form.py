@@ -12,7 +12,7 @@ from app.domain.sla_vocabulary import SlaTarget
 from app.extensions import db
 from app.models import BusinessCalendar, SlaClock, SlaPolicy
 from app.services.sla.setup import save_calendar, save_policy
-from app.services.tickets.conversation import open_ticket
+from app.services.tickets.opening import open_ticket
 from tests.factories import make_admin, make_customer
 
 

@@ -13,7 +13,7 @@ from app.models import Activity, Team, Ticket
 from app.models.types import utcnow
 from app.services.sla.setup import save_calendar, save_policy
 from app.services.tickets.changes import change_tier
-from app.services.tickets.conversation import open_ticket
+from app.services.tickets.opening import open_ticket
 from tests.factories import make_admin, make_agent, make_customer, make_team, make_ticket
 from tests.integration.services.test_vendor_handoff import TARGETS
 

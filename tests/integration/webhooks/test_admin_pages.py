@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import WebhookDelivery, WebhookSubscription
-from app.services.tickets.conversation import open_ticket
+from app.services.tickets.opening import open_ticket
 from app.services.webhooks.delivery import deliver_webhooks
 from tests.factories import make_agent, make_customer
 from tests.integration.webhooks.conftest import subscribe

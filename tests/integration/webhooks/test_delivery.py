@@ -13,7 +13,7 @@ from sqlalchemy import func, insert, select
 from app.extensions import db
 from app.models import Notification, WebhookDelivery, WebhookSubscription
 from app.services.mail.delivery import deliver_outbox
-from app.services.tickets.conversation import open_ticket
+from app.services.tickets.opening import open_ticket
 from app.services.webhooks.delivery import claim_batch, deliver_webhooks
 from app.services.webhooks.log import delivery_log, redeliver
 from app.services.webhooks.subscriptions import set_active

@@ -15,7 +15,8 @@ from app.extensions import db
 from app.models import Ticket, WebhookDelivery
 from app.services.sweep.sweep import sweep_sla
 from app.services.tickets.changes import change_status, change_tier
-from app.services.tickets.conversation import add_reply, open_ticket
+from app.services.tickets.conversation import add_reply
+from app.services.tickets.opening import open_ticket
 from app.services.tickets.ratings import rate_ticket
 from app.services.tickets.vendor_overdue import notify_overdue_vendors
 from app.services.webhooks.delivery import deliver_webhooks
