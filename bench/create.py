@@ -1,6 +1,6 @@
 """Opening tickets through the portal form, under gunicorn.
 
-    python -m bench.create [--tickets 10000,100000] [--requests 300] [--rounds 3] [--seeded DIR]
+    python -m bench.create [--tickets 10000,100000] [--requests 300] [--rounds 3] [--data-dir DIR]
 
 For each size, seeds a scratch SQLite database (WAL) with that many tickets, the starter SLA
 policies and rules, a frontline team and two signed-up customers, then starts gunicorn with two
@@ -11,8 +11,8 @@ tickets per second, the workers' CPU milliseconds per request (utime + stime fro
 /proc/<pid>/stat), SQL statements per request (one portal post counted in-process through the
 test client, with a statement listener on the engine), the peak RSS of each worker (VmHWM: it
 includes the sign-in's scrypt hash, 32 MB for a moment) and its RSS at the end (VmRSS).
-The last line is one JSON object. With `--seeded DIR` each size is seeded once into
-DIR/create-<size>.db and every later run starts from a copy of that file.
+With `--data-dir DIR` each size is seeded once into DIR/create-<tickets>.db and later runs
+work on a fresh copy of it. The last line is one JSON object.
 """
 
 from __future__ import annotations
@@ -54,7 +54,9 @@ TICKS = os.sysconf("SC_CLK_TCK")
 def _setup(count: int, url: str) -> None:
     """Seed the database the way a running desk has it: tickets, starter SLA and rules, a team."""
     from app import create_app
-    from app.services.accounts.accounts import create_staff_user, hash_password, save_team
+    from app.services.accounts.passwords import hash_password
+    from app.services.accounts.staff_accounts import create_staff_user
+    from app.services.accounts.teams import save_team
     from app.services.rules.defaults import install_default_rules
     from app.services.sla.setup import install_default_sla
     from config import Config
@@ -274,25 +276,34 @@ def _statements_per_request(url: str, samples: int = 5) -> int:
     return int(statistics.median(counts))
 
 
-def _seed(count: int, scratch: str, seeded: str | None) -> str:
-    """The scratch database's URL, seeded afresh or copied from a file seeded before."""
+def _seeded(count: int, scratch: str, data_dir: str | None) -> str:
+    """The URL of a freshly seeded database in scratch (copied from data_dir when seeded before)."""
     path = os.path.join(scratch, "create.db")
-    kept = os.path.join(seeded, f"create-{count}.db") if seeded else None
+    kept = os.path.join(data_dir, f"create-{count}.db") if data_dir else None
     if kept is None or not os.path.exists(kept):
         started = time.perf_counter()
         _setup(count, f"sqlite:///{path}")
         print(f"seeded {count} tickets in {time.perf_counter() - started:.1f}s", flush=True)
         if kept is not None:
-            os.makedirs(seeded or ".", exist_ok=True)
+            os.makedirs(os.path.dirname(kept), exist_ok=True)
+            _checkpoint(path)
             shutil.copyfile(path, kept)
     else:
         shutil.copyfile(kept, path)
     return f"sqlite:///{path}"
 
 
-def measure(count: int, requests: int, rounds: int, seeded: str | None = None) -> dict[str, float | int]:
+def _checkpoint(path: str) -> None:
+    """Fold the WAL into the file, so that the file alone holds the database."""
+    import sqlite3
+
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+def measure(count: int, requests: int, rounds: int, data_dir: str | None = None) -> dict[str, float | int]:
     with tempfile.TemporaryDirectory() as scratch:
-        url = _seed(count, scratch, seeded)
+        url = _seeded(count, scratch, data_dir)
         port = _free_port()
         server = _start_gunicorn(url, port, scratch)
         try:
@@ -326,11 +337,11 @@ def main() -> None:
     parser.add_argument("--tickets", default="10000,100000", help="comma-separated sizes")
     parser.add_argument("--requests", type=int, default=300, help="posts per round, both clients")
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--seeded", help="a directory keeping each size's seeded database for reuse")
+    parser.add_argument("--data-dir", help="seed each size once into this folder and reuse it")
     args = parser.parse_args()
     results = []
     for count in (int(n) for n in args.tickets.split(",")):
-        results.append(measure(count, args.requests, args.rounds, args.seeded))
+        results.append(measure(count, args.requests, args.rounds, args.data_dir))
         print(json.dumps(results[-1]), flush=True)
     print(
         json.dumps(

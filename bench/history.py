@@ -36,7 +36,7 @@ PASSWORD = "bench-password-1"
 
 
 def seed(events: int, customer_events: int, now: datetime) -> tuple[int, int]:
-    from app.services.accounts.accounts import hash_password
+    from app.services.accounts.passwords import hash_password
 
     seed_tickets(50_000, now=now, spread=timedelta(days=365), customers=20_000)
     rng = random.Random(5)

@@ -84,7 +84,7 @@ def _rank_active(now: datetime, rng: random.Random) -> None:
 
 
 def seed(tickets: int, now: datetime) -> None:
-    from app.services.accounts.accounts import hash_password
+    from app.services.accounts.passwords import hash_password
 
     seed_tickets(tickets, now=now, spread=timedelta(days=60))
     db.session.execute(

@@ -69,7 +69,7 @@ class Rows:
 
 
 def seed(count: int, days: int, now: datetime) -> dict[str, int]:
-    from app.services.accounts.accounts import hash_password
+    from app.services.accounts.passwords import hash_password
 
     seed_tickets(count, now=now, spread=timedelta(days=days))
     password_hash = hash_password(PASSWORD)

@@ -9,7 +9,7 @@ from app.domain.tickets import format_reference
 from app.domain.vocabulary import AccountTier, LifecycleStage, Role, Status
 from app.extensions import db
 from app.models import Customer, Message, Organization, Team, Ticket, User
-from app.services.accounts.accounts import hash_password
+from app.services.accounts.passwords import hash_password
 
 PASSWORD = "correct-horse-battery"
 _counter = itertools.count(1)

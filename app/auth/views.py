@@ -25,8 +25,8 @@ from app.auth.safe_next import safe_next
 from app.auth.two_factor_forms import CodeForm
 from app.domain.errors import InvalidInput, NotAllowed
 from app.form_fields import show_error
-from app.services.accounts.accounts import register_customer
 from app.services.accounts.recovery import send_verification
+from app.services.accounts.registration import register_customer
 from app.services.accounts.sessions import end_sessions
 from app.services.accounts.sign_in import authenticate
 from app.services.accounts.two_factor import check_second_step, pending_user

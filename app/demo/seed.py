@@ -23,7 +23,7 @@ from app.domain.vocabulary import ActivityKind, Role
 from app.extensions import db
 from app.models import Activity, Customer, Notification, Organization, Team, User
 from app.models.types import utcnow
-from app.services.accounts.accounts import hash_password
+from app.services.accounts.passwords import hash_password
 from app.services.common.statistics import refresh_statistics
 from app.services.common.transaction import transaction
 from app.services.relationship.risk_rank import rank_all_active

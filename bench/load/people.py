@@ -12,7 +12,7 @@ from app.domain.vocabulary import Role
 from app.extensions import db
 from app.models import Customer, Organization, Team, User
 from app.models.types import utcnow
-from app.services.accounts.accounts import hash_password
+from app.services.accounts.passwords import hash_password
 
 PASSWORD = "load-test-password-7391"
 

@@ -16,9 +16,10 @@ from app.admin.accounts.forms import (
 )
 from app.domain.errors import InvalidInput
 from app.form_fields import optional_int, show_error
-from app.services.accounts.accounts import create_staff_user, save_team, set_user_active
 from app.services.accounts.directory import delete_team, get_team, get_user, list_users, team_rows
 from app.services.accounts.staff import StaffChanges, edit_staff_user, send_reset_link
+from app.services.accounts.staff_accounts import create_staff_user, set_user_active
+from app.services.accounts.teams import save_team
 from app.services.accounts.two_factor import reset_two_factor
 from app.services.common.links import absolute_url
 from app.services.relationship.contact_import import import_contacts

@@ -15,7 +15,8 @@ from app.domain.vocabulary import ActivityKind
 from app.extensions import db
 from app.models import Notification, User
 from app.models.types import utcnow
-from app.services.accounts.accounts import check_new_password, hash_password, normalize_email, user_by_email
+from app.services.accounts.accounts import normalize_email, user_by_email
+from app.services.accounts.passwords import check_new_password, hash_password
 from app.services.accounts.sessions import bump_generation
 from app.services.accounts.tokens import consume_token, issue_token
 from app.services.audit.record import audit

@@ -14,7 +14,7 @@ from app.domain.vocabulary import ActivityKind
 from app.extensions import db
 from app.models import User
 from app.models.types import utcnow
-from app.services.accounts.accounts import check_new_password, hash_password
+from app.services.accounts.passwords import check_new_password, hash_password
 from app.services.audit.record import audit
 from app.services.common.history import record
 from app.services.common.transaction import transaction

@@ -23,6 +23,7 @@ from app.extensions import db
 from app.models import User
 from app.models.types import UTCDateTime, utcnow
 from app.services.accounts.accounts import user_by_email
+from app.services.accounts.passwords import hash_password, needs_new_hash
 from app.services.audit.record import audit
 from app.services.common.history import record
 from app.services.common.transaction import transaction
@@ -78,7 +79,9 @@ def authenticate(email: str, password: str, *, now: datetime | None = None) -> U
     if not user.active:
         audit(AuditKind.sign_in_failed, "Right password for a deactivated account", email=user.email, now=now)
         raise NotAllowed("This account is deactivated. Ask an admin.")
-    take_back_guess(user_id, failures, now)
+    # A hash made with older parameters is replaced now, while the password is at hand.
+    stored = user.password_hash
+    take_back_guess(user_id, failures, now, rehash=(stored, password) if needs_new_hash(stored) else None)
     if not user.two_factor_on:  # otherwise the second step records the sign-in
         audit(AuditKind.sign_in, f"{user.email} signed in", actor=user, now=now)
     return user
@@ -108,11 +111,22 @@ def claim_guess(user_id: int, now: datetime) -> int | None:
         return db.session.scalars(statement).first()
 
 
-def take_back_guess(user_id: int, failures: int, now: datetime) -> None:
+def take_back_guess(
+    user_id: int, failures: int, now: datetime, *, rehash: tuple[str, str] | None = None
+) -> None:
     """The right password takes back its own count, and its wait unless more guesses came after
     it. The wrong ones before it stay until they are forgotten, so a burst of parallel guesses
-    meets its wait even if one of them was right."""
+    meets its wait even if one of them was right. With `rehash` (the stored hash and the right
+    password) the password is stored again with the current method, unless it changed meanwhile."""
+    new_hash = hash_password(rehash[1]) if rehash is not None else None  # before the write lock
     with transaction():
+        if rehash is not None:
+            db.session.execute(
+                update(User)
+                .where(User.id == user_id, User.password_hash == rehash[0])
+                .values(password_hash=new_hash)
+                .execution_options(synchronize_session=False)
+            )
         db.session.execute(
             update(User)
             .where(User.id == user_id, User.failed_logins > 0)

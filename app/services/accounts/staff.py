@@ -13,9 +13,9 @@ from app.domain.errors import InvalidInput, raise_all
 from app.domain.vocabulary import ActivityKind, Role
 from app.models import Team, User
 from app.models.types import utcnow
-from app.services.accounts.accounts import STAFF_ROLES
 from app.services.accounts.admins import check_not_last_admin
 from app.services.accounts.recovery import mail_reset_link
+from app.services.accounts.staff_accounts import STAFF_ROLES
 from app.services.audit.record import audit
 from app.services.common.access import require_admin
 from app.services.common.history import record

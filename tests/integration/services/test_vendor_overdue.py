@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from app.domain.errors import InvalidInput
 from app.extensions import db
 from app.models import Notification, Team, Ticket, VendorOverdueNotice
-from app.services.accounts.accounts import save_team
+from app.services.accounts.teams import save_team
 from app.services.queues.filters import parse_filters
 from app.services.queues.lists import queue_page
 from app.services.sla.setup import OFFICE_HOURS, save_calendar

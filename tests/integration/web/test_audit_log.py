@@ -15,8 +15,8 @@ from app.domain.audit import AuditKind
 from app.extensions import db
 from app.models import AuditEntry
 from app.rate_limits import app_limiter
-from app.services.accounts.accounts import save_team
 from app.services.accounts.recovery import request_password_reset, reset_password
+from app.services.accounts.teams import save_team
 from app.services.audit.record import audit
 from tests import factories
 

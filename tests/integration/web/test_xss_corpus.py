@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 import pytest
 
 from app.domain.vocabulary import Status
-from app.services.accounts.accounts import save_team
+from app.services.accounts.teams import save_team
 from app.services.relationship.changes import log_touchpoint
 from app.services.tickets.ratings import rate_ticket
 from tests import factories
