@@ -10,6 +10,7 @@ from datetime import datetime
 from io import BytesIO
 
 from flask import current_app
+from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
 
 from app.domain import tickets as ticket_rules
@@ -20,17 +21,19 @@ from app.extensions import db
 from app.models import InboundMail, MailId, User
 from app.models.types import utcnow
 from app.services.common.access import require_admin
+from app.services.common.transaction import transaction
 from app.services.inbound_mail import inbound_store as store
 from app.services.inbound_mail.parsing import MailFile, ParsedMail, UnusableMail, parse_mail
-from app.services.inbound_mail.senders import customer_user, staff_by_address
+from app.services.inbound_mail.senders import Sender, customer_user, sender_by_address
 from app.services.inbound_mail.threading import Found, SenderRole, find_ticket, sender_role, thread_entry
 from app.services.mail.compose import is_our_message_id
 from app.services.tickets.attachments import check_files, human_size
-from app.services.tickets.conversation import add_reply
+from app.services.tickets.conversation import add_customer_reply, add_reply
 from app.services.tickets.opening import open_ticket
 
 log = logging.getLogger(__name__)
 NO_TEXT = "(The mail had no text.)"
+ALREADY_RECEIVED = "already received (same Message-ID)"
 
 
 def receive_mail(
@@ -38,7 +41,9 @@ def receive_mail(
 ) -> InboundMail:
     """Turn one raw mail into a ticket or a reply, or keep it with the reason it could not be.
 
-    An admin processing a kept mail again has looked at it: loop and rate checks are skipped."""
+    An admin processing a kept mail again has looked at it: loop and rate checks are skipped.
+    A mail that is used is one transaction: the reply or ticket, the record of the mail and its
+    Message-ID commit together."""
     now = now or utcnow()
     config = current_app.config
     arrival = store.Arrival(now=now, source=source, size=len(raw))
@@ -54,27 +59,44 @@ def receive_mail(
     loop = None if checked_by_admin else _loop_reason(parsed)
     if loop:
         return store.keep(raw, about, status=store.IGNORED, reason=loop)
-    if store.seen_before(parsed.message_id):
-        return store.keep(None, about, status=store.IGNORED, reason="already received (same Message-ID)")
-    agent = staff_by_address(parsed.sender)
-    per_hour = config["MAIL_SENDER_PER_HOUR"]
-    if (
-        not checked_by_admin
-        and agent is None
-        and store.recent_count(parsed.sender, now - store.rate_window()) >= per_hour
-    ):
-        reason = f"more than {per_hour} mails in an hour from {parsed.sender}"
-        return store.keep(raw, about, status=store.FAILED, reason=reason)
+    session = db.session()
+    expire, session.expire_on_commit = session.expire_on_commit, False
     try:
-        ticket_id, thread, notes = _apply(parsed, agent, now)
+        with transaction():
+            row = _use(raw, parsed, about, checked_by_admin)
     except (InvalidInput, NotFound, NotAllowed, Conflict) as error:
         return store.keep(raw, about, status=store.FAILED, reason=str(error))
+    except IntegrityError:  # the same mail came twice at once: the first one is used
+        return store.keep(None, about, status=store.IGNORED, reason=ALREADY_RECEIVED)
     except Exception as error:  # never a crash: the mail waits for an admin
         log.exception("inbound mail from %s could not be processed", parsed.sender)
         reason = f"could not be processed: {type(error).__name__}: {error}"
         return store.keep(raw, about, status=store.FAILED, reason=reason)
+    finally:
+        session.expire_on_commit = expire
+    # What the mail's work loaded is read afresh next time; the record stays readable.
+    for item in list(session.identity_map.values()):
+        if item is not row:
+            session.expire(item)
+    return row
+
+
+def _use(raw: bytes, parsed: ParsedMail, about: store.Arrival, checked_by_admin: bool) -> InboundMail:
+    """Inside the mail's transaction: the re-delivery and rate checks, then the ticket or reply
+    with the record of the mail."""
+    config = current_app.config
+    now = about.now
+    seen, recent = store.sender_history(parsed.sender, parsed.message_id, now - store.rate_window())
+    if seen:
+        return store.add_record(None, about, status=store.IGNORED, reason=ALREADY_RECEIVED)
+    sender = sender_by_address(parsed.sender)
+    per_hour = config["MAIL_SENDER_PER_HOUR"]
+    if not checked_by_admin and sender.agent is None and recent >= per_hour:
+        reason = f"more than {per_hour} mails in an hour from {parsed.sender}"
+        return store.add_record(raw, about, status=store.FAILED, reason=reason)
+    ticket_id, thread, notes = _apply(parsed, sender, now)
     # A mail that lost something on the way (refused files, cut text) is kept whole beside it.
-    return store.keep(
+    return store.add_record(
         raw if notes else None,
         about,
         status=store.PROCESSED,
@@ -92,8 +114,9 @@ def _loop_reason(parsed: ParsedMail) -> str | None:
     return automatic_reason(parsed.headers, parsed.content_type, parsed.sender, own)
 
 
-def _apply(parsed: ParsedMail, agent: User | None, now: datetime) -> tuple[int, MailId | None, list[str]]:
+def _apply(parsed: ParsedMail, sender: Sender, now: datetime) -> tuple[int, MailId | None, list[str]]:
     prefix = current_app.config["TICKET_REFERENCE_PREFIX"]
+    agent = sender.agent
     ticket, found = find_ticket(parsed.in_reply_to, parsed.references, parsed.subject, prefix)
     files, notes = _checked_files(parsed.files)
     body = _body(parsed.text, notes)
@@ -107,12 +130,15 @@ def _apply(parsed: ParsedMail, agent: User | None, now: datetime) -> tuple[int, 
     ):
         ticket = None
     if ticket is not None:
-        actor = agent if agent is not None else customer_user(parsed.sender, parsed.sender_name, now)
-        message = add_reply(actor, ticket.id, body, files=files, now=now)
+        if agent is not None:
+            message = add_reply(agent, ticket.id, body, files=files, now=now)
+        else:
+            actor = customer_user(parsed.sender, parsed.sender_name, now, sender)
+            message = add_customer_reply(actor, ticket, body, files=files, now=now)
         return ticket.id, thread_entry(parsed.message_id, ticket.id, message.id, parsed.sender, now), notes
     if agent is not None:
         raise NotAllowed(f"{parsed.sender} is an agent and the mail answers no ticket.")
-    user = customer_user(parsed.sender, parsed.sender_name, now)
+    user = customer_user(parsed.sender, parsed.sender_name, now, sender)
     subject = clean_subject(parsed.subject, prefix)[:200] or "(no subject)"
     ticket = open_ticket(user, subject=subject, description=body, channel="email", now=now)
     if files:

@@ -45,6 +45,24 @@ def _record(
     )
 
 
+def add_record(
+    raw: bytes | None,
+    arrival: Arrival,
+    *,
+    status: str,
+    reason: str | None,
+    ticket_id: int | None = None,
+    thread: MailId | None = None,
+) -> InboundMail:
+    """Add the inbound record (and the Message-ID that threads later answers) to the caller's
+    transaction, which commits it together with the ticket or reply the mail became."""
+    row = _record(raw, arrival, status, reason, ticket_id)
+    db.session.add(row)
+    if thread is not None:
+        db.session.add(thread)
+    return row
+
+
 def keep(
     raw: bytes | None,
     arrival: Arrival,
@@ -57,34 +75,34 @@ def keep(
     """Write one inbound record in its own transaction (the mail's own work may have failed),
     with the Message-ID that threads later answers when the mail was used."""
     db.session.rollback()
-    row = _record(raw, arrival, status, reason, ticket_id)
-    db.session.add(row)
-    if thread is not None:
-        db.session.add(thread)
+    row = add_record(raw, arrival, status=status, reason=reason, ticket_id=ticket_id, thread=thread)
     try:
         db.session.commit()
     except IntegrityError:  # the same mail came twice at once; the first one threads answers
         db.session.rollback()
-        row = _record(raw, arrival, status, reason, ticket_id)
-        db.session.add(row)
+        row = add_record(raw, arrival, status=status, reason=reason, ticket_id=ticket_id)
         db.session.commit()
     return row
 
 
-def seen_before(message_id: str | None) -> bool:
-    """Whether this Message-ID was already turned into a ticket or reply (a re-delivery)."""
-    if not message_id:
-        return False
-    query = select(InboundMail.id).where(
-        InboundMail.message_id == message_id, InboundMail.status == PROCESSED
+def sender_history(sender: str, message_id: str | None, since: datetime) -> tuple[bool, int]:
+    """In one statement: whether this Message-ID was already turned into a ticket or reply (a
+    re-delivery), and how many mails this sender sent since then (the per-sender rate limit)."""
+    recent = (
+        select(func.count())
+        .where(InboundMail.sender == sender, InboundMail.received_at >= since)
+        .scalar_subquery()
     )
-    return db.session.scalar(query.limit(1)) is not None
-
-
-def recent_count(sender: str, since: datetime) -> int:
-    """How many mails this sender sent since then (the per-sender rate limit)."""
-    query = select(func.count()).where(InboundMail.sender == sender, InboundMail.received_at >= since)
-    return db.session.scalar(query) or 0
+    if not message_id:
+        return False, db.session.scalar(select(recent)) or 0
+    seen = (
+        select(InboundMail.id)
+        .where(InboundMail.message_id == message_id, InboundMail.status == PROCESSED)
+        .limit(1)
+        .scalar_subquery()
+    )
+    row = db.session.execute(select(seen, recent)).one()
+    return row[0] is not None, row[1] or 0
 
 
 def rate_window() -> timedelta:

@@ -6,7 +6,9 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
+from app.domain.ids import is_row_id
 from app.domain.mail_headers import references_in, thread_ids
 from app.domain.tickets import parse_reference
 from app.extensions import db
@@ -28,7 +30,10 @@ class SenderRole(StrEnum):
 def find_ticket(
     in_reply_to: str | None, references: str | None, subject: str, prefix: str
 ) -> tuple[Ticket | None, Found | None]:
-    """The ticket a mail answers: by our stored Message-IDs first, then by [TD-…] in the subject."""
+    """The ticket a mail answers: by our stored Message-IDs first, then by [TD-…] in the subject.
+
+    Called inside the mail's transaction: the ticket is locked and read afresh, with its customer
+    and organization, as a reply needs it."""
     ids = thread_ids(in_reply_to, references)
     if ids:
         rows = dict(
@@ -38,13 +43,26 @@ def find_ticket(
         )
         for item in ids:
             if item in rows:
-                return db.session.get(Ticket, rows[item]), Found.header
+                return _locked_ticket(rows[item]), Found.header
     for reference in references_in(subject, prefix):
         ticket_id = parse_reference(reference)
-        ticket = db.session.get(Ticket, ticket_id) if ticket_id is not None else None
+        ticket = _locked_ticket(ticket_id) if ticket_id is not None else None
         if ticket is not None:
             return ticket, Found.subject
     return None, None
+
+
+def _locked_ticket(ticket_id: int) -> Ticket | None:
+    if not is_row_id(ticket_id):
+        return None
+    query = (
+        select(Ticket)
+        .where(Ticket.id == ticket_id)
+        .options(joinedload(Ticket.customer), joinedload(Ticket.organization))
+        .with_for_update(of=Ticket)
+        .execution_options(populate_existing=True)
+    )
+    return db.session.scalars(query).first()
 
 
 def sender_role(ticket: Ticket, address: str, agent: User | None) -> SenderRole | None:

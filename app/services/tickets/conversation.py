@@ -7,7 +7,7 @@ from datetime import datetime
 from werkzeug.datastructures import FileStorage
 
 from app.domain import tickets as rules
-from app.domain.access import is_requester
+from app.domain.access import can_view_ticket, is_requester
 from app.domain.choices import parse_choice
 from app.domain.errors import InvalidInput, NotAllowed
 from app.domain.escalation import Trigger
@@ -84,32 +84,51 @@ def _customer_reply(
         # A reply is an append and conflicts with nothing: the ticket is locked while it is
         # written, so a sweep or an agent saving meanwhile makes it wait instead of refusing it.
         ticket = ticket_for(actor, ticket_id, for_update=True)
-        change = TicketChange(ticket, now)
-        new_status, reopened = rules.status_after_customer_reply(ticket.status)
-        if reopened and not is_requester(actor.as_actor(), ticket.facts()):
-            # An organization admin sees colleagues' requests; reopening stays with who asked.
-            raise NotAllowed("This request is solved; only the person who asked can reopen it.")
-        message, _files = _write_message(actor, ticket, body, AuthorKind.customer, now, files)
-        ticket.updated_at = now
-        record(
-            ActivityKind.customer_replied,
-            f"{actor.name} replied on {ticket.reference}",
-            now=now,
-            actor=actor,
-            ticket=ticket,
-        )
-        if reopened:
-            reopen(change, actor, "the customer replied")
-        if ticket.tier == 0:
-            # The automatic answer promised that a reply brings a person in.
-            self_service.hand_to_a_person(change, actor, "The customer replied to the automatic answer")
-        move_status(change, new_status)
-        sla_clock.on_customer_reply(ticket, now, change.clocks)
-        fire_trigger(change, Trigger.customer_replied)
-        if reopened:
-            fire_trigger(change, Trigger.ticket_reopened)
-        finish_change(change)
-        emit(WebhookEvent.ticket_replied, ticket, now, {"author": "customer", "message_id": message.id})
+        return _reply_as_customer(actor, ticket, body, now, files)
+
+
+def add_customer_reply(
+    actor: User, ticket: Ticket, body: str, *, now: datetime, files: list[FileStorage] | None = None
+) -> Message:
+    """A customer's public message on a ticket the caller's transaction has already locked and
+    read afresh (as `ticket_for(..., for_update=True)` does; mail arriving on a thread finds
+    its ticket that way): the same as add_reply without reading the ticket again."""
+    body = rules.clean_body(body)
+    if actor.is_staff or not can_view_ticket(actor.as_actor(), ticket.facts()):
+        raise NotFound("No such ticket.")
+    with transaction():
+        return _reply_as_customer(actor, ticket, body, now, files)
+
+
+def _reply_as_customer(
+    actor: User, ticket: Ticket, body: str, now: datetime, files: list[FileStorage] | None
+) -> Message:
+    change = TicketChange(ticket, now)
+    new_status, reopened = rules.status_after_customer_reply(ticket.status)
+    if reopened and not is_requester(actor.as_actor(), ticket.facts()):
+        # An organization admin sees colleagues' requests; reopening stays with who asked.
+        raise NotAllowed("This request is solved; only the person who asked can reopen it.")
+    message, _files = _write_message(actor, ticket, body, AuthorKind.customer, now, files)
+    ticket.updated_at = now
+    record(
+        ActivityKind.customer_replied,
+        f"{actor.name} replied on {ticket.reference}",
+        now=now,
+        actor=actor,
+        ticket=ticket,
+    )
+    if reopened:
+        reopen(change, actor, "the customer replied")
+    if ticket.tier == 0:
+        # The automatic answer promised that a reply brings a person in.
+        self_service.hand_to_a_person(change, actor, "The customer replied to the automatic answer")
+    move_status(change, new_status)
+    sla_clock.on_customer_reply(ticket, now, change.clocks)
+    fire_trigger(change, Trigger.customer_replied)
+    if reopened:
+        fire_trigger(change, Trigger.ticket_reopened)
+    finish_change(change)
+    emit(WebhookEvent.ticket_replied, ticket, now, {"author": "customer", "message_id": message.id})
     return message
 
 
