@@ -32,6 +32,7 @@ class Op:
     body: dict | None
     # Expected status per role; "staff" sets frontline and admin, "reads" every signed-in role.
     expected: dict[str, int]
+    multipart: bool = False  # the body goes as multipart/form-data (with a file)
 
 
 def _ops() -> list[Op]:
@@ -84,6 +85,19 @@ def _ops() -> list[Op]:
             {"read_only": 403, "owner": 200, "other_customer": 404, "frontline": 200, "admin": 200},
         ),
         Op("GET", "/tickets/{ticket}/messages", None, {**{r: 200 for r in ROLES[1:]}, "other_customer": 404}),
+        Op(
+            "POST",
+            "/tickets/{ticket}/messages",
+            {"body": "The log again"},
+            {"read_only": 403, "owner": 201, "other_customer": 404, "frontline": 201, "admin": 201},
+            multipart=True,
+        ),
+        Op(
+            "GET",
+            "/tickets/{ticket}/messages/{message}/attachments",
+            None,
+            {**{r: 200 for r in ROLES[1:]}, "other_customer": 404},
+        ),
         Op("GET", "/tickets/{solved}/csat", None, {**{r: 200 for r in ROLES[1:]}, "other_customer": 404}),
         Op(
             "PUT",
@@ -149,6 +163,7 @@ def world():
         "solved": solved.id,
         "vendor": vendor.id,
         "attachment": attachments_by_message([message.id])[message.id][0].id,
+        "message": message.id,
         "customer_id": owner.id,
         "frontline_id": frontline.id,
         "other_reference": other.reference,
@@ -172,6 +187,7 @@ def test_the_matrix_names_every_operation_of_the_document(client):
         "{solved}": "{ticket_id}",
         "{vendor}": "{ticket_id}",
         "{attachment}": "{attachment_id}",
+        "{message}": "{message_id}",
         "{customer}": "{customer_id}",
         "{organization}": "{organization_id}",
         "{article}": "{article_id}",
@@ -195,7 +211,12 @@ def test_route_by_role(client, world, op: Op, role: str):
         headers["Authorization"] = f"Bearer {token_for(users[role], scope)}"
     path = "/api/v1" + op.path.format(**names)
 
-    with client.open(path, method=op.method, json=_fill(op.body, names), headers=headers) as response:
+    if op.multipart:
+        data = {**_fill(op.body, names), "attachments": (io.BytesIO(b"line 2\n"), "app.log")}
+        sent = {"data": data, "content_type": "multipart/form-data"}
+    else:
+        sent = {"json": _fill(op.body, names)}
+    with client.open(path, method=op.method, headers=headers, **sent) as response:
         expected = 401 if role == "anonymous" else op.expected[role]
         assert response.status_code == expected, response.get_data(as_text=True)
         if expected >= 400:
