@@ -82,6 +82,10 @@ class TicketListArgs(Schema):
     assignee_id = ma.fields.Integer(validate=RowId)
     customer_id = ma.fields.Integer(validate=RowId)
     organization_id = ma.fields.Integer(validate=RowId)
+    tag = ma.fields.String(
+        validate=[validate.Length(min=1, max=40), no_nul],
+        metadata={"description": "staff: tickets carrying this tag"},
+    )
     cursor = ma.fields.String(
         validate=[validate.Length(max=200), no_nul],
         metadata={"description": "next_cursor of the previous page (opaque)"},

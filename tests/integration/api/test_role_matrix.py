@@ -11,6 +11,7 @@ from werkzeug.datastructures import FileStorage
 
 from app.services.kb.articles import save_article
 from app.services.tickets.attachments import attachments_by_message
+from app.services.tickets.bulk import add_tag
 from app.services.tickets.conversation import add_reply
 from tests.factories import make_admin, make_agent, make_customer, make_ticket
 from tests.integration.api.conftest import token_for
@@ -63,6 +64,7 @@ def _ops() -> list[Op]:
         Op("POST", "/tickets/{ticket}/status", {"status": "pending"}, staff_write(200)),
         Op("POST", "/tickets/{ticket}/priority", {"priority": "high"}, staff_write(200)),
         Op("POST", "/tickets/{ticket}/tags", {"tag": "vip"}, staff_write(201)),
+        Op("DELETE", "/tickets/{ticket}/tags/{tag}", None, staff_write(200)),
         Op("POST", "/tickets/{ticket}/assignment", {"assignee_id": "{frontline_id}"}, staff_write(200)),
         Op(
             "POST",
@@ -148,6 +150,7 @@ def world():
     )
     frontline = make_agent(tier=1)
     admin = make_admin()
+    add_tag(admin, ticket.id, "billing")
     article = save_article(
         admin, title="Exporting invoices", body="Use the export button.", category_id=None, published=True
     )
@@ -164,6 +167,7 @@ def world():
         "vendor": vendor.id,
         "attachment": attachments_by_message([message.id])[message.id][0].id,
         "message": message.id,
+        "tag": "billing",
         "customer_id": owner.id,
         "frontline_id": frontline.id,
         "other_reference": other.reference,
