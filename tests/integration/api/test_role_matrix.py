@@ -109,6 +109,8 @@ def _ops() -> list[Op]:
             {"read_only": 403, "owner": 200, "other_customer": 404, "frontline": 403, "admin": 403},
         ),
         Op("GET", "/attachments/{attachment}", None, {**{r: 200 for r in ROLES[1:]}, "other_customer": 404}),
+        Op("GET", "/customers", None, STAFF_READ),
+        Op("GET", "/organizations", None, STAFF_READ),
         Op("GET", "/customers/{customer}", None, STAFF_READ),
         Op("GET", "/customers/{customer}/history", None, STAFF_READ),
         Op("POST", "/customers/{customer}/touchpoints", TOUCH, STAFF_ONLY_WRITE),
