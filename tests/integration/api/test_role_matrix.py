@@ -123,6 +123,11 @@ def _ops() -> list[Op]:
         Op("GET", "/rules", None, ADMIN_ONLY),
         Op("POST", "/rules/dry-run", {"trigger": "ticket_created", "days": 30}, ADMIN_ONLY),
         Op("GET", "/sla-policies", None, ADMIN_ONLY),
+        # Reports: admins every team's, agents their own (these agents have no team), no customer.
+        *(
+            Op("GET", f"/reports/{slug}", None, STAFF_READ)
+            for slug in ("sla", "ladder", "self-service", "customers", "workload", "dashboard")
+        ),
     ]
 
 
