@@ -8,10 +8,16 @@ from flask import send_file
 
 from app.api.auth import api_user
 from app.api.core import Blueprint, document_errors
-from app.api.schemas import CsatAnswerOut, MessagesOut, RatingIn
-from app.api.shapes import message_shape
-from app.domain.errors import NotFound
-from app.services.tickets.attachments import attachment_for, attachments_by_message, stored_path
+from app.api.schemas import AttachmentsOut, CsatAnswerOut, MessageIn, MessageOut, MessagesOut, RatingIn
+from app.api.shapes import attachment_shape, message_shape
+from app.domain.errors import InvalidInput, NotFound
+from app.services.tickets.attachments import (
+    attachment_for,
+    attachments_by_message,
+    message_attachments,
+    stored_path,
+)
+from app.services.tickets.conversation import add_internal_note, add_reply
 from app.services.tickets.page import ticket_page
 from app.services.tickets.ratings import answer_for, rate_ticket
 
@@ -79,3 +85,35 @@ def download(attachment_id: int):
     )
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+@bp.post("/<int:ticket_id>/messages")
+@bp.arguments(MessageIn, location="multipart")
+@bp.response(201, MessageOut)
+@document_errors(bp, (400, 401, 403, 404, 409, 413, 422, 429))
+def post_message(body: dict, ticket_id: int):
+    """A reply (or, for staff, an internal note with `internal=true`) with files attached, checked
+    and limited as on the portal; the message comes back with its files."""
+    user = api_user()
+    if body["internal"]:
+        if "status" in body or "expected_version" in body:
+            raise InvalidInput("An internal note leaves the status alone.", field="status")
+        message = add_internal_note(user, ticket_id, body["body"], files=body["attachments"])
+    else:
+        message = add_reply(
+            user,
+            ticket_id,
+            body["body"],
+            status=body.get("status"),
+            expected_version=body.get("expected_version"),
+            files=body["attachments"],
+        )
+    return message_shape(message, attachments_by_message([message.id]).get(message.id, []))
+
+
+@bp.get("/<int:ticket_id>/messages/<int:message_id>/attachments")
+@bp.response(200, AttachmentsOut)
+@document_errors(bp, (401, 404, 429))
+def message_files(ticket_id: int, message_id: int):
+    """The files of one message; download each at its `url`."""
+    return {"items": [attachment_shape(a) for a in message_attachments(api_user(), ticket_id, message_id)]}

@@ -11,6 +11,7 @@ import flask_smorest
 import marshmallow as ma
 from flask_smorest.utils import prepare_response
 from webargs.flaskparser import FlaskParser
+from werkzeug.datastructures import MultiDict
 
 from app.api.problems import PROBLEM_TYPE
 
@@ -38,10 +39,23 @@ class Parser(FlaskParser):
     # Every location refuses what its schema does not name (webargs would drop unknown query
     # parameters silently: a misspelt filter would list everything).
     DEFAULT_UNKNOWN_BY_LOCATION: dict = {}
+    __location_map__ = {**FlaskParser.__location_map__, "multipart": "load_multipart"}
+
+    def load_multipart(self, req, schema):
+        """A multipart/form-data body as one location: its fields and its files together (webargs
+        reads them apart, and an OpenAPI operation has one request body)."""
+        merged = MultiDict(req.form)
+        for key, value in req.files.items(multi=True):
+            merged.add(key, value)
+        return self._makeproxy(merged, schema)
 
 
 class Blueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = Parser()
+    DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {
+        **flask_smorest.Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
+        "multipart": "multipart/form-data",
+    }
 
 
 class Api(flask_smorest.Api):

@@ -6,8 +6,23 @@ from __future__ import annotations
 from app.api.auth import api_user
 from app.api.core import Blueprint, document_errors
 from app.api.problems import field_named
-from app.api.schemas_relationship import HistoryArgs, HistoryOut, ProfileOut, TouchpointIn
+from app.api.schemas_relationship import (
+    CustomerListArgs,
+    CustomersOut,
+    HistoryArgs,
+    HistoryOut,
+    OrganizationListArgs,
+    OrganizationsOut,
+    ProfileOut,
+    TouchpointIn,
+)
 from app.services.relationship.changes import log_touchpoint
+from app.services.relationship.directory_pages import (
+    CustomerFilters,
+    OrganizationFilters,
+    customer_page,
+    organization_page,
+)
 from app.services.relationship.history_page import history_page
 from app.services.relationship.profiles import customer_profile, organization_profile
 
@@ -15,30 +30,34 @@ bp = Blueprint("api_relationship", __name__, url_prefix="/api/v1", description="
 READ = (400, 401, 403, 404, 422, 429)
 
 
+def _customer_facts(customer) -> dict:
+    return {
+        "id": customer.id,
+        "name": customer.name,
+        "email": customer.email,
+        "organization_id": customer.organization_id,
+        "is_org_admin": customer.is_org_admin,
+    }
+
+
+def _organization_facts(org) -> dict:
+    return {
+        "id": org.id,
+        "name": org.name,
+        "account_tier": str(org.account_tier),
+        "lifecycle_stage": str(org.lifecycle_stage),
+        "loyalty_segment": str(org.loyalty_segment) if org.loyalty_segment else None,
+        "lifetime_value": org.lifetime_value,
+        "account_manager_id": org.account_manager_id,
+        "timezone": org.timezone,
+    }
+
+
 def _profile(profile) -> dict:
     customer, org = profile.customer, profile.organization
     return {
-        "customer": None
-        if customer is None
-        else {
-            "id": customer.id,
-            "name": customer.name,
-            "email": customer.email,
-            "organization_id": customer.organization_id,
-            "is_org_admin": customer.is_org_admin,
-        },
-        "organization": None
-        if org is None
-        else {
-            "id": org.id,
-            "name": org.name,
-            "account_tier": str(org.account_tier),
-            "lifecycle_stage": str(org.lifecycle_stage),
-            "loyalty_segment": str(org.loyalty_segment) if org.loyalty_segment else None,
-            "lifetime_value": org.lifetime_value,
-            "account_manager_id": org.account_manager_id,
-            "timezone": org.timezone,
-        },
+        "customer": None if customer is None else _customer_facts(customer),
+        "organization": None if org is None else _organization_facts(org),
         "figures": profile.figures,
         "health": {
             "score": profile.health.score,
@@ -70,6 +89,55 @@ def _history(args: dict, **scope) -> dict:
         ],
         "next_cursor": page.next_cursor,
     }
+
+
+@bp.get("/customers")
+@bp.arguments(CustomerListArgs, location="query")
+@bp.response(200, CustomersOut)
+@document_errors(bp, READ)
+def customers(args: dict):
+    """Customers (contacts) in id order, narrowed by organization, address, the start of the
+    name or whether they administer their organization; follow `next_cursor` for the next page."""
+    filters = CustomerFilters(
+        organization_id=args.get("organization_id"),
+        email=args.get("email"),
+        name_starts=args.get("name_starts"),
+        is_org_admin=args.get("is_org_admin"),
+    )
+    with field_named("after", "cursor"):
+        page = customer_page(api_user(), filters, after=args.get("cursor"), size=args["limit"])
+    items = [
+        {**_customer_facts(c), "has_portal_login": c.user_id is not None, "created_at": c.created_at}
+        for c in page.items
+    ]
+    return {"items": items, "next_cursor": page.next_cursor}
+
+
+@bp.get("/organizations")
+@bp.arguments(OrganizationListArgs, location="query")
+@bp.response(200, OrganizationsOut)
+@document_errors(bp, READ)
+def organizations(args: dict):
+    """Organizations in id order with their contact count, narrowed by a part of the name or
+    an account fact; follow `next_cursor` for the next page."""
+    filters = OrganizationFilters(
+        name_contains=args.get("name_contains"),
+        account_tier=args.get("account_tier"),
+        lifecycle_stage=args.get("lifecycle_stage"),
+        loyalty_segment=args.get("loyalty_segment"),
+        account_manager_id=args.get("account_manager_id"),
+    )
+    with field_named("after", "cursor"):
+        page = organization_page(api_user(), filters, after=args.get("cursor"), size=args["limit"])
+    items = [
+        {
+            **_organization_facts(e.organization),
+            "contacts": e.contacts,
+            "created_at": e.organization.created_at,
+        }
+        for e in page.items
+    ]
+    return {"items": items, "next_cursor": page.next_cursor}
 
 
 @bp.get("/customers/<int:customer_id>")

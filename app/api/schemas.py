@@ -6,7 +6,9 @@ desk's own fields out (see `shapes.py`), so one schema documents both."""
 from __future__ import annotations
 
 import marshmallow as ma
+from flask_smorest.fields import Upload
 from marshmallow import validate
+from werkzeug.datastructures import FileStorage
 
 from app.domain.ids import ROW_ID_MAX
 from app.domain.tickets import BODY_MAX_LENGTH, SUBJECT_MAX_LENGTH
@@ -30,6 +32,17 @@ class JsonInteger(ma.fields.Integer):
         if isinstance(value, float) and not value.is_integer():
             raise self.make_error("invalid", input=value)
         return super()._validated(int(value))
+
+
+class File(Upload):
+    """A file part of a multipart body (a plain text part of the same name is refused)."""
+
+    default_error_messages = {"invalid": "Send a file here, not a text value."}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, FileStorage):
+            raise self.make_error("invalid")
+        return value
 
 
 def Text(max_length: int, **kwargs) -> ma.fields.String:
@@ -69,6 +82,10 @@ class TicketListArgs(Schema):
     assignee_id = ma.fields.Integer(validate=RowId)
     customer_id = ma.fields.Integer(validate=RowId)
     organization_id = ma.fields.Integer(validate=RowId)
+    tag = ma.fields.String(
+        validate=[validate.Length(min=1, max=40), no_nul],
+        metadata={"description": "staff: tickets carrying this tag"},
+    )
     cursor = ma.fields.String(
         validate=[validate.Length(max=200), no_nul],
         metadata={"description": "next_cursor of the previous page (opaque)"},
@@ -212,6 +229,29 @@ class MessageOut(Schema):
 
 class MessagesOut(Schema):
     items = ma.fields.List(ma.fields.Nested(MessageOut), required=True)
+
+
+class AttachmentsOut(Schema):
+    items = ma.fields.List(ma.fields.Nested(AttachmentOut), required=True)
+
+
+class MessageIn(Schema):
+    """A reply or an internal note with files, as multipart/form-data (the fields are text)."""
+
+    body = Text(BODY_MAX_LENGTH, required=True)
+    internal = ma.fields.Boolean(
+        load_default=False, metadata={"description": "staff: an internal note instead of a reply"}
+    )
+    status = Choice(Status, metadata={"description": "staff, replies: the status to leave the ticket in"})
+    expected_version = ma.fields.Integer(
+        validate=validate.Range(min=1, max=ROW_ID_MAX),
+        metadata={"description": "replies: refuse (409) if the ticket changed since this version"},
+    )
+    attachments: ma.fields.List = ma.fields.List(
+        File(),
+        load_default=list,
+        metadata={"description": "files (png, jpg, gif, pdf, txt, log, csv), as on the portal"},
+    )
 
 
 class CsatOut(Schema):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import marshmallow as ma
 from marshmallow import validate
 
-from app.api.schemas import Choice, Schema, Text, no_nul
-from app.domain.vocabulary import TouchpointKind
+from app.api.schemas import Choice, RowId, Schema, Text, no_nul
+from app.domain.vocabulary import AccountTier, LifecycleStage, LoyaltySegment, TouchpointKind
 
 # --- customers and organizations ------------------------------------------------------------
 
@@ -61,6 +61,57 @@ class ProfileOut(Schema):
     health = ma.fields.Nested(HealthOut, required=True)
     suggested_loyalty = ma.fields.String(allow_none=True, required=True)
     open_ticket_ids = ma.fields.List(ma.fields.Integer(), required=True)
+
+
+class PageArgs(Schema):
+    cursor = ma.fields.String(
+        validate=[validate.Length(max=200), no_nul],
+        metadata={"description": "next_cursor of the previous page (opaque)"},
+    )
+    limit = ma.fields.Integer(load_default=25, validate=validate.Range(min=1, max=100))
+
+
+class CustomerListArgs(PageArgs):
+    organization_id = ma.fields.Integer(validate=RowId)
+    email = ma.fields.String(
+        validate=[validate.Length(min=1, max=254), no_nul], metadata={"description": "the whole address"}
+    )
+    name_starts = ma.fields.String(
+        validate=[validate.Length(min=1, max=120), no_nul],
+        metadata={"description": "the start of the name, as written (case counts)"},
+    )
+    is_org_admin = ma.fields.Boolean()
+
+
+class CustomerRowOut(CustomerFactsOut):
+    has_portal_login = ma.fields.Boolean(required=True)
+    created_at = ma.fields.DateTime(required=True)
+
+
+class CustomersOut(Schema):
+    items = ma.fields.List(ma.fields.Nested(CustomerRowOut), required=True)
+    next_cursor = ma.fields.String(allow_none=True, required=True)
+
+
+class OrganizationListArgs(PageArgs):
+    name_contains = ma.fields.String(
+        validate=[validate.Length(min=1, max=160), no_nul],
+        metadata={"description": "a part of the name, in any case"},
+    )
+    account_tier = Choice(AccountTier)
+    lifecycle_stage = Choice(LifecycleStage)
+    loyalty_segment = Choice(LoyaltySegment)
+    account_manager_id = ma.fields.Integer(validate=RowId)
+
+
+class OrganizationRowOut(OrganizationFactsOut):
+    contacts = ma.fields.Integer(required=True)
+    created_at = ma.fields.DateTime(required=True)
+
+
+class OrganizationsOut(Schema):
+    items = ma.fields.List(ma.fields.Nested(OrganizationRowOut), required=True)
+    next_cursor = ma.fields.String(allow_none=True, required=True)
 
 
 class HistoryArgs(Schema):

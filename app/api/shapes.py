@@ -66,16 +66,17 @@ def message_shape(message, attachments) -> dict[str, Any]:
         "body": message.body,
         "internal": message.internal,
         "created_at": message.created_at,
-        "attachments": [
-            {
-                "id": a.id,
-                "filename": a.filename,
-                "content_type": a.content_type,
-                "size": a.size,
-                "url": url_for("api_attachments.download", attachment_id=a.id),
-            }
-            for a in attachments
-        ],
+        "attachments": [attachment_shape(a) for a in attachments],
+    }
+
+
+def attachment_shape(attachment) -> dict[str, Any]:
+    return {
+        "id": attachment.id,
+        "filename": attachment.filename,
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+        "url": url_for("api_attachments.download", attachment_id=attachment.id),
     }
 
 

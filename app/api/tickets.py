@@ -30,6 +30,7 @@ from app.services.tickets.changes import assign_ticket, change_priority, change_
 from app.services.tickets.conversation import add_internal_note, add_reply, reopen_ticket
 from app.services.tickets.merge import merge_tickets
 from app.services.tickets.opening import open_ticket
+from app.services.tickets.tags import remove_tag
 from app.services.tickets.vendor_handoff import edit_vendor_details
 
 bp = Blueprint("api_tickets", __name__, url_prefix="/api/v1/tickets", description="Tickets")
@@ -65,6 +66,7 @@ def list_tickets(args: dict):
         assignee_id=args.get("assignee_id"),
         customer_id=args.get("customer_id"),
         organization_id=args.get("organization_id"),
+        tag=args.get("tag"),
     )
     with field_named("after", "cursor"):
         page = ticket_list(user, filters, after=args.get("cursor"), size=args["limit"])
@@ -157,6 +159,15 @@ def tag(body: dict, ticket_id: int):
     """Add a tag (rules can read tags)."""
     add_tag(api_user(), ticket_id, body["tag"])
     return _read(ticket_id, 201)
+
+
+@bp.delete("/<int:ticket_id>/tags/<tag>")
+@bp.response(200, TicketOut)
+@_errors(*ERRORS)
+def untag(ticket_id: int, tag: str):
+    """Remove a tag the ticket has (the history says who did)."""
+    remove_tag(api_user(), ticket_id, tag)
+    return _read(ticket_id)
 
 
 @bp.post("/<int:ticket_id>/assignment")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Blueprint as FlaskBlueprint
 from flask import Flask, render_template
 
-from app.api import auth, conversation, desk_setup, knowledge, relationship, tickets
+from app.api import auth, conversation, desk_setup, knowledge, relationship, reports, tickets
 from app.api.core import PREFIX, SETTINGS, Api
 
 DOCS_POLICY = "; ".join(
@@ -44,6 +44,7 @@ BLUEPRINTS = (
     relationship.bp,
     knowledge.bp,
     desk_setup.bp,
+    reports.bp,
 )
 
 

@@ -74,13 +74,19 @@ class DateRange:
         return "day" if (self.end - self.start).days <= 62 else "week"
 
 
+EARLIEST = date(2000, 1, 1)
+LATEST = date(2999, 12, 31)
+
+
 def parse_range(start_text: str | None, end_text: str | None, today: date) -> DateRange:
     """A report range from ISO dates (both optional): the last 30 days by default."""
     try:
         end = date.fromisoformat(end_text) if end_text else today
         start = date.fromisoformat(start_text) if start_text else end - timedelta(days=DEFAULT_RANGE_DAYS - 1)
-    except ValueError:
+    except (ValueError, OverflowError):  # not a date, or a range that would start before year 1
         raise InvalidInput("Give dates as YYYY-MM-DD.", field="start") from None
+    if start < EARLIEST or end > LATEST:
+        raise InvalidInput(f"Give dates between {EARLIEST} and {LATEST}.", field="start")
     if start > end:
         raise InvalidInput("The range starts after it ends.", field="start")
     if (end - start).days >= MAX_RANGE_DAYS:

@@ -148,6 +148,7 @@ class ActivityKind(StrEnum):
     rule_deleted = "rule_deleted"
     rules_reordered = "rules_reordered"
     tag_added = "tag_added"
+    tag_removed = "tag_removed"
     notification_queued = "notification_queued"
     sla_warning = "sla_warning"
     sla_breached = "sla_breached"

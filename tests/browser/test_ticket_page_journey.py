@@ -144,6 +144,30 @@ def test_the_composer_keeps_drafts_and_saves_the_reply_with_the_properties(journ
     _screen(page, agent.folder.parent / "readme", "ticket")
 
 
+def test_a_tag_comes_off_from_the_properties_panel_and_the_draft_stays(journey, server_db):
+    ticket = _new_ticket("Invoices show the wrong VAT")
+    agent = journey("frontline")
+    page = agent.page
+    agent.sign_in("frontline@demo.test")
+    page.goto(f"/desk/tickets/{ticket.id}")
+    for tag in ("billing", "vat"):
+        page.get_by_label("Add a tag").fill(tag)
+        page.get_by_role("button", name="Save properties").click()
+        page.get_by_text(f"Tagged '{tag}'.").wait_for()
+    page.get_by_label("Message").fill("Checking the VAT table now")
+    _fits(page)
+    agent.step("tags with their remove buttons")
+
+    page.get_by_role("button", name="Remove the tag billing").click()
+    page.get_by_text("Tag 'billing' removed.").wait_for()
+    assert page.get_by_label("Message").input_value() == "Checking the VAT table now"
+    assert page.get_by_role("button", name="Remove the tag billing").count() == 0
+    assert page.get_by_role("button", name="Remove the tag vat").is_visible()
+    assert db.session.scalars(select(Message.id).where(Message.ticket_id == ticket.id)).all() == []
+    _fits(page)
+    agent.step("tag removed, draft kept")
+
+
 def test_the_queue_opens_rows_selects_a_page_and_refreshes_itself(journey, server_db):
     agent = journey("frontline")
     page = agent.page

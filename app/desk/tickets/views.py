@@ -133,19 +133,25 @@ def _seen_version(form) -> int | None:
     return int(raw) if raw and is_digits(str(raw)) else None
 
 
+def _properties_only() -> bool:
+    """ "Save properties" or a tag's remove button: the typed message stays a draft."""
+    return request.form.get("then") == "properties" or bool(request.form.get("remove_tag"))
+
+
 def _update(form) -> TicketUpdate:
-    """The composer's save: "Send and set pending" sets the status; "Save properties" leaves the
-    typed message out (the page keeps it as a draft)."""
+    """The composer's save: "Send and set pending" sets the status; "Save properties" (and a
+    tag's remove button) leaves the typed message out (the page keeps it as a draft)."""
     then = request.form.get("then", "")
     assignee = form.assignee.data if form.assignee.raw_data else KEEP
     return TicketUpdate(
-        body="" if then == "properties" else (form.body.data or ""),
+        body="" if _properties_only() else (form.body.data or ""),
         internal=form.mode.data == "note",
         status="pending" if then == "pending" else (form.status.data or None),
         priority=form.priority.data or None,
         team_id=form.team.data,
         assignee_id=assignee,
         tag=form.tag.data or None,
+        remove_tag=request.form.get("remove_tag") or None,
         files=request.files.getlist("reply-attachments"),
     )
 
@@ -237,7 +243,7 @@ def act(ticket_id: int, action: str):
             return render_ticket(ticket_id, failed=(action, form), status=409)
         else:
             flash(message, "success")
-            if action == "reply" and request.form.get("then") == "properties" and form.body.data:
+            if action == "reply" and _properties_only() and form.body.data:
                 # The properties are saved; the message typed beside them stays a draft.
                 return render_ticket(ticket_id, reply_text=form.body.data, reply_mode=form.mode.data)
             return redirect(url_for("desk.tickets.ticket", ticket_id=ticket_id))

@@ -14,7 +14,7 @@ from app.domain.ids import is_digits
 from app.domain.tiers import MAX_TIER, MIN_TIER, tier_label
 from app.domain.vocabulary import ACTIVE_STATUSES, Status
 from app.extensions import db
-from app.models import Ticket, User
+from app.models import Ticket, TicketTag, User
 from app.models.types import UTCDateTime, utcnow
 from app.services.common.access import require_staff
 from app.services.common.pagination import (
@@ -230,6 +230,7 @@ class TicketListFilters:
     assignee_id: int | None = None
     customer_id: int | None = None
     organization_id: int | None = None
+    tag: str | None = None
 
 
 def ticket_list(
@@ -246,6 +247,11 @@ def ticket_list(
             criteria.append(Ticket.organization_id == customer.organization_id)
         else:
             criteria.append(Ticket.customer_id == customer.id)
+        if filters.tag is not None:
+            raise NotAllowed("Tags are the desk's own; a customer's list cannot be narrowed by them.")
+    if filters.tag is not None:
+        tagged = select(TicketTag.ticket_id).where(TicketTag.tag == filters.tag.strip().lower())
+        criteria.append(Ticket.id.in_(tagged))
     columns = {
         "status": Ticket.status,
         "priority": Ticket.priority,

@@ -185,6 +185,18 @@ def attachment_for(actor: User, attachment_id: int) -> Attachment:
     return attachment
 
 
+def message_attachments(actor: User, ticket_id: int, message_id: int) -> list[Attachment]:
+    """The files of one message of a ticket the actor may see; an internal note's files only for
+    staff (to anyone else the note does not exist)."""
+    ticket = ticket_for(actor, ticket_id)
+    message = db.session.get(Message, message_id)
+    if message is None or message.ticket_id != ticket.id:
+        raise NotFound("No such message on this ticket.")
+    if message.internal and not can_see_internal_notes(actor.as_actor()):
+        raise NotFound("No such message on this ticket.")
+    return attachments_by_message([message.id]).get(message.id, [])
+
+
 def attachments_by_message(message_ids: Iterable[int]) -> dict[int, list[Attachment]]:
     """The attachments of several messages in one query, keyed by message id."""
     ids = list(message_ids)

@@ -1,5 +1,5 @@
 """One save from the ticket page: a reply or an internal note together with the ticket's
-properties (status, priority, team, assignee, a new tag), in one transaction."""
+properties (status, priority, team, assignee, a tag added or removed), in one transaction."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from app.services.common.transaction import transaction
 from app.services.tickets.bulk import add_tag
 from app.services.tickets.changes import assign_ticket, change_priority, change_status
 from app.services.tickets.conversation import add_internal_note, add_reply
+from app.services.tickets.tags import remove_tag
 
 KEEP = -1  # an assignee id no row has: "leave the assignee as it is"
 
@@ -31,6 +32,7 @@ class TicketUpdate:
     team_id: int | None = None
     assignee_id: int | None = KEEP
     tag: str | None = None
+    remove_tag: str | None = None
     files: list[FileStorage] = field(default_factory=list)
 
 
@@ -71,6 +73,9 @@ def update_ticket(
         if update.tag and update.tag.strip():
             add_tag(actor, ticket.id, update.tag, now=now)
             done.append(f"tagged '{update.tag.strip().lower()}'")
+        if update.remove_tag:
+            remove_tag(actor, ticket.id, update.remove_tag, now=now)
+            done.append(f"tag '{update.remove_tag.strip().lower()}' removed")
         if not done:
             raise InvalidInput("The message is empty and nothing else changed.", field="body")
     return done

@@ -11,6 +11,7 @@ from werkzeug.datastructures import FileStorage
 
 from app.services.kb.articles import save_article
 from app.services.tickets.attachments import attachments_by_message
+from app.services.tickets.bulk import add_tag
 from app.services.tickets.conversation import add_reply
 from tests.factories import make_admin, make_agent, make_customer, make_ticket
 from tests.integration.api.conftest import token_for
@@ -32,6 +33,7 @@ class Op:
     body: dict | None
     # Expected status per role; "staff" sets frontline and admin, "reads" every signed-in role.
     expected: dict[str, int]
+    multipart: bool = False  # the body goes as multipart/form-data (with a file)
 
 
 def _ops() -> list[Op]:
@@ -62,6 +64,7 @@ def _ops() -> list[Op]:
         Op("POST", "/tickets/{ticket}/status", {"status": "pending"}, staff_write(200)),
         Op("POST", "/tickets/{ticket}/priority", {"priority": "high"}, staff_write(200)),
         Op("POST", "/tickets/{ticket}/tags", {"tag": "vip"}, staff_write(201)),
+        Op("DELETE", "/tickets/{ticket}/tags/{tag}", None, staff_write(200)),
         Op("POST", "/tickets/{ticket}/assignment", {"assignee_id": "{frontline_id}"}, staff_write(200)),
         Op(
             "POST",
@@ -84,6 +87,19 @@ def _ops() -> list[Op]:
             {"read_only": 403, "owner": 200, "other_customer": 404, "frontline": 200, "admin": 200},
         ),
         Op("GET", "/tickets/{ticket}/messages", None, {**{r: 200 for r in ROLES[1:]}, "other_customer": 404}),
+        Op(
+            "POST",
+            "/tickets/{ticket}/messages",
+            {"body": "The log again"},
+            {"read_only": 403, "owner": 201, "other_customer": 404, "frontline": 201, "admin": 201},
+            multipart=True,
+        ),
+        Op(
+            "GET",
+            "/tickets/{ticket}/messages/{message}/attachments",
+            None,
+            {**{r: 200 for r in ROLES[1:]}, "other_customer": 404},
+        ),
         Op("GET", "/tickets/{solved}/csat", None, {**{r: 200 for r in ROLES[1:]}, "other_customer": 404}),
         Op(
             "PUT",
@@ -93,6 +109,8 @@ def _ops() -> list[Op]:
             {"read_only": 403, "owner": 200, "other_customer": 404, "frontline": 403, "admin": 403},
         ),
         Op("GET", "/attachments/{attachment}", None, {**{r: 200 for r in ROLES[1:]}, "other_customer": 404}),
+        Op("GET", "/customers", None, STAFF_READ),
+        Op("GET", "/organizations", None, STAFF_READ),
         Op("GET", "/customers/{customer}", None, STAFF_READ),
         Op("GET", "/customers/{customer}/history", None, STAFF_READ),
         Op("POST", "/customers/{customer}/touchpoints", TOUCH, STAFF_ONLY_WRITE),
@@ -105,6 +123,11 @@ def _ops() -> list[Op]:
         Op("GET", "/rules", None, ADMIN_ONLY),
         Op("POST", "/rules/dry-run", {"trigger": "ticket_created", "days": 30}, ADMIN_ONLY),
         Op("GET", "/sla-policies", None, ADMIN_ONLY),
+        # Reports: admins every team's, agents their own (these agents have no team), no customer.
+        *(
+            Op("GET", f"/reports/{slug}", None, STAFF_READ)
+            for slug in ("sla", "ladder", "self-service", "customers", "workload", "dashboard")
+        ),
     ]
 
 
@@ -134,6 +157,7 @@ def world():
     )
     frontline = make_agent(tier=1)
     admin = make_admin()
+    add_tag(admin, ticket.id, "billing")
     article = save_article(
         admin, title="Exporting invoices", body="Use the export button.", category_id=None, published=True
     )
@@ -149,6 +173,8 @@ def world():
         "solved": solved.id,
         "vendor": vendor.id,
         "attachment": attachments_by_message([message.id])[message.id][0].id,
+        "message": message.id,
+        "tag": "billing",
         "customer_id": owner.id,
         "frontline_id": frontline.id,
         "other_reference": other.reference,
@@ -172,6 +198,7 @@ def test_the_matrix_names_every_operation_of_the_document(client):
         "{solved}": "{ticket_id}",
         "{vendor}": "{ticket_id}",
         "{attachment}": "{attachment_id}",
+        "{message}": "{message_id}",
         "{customer}": "{customer_id}",
         "{organization}": "{organization_id}",
         "{article}": "{article_id}",
@@ -195,7 +222,12 @@ def test_route_by_role(client, world, op: Op, role: str):
         headers["Authorization"] = f"Bearer {token_for(users[role], scope)}"
     path = "/api/v1" + op.path.format(**names)
 
-    with client.open(path, method=op.method, json=_fill(op.body, names), headers=headers) as response:
+    if op.multipart:
+        data = {**_fill(op.body, names), "attachments": (io.BytesIO(b"line 2\n"), "app.log")}
+        sent = {"data": data, "content_type": "multipart/form-data"}
+    else:
+        sent = {"json": _fill(op.body, names)}
+    with client.open(path, method=op.method, headers=headers, **sent) as response:
         expected = 401 if role == "anonymous" else op.expected[role]
         assert response.status_code == expected, response.get_data(as_text=True)
         if expected >= 400:

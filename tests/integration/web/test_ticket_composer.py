@@ -168,3 +168,21 @@ def test_canned_reply_without_the_script_keeps_the_typed_text(client, login_as):
     ).get_data(as_text=True)
     assert "First my own words.\n\nThanks, Ola.</textarea>" in page
     assert re.search(r'<input[^>]*checked[^>]*value="note"', page)
+
+
+def test_a_tags_remove_button_takes_it_off_and_keeps_the_typed_message(client, login_as):
+    ticket = factories.make_ticket(tier=1)
+    login_as(factories.make_agent(tier=1))
+    client.post(f"/desk/tickets/{ticket.id}/reply", data={"reply-tag": "vip", "then": "properties"})
+    page = client.get(f"/desk/tickets/{ticket.id}").get_data(as_text=True)
+    assert 'name="remove_tag" value="vip"' in page and 'aria-label="Remove the tag vip"' in page
+
+    response = client.post(
+        f"/desk/tickets/{ticket.id}/reply", data={"reply-body": "Still typing", "remove_tag": "vip"}
+    )
+
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Still typing</textarea>" in page and "Tag &#39;vip&#39; removed." in page
+    assert db.session.scalars(select(TicketTag).where(TicketTag.ticket_id == ticket.id)).all() == []
+    assert messages() == []
