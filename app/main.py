@@ -14,8 +14,8 @@ bp = Blueprint("main", __name__)
 def index():
     if not current_user.is_authenticated:
         return redirect(url_for("portal.home"))
-    if current_user.role is Role.admin:
-        return redirect(url_for("desk.index"))
+    if current_user.role is Role.admin:  # who leads the desk starts at its dashboard
+        return redirect(url_for("desk.reports.index"))
     if current_user.role is Role.agent:
         return redirect(url_for("desk.index"))
     return redirect(url_for("portal.home"))

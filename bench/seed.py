@@ -24,6 +24,7 @@ from app.domain.vocabulary import (
 )
 from app.extensions import db
 from app.models import Customer, Organization, Ticket
+from app.services.common.many_rows import execute_many
 
 BATCH = 10_000
 MIGRATIONS = os.path.join(os.path.dirname(__file__), "..", "migrations")
@@ -132,6 +133,6 @@ def seed_tickets(
                     "version": 1,
                 }
             )
-        db.session.execute(insert(Ticket), rows)
+        execute_many(Ticket.__table__.insert(), rows)  # plain tuples: a million rows in seconds
         db.session.commit()
     return time.perf_counter() - started

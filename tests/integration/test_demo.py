@@ -26,7 +26,7 @@ from app.models import (
 from tests.factories import make_user
 
 ACCOUNTS = {
-    "admin@demo.test": "/desk/",
+    "admin@demo.test": "/desk/reports/",
     "frontline@demo.test": "/desk/",
     "technical@demo.test": "/desk/",
     "expert@demo.test": "/desk/",

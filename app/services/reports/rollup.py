@@ -20,19 +20,19 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Insert, delete, func, insert, literal, select
 
 from app.extensions import db
 from app.models import Activity, ReportRollup, ReportWatermark, Ticket
 from app.models.types import utcnow
+from app.services.common.many_rows import execute_many
+from app.services.common.rows import rows_matched
 from app.services.common.transaction import transaction
 from app.services.reports.facts import Fact, facts_between
 
 WATERMARK = "activities"
 REBUILD_CHUNK_DAYS = 7
 REFILE_DAYS = 14
-# The grains each day is kept at besides the detail, in the order `grains` sums them.
-GRAINS = ("all", "team", "priority", "channel", "account_tier", "policy", "agent", "organization")
 
 Cell = tuple[date, str, int, int, str, str, str, int, int, int, str]
 
@@ -92,44 +92,63 @@ def count_facts(start: date, end: date) -> dict[Cell, list[int]]:
     return cells
 
 
-def grains(cells: dict[Cell, list[int]]) -> dict[str, dict[Cell, list[int]]]:
-    """The detail cells and their sums by tier and key alone ('all') and by each one dimension."""
-    out: dict[str, dict[Cell, list[int]]] = {"detail": cells}
-    summed: list[dict[Cell, list[int]]] = [defaultdict(lambda: [0, 0]) for _ in GRAINS]
-    for cell, (count, total) in cells.items():
-        day, metric, tier, team, priority, channel, account_tier, policy, agent, org, key = cell
-        for n, target in enumerate(
-            (
-                (day, metric, tier, 0, "", "", "", 0, 0, 0, key),
-                (day, metric, tier, team, "", "", "", 0, 0, 0, key),
-                (day, metric, tier, 0, priority, "", "", 0, 0, 0, key),
-                (day, metric, tier, 0, "", channel, "", 0, 0, 0, key),
-                (day, metric, tier, 0, "", "", account_tier, 0, 0, 0, key),
-                (day, metric, tier, 0, "", "", "", policy, 0, 0, key),
-                (day, metric, tier, 0, "", "", "", 0, agent, 0, key),
-                (day, metric, tier, 0, "", "", "", 0, 0, org, key),
-            )
-        ):
-            sums = summed[n][target]
-            sums[0] += count
-            sums[1] += total
-    out.update(zip(GRAINS, summed, strict=True))
-    return out
+# Each grain's kept dimensions; the others are summed away (0 or '').
+GRAIN_COLUMNS: dict[str, tuple[str, ...]] = {
+    "all": (),
+    "team": ("team_id",),
+    "priority": ("priority",),
+    "channel": ("channel",),
+    "account_tier": ("account_tier",),
+    "policy": ("policy_id",),
+    "agent": ("agent_id",),
+    "organization": ("organization_id",),
+}
+DIMENSIONS = ("team_id", "priority", "channel", "account_tier", "policy_id", "agent_id", "organization_id")
+TEXT_DIMENSIONS = frozenset(("priority", "channel", "account_tier"))
+
+
+def _grain_rows(grain: str, start: date, end: date) -> Insert:
+    """INSERT … SELECT: one grain's rows of the days [start, end], summed from their detail rows."""
+    t = ReportRollup.__table__
+    kept = GRAIN_COLUMNS[grain]
+    dims = [
+        t.c[name] if name in kept else literal("" if name in TEXT_DIMENSIONS else 0, t.c[name].type)
+        for name in DIMENSIONS
+    ]
+    group = [t.c.day, t.c.metric, t.c.tier, t.c.key, *(t.c[name] for name in kept)]
+    summed = (
+        select(
+            t.c.day,
+            literal(grain, t.c.grain.type),
+            t.c.metric,
+            t.c.tier,
+            *dims,
+            t.c.key,
+            func.sum(t.c.count),
+            func.sum(t.c.total),
+        )
+        .where(t.c.grain == "detail", t.c.day >= start, t.c.day <= end)
+        .group_by(*group)
+    )
+    names = ["day", "grain", "metric", "tier", *DIMENSIONS, "key", "count", "total"]
+    return insert(t).from_select(names, summed)
 
 
 def fold_days(start: date, end: date) -> int:
     """Replace the roll-ups of the days [start, end] with a fresh count (inside the caller's
-    transaction); the number of rows written."""
+    transaction); the number of rows written. The detail rows are counted here; every other grain
+    is summed from them by the database."""
     cells = count_facts(start, end)
     db.session.execute(delete(ReportRollup).where(ReportRollup.day >= start, ReportRollup.day <= end))
-    rows = [
-        {**dict(zip(CELL_FIELDS, cell, strict=True)), "grain": grain, "count": count, "total": total}
-        for grain, counted in grains(cells).items()
-        for cell, (count, total) in counted.items()
+    detail = [
+        {**dict(zip(CELL_FIELDS, cell, strict=True)), "grain": "detail", "count": count, "total": total}
+        for cell, (count, total) in cells.items()
     ]
-    if rows:  # a plain table insert: the ORM's bulk bookkeeping costs more than the counting
-        db.session.execute(ReportRollup.__table__.insert(), rows)
-    return len(rows)
+    execute_many(ReportRollup.__table__.insert(), detail)
+    written = len(detail)
+    for grain in GRAIN_COLUMNS:
+        written += rows_matched(db.session.execute(_grain_rows(grain, start, end)))
+    return written
 
 
 def _history_span() -> tuple[date, date] | None:

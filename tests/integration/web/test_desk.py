@@ -36,6 +36,18 @@ def test_admins_start_at_the_front_line(client, login_as):
     assert client.get("/desk/").headers["Location"] == "/desk/queues/tier-1"
 
 
+def test_a_lead_lands_on_the_dashboard(client, login_as):
+    login_as(make_admin())
+    assert client.get("/").headers["Location"] == "/desk/reports/"
+    assert b"Today on the desk" in client.get("/desk/reports/").data
+
+
+def test_an_agent_lands_on_their_queue(client, login_as):
+    login_as(make_agent(tier=3))
+    assert client.get("/").headers["Location"] == "/desk/"
+    assert client.get("/desk/").headers["Location"] == "/desk/queues/tier-3"
+
+
 def test_an_empty_queue_says_so(client, login_as):
     make_ticket(tier=2)
     login_as(make_agent(tier=1))
