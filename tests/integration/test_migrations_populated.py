@@ -30,7 +30,12 @@ from sqlalchemy.engine import Connection
 from app.extensions import db
 from app.migration_commands import migrate_extension
 from app.search_schema import is_hand_made
-from tests.integration.test_migrations import _flask, alembic_output, fresh_app  # noqa: F401 (fixtures)
+from tests.integration import test_migrations
+from tests.integration.test_migrations import _flask
+
+# The fresh database (and Alembic's output) of the other migration tests.
+alembic_output = test_migrations.alembic_output
+fresh_app = test_migrations.fresh_app
 
 WHEN = dt.datetime(2026, 1, 5, 9, 30, tzinfo=dt.UTC)
 
