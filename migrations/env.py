@@ -43,6 +43,36 @@ def include_object(obj, name, type_, reflected, compare_to):
     return not is_hand_made(type_, name)
 
 
+def _sqlite_keys_checked_per_step(connection):
+    """SQLite refuses to drop a table other rows refer to while foreign keys are enforced, and a
+    batch alter rebuilds a table by dropping it (on a database in use, tickets refer to teams,
+    users, policies...). So, as SQLite's own procedure for changing a table says
+    (https://sqlite.org/lang_altertable.html#otheralter), enforcement is off while migrations
+    run, and each migration must leave every reference pointing at a row before it is recorded:
+    `PRAGMA foreign_key_check` runs inside its transaction and a dangling reference fails it.
+    Returns the callback for Alembic and a function that switches enforcement back on."""
+    driver = connection.connection.driver_connection
+    driver.execute("PRAGMA foreign_keys=OFF")  # outside any transaction, where the pragma works
+
+    def check(ctx, step, heads, run_args):
+        dangling = ctx.connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+        if dangling:
+            table, rowid, parent, _ = dangling[0]
+            raise RuntimeError(
+                f"Migration {step.up_revision_id} leaves {len(dangling)} reference(s) to missing rows"
+                f" (first: {table} row {rowid} points at {parent})."
+            )
+
+    def restore():
+        driver.execute("PRAGMA foreign_keys=ON")
+        if driver.execute("PRAGMA foreign_keys").fetchone()[0] != 1:
+            # Still inside a transaction, where the pragma does nothing: the pool must not hand
+            # this connection out again.
+            connection.invalidate()
+
+    return check, restore
+
+
 def run_migrations_online():
     def process_revision_directives(context, revision, directives):
         if getattr(config.cmd_opts, "autogenerate", False):
@@ -57,11 +87,19 @@ def run_migrations_online():
     conf_args.setdefault("include_object", include_object)
 
     with get_engine().connect() as connection:
-        context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
-        with context.begin_transaction():
-            context.run_migrations()
-        # New tables and indexes get their statistics now, not after a slow first query.
-        gather_statistics(connection)
+        restore = None
+        if connection.dialect.name == "sqlite":
+            check, restore = _sqlite_keys_checked_per_step(connection)
+            conf_args = {**conf_args, "on_version_apply": check}
+        try:
+            context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+            with context.begin_transaction():
+                context.run_migrations()
+            # New tables and indexes get their statistics now, not after a slow first query.
+            gather_statistics(connection)
+        finally:
+            if restore is not None:
+                restore()
 
 
 if context.is_offline_mode():

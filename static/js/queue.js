@@ -32,6 +32,8 @@
 
   if (all) {
     all.hidden = false;
+    var allLabel = document.querySelector("label[for='select-all']");
+    if (allLabel) { allLabel.hidden = false; }  // shown where rows are cards and headings are not
     all.addEventListener("change", function () {
       var list = boxes();
       for (var i = 0; i < list.length; i++) { list[i].checked = all.checked; }
