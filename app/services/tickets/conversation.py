@@ -9,7 +9,7 @@ from werkzeug.datastructures import FileStorage
 from app.domain import tickets as rules
 from app.domain.access import can_view_ticket, is_requester
 from app.domain.choices import parse_choice
-from app.domain.errors import InvalidInput, NotAllowed
+from app.domain.errors import InvalidInput, NotAllowed, NotFound
 from app.domain.escalation import Trigger
 from app.domain.vocabulary import (
     ActivityKind,
