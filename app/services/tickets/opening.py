@@ -103,7 +103,8 @@ def _open(
     now: datetime,
 ) -> Ticket:
     with transaction():
-        ticket_id, health, rating = _first_read(customer.id, now)
+        ticket_id, before, rating = _first_read(customer.id, now)
+        health = replace(before, open_tickets=before.open_tickets + 1)  # with the new ticket open
         ticket = Ticket(
             id=ticket_id,
             reference=rules.format_reference(current_app.config["TICKET_REFERENCE_PREFIX"], ticket_id),
@@ -125,7 +126,7 @@ def _open(
         # column its opening gave it (policy, team, assignee, SLA summary, rank), as a plain
         # INSERT; its history, clocks and notices are collected for one INSERT per table.
         with db.session.no_autoflush:
-            change = _opening_change(ticket, customer, now, health)
+            change = _opening_change(ticket, customer, now, health, before)
             opened_by = ""
             if actor.is_staff:
                 opened_by = f" by {actor.name} for {customer.name} ({channel_value.value})"
@@ -194,8 +195,8 @@ _FIRST_READS: dict[str, Select[Any]] = {}
 def _first_read(customer_id: int, now: datetime) -> tuple[int, HealthInputs, int | None]:
     """What the opening reads first, in one statement: the new ticket's id (taken under SQLite's
     write lock, or from PostgreSQL's sequence), the setup versions this process's copies are
-    checked against (see common.setup_cache), and the customer's health inputs, with the new
-    ticket counted open, and latest rating."""
+    checked against (see common.setup_cache), and the customer's health inputs (before the new
+    ticket counts) and latest rating."""
     dialect = db.session.connection().dialect.name
     statement = _FIRST_READS.get(dialect)
     if statement is None:
@@ -207,12 +208,15 @@ def _first_read(customer_id: int, now: datetime) -> tuple[int, HealthInputs, int
     row = db.session.execute(statement, fact_parameters(customer_id, now)).one()
     note_versions(row[1])
     health, rating = facts_of(row[2:])
-    return int(row[0]), replace(health, open_tickets=health.open_tickets + 1), rating
+    return int(row[0]), health, rating
 
 
-def _opening_change(ticket: Ticket, customer: Customer, now: datetime, health: HealthInputs) -> TicketChange:
+def _opening_change(
+    ticket: Ticket, customer: Customer, now: datetime, health: HealthInputs, before: HealthInputs
+) -> TicketChange:
     """The change that opens `ticket`: the end ranks the customer's health from the figures read
-    first (the rules saw them too); its clocks and rows are collected for one INSERT each."""
+    first (the rules saw them too; `before`, without the new ticket, is what the customer's other
+    tickets were ranked from); its clocks and rows are collected for one INSERT each."""
     ticket.customer, ticket.organization = customer, customer.organization  # no reads
     clocks = ClockPass(running={ticket.id: []}, new_rows=[])
     return TicketChange(
@@ -223,6 +227,7 @@ def _opening_change(ticket: Ticket, customer: Customer, now: datetime, health: H
         rank_health=True,
         rank_organization=True,
         opening_health=health,
+        health_before=before,
         opening=True,
     )
 
