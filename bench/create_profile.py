@@ -22,9 +22,10 @@ import tempfile
 import time
 
 from sqlalchemy import event
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.models import User
+from app.models import Customer, User
 
 CUSTOMER_EMAIL = "bench-c1@bench.test"
 DESCRIPTION = "The monthly export stops half way with an error about the file size."
@@ -34,7 +35,9 @@ def _open(app, user_id: int, n: int) -> None:
     from app.services.tickets.opening import open_ticket
 
     with app.app_context():
-        user = db.session.get_one(User, user_id)
+        # As the request's user loader has it: with the customer and organization, one statement.
+        options = [joinedload(User.customer).joinedload(Customer.organization)]
+        user = db.session.get_one(User, user_id, options=options)
         open_ticket(
             user, subject=f"Export fails on report {n}", description=DESCRIPTION, category="technical"
         )

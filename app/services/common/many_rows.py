@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Insert, Update
+from sqlalchemy import Insert, Table, Update, insert
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.types import TypeEngine
@@ -22,17 +22,37 @@ from app.extensions import db
 from app.models.types import UTCDateTime
 from app.services.common.rows import rows_matched
 
+# Plain INSERTs of a table compiled for a set of columns, per dialect: compiling one costs more
+# than running it for the few rows of a ticket's opening.
+_compiled_inserts: dict[tuple[Table, tuple[str, ...], str], SQLCompiler] = {}
 
-def execute_many(statement: Insert | Update, rows: Sequence[dict[str, Any]]) -> int:
+
+def insert_many(table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert rows (every row with the same keys) into `table` in the session's transaction."""
+    if rows:
+        execute_many(insert(table), rows, cache_as=table)
+
+
+def execute_many(
+    statement: Insert | Update, rows: Sequence[dict[str, Any]], *, cache_as: Table | None = None
+) -> int:
     """Run `statement` once per row (every row with the same keys) in the session's
-    transaction; returns how many rows it matched (for an UPDATE)."""
+    transaction; returns how many rows it matched (for an UPDATE). `cache_as`: the statement is
+    a plain INSERT into that table, compiled once per set of columns."""
     if not rows:
         return 0
     connection = db.session.connection()
     dialect = connection.dialect
     if dialect.name == "sqlite":
-        compiled = statement.compile(dialect=dialect, column_keys=list(rows[0]))
-        assert isinstance(compiled, SQLCompiler)
+        keys = tuple(rows[0])
+        known = _compiled_inserts.get((cache_as, keys, dialect.name)) if cache_as is not None else None
+        if known is None:
+            made = statement.compile(dialect=dialect, column_keys=list(keys))
+            assert isinstance(made, SQLCompiler)
+            known = made
+            if cache_as is not None:
+                _compiled_inserts[(cache_as, keys, dialect.name)] = known
+        compiled = known
         columns = _columns(compiled, dialect, rows)
         if columns is not None:
             return connection.exec_driver_sql(compiled.string, list(zip(*columns, strict=True))).rowcount

@@ -10,10 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from typing import Any
 
-from sqlalchemy import insert
-
 from app.extensions import Base, db
-from app.services.common.many_rows import execute_many
+from app.services.common.many_rows import insert_many
 
 
 class RowBatch:
@@ -51,7 +49,7 @@ class RowBatch:
                 shapes.setdefault(tuple(row), []).append(row)
             for rows in shapes.values():
                 # The table, not the model: a plain executemany, without the ORM's bulk bookkeeping.
-                execute_many(insert(model.__table__), rows)
+                insert_many(model.__table__, rows)
 
 
 def add_row(model: type[Base], values: dict[str, Any], rows: RowBatch | None) -> Any:

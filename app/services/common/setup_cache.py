@@ -16,7 +16,8 @@ from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
 from flask import g
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, String, func, select, update
+from sqlalchemy import cast as cast_to
 
 from app.extensions import db
 from app.models import SetupVersion
@@ -24,6 +25,8 @@ from app.services.common.rows import rows_matched
 
 RULES = "rules"
 SLA = "sla"
+# Which knowledge-base categories answer requests by themselves (tickets.self_service).
+KB = "kb"
 
 T = TypeVar("T")
 
@@ -41,6 +44,23 @@ def _versions() -> dict[str, int]:
         }
         g.setup_versions = known
     return known
+
+
+def versions_column() -> ColumnElement[str | None]:
+    """Every setup version as one text value ("name=version" joined by commas), for a caller that
+    reads the versions in a statement of its own; it hands the value to note_versions."""
+    pair = SetupVersion.name + "=" + cast_to(SetupVersion.version, String)
+    return select(func.aggregate_strings(pair, ",")).scalar_subquery()
+
+
+def note_versions(value: str | None) -> None:
+    """The versions as versions_column() read them, for the rest of this request."""
+    known: dict[str, int] = {}
+    for pair in (value or "").split(","):
+        if pair:
+            name, _, version = pair.partition("=")
+            known[name] = int(version)
+    g.setup_versions = known
 
 
 def bump_setup(name: str) -> None:

@@ -15,6 +15,7 @@ from app.models import KbArticle, KbCategory, KbSearch, KbVote, User
 from app.models.types import utcnow
 from app.services.common.access import require_admin
 from app.services.common.rows import find_row
+from app.services.common.setup_cache import KB, bump_setup
 from app.services.common.transaction import transaction
 from app.services.kb.search import Hit, search_articles
 
@@ -116,6 +117,7 @@ def save_category(
         category = category or KbCategory(created_at=now or utcnow())
         category.name, category.slug, category.self_service = name, slugify(name), self_service
         db.session.add(category)
+        bump_setup(KB)  # every process's copy of the self-service categories
     return category
 
 

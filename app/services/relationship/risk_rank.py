@@ -136,7 +136,7 @@ def _organization_parts(org: Organization | None) -> tuple[int, int]:
 
 def _health_parts(customer_ids: Iterable[int], now: datetime) -> dict[int, int]:
     inputs = health_inputs(customer_ids, now)
-    return {cid: tenths(health_points(health_score(i).score)) for cid, i in inputs.items()}
+    return {cid: _health_part(i) for cid, i in inputs.items()}
 
 
 def _active(*criteria: ColumnElement[bool]) -> ColumnElement[bool]:
@@ -163,14 +163,28 @@ def health_after_opening(ticket: Ticket, opened: HealthInputs) -> HealthInputs:
     )
 
 
-def rank_customer_health(customer_id: int, inputs: HealthInputs, *, opened: Ticket | None = None) -> None:
+def rank_customer_health(
+    customer_id: int,
+    inputs: HealthInputs,
+    *,
+    opened: Ticket | None = None,
+    others_from: HealthInputs | None = None,
+) -> None:
     """Put a customer's health, from inputs the caller knows, into their active tickets' ranks.
-    A ticket being `opened` gets its part in place, with its other changes' one UPDATE."""
-    health = tenths(health_points(health_score(inputs).score))
+    A ticket being `opened` gets its part in place, with its other changes' one UPDATE; when the
+    other tickets were ranked from `others_from` (the inputs before it opened) and those give the
+    same part, they keep theirs and nothing else is written."""
+    health = _health_part(inputs)
     if opened is not None and opened.status in ACTIVE_STATUSES:
         opened.risk_score += health - (opened.risk_health or 0)
         opened.risk_health = health
+    if others_from is not None and _health_part(others_from) == health:
+        return
     _write_health(customer_id, health, but_not=opened.id if opened is not None else None)
+
+
+def _health_part(inputs: HealthInputs) -> int:
+    return tenths(health_points(health_score(inputs).score))
 
 
 def _write_health(customer_id: int, health: int, *, but_not: int | None = None) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 
 from app.domain.access import Actor
 from app.domain.assignment import (
@@ -91,15 +91,12 @@ def default_team(ticket: Ticket, *, lock: bool = False) -> Team | None:
     # team_id, not the relationship: some paths set only the column (rules, tier moves).
     current = None
     if ticket.team_id is not None and lock:
-        current = db.session.scalars(_locking(select(Team).where(Team.id == ticket.team_id))).one_or_none()
+        current = db.session.scalars(_LOCKED_TEAM, {"team_id": ticket.team_id}).one_or_none()
     elif ticket.team_id is not None:
         current = db.session.get(Team, ticket.team_id)
     if current is not None and current.tier == ticket.tier:
         return current
-    query = select(Team).where(Team.tier == ticket.tier).limit(2)
-    if lock:
-        query = _locking(query)
-    teams = db.session.scalars(query).all()
+    teams = db.session.scalars(_LOCKED_TEAMS_OF_TIER if lock else _TEAMS_OF_TIER, {"tier": ticket.tier}).all()
     return teams[0] if len(teams) == 1 else None
 
 
@@ -107,6 +104,16 @@ def _locking(query: Select[Team]) -> Select[Team]:
     # A NO KEY UPDATE lock: the tickets' foreign keys hold KEY SHARE locks on the same row, and
     # a full FOR UPDATE would deadlock two transactions that both hold one.
     return query.with_for_update(key_share=True).execution_options(populate_existing=True)
+
+
+# Built once: every ticket that enters a queue runs them, and composing one costs about as much
+# CPU as running it.
+_TEAMS_OF_TIER = select(Team).where(Team.tier == bindparam("tier")).limit(2)
+_LOCKED_TEAMS_OF_TIER = _locking(_TEAMS_OF_TIER)
+_LOCKED_TEAM = _locking(select(Team).where(Team.id == bindparam("team_id")))
+_MEMBERS = select(User).where(
+    User.team_id == bindparam("team_id"), User.role.in_(_STAFF), User.active.is_(True)
+)
 
 
 def enter_team_queue(
@@ -215,11 +222,9 @@ def _take_next_agent(team: Team, ticket: Ticket, now: datetime, *, locked: bool 
         # On SQLite the flush takes the database's single write lock before the cursor is read
         # (the caller always has a pending ticket change); on PostgreSQL the row lock does it.
         db.session.flush()
-        team = db.session.scalars(_locking(select(Team).where(Team.id == team.id))).one()
+        team = db.session.scalars(_LOCKED_TEAM, {"team_id": team.id}).one()
     # The members as model objects: the chosen one is then in the session, with no second read.
-    members = db.session.scalars(
-        select(User).where(User.team_id == team.id, User.role.in_(_STAFF), User.active.is_(True))
-    ).all()
+    members = db.session.scalars(_MEMBERS, {"team_id": team.id}).all()
     loads = (
         _active_loads([m.id for m in members]) if team.assignment_mode is AssignmentMode.least_loaded else {}
     )

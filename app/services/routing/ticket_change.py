@@ -12,11 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import insert
-
 from app.domain.relationship import HealthInputs
 from app.extensions import db
 from app.models import SlaClock, Team, Ticket, User
+from app.services.common.many_rows import insert_many
 from app.services.common.row_batch import RowBatch
 from app.services.relationship import risk_rank
 from app.services.routing.assignment import enter_team_queue
@@ -51,6 +50,9 @@ class TicketChange:
     # The customer's health inputs read as the ticket opened (with it counted), when known: the
     # end then ranks the customer's health from them instead of reading them again.
     opening_health: HealthInputs | None = None
+    # The same before the ticket opened (it not counted): what the customer's other tickets were
+    # ranked from, so that an opening that leaves the health part as it was writes none of them.
+    health_before: HealthInputs | None = None
     # The ticket is being opened: the queue's default team is locked as it is read, and the end
     # ranks the new ticket's health part in place (see risk_rank.rank_customer_health).
     opening: bool = False
@@ -95,6 +97,7 @@ def finish_change(change: TicketChange) -> None:
             ticket.customer_id,
             risk_rank.health_after_opening(ticket, change.opening_health),
             opened=ticket if change.opening else None,
+            others_from=change.health_before,
         )
     elif change.rank_health:
         db.session.flush()  # the health is counted from the written tickets
@@ -108,5 +111,5 @@ def write_collected(change: TicketChange) -> None:
         change.rows.write()
     started = change.clocks.new_rows
     if started:
-        db.session.execute(insert(SlaClock.__table__), [clock.values() for clock in started])
+        insert_many(SlaClock.__table__, [clock.values() for clock in started])
         started.clear()

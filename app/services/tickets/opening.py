@@ -4,9 +4,13 @@ customer, with every follow-up of its opening in one transaction."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 from flask import current_app
+from sqlalchemy import ColumnElement, Select, func, insert, inspect, select
+from sqlalchemy.orm import make_transient_to_detached
 
 from app.domain import tickets as rules
 from app.domain.choices import parse_choice
@@ -28,9 +32,10 @@ from app.models.types import utcnow
 from app.services.common.history import record
 from app.services.common.row_batch import RowBatch
 from app.services.common.rows import find_row
+from app.services.common.setup_cache import note_versions, versions_column
 from app.services.common.transaction import transaction
 from app.services.mail import notices as mail_notices
-from app.services.relationship.figures import customer_facts
+from app.services.relationship.figures import CUSTOMER_FACT_COLUMNS, fact_parameters, facts_of
 from app.services.routing.ticket_change import TicketChange, finish_change, write_collected
 from app.services.rules.engine import fire_trigger
 from app.services.rules.snapshots import new_ticket_snapshot
@@ -98,7 +103,11 @@ def _open(
     now: datetime,
 ) -> Ticket:
     with transaction():
+        ticket_id, before, rating = _first_read(customer.id, now)
+        health = replace(before, open_tickets=before.open_tickets + 1)  # with the new ticket open
         ticket = Ticket(
+            id=ticket_id,
+            reference=rules.format_reference(current_app.config["TICKET_REFERENCE_PREFIX"], ticket_id),
             subject=subject,
             description=description,
             category=category_value,
@@ -111,17 +120,13 @@ def _open(
             created_at=now,
             updated_at=now,
             tier_entered_at=now,
+            **_UNSET_COLUMNS,
         )
-        db.session.add(ticket)
-        db.session.flush()  # its id, for its reference and every row that follows
-        # Nothing more is flushed before the end: the ticket's later columns (reference, policy,
-        # team, assignee, SLA summary, rank) go in one UPDATE, and its history, clocks and
-        # notices are collected for one INSERT per table.
+        # The ticket stays out of the session until the end: it is inserted once, with every
+        # column its opening gave it (policy, team, assignee, SLA summary, rank), as a plain
+        # INSERT; its history, clocks and notices are collected for one INSERT per table.
         with db.session.no_autoflush:
-            ticket.reference = rules.format_reference(
-                current_app.config["TICKET_REFERENCE_PREFIX"], ticket.id
-            )
-            change, health, rating = _opening_change(ticket, customer, now)
+            change = _opening_change(ticket, customer, now, health, before)
             opened_by = ""
             if actor.is_staff:
                 opened_by = f" by {actor.name} for {customer.name} ({channel_value.value})"
@@ -143,7 +148,7 @@ def _open(
             change.enter_queue()  # the tier's team, unless a rule chooses one
             snapshot = new_ticket_snapshot(ticket, now, health, rating)
             fire_trigger(change, Trigger.ticket_created, snapshot=snapshot)
-            self_service.attach_seen(ticket, seen_article_ids, now)
+            self_service.attach_seen(ticket, seen_article_ids, now, change.rows)
             answer = None
             if channel_value in (Channel.portal, Channel.email) and not actor.is_staff:
                 answer = self_service.answer_automatically(change)
@@ -151,21 +156,70 @@ def _open(
             if not (actor.is_staff and channel_value is Channel.chat):
                 # A customer in a chat with the desk already knows; phone and mail get the receipt.
                 mail_notices.request_received(ticket, now, answer.article if answer else None, change.rows)
-            emit(WebhookEvent.ticket_created, ticket, now)
-            write_collected(change)
+            emit(WebhookEvent.ticket_created, ticket, now, rows=change.rows)
+            _insert(ticket)
+        db.session.flush()  # the team's cursor, an automatic answer's message
+        write_collected(change)
     return ticket
 
 
+_TICKET_COLUMNS = [(attribute.key, attribute.columns[0].key) for attribute in inspect(Ticket).column_attrs]
+_INSERT_TICKET = insert(Ticket.__table__)
+
+
+def _insert(ticket: Ticket) -> None:
+    """Insert the opened ticket as a plain row, then put it in the session as if it had been
+    read back (no second write, nothing to read): callers use it after the commit."""
+    ticket.version = 1  # the optimistic lock's first version, as the ORM's own INSERT gives it
+    db.session.execute(_INSERT_TICKET, {column: getattr(ticket, key) for key, column in _TICKET_COLUMNS})
+    make_transient_to_detached(ticket)
+    db.session.add(ticket)
+
+
+# The columns whose defaults the ORM would give at the INSERT: the opening reads them before.
+_UNSET_COLUMNS = {
+    "reopen_count": 0,
+    "escalation_count": 0,
+    "vendor_pauses_clock": False,
+    "risk_score": 0,
+    "risk_pressure": 0,
+    "risk_account": 0,
+    "risk_value": 0,
+    "risk_health": 0,
+    "risk_priority": 0,
+}
+
+_FIRST_READS: dict[str, Select[Any]] = {}
+
+
+def _first_read(customer_id: int, now: datetime) -> tuple[int, HealthInputs, int | None]:
+    """What the opening reads first, in one statement: the new ticket's id (taken under SQLite's
+    write lock, or from PostgreSQL's sequence), the setup versions this process's copies are
+    checked against (see common.setup_cache), and the customer's health inputs (before the new
+    ticket counts) and latest rating."""
+    dialect = db.session.connection().dialect.name
+    statement = _FIRST_READS.get(dialect)
+    if statement is None:
+        if dialect == "postgresql":
+            next_id: ColumnElement[Any] = func.nextval(func.pg_get_serial_sequence("tickets", "id"))
+        else:
+            next_id = select(func.coalesce(func.max(Ticket.id), 0) + 1).scalar_subquery()
+        statement = _FIRST_READS[dialect] = select(next_id, versions_column(), *CUSTOMER_FACT_COLUMNS)
+    row = db.session.execute(statement, fact_parameters(customer_id, now)).one()
+    note_versions(row[1])
+    health, rating = facts_of(row[2:])
+    return int(row[0]), health, rating
+
+
 def _opening_change(
-    ticket: Ticket, customer: Customer, now: datetime
-) -> tuple[TicketChange, HealthInputs, int | None]:
-    """The change that opens `ticket`: its customer's figures read once (the rules see them, and
-    the end ranks the customer's health from them), its clocks and rows collected; and the
-    customer's health inputs and latest rating, for the rules' snapshot."""
+    ticket: Ticket, customer: Customer, now: datetime, health: HealthInputs, before: HealthInputs
+) -> TicketChange:
+    """The change that opens `ticket`: the end ranks the customer's health from the figures read
+    first (the rules saw them too; `before`, without the new ticket, is what the customer's other
+    tickets were ranked from); its clocks and rows are collected for one INSERT each."""
     ticket.customer, ticket.organization = customer, customer.organization  # no reads
-    health, rating = customer_facts(customer.id, now)
     clocks = ClockPass(running={ticket.id: []}, new_rows=[])
-    change = TicketChange(
+    return TicketChange(
         ticket,
         now,
         clocks=clocks,
@@ -173,9 +227,9 @@ def _opening_change(
         rank_health=True,
         rank_organization=True,
         opening_health=health,
+        health_before=before,
         opening=True,
     )
-    return change, health, rating
 
 
 def _requesting_customer(actor: User, customer_id: int | None) -> Customer:

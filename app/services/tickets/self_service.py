@@ -29,7 +29,9 @@ from app.models import KbArticle, KbCategory, Message, Ticket, TicketArticle, Us
 from app.models.types import utcnow
 from app.services.common.access import ticket_for
 from app.services.common.history import record
+from app.services.common.row_batch import RowBatch, add_row
 from app.services.common.rows import find_row
+from app.services.common.setup_cache import KB, cached_setup
 from app.services.common.transaction import transaction
 from app.services.kb.matching import Answer, best_answer
 from app.services.routing.ticket_change import TicketChange, finish_change
@@ -67,8 +69,11 @@ def record_deflection(
         )
 
 
-def attach_seen(ticket: Ticket, article_ids: Iterable[int], now: datetime) -> int:
-    """Remember the articles the customer read before asking (inside the caller's transaction)."""
+def attach_seen(
+    ticket: Ticket, article_ids: Iterable[int], now: datetime, rows: RowBatch | None = None
+) -> int:
+    """Remember the articles the customer read before asking (inside the caller's transaction;
+    with `rows`, as rows of the caller's INSERT)."""
     ids = list(dict.fromkeys(int(i) for i in article_ids))[:MAX_SEEN]
     if not ids:
         return 0
@@ -76,7 +81,8 @@ def attach_seen(ticket: Ticket, article_ids: Iterable[int], now: datetime) -> in
         select(KbArticle.id).where(KbArticle.id.in_(ids), KbArticle.status == ArticleStatus.published)
     ).all()
     for article_id in found:
-        db.session.add(TicketArticle(ticket_id=ticket.id, article_id=article_id, kind="seen", created_at=now))
+        values = {"ticket_id": ticket.id, "article_id": article_id, "kind": "seen", "created_at": now}
+        add_row(TicketArticle, values, rows)
     return len(found)
 
 
@@ -99,19 +105,25 @@ def answer_automatically(change: TicketChange) -> Answer | None:
     ticket, now = change.ticket, change.now
     if ticket.tier != 1:
         return None  # a rule has routed it already
-    categories = db.session.scalars(select(KbCategory.id).where(KbCategory.self_service.is_(True))).all()
+    categories = self_service_categories()
     if not categories:
         return None
-    seen = set(
-        db.session.scalars(select(TicketArticle.article_id).where(TicketArticle.ticket_id == ticket.id))
-    )
+    seen: set[int] = set()
+    if not change.opening:  # an opening ticket has nothing stored yet
+        seen.update(
+            db.session.scalars(select(TicketArticle.article_id).where(TicketArticle.ticket_id == ticket.id))
+        )
     # Those remembered in this transaction too (an opening ticket flushes nothing before its end).
     seen.update(
         row.article_id
         for row in db.session.new
         if isinstance(row, TicketArticle) and row.ticket_id == ticket.id
     )
-    answer = best_answer(f"{ticket.subject} {ticket.description}", list(categories), exclude=seen)
+    if change.rows is not None:
+        seen.update(
+            row["article_id"] for row in change.rows.of(TicketArticle) if row["ticket_id"] == ticket.id
+        )
+    answer = best_answer(f"{ticket.subject} {ticket.description}", categories, exclude=seen)
     if answer is None:
         return None
     article = answer.article
@@ -126,7 +138,8 @@ def answer_automatically(change: TicketChange) -> Answer | None:
             "“I still need help” or reply, and a person will take over.",
         )
     )
-    db.session.add(TicketArticle(ticket_id=ticket.id, article_id=article.id, kind="sent", created_at=now))
+    sent = {"ticket_id": ticket.id, "article_id": article.id, "kind": "sent", "created_at": now}
+    add_row(TicketArticle, sent, change.rows)
     apply_tier_move(
         change,
         to_tier=0,
@@ -135,6 +148,17 @@ def answer_automatically(change: TicketChange) -> Answer | None:
         rule_name=SELF_SERVICE_RULE,
     )
     return answer
+
+
+def self_service_categories() -> list[int]:
+    """The ids of the categories that answer requests by themselves: this process's copy,
+    current with every category edit (see common.setup_cache)."""
+    return list(cached_setup(KB, _load_self_service_categories))
+
+
+def _load_self_service_categories() -> tuple[int, ...]:
+    query = select(KbCategory.id).where(KbCategory.self_service.is_(True)).order_by(KbCategory.id)
+    return tuple(db.session.scalars(query))
 
 
 def hand_to_a_person(change: TicketChange, actor: User, reason: str) -> None:

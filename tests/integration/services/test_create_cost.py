@@ -9,6 +9,7 @@ from sqlalchemy import event, select
 from app import create_app
 from app.extensions import db
 from app.models import Activity, Ticket, TicketTag
+from app.services.kb.articles import save_article, save_category, toggle_category_self_service
 from app.services.relationship.risk_rank import rank_customers
 from app.services.rules.admin import save_rule, set_rule_enabled
 from app.services.rules.engine import enabled_rules
@@ -21,13 +22,14 @@ from tests.integration.services.test_sla import TARGETS
 # This request (a rule that tags it, clocks, a round-robin team) took 45 statements when the
 # customer's figures were read twice in twelve queries, the rules and policies on every request,
 # and the new ticket read back for its rules' snapshot; 31 when the ticket was flushed between
-# steps and each clock, history event and notice was its own INSERT. Now: the signed-in user
-# with their customer and organization, BEGIN, the ticket's INSERT, the customer's figures, the
-# setup versions, the self-service categories, the team (locked), its agents, the other tickets'
-# health, one INSERT each for the history, the tag, the two kinds of notice and the clocks, and
-# the ticket's one UPDATE (the team's one agent is its cursor already: a moving cursor is one
-# UPDATE more).
-PORTAL_REQUEST_STATEMENTS = 15
+# steps and each clock, history event and notice was its own INSERT; 15 when the ticket was
+# inserted first and updated at the end, and the setup versions and self-service categories were
+# read on their own. Now: the signed-in user with their customer and organization, BEGIN, one
+# SELECT of the new ticket's id, the setup versions and the customer's figures, the team (locked),
+# its agents, the other tickets' health, the ticket's one INSERT, and one INSERT each for the
+# history, the tag, the two kinds of notice and the clocks (the team's one agent is its cursor
+# already: a moving cursor is one UPDATE more).
+PORTAL_REQUEST_STATEMENTS = 12
 
 TAG_RULE = {
     "name": "Tag exports",
@@ -75,14 +77,20 @@ def test_a_portal_request_stays_within_its_statement_budget(app, now):
     assert ticket.sla_policy_id is not None and ticket.team_id == team.id and ticket.assignee_id is not None
 
 
-def _open_in(other_app, customer_id: int, subject: str, now, priority: str = "normal") -> int:
+def _open_in(
+    other_app, customer_id: int, subject: str, now, priority: str = "normal", description: str = ""
+) -> int:
     """Open a ticket in another app instance (its own engine and session), as another worker would."""
     with other_app.app_context():
         from app.models import Customer
 
         user = db.session.get(Customer, customer_id).user
         ticket_id = open_ticket(
-            user, subject=subject, description="It stops half way.", priority=priority, now=now
+            user,
+            subject=subject,
+            description=description or "It stops half way.",
+            priority=priority,
+            now=now,
         ).id
         db.session.remove()
     return ticket_id
@@ -118,7 +126,8 @@ def _ranks(customer_id: int) -> list[tuple[int, int, int]]:
 
 def test_the_health_ranked_as_a_ticket_opens_equals_the_health_counted_afresh(now):
     """Opening ranks the customer's health from the figures read for its rules, plus its own
-    escalations; counting everything again afterwards must change nothing."""
+    escalations, and writes the other tickets only when their part moves; counting everything
+    again afterwards must change nothing, whether it moved or not."""
     admin = make_admin()
     install_default_sla(admin, now=now)
     escalate = {**TAG_RULE, "name": "Exports to tier 2", "actions": [{"kind": "raise_tier", "value": None}]}
@@ -126,12 +135,25 @@ def test_the_health_ranked_as_a_ticket_opens_equals_the_health_counted_afresh(no
     customer = make_customer()
     for n in range(4):  # enough open tickets that one more moves the health part
         make_ticket(customer, subject=f"Older {n}")
-    for subject in ("The export fails", "A question", "Another export"):
-        open_ticket(customer.user, subject=subject, description="It stops half way.", now=now)
+    written = []
+    for subject in ("The export fails", "A question", "Another export", "One more", "And another"):
+        health_updates: list[str] = []
+
+        def count(_conn, _cursor, statement, *_args, seen=health_updates) -> None:
+            if statement.startswith("UPDATE tickets SET") and "risk_health" in statement:
+                seen.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            open_ticket(customer.user, subject=subject, description="It stops half way.", now=now)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+        written.append(len(health_updates))
         ranked = _ranks(customer.id)
         rank_customers([customer.id], now)
         db.session.commit()
         assert _ranks(customer.id) == ranked
+    assert 0 in written and 1 in written  # both ways were taken
     escalated = db.session.scalars(select(Ticket.tier).where(Ticket.subject.contains("xport"))).all()
     assert escalated == [2, 2]
 
@@ -155,3 +177,30 @@ def test_a_policy_edit_is_seen_by_the_very_next_ticket_in_another_worker(app, no
     db.session.expire_all()
     assert db.session.get(Ticket, before).sla_policy_id == standard.id
     assert db.session.get(Ticket, after).sla_policy_id == urgent.id
+
+
+def test_a_self_service_category_edit_is_seen_by_the_very_next_ticket_in_another_worker(app, now):
+    other = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"])
+    try:
+        admin, customer = make_admin(), make_customer()
+        category = save_category(admin, name="Accounts", self_service=False)
+        save_article(
+            admin,
+            title="Reset your password",
+            tags="password sign-in",
+            body="Choose *Forgot password* on the sign-in page.",
+            category_id=category.id,
+            published=True,
+        )
+        asked = {"subject": "Forgot password", "description": "the reset mail never comes", "now": now}
+        before = _open_in(other, customer.id, **asked)  # the other worker caches no category
+        toggle_category_self_service(admin, category.id, now=now)
+        answered = _open_in(other, customer.id, **asked)
+        toggle_category_self_service(admin, category.id, now=now)
+        after = _open_in(other, customer.id, **asked)
+    finally:
+        with other.app_context():
+            db.engine.dispose()
+    db.session.expire_all()
+    tiers = [db.session.get(Ticket, ticket_id).tier for ticket_id in (before, answered, after)]
+    assert tiers == [1, 0, 1]

@@ -33,6 +33,8 @@ STATEMENTS = {
     "health": re.compile(r"^UPDATE tickets SET .*risk_health=", re.IGNORECASE),
     # The ticket's own row written with rank columns.
     "ticket rank": re.compile(r"^UPDATE tickets SET .*risk_(pressure|account|priority)=", re.IGNORECASE),
+    # The ticket's row inserted with its rank columns.
+    "ticket insert": re.compile(r"^INSERT INTO tickets \(.*risk_pressure", re.IGNORECASE),
     # A team's members read to choose the next agent (routing.assignment, once per queue entry).
     "team members": re.compile(r"FROM users WHERE users\.team_id = .* AND users\.role IN", re.IGNORECASE),
 }
@@ -131,8 +133,10 @@ def test_a_ticket_a_rule_raises_at_opening_is_dealt_out_once_by_the_new_tier(now
 def test_opening_a_ticket_ranks_it_once_at_the_end(policies, now):
     with counted() as counts:
         ticket = open_ticket(make_customer().user, subject="Help", description="x", now=now)
-    assert counts["ticket rank"] == 1
-    assert counts["health"] == 1
+    # Inserted once with its rank; no UPDATE of it afterwards.
+    assert (counts["ticket insert"], counts["ticket rank"]) == (1, 0)
+    # A first ticket leaves the customer's health part where it was: no other ticket is written.
+    assert counts["health"] == 0
     stored = ranks(ticket.id)
     rank_all_active(now)  # ranking from scratch gives what the opening stored
     assert ranks(ticket.id) == stored
@@ -156,7 +160,7 @@ def test_the_ticket_created_rules_meet_running_clocks(policies, now):
     assert {c.started_at for c in clocks.values()} == {now}
     assert clocks[SlaTarget.first_response].due_at == now + timedelta(minutes=30)
     assert ticket.sla_next_check_at == now + timedelta(minutes=15)
-    assert counts["ticket rank"] == 1
+    assert (counts["ticket insert"], counts["ticket rank"]) == (1, 0)
     stored = ranks(ticket.id)
     rank_all_active(now)
     assert ranks(ticket.id) == stored
