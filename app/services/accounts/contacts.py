@@ -24,16 +24,23 @@ def customer_by_address(address: str) -> Customer | None:
 
 
 def unverified_customer(
-    address: str, name: str, now: datetime, *, story: str, actor: User | None = None
+    address: str,
+    name: str,
+    now: datetime,
+    *,
+    story: str,
+    actor: User | None = None,
+    no_user: bool = False,
 ) -> User:
     """The portal user behind an address (lower case), created unverified with no usable
     password for an unknown address or a contact who never signed in. `story` is the history
-    line written when the customer record is new."""
+    line written when the customer record is new; `no_user` says the caller's transaction
+    already found no user with this address."""
     customer = customer_by_address(address)
     if customer is not None and customer.user is not None:
         return customer.user
     with transaction():
-        user = db.session.scalars(select(User).where(User.email == address)).first()
+        user = None if no_user else db.session.scalars(select(User).where(User.email == address)).first()
         if user is None:
             user = User(
                 email=address,
@@ -43,12 +50,13 @@ def unverified_customer(
                 created_at=now,
             )
             db.session.add(user)
-            db.session.flush()
         if customer is None:
-            customer = Customer(name=user.name, email=address, user_id=user.id, created_at=now)
+            # The user and the customer go in with one flush (the customer's history needs its id).
+            customer = Customer(name=user.name, email=address, user=user, created_at=now)
             db.session.add(customer)
             db.session.flush()
             record(ActivityKind.customer_registered, story, now=now, actor=actor, customer_id=customer.id)
         else:
-            customer.user_id = user.id
+            customer.user = user
+            db.session.flush()
     return user

@@ -61,12 +61,16 @@ def receive_mail(
     session = db.session()
     expire, session.expire_on_commit = session.expire_on_commit, False
     try:
-        with transaction():
-            row = _use(raw, parsed, about, checked_by_admin)
+        try:
+            with transaction():
+                row = _use(raw, parsed, about, checked_by_admin)
+        except IntegrityError:
+            # Another mail wrote the same row at the same moment (PostgreSQL: the same mail
+            # twice, or two first mails of a new sender): once more, it reads what that one wrote.
+            with transaction():
+                row = _use(raw, parsed, about, checked_by_admin)
     except (InvalidInput, NotFound, NotAllowed, Conflict) as error:
         return store.keep(raw, about, status=store.FAILED, reason=str(error))
-    except IntegrityError:  # the same mail came twice at once: the first one is used
-        return store.keep(None, about, status=store.IGNORED, reason=ALREADY_RECEIVED)
     except Exception as error:  # never a crash: the mail waits for an admin
         log.exception("inbound mail from %s could not be processed", parsed.sender)
         reason = f"could not be processed: {type(error).__name__}: {error}"

@@ -21,6 +21,8 @@ class Sender:
 
     agent: User | None
     customer_user: User | None
+    # Whether any user has this address (an inactive agent, say, or a login of another customer).
+    has_user: bool = True
 
 
 def sender_by_address(address: str) -> Sender:
@@ -29,7 +31,7 @@ def sender_by_address(address: str) -> Sender:
         select(User).where(User.email == address).options(joinedload(User.customer))
     ).first()
     if user is None:
-        return Sender(None, None)
+        return Sender(None, None, has_user=False)
     if user.is_staff:
         return Sender(user if user.active else None, None)
     customer = user.customer
@@ -42,4 +44,10 @@ def customer_user(address: str, name: str, now: datetime, known: Sender | None =
     `known` is the sender as read already: a customer with a login needs no other statement."""
     if known is not None and known.customer_user is not None:
         return known.customer_user
-    return unverified_customer(address, name, now, story=f"{address} wrote in by mail and became a customer")
+    return unverified_customer(
+        address,
+        name,
+        now,
+        story=f"{address} wrote in by mail and became a customer",
+        no_user=known is not None and not known.has_user,
+    )
