@@ -23,6 +23,7 @@ from app.models.types import utcnow
 from app.services.common.access import require_admin
 from app.services.common.transaction import transaction
 from app.services.inbound_mail import inbound_store as store
+from app.services.inbound_mail.bounces import record_bounce
 from app.services.inbound_mail.parsing import MailFile, ParsedMail, UnusableMail, parse_mail
 from app.services.inbound_mail.senders import Sender, customer_user, sender_by_address
 from app.services.inbound_mail.threading import Found, SenderRole, find_ticket, sender_role, thread_entry
@@ -55,6 +56,10 @@ def receive_mail(
     except UnusableMail as error:
         return store.keep(raw, arrival, status=store.FAILED, reason=str(error))
     about = replace(arrival, sender=parsed.sender, subject=parsed.subject, message_id=parsed.message_id)
+    if parsed.bounce is not None:
+        bounced = record_bounce(parsed.bounce, about)
+        if bounced is not None:
+            return bounced
     loop = None if checked_by_admin else _loop_reason(parsed)
     if loop:
         return store.keep(raw, about, status=store.IGNORED, reason=loop)

@@ -9,6 +9,7 @@ from email.message import EmailMessage, MIMEPart
 from email.parser import BytesParser
 from email.utils import getaddresses, parseaddr
 
+from app.domain.delivery_status import Bounce, read_bounce
 from app.domain.mail_headers import message_ids
 from app.domain.mail_text import html_to_text
 
@@ -46,6 +47,8 @@ class ParsedMail:
     headers: dict[str, str]
     text: str
     files: list[MailFile] = field(default_factory=list)
+    # A delivery status notification reporting that a mail failed.
+    bounce: Bounce | None = None
 
 
 def _header(message: EmailMessage, name: str) -> str:
@@ -149,6 +152,7 @@ def parse_mail(raw: bytes) -> ParsedMail:
             headers=_loop_headers(message),
             text=text,
             files=_files(message, body),
+            bounce=read_bounce(message) if content_type == "multipart/report" else None,
         )
     except UnusableMail:
         raise
