@@ -24,23 +24,34 @@ def customer_by_address(address: str) -> Customer | None:
 
 
 def unverified_customer(
+    address: str, name: str, now: datetime, *, story: str, actor: User | None = None
+) -> User:
+    """The portal user behind an address (lower case), created unverified with no usable
+    password for an unknown address or a contact who never signed in. `story` is the history
+    line written when the customer record is new."""
+    customer = customer_by_address(address)
+    if customer is not None and customer.user is not None:
+        return customer.user
+    with transaction():
+        user = db.session.scalars(select(User).where(User.email == address)).first()
+        return linked_customer(address, name, now, story=story, actor=actor, user=user, customer=customer)
+
+
+def linked_customer(
     address: str,
     name: str,
     now: datetime,
     *,
     story: str,
+    user: User | None,
+    customer: Customer | None,
     actor: User | None = None,
-    no_user: bool = False,
 ) -> User:
-    """The portal user behind an address (lower case), created unverified with no usable
-    password for an unknown address or a contact who never signed in. `story` is the history
-    line written when the customer record is new; `no_user` says the caller's transaction
-    already found no user with this address."""
-    customer = customer_by_address(address)
+    """unverified_customer for a caller whose transaction already read the user and the customer
+    record with this address (either may be None): the missing ones are created and linked."""
     if customer is not None and customer.user is not None:
         return customer.user
     with transaction():
-        user = None if no_user else db.session.scalars(select(User).where(User.email == address)).first()
         if user is None:
             user = User(
                 email=address,

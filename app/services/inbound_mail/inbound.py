@@ -128,7 +128,7 @@ def _apply(parsed: ParsedMail, sender: Sender, now: datetime) -> tuple[int, Mail
     ticket, found = find_ticket(parsed.in_reply_to, parsed.references, parsed.subject, prefix)
     files, notes = _checked_files(parsed.files)
     body = _body(parsed.text, notes)
-    role = sender_role(ticket, parsed.sender, agent) if ticket is not None else None
+    role = sender_role(ticket, sender) if ticket is not None else None
     if ticket is not None and found is Found.header and role is None:
         raise NotAllowed(f"{parsed.sender} is not on {ticket.reference}; the mail was not added to it.")
     if (
@@ -141,12 +141,12 @@ def _apply(parsed: ParsedMail, sender: Sender, now: datetime) -> tuple[int, Mail
         if agent is not None:
             message = add_reply(agent, ticket.id, body, files=files, now=now)
         else:
-            actor = customer_user(parsed.sender, parsed.sender_name, now, sender)
+            actor = customer_user(parsed.sender_name, now, sender)
             message = add_customer_reply(actor, ticket, body, files=files, now=now)
         return ticket.id, thread_entry(parsed.message_id, ticket.id, message.id, parsed.sender, now), notes
     if agent is not None:
         raise NotAllowed(f"{parsed.sender} is an agent and the mail answers no ticket.")
-    user = customer_user(parsed.sender, parsed.sender_name, now, sender)
+    user = customer_user(parsed.sender_name, now, sender)
     subject = clean_subject(parsed.subject, prefix)[:200] or "(no subject)"
     ticket = open_ticket(user, subject=subject, description=body, channel="email", now=now)
     if files:
