@@ -43,7 +43,7 @@ class InboundMail(Base):
     sender: Mapped[str | None] = mapped_column(String(254))
     subject: Mapped[str | None] = mapped_column(String(200))
     source: Mapped[str] = mapped_column(String(8), default="smtp")
-    # processed | failed | ignored (automatic mail, never answered)
+    # processed | failed | ignored (automatic mail, never answered) | bounce (of a mail we sent)
     status: Mapped[str] = mapped_column(String(16))
     reason: Mapped[str | None] = mapped_column(String(500))
     size: Mapped[int] = mapped_column(default=0)

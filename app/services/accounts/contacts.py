@@ -34,6 +34,24 @@ def unverified_customer(
         return customer.user
     with transaction():
         user = db.session.scalars(select(User).where(User.email == address)).first()
+        return linked_customer(address, name, now, story=story, actor=actor, user=user, customer=customer)
+
+
+def linked_customer(
+    address: str,
+    name: str,
+    now: datetime,
+    *,
+    story: str,
+    user: User | None,
+    customer: Customer | None,
+    actor: User | None = None,
+) -> User:
+    """unverified_customer for a caller whose transaction already read the user and the customer
+    record with this address (either may be None): the missing ones are created and linked."""
+    if customer is not None and customer.user is not None:
+        return customer.user
+    with transaction():
         if user is None:
             user = User(
                 email=address,
@@ -43,12 +61,13 @@ def unverified_customer(
                 created_at=now,
             )
             db.session.add(user)
-            db.session.flush()
         if customer is None:
-            customer = Customer(name=user.name, email=address, user_id=user.id, created_at=now)
+            # The user and the customer go in with one flush (the customer's history needs its id).
+            customer = Customer(name=user.name, email=address, user=user, created_at=now)
             db.session.add(customer)
             db.session.flush()
             record(ActivityKind.customer_registered, story, now=now, actor=actor, customer_id=customer.id)
         else:
-            customer.user_id = user.id
+            customer.user = user
+            db.session.flush()
     return user

@@ -23,6 +23,7 @@ from app.models.types import utcnow
 from app.services.common.access import require_admin
 from app.services.common.transaction import transaction
 from app.services.inbound_mail import inbound_store as store
+from app.services.inbound_mail.bounces import record_bounce
 from app.services.inbound_mail.parsing import MailFile, ParsedMail, UnusableMail, parse_mail
 from app.services.inbound_mail.senders import Sender, customer_user, sender_by_address
 from app.services.inbound_mail.threading import Found, SenderRole, find_ticket, sender_role, thread_entry
@@ -56,18 +57,26 @@ def receive_mail(
     except UnusableMail as error:
         return store.keep(raw, arrival, status=store.FAILED, reason=str(error))
     about = replace(arrival, sender=parsed.sender, subject=parsed.subject, message_id=parsed.message_id)
+    if parsed.bounce is not None:
+        bounced = record_bounce(parsed.bounce, about)
+        if bounced is not None:
+            return bounced
     loop = None if checked_by_admin else _loop_reason(parsed)
     if loop:
         return store.keep(raw, about, status=store.IGNORED, reason=loop)
     session = db.session()
     expire, session.expire_on_commit = session.expire_on_commit, False
     try:
-        with transaction():
-            row = _use(raw, parsed, about, checked_by_admin)
+        try:
+            with transaction():
+                row = _use(raw, parsed, about, checked_by_admin)
+        except IntegrityError:
+            # Another mail wrote the same row at the same moment (PostgreSQL: the same mail
+            # twice, or two first mails of a new sender): once more, it reads what that one wrote.
+            with transaction():
+                row = _use(raw, parsed, about, checked_by_admin)
     except (InvalidInput, NotFound, NotAllowed, Conflict) as error:
         return store.keep(raw, about, status=store.FAILED, reason=str(error))
-    except IntegrityError:  # the same mail came twice at once: the first one is used
-        return store.keep(None, about, status=store.IGNORED, reason=ALREADY_RECEIVED)
     except Exception as error:  # never a crash: the mail waits for an admin
         log.exception("inbound mail from %s could not be processed", parsed.sender)
         reason = f"could not be processed: {type(error).__name__}: {error}"
@@ -120,7 +129,7 @@ def _apply(parsed: ParsedMail, sender: Sender, now: datetime) -> tuple[int, Mail
     ticket, found = find_ticket(parsed.in_reply_to, parsed.references, parsed.subject, prefix)
     files, notes = _checked_files(parsed.files)
     body = _body(parsed.text, notes)
-    role = sender_role(ticket, parsed.sender, agent) if ticket is not None else None
+    role = sender_role(ticket, sender) if ticket is not None else None
     if ticket is not None and found is Found.header and role is None:
         raise NotAllowed(f"{parsed.sender} is not on {ticket.reference}; the mail was not added to it.")
     if (
@@ -133,12 +142,12 @@ def _apply(parsed: ParsedMail, sender: Sender, now: datetime) -> tuple[int, Mail
         if agent is not None:
             message = add_reply(agent, ticket.id, body, files=files, now=now)
         else:
-            actor = customer_user(parsed.sender, parsed.sender_name, now, sender)
+            actor = customer_user(parsed.sender_name, now, sender)
             message = add_customer_reply(actor, ticket, body, files=files, now=now)
         return ticket.id, thread_entry(parsed.message_id, ticket.id, message.id, parsed.sender, now), notes
     if agent is not None:
         raise NotAllowed(f"{parsed.sender} is an agent and the mail answers no ticket.")
-    user = customer_user(parsed.sender, parsed.sender_name, now, sender)
+    user = customer_user(parsed.sender_name, now, sender)
     subject = clean_subject(parsed.subject, prefix)[:200] or "(no subject)"
     ticket = open_ticket(user, subject=subject, description=body, channel="email", now=now)
     if files:

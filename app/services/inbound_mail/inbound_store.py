@@ -14,6 +14,8 @@ from app.models import InboundMail, MailId, User
 from app.services.common.access import require_admin
 
 PROCESSED, FAILED, IGNORED, REPROCESSED = "processed", "failed", "ignored", "reprocessed"
+# A bounce of a mail we sent: recorded on that outbox row, not listed with the unused mail.
+BOUNCE = "bounce"
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from email.message import EmailMessage, MIMEPart
 from email.parser import BytesParser
 from email.utils import getaddresses, parseaddr
 
+from app.domain.delivery_status import Bounce, read_bounce
 from app.domain.mail_headers import message_ids
 from app.domain.mail_text import html_to_text
 
@@ -46,6 +47,8 @@ class ParsedMail:
     headers: dict[str, str]
     text: str
     files: list[MailFile] = field(default_factory=list)
+    # A delivery status notification reporting that a mail failed.
+    bounce: Bounce | None = None
 
 
 def _header(message: EmailMessage, name: str) -> str:
@@ -84,17 +87,27 @@ def _decoded(part: MIMEPart) -> str:
     return payload.decode("latin-1")
 
 
-def _text(message: EmailMessage) -> tuple[str, MIMEPart | None]:
-    body = message.get_body(preferencelist=("plain", "html"))
+def _text(message: EmailMessage, content_type: str) -> tuple[str, MIMEPart | None]:
+    if message.is_multipart():
+        body = message.get_body(preferencelist=("plain", "html"))
+        body_type = body.get_content_type() if body is not None else ""
+    else:
+        # A single-part mail is its own body when it is text and not an attachment (what
+        # get_body decides, without reading the Content-Type header again and again).
+        readable = content_type in ("text/plain", "text/html")
+        body = message if readable and message.get_content_disposition() != "attachment" else None
+        body_type = content_type
     if body is None:
         return "", None
     content = _decoded(body)
-    if body.get_content_type() == "text/html":
+    if body_type == "text/html":
         content = html_to_text(content)
     return content.replace("\r\n", "\n").replace("\x00", ""), body
 
 
 def _files(message: EmailMessage, body: MIMEPart | None) -> list[MailFile]:
+    if body is message:
+        return []  # a single-part mail that is all text
     files: list[MailFile] = []
     for part in message.walk():
         if part.is_multipart() or part is body:
@@ -108,12 +121,25 @@ def _files(message: EmailMessage, body: MIMEPart | None) -> list[MailFile]:
     return files
 
 
+def _loop_headers(message: EmailMessage) -> dict[str, str]:
+    """The loop headers the mail has: only those are parsed (most mail has none of them)."""
+    present = {name.lower() for name in message}
+    found = {}
+    for name in _LOOP_HEADERS:
+        if name in present:
+            value = _header(message, name)
+            if value:
+                found[name] = value
+    return found
+
+
 def parse_mail(raw: bytes) -> ParsedMail:
     """The parts of a mail Tierdesk uses; UnusableMail when it has no sender or cannot be read."""
     try:
         message = BytesParser(policy=policy.default).parsebytes(raw)
         sender, name = _sender(message)
-        text, body = _text(message)
+        content_type = message.get_content_type()
+        text, body = _text(message, content_type)
         ids = message_ids(_header(message, "Message-ID"))
         return ParsedMail(
             sender=sender,
@@ -122,10 +148,11 @@ def parse_mail(raw: bytes) -> ParsedMail:
             message_id=ids[0] if ids else None,
             in_reply_to=_header(message, "In-Reply-To") or None,
             references=_header(message, "References") or None,
-            content_type=message.get_content_type(),
-            headers={name: _header(message, name) for name in _LOOP_HEADERS if _header(message, name)},
+            content_type=content_type,
+            headers=_loop_headers(message),
             text=text,
             files=_files(message, body),
+            bounce=read_bounce(message) if content_type == "multipart/report" else None,
         )
     except UnusableMail:
         raise

@@ -12,8 +12,8 @@ from app.domain.ids import is_row_id
 from app.domain.mail_headers import references_in, thread_ids
 from app.domain.tickets import parse_reference
 from app.extensions import db
-from app.models import MailId, Ticket, User
-from app.services.accounts.contacts import customer_by_address
+from app.models import MailId, Ticket
+from app.services.inbound_mail.senders import Sender
 
 
 class Found(StrEnum):
@@ -65,15 +65,15 @@ def _locked_ticket(ticket_id: int) -> Ticket | None:
     return db.session.scalars(query).first()
 
 
-def sender_role(ticket: Ticket, address: str, agent: User | None) -> SenderRole | None:
+def sender_role(ticket: Ticket, sender: Sender) -> SenderRole | None:
     """How the sender stands to the ticket: its requester, a contact of its organization who
     sees the organization's tickets (an organization admin), an agent; None for anyone else
     (their mail never lands in the ticket)."""
-    if agent is not None:
+    if sender.agent is not None:
         return SenderRole.agent
-    if ticket.customer is not None and ticket.customer.email.lower() == address:
+    if ticket.customer is not None and ticket.customer.email.lower() == sender.address:
         return SenderRole.requester
-    contact = customer_by_address(address)
+    contact = sender.customer
     if (
         contact is not None
         and contact.is_org_admin

@@ -63,10 +63,16 @@ def our_message_id(notification_id: int) -> str:
 
 def is_our_message_id(message_id: str) -> bool:
     """Whether a Message-ID is one we made (a mail of ours coming back is a loop)."""
+    return outbox_row_of(message_id) is not None
+
+
+def outbox_row_of(message_id: str) -> int | None:
+    """The outbox row a Message-ID of ours was sent for (a bounce names it); None for any other."""
     parts = message_id.split("@", 1)[0].split(".")
-    if len(parts) != 3 or parts[0] != "td" or not parts[1].isdigit():
-        return False
-    return hmac.compare_digest(our_message_id(int(parts[1])), message_id)
+    if len(parts) != 3 or parts[0] != "td" or not parts[1].isdigit() or len(parts[1]) > 18:
+        return None
+    notification_id = int(parts[1])
+    return notification_id if hmac.compare_digest(our_message_id(notification_id), message_id) else None
 
 
 def render_notification(notification: Notification) -> tuple[str, str]:

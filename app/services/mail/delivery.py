@@ -116,8 +116,12 @@ def _send_one(
     reference = tickets.get(notification.ticket_id) if notification.ticket_id else None
     thread = threads.setdefault(notification.ticket_id, []) if notification.ticket_id else []
     # The ticket's earlier mail this recipient saw: ours to them, and mail that came in.
+    message_id = our_message_id(notification.id)
+    sent_before = any(mid == message_id for mid, _, _ in thread)  # a bounced message sent again
     earlier = [
-        mid for mid, outbound, address in thread if not outbound or address == notification.recipient_email
+        mid
+        for mid, outbound, address in thread
+        if (not outbound or address == notification.recipient_email) and mid != message_id
     ]
     mail = build_mail(notification, reference, earlier)
     try:
@@ -128,8 +132,7 @@ def _send_one(
         _failed_attempt(notification, error, counts)
         return
     now = utcnow()
-    message_id = our_message_id(notification.id)
-    if notification.ticket_id:
+    if notification.ticket_id and not sent_before:
         db.session.add(
             MailId(
                 message_id=message_id,
@@ -220,7 +223,8 @@ def retry_failed(actor: User, notification_id: int) -> bool:
     result = db.session.execute(
         update(Notification)
         .where(Notification.id == notification_id, Notification.failed_at.is_not(None))
-        .values(failed_at=None, attempts=0, next_attempt_at=None, failure=None)
+        # A bounced message was sent once: it is sent again.
+        .values(failed_at=None, attempts=0, next_attempt_at=None, failure=None, sent_at=None)
     )
     db.session.commit()
     return rows_matched(result) == 1

@@ -229,3 +229,15 @@ def test_a_follow_up_to_the_customers_own_mail_threads_by_its_message_id(app, in
     inbound.send(mail("eve@example.test", "Also", "Two", References="<first@eve.example>"))
     assert inbound_rows()[-1].ticket_id == ticket_id
     assert [m.body for m in messages_of(ticket_id)] == ["Two"]
+
+
+def test_a_contact_who_never_signed_in_gets_a_login_on_their_own_record(app, inbound):
+    contact = make_customer(with_user=False, email="lee@example.test", name="Lee Contact")
+    inbound.send(mail("lee@example.test", "Invoice copy", "Please send the March invoice."))
+    (row,) = inbound_rows()
+    ticket = db.session.get(Ticket, row.ticket_id)
+    db.session.refresh(contact)
+    assert row.status == "processed" and ticket.customer_id == contact.id
+    assert contact.user is not None and contact.user.email == "lee@example.test"
+    assert ticket.organization_id == contact.organization_id
+    assert db.session.scalars(select(User).where(User.email == "lee@example.test")).one() is contact.user
