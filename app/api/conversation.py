@@ -44,9 +44,10 @@ def _csat(ticket) -> dict:
 @document_errors(bp, (401, 404, 429))
 def messages(ticket_id: int):
     """The conversation, oldest first, with its files; customers never get internal notes."""
-    view = ticket_page(api_user(), ticket_id)
+    user = api_user()
+    view = ticket_page(user, ticket_id)
     by_message = attachments_by_message(m.id for m in view.messages)
-    return {"items": [message_shape(m, by_message.get(m.id, [])) for m in view.messages]}
+    return {"items": [message_shape(m, by_message.get(m.id, []), user.is_staff) for m in view.messages]}
 
 
 @bp.get("/<int:ticket_id>/csat")
@@ -108,7 +109,7 @@ def post_message(body: dict, ticket_id: int):
             expected_version=body.get("expected_version"),
             files=body["attachments"],
         )
-    return message_shape(message, attachments_by_message([message.id]).get(message.id, []))
+    return message_shape(message, attachments_by_message([message.id]).get(message.id, []), user.is_staff)
 
 
 @bp.get("/<int:ticket_id>/messages/<int:message_id>/attachments")

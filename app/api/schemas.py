@@ -10,6 +10,7 @@ from flask_smorest.fields import Upload
 from marshmallow import validate
 from werkzeug.datastructures import FileStorage
 
+from app.domain.customer_words import STATE_HINTS
 from app.domain.ids import ROW_ID_MAX
 from app.domain.tickets import BODY_MAX_LENGTH, SUBJECT_MAX_LENGTH
 from app.domain.tiers import MAX_TIER, MIN_TIER, REASON_MAX_LENGTH
@@ -76,10 +77,12 @@ class Schema(ma.Schema):
 
 
 class TicketListArgs(Schema):
-    status = Choice(Status)
+    status = Choice(Status, metadata={"description": "staff"})
     priority = Choice(Priority)
-    tier = ma.fields.Integer(validate=validate.Range(min=MIN_TIER, max=MAX_TIER))
-    assignee_id = ma.fields.Integer(validate=RowId)
+    tier = ma.fields.Integer(
+        validate=validate.Range(min=MIN_TIER, max=MAX_TIER), metadata={"description": "staff"}
+    )
+    assignee_id = ma.fields.Integer(validate=RowId, metadata={"description": "staff"})
     customer_id = ma.fields.Integer(validate=RowId)
     organization_id = ma.fields.Integer(validate=RowId)
     tag = ma.fields.String(
@@ -105,7 +108,6 @@ class TicketOut(Schema):
     reference = ma.fields.String(required=True)
     subject = ma.fields.String(required=True)
     description = ma.fields.String(required=True)
-    status = ma.fields.String(required=True)
     priority = ma.fields.String(required=True)
     category = ma.fields.String(required=True)
     channel = ma.fields.String(required=True)
@@ -115,7 +117,14 @@ class TicketOut(Schema):
     updated_at = ma.fields.DateTime(required=True)
     solved_at = ma.fields.DateTime(allow_none=True)
     closed_at = ma.fields.DateTime(allow_none=True)
+    # Customers only: the portal's words.
+    state = ma.fields.String(
+        validate=validate.OneOf(list(STATE_HINTS)),
+        metadata={"description": "customers: the request's state in the portal's words"},
+    )
+    state_hint = ma.fields.String(metadata={"description": "customers: what the state means for them"})
     # Staff only:
+    status = Choice(Status, metadata={"description": "staff: the desk's status"})
     tier = ma.fields.Integer()
     team_id = ma.fields.Integer(allow_none=True)
     assignee_id = ma.fields.Integer(allow_none=True)
@@ -219,7 +228,12 @@ class AttachmentOut(Schema):
 
 class MessageOut(Schema):
     id = ma.fields.Integer(required=True)
-    author_kind = ma.fields.String(required=True)
+    author_kind = ma.fields.String(
+        required=True,
+        metadata={
+            "description": "staff: customer, agent or system; customers: customer, support or automatic"
+        },
+    )
     author_name = ma.fields.String(allow_none=True)
     body = ma.fields.String(required=True)
     internal = ma.fields.Boolean(required=True)

@@ -8,12 +8,14 @@ from typing import Any
 
 from flask import Response, url_for
 
+from app.domain.customer_words import AUTHOR_WORDS, STATE_HINTS, customer_state
+from app.domain.vocabulary import AuthorKind
+
 CUSTOMER_TICKET_FIELDS = (
     "id",
     "reference",
     "subject",
     "description",
-    "status",
     "priority",
     "category",
     "channel",
@@ -27,12 +29,17 @@ CUSTOMER_TICKET_FIELDS = (
 
 
 def ticket_shape(ticket, staff: bool, tags: list[str] | None = None) -> dict[str, Any]:
+    """A staff member reads the desk's values; a customer the portal's words for the state of
+    their request (`state`, `state_hint`) and nothing of the desk's own (status, tier, tags…)."""
     shape: dict[str, Any] = {name: getattr(ticket, name) for name in CUSTOMER_TICKET_FIELDS}
-    for name in ("status", "priority", "category", "channel"):
+    for name in ("priority", "category", "channel"):
         shape[name] = str(shape[name])
     if not staff:
+        state = customer_state(ticket.status, ticket.tier)
+        shape.update(state=state, state_hint=STATE_HINTS[state])
         return shape
     shape.update(
+        status=str(ticket.status),
         tier=ticket.tier,
         team_id=ticket.team_id,
         assignee_id=ticket.assignee_id,
@@ -57,11 +64,12 @@ def ticket_shape(ticket, staff: bool, tags: list[str] | None = None) -> dict[str
     return shape
 
 
-def message_shape(message, attachments) -> dict[str, Any]:
+def message_shape(message, attachments, staff: bool) -> dict[str, Any]:
     author = message.author
+    kind = message.author_kind
     return {
         "id": message.id,
-        "author_kind": str(message.author_kind),
+        "author_kind": str(kind) if staff else AUTHOR_WORDS[AuthorKind(kind)],
         "author_name": author.name if author is not None else None,
         "body": message.body,
         "internal": message.internal,

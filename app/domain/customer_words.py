@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from app.domain.vocabulary import Status, Tier
+from app.domain.vocabulary import AuthorKind, Status, Tier
 
 # One phrase per state a customer can meet; every portal page and mail takes its words from here.
 WORKING = "We're on it"
@@ -25,6 +25,9 @@ STATE_HINTS = {
     SOLVED: "We think this is solved. Reply if it is not.",
     CLOSED: "This request is closed.",
 }
+
+# Who wrote a message, as the portal says it ("… (support) wrote", "Automatic message").
+AUTHOR_WORDS = {AuthorKind.customer: "customer", AuthorKind.agent: "support", AuthorKind.system: "automatic"}
 
 DESCRIPTION_MIN_WORDS = 3
 DESCRIPTION_MIN_CHARACTERS = 15

@@ -220,6 +220,10 @@ def next_in_queue(actor: User, ticket: Ticket) -> Ticket | None:
     return page.items[0] if page.items else None
 
 
+# What only the desk narrows by: a customer reads their requests in the portal's words.
+DESK_FILTERS = ("status", "tier", "assignee_id", "tag")
+
+
 @dataclass(frozen=True, slots=True)
 class TicketListFilters:
     """What an API client may narrow a ticket list by (each one optional)."""
@@ -247,8 +251,9 @@ def ticket_list(
             criteria.append(Ticket.organization_id == customer.organization_id)
         else:
             criteria.append(Ticket.customer_id == customer.id)
-        if filters.tag is not None:
-            raise NotAllowed("Tags are the desk's own; a customer's list cannot be narrowed by them.")
+        for name in DESK_FILTERS:
+            if getattr(filters, name) is not None:
+                raise NotAllowed(f"Only support staff can narrow the list by {name.replace('_', ' ')}.")
     if filters.tag is not None:
         tagged = select(TicketTag.ticket_id).where(TicketTag.tag == filters.tag.strip().lower())
         criteria.append(Ticket.id.in_(tagged))
