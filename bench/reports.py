@@ -25,6 +25,7 @@ import statistics
 import time
 from datetime import UTC, datetime, timedelta
 
+from flask_migrate import upgrade
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import OperationalError
 
@@ -45,7 +46,7 @@ from app.models import (
     User,
 )
 from app.services.common.many_rows import execute_many
-from bench.seed import scratch_web_app, seed_tickets
+from bench.seed import MIGRATIONS, scratch_web_app, seed_tickets
 
 PASSWORD = "bench-password-1"
 AGENTS, TEAMS, BATCH = 20, 5, 20_000
@@ -254,13 +255,15 @@ def seed(count: int, days: int, now: datetime) -> dict[str, int]:
 
 
 def _seeded(tickets: int) -> dict[str, int] | None:
-    """The history's row counts when the database already holds `tickets` seeded tickets."""
+    """The history's row counts when the database already holds `tickets` seeded tickets (its
+    schema brought up to date first)."""
     try:
         if db.session.scalar(select(func.count()).select_from(Ticket)) != tickets:
             raise SystemExit(f"the database does not hold {tickets} tickets; give a new --db file")
     except OperationalError:
         db.session.rollback()
         return None  # an empty file: seed it
+    upgrade(directory=MIGRATIONS)
     tables = (Activity, SlaClock, CsatAnswer, SlaEvent, TierChange)
     return {t.__tablename__: db.session.scalar(select(func.count()).select_from(t)) or 0 for t in tables}
 
