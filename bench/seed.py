@@ -6,9 +6,10 @@ import os
 import random
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask_migrate import upgrade
 from sqlalchemy import insert
@@ -72,11 +73,16 @@ def seed_tickets(
     organizations: int = 500,
     customers: int = 5_000,
     seed: int = 11,
+    before: Callable[[], None] | None = None,
+    fill: Callable[[dict[str, Any]], None] | None = None,
 ) -> float:
     """Create organizations, customers and `count` tickets created within `spread` before now.
-    Returns the seconds it took."""
+    `before` runs after the migrations, before any ticket (to add what tickets point at); `fill`
+    may change each ticket's row before it is written. Returns the seconds it took."""
     started = time.perf_counter()
     upgrade(directory=MIGRATIONS)
+    if before is not None:
+        before()
     rng = random.Random(seed)
     db.session.execute(
         insert(Organization),
@@ -133,6 +139,8 @@ def seed_tickets(
                     "version": 1,
                 }
             )
+            if fill is not None:
+                fill(rows[-1])
         execute_many(Ticket.__table__.insert(), rows)  # plain tuples: a million rows in seconds
         db.session.commit()
     return time.perf_counter() - started

@@ -23,3 +23,8 @@ def parse_row_id(text: object) -> int | None:
         return None
     number = int(digits)
     return number if is_row_id(number) else None
+
+
+def row_ids(text: str | None, limit: int = 10) -> list[int]:
+    """The row ids in a comma-separated list from a form or URL (what is not one is skipped)."""
+    return [i for i in map(parse_row_id, (text or "").split(",")) if i is not None][:limit]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -9,9 +10,24 @@ from zoneinfo import ZoneInfo
 
 from app.domain.errors import InvalidInput
 
-# Upper edges (minutes, inclusive) of the buckets business durations are counted in; the last
-# bucket is open. A median or p90 is reported as the edge of the bucket it falls in.
-BUCKET_EDGES = (15, 30, 60, 120, 240, 480, 960, 1440, 2880, 5760, 10080)
+# Upper edges (minutes, inclusive) of the buckets business durations are counted in: every
+# minute up to 10, then steps of at most 10 % up to 30 days; the last bucket is open. A median or
+# p90 is reported as the upper edge of the bucket it falls in, so for whole minutes it is the
+# exact figure or at most 10 % above it (PERCENTILE_TOLERANCE).
+PERCENTILE_TOLERANCE = 0.10
+EXACT_UP_TO = 10
+LONGEST_BUCKET = 30 * 1440
+
+
+def _edges() -> tuple[int, ...]:
+    edges = list(range(EXACT_UP_TO + 1))
+    while edges[-1] < LONGEST_BUCKET:
+        edges.append(max(edges[-1] + 1, int(edges[-1] * (1 + PERCENTILE_TOLERANCE))))
+    return tuple(edges)
+
+
+BUCKET_EDGES = _edges()
+_EDGE_LABELS = (*map(str, BUCKET_EDGES), "more")
 OPEN_BUCKET = "more"
 MAX_RANGE_DAYS = 366
 DEFAULT_RANGE_DAYS = 30
@@ -19,10 +35,9 @@ DEFAULT_RANGE_DAYS = 30
 
 def duration_bucket(minutes: int) -> str:
     """The bucket a duration in whole minutes falls in: its upper edge, or 'more'."""
-    for edge in BUCKET_EDGES:
-        if minutes <= edge:
-            return str(edge)
-    return OPEN_BUCKET
+    if minutes > BUCKET_EDGES[-1]:
+        return OPEN_BUCKET
+    return str(BUCKET_EDGES[bisect_left(BUCKET_EDGES, max(minutes, 0))])
 
 
 def bucket_percentile(counts: Mapping[str, int], fraction: float) -> str | None:
@@ -31,7 +46,7 @@ def bucket_percentile(counts: Mapping[str, int], fraction: float) -> str | None:
     if total == 0:
         return None
     wanted, running = fraction * total, 0
-    for label in (*map(str, BUCKET_EDGES), OPEN_BUCKET):
+    for label in _EDGE_LABELS:
         running += counts.get(label, 0)
         if running >= wanted:
             return label
@@ -39,12 +54,15 @@ def bucket_percentile(counts: Mapping[str, int], fraction: float) -> str | None:
 
 
 def bucket_text(label: str | None) -> str:
-    """'≤ 2 h', '≤ 30 min', 'over 7 d' for a bucket label."""
+    """'2.1 h', '12 min', 'over 30 d' for a bucket label (its upper edge)."""
     if label is None:
         return "–"
     if label == OPEN_BUCKET:
         return f"over {minutes_text(BUCKET_EDGES[-1])}"
-    return f"≤ {minutes_text(int(label))}"
+    return minutes_text(int(label))
+
+
+PERCENTILE_NOTE = "Medians and p90 are exact up to 10 minutes and at most 10 % above the exact figure beyond."
 
 
 def minutes_text(minutes: float) -> str:

@@ -6,8 +6,10 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from flask_login import current_user, login_required
 
 from app.domain.errors import InvalidInput
+from app.domain.ids import row_ids
 from app.kb.forms import VoteForm
 from app.services.kb.articles import published_article, search_and_log, vote
+from app.services.kb.impressions import record_impressions
 from app.services.kb.listings import latest_articles, list_categories
 from app.services.kb.search import search_articles
 
@@ -53,6 +55,11 @@ def suggest():
     """Articles matching what a customer is typing, as JSON, for the new-request form."""
     text = " ".join(request.args.get("q", "").split())[:300]
     hits = search_articles(text, limit=SUGGESTIONS, suggest=True) if len(text) >= 3 else []
+    record_impressions(
+        [h.article_id for h in hits],
+        shown_before=row_ids(request.args.get("seen")),
+        customer_id=_customer_id(),
+    )
     return jsonify(
         articles=[
             {

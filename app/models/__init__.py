@@ -7,7 +7,7 @@ from app.models.audit import AuditEntry
 from app.models.auth_token import AuthToken
 from app.models.canned import CannedReply
 from app.models.csat import CsatAnswer
-from app.models.kb import KbArticle, KbCategory, KbSearch, KbVote, TicketArticle
+from app.models.kb import KbArticle, KbCategory, KbImpression, KbSearch, KbVote, TicketArticle
 from app.models.mail import InboundMail, MailId, MailMute
 from app.models.notification import Notification, VendorOverdueNotice
 from app.models.organization import Customer, Organization
@@ -46,6 +46,7 @@ __all__ = [
     "InboundMail",
     "KbArticle",
     "KbCategory",
+    "KbImpression",
     "KbSearch",
     "KbVote",
     "MailId",

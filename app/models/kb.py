@@ -79,6 +79,19 @@ class KbSearch(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
+class KbImpression(Base):
+    """An article the portal suggested to a customer before they asked (each article once per
+    request form), for the self-service report's suggestion views."""
+
+    __tablename__ = "kb_impressions"
+    __table_args__ = (Index("ix_kb_impressions_created", "created_at"),)  # report roll-ups
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("kb_articles.id"))
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class TicketArticle(Base):
     """An article the customer saw before asking, or that was sent as an answer."""
 

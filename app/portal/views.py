@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from app.domain.access import is_requester
 from app.domain.errors import InvalidInput, NotAllowed
-from app.domain.ids import is_digits, parse_row_id
+from app.domain.ids import is_digits, row_ids
 from app.domain.vocabulary import Status
 from app.form_fields import show_error
 from app.models.types import utcnow
@@ -20,6 +20,7 @@ from app.portal.forms import (
     SelfServiceForm,
 )
 from app.services.kb.articles import search_and_log
+from app.services.kb.impressions import record_impressions
 from app.services.queues.lists import customer_tickets
 from app.services.queues.search import search_own_tickets
 from app.services.tickets.attachments import attachments_by_message
@@ -74,20 +75,18 @@ def search():
     ), 400 if error else 200
 
 
-def _seen_ids(text: str | None) -> list[int]:
-    return [i for i in map(parse_row_id, (text or "").split(",")) if i is not None][:10]
-
-
 @bp.route("/new", methods=["GET", "POST"])
 def new_request():
     form = NewRequestForm()
     if request.method == "POST" and request.form.get("intent") == "suggest":
         # Without scripts, "Find answers first" shows the matching articles before sending.
         query = f"{form.subject.data or ''} {form.description.data or ''}"
-        hits = search_and_log(
-            query, customer_id=current_user.customer.id if current_user.customer else None, limit=5
+        customer_id = current_user.customer.id if current_user.customer else None
+        hits = search_and_log(query, customer_id=customer_id, limit=5)
+        shown = record_impressions(
+            [h.article_id for h in hits], shown_before=row_ids(form.seen.data), customer_id=customer_id
         )
-        form.seen.data = ",".join(str(h.article_id) for h in hits)
+        form.seen.data = ",".join(map(str, shown))
         return render_template(
             "portal/new.html", form=form, hits=hits, deflect=DeflectForm(formdata=None), searched=True
         )
@@ -99,7 +98,7 @@ def new_request():
                 description=form.description.data,
                 category=form.category.data,
                 priority=form.urgency.data,
-                seen_article_ids=_seen_ids(form.seen.data),
+                seen_article_ids=row_ids(form.seen.data),
             )
         except InvalidInput as error:
             show_error(form, error, "subject", renamed=_FORM_FIELDS)

@@ -51,7 +51,9 @@
   function lookup() {
     var text = (subject.value + " " + description.value).trim();
     if (text.length < 3) { render([]); return; }
-    fetch(url + "?q=" + encodeURIComponent(text), { headers: { "Accept": "application/json" } })
+    // The ids shown already go along, so the server counts each suggestion once per form.
+    var query = "?q=" + encodeURIComponent(text) + "&seen=" + encodeURIComponent(seen.value);
+    fetch(url + query, { headers: { "Accept": "application/json" } })
       .then(function (response) { return response.ok ? response.json() : { articles: [] }; })
       .then(function (data) { render(data.articles || []); })
       .catch(function () { /* suggestions are a convenience; the form works without them */ });

@@ -26,6 +26,8 @@ def test_a_lead_opens_every_report_and_the_tickets_behind_a_figure(journey, live
         lead = journey("lead")
         page = lead.page
         lead.sign_in("admin@demo.test")
+        page.get_by_role("heading", level=1, name="Today on the desk").wait_for()  # where a lead lands
+        assert page.url.endswith("/desk/reports/")
         lead.menu("Reports")
         page.get_by_role("heading", level=1, name="Today on the desk").wait_for()
         assert "times on this page are in Europe/Berlin" in page.locator("main").inner_text()
@@ -34,6 +36,11 @@ def test_a_lead_opens_every_report_and_the_tickets_behind_a_figure(journey, live
             page.get_by_role("navigation", name="Reports").get_by_role("link", name=title).click()
             page.get_by_role("heading", level=1, name=title).wait_for()
             assert page.locator("svg.chart title").count() >= 1
+            shown = page.locator("main").inner_text()
+            if title == "Self-service":
+                assert "Suggestions shown on the request form" in shown
+            if title in ("SLA attainment", "Escalation ladder", "Workload"):
+                assert "at most 10 % above the exact figure" in shown
             lead.step(title)
         page.get_by_role("navigation", name="Reports").get_by_role("link", name="Workload").click()
         page.get_by_label("Tier", exact=True).select_option("1")

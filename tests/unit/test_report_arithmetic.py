@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from app.domain.business_time import calendar_from_settings
 from app.domain.charts import PALETTE, Chart, Series, render_svg
 from app.domain.errors import InvalidInput
-from app.domain.reports import bucket_percentile, duration_bucket, parse_range
+from app.domain.reports import EXACT_UP_TO, bucket_percentile, duration_bucket, parse_range
 from app.services.reports.facts import elapsed_business_minutes
 
 OFFICE = calendar_from_settings(timezone="UTC", weekly_hours={d: "09:00-17:00" for d in range(5)})
@@ -25,11 +27,20 @@ def test_a_clock_met_after_a_weekend_is_charged_business_minutes_only():
 
 
 def test_buckets_and_their_percentiles():
-    assert [duration_bucket(m) for m in (0, 15, 16, 61, 20_000)] == ["15", "15", "30", "120", "more"]
+    got = [duration_bucket(m) for m in (0, 7, 10, 11, 21, 120, 50_000)]
+    assert got == ["0", "7", "10", "11", "22", "124", "more"]
     counts = {"15": 5, "60": 4, "more": 1}
     assert bucket_percentile(counts, 0.5) == "15"
     assert bucket_percentile(counts, 0.9) == "60"
     assert bucket_percentile({}, 0.5) is None
+
+
+@given(st.integers(min_value=0, max_value=30 * 1440))
+def test_a_bucket_edge_is_the_duration_or_at_most_ten_percent_above(minutes):
+    edge = int(duration_bucket(minutes))
+    assert minutes <= edge <= max(minutes * 1.1, EXACT_UP_TO if minutes <= EXACT_UP_TO else 0)
+    if minutes <= EXACT_UP_TO:
+        assert edge == minutes
 
 
 def test_a_range_defaults_to_thirty_days_and_refuses_nonsense():

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from app.domain.charts import Chart, Series
-from app.domain.reports import bucket_percentile, bucket_text, rate
+from app.domain.reports import PERCENTILE_NOTE, bucket_percentile, bucket_text, rate
 from app.domain.tiers import MAX_TIER, tier_label
 from app.domain.vocabulary import TierChangeCause
 from app.services.reports.figures import Cell, Figure, Report, Table, drill, label, num
@@ -55,7 +55,8 @@ def ladder_report(filters: ReportFilters) -> Report:
                 tuple(f"Tier {t}" for t in TIERS),
                 (Series("Up", tuple(ups)), Series("Down", tuple(downs))),
             ),
-            note="Dwell is wall-clock time from entering a tier to leaving it, counted as it leaves.",
+            note="Dwell is wall-clock time from entering a tier to leaving it, counted as it leaves. "
+            + PERCENTILE_NOTE,
         )
     )
     report.figures.append(_causes(filters))
@@ -132,7 +133,7 @@ def _vendor(filters: ReportFilters, dwell: dict[tuple[object, ...], list[int]]) 
         "vendor",
         "Vendor turnaround (time at tier 4)",
         Table(("Hand-offs", "Count", "Median", "p90", "Mean"), rows),
-        note="Wall-clock time a vendor held the ticket, from hand-off to return.",
+        note="Wall-clock time a vendor held the ticket, from hand-off to return. " + PERCENTILE_NOTE,
     )
 
 

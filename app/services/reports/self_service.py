@@ -19,17 +19,22 @@ def self_service_report(filters: ReportFilters) -> Report:
         "self-service",
         "Self-service",
         "What the knowledge base answered before a person had to. "
-        "The deflection rate is deflections per deflection or opened ticket.",
+        "The deflection rate is deflections per deflection or opened ticket. "
+        "A suggestion shown counts each article once per request form it appeared on.",
         links=[("Knowledge gaps", "desk.kb.gaps")],
     )
     values = sums(
-        filters, ("kb_seen", "kb_sent", "kb_vote", "deflected", "created"), ("metric",), agent_dim=False
+        filters,
+        ("kb_shown", "kb_seen", "kb_sent", "kb_vote", "deflected", "created"),
+        ("metric",),
+        agent_dim=False,
     )
     votes = sums(filters, ("kb_vote",), ("key",), agent_dim=False)
     moves = sums(filters, ("tier_up",), ("tier",), agent_dim=False)
     tier0 = sums(filters, ("deflected",), ("metric", "tier"), agent_dim=False)
     deflected, created = pick(values, "deflected"), pick(values, "created")
     rows = [
+        (label("Suggestions shown on the request form"), num(pick(values, "kb_shown"))),
         (label("Articles seen before asking"), num(pick(values, "kb_seen"), drill("kb_seen"))),
         (
             label("“This answered my question” and tier-0 answers accepted"),

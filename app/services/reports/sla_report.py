@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from app.domain.charts import Chart, Series
-from app.domain.reports import bucket_percentile, bucket_text, minutes_text, period_end, rate
+from app.domain.reports import PERCENTILE_NOTE, bucket_percentile, bucket_text, minutes_text, period_end, rate
 from app.domain.sla_vocabulary import TARGET_LABELS, SlaTarget
 from app.domain.tiers import MAX_TIER, tier_label
 from app.extensions import db
@@ -152,7 +152,7 @@ def _business_time(filters: ReportFilters) -> Figure:
         "Business time to first response and to resolution",
         Table(("Target", "Tickets", "Median", "p90", "Mean"), rows),
         note="Counted in the business hours of each ticket's policy calendar (" + calendars_used() + "), "
-        "less the time it waited on the customer or a vendor; medians and p90 are duration buckets.",
+        "less the time it waited on the customer or a vendor. " + PERCENTILE_NOTE,
     )
 
 

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 
 from app.domain.charts import Chart, Series
-from app.domain.reports import bucket_percentile, bucket_text, period_end
+from app.domain.reports import PERCENTILE_NOTE, bucket_percentile, bucket_text, period_end
 from app.domain.tiers import MAX_TIER, tier_label
 from app.extensions import db
 from app.models import User
@@ -142,7 +142,8 @@ def _agents(filters: ReportFilters) -> Figure:
         "agents",
         "Per agent",
         Table(("Agent", "Replies", "Solved (assigned)", "Median first response"), rows),
-        note="Solved tickets and first responses count for the ticket's assignee; replies for their author.",
+        note="Solved tickets and first responses count for the ticket's assignee; replies for their author. "
+        + PERCENTILE_NOTE,
     )
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from app.domain.sla import Targets
 from app.domain.vocabulary import ReasonCode, Status
 from app.extensions import db
-from app.models import Activity, Message, Notification, Ticket, TicketArticle, TierChange
+from app.models import Activity, KbImpression, Message, Notification, Ticket, TicketArticle, TierChange
 from app.services.kb.articles import save_article, save_category
 from app.services.mail.compose import render_notification
 from app.services.sla.setup import save_calendar, save_policy
@@ -45,6 +45,43 @@ def test_suggestions_while_typing_come_as_json(client):
     assert data["articles"][0]["title"] == "Reset your password"
     assert "<mark>" in data["articles"][0]["snippet"]
     assert client.get("/kb/suggest?q=a").get_json() == {"articles": []}
+
+
+def impressions() -> list[tuple[int, int | None]]:
+    rows = db.session.execute(
+        select(KbImpression.article_id, KbImpression.customer_id).order_by(KbImpression.id)
+    )
+    return [tuple(r) for r in rows]
+
+
+def test_a_suggestion_shown_counts_once_per_request_form(client, login_as):
+    reset = articles()
+    customer = make_customer()
+    login_as(customer.user)
+    first = client.get("/kb/suggest?q=forgot my passw&seen=").get_json()["articles"]
+    shown = ",".join(str(a["id"]) for a in first)
+    assert str(reset.id) in shown.split(",")
+    assert impressions() == [(a["id"], customer.id) for a in first]
+    # The same form looks again as the customer types on: what it showed already is not counted.
+    client.get(f"/kb/suggest?q=forgot my password&seen={shown}")
+    assert len(impressions()) == len(first)
+    # A new form (nothing shown yet) counts it again; a seen list of nonsense is ignored.
+    client.get("/kb/suggest?q=forgot my password&seen=x,²,-1")
+    assert len(impressions()) == 2 * len(first)
+
+
+def test_the_form_without_scripts_counts_what_it_showed(client, login_as):
+    articles()
+    login_as(make_customer().user)
+    form = {"subject": "I forgot my password", "description": "cannot sign in", "category": "account"}
+    client.post("/portal/new", data={**form, "urgency": "normal", "intent": "suggest"})
+    counted = len(impressions())
+    assert counted >= 1
+    client.post("/portal/new", data={**form, "urgency": "normal", "intent": "suggest", "seen": ""})
+    assert len(impressions()) == 2 * counted
+    seen = ",".join(str(article_id) for article_id, _ in impressions()[:counted])
+    client.post("/portal/new", data={**form, "urgency": "normal", "intent": "suggest", "seen": seen})
+    assert len(impressions()) == 2 * counted  # asked again on the same form: nothing new shown
 
 
 def test_without_scripts_the_form_shows_suggestions_and_deflects(client, login_as):

@@ -1,0 +1,63 @@
+"""Facts of the ticket itself and of its activity: opened, replied, solved, reopened, deflected,
+touchpoints."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import Activity, Organization, Ticket, TierChange
+from app.services.reports.fact_shape import ACTIVITY_METRICS, NO_DIMS, Fact, dim_columns, dims_of, with_dims
+
+
+def created_facts(start: datetime, end: datetime) -> Iterator[Fact]:
+    # The tier a ticket opened at: where its first move started from, else where it is.
+    first_move = (
+        select(TierChange.from_tier)
+        .where(TierChange.ticket_id == Ticket.id)
+        .order_by(TierChange.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    query = (
+        select(Ticket.id, Ticket.created_at, func.coalesce(first_move, Ticket.tier), *dim_columns())
+        .outerjoin(Organization, Organization.id == Ticket.organization_id)
+        .where(Ticket.created_at >= start, Ticket.created_at < end)
+    )
+    for row in db.session.execute(query):
+        yield Fact("created", row[1], row[0], row[2], "", dims_of(row, 3))
+
+
+def activity_facts(start: datetime, end: datetime) -> Iterator[Fact]:
+    query = with_dims(
+        select(
+            Activity.kind,
+            Activity.created_at,
+            Activity.ticket_id,
+            Activity.actor_id,
+            Activity.data,
+            Ticket.tier,
+            *dim_columns(),
+        ),
+        Activity.ticket_id,
+    ).where(
+        Activity.kind.in_(list(ACTIVITY_METRICS)), Activity.created_at >= start, Activity.created_at < end
+    )
+    for row in db.session.execute(query):
+        kind, at, ticket_id, actor_id, data, tier = row[:6]
+        metric, dims, data = ACTIVITY_METRICS[kind], dims_of(row, 6), data or {}
+        if metric == "reply":
+            yield Fact(metric, at, ticket_id, tier or 0, "", dims, agent_id=actor_id or 0)
+        elif metric == "deflected":
+            key = str(data.get("category") or "")
+            article = data.get("article_id")
+            yield Fact(metric, at, ticket_id, 0, key, dims)
+            if article is not None:
+                yield Fact("deflected_article", at, ticket_id, 0, str(article), dims)
+        elif metric == "touchpoint":
+            yield Fact(metric, at, None, 0, str(data.get("touchpoint") or ""), NO_DIMS)
+        else:
+            yield Fact(metric, at, ticket_id, tier or 0, "", dims)
