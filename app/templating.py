@@ -53,17 +53,25 @@ def _time_left(value: datetime | None) -> Markup:
     """'42 min left' or '3 h over', the exact time on hover."""
     if value is None:
         return Markup("—")
-    words = _relative(value)
+    now = utcnow()
+    words = _relative(value, now)
     text = f"{words[3:]} left" if words.startswith("in ") else words.replace(" ago", " over")
-    return Markup('<time datetime="{}" title="{}">{}</time>').format(value.isoformat(), _exact(value), text)
+    return _ticking(value, now, "left", text)
 
 
 def _time(value: datetime | None) -> Markup:
     """A <time> that reads relative ('3 h ago') and shows the exact time on hover."""
     if value is None:
         return Markup("—")
-    return Markup('<time datetime="{}" title="{}">{}</time>').format(
-        value.isoformat(), _exact(value), _relative(value)
+    now = utcnow()
+    return _ticking(value, now, "ago", _relative(value, now))
+
+
+def _ticking(value: datetime, now: datetime, kind: str, text: str) -> Markup:
+    """A <time> that static/js/relative_times.js writes again as time passes; `data-now` is when
+    the server wrote it, so the page counts on from the server's clock."""
+    return Markup('<time datetime="{}" title="{}" data-tick="{}" data-now="{}">{}</time>').format(
+        value.isoformat(), _exact(value), kind, now.isoformat(), text
     )
 
 

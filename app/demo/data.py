@@ -9,11 +9,12 @@ ADMIN_EMAIL = "admin@demo.test"
 CUSTOMER_EMAIL = "customer@demo.test"
 
 STAFF = (
-    # email, name, tier, team name
-    ("frontline@demo.test", "Frida Frontline", 1, "Frontline"),
-    ("technical@demo.test", "Theo Technical", 2, "Technical"),
-    ("expert@demo.test", "Esther Expert", 3, "Expert"),
-    ("vendor@demo.test", "Victor Vendor-Desk", 4, "CloudCo (vendor)"),
+    # email, name, tier, team name. Customers read the names on replies: ordinary names, so
+    # nothing in them hints at a tier.
+    ("frontline@demo.test", "Frida Lindqvist", 1, "Frontline"),
+    ("technical@demo.test", "Theo Marsh", 2, "Technical"),
+    ("expert@demo.test", "Esther Okoye", 3, "Expert"),
+    ("vendor@demo.test", "Victor Hale", 4, "CloudCo (vendor)"),
 )
 
 CANNED_REPLIES = (

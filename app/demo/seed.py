@@ -58,7 +58,7 @@ def seed_demo(
     # One transaction: the use cases below join it, so a failure leaves nothing half-loaded.
     with transaction():
         password = hash_password(data.DEMO_PASSWORD)
-        admin = _user(data.ADMIN_EMAIL, "Ada Admin", Role.admin, password, now, tier=4)
+        admin = _user(data.ADMIN_EMAIL, "Ada Brennan", Role.admin, password, now, tier=4)
         teams, agents = _staff(password, now)
         customers = _customers(admin, agents, password, now, rng)
         db.session.flush()
