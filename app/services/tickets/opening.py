@@ -121,7 +121,7 @@ def _open(
             created_at=now,
             updated_at=now,
             tier_entered_at=now,
-            **_UNSET_COLUMNS,
+            **_COLUMN_DEFAULTS,
         )
         # The ticket stays out of the session until the end: it is inserted once, with every
         # column its opening gave it (policy, team, assignee, SLA summary, rank), as a plain
@@ -184,7 +184,7 @@ def _insert(ticket: Ticket) -> None:
 
 
 # The columns whose defaults the ORM would give at the INSERT: the opening reads them before.
-_UNSET_COLUMNS = {
+_COLUMN_DEFAULTS = {
     "reopen_count": 0,
     "escalation_count": 0,
     "vendor_pauses_clock": False,
