@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import Select, bindparam, func, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.domain.access import Actor
 from app.domain.assignment import (
@@ -111,6 +112,11 @@ def _locking(query: Select[Team]) -> Select[Team]:
 _TEAMS_OF_TIER = select(Team).where(Team.tier == bindparam("tier")).limit(2)
 _LOCKED_TEAMS_OF_TIER = _locking(_TEAMS_OF_TIER)
 _LOCKED_TEAM = _locking(select(Team).where(Team.id == bindparam("team_id")))
+_MOVE_CURSOR = (
+    update(Team.__table__)
+    .where(Team.__table__.c.id == bindparam("team_id"))
+    .values(last_assigned_user_id=bindparam("chosen"))
+)
 _MEMBERS = select(User).where(
     User.team_id == bindparam("team_id"), User.role.in_(_STAFF), User.active.is_(True)
 )
@@ -240,7 +246,11 @@ def _take_next_agent(team: Team, ticket: Ticket, now: datetime, *, locked: bool 
     chosen = pick_assignee(team.assignment_mode, candidates, ticket.tier, team.last_assigned_user_id)
     if chosen is None:
         return None
-    team.last_assigned_user_id = chosen
+    if team.last_assigned_user_id != chosen:
+        # Written now as a plain UPDATE (the row is locked, or SQLite's writer lock held) and
+        # kept as the loaded value: the use case's commit then has no unit of work to run for it.
+        db.session.execute(_MOVE_CURSOR, {"team_id": team.id, "chosen": chosen})
+        set_committed_value(team, "last_assigned_user_id", chosen)
     return db.session.get(User, chosen)
 
 

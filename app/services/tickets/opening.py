@@ -11,6 +11,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import ColumnElement, Select, func, insert, inspect, select
 from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.domain import tickets as rules
 from app.domain.choices import parse_choice
@@ -120,7 +121,7 @@ def _open(
             created_at=now,
             updated_at=now,
             tier_entered_at=now,
-            **_UNSET_COLUMNS,
+            **_COLUMN_DEFAULTS,
         )
         # The ticket stays out of the session until the end: it is inserted once, with every
         # column its opening gave it (policy, team, assignee, SLA summary, rank), as a plain
@@ -171,13 +172,19 @@ def _insert(ticket: Ticket) -> None:
     """Insert the opened ticket as a plain row, then put it in the session as if it had been
     read back (no second write, nothing to read): callers use it after the commit."""
     ticket.version = 1  # the optimistic lock's first version, as the ORM's own INSERT gives it
-    db.session.execute(_INSERT_TICKET, {column: getattr(ticket, key) for key, column in _TICKET_COLUMNS})
+    loaded = ticket.__dict__
+    values = {}
+    for key, column in _TICKET_COLUMNS:
+        if key not in loaded:  # never set: NULL, and known to be (else it would be read again)
+            set_committed_value(ticket, key, None)
+        values[column] = loaded[key]
+    db.session.execute(_INSERT_TICKET, values)
     make_transient_to_detached(ticket)
     db.session.add(ticket)
 
 
 # The columns whose defaults the ORM would give at the INSERT: the opening reads them before.
-_UNSET_COLUMNS = {
+_COLUMN_DEFAULTS = {
     "reopen_count": 0,
     "escalation_count": 0,
     "vendor_pauses_clock": False,

@@ -204,3 +204,25 @@ def test_a_self_service_category_edit_is_seen_by_the_very_next_ticket_in_another
     db.session.expire_all()
     tiers = [db.session.get(Ticket, ticket_id).tier for ticket_id in (before, answered, after)]
     assert tiers == [1, 0, 1]
+
+
+def test_the_opened_ticket_is_returned_loaded_and_reads_nothing_more(now):
+    """The ticket is inserted as a plain row and joins the session as if read back: every column
+    a caller reads (the API returns them all) is there after the commit, without a statement."""
+    customer = make_customer()
+    ticket = open_ticket(customer.user, subject="The export fails", description="It stops half way.", now=now)
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        columns = {column.key: getattr(ticket, column.key) for column in Ticket.__table__.columns}
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert statements == []
+    db.session.expire_all()
+    stored = db.session.get(Ticket, ticket.id)
+    assert columns == {column.key: getattr(stored, column.key) for column in Ticket.__table__.columns}
+    assert columns["version"] == 1 and columns["reference"] and columns["first_responded_at"] is None
