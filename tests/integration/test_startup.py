@@ -176,3 +176,14 @@ def test_gunicorn_preloads_the_app_and_its_workers_serve_pages(app, tmp_path):
         _, errors = server.communicate(timeout=60)
     assert status == 200, errors
     assert "Traceback" not in errors
+
+
+def test_only_server_databases_test_a_connection_at_checkout(tmp_path):
+    from app.extensions import db
+
+    sqlite = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'x.db'}")
+    server = create_app(TestConfig, SQLALCHEMY_DATABASE_URI="postgresql+psycopg://tierdesk@127.0.0.1:1/none")
+    with sqlite.app_context():
+        assert db.engine.pool._pre_ping is False
+    with server.app_context():
+        assert db.engine.pool._pre_ping is True
