@@ -31,6 +31,10 @@ loglevel = os.environ.get("WEB_LOG_LEVEL", "info")
 # The client's address as the app sees it (after ProxyFix when TRUSTED_PROXIES is set).
 access_log_format = '%({x-forwarded-for}i)s %(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
 proc_name = "tierdesk"
+# The app is built once in the master and the workers are forked from it: the code and data it
+# loaded are shared pages until a worker writes to them (each worker's RSS still counts them in
+# full; its PSS counts its share). WEB_PRELOAD=0 builds the app in each worker instead.
+preload_app = os.environ.get("WEB_PRELOAD", "1") not in ("0", "false", "no")
 
 
 def on_starting(server: object) -> None:
@@ -40,3 +44,35 @@ def on_starting(server: object) -> None:
     from app.startup import check_database
 
     check_database(create_app())
+    # Workers ask a child process for holiday dates rather than loading every country's rules.
+    from app.domain.calendar_rules import holidays_from_child_process
+
+    holidays_from_child_process()
+
+
+def post_fork(server: object, worker: object) -> None:
+    """A worker never uses a database connection the master opened: the preloaded app's pool
+    is emptied (left for the master to close) and the worker opens its own."""
+    import wsgi
+    from app.extensions import db
+
+    with wsgi.app.app_context():
+        db.engine.dispose(close=False)
+    _return_large_blocks()
+
+
+def _return_large_blocks() -> None:
+    """glibc: blocks of 128 KiB and more (a sign-in's 8 MiB password hash) are given back to the
+    system when freed. By default glibc raises that size after the first large block is freed,
+    and the worker would then keep the hash's 8 MiB for good."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return
+    try:
+        libc = ctypes.CDLL(name)
+        libc.mallopt(-3, 128 * 1024)  # M_MMAP_THRESHOLD; setting it also stops its raising
+    except (OSError, AttributeError):
+        pass  # not glibc: its own rules apply

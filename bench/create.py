@@ -10,7 +10,9 @@ with its CSRF token, rounds of `--requests` posts in all. Figures per size (medi
 tickets per second, the workers' CPU milliseconds per request (utime + stime from
 /proc/<pid>/stat), SQL statements per request (one portal post counted in-process through the
 test client, with a statement listener on the engine), the peak RSS of each worker (VmHWM: it
-includes the sign-in's scrypt hash, 32 MB for a moment) and its RSS at the end (VmRSS).
+includes the sign-in's password hash), its RSS after start and at the end (VmRSS), and at
+the end its PSS (pages shared with the master and the other worker counted in part) and USS
+(its own pages only), from /proc/<pid>/smaps_rollup.
 With `--data-dir DIR` each size is seeded once into DIR/create-<tickets>.db and later runs
 work on a fresh copy of it. The last line is one JSON object.
 """
@@ -198,6 +200,16 @@ def _rss_mb(pid: int, field: str = "VmHWM") -> float:
     raise RuntimeError(f"no {field} for {pid}")
 
 
+def _shared_mb(pid: int) -> tuple[float, float]:
+    """A worker's proportional (PSS: each page shared with the master or the other worker
+    counted in part) and unique (USS: its private pages only) memory in MB."""
+    fields: dict[str, int] = {}
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+        name, _, rest = line.partition(":")
+        fields[name] = int(rest.split()[0])
+    return fields["Pss"] / 1024, (fields["Private_Clean"] + fields["Private_Dirty"]) / 1024
+
+
 def _wait_until_up(port: int, deadline: float) -> None:
     while time.monotonic() < deadline:
         try:
@@ -290,7 +302,22 @@ def _seeded(count: int, scratch: str, data_dir: str | None) -> str:
             shutil.copyfile(path, kept)
     else:
         shutil.copyfile(kept, path)
+        _current_hashes(path)
     return f"sqlite:///{path}"
+
+
+def _current_hashes(path: str) -> None:
+    """The bench's people get a password hash made with today's settings, as they would after
+    their first sign-in since a change of settings (a database seeded earlier keeps old ones)."""
+    import sqlite3
+
+    from werkzeug.security import generate_password_hash
+
+    from config import ProductionConfig
+
+    password_hash = generate_password_hash(PASSWORD, method=ProductionConfig.PASSWORD_HASH_METHOD)
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE users SET password_hash = ?", (password_hash,))
 
 
 def _checkpoint(path: str) -> None:
@@ -310,14 +337,19 @@ def measure(count: int, requests: int, rounds: int, data_dir: str | None = None)
             _wait_until_up(port, time.monotonic() + 30)
             time.sleep(1)  # both workers booted
             workers = _workers(server.pid)
+            started_rss = max(_rss_mb(pid, "VmRSS") for pid in workers)
             browsers = []
             for email in CUSTOMERS:
                 browser = Browser(port)
                 browsers.append((browser, browser.sign_in(email)))
             _round(browsers, 20, workers)  # warm up both workers
             figures = [_round(browsers, requests, workers) for _ in range(rounds)]
+            # Read after the sign-ins and every request, before the workers stop: the peak
+            # counts the sign-in's password hash and everything the requests built.
             rss = max(_rss_mb(pid) for pid in workers)
             resident = max(_rss_mb(pid, "VmRSS") for pid in workers)
+            shared = [_shared_mb(pid) for pid in workers]
+            pss, uss = max(pss for pss, _ in shared), max(uss for _, uss in shared)
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
@@ -328,7 +360,10 @@ def measure(count: int, requests: int, rounds: int, data_dir: str | None = None)
         "cpu_ms_per_request": round(statistics.median(f[1] for f in figures), 2),
         "sql_per_request": statements,
         "peak_rss_mb_per_worker": round(rss, 1),
+        "rss_mb_per_worker_at_start": round(started_rss, 1),
         "rss_mb_per_worker_at_end": round(resident, 1),
+        "pss_mb_per_worker_at_end": round(pss, 1),
+        "uss_mb_per_worker_at_end": round(uss, 1),
     }
 
 

@@ -3,10 +3,13 @@ open; behind a trusted proxy it reads the client's address and scheme from the f
 
 from __future__ import annotations
 
+import http.client
 import os
 import runpy
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -126,3 +129,61 @@ def test_forwarded_headers_are_read_only_behind_a_trusted_proxy(tmp_path):
     assert _client_seen_by(trusted).get_data(as_text=True) == "203.0.113.9 https desk.test"
     untrusted = create_app(TestConfig, TRUSTED_PROXIES=0, SQLALCHEMY_DATABASE_URI=url)
     assert _client_seen_by(untrusted).get_data(as_text=True) == "10.0.0.2 http localhost"
+
+
+def test_gunicorn_preloads_the_app_and_its_workers_serve_pages(app, tmp_path):
+    """The app is built in the master (preload_app) and the forked worker answers with its own
+    database connection."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "TIERDESK_ENV": "production",
+        "SECRET_KEY": KEY,
+        "BASE_URL": "https://desk.example.com",
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "TIERDESK_BIND": f"127.0.0.1:{port}",
+        "WEB_WORKERS": "1",
+        "ATTACHMENTS_DIR": str(tmp_path / "attachments"),
+    }
+    settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert settings["preload_app"] is True
+    program = Path(sys.executable).parent / "gunicorn"
+    server = subprocess.Popen(
+        [str(program), "-c", "gunicorn.conf.py", "wsgi:app"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        status = None
+        for _ in range(300):
+            if server.poll() is not None:
+                break
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+                connection.request("GET", "/auth/login")
+                status = connection.getresponse().status
+                connection.close()
+                break
+            except OSError:
+                time.sleep(0.2)
+    finally:
+        server.terminate()
+        _, errors = server.communicate(timeout=60)
+    assert status == 200, errors
+    assert "Traceback" not in errors
+
+
+def test_only_server_databases_test_a_connection_at_checkout(tmp_path):
+    from app.extensions import db
+
+    sqlite = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'x.db'}")
+    server = create_app(TestConfig, SQLALCHEMY_DATABASE_URI="postgresql+psycopg://tierdesk@127.0.0.1:1/none")
+    with sqlite.app_context():
+        assert db.engine.pool._pre_ping is False
+    with server.app_context():
+        assert db.engine.pool._pre_ping is True
