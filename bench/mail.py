@@ -6,9 +6,10 @@ Inbound: mails sent over SMTP to the real inbound endpoint (`flask mail serve`),
 new requests from many senders, half answers to those requests (In-Reply-To the request's
 Message-ID, its [TD-…] reference in the subject); timed from the first mail sent to the last one
 accepted, every mail checked to have become a ticket or a reply. CPU is counted for the whole
-process and for the endpoint alone (the process minus the sending client's thread). Outbound: an outbox of notices (ticket mail with threading headers, and
-account mail) delivered by the delivery job to a local aiosmtpd sink; checked to arrive once
-each, in queue order. The last line is JSON with both rates (goals: inbound ≥ 100 mails/s,
+process and for the endpoint alone (the process minus the sending client's thread).
+
+Outbound: an outbox of notices (ticket mail with threading headers, and account mail) delivered
+by the delivery job to a local aiosmtpd sink; checked to arrive once each, in queue order. The last line is JSON with both rates (goals: inbound ≥ 100 mails/s,
 outbound ≥ 300 messages/s on two cores).
 """
 
