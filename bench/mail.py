@@ -9,8 +9,10 @@ accepted, every mail checked to have become a ticket or a reply. CPU is counted 
 process and for the endpoint alone (the process minus the sending client's thread).
 
 Outbound: an outbox of notices (ticket mail with threading headers, and account mail) delivered
-by the delivery job to a local aiosmtpd sink; checked to arrive once each, in queue order. The last line is JSON with both rates (goals: inbound ≥ 100 mails/s,
-outbound ≥ 300 messages/s on two cores).
+by the delivery job to a local aiosmtpd sink; checked to arrive once each, in queue order.
+
+The last line is JSON with both rates (goals: inbound ≥ 100 mails/s, outbound ≥ 300 messages/s
+on two cores).
 """
 
 from __future__ import annotations
