@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import TypeVarTuple
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
 from app.domain.ids import is_row_id
@@ -14,6 +15,8 @@ from app.domain.tickets import parse_reference
 from app.extensions import db
 from app.models import MailId, Ticket
 from app.services.inbound_mail.senders import Sender
+
+Ts = TypeVarTuple("Ts")
 
 
 class Found(StrEnum):
@@ -36,14 +39,18 @@ def find_ticket(
     and organization, as a reply needs it."""
     ids = thread_ids(in_reply_to, references)
     if ids:
-        rows = dict(
-            db.session.execute(
-                select(MailId.message_id, MailId.ticket_id).where(MailId.message_id.in_(ids))
-            ).all()
-        )
+        # The tickets of every id the mail points at, with the ids, in one statement.
+        found = {
+            message_id: ticket
+            for ticket, message_id in db.session.execute(
+                _locked(select(Ticket, MailId.message_id).join(MailId, MailId.ticket_id == Ticket.id)).where(
+                    MailId.message_id.in_(ids)
+                )
+            )
+        }
         for item in ids:
-            if item in rows:
-                return _locked_ticket(rows[item]), Found.header
+            if item in found:
+                return found[item], Found.header
     for reference in references_in(subject, prefix):
         ticket_id = parse_reference(reference)
         ticket = _locked_ticket(ticket_id) if ticket_id is not None else None
@@ -52,17 +59,19 @@ def find_ticket(
     return None, None
 
 
-def _locked_ticket(ticket_id: int) -> Ticket | None:
-    if not is_row_id(ticket_id):
-        return None
-    query = (
-        select(Ticket)
-        .where(Ticket.id == ticket_id)
-        .options(joinedload(Ticket.customer), joinedload(Ticket.organization))
+def _locked(query: Select[*Ts]) -> Select[*Ts]:
+    """Tickets locked and read afresh, with their customer and organization."""
+    return (
+        query.options(joinedload(Ticket.customer), joinedload(Ticket.organization))
         .with_for_update(of=Ticket)
         .execution_options(populate_existing=True)
     )
-    return db.session.scalars(query).first()
+
+
+def _locked_ticket(ticket_id: int) -> Ticket | None:
+    if not is_row_id(ticket_id):
+        return None
+    return db.session.scalars(_locked(select(Ticket).where(Ticket.id == ticket_id))).first()
 
 
 def sender_role(ticket: Ticket, sender: Sender) -> SenderRole | None:
