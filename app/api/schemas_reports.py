@@ -6,16 +6,17 @@ import marshmallow as ma
 from marshmallow import validate
 
 from app.api.schemas import Choice, RowId, Schema
-from app.domain.reports import EARLIEST, LATEST
+from app.domain.reports import EARLIEST, LATEST, MAX_RANGE_DAYS
 from app.domain.tiers import MAX_TIER, MIN_TIER
 from app.domain.vocabulary import AccountTier, Channel, Priority
 
-DAYS = validate.Range(min=EARLIEST, max=LATEST)
+# The desk's rules refuse a day outside these (422): a date range is not a JSON Schema bound.
+RANGE = f"between {EARLIEST} and {LATEST}, at most {MAX_RANGE_DAYS} days"
 
 
 class ReportArgs(Schema):
-    start = ma.fields.Date(validate=DAYS, metadata={"description": "first day (UTC), YYYY-MM-DD"})
-    end = ma.fields.Date(validate=DAYS, metadata={"description": "last day (UTC); today if left out"})
+    start = ma.fields.Date(metadata={"description": f"first day (UTC), YYYY-MM-DD; {RANGE}"})
+    end = ma.fields.Date(metadata={"description": "last day (UTC); today if left out"})
     tier = ma.fields.Integer(validate=validate.Range(min=MIN_TIER, max=MAX_TIER))
     team = ma.fields.Integer(validate=RowId)
     agent = ma.fields.Integer(validate=RowId)
