@@ -10,9 +10,10 @@ report page through the test client over the 90-day range, `--runs` times after 
 last line is one JSON object: each report's median and p95 milliseconds, the rebuild's seconds
 (wall and CPU) and the row counts.
 
-On SQLite, `--db FILE` keeps the seeded database: a later run with the same FILE and --tickets
-skips the seeding and rebuilds the roll-ups of the history already there. The history is dated
-from the seeding run, so a file seeded days ago shows fewer days of the 90-day range.
+On SQLite, `--db FILE` keeps the seeded database (and FILE.seeded, written when the seeding is
+complete): a later run with the same FILE and --tickets brings its schema up to date, skips the
+seeding and rebuilds the roll-ups of the history already there. The history is dated from the
+seeding run, so a file seeded days ago shows fewer days of the 90-day range.
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ from typing import Any
 
 from flask_migrate import upgrade
 from sqlalchemy import event, func, insert, select, text
-from sqlalchemy.exc import OperationalError
 
 from app.domain.sla_vocabulary import SlaEventKind, SlaTarget
 from app.domain.vocabulary import ActivityKind, Role, Status, TierChangeCause
@@ -323,12 +323,8 @@ def _history() -> dict[str, int]:
 def _seeded(tickets: int) -> dict[str, int] | None:
     """The history's row counts when the database already holds `tickets` seeded tickets (its
     schema brought up to date first)."""
-    try:
-        if db.session.scalar(select(func.count()).select_from(Ticket)) != tickets:
-            raise SystemExit(f"the database does not hold {tickets} tickets; give a new --db file")
-    except OperationalError:
-        db.session.rollback()
-        return None  # an empty file: seed it
+    if db.session.scalar(select(func.count()).select_from(Ticket)) != tickets:
+        raise SystemExit(f"the database does not hold {tickets} tickets; give a new --db file")
     upgrade(directory=MIGRATIONS)
     tables = (Activity, SlaClock, CsatAnswer, SlaEvent, TierChange)
     return {t.__tablename__: db.session.scalar(select(func.count()).select_from(t)) or 0 for t in tables}
@@ -362,14 +358,22 @@ def main() -> None:
 
     from app.services.reports.rollup import rebuild_rollups
 
+    if args.db and not os.path.exists(f"{args.db}.seeded"):
+        for leftover in (args.db, f"{args.db}-wal", f"{args.db}-shm"):  # a seeding that was stopped
+            if os.path.exists(leftover):
+                os.remove(leftover)
     url = args.database_url or (f"sqlite:///{os.path.abspath(args.db)}" if args.db else None)
     with scratch_web_app(url, "reports") as app:
         with app.app_context():
             now = datetime.now(UTC)
-            counts = _seeded(args.tickets) if args.db else None
+            done = f"{args.db}.seeded" if args.db else None
+            counts = _seeded(args.tickets) if done and os.path.exists(done) else None
             if counts is None:
                 started = time.perf_counter()
                 counts = seed(args.tickets, args.days, now)
+                if done:  # a run stopped while seeding leaves no mark, so its file is seeded again
+                    with open(done, "w") as mark:
+                        json.dump(counts, mark)
                 print(
                     f"seeded {args.tickets} tickets and {counts} in {time.perf_counter() - started:.0f}s",
                     flush=True,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
+from app.extensions import db
 from app.services.reports.fact_shape import Dims, Fact
 from app.services.reports.facts_kb import kb_facts
 from app.services.reports.facts_moves import tier_move_facts
@@ -26,7 +27,9 @@ __all__ = ["Dims", "Fact", "elapsed_business_minutes", "facts_between"]
 
 
 def facts_between(start: datetime, end: datetime) -> Iterator[Fact]:
-    """Every fact whose time lies in [start, end)."""
+    """Every fact whose time lies in [start, end). The readers run on the session's connection
+    without the ORM's row handling, so pending changes are flushed first."""
+    db.session.flush()
     yield from created_facts(start, end)
     yield from activity_facts(start, end)
     yield from tier_move_facts(start, end)

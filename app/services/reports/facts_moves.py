@@ -39,7 +39,7 @@ def tier_move_facts(start: datetime, end: datetime) -> Iterator[Fact]:
         ),
         TierChange.ticket_id,
     ).where(TierChange.created_at >= start, TierChange.created_at < end)
-    rows = db.session.execute(query).all()
+    rows = db.session.connection().execute(query).all()
     due = _vendor_due_times([r[0] for r in rows if r[2] == MAX_TIER], end)
     for row in rows:
         ticket_id, at, from_tier, to_tier, cause, code, rule, actor, since = row[:9]
@@ -67,7 +67,7 @@ def _vendor_due_times(ticket_ids: list[int], end: datetime) -> dict[int, list[tu
             Activity.kind == ActivityKind.vendor_updated.value,
             Activity.created_at < end,
         )
-        for ticket_id, at, data in db.session.execute(query):
+        for ticket_id, at, data in db.session.connection().execute(query):
             if (data or {}).get("due_at"):
                 out.setdefault(ticket_id, []).append((at, datetime.fromisoformat(data["due_at"])))
     return out

@@ -32,7 +32,7 @@ def clock_facts(start: datetime, end: datetime) -> Iterator[Fact]:
         SlaClock.ticket_id,
     ).where(SlaClock.satisfied_at >= start, SlaClock.satisfied_at < end)
     calendars: dict[int, BusinessCalendar] = {}
-    for row in db.session.execute(query):
+    for row in db.session.connection().execute(query):
         ticket_id, at, target, tier, minutes, due_at, breached_at = row[:7]
         dims = dims_of(row, 7)
         if breached_at is None:
@@ -71,7 +71,7 @@ def sla_event_facts(start: datetime, end: datetime) -> Iterator[Fact]:
         ),
         SlaEvent.ticket_id,
     ).where(SlaEvent.created_at >= start, SlaEvent.created_at < end)
-    for row in db.session.execute(query):
+    for row in db.session.connection().execute(query):
         ticket_id, at, kind, target, tier = row[:5]
         metric = "sla_breach" if kind is SlaEventKind.breach else "sla_warn"
         yield Fact(metric, at, ticket_id, tier, target.value, dims_of(row, 5))
@@ -82,7 +82,7 @@ def csat_facts(start: datetime, end: datetime) -> Iterator[Fact]:
         select(CsatAnswer.ticket_id, CsatAnswer.created_at, CsatAnswer.rating, Ticket.tier, *dim_columns()),
         CsatAnswer.ticket_id,
     ).where(CsatAnswer.created_at >= start, CsatAnswer.created_at < end)
-    for row in db.session.execute(query):
+    for row in db.session.connection().execute(query):
         ticket_id, at, rating, tier = row[:4]
         dims = dims_of(row, 4)
         yield Fact("csat", at, ticket_id, tier or 0, str(rating), dims, value=rating)

@@ -27,7 +27,7 @@ def created_facts(start: datetime, end: datetime) -> Iterator[Fact]:
         .outerjoin(Organization, Organization.id == Ticket.organization_id)
         .where(Ticket.created_at >= start, Ticket.created_at < end)
     )
-    for row in db.session.execute(query):
+    for row in db.session.connection().execute(query):
         yield Fact("created", row[1], row[0], row[2], "", dims_of(row, 3))
 
 
@@ -46,7 +46,7 @@ def activity_facts(start: datetime, end: datetime) -> Iterator[Fact]:
     ).where(
         Activity.kind.in_(list(ACTIVITY_METRICS)), Activity.created_at >= start, Activity.created_at < end
     )
-    for row in db.session.execute(query):
+    for row in db.session.connection().execute(query):
         kind, at, ticket_id, actor_id, data, tier = row[:6]
         metric, dims, data = ACTIVITY_METRICS[kind], dims_of(row, 6), data or {}
         if metric == "reply":
