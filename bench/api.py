@@ -199,11 +199,15 @@ def _latency(port: int, token: str, path: str, samples: int, workers: list[int])
 
 def _seeded(count: int, scratch: str, keep: str | None) -> str:
     """A SQLite file seeded with `count` tickets, copied into `scratch`: from DIR/api-<count>.db
-    when `keep` names a directory (seeded there first if it is not yet), else seeded afresh."""
+    when `keep` names a directory (seeded there first if it is not yet), else seeded afresh.
+    A DIR/queues-<count>.db that bench.queues kept gives its tickets instead of seeding anew."""
     path = os.path.join(keep or scratch, f"api-{count}.db")
     if keep is None or not os.path.exists(path):
         started = time.perf_counter()
-        _setup(count, f"sqlite:///{path}")
+        tickets = os.path.join(keep or scratch, f"queues-{count}.db")
+        if os.path.exists(tickets) and os.path.exists(f"{tickets}.json"):
+            shutil.copyfile(tickets, path)  # bench.queues leaves its file checkpointed
+        _setup(count, f"sqlite:///{path}", tickets_seeded=os.path.exists(path))
         _assign_some(f"sqlite:///{path}")
         print(f"seeded {count} tickets in {time.perf_counter() - started:.1f}s", flush=True)
     else:

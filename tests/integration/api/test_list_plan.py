@@ -11,6 +11,7 @@ from sqlalchemy import event, text
 from app.extensions import db
 from app.services.queues.lists import TicketListFilters, ticket_list
 from tests.factories import make_agent, make_customer, make_ticket
+from tests.planner_states import STATES, set_planner_state
 
 
 def _plan(statement: str, parameters) -> str:
@@ -66,14 +67,12 @@ def test_a_tier_and_status_filter_uses_the_queue_index():
     assert "TEMP B-TREE" not in plan and "Sort" not in plan, plan
 
 
-@pytest.fixture
-def planner_as_the_app_leaves_it(app):
-    """SQLite without gathered statistics (a database no ANALYZE has run on); PostgreSQL as is."""
-    if db.engine.dialect.name == "sqlite":
-        with db.engine.begin() as connection:
-            connection.execute(text("ANALYZE"))  # creates sqlite_stat1 if it is missing …
-            connection.execute(text("DELETE FROM sqlite_stat1"))  # … then forgets what it learnt
-            connection.execute(text("ANALYZE sqlite_schema"))  # makes SQLite reload the empty table
+@pytest.fixture(params=STATES)
+def planner_as_the_app_leaves_it(request, app):
+    """SQLite without statistics, then with the sampled ones the app gathers; PostgreSQL as is."""
+    if request.param != STATES[0] and db.engine.dialect.name != "sqlite":
+        pytest.skip("the sampled statistics are SQLite's")
+    set_planner_state(request.param)
 
 
 FILTERS = {
