@@ -150,11 +150,11 @@ def _keyset(query: Select, newest: bool, after: str | None) -> Select:
 
 def _statuses(key: str, filters: QueueFilters) -> tuple[Status, ...] | None:
     """The statuses a queue read in creation order is split by, or None when it is not split."""
-    if key in ("breaching", "waiting"):
-        return None  # few tickets by its own index / one status with its own ordered index
+    if key == "breaching":
+        return None  # few tickets, read by their time index and sorted
     if filters.status is not None:
         return (filters.status,)
-    return ACTIVE_STATUSES
+    return (Status.pending,) if key == "waiting" else ACTIVE_STATUSES
 
 
 def _created_order_page(

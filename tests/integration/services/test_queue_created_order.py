@@ -19,6 +19,7 @@ BELONGS = {
     "unassigned": lambda t, agent: t.assignee_id is None,
     "mine": lambda t, agent: t.assignee_id == agent.id,
     "team": lambda t, agent: t.team_id == agent.team_id,
+    "waiting": lambda t, agent: t.status == Status.pending,
 }
 
 
