@@ -1,6 +1,7 @@
 """The JSON API under gunicorn: opening tickets, the ticket list's latency, webhook deliveries.
 
     python -m bench.api [--tickets 10000,100000,1000000] [--requests 300] [--rounds 3] [--samples 200]
+                        [--keep DIR] [--list-only]
 
 For each size, seeds a scratch SQLite database (WAL) the way bench.create does (that many tickets,
 the starter SLA policies and rules, a frontline team, two customers with portal accounts), gives
@@ -11,9 +12,16 @@ production settings. Then:
   rounds of `--requests` (median over rounds), with the workers' CPU ms per request;
 - the ticket list: `GET /api/v1/tickets?limit=25` as the admin, the first page and page 1,000 (its
   cursor made from the row 24,975 rows down, as a client that paged there would hold it; the last
-  page when there are fewer tickets), `--samples` requests each, one at a time: p50 and p95 in ms;
+  page when there are fewer tickets), `--samples` requests each, one at a time: p50 and p95 in ms
+  and the workers' CPU ms per request; then the same two pages narrowed by each filter the list
+  offers (status, tier, priority, assignee, customer, organization, and two pairs). One ticket in
+  ten is assigned to a bench agent, so the assignee filter has pages to walk;
 - webhook deliveries per second, from `bench.webhooks.deliveries_per_second()` when that module
   exists (null otherwise).
+
+With `--keep DIR` each size's seeded file is kept as DIR/api-<size>.db and reused by later runs
+(each run works on a copy, so the tickets it opens and the tokens it makes never pile up);
+`--list-only` times the list alone (no tickets opened, no webhooks).
 
 The last line is one JSON object.
 """
@@ -26,16 +34,17 @@ import importlib
 import importlib.util
 import json
 import os
+import shutil
 import signal
 import statistics
 import tempfile
 import time
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select, update
 
 from app.extensions import db
-from app.models import Ticket, User
+from app.models import Customer, Ticket, User
 from app.services.accounts.api_tokens import create_api_token
 from app.services.common.pagination import encode_cursor
 from bench.create import (
@@ -51,33 +60,80 @@ from bench.create import (
 
 PAGE = 25
 DEEP_PAGE = 1000
+AGENT = "bench-agent1@bench.test"
 
 
-def _tokens_and_cursor(url: str) -> tuple[list[str], str, str | None, int]:
-    """A token for each customer and one for the admin; the cursor of the deepest page measured."""
+def _filters(agent_id: int, customer: Customer) -> dict[str, dict[str, object]]:
+    """Each filter the list offers, with a value that has tickets in the seeded data."""
+    return {
+        "all": {},
+        "status": {"status": "open"},
+        "tier": {"tier": 3},
+        "priority": {"priority": "urgent"},
+        "assignee": {"assignee_id": agent_id},
+        "customer": {"customer_id": customer.id},
+        "organization": {"organization_id": customer.organization_id},
+        "tier_status": {"tier": 1, "status": "pending"},
+        "assignee_status": {"assignee_id": agent_id, "status": "open"},
+    }
+
+
+def _deep_cursor(criteria: list[ColumnElement[bool]]) -> tuple[str | None, int]:
+    """The cursor a client holds for page 1,000 of a list (its last page when it is shorter)."""
+    total = db.session.scalar(select(db.func.count()).select_from(Ticket).where(*criteria)) or 0
+    page = min(DEEP_PAGE, max(1, -(-total // PAGE)))
+    if page == 1:
+        return None, 1
+    # The row just above that page: its (created_at, id) is the cursor the page follows.
+    row = db.session.execute(
+        select(Ticket.created_at, Ticket.id)
+        .where(*criteria)
+        .order_by(Ticket.created_at.desc(), Ticket.id.desc())
+        .offset((page - 1) * PAGE - 1)
+        .limit(1)
+    ).one()
+    return encode_cursor(row.created_at, row.id), page
+
+
+def _assign_some(url: str) -> None:
+    """One ticket in ten to a bench agent, as a desk that has worked for a while has them."""
+    from app import create_app
+    from config import Config
+
+    app = create_app(Config, SQLALCHEMY_DATABASE_URI=url, SECRET_KEY="bench-assign")
+    with app.app_context():
+        agent = db.session.scalars(select(User).where(User.email == AGENT)).one()
+        db.session.execute(update(Ticket).where(Ticket.id % 10 == 0).values(assignee_id=agent.id))
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _tokens_and_paths(url: str) -> tuple[list[str], str, dict[str, tuple[str, str, int]]]:
+    """A token for each customer and one for the admin; for each filter, the paths of its first
+    page and of its page 1,000 (or last), and that page's number."""
+    from urllib.parse import urlencode
+
     from app import create_app
     from config import Config
 
     app = create_app(Config, SQLALCHEMY_DATABASE_URI=url, SECRET_KEY="bench-tokens")
+    paths = {}
     with app.app_context():
         users = {u.email: u for u in db.session.scalars(select(User))}
         customers = [create_api_token(users[email], "bench", "read_write")[1] for email in CUSTOMERS]
         admin = create_api_token(users["bench-admin@bench.test"], "bench", "read")[1]
-        total = db.session.scalar(select(db.func.count()).select_from(Ticket)) or 0
-        page = min(DEEP_PAGE, max(1, -(-total // PAGE)))
-        cursor = None
-        if page > 1:
-            # The row just above page `page`: its (created_at, id) is the cursor that page follows.
-            row = db.session.execute(
-                select(Ticket.created_at, Ticket.id)
-                .order_by(Ticket.created_at.desc(), Ticket.id.desc())
-                .offset((page - 1) * PAGE - 1)
-                .limit(1)
-            ).one()
-            cursor = encode_cursor(row.created_at, row.id)
+        customer = db.session.get(Customer, 1)
+        assert customer is not None
+        for name, values in _filters(users[AGENT].id, customer).items():
+            criteria = [getattr(Ticket, field) == value for field, value in values.items()]
+            cursor, page = _deep_cursor(criteria)
+            first = f"/api/v1/tickets?{urlencode({**values, 'limit': PAGE})}"
+            deep = first + (f"&cursor={cursor}" if cursor else "")
+            paths[name] = (first, deep, page)
         db.session.remove()
         db.engine.dispose()
-    return customers, admin, cursor, page
+    return customers, admin, paths
 
 
 def _call(port: int, method: str, path: str, token: str, body: dict | None = None) -> tuple[int, bytes]:
@@ -141,38 +197,67 @@ def _latency(port: int, token: str, path: str, samples: int, workers: list[int])
     }
 
 
-def measure(count: int, requests: int, rounds: int, samples: int) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory() as scratch:
-        url = f"sqlite:///{scratch}/api.db"
+def _seeded(count: int, scratch: str, keep: str | None) -> str:
+    """A SQLite file seeded with `count` tickets, copied into `scratch`: from DIR/api-<count>.db
+    when `keep` names a directory (seeded there first if it is not yet), else seeded afresh.
+    A DIR/queues-<count>.db that bench.queues kept gives its tickets instead of seeding anew."""
+    path = os.path.join(keep or scratch, f"api-{count}.db")
+    if keep is None or not os.path.exists(path):
         started = time.perf_counter()
-        _setup(count, url)
-        customers, admin, cursor, page = _tokens_and_cursor(url)
+        tickets = os.path.join(keep or scratch, f"queues-{count}.db")
+        if os.path.exists(tickets) and os.path.exists(f"{tickets}.json"):
+            shutil.copyfile(tickets, path)  # bench.queues leaves its file checkpointed
+        _setup(count, f"sqlite:///{path}", tickets_seeded=os.path.exists(path))
+        _assign_some(f"sqlite:///{path}")
         print(f"seeded {count} tickets in {time.perf_counter() - started:.1f}s", flush=True)
+    else:
+        print(f"reusing {path}", flush=True)
+    if keep is None:
+        return path
+    copy = os.path.join(scratch, "api.db")
+    shutil.copyfile(path, copy)
+    return copy
+
+
+def measure(
+    count: int, requests: int, rounds: int, samples: int, keep: str | None = None, list_only: bool = False
+) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(dir=keep) as scratch:
+        url = f"sqlite:///{_seeded(count, scratch, keep)}"
+        customers, admin, paths = _tokens_and_paths(url)
         port = _free_port()
         server = _start_gunicorn(url, port, scratch)
         try:
             _wait_until_up(port, time.monotonic() + 30)
             time.sleep(1)  # both workers booted
             workers = _workers(server.pid)
-            first_path = f"/api/v1/tickets?limit={PAGE}"
-            deep_path = first_path + (f"&cursor={cursor}" if cursor else "")
-            _latency(port, admin, first_path, 20, workers)  # warm up both workers and the page cache
-            _latency(port, admin, deep_path, 20, workers)
-            first = _latency(port, admin, first_path, samples, workers)
-            deep = _latency(port, admin, deep_path, samples, workers)
-            clients = [(Opener(port), token) for token in customers]
-            _round(clients, 20, workers)  # warm up both workers
-            figures = [_round(clients, requests, workers) for _ in range(rounds)]
+            lists: dict[str, Any] = {}
+            for name, (first_path, deep_path, page) in paths.items():
+                _latency(port, admin, first_path, 20, workers)  # warm up both workers and the cache
+                _latency(port, admin, deep_path, 20, workers)
+                lists[name] = {
+                    "first_page": _latency(port, admin, first_path, samples, workers),
+                    f"page_{page}": _latency(port, admin, deep_path, samples, workers),
+                }
+            figures: list[tuple[float, float]] = []
+            if not list_only:
+                clients = [(Opener(port), token) for token in customers]
+                _round(clients, 20, workers)  # warm up both workers
+                figures = [_round(clients, requests, workers) for _ in range(rounds)]
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
-    return {
-        "tickets": count,
-        "tickets_per_s": round(statistics.median(f[0] for f in figures), 1),
-        "cpu_ms_per_ticket": round(statistics.median(f[1] for f in figures), 2),
-        "list_first_page": first,
-        f"list_page_{page}": deep,
+    result: dict[str, Any] = {"tickets": count, **{f"list_{k}": v for k, v in lists["all"].items()}}
+    if figures:
+        result["tickets_per_s"] = round(statistics.median(f[0] for f in figures), 1)
+        result["cpu_ms_per_ticket"] = round(statistics.median(f[1] for f in figures), 2)
+    result["list_by_filter"] = {
+        name: {page: v["p95_ms"] for page, v in pages.items()} for name, pages in lists.items()
     }
+    result["list_by_filter_cpu_ms"] = {
+        name: {page: v["cpu_ms"] for page, v in pages.items()} for name, pages in lists.items()
+    }
+    return result
 
 
 def webhook_deliveries_per_second() -> float | None:
@@ -189,10 +274,12 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300, help="tickets opened per round, both clients")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--samples", type=int, default=200, help="list requests per page measured")
+    parser.add_argument("--keep", help="directory to keep each size's seeded file in and reuse it")
+    parser.add_argument("--list-only", action="store_true", help="time the ticket list alone")
     args = parser.parse_args()
     results = []
     for count in (int(n) for n in args.tickets.split(",")):
-        results.append(measure(count, args.requests, args.rounds, args.samples))
+        results.append(measure(count, args.requests, args.rounds, args.samples, args.keep, args.list_only))
         print(json.dumps(results[-1]), flush=True)
     largest = results[-1]
     print(
@@ -200,12 +287,14 @@ def main() -> None:
             {
                 "workers": 2,
                 "database": "sqlite",
-                "tickets_per_s": largest["tickets_per_s"],
+                "tickets_per_s": largest.get("tickets_per_s"),
                 "list_p95_ms": {
-                    str(r["tickets"]): {k: v["p95_ms"] for k, v in r.items() if k.startswith("list_")}
+                    str(r["tickets"]): {
+                        k: v["p95_ms"] for k, v in r.items() if isinstance(v, dict) and "p95_ms" in v
+                    }
                     for r in results
                 },
-                "webhook_deliveries_per_s": webhook_deliveries_per_second(),
+                "webhook_deliveries_per_s": None if args.list_only else webhook_deliveries_per_second(),
                 "sizes": results,
             }
         )

@@ -53,8 +53,9 @@ CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def _setup(count: int, url: str) -> None:
-    """Seed the database the way a running desk has it: tickets, starter SLA and rules, a team."""
+def _setup(count: int, url: str, *, tickets_seeded: bool = False) -> None:
+    """Seed the database the way a running desk has it: tickets, starter SLA and rules, a team.
+    With `tickets_seeded`, the tickets are there already (a copy of another bench's file)."""
     from app import create_app
     from app.services.accounts.passwords import hash_password
     from app.services.accounts.staff_accounts import create_staff_user
@@ -66,7 +67,8 @@ def _setup(count: int, url: str) -> None:
     app = create_app(Config, SQLALCHEMY_DATABASE_URI=url, SECRET_KEY="bench-setup")
     with app.app_context():
         now = datetime.now(UTC)
-        seed_tickets(count, now=now, spread=timedelta(days=60))
+        if not tickets_seeded:
+            seed_tickets(count, now=now, spread=timedelta(days=60))
         password_hash = hash_password(PASSWORD)
         db.session.execute(
             insert(User).values(

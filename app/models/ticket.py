@@ -28,9 +28,16 @@ class Ticket(Base):
         # Queue reads: a tier's tickets in a status, in creation order.
         Index("ix_tickets_queue", "tier", "status", "created_at", "id"),
         Index("ix_tickets_assignee_queue", "assignee_id", "status", "created_at", "id"),
+        Index("ix_tickets_team_queue", "team_id", "status", "created_at", "id"),
         Index("ix_tickets_customer_created", "customer_id", "created_at", "id"),
         # Windows of recent tickets (rule dry-runs, reports).
         Index("ix_tickets_created", "created_at", "id"),
+        # The API's ticket list narrowed by one field, newest first: each filter walks its own
+        # index in creation order from the cursor, so page 1,000 costs what page 1 does.
+        Index("ix_tickets_status_created", "status", "created_at", "id"),
+        Index("ix_tickets_tier_created", "tier", "created_at", "id"),
+        Index("ix_tickets_assignee_created", "assignee_id", "created_at", "id"),
+        Index("ix_tickets_organization_created", "organization_id", "created_at", "id"),
         # The SLA sweep reads only tickets whose next check is due.
         Index("ix_tickets_sla_next_check", "sla_next_check_at", "id"),
         # Queues in risk order: one index per queue filter, read backwards from the top rank.
@@ -47,13 +54,13 @@ class Ticket(Base):
     subject: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
-    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"), index=True)
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"))
     channel: Mapped[Channel] = mapped_column(str_enum(Channel, 16), default=Channel.portal)
     category: Mapped[Category] = mapped_column(str_enum(Category), default=Category.general)
     status: Mapped[Status] = mapped_column(str_enum(Status, 16), default=Status.new)
     priority: Mapped[Priority] = mapped_column(str_enum(Priority, 16), default=Priority.normal)
     tier: Mapped[int] = mapped_column(default=1)
-    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
 
-from sqlalchemy import ColumnElement, Label, Select, and_, bindparam, false, func, or_, select
+from sqlalchemy import ColumnElement, Label, Select, and_, bindparam, false, func, or_, select, union_all
 from sqlalchemy.orm import joinedload
 
 from app.domain.errors import InvalidInput, NotAllowed
@@ -24,7 +24,7 @@ from app.services.common.pagination import (
     encode_cursor,
     encode_rank_cursor,
 )
-from app.services.common.planner import NotIndexed
+from app.services.common.planner import NotIndexed, Rare
 from app.services.queues.filters import ORDERS, QueueFilters, filter_criteria
 from app.services.relationship.risk_rank import UNRANKED
 
@@ -52,35 +52,45 @@ def desk_queues() -> list[Queue]:
     ]
 
 
-def _active(ranked: bool) -> ColumnElement[bool]:
-    active = Ticket.status.in_(ACTIVE_STATUSES)
-    # Solved and closed tickets are UNRANKED: the rank bound keeps a risk-order read inside the
-    # active part of its index. Counts leave it out and stay within (…, status, …) indexes.
-    return and_(active, Ticket.risk_score > UNRANKED) if ranked else active
+def _active(ranked: bool, status: Status | None = None) -> ColumnElement[bool]:
+    if ranked:
+        # Solved and closed tickets are UNRANKED: the rank bound keeps a risk-order read inside
+        # the active part of its (…, risk_score, id) index. The status test is checked on the
+        # rows that index finds (`NotIndexed`): without statistics SQLite would rather take a
+        # (…, status, created_at) index for it and sort the whole queue by risk.
+        active = NotIndexed(Ticket.__table__.c.status).in_(ACTIVE_STATUSES)
+        return and_(active, Ticket.risk_score > UNRANKED)
+    # Counts and creation-order reads stay within (…, status, …) indexes.
+    return Ticket.status.in_(ACTIVE_STATUSES) if status is None else Ticket.status == status
 
 
-def _queue_filter(key: str, *, ranked: bool = True, has_team: bool = True) -> ColumnElement[bool]:
+def _queue_filter(
+    key: str, *, ranked: bool = True, has_team: bool = True, status: Status | None = None
+) -> ColumnElement[bool]:
     """A queue's condition; the actor and the time are bound parameters (see `_params`), so a
-    statement built once serves every agent (one for agents in a team, one for the others)."""
+    statement built once serves every agent (one for agents in a team, one for the others).
+    With `status`, the tier and person queues hold only that one active status."""
     if key.startswith("tier-") and is_digits(key[5:]):
         tier = int(key[5:])
         if MIN_TIER <= tier <= MAX_TIER:
-            return and_(Ticket.tier == tier, _active(ranked))
+            return and_(Ticket.tier == tier, _active(ranked, status))
     if key == "unassigned":
-        return and_(Ticket.assignee_id.is_(None), _active(ranked))
+        return and_(Ticket.assignee_id.is_(None), _active(ranked, status))
     if key == "mine":
-        return and_(Ticket.assignee_id == bindparam("actor_id"), _active(ranked))
+        return and_(Ticket.assignee_id == bindparam("actor_id"), _active(ranked, status))
     if key == "team":
         if not has_team:
             return false()
-        return and_(Ticket.team_id == bindparam("team_id"), _active(ranked))
+        return and_(Ticket.team_id == bindparam("team_id"), _active(ranked, status))
     if key == "breaching":
         # The indexed next-check time: a target warns or falls due within the hour. Few tickets
         # are, so they are read by that index and sorted; a rank bound would lead the planner
         # to a risk index instead and a walk over every active ticket.
         # `NotIndexed`: on a database without statistics, SQLite would otherwise take the status
         # index for the count and walk every active ticket.
-        soon = Ticket.sla_next_check_at <= bindparam("soon", type_=UTCDateTime())
+        # `Rare`: with the app's sampled statistics SQLite would otherwise guess that a quarter
+        # of all tickets are due and count them by a scan of the whole table.
+        soon = Rare(Ticket.sla_next_check_at <= bindparam("soon", type_=UTCDateTime()))
         return and_(soon, NotIndexed(Ticket.__table__.c.status).in_(ACTIVE_STATUSES))
     if key == "waiting":
         pending = Ticket.status == Status.pending
@@ -114,7 +124,13 @@ def _page(
         return _risk_page(query, after, size, params or {})
     if order not in ORDERS:
         raise InvalidInput("Order is newest or oldest.", field="order")
-    newest = order == "newest"
+    rows, more = _fetch(_keyset(query, order == "newest", after), size, params)
+    cursor = encode_cursor(rows[-1].created_at, rows[-1].id) if more else None
+    return Page(items=rows, next_cursor=cursor)
+
+
+def _keyset(query: Select, newest: bool, after: str | None) -> Select:
+    """`query` in creation order from just past the cursor."""
     if after:
         created, row_id = decode_cursor(after)
         # The first bound is a plain range the index seeks to (an OR alone makes SQLite scan the
@@ -128,12 +144,44 @@ def _page(
                 Ticket.created_at >= created, or_(Ticket.created_at > created, Ticket.id > row_id)
             )
     if newest:
-        query = query.order_by(Ticket.created_at.desc(), Ticket.id.desc())
-    else:
-        query = query.order_by(Ticket.created_at.asc(), Ticket.id.asc())
-    rows, more = _fetch(query, size, params)
-    cursor = encode_cursor(rows[-1].created_at, rows[-1].id) if more else None
-    return Page(items=rows, next_cursor=cursor)
+        return query.order_by(Ticket.created_at.desc(), Ticket.id.desc())
+    return query.order_by(Ticket.created_at.asc(), Ticket.id.asc())
+
+
+def _statuses(key: str, filters: QueueFilters) -> tuple[Status, ...] | None:
+    """The statuses a queue read in creation order is split by, or None when it is not split."""
+    if key == "breaching":
+        return None  # few tickets, read by their time index and sorted
+    if filters.status is not None:
+        return (filters.status,)
+    return (Status.pending,) if key == "waiting" else ACTIVE_STATUSES
+
+
+def _created_order_page(
+    actor: User, key: str, filters: QueueFilters, after: str | None, size: int, statuses: tuple[Status, ...]
+) -> Page[Ticket]:
+    """A queue in creation order, read one active status at a time: each status's part walks a
+    (…, status, created_at, id) index from the cursor for at most a page, and only those few
+    rows are merged. As one `status IN (…)` query it would sort every ticket in the queue."""
+    has_team = actor.team_id is not None
+    newest = filters.order == "newest"
+    criteria = filter_criteria(filters)
+    parts = [
+        select(
+            _keyset(
+                select(Ticket.id).where(
+                    _queue_filter(key, ranked=False, has_team=has_team, status=status), *criteria
+                ),
+                newest,
+                after,
+            )
+            .limit(size + 1)
+            .subquery()
+        )
+        for status in statuses
+    ]
+    query = select(Ticket).where(Ticket.id.in_(union_all(*parts)))
+    return _page(_with_list_columns(query), filters.order, after, size, _params(actor))
 
 
 def _with_list_columns(query: Select) -> Select:
@@ -156,6 +204,10 @@ def queue_page(
     """One page of a desk queue with its filters, riskiest first unless asked otherwise."""
     require_staff(actor)
     filters = filters or QueueFilters()
+    statuses = _statuses(key, filters) if filters.order != "risk" else None
+    if statuses is not None:
+        _queue_filter(key)  # an unknown queue is refused before anything is read
+        return _created_order_page(actor, key, filters, after, size, statuses)
     query = select(Ticket).where(
         _queue_filter(key, has_team=actor.team_id is not None), *filter_criteria(filters)
     )

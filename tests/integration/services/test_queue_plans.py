@@ -4,21 +4,19 @@ exist: the count and the page must not walk every active ticket through a status
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import event
 
 from app.extensions import db
 from app.services.queues.lists import queue_counts
 from tests.factories import make_agent, make_customer, make_ticket
+from tests.planner_states import set_planner_state
 
 
 @pytest.fixture
 def sqlite_without_statistics(app):
     if db.engine.dialect.name != "sqlite":
         pytest.skip("SQLite chooses indexes without statistics; PostgreSQL's autovacuum gathers them")
-    with db.engine.begin() as connection:
-        connection.execute(text("ANALYZE"))  # creates sqlite_stat1 if it is missing …
-        connection.execute(text("DELETE FROM sqlite_stat1"))  # … then forgets what it learnt
-        connection.execute(text("ANALYZE sqlite_schema"))  # makes SQLite reload the empty table
+    set_planner_state("no statistics")
 
 
 def test_the_breaching_count_reads_the_next_check_index(sqlite_without_statistics):
