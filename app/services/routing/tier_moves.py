@@ -58,11 +58,11 @@ def apply_tier_move(
     if ticket.team is not None and ticket.team.tier != to_tier:
         ticket.team_id, ticket.team = None, None
     direction = "escalated" if to_tier > from_tier else "de-escalated"
-    by = rule_name or (actor.name if actor else cause.value)
+    # Who moved it, in words: "(rule: Night shift)", "(by Frida Lindqvist)", "(service level)".
+    by = f"rule: {rule_name}" if rule_name else (f"by {actor.name}" if actor else "service level")
     record(
         ActivityKind.tier_changed,
-        f"{ticket.reference} {direction} {tier_label(from_tier)} → {tier_label(to_tier)} "
-        f"({cause.value}: {by}): {reason}",
+        f"{ticket.reference} {direction} {tier_label(from_tier)} → {tier_label(to_tier)} ({by}): {reason}",
         now=now,
         actor=actor,
         ticket=ticket,
