@@ -59,7 +59,12 @@ def apply_tier_move(
         ticket.team_id, ticket.team = None, None
     direction = "escalated" if to_tier > from_tier else "de-escalated"
     # Who moved it, in words: "(rule: Night shift)", "(by Frida Lindqvist)", "(service level)".
-    by = f"rule: {rule_name}" if rule_name else (f"by {actor.name}" if actor else "service level")
+    who = ["service level"] if cause is TierChangeCause.sla else []
+    if rule_name:
+        who.append(f"rule: {rule_name}")
+    elif actor:
+        who.append(f"by {actor.name}")
+    by = ", ".join(who) or cause.value
     record(
         ActivityKind.tier_changed,
         f"{ticket.reference} {direction} {tier_label(from_tier)} → {tier_label(to_tier)} ({by}): {reason}",
