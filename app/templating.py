@@ -75,9 +75,13 @@ def _ticking(value: datetime, now: datetime, kind: str, text: str) -> Markup:
     )
 
 
+_ACRONYMS = {"api": "API", "sla": "SLA", "csat": "CSAT", "csv": "CSV"}
+
+
 def _label(value) -> str:
-    """An internal word as people read it: 'on_hold' → 'On hold'."""
-    return _words(value).capitalize()
+    """An internal word as people read it: 'on_hold' → 'On hold', 'api' → 'API'."""
+    words = _words(value)
+    return _ACRONYMS.get(words, words.capitalize())
 
 
 def _words(value) -> str:
@@ -114,6 +118,14 @@ def _business_minutes(minutes: float | None) -> str:
     return f"{words} left" if minutes >= 0 else f"overdue by {words}"
 
 
+def _minutes_counting(minutes: float | None, due_at: datetime | None) -> Markup | str:
+    """Time left to a target counted round the clock, where a business minute is a minute:
+    written like `_business_minutes`, and the page counts it on (static/js/relative_times.js)."""
+    if minutes is None or due_at is None:
+        return _business_minutes(minutes)
+    return _ticking(due_at, utcnow(), "minutes", _business_minutes(minutes))
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters["when"] = _when
     app.jinja_env.filters["words"] = _words
@@ -122,6 +134,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["time"] = _time
     app.jinja_env.filters["exact"] = _exact_or_dash
     app.jinja_env.filters["time_left"] = _time_left
+    app.jinja_env.filters["minutes_counting"] = _minutes_counting
     app.jinja_env.filters["money"] = _money
     app.jinja_env.filters["tier_label"] = tier_label
     app.jinja_env.filters["reason_label"] = reason_label

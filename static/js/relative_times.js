@@ -31,6 +31,16 @@
     return words.replace(" ago", " over");
   }
 
+  // "2 h 05 min left" / "overdue by 40 min" for a target counted round the clock, as
+  // `_business_minutes`; seconds > 0: the due time has passed.
+  function minutesLeft(seconds) {
+    var minutes = -seconds / 60, total = roundHalfEven(Math.abs(minutes));
+    var hours = Math.floor(total / 60), rest = total % 60;
+    var words = hours ? hours + " h " + (rest < 10 ? "0" : "") + rest + " min" : rest + " min";
+    return minutes >= 0 ? words + " left" : "overdue by " + words;
+  }
+
+  var WRITERS = { ago: relative, left: timeLeft, minutes: minutesLeft };
   var offset = null;  // server time minus browser time, in ms
 
   function tick() {
@@ -45,12 +55,12 @@
       var at = Date.parse(times[i].getAttribute("datetime"));
       if (isNaN(at)) { continue; }
       var seconds = (now - at) / 1000;
-      var text = times[i].getAttribute("data-tick") === "left" ? timeLeft(seconds) : relative(seconds);
+      var text = (WRITERS[times[i].getAttribute("data-tick")] || relative)(seconds);
       if (times[i].textContent !== text) { times[i].textContent = text; }
     }
   }
 
-  window.tierdeskTimes = { relative: relative, timeLeft: timeLeft, tick: tick };  // for the browser tests
+  window.tierdeskTimes = { relative: relative, timeLeft: timeLeft, minutesLeft: minutesLeft, tick: tick };  // for the browser tests
   tick();
   setInterval(tick, EVERY_MS);
 })();

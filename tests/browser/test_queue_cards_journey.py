@@ -66,3 +66,20 @@ def test_queue_rows_are_cards_on_a_phone(journey):
     rows.first.locator("td.status").click()  # not a link: the card itself opens the ticket
     page.get_by_role("heading", level=1, name=re.compile(reference)).wait_for()
     page.set_viewport_size(DESKTOP)
+
+
+def test_search_results_are_cards_on_a_phone(journey):
+    agent = journey("frontline")
+    page = agent.page
+    agent.sign_in("frontline@demo.test")
+    page.goto("/desk/search?q=invoice")
+    page.get_by_role("heading", level=1, name="Search tickets").wait_for()
+    agent.step("search results")
+    page.set_viewport_size(PHONE)
+    wide = page.evaluate("(w => w.scrollWidth - w.clientWidth)(document.querySelector('.search-wrap'))")
+    assert wide <= 0, f"the results scroll {wide} px sideways inside their box"
+    first = page.locator(".search-results tbody tr").first
+    for cell in ("td.subject", "td.ref", "td.customer", "td.status", "td.tier", "td.match"):
+        assert first.locator(cell).is_visible(), cell
+    assert re.match(r"Tier \d", first.locator("td.tier").inner_text())
+    page.set_viewport_size(DESKTOP)

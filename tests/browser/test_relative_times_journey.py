@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.templating import _relative
+from app.templating import _business_minutes, _relative
 
 pytestmark = pytest.mark.browser
 
@@ -24,6 +24,8 @@ def _read(time) -> tuple[str, datetime, datetime]:
 
 
 def _expected(kind: str, at: datetime, now: datetime) -> str:
+    if kind == "minutes":
+        return _business_minutes((at - now).total_seconds() / 60)
     words = _relative(at, now)
     if kind == "ago":
         return words
@@ -57,9 +59,12 @@ def test_times_count_on_without_a_reload(journey):
     _counts_on(page, "#queue-table td.sla time[data-tick='left']")
     agent.step("queue three hours on")
 
-    page.locator("#queue-table td.ref a").first.click()
+    new = page.locator("#queue-table tbody tr", has=page.locator("td.status-new")).first
+    new.locator("td.ref a").click()
     page.get_by_role("heading", level=1, name=re.compile(r"TD-\d+")).wait_for()
     _counts_on(page, "main time[data-tick='ago']")
+    page.reload()  # time left to a target counted round the clock counts on too
+    _counts_on(page, ".sla-left time[data-tick='minutes']")
 
 
 def test_the_page_and_the_server_use_the_same_words(journey):
@@ -88,3 +93,5 @@ def test_the_page_and_the_server_use_the_same_words(journey):
         for sign in (1, -1):
             words = page.evaluate(f"window.tierdeskTimes.relative({sign * seconds})")
             assert words == _relative(now - timedelta(seconds=sign * seconds), now), (sign * seconds, words)
+            left = page.evaluate(f"window.tierdeskTimes.minutesLeft({sign * seconds})")
+            assert left == _business_minutes(-sign * seconds / 60), (sign * seconds, left)

@@ -105,7 +105,7 @@ def test_admin_sets_service_levels_and_rules_then_the_sweep_raises_a_stale_ticke
     changes = page.locator("section[aria-labelledby=tier-history] li")
     assert changes.filter(has_text="tier 1 → 2").filter(has_text="No progress within").count() == 1
     timeline = page.locator("section[aria-labelledby=timeline-title]")
-    assert timeline.get_by_text("(sla:", exact=False).count() >= 1
+    assert timeline.get_by_text("(service level", exact=False).count() >= 1
     assert timeline.get_by_text(f"tagged 'sla-late' (rule: {RULE})").count() >= 1
     admin.step("stale ticket raised by the sweep")
     change = db.session.scalars(

@@ -58,11 +58,16 @@ def apply_tier_move(
     if ticket.team is not None and ticket.team.tier != to_tier:
         ticket.team_id, ticket.team = None, None
     direction = "escalated" if to_tier > from_tier else "de-escalated"
-    by = rule_name or (actor.name if actor else cause.value)
+    # Who moved it, in words: "(rule: Night shift)", "(by Frida Lindqvist)", "(service level)".
+    who = ["service level"] if cause is TierChangeCause.sla else []
+    if rule_name:
+        who.append(f"rule: {rule_name}")
+    elif actor:
+        who.append(f"by {actor.name}")
+    by = ", ".join(who) or cause.value
     record(
         ActivityKind.tier_changed,
-        f"{ticket.reference} {direction} {tier_label(from_tier)} → {tier_label(to_tier)} "
-        f"({cause.value}: {by}): {reason}",
+        f"{ticket.reference} {direction} {tier_label(from_tier)} → {tier_label(to_tier)} ({by}): {reason}",
         now=now,
         actor=actor,
         ticket=ticket,

@@ -34,7 +34,10 @@ class BulkResult:
     def summary(self) -> str:
         text = f"{len(self.done)} changed"
         if self.skipped:
-            reasons = "; ".join(f"{ref}: {why}" for ref, why in self.skipped[:10])
+            # A reason that names its ticket already ("TD-7 is at tier 3…") is not prefixed again.
+            reasons = "; ".join(
+                why if why.startswith(ref) else f"{ref}: {why}" for ref, why in self.skipped[:10]
+            )
             text += f", {len(self.skipped)} skipped ({reasons})"
         return text
 
