@@ -2,7 +2,7 @@
 roll-ups are recounted with finer duration buckets
 
 Revision ID: b5d9e2f7a3c1
-Revises: e7b3c9a1d5f2
+Revises: b5d1e8f3a2c7
 Create Date: 2026-12-01 15:10:00.000000
 
 """
@@ -14,7 +14,7 @@ import app.models.types
 
 # revision identifiers, used by Alembic.
 revision = 'b5d9e2f7a3c1'
-down_revision = 'e7b3c9a1d5f2'
+down_revision = 'b5d1e8f3a2c7'
 branch_labels = None
 depends_on = None
 
