@@ -9,7 +9,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
 from app.models import Notification, User
-from app.services.accounts import accounts, sign_in
+from app.services.accounts import passwords, sign_in
 from tests import factories
 
 
@@ -64,7 +64,7 @@ def test_registering_a_known_address_answers_like_a_new_one_and_mails_its_owner(
         hashed.append(password)
         return generate_password_hash(password, method=method)
 
-    monkeypatch.setattr(accounts, "generate_password_hash", counting)
+    monkeypatch.setattr(passwords, "generate_password_hash", counting)
     owner = factories.make_user(email="owner@example.test")
     contact = factories.make_customer(with_user=False, email="contact@example.test")
     hashed.clear()
