@@ -58,21 +58,3 @@ def post_fork(server: object, worker: object) -> None:
 
     with wsgi.app.app_context():
         db.engine.dispose(close=False)
-    _return_large_blocks()
-
-
-def _return_large_blocks() -> None:
-    """glibc: blocks of 128 KiB and more (a sign-in's 8 MiB password hash) are given back to the
-    system when freed. By default glibc raises that size after the first large block is freed,
-    and the worker would then keep the hash's 8 MiB for good."""
-    import ctypes
-    import ctypes.util
-
-    name = ctypes.util.find_library("c")
-    if name is None:
-        return
-    try:
-        libc = ctypes.CDLL(name)
-        libc.mallopt(-3, 128 * 1024)  # M_MMAP_THRESHOLD; setting it also stops its raising
-    except (OSError, AttributeError):
-        pass  # not glibc: its own rules apply
