@@ -2,7 +2,7 @@
 
     python -m bench.create_profile --db FILE [--calls 300] [--profile 25] [--parts]
 
-Works on a copy of a database seeded by `python -m bench.create --seeded DIR` (FILE is one of
+Works on a copy of a database seeded by `python -m bench.create --data-dir DIR` (FILE is one of
 its `create-<size>.db`). Opens `--calls` tickets for a signed-up customer through
 `tickets.opening.open_ticket`, each in its own app context as a request would (so the setup
 versions are read each time), after a few to warm the process's caches. Prints the CPU

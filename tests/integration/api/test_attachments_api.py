@@ -45,10 +45,10 @@ def test_a_customer_replies_with_files_and_downloads_them_again(api):
     assert db.session.get(Message, message["id"]).author_id == ticket.customer.user.id
 
 
-def test_files_are_refused_as_on_the_portal_and_nothing_is_kept(api, app):
+def test_files_are_refused_as_on_the_portal_and_nothing_is_kept(api, app, monkeypatch):
     ticket = make_ticket(status="open")
     client = api(ticket.customer.user)
-    app.config["ATTACHMENT_MAX_BYTES"] = 100
+    monkeypatch.setitem(app.config, "ATTACHMENT_MAX_BYTES", 100)  # the app lives for the whole run
 
     disguised = _post(client, ticket.id, [(b"MZ\x90\x00", "invoice.pdf")], body="See the invoice")
     too_big = _post(client, ticket.id, [(b"x" * 101, "big.txt")], body="A big one")
