@@ -70,6 +70,16 @@ TRIGGER_LABELS = {
     Trigger.csat_received: "The customer rates the outcome",
 }
 
+# The event in a few words, for history lines: "Rule 'X' fired on TD-1 (SLA breached)".
+TRIGGER_EVENT_WORDS = {
+    Trigger.ticket_created: "ticket opened",
+    Trigger.customer_replied: "customer replied",
+    Trigger.ticket_reopened: "ticket reopened",
+    Trigger.sla_warning: "SLA warning",
+    Trigger.sla_breached: "SLA breached",
+    Trigger.csat_received: "rating received",
+}
+
 ACTION_LABELS = {
     ActionKind.set_tier: "Move to tier",
     ActionKind.raise_tier: "Raise one tier",

@@ -5,6 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.domain.escalation import (
+    TRIGGER_EVENT_WORDS,
     Action,
     ActionKind,
     Condition,
@@ -229,3 +230,9 @@ def test_tier_and_id_actions_carry_ints_and_anything_else_is_refused():
     for value in ("3", None):
         with pytest.raises(TypeError, match="expected a tier or an id"):
             int_value(value)
+
+
+def test_every_trigger_reads_as_words_in_a_history_line():
+    assert set(TRIGGER_EVENT_WORDS) == set(Trigger)
+    for words in TRIGGER_EVENT_WORDS.values():
+        assert "_" not in words and words == words.strip() and words

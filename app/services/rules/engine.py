@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.domain.escalation import (
+    TRIGGER_EVENT_WORDS,
     ActionKind,
     Effect,
     Evaluation,
@@ -80,7 +81,7 @@ def fire_trigger(
         changes = [describe_effect(e) for e in evaluation.effects if e.rule_name == name]
         record(
             ActivityKind.rule_fired,
-            f"Rule '{name}' fired on {ticket.reference} ({trigger.value})"
+            f"Rule '{name}' fired on {ticket.reference} ({TRIGGER_EVENT_WORDS[trigger]})"
             + (f": {'; '.join(changes)}" if changes else ": nothing to change"),
             now=now,
             ticket=ticket,

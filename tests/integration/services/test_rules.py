@@ -55,7 +55,7 @@ def test_a_new_ticket_is_routed_by_the_rules_and_the_timeline_names_the_rule(now
         select(Activity.summary).where(Activity.ticket_id == ticket.id, Activity.kind == "rule_fired")
     ).all()
     assert summaries == [
-        f"Rule 'Strategic urgent to tier 2' fired on {ticket.reference} (ticket_created): tier 1 → 2"
+        f"Rule 'Strategic urgent to tier 2' fired on {ticket.reference} (ticket opened): tier 1 → 2"
     ]
 
 
