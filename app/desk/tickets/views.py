@@ -20,7 +20,7 @@ from app.services.queues.lists import count_label, desk_queues, queue_counts, qu
 from app.services.queues.saved_views import saved_views
 from app.services.relationship.risk_rank import risk_parts
 from app.services.routing.assignment import set_away
-from app.services.sla.next_target import next_targets
+from app.services.sla.next_target import next_targets, paused_tickets
 from app.services.tickets.changes import assign_ticket, change_priority, change_status, change_tier
 from app.services.tickets.conversation import add_internal_note
 from app.services.tickets.merge import merge_tickets
@@ -55,6 +55,7 @@ def _rows_context(key: str, page: Page) -> dict:
         "page": page,
         "ranks": {t.id: risk_parts(t) for t in page.items},
         "targets": next_targets(t.id for t in page.items),
+        "paused": paused_tickets(page.items),
         "vendor_overdue": overdue_vendor_tickets(page.items),
         "now": utcnow(),
     }

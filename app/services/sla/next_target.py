@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from app.domain.sla_vocabulary import TARGET_LABELS
 from app.extensions import db
-from app.models import SlaClock
+from app.models import SlaClock, Ticket
+from app.services.sla.clock import pause_reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,3 +34,9 @@ def next_targets(ticket_ids: Iterable[int]) -> dict[int, NextTarget]:
     for ticket_id, target, due_at in rows:
         found.setdefault(ticket_id, NextTarget(TARGET_LABELS[target], due_at))
     return found
+
+
+def paused_tickets(tickets: Iterable[Ticket]) -> set[int]:
+    """The tickets whose clocks stand still now: their stored due times move on with the pause,
+    so a page shows "Paused" instead of counting down to them."""
+    return {ticket.id for ticket in tickets if pause_reason(ticket) is not None}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -161,3 +162,50 @@ def test_the_live_queue_answers_counts_and_rows_for_the_open_page(client, login_
         400,
         404,
     )
+
+
+def _clock_due(ticket, due_at):
+    from app.domain.sla_vocabulary import SlaTarget
+    from app.models import SlaClock
+
+    db.session.add(
+        SlaClock(
+            ticket_id=ticket.id,
+            target=SlaTarget.resolution,
+            tier=ticket.tier,
+            minutes=480,
+            started_at=due_at - timedelta(hours=8),
+            warn_at=due_at - timedelta(hours=2),
+            due_at=due_at,
+        )
+    )
+    db.session.commit()
+
+
+def sla_cell(page: str, reference: str) -> str:
+    row = page[page.index(f">{reference}</a>") :]
+    return row[row.index('<td class="sla">') : row.index("</td>", row.index('<td class="sla">'))]
+
+
+def test_the_service_level_cell_never_counts_down_to_a_paused_clock_or_calls_a_missed_one_on_track(
+    client, login_as
+):
+    from app.domain.sla_vocabulary import SlaBadge
+    from app.models.types import utcnow
+
+    now = utcnow()
+    customer = make_customer()
+    waiting = make_ticket(customer, subject="Item waiting", status=Status.pending, sla_badge=SlaBadge.ok)
+    missed = make_ticket(customer, subject="Item missed", sla_badge=SlaBadge.ok)
+    running = make_ticket(customer, subject="Item running", sla_badge=SlaBadge.ok)
+    _clock_due(waiting, now - timedelta(days=3))  # stored before the pause; it moves on with it
+    _clock_due(missed, now - timedelta(hours=1))  # passed since the last sweep
+    _clock_due(running, now + timedelta(days=2))
+    login_as(make_agent(tier=1))
+    page = client.get("/desk/queues/tier-1").get_data(as_text=True)
+    paused = sla_cell(page, waiting.reference)
+    assert "Paused" in paused and "over" not in paused and "On track" not in paused
+    late = sla_cell(page, missed.reference)
+    assert "Breached" in late and "On track" not in late
+    on_time = sla_cell(page, running.reference)
+    assert "On track" in on_time and "left" in on_time
