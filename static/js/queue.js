@@ -4,6 +4,11 @@
 // checkboxes one by one and a reload do the same.
 (function () {
   "use strict";
+  // On a phone the filters fold away unless they are in use, so the tickets come first.
+  var fold = document.getElementById("filters-fold");
+  if (fold && !fold.hasAttribute("data-keep-open") && window.matchMedia("(max-width: 800px)").matches) {
+    fold.open = false;
+  }
   var table = document.getElementById("queue-table");
   var all = document.getElementById("select-all");
   var note = document.getElementById("live-note");

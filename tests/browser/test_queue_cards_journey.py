@@ -83,3 +83,29 @@ def test_search_results_are_cards_on_a_phone(journey):
         assert first.locator(cell).is_visible(), cell
     assert re.match(r"Tier \d", first.locator("td.tier").inner_text())
     page.set_viewport_size(DESKTOP)
+
+
+def test_on_a_phone_the_filters_fold_away_so_the_tickets_come_first(journey):
+    agent = journey("frontline")
+    page = agent.page
+    agent.sign_in("frontline@demo.test")
+    page.set_viewport_size(PHONE)
+    page.goto("/desk/queues/team")
+    page.get_by_role("heading", level=1, name="My team").wait_for()
+    assert not page.locator("#filter-priority").is_visible()
+    first_card = page.locator("#queue-table tbody tr").first.bounding_box()
+    assert first_card is not None and first_card["y"] < PHONE["height"], first_card
+    agent.folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=agent.folder / "filters-folded-390.png")
+    page.get_by_text("Filters and saved views").click()
+    page.locator("#filter-priority").select_option("urgent")
+    page.get_by_role("button", name="Apply").first.click()
+    page.wait_for_load_state()
+    # Filters in use stay open, so the agent sees why the list is short.
+    assert page.locator("#filter-priority").is_visible()
+    assert page.get_by_text("Filters (on) and saved views").is_visible()
+    page.screenshot(path=agent.folder / "filters-in-use-390.png")
+    page.set_viewport_size(DESKTOP)
+    page.goto("/desk/queues/team")
+    assert page.locator("#filter-priority").is_visible()
+    assert not page.get_by_text("Filters and saved views").is_visible()
