@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Select, Table, select, text
+from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 
@@ -63,12 +64,27 @@ def _move_sequence(connection: Connection, table: Table) -> None:
 
 
 def empty_tables() -> None:
-    """Delete every row (children first); PostgreSQL also restarts the id sequences."""
+    """Delete every row (children first); PostgreSQL also restarts the id sequences.
+
+    On PostgreSQL one round trip of DELETEs costs about a tenth of a TRUNCATE, which makes new
+    files for every table and index: most tests leave a handful of rows. Rows that a plain
+    DELETE in this order cannot remove (a reference cycle) fall back to the TRUNCATE."""
     tables = list(reversed(db.metadata.sorted_tables))
+    if db.engine.dialect.name == "postgresql":
+        _empty_postgresql(tables)
+        return
     with db.engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
+        for table in tables:
+            connection.execute(table.delete())
+
+
+def _empty_postgresql(tables: list[Table]) -> None:
+    deletes = "; ".join(f'DELETE FROM "{table.name}"' for table in tables)
+    restart = "SELECT setval(c.oid, 1, false) FROM pg_class c WHERE c.relkind = 'S'"
+    try:
+        with db.engine.begin() as connection:
+            connection.exec_driver_sql(f"{deletes}; {restart}")
+    except IntegrityError:
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        with db.engine.begin() as connection:
             connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                connection.execute(table.delete())
