@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import random
+from datetime import datetime, timedelta
 
-from app.models import User
-from app.services.kb.articles import save_article, save_category
+from app.models import Customer, User
+from app.services.kb.articles import save_article, save_category, vote
+from app.services.kb.impressions import record_impressions
+from app.services.tickets.self_service import record_deflection
 
 CATEGORIES = (
     ("Accounts and sign-in", True),
@@ -68,12 +71,23 @@ ARTICLES = (
 )
 
 
-def seed_knowledge_base(admin: User, writer: User, now: datetime) -> int:
+# The request category a customer picks for each article's kind of question.
+ASKED_AS = {
+    "Accounts and sign-in": "account",
+    "Billing": "billing",
+    "Integrations": "integration",
+    "Using the product": "general",
+}
+REQUEST_FORMS = 90  # request forms opened over the history that showed suggestions
+
+
+def seed_knowledge_base(admin: User, writer: User, now: datetime) -> list[int]:
+    """The categories and articles, written at `now`; returns the articles' ids in order."""
     categories = {
         name: save_category(admin, name=name, self_service=self_service, now=now)
         for name, self_service in CATEGORIES
     }
-    for category, title, tags, body in ARTICLES:
+    return [
         save_article(
             writer,
             title=title,
@@ -82,5 +96,29 @@ def seed_knowledge_base(admin: User, writer: User, now: datetime) -> int:
             category_id=categories[category].id,
             published=True,
             now=now,
-        )
-    return len(ARTICLES)
+        ).id
+        for category, title, tags, body in ARTICLES
+    ]
+
+
+def seed_self_service(
+    customers: list[Customer], article_ids: list[int], rng: random.Random, since: datetime, now: datetime
+) -> None:
+    """What customers did with the articles before asking: the suggestions each request form
+    showed, the questions an article answered ("This answered my question"), and their votes."""
+    span = (now - since).total_seconds()
+    for _ in range(REQUEST_FORMS):
+        customer = rng.choice(customers)
+        user = customer.user
+        if user is None:
+            continue
+        at = since + timedelta(seconds=rng.uniform(0, span))
+        shown = rng.sample(range(len(article_ids)), rng.randint(1, 3))
+        record_impressions([article_ids[i] for i in shown], customer_id=customer.id, now=at)
+        first = shown[0]
+        category, title = ARTICLES[first][0], ARTICLES[first][1]
+        if rng.random() < 0.3:
+            later = at + timedelta(minutes=rng.uniform(1, 6))
+            record_deflection(user, article_ids[first], subject=title, category=ASKED_AS[category], now=later)
+        if rng.random() < 0.45:
+            vote(user, article_ids[first], rng.random() < 0.75, now=at + timedelta(minutes=2))

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 
 from app.demo import data
-from app.demo.kb import seed_knowledge_base
+from app.demo.kb import seed_knowledge_base, seed_self_service
 from app.demo.plans import plan_ticket
 from app.demo.tickets import Cast, tell_story
 from app.domain.vocabulary import ActivityKind, Role
@@ -73,7 +73,8 @@ def seed_demo(
             tell_story(plan, cast)
         _touchpoints(customers, admin, rng, now)
         _delivered(now)
-    seed_knowledge_base(admin, agents[2], now)
+    articles = seed_knowledge_base(admin, agents[2], since)
+    seed_self_service(customers, articles, rng, since, now)
     rank_all_active(now)
     refresh_statistics(full=True)
     return SeedResult(

@@ -5,6 +5,8 @@ The CLI test seeds an empty database; the others read the `demo` fixture, the da
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from flask import current_app
 from sqlalchemy import func, select
@@ -173,3 +175,22 @@ def assert_ranked() -> None:
         assert ticket.risk_account == weights[ticket.organization.account_tier]
     assert {t.risk_score for t in done} == {-1}
     assert any(t.risk_pressure > 0 for t in active) and any(t.risk_health > 0 for t in active)
+
+
+def test_the_knowledge_base_has_a_history_for_the_self_service_report(client, demo, demo_now):
+    from app.models import KbImpression, KbVote
+    from app.services.reports.rollup import rebuild_rollups
+
+    shown = db.session.scalar(select(func.count()).select_from(KbImpression))
+    votes = db.session.scalar(select(func.count()).select_from(KbVote))
+    answered = db.session.scalar(
+        select(func.count()).select_from(Activity).where(Activity.kind == ActivityKind.kb_deflected)
+    )
+    assert shown > 50 and votes > 10 and answered > 10
+    rebuild_rollups()
+    client.post("/auth/login", data={"email": "admin@demo.test", "password": "tierdesk-demo"})
+    since = (demo_now - timedelta(days=61)).date().isoformat()
+    page = client.get(f"/desk/reports/self-service?start={since}").get_data(as_text=True)
+    row = page[page.index("Suggestions shown on the request form") :]
+    shown_on_page = int(row[row.index("<td") : row.index("</td>")].rsplit(">", 1)[1].replace(",", ""))
+    assert shown_on_page > 0
