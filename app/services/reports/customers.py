@@ -13,7 +13,7 @@ from app.domain.tiers import MAX_TIER, tier_label
 from app.extensions import db
 from app.models import User
 from app.services.reports.figures import Cell, Figure, Report, Table, drill, label, num
-from app.services.reports.live import OpenAccount, accounts_at_risk, health_distribution, open_accounts
+from app.services.reports.live import AccountRisk, accounts_at_risk, health_distribution, open_accounts
 from app.services.reports.read import ReportFilters, periods, sums
 
 RATINGS = ("1", "2", "3", "4", "5")
@@ -51,7 +51,7 @@ def customers_report(filters: ReportFilters) -> Report:
             ),
         )
     )
-    report.figures.append(risk_figure(filters, accounts=accounts))
+    report.figures.append(risk_figure(accounts_at_risk(filters, 10, accounts)))
     touch = sums(filters, ("touchpoint",), ("key",), agent_dim=False)
     ranked = sorted(((k[0], v[0]) for k, v in touch.items()), key=lambda kv: -kv[1])
     report.figures.append(
@@ -112,7 +112,8 @@ def _csat_by(filters: ReportFilters, dim: str) -> Figure:
     return Figure(f"csat-{param}", title, Table((param.title(), "Answers", "Average"), rows))
 
 
-def risk_figure(filters: ReportFilters, limit: int = 10, accounts: list[OpenAccount] | None = None) -> Figure:
+def risk_figure(risks: list[AccountRisk], more: int = 0) -> Figure:
+    """The accounts at risk, and how many more there are than listed."""
     rows = [
         (
             Cell(a.name, link={"organization": str(a.organization_id)}),
@@ -122,11 +123,12 @@ def risk_figure(filters: ReportFilters, limit: int = 10, accounts: list[OpenAcco
             num(a.open_tickets),
             num(round(a.lifetime_value / 100)),
         )
-        for a in accounts_at_risk(filters, limit, accounts)
+        for a in risks
     ]
     return Figure(
         "at-risk",
         "Accounts at risk",
         Table(("Account", "Account tier", "Health", "Open breaches", "Open tickets", "Lifetime value"), rows),
-        note="Health below 60 with a breach open or a high lifetime value, lowest health first.",
+        note="Health below 60 with a breach open or a high lifetime value, lowest health first."
+        + (f" {more:,} more not listed." if more else ""),
     )

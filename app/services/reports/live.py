@@ -104,10 +104,10 @@ def open_accounts(filters: ReportFilters) -> list[OpenAccount]:
 
 
 def accounts_at_risk(
-    filters: ReportFilters, limit: int = 10, accounts: list[OpenAccount] | None = None
+    filters: ReportFilters, limit: int | None = 10, accounts: list[OpenAccount] | None = None
 ) -> list[AccountRisk]:
     """Accounts with open tickets whose health is low and that have a breach open or a high
-    lifetime value, lowest health first."""
+    lifetime value, lowest health first (all of them when `limit` is None)."""
     risky = [a for a in (open_accounts(filters) if accounts is None else accounts) if a.health < RISK_HEALTH]
     orgs = {
         o.id: o
@@ -129,7 +129,7 @@ def accounts_at_risk(
         if a.open_breaches or orgs[a.organization_id].lifetime_value >= HIGH_VALUE
     ]
     out.sort(key=lambda a: (a.health, -a.open_breaches, -a.lifetime_value))
-    return out[:limit]
+    return out if limit is None else out[:limit]
 
 
 def health_distribution(accounts: list[OpenAccount]) -> dict[str, int]:

@@ -111,7 +111,10 @@ def test_the_dashboard_shows_the_riskiest_accounts_and_todays_backlog(desk, now)
     filters = ReportFilters(range=DateRange(now.date(), now.date()))
     report = dashboard(filters, now)
     assert [row[0].text for row in figure(report, "at-risk").table.rows] == ["Breached", "Valuable", "Edge"]
+    tiles = {tile.label: tile.cell.value for tile in report.tiles}
+    assert tiles == {"Open tickets": 6, "Breaches today": 0, "Warnings today": 0, "Accounts at risk": 3}
     curve = figure(report, "backlog-curve")
+    assert curve.fold  # thirty rows beneath the chart start folded
     assert curve.table.rows[-1][0].text == now.date().isoformat()
     assert curve.table.rows[-1][1].value == 6
 
