@@ -31,7 +31,13 @@ def test_a_lead_opens_every_report_and_the_tickets_behind_a_figure(journey, live
         lead.menu("Reports")
         page.get_by_role("heading", level=1, name="Today on the desk").wait_for()
         assert "times on this page are in Europe/Berlin" in page.locator("main").inner_text()
+        tiles = page.get_by_role("list", name="Headline figures").get_by_role("listitem")
+        assert tiles.count() == 4
+        assert tiles.first.inner_text().startswith("Open tickets")
+        assert not page.get_by_label("Tier", exact=True).is_visible()  # the filters start folded
         lead.step("dashboard")
+        page.get_by_text("Filters and export").click()
+        page.get_by_label("Tier", exact=True).wait_for()
         for title in REPORTS:
             page.get_by_role("navigation", name="Reports").get_by_role("link", name=title).click()
             page.get_by_role("heading", level=1, name=title).wait_for()

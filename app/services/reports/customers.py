@@ -13,7 +13,7 @@ from app.domain.tiers import MAX_TIER, tier_label
 from app.extensions import db
 from app.models import User
 from app.services.reports.figures import Cell, Figure, Report, Table, drill, label, num
-from app.services.reports.live import accounts_at_risk, health_distribution
+from app.services.reports.live import AccountRisk, accounts_at_risk, health_distribution, open_accounts
 from app.services.reports.read import ReportFilters, periods, sums
 
 RATINGS = ("1", "2", "3", "4", "5")
@@ -36,7 +36,8 @@ def customers_report(filters: ReportFilters) -> Report:
     report.figures.append(_csat_trend(filters))
     report.figures.append(_csat_by(filters, "tier"))
     report.figures.append(_csat_by(filters, "agent_id"))
-    bands = health_distribution(filters)
+    accounts = open_accounts(filters)
+    bands = health_distribution(accounts)
     report.figures.append(
         Figure(
             "health",
@@ -50,7 +51,7 @@ def customers_report(filters: ReportFilters) -> Report:
             ),
         )
     )
-    report.figures.append(risk_figure(filters))
+    report.figures.append(risk_figure(accounts_at_risk(filters, 10, accounts)))
     touch = sums(filters, ("touchpoint",), ("key",), agent_dim=False)
     ranked = sorted(((k[0], v[0]) for k, v in touch.items()), key=lambda kv: -kv[1])
     report.figures.append(
@@ -111,7 +112,8 @@ def _csat_by(filters: ReportFilters, dim: str) -> Figure:
     return Figure(f"csat-{param}", title, Table((param.title(), "Answers", "Average"), rows))
 
 
-def risk_figure(filters: ReportFilters, limit: int = 10) -> Figure:
+def risk_figure(risks: list[AccountRisk], more: int = 0) -> Figure:
+    """The accounts at risk, and how many more there are than listed."""
     rows = [
         (
             Cell(a.name, link={"organization": str(a.organization_id)}),
@@ -121,11 +123,12 @@ def risk_figure(filters: ReportFilters, limit: int = 10) -> Figure:
             num(a.open_tickets),
             num(round(a.lifetime_value / 100)),
         )
-        for a in accounts_at_risk(filters, limit)
+        for a in risks
     ]
     return Figure(
         "at-risk",
         "Accounts at risk",
         Table(("Account", "Account tier", "Health", "Open breaches", "Open tickets", "Lifetime value"), rows),
-        note="Health below 60 with a breach open or a high lifetime value, lowest health first.",
+        note="Health below 60 with a breach open or a high lifetime value, lowest health first."
+        + (f" {more:,} more not listed." if more else ""),
     )

@@ -30,6 +30,17 @@ class Figure:
     table: Table
     chart: Chart | None = None
     note: str = ""
+    # A long table beneath a chart starts folded: the chart is what is read first.
+    fold: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Tile:
+    """A headline number above the figures, linked to the tickets behind it or to its figure."""
+
+    label: str
+    cell: Cell
+    anchor: str = ""
 
 
 @dataclass(slots=True)
@@ -38,6 +49,7 @@ class Report:
     title: str
     intro: str
     figures: list[Figure] = field(default_factory=list)
+    tiles: list[Tile] = field(default_factory=list)
     links: list[tuple[str, str]] = field(default_factory=list)  # (label, endpoint) of related pages
 
 

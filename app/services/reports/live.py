@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, case, func, select
 
 from app.domain.sla_vocabulary import SlaBadge
+from app.domain.tiers import MAX_TIER
 from app.domain.vocabulary import ACTIVE_STATUSES
 from app.extensions import db
 from app.models import Organization, Ticket
@@ -44,19 +45,31 @@ def _ticket_criteria(filters: ReportFilters) -> list[ColumnElement[bool]]:
 
 
 def backlog(filters: ReportFilters, now: datetime) -> dict[tuple[int, str], int]:
-    """Open tickets per (tier, age bucket)."""
+    """Open tickets per (tier, age bucket). Unfiltered by tier, every tier is named so that the
+    read seeks each (tier, status) of the queue index and counts its entries without the rows."""
     age: Any = case(
         *[(Ticket.created_at > now - timedelta(days=days), name) for name, days in AGE_BUCKETS if days],
         else_=AGE_BUCKETS[-1][0],
     )
-    query = (
-        select(Ticket.tier, age, func.count()).where(*_ticket_criteria(filters)).group_by(Ticket.tier, age)
-    )
+    where = _ticket_criteria(filters)
+    if filters.tier is None:
+        where.append(Ticket.tier.in_(range(MAX_TIER + 1)))
+    query = select(Ticket.tier, age, func.count()).where(*where).group_by(Ticket.tier, age)
     return {(tier, bucket): count for tier, bucket, count in db.session.execute(query)}
 
 
 def open_count(filters: ReportFilters) -> int:
     return db.session.scalar(select(func.count()).select_from(Ticket).where(*_ticket_criteria(filters))) or 0
+
+
+@dataclass(frozen=True, slots=True)
+class OpenAccount:
+    """An account with open tickets: how many, how many breached, and its worst health."""
+
+    organization_id: int
+    open_tickets: int
+    open_breaches: int
+    health: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,54 +83,59 @@ class AccountRisk:
     open_breaches: int
 
 
-def accounts_at_risk(filters: ReportFilters, limit: int = 10) -> list[AccountRisk]:
-    """Accounts with open tickets whose health is low and that have a breach open or a high
-    lifetime value, lowest health first. Health is the one the risk rank keeps on each open
-    ticket (tenths of risk points: 100 - 4 × points)."""
+def health_of(risk_tenths: int) -> int:
+    """An account's health from the risk rank's health part (tenths of risk points)."""
+    return max(0, round(100 - 4 * risk_tenths / 10))
+
+
+def open_accounts(filters: ReportFilters) -> list[OpenAccount]:
+    """Every account with open tickets, from the status-and-account index alone when the filters
+    name no other ticket field. Health is the one the risk rank keeps on each open ticket."""
     breached = func.sum(case((Ticket.sla_badge == SlaBadge.breached, 1), else_=0))
-    worst = func.max(Ticket.risk_health)
     query = (
-        select(Ticket.organization_id, func.count(), breached, worst)
+        select(Ticket.organization_id, func.count(), breached, func.max(Ticket.risk_health))
         .where(*_ticket_criteria(filters), Ticket.organization_id.is_not(None))
         .group_by(Ticket.organization_id)
     )
-    found = []
-    for org_id, count, breaches, health_tenths in db.session.execute(query):
-        health = max(0, round(100 - 4 * (health_tenths or 0) / 10))
-        found.append((org_id, count, int(breaches or 0), health))
-    risky = [f for f in found if f[3] < RISK_HEALTH]
+    return [
+        OpenAccount(org_id, count, int(breaches or 0), health_of(tenths or 0))
+        for org_id, count, breaches, tenths in db.session.execute(query)
+    ]
+
+
+def accounts_at_risk(
+    filters: ReportFilters, limit: int | None = 10, accounts: list[OpenAccount] | None = None
+) -> list[AccountRisk]:
+    """Accounts with open tickets whose health is low and that have a breach open or a high
+    lifetime value, lowest health first (all of them when `limit` is None)."""
+    risky = [a for a in (open_accounts(filters) if accounts is None else accounts) if a.health < RISK_HEALTH]
     orgs = {
         o.id: o
-        for o in db.session.scalars(select(Organization).where(Organization.id.in_([f[0] for f in risky])))
+        for o in db.session.scalars(
+            select(Organization).where(Organization.id.in_([a.organization_id for a in risky]))
+        )
     }
     out = [
         AccountRisk(
-            org_id,
-            orgs[org_id].name,
-            orgs[org_id].account_tier.value,
-            orgs[org_id].lifetime_value,
-            health,
-            count,
-            breaches,
+            a.organization_id,
+            orgs[a.organization_id].name,
+            orgs[a.organization_id].account_tier.value,
+            orgs[a.organization_id].lifetime_value,
+            a.health,
+            a.open_tickets,
+            a.open_breaches,
         )
-        for org_id, count, breaches, health in risky
-        if breaches or orgs[org_id].lifetime_value >= HIGH_VALUE
+        for a in risky
+        if a.open_breaches or orgs[a.organization_id].lifetime_value >= HIGH_VALUE
     ]
     out.sort(key=lambda a: (a.health, -a.open_breaches, -a.lifetime_value))
-    return out[:limit]
+    return out if limit is None else out[:limit]
 
 
-def health_distribution(filters: ReportFilters) -> dict[str, int]:
+def health_distribution(accounts: list[OpenAccount]) -> dict[str, int]:
     """Accounts with open tickets per health band of 20 points."""
-    worst = func.max(Ticket.risk_health)
-    query = (
-        select(Ticket.organization_id, worst)
-        .where(*_ticket_criteria(filters), Ticket.organization_id.is_not(None))
-        .group_by(Ticket.organization_id)
-    )
     bands = {f"{low}–{low + 19 if low < 80 else 100}": 0 for low in range(0, 100, 20)}
-    for _, tenths in db.session.execute(query):
-        health = max(0, round(100 - 4 * (tenths or 0) / 10))
-        low = min(80, health // 20 * 20)
+    for account in accounts:
+        low = min(80, account.health // 20 * 20)
         bands[f"{low}–{low + 19 if low < 80 else 100}"] += 1
     return bands
