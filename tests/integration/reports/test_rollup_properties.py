@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -80,11 +81,14 @@ def _step(name: str, ticket_ids: list[int], pick: int, agent, customer, now: dat
         st.tuples(st.sampled_from(STEPS), st.integers(0, 5), st.integers(1, 26 * 60)), min_size=4, max_size=10
     )
 )
-def test_the_folded_roll_ups_equal_a_rebuild_from_the_history(steps: list[tuple[str, int, int]]) -> None:
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Kolkata"])  # Kolkata: UTC+5:30, days cut mid-hour
+def test_the_folded_roll_ups_equal_a_rebuild_from_the_history(
+    zone: str, steps: list[tuple[str, int, int]]
+) -> None:
     db.session.remove()
     empty_tables()
     admin = make_admin()
-    always = save_calendar(admin, name="24x7", timezone="UTC", weekly_hours={}, always_open=True)
+    always = save_calendar(admin, name="24x7", timezone=zone, weekly_hours={}, always_open=True)
     save_policy(
         admin,
         name="Standard",
