@@ -21,6 +21,7 @@ another, the next fold recounts every day.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -32,7 +33,8 @@ from app.extensions import db
 from app.models import Activity, ReportRollup, ReportWatermark, Ticket
 from app.models.types import utcnow
 from app.services.common.transaction import transaction
-from app.services.reports.facts import Fact, facts_between
+from app.services.reports.facts import Fact, facts_between, worked_facts_between
+from app.services.reports.facts_grouped import plain_fact_counts
 from app.services.reports.rollup_write import (
     drop_read_indexes,
     large_cache,
@@ -74,12 +76,17 @@ def cell_of(fact: Fact, day: date) -> Cell:
 
 
 def count_facts(start: date, end: date, zone: ZoneInfo) -> dict[Cell, list[int]]:
-    """Count and sum the facts of the days [start, end] of `zone` per cell (a recount, written
-    nowhere)."""
+    """Count and sum every fact of the days [start, end] of `zone` per cell, one by one in Python
+    (a recount, written nowhere: what the fold's detail rows must equal)."""
     cuts = DayCuts(start, end, zone)
+    return _count(facts_between(cuts.begins, cuts.ends), cuts)
+
+
+def _count(facts: Iterable[Fact], cuts: DayCuts) -> dict[Cell, list[int]]:
     cells: dict[Cell, list[int]] = defaultdict(lambda: [0, 0])
-    for fact in facts_between(cuts.begins, cuts.ends):
-        cell = cells[cell_of(fact, cuts.day_of(fact.at))]
+    day_of = cuts.day_of
+    for fact in facts:
+        cell = cells[cell_of(fact, day_of(fact.at))]
         cell[0] += 1
         cell[1] += fact.value
     return cells
@@ -87,13 +94,14 @@ def count_facts(start: date, end: date, zone: ZoneInfo) -> dict[Cell, list[int]]
 
 def fold_days(start: date, end: date, zone: ZoneInfo, *, replace: bool = True) -> int:
     """Replace the roll-ups of the days [start, end] of `zone` with a fresh count (inside the
-    caller's transaction); the number of rows written. The detail rows are counted here; every
-    other grain is summed from them by the database. `replace=False`: the days hold no rows yet
-    (a rebuild)."""
-    cells = count_facts(start, end, zone)
+    caller's transaction); the number of rows written. The database counts the plain facts and
+    Python the worked ones into detail cells; every other grain is summed from those by the
+    database. `replace=False`: the days hold no rows yet (a rebuild)."""
+    cuts = DayCuts(start, end, zone)
+    cells = _count(worked_facts_between(cuts.begins, cuts.ends), cuts)
     if replace:
         db.session.execute(delete(ReportRollup).where(ReportRollup.day >= start, ReportRollup.day <= end))
-    return write_cells(cells)
+    return write_cells(cells, plain_fact_counts(cuts))
 
 
 def _history_span(zone: ZoneInfo) -> tuple[date, date] | None:

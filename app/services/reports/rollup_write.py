@@ -13,6 +13,7 @@ from sqlalchemy import (
     BigInteger,
     Column,
     Date,
+    Insert,
     Integer,
     MetaData,
     SmallInteger,
@@ -69,15 +70,18 @@ FOLD_CACHE_KIB = 262_144
 DEFAULT_CACHE_KIB = 32_768
 
 
-def write_cells(cells: dict[tuple[Any, ...], list[int]]) -> int:
-    """Store counted cells (keyed as CELL_FIELDS, valued [count, total]) at every grain, inside the
-    caller's transaction; the number of roll-up rows written."""
+def write_cells(cells: dict[tuple[Any, ...], list[int]], counted: Sequence[Insert]) -> int:
+    """Store counted cells (keyed as CELL_FIELDS, valued [count, total]) and the cells the
+    `counted` statements insert into CELLS at every grain, inside the caller's transaction; the
+    number of roll-up rows written."""
     connection = db.session.connection()
     connection.execute(CreateTable(CELLS, if_not_exists=True))
     connection.execute(CELLS.delete())
+    for statement in counted:
+        connection.execute(statement)
     if not cells:
-        return 0
-    if connection.dialect.name == "sqlite":
+        pass
+    elif connection.dialect.name == "sqlite":
         # The driver takes the rows as they are; a day is stored as its ISO text.
         days: dict[date, str] = {}
         rows: Sequence[Any] = [
@@ -92,7 +96,6 @@ def write_cells(cells: dict[tuple[Any, ...], list[int]]) -> int:
             for c, (n, total) in cells.items()
         ]
         connection.execute(insert(CELLS), rows)
-    written = len(cells)
     detail = select(
         CELLS.c.day,
         literal("detail", String(12)),
@@ -100,7 +103,7 @@ def write_cells(cells: dict[tuple[Any, ...], list[int]]) -> int:
         CELLS.c.count,
         CELLS.c.total,
     )
-    connection.execute(insert(ReportRollup.__table__).from_select(ROLLUP_FIELDS, detail))
+    written = connection.execute(insert(ReportRollup.__table__).from_select(ROLLUP_FIELDS, detail)).rowcount
     for grain in GRAIN_COLUMNS:
         written += connection.execute(_grain_rows(grain)).rowcount
     connection.execute(CELLS.delete())
