@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, func, select
 
+from app.domain.errors import Conflict
 from app.domain.report_days import DayCuts, local_day
 from app.extensions import db
 from app.models import Activity, ReportRollup, ReportWatermark, Ticket
@@ -45,6 +46,8 @@ from app.services.reports.zone import WATERMARK, counted_zone, report_zone
 
 REBUILD_CHUNK_DAYS = 7
 REFILE_DAYS = 14
+REBUILDING = "rebuilding"
+REBUILD_STALE = timedelta(hours=2)
 
 Cell = tuple[date, str, int, int, str, str, str, int, int, int, str]
 
@@ -121,6 +124,7 @@ def rebuild_rollups() -> FoldSummary:
     """Recount every day of the history in the reporting timezone, a week per transaction; the
     watermark moves to the end and keeps the zone."""
     with transaction():
+        _claim_rebuild()
         top = db.session.scalar(select(func.max(Activity.id))) or 0
         zone = report_zone()
         db.session.execute(delete(ReportRollup))
@@ -130,9 +134,32 @@ def rebuild_rollups() -> FoldSummary:
     finally:
         with transaction():
             restore_read_indexes()
+            mark = db.session.get(ReportWatermark, REBUILDING)
+            if mark is not None:
+                db.session.delete(mark)
     with transaction():
         _set_watermark(top, zone)
     return FoldSummary(days, written)
+
+
+def _rebuilding(now: datetime) -> bool:
+    """Whether a rebuild is under way (one that began over REBUILD_STALE ago is taken as dead)."""
+    mark = db.session.get(ReportWatermark, REBUILDING)
+    return mark is not None and mark.folded_at > now - REBUILD_STALE
+
+
+def _claim_rebuild() -> None:
+    """Mark a rebuild as under way: a rebuild writes each week once without deleting it first, so
+    neither another rebuild nor the job may write days meanwhile."""
+    now = utcnow()
+    if _rebuilding(now):
+        raise Conflict("The roll-ups are being rebuilt already; run it again once that rebuild ends.")
+    mark = db.session.get(ReportWatermark, REBUILDING)
+    if mark is None:
+        db.session.add(ReportWatermark(name=REBUILDING, last_id=0, folded_at=now))
+    else:  # left by a rebuild that died
+        mark.folded_at = now
+    db.session.flush()
 
 
 def _recount(zone: ZoneInfo) -> tuple[int, int]:
@@ -152,6 +179,8 @@ def _recount(zone: ZoneInfo) -> tuple[int, int]:
 def fold_new_history(now: datetime | None = None) -> FoldSummary:
     """Fold the days that history written since the watermark touched, and yesterday and today."""
     now = now or utcnow()
+    if _rebuilding(utcnow()):
+        return FoldSummary(0, 0)  # the rebuild under way counts every day up to its end
     mark = db.session.get(ReportWatermark, WATERMARK)
     if mark is None or mark.zone != report_zone().key:
         # the first fold, or one after the reporting timezone changed, counts the whole history
