@@ -15,10 +15,14 @@ reports_cli = AppGroup("reports", help="Report roll-ups.")
 @reports_cli.command("rebuild")
 def rebuild_command() -> None:
     """Recount every daily roll-up from the history; prints a JSON summary."""
+    from app.domain.errors import DomainError
     from app.services.reports.rollup import rebuild_rollups
 
     started = time.process_time(), time.perf_counter()
-    summary = rebuild_rollups()
+    try:
+        summary = rebuild_rollups()
+    except DomainError as refused:
+        raise click.ClickException(str(refused)) from None
     figures = summary.as_dict() | {
         "cpu_seconds": round(time.process_time() - started[0], 2),
         "seconds": round(time.perf_counter() - started[1], 2),

@@ -39,6 +39,7 @@ class AuditKind(StrEnum):
     rule_moved = "rule_moved"
     rule_deleted = "rule_deleted"
     sla_saved = "sla_saved"
+    report_timezone_saved = "report_timezone_saved"
     webhook_saved = "webhook_saved"
     webhook_deleted = "webhook_deleted"
     contacts_imported = "contacts_imported"

@@ -5,10 +5,12 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from app.domain.errors import InvalidInput
+
+UTC_ZONE = ZoneInfo("UTC")
 
 # Upper edges (minutes, inclusive) of the buckets business durations are counted in: every
 # minute up to 10, then steps of at most 10 % up to 30 days; the last bucket is open. A median or
@@ -122,16 +124,10 @@ def period_start(day: date, grain: str) -> date:
     return day if grain == "day" else day - timedelta(days=day.weekday())
 
 
-def day_cut_note(zone: ZoneInfo | None, day: date) -> str:
-    """How report days read for a viewer: they are counted in UTC days, which in the viewer's own
-    zone start at the local time of UTC midnight (on `day`; it moves with daylight saving)."""
-    if zone is None:
-        return "Days run from midnight to midnight UTC; times on this page are in UTC."
-    midnight = datetime.combine(day, time(), tzinfo=UTC).astimezone(zone)
-    clock = midnight.strftime("%H:%M")
-    if midnight.date() < day:
-        clock += " the day before"
-    return (
-        f"Days run from midnight to midnight UTC, which is {clock} in {zone.key}; "
-        f"times on this page are in {zone.key}."
-    )
+def day_note(counted: ZoneInfo, chosen: ZoneInfo, viewer: ZoneInfo | None) -> str:
+    """How report days and times read: days are the reporting zone's, times the viewer's."""
+    shown = (viewer or UTC_ZONE).key
+    note = f"Days run from midnight to midnight, {counted.key}; times on this page are in {shown}."
+    if chosen.key != counted.key:
+        note += f" The reporting timezone is now {chosen.key}: the next fold recounts every day in it."
+    return note

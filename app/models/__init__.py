@@ -13,7 +13,7 @@ from app.models.notification import Notification, VendorOverdueNotice
 from app.models.organization import Customer, Organization
 from app.models.presence import TicketViewer
 from app.models.recovery_code import RecoveryCode
-from app.models.report import ReportRollup, ReportWatermark
+from app.models.report import ReportRollup, ReportSetting, ReportWatermark
 from app.models.risk_recheck import RiskRecheck
 from app.models.rule import EscalationRule
 from app.models.saved_view import SavedView
@@ -56,6 +56,7 @@ __all__ = [
     "Organization",
     "RecoveryCode",
     "ReportRollup",
+    "ReportSetting",
     "ReportWatermark",
     "RiskRecheck",
     "SavedView",

@@ -15,8 +15,9 @@ AGENT_COLUMNS = ("metric", "grain", "day", "tier", "agent_id", "key", "count", "
 
 
 class ReportRollup(Base):
-    """One cell: how many times `metric` happened on `day` (UTC) for one combination of the
-    dimensions, and the sum of its value (minutes, for durations). Absent dimensions are 0 or ''.
+    """One cell: how many times `metric` happened on `day` (a day of the desk's reporting
+    timezone) for one combination of the dimensions, and the sum of its value (minutes, for
+    durations). Absent dimensions are 0 or ''.
 
     Each day is stored at several grains: `all` (by tier and key alone, what an unfiltered report
     reads: a few rows a day), one per dimension (`team`, `priority`, `organization` … with only that dimension
@@ -61,3 +62,15 @@ class ReportWatermark(Base):
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     last_id: Mapped[int] = mapped_column(BigInteger)
     folded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The IANA zone whose midnights cut the roll-ups' days.
+    zone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
+
+
+class ReportSetting(Base):
+    """A desk-wide reporting setting by name (the reporting timezone)."""
+
+    __tablename__ = "report_settings"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

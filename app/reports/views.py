@@ -8,11 +8,12 @@ from flask_login import current_user
 
 from app.domain.charts import render_svg
 from app.domain.errors import InvalidInput
-from app.domain.reports import day_cut_note
+from app.domain.reports import day_note
 from app.services.reports.catalog import REPORTS, build_report, report_csv
 from app.services.reports.drill import drill_down
 from app.services.reports.read import filter_choices, is_lead, parse_report_filters
 from app.services.reports.rollup import watermark_time
+from app.services.reports.zone import counted_zone, report_zone
 
 bp = Blueprint("reports", __name__)
 
@@ -32,7 +33,7 @@ def _page(slug: str):
         reports=REPORTS,
         svg=render_svg,
         folded_at=watermark_time(),
-        day_note=day_cut_note(g.get("display_zone"), filters.range.end),
+        day_note=day_note(counted_zone(), report_zone(), g.get("display_zone")),
     )
 
 

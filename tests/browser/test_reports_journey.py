@@ -7,6 +7,7 @@ import pytest
 
 from app.services.accounts.timezone import set_agent_timezone
 from app.services.reports.rollup import rebuild_rollups
+from app.services.reports.zone import set_report_zone
 
 pytestmark = pytest.mark.browser
 
@@ -68,5 +69,16 @@ def test_a_lead_opens_every_report_and_the_tickets_behind_a_figure(journey, live
         assert "organization=" in page.url
         assert page.get_by_label("Organization", exact=True).input_value() == first.get_attribute("value")
         lead.step("workload for one organization")
+        # The reporting timezone: chosen on the service levels page, recounted at the next fold.
+        page.goto("/admin/sla/")
+        page.get_by_label("Report days follow").select_option("Pacific/Auckland")
+        page.get_by_role("button", name="Save reporting timezone").click()
+        page.get_by_text("Report days now run from midnight to midnight, Pacific/Auckland").wait_for()
+        lead.step("reporting timezone")
+        page.goto("/desk/reports/workload")
+        shown = page.locator("main").inner_text()
+        assert "The reporting timezone is now Pacific/Auckland" in shown
+        lead.step("workload before the recount")
     finally:  # the server's database outlives this journey
         set_agent_timezone(lead_user, None)
+        set_report_zone(lead_user, None)

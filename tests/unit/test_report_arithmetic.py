@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import given
@@ -62,20 +62,45 @@ def test_a_chart_has_a_title_a_description_and_escapes_its_labels():
     assert 'viewBox="0 0 640 260"' in svg
 
 
-def test_a_day_cut_note_gives_utc_midnight_in_the_viewers_zone():
-    from datetime import date
+def test_a_day_note_names_the_reporting_zone_and_the_viewers_and_a_pending_recount():
     from zoneinfo import ZoneInfo
 
-    from app.domain.reports import day_cut_note
+    from app.domain.reports import day_note
 
-    assert "in UTC" in day_cut_note(None, date(2026, 12, 1))
-    # Berlin is UTC+1 in winter and UTC+2 in summer.
-    assert "01:00 in Europe/Berlin" in day_cut_note(ZoneInfo("Europe/Berlin"), date(2026, 12, 1))
-    assert "02:00 in Europe/Berlin" in day_cut_note(ZoneInfo("Europe/Berlin"), date(2026, 7, 1))
-    # West of Greenwich a UTC day starts the evening before.
-    la = day_cut_note(ZoneInfo("America/Los_Angeles"), date(2026, 12, 1))
-    assert "16:00 the day before in America/Los_Angeles" in la
-    assert "times on this page are in America/Los_Angeles" in la
+    berlin, tokyo = ZoneInfo("Europe/Berlin"), ZoneInfo("Asia/Tokyo")
+    note = day_note(berlin, berlin, tokyo)
+    assert note == (
+        "Days run from midnight to midnight, Europe/Berlin; times on this page are in Asia/Tokyo."
+    )
+    assert "times on this page are in UTC." in day_note(berlin, berlin, None)
+    changed = day_note(berlin, tokyo, None)
+    assert "midnight to midnight, Europe/Berlin" in changed
+    assert "The reporting timezone is now Asia/Tokyo: the next fold recounts every day in it." in changed
+
+
+def test_report_days_run_from_local_midnight_through_daylight_saving():
+    from zoneinfo import ZoneInfo
+
+    from app.domain.report_days import DayCuts, local_day, midnight
+
+    plus_two = ZoneInfo("Africa/Johannesburg")  # UTC+2 all year
+    late = datetime(2026, 3, 2, 23, 30, tzinfo=UTC)
+    assert local_day(late, plus_two) == date(2026, 3, 3)
+    assert local_day(late, ZoneInfo("UTC")) == date(2026, 3, 2)
+    assert midnight(date(2026, 3, 3), plus_two) == datetime(2026, 3, 2, 22, 0, tzinfo=UTC)
+    # Berlin's day of the spring change (29 March 2026) lasts 23 hours.
+    berlin = ZoneInfo("Europe/Berlin")
+    cuts = DayCuts(date(2026, 3, 28), date(2026, 3, 30), berlin)
+    assert cuts.begins == datetime(2026, 3, 27, 23, 0, tzinfo=UTC)
+    assert cuts.ends == datetime(2026, 3, 30, 22, 0, tzinfo=UTC)
+    assert (cuts.cuts[2] - cuts.cuts[1]).total_seconds() == 23 * 3600
+    assert cuts.day_of(datetime(2026, 3, 28, 22, 59, tzinfo=UTC)) == date(2026, 3, 28)
+    assert cuts.day_of(datetime(2026, 3, 28, 23, 0, tzinfo=UTC)) == date(2026, 3, 29)
+    assert cuts.day_of(datetime(2026, 3, 29, 22, 0, tzinfo=UTC)) == date(2026, 3, 30)
+    at = cuts.begins
+    while at < cuts.ends:  # every instant of the span agrees with a plain conversion
+        assert cuts.day_of(at) == local_day(at, berlin)
+        at += timedelta(minutes=7)
 
 
 def test_a_line_leaves_a_gap_where_a_day_has_no_value_instead_of_falling_to_zero():

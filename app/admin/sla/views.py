@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
 from app.admin.sla.forms import TARGET_LABELS, TARGET_NAMES, CalendarForm, PolicyForm
@@ -12,6 +13,8 @@ from app.domain.errors import InvalidInput
 from app.domain.sla import Targets
 from app.domain.vocabulary import AccountTier, Priority
 from app.form_fields import show_error
+from app.services.accounts.timezone import timezone_names
+from app.services.reports.zone import set_report_zone, zone_setting
 from app.services.sla.overview import list_calendars, sla_overview
 from app.services.sla.setup import get_calendar, get_policy, save_calendar, save_policy
 
@@ -19,7 +22,7 @@ bp = Blueprint("sla", __name__)
 
 
 @bp.get("/")
-def index():
+def index(zone_error: str | None = None, status: int = 200):
     overview = sla_overview(current_user)
     return render_template(
         "admin/sla/index.html",
@@ -28,7 +31,28 @@ def index():
         default=overview.default,
         tiers=[None, *AccountTier],
         priorities=[None, *Priority],
+        zone_form=FlaskForm(),
+        report_zone=zone_setting(),
+        zones=timezone_names(),
+        zone_error=zone_error,
+    ), status
+
+
+@bp.post("/report-timezone")
+def report_timezone():
+    """The desk's reporting timezone: where report days start and end."""
+    if not FlaskForm().validate_on_submit():
+        return index("The form expired; reload the page and try again.", 400)
+    try:
+        zone = set_report_zone(current_user, request.form.get("timezone"))
+    except InvalidInput as error:
+        return index(str(error), 400)
+    flash(
+        f"Report days now run from midnight to midnight, {zone.key}. The reports are recounted in it "
+        "at the next fold, within a few minutes.",
+        "success",
     )
+    return redirect(url_for("admin.sla.index", _anchor="report-zone-title"), 303)
 
 
 def _calendar_editor(calendar_id: int | None):

@@ -15,6 +15,7 @@ from app.services.reports.figures import Figure, Report, Table, Tile, drill, lab
 from app.services.reports.live import accounts_at_risk
 from app.services.reports.read import ReportFilters, pick, sums
 from app.services.reports.workload import backlog_curve
+from app.services.reports.zone import report_today
 
 TIERS = range(MAX_TIER + 1)
 
@@ -22,14 +23,15 @@ TIERS = range(MAX_TIER + 1)
 def dashboard(filters: ReportFilters, now: datetime | None = None) -> Report:
     """Today at a glance; the backlog curve over the filters' range."""
     now = now or utcnow()
-    today = replace(filters, range=DateRange(now.date(), now.date()))
+    day = report_today(now)
+    today = replace(filters, range=DateRange(day, day))
     report = Report(
         "dashboard",
         "Today on the desk",
-        "Breaches and warnings since midnight UTC, the backlog and the accounts that need a look.",
+        "Breaches and warnings since midnight, the backlog and the accounts that need a look.",
     )
     values = sums(today, ("sla_breach", "sla_warn"), ("metric", "tier"))
-    today_only = {"start": now.date().isoformat(), "end": now.date().isoformat()}
+    today_only = {"start": day.isoformat(), "end": day.isoformat()}
     rows = [
         (
             label(tier_label(t)),
@@ -50,7 +52,7 @@ def dashboard(filters: ReportFilters, now: datetime | None = None) -> Report:
     report.figures.append(
         Figure("today", "Breaches and warnings today", Table(("Tier", "Breaches", "Warnings"), rows), chart)
     )
-    last_month = replace(filters, range=DateRange(now.date() - timedelta(days=29), now.date()))
+    last_month = replace(filters, range=DateRange(day - timedelta(days=29), day))
     curve = backlog_curve(last_month)
     report.figures.append(replace(curve, fold=True))
     risks = accounts_at_risk(filters, limit=None)

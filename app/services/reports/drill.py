@@ -10,11 +10,12 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from app.domain.errors import InvalidInput
+from app.domain.report_days import midnight
 from app.extensions import db
 from app.models import Ticket
 from app.services.reports.facts import Fact, facts_between
 from app.services.reports.read import ReportFilters
-from app.services.reports.rollup import day_start
+from app.services.reports.zone import counted_zone
 
 METRICS = (
     "created",
@@ -73,9 +74,9 @@ def drill_down(filters: ReportFilters, args: Mapping[str, str]) -> Drill:
         raise InvalidInput("That figure has no tickets behind it.", field="metric")
     key = args.get("key") or None
     ids: list[int] = []
-    day = filters.range.end
+    day, zone = filters.range.end, counted_zone()
     while day >= filters.range.start and len(ids) <= LIMIT:
-        for fact in facts_between(day_start(day), day_start(day + timedelta(days=1))):
+        for fact in facts_between(midnight(day, zone), midnight(day + timedelta(days=1), zone)):
             if _matches(fact, filters, metric, key) and fact.ticket_id not in ids:
                 ids.append(fact.ticket_id)  # type: ignore[arg-type]
         day -= timedelta(days=1)

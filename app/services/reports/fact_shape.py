@@ -4,7 +4,7 @@ beside it, and the columns and joins that read those dimensions with any history
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, String, type_coerce
@@ -46,10 +46,6 @@ class Fact:
     dims: Dims
     agent_id: int = 0
     value: int = 0
-
-    @property
-    def day(self) -> date:
-        return self.at.date()
 
     @property
     def agent(self) -> int:

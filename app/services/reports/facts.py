@@ -21,9 +21,9 @@ from app.services.reports.facts_service import (
     elapsed_business_minutes,
     sla_event_facts,
 )
-from app.services.reports.facts_tickets import activity_facts, created_facts
+from app.services.reports.facts_tickets import WORKED_ACTIVITY, activity_facts, created_facts
 
-__all__ = ["Dims", "Fact", "elapsed_business_minutes", "facts_between"]
+__all__ = ["Dims", "Fact", "elapsed_business_minutes", "facts_between", "worked_facts_between"]
 
 
 def facts_between(start: datetime, end: datetime) -> Iterator[Fact]:
@@ -36,4 +36,15 @@ def facts_between(start: datetime, end: datetime) -> Iterator[Fact]:
     yield from clock_facts(start, end)
     yield from sla_event_facts(start, end)
     yield from csat_facts(start, end)
+    yield from kb_facts(start, end)
+
+
+def worked_facts_between(start: datetime, end: datetime) -> Iterator[Fact]:
+    """The facts of [start, end) that need Python to be worked out (business time, dwell, a
+    vendor's promise, JSON data); the fold has the database count the plain ones
+    (`facts_grouped.py`)."""
+    db.session.flush()
+    yield from activity_facts(start, end, kinds=WORKED_ACTIVITY)
+    yield from tier_move_facts(start, end)
+    yield from clock_facts(start, end, met=False)
     yield from kb_facts(start, end)

@@ -17,7 +17,9 @@ from app.services.reports.fact_shape import Fact, dim_columns, dims_of, with_dim
 from app.services.sla.policies import calendar_for
 
 
-def clock_facts(start: datetime, end: datetime) -> Iterator[Fact]:
+def clock_facts(start: datetime, end: datetime, *, met: bool = True) -> Iterator[Fact]:
+    """Targets met, and the business time to first response and to resolution; `met=False`:
+    only the times (the fold has the database count the targets met)."""
     query = with_dims(
         select(
             SlaClock.ticket_id,
@@ -31,11 +33,16 @@ def clock_facts(start: datetime, end: datetime) -> Iterator[Fact]:
         ),
         SlaClock.ticket_id,
     ).where(SlaClock.satisfied_at >= start, SlaClock.satisfied_at < end)
+    if not met:
+        query = query.where(
+            SlaClock.target.in_((SlaTarget.first_response, SlaTarget.resolution)),
+            Ticket.sla_policy_id.is_not(None),
+        )
     calendars: dict[int, BusinessCalendar] = {}
     for row in db.session.connection().execute(query):
         ticket_id, at, target, tier, minutes, due_at, breached_at = row[:7]
         dims = dims_of(row, 7)
-        if breached_at is None:
+        if met and breached_at is None:
             yield Fact("sla_met", at, ticket_id, tier, target.value, dims)
         if target in (SlaTarget.first_response, SlaTarget.resolution) and dims.policy_id:
             calendar = calendars.get(dims.policy_id) or _calendar(dims.policy_id, calendars)

@@ -31,7 +31,13 @@ def created_facts(start: datetime, end: datetime) -> Iterator[Fact]:
         yield Fact("created", row[1], row[0], row[2], "", dims_of(row, 3))
 
 
-def activity_facts(start: datetime, end: datetime) -> Iterator[Fact]:
+# The activity kinds whose facts are read from the row's data.
+WORKED_ACTIVITY = tuple(
+    kind for kind, metric in ACTIVITY_METRICS.items() if metric in ("deflected", "touchpoint")
+)
+
+
+def activity_facts(start: datetime, end: datetime, kinds: tuple[str, ...] | None = None) -> Iterator[Fact]:
     query = with_dims(
         select(
             Activity.kind,
@@ -44,7 +50,9 @@ def activity_facts(start: datetime, end: datetime) -> Iterator[Fact]:
         ),
         Activity.ticket_id,
     ).where(
-        Activity.kind.in_(list(ACTIVITY_METRICS)), Activity.created_at >= start, Activity.created_at < end
+        Activity.kind.in_(list(kinds or ACTIVITY_METRICS)),
+        Activity.created_at >= start,
+        Activity.created_at < end,
     )
     for row in db.session.connection().execute(query):
         kind, at, ticket_id, actor_id, data, tier = row[:6]

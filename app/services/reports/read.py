@@ -17,7 +17,7 @@ from app.domain.tiers import MAX_TIER
 from app.domain.vocabulary import AccountTier, Channel, Priority, Role
 from app.extensions import db
 from app.models import ReportRollup, User
-from app.models.types import utcnow
+from app.services.reports.zone import report_today
 
 FILTER_FIELDS = ("tier", "team", "agent", "priority", "channel", "account_tier", "policy", "organization")
 
@@ -61,7 +61,7 @@ def parse_report_filters(actor: User, args: Mapping[str, str]) -> ReportFilters:
     if not actor.is_staff or not actor.active:
         raise NotAllowed("Only support staff can read reports.")
     filters = ReportFilters(
-        range=parse_range(args.get("start"), args.get("end"), utcnow().date()),
+        range=parse_range(args.get("start"), args.get("end"), report_today()),
         tier=_int(args, "tier", 0, MAX_TIER),
         team=_int(args, "team", 1),
         agent=_int(args, "agent", 1),

@@ -31,3 +31,12 @@ def rollup_rows() -> Counter[tuple[object, ...]]:
     return Counter(
         tuple(row) for row in db.session.execute(select(*[getattr(ReportRollup, c) for c in COLUMNS]))
     )
+
+
+def detail_cells() -> dict[tuple[object, ...], tuple[int, int]]:
+    """The detail rows as {cell: (count, total)}, cells keyed as the fold counts them."""
+    cell = [c for c in COLUMNS if c not in ("grain", "count", "total")]
+    query = select(*[getattr(ReportRollup, c) for c in (*cell, "count", "total")]).where(
+        ReportRollup.grain == "detail"
+    )
+    return {tuple(row[:-2]): (row[-2], row[-1]) for row in db.session.execute(query)}

@@ -1,0 +1,48 @@
+"""A rebuild writes each week once without deleting it first, so while one runs the job folds
+nothing and a second rebuild is refused; a rebuild that died long ago does not block."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from app.domain.errors import Conflict
+from app.extensions import db
+from app.models import ReportRollup, ReportWatermark
+from app.models.types import utcnow
+from app.services.reports.rollup import REBUILDING, FoldSummary, fold_new_history, rebuild_rollups
+from app.services.tickets.opening import open_ticket
+from tests.factories import make_customer
+
+
+def _created() -> int:
+    query = select(func.sum(ReportRollup.count)).where(
+        ReportRollup.metric == "created", ReportRollup.grain == "all"
+    )
+    return int(db.session.scalar(query) or 0)
+
+
+def test_while_a_rebuild_runs_the_job_waits_and_another_rebuild_is_refused(runner):
+    customer = make_customer().user
+    open_ticket(customer, subject="First", description="x", now=utcnow())
+    rebuild_rollups()
+    assert _created() == 1
+    assert db.session.get(ReportWatermark, REBUILDING) is None  # a finished rebuild leaves no mark
+    mark = ReportWatermark(name=REBUILDING, last_id=0, folded_at=utcnow())
+    db.session.add(mark)
+    db.session.commit()
+    open_ticket(customer, subject="Second", description="x", now=utcnow())
+    assert fold_new_history() == FoldSummary(0, 0)
+    assert _created() == 1
+    with pytest.raises(Conflict):
+        rebuild_rollups()
+    refused = runner.invoke(args=["reports", "rebuild"])
+    assert refused.exit_code == 1
+    assert "being rebuilt already" in refused.output
+    mark.folded_at = utcnow() - timedelta(hours=3)  # its process died long ago
+    db.session.commit()
+    rebuild_rollups()
+    assert _created() == 2
+    assert db.session.get(ReportWatermark, REBUILDING) is None
