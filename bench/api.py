@@ -57,6 +57,7 @@ from bench.create import (
     _wait_until_up,
     _workers,
 )
+from bench.seed import fast_bulk_writes
 
 PAGE = 25
 DEEP_PAGE = 1000
@@ -207,8 +208,9 @@ def _seeded(count: int, scratch: str, keep: str | None) -> str:
         tickets = os.path.join(keep or scratch, f"queues-{count}.db")
         if os.path.exists(tickets) and os.path.exists(f"{tickets}.json"):
             shutil.copyfile(tickets, path)  # bench.queues leaves its file checkpointed
-        _setup(count, f"sqlite:///{path}", tickets_seeded=os.path.exists(path))
-        _assign_some(f"sqlite:///{path}")
+        with fast_bulk_writes():
+            _setup(count, f"sqlite:///{path}", tickets_seeded=os.path.exists(path))
+            _assign_some(f"sqlite:///{path}")
         print(f"seeded {count} tickets in {time.perf_counter() - started:.1f}s", flush=True)
     else:
         print(f"reusing {path}", flush=True)

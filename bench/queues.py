@@ -35,20 +35,20 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import bindparam, insert, select, text, update
+from sqlalchemy import insert, select, text
 
 from app.domain.risk import pressure_step, priority_points, time_pressure
 from app.domain.vocabulary import ACTIVE_STATUSES, Role
 from app.extensions import db
-from app.models import Organization, Team, Ticket, User
+from app.models import Organization, Team, User
 from app.services.common.statistics import refresh_statistics
 from app.services.queues.lists import desk_queues
-from app.services.relationship.risk_rank import UNRANKED, rank_organization, tenths
-from bench.seed import scratch_web_app, seed_tickets
+from app.services.relationship.risk_rank import UNRANKED, organization_parts, tenths
+from bench.seed import fast_bulk_writes, scratch_web_app, seed_tickets
 
 PASSWORD = "bench-password-1"
-CHUNK = 20_000
 WEEK_MINUTES = 7 * 24 * 60
 SEARCH_URL = "/desk/search?q=invoice"  # a word in one ticket subject of eight
 LOOKUP_URL = "/desk/customers/lookup?q=Customer%2012"  # a name prefix eleven customers share
@@ -56,81 +56,84 @@ AGENT_ID = 9_001
 TEAM_ID = 9_001
 
 
-def _rank_active(now: datetime, rng: random.Random) -> None:
-    """Next checks spread over the coming week and the ticket-level rank parts, in chunks."""
-    table = Ticket.__table__
-    statement = (
-        update(table)
-        .where(table.c.id == bindparam("b_id"))
-        .values(
-            sla_next_check_at=bindparam("b_check"),
-            risk_pressure=bindparam("b_pressure"),
-            risk_priority=bindparam("b_priority"),
-            risk_health=bindparam("b_health"),
-            risk_refresh_at=bindparam("b_refresh"),
-            risk_score=bindparam("b_score"),
-        )
-    )
-    last = 0
-    while True:
-        rows = db.session.execute(
-            select(Ticket.id, Ticket.priority)
-            .where(Ticket.id > last, Ticket.status.in_(ACTIVE_STATUSES))
-            .order_by(Ticket.id)
-            .limit(CHUNK)
-        ).all()
-        if not rows:
+# Every row carries the same columns (one INSERT for them all); a solved or closed ticket these.
+UNRANKED_ROW: dict[str, Any] = {
+    "sla_next_check_at": None,
+    "risk_pressure": 0,
+    "risk_priority": 0,
+    "risk_health": 0,
+    "risk_account": 0,
+    "risk_value": 0,
+    "risk_refresh_at": None,
+    "risk_score": UNRANKED,
+    "team_id": None,
+    "assignee_id": None,
+}
+
+
+class _Ranked:
+    """Fills each seeded ticket's row with what the desk keeps on it while it is active: a next
+    SLA check within the coming week, the rank's parts (time pressure by the domain's steps,
+    priority, a customer health part, and its organization's account tier and value parts as
+    `rank_organization` computes them), and one active ticket in five on the bench team, one in
+    twenty assigned to the bench agent. Solved and closed tickets are unranked."""
+
+    def __init__(self, now: datetime, rng: random.Random) -> None:
+        self.now = now
+        self.rng = rng
+        self.organizations: dict[int, tuple[int, int]] = {}
+
+    def __call__(self, row: dict[str, Any]) -> None:
+        if row["status"] not in ACTIVE_STATUSES:
+            row.update(UNRANKED_ROW)
             return
-        last = rows[-1].id
-        values = []
-        for row in rows:
-            check = now + timedelta(minutes=rng.uniform(1, WEEK_MINUTES))
-            step = pressure_step(check, False, now)
-            pressure = tenths(time_pressure(step.minutes_to_breach, False))
-            priority = tenths(priority_points(row.priority.value))
-            health = rng.choice((0, 0, 0, 25, 50, 100, 150))
-            values.append(
-                {
-                    "b_id": row.id,
-                    "b_check": check,
-                    "b_pressure": pressure,
-                    "b_priority": priority,
-                    "b_health": health,
-                    "b_refresh": step.changes_at,
-                    "b_score": pressure + priority + health,
-                }
-            )
-        db.session.execute(statement, values)
-        db.session.commit()
+        if not self.organizations:
+            self.organizations = {
+                org.id: organization_parts(org) for org in db.session.scalars(select(Organization))
+            }
+        check = self.now + timedelta(minutes=self.rng.uniform(1, WEEK_MINUTES))
+        step = pressure_step(check, False, self.now)
+        pressure = tenths(time_pressure(step.minutes_to_breach, False))
+        priority = tenths(priority_points(row["priority"].value))
+        health = self.rng.choice((0, 0, 0, 25, 50, 100, 150))
+        account, value = self.organizations[row["organization_id"]]
+        row.update(
+            sla_next_check_at=check,
+            risk_pressure=pressure,
+            risk_priority=priority,
+            risk_health=health,
+            risk_account=account,
+            risk_value=value,
+            risk_refresh_at=step.changes_at,
+            risk_score=pressure + priority + health + account + value,
+            team_id=TEAM_ID if row["id"] % 5 == 0 else None,
+            assignee_id=AGENT_ID if row["id"] % 20 == 0 else None,
+        )
 
 
 def seed(tickets: int, now: datetime) -> None:
     from app.services.accounts.passwords import hash_password
 
-    seed_tickets(tickets, now=now, spread=timedelta(days=60))
-    db.session.execute(insert(Team).values(id=TEAM_ID, name="Bench team", tier=1))
-    db.session.execute(
-        insert(User).values(
-            id=AGENT_ID,
-            team_id=TEAM_ID,
-            email="bench-agent@bench.test",
-            name="Bench Agent",
-            role=Role.agent,
-            support_tier=4,
-            password_hash=hash_password(PASSWORD),
-            created_at=now,
+    def desk() -> None:
+        db.session.execute(insert(Team).values(id=TEAM_ID, name="Bench team", tier=1))
+        db.session.execute(
+            insert(User).values(
+                id=AGENT_ID,
+                team_id=TEAM_ID,
+                email="bench-agent@bench.test",
+                name="Bench Agent",
+                role=Role.agent,
+                support_tier=4,
+                password_hash=hash_password(PASSWORD),
+                created_at=now,
+            )
         )
+
+    # Every row is written whole, once: ranking afterwards ticket by ticket rewrote a dozen
+    # indexes per row and took most of an hour at a million tickets.
+    seed_tickets(
+        tickets, now=now, spread=timedelta(days=60), before=desk, fill=_Ranked(now, random.Random(7))
     )
-    db.session.execute(
-        update(Ticket).where(Ticket.status.not_in(ACTIVE_STATUSES)).values(risk_score=UNRANKED)
-    )
-    db.session.commit()
-    _rank_active(now, random.Random(7))
-    active = Ticket.status.in_(ACTIVE_STATUSES)
-    db.session.execute(update(Ticket).where(active, Ticket.id % 5 == 0).values(team_id=TEAM_ID))
-    db.session.execute(update(Ticket).where(active, Ticket.id % 20 == 0).values(assignee_id=AGENT_ID))
-    for org in db.session.scalars(select(Organization)).all():
-        rank_organization(org)  # the service that keeps account tier and value parts current
     db.session.commit()
     # No ANALYZE here: the queues are timed on the database as the app leaves it.
 
@@ -174,7 +177,7 @@ def _seeded(path: str, tickets: int) -> None:
     for stale in (path, about, f"{path}-wal", f"{path}-shm"):
         if os.path.exists(stale):
             os.remove(stale)
-    with scratch_web_app(f"sqlite:///{path}", "queues") as app, app.app_context():
+    with fast_bulk_writes(), scratch_web_app(f"sqlite:///{path}", "queues") as app, app.app_context():
         _seed_timed(tickets)
         db.session.remove()
     with open(about, "w") as file:
@@ -227,9 +230,10 @@ def main() -> None:
 
     with _database(args) as url, scratch_web_app(url, "queues") as app:
         if not args.db:
-            with app.app_context():
+            with fast_bulk_writes(), app.app_context():
                 _seed_timed(args.tickets)
                 db.session.remove()
+                db.engine.dispose()  # the pages are timed on connections with the app's settings
         if args.app_statistics:
             with app.app_context():
                 refresh_statistics(full=True)

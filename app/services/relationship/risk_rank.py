@@ -128,7 +128,7 @@ def rank_ticket(ticket: Ticket, clocks: Iterable[RunningClock], now: datetime, *
             setattr(ticket, column, value)
 
 
-def _organization_parts(org: Organization | None) -> tuple[int, int]:
+def organization_parts(org: Organization | None) -> tuple[int, int]:
     if org is None:
         return 0, 0
     return (tenths(account_points(org.account_tier.value)), tenths(value_points(org.lifetime_value / 100)))
@@ -223,7 +223,7 @@ def _others_loaded(customer_id: int, ticket_id: int) -> bool:
 def rank_new_ticket(ticket: Ticket) -> None:
     """Give a just-opened ticket its organization's parts (no queries; the customer's health
     comes with `rank_customers` once the ticket is written)."""
-    ticket.risk_account, ticket.risk_value = _organization_parts(ticket.organization)
+    ticket.risk_account, ticket.risk_value = organization_parts(ticket.organization)
     ticket.risk_score = (
         ticket.risk_pressure
         + ticket.risk_priority
@@ -236,7 +236,7 @@ def rank_new_ticket(ticket: Ticket) -> None:
 def rank_organization(org: Organization) -> None:
     """Put an organization's account tier and lifetime value into its active tickets' ranks in
     one statement."""
-    account, value = _organization_parts(org)
+    account, value = organization_parts(org)
     db.session.execute(
         update(Ticket)
         .where(_active(Ticket.organization_id == org.id))
@@ -274,7 +274,7 @@ def _rank_rows(rows: Sequence[Row[*tuple[Any, ...]]], now: datetime) -> list[dic
             is not None
         )
         pressure, refresh_at = _pressure(paused, due_at, breached, now)
-        account, value = _organization_parts(orgs.get(row.organization_id))
+        account, value = organization_parts(orgs.get(row.organization_id))
         priority = tenths(priority_points(row.priority.value))
         ranked.append(
             {

@@ -5,11 +5,13 @@ id), with or without a status filter."""
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from app.domain.vocabulary import ACTIVE_STATUSES, Status
+from app.models import Ticket, User
+from app.models.types import utcnow
 from app.services.queues.filters import QueueFilters
 from app.services.queues.lists import queue_page
 from tests.factories import make_agent, make_customer, make_team, make_ticket
@@ -59,3 +61,54 @@ def test_paging_a_queue_in_creation_order_gives_each_active_ticket_once(key, ord
             break
     assert seen == [t.id for t in wanted]
     assert len(wanted) >= 2  # the data gives each queue something to page through
+
+
+def _breaching_desk() -> tuple[User, list[Ticket]]:
+    """An agent and tickets with few distinct next checks (some past, some beyond the hour) and
+    risk scores (ties settled by id)."""
+    agent = make_agent()
+    customer = make_customer()
+    rng = random.Random(9)
+    now = utcnow().replace(microsecond=0)
+    tickets = [
+        make_ticket(
+            customer,
+            status=rng.choice((*ACTIVE_STATUSES, Status.solved)),
+            sla_next_check_at=now + timedelta(minutes=rng.choice((-30, 5, 5, 20, 50, 90))),
+            risk_score=rng.choice((10, 20, 20, 30)),
+        )
+        for _ in range(40)
+    ]
+    return agent, tickets
+
+
+def _pages(agent: User, key: str) -> list[int]:
+    seen, cursor = [], None
+    while True:
+        page = queue_page(agent, key, after=cursor, size=4)
+        seen += [t.id for t in page.items]
+        cursor = page.next_cursor
+        if cursor is None:
+            return seen
+
+
+def _due(tickets: list[Ticket]) -> list[Ticket]:
+    soon = utcnow() + timedelta(hours=1)
+    return [t for t in tickets if t.status in ACTIVE_STATUSES and t.sla_next_check_at <= soon]
+
+
+def test_breaching_soon_pages_through_every_due_active_ticket_once_riskiest_first():
+    agent, tickets = _breaching_desk()
+    wanted = sorted(_due(tickets), key=lambda t: (t.risk_score, t.id), reverse=True)
+    assert _pages(agent, "breaching") == [t.id for t in wanted]
+    assert len(wanted) > 8  # more than two pages
+
+
+def test_breaching_soon_sorts_only_the_soonest_due_when_more_are_due_than_the_count_shows(monkeypatch):
+    from app.services.queues import lists
+
+    agent, tickets = _breaching_desk()
+    monkeypatch.setattr(lists, "COUNT_CAP", 6)
+    soonest = sorted(_due(tickets), key=lambda t: (t.sla_next_check_at, t.id))[:6]
+    wanted = sorted(soonest, key=lambda t: (t.risk_score, t.id), reverse=True)
+    assert _pages(agent, "breaching") == [t.id for t in wanted]
