@@ -2,7 +2,7 @@
 the zone the stored roll-ups were counted in
 
 Revision ID: c4a7e2d9f1b6
-Revises: b5d9e2f7a3c1
+Revises: c3e8a5f1d9b4
 Create Date: 2026-12-01 17:55:00.000000
 
 """
@@ -14,7 +14,7 @@ import app.models.types
 
 # revision identifiers, used by Alembic.
 revision = 'c4a7e2d9f1b6'
-down_revision = 'b5d9e2f7a3c1'
+down_revision = 'c3e8a5f1d9b4'
 branch_labels = None
 depends_on = None
 
