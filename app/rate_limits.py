@@ -96,6 +96,42 @@ def register(app: Flask) -> None:
         # (typed as possibly async by Flask-Limiter, it stays a plain view here).
         app.view_functions[throttle.endpoint] = cast(Any, limit(app.view_functions[throttle.endpoint]))
     _limit_api(app, limiter)
+    _only_where_limited(app, limiter)
+
+
+def _only_where_limited(app: Flask, limiter: Limiter) -> None:
+    """Flask-Limiter's own hooks (check the limits before the view, count conditional hits and
+    write the headers after it, forget the request's counts at its end) run for every request,
+    though only the throttled endpoints and the API have limits: each hook is wrapped to run
+    there only, which takes its cost off every other page. The throttled views keep their
+    decorator's own check."""
+    limited = frozenset(throttle.endpoint for throttle in THROTTLES)
+    api = app.extensions.get("tierdesk_api_blueprints", frozenset())
+
+    def applies() -> bool:
+        return request.endpoint in limited or request.blueprint in api
+
+    def owned(function: Any) -> bool:
+        bound = getattr(function, "__self__", None)
+        arguments: tuple[Any, ...] = getattr(function, "args", ())  # a functools.partial's
+        return bound is limiter or limiter in arguments[:1]
+
+    def gated(hook: Callable[..., Any], passes_through: bool) -> Callable[..., Any]:
+        def run(*args: Any) -> Any:
+            if applies():
+                return hook(*args)
+            return args[0] if passes_through else None
+
+        return run
+
+    for registry, passes_through in (
+        (app.before_request_funcs, False),
+        (app.after_request_funcs, True),
+        (app.teardown_request_funcs, False),
+    ):
+        hooks = cast(dict[str | None, list[Any]], registry)
+        functions = hooks.get(None, [])
+        hooks[None] = [gated(f, passes_through) if owned(f) else f for f in functions]
 
 
 def _limit_api(app: Flask, limiter: Limiter) -> None:
