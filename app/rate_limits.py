@@ -100,23 +100,32 @@ def register(app: Flask) -> None:
 
 
 def _only_where_limited(app: Flask, limiter: Limiter) -> None:
-    """Flask-Limiter's own hooks (check the limits before the view, count conditional hits and
-    write the headers after it, forget the request's counts at its end) run for every request,
-    though only the throttled endpoints and the API have limits: each hook is wrapped to run
-    there only, which takes its cost off every other page. The throttled views keep their
-    decorator's own check."""
-    limited = frozenset(throttle.endpoint for throttle in THROTTLES)
+    """Flask-Limiter's own hooks run for every request: before the view it looks for default,
+    application and blueprint limits; after it, it counts conditional hits and writes headers;
+    at the end it forgets the request's counts. Here only the API's blueprints have limits of
+    the first kind (a throttled view checks its own in its decorator), and only they and the
+    throttled views have anything to count: each hook is wrapped to run there only, which takes
+    its cost off every other page and the before-view pass off the throttled ones. With default
+    or application limits configured, every hook runs as usual."""
+    if app.config.get("RATELIMIT_DEFAULT") or app.config.get("RATELIMIT_APPLICATION"):
+        return
+    throttled = frozenset(throttle.endpoint for throttle in THROTTLES)
     api = app.extensions.get("tierdesk_api_blueprints", frozenset())
 
-    def applies() -> bool:
-        return request.endpoint in limited or request.blueprint in api
+    def in_api() -> bool:
+        return request.blueprint in api
+
+    def counted() -> bool:
+        return request.endpoint in throttled or request.blueprint in api
 
     def owned(function: Any) -> bool:
         bound = getattr(function, "__self__", None)
         arguments: tuple[Any, ...] = getattr(function, "args", ())  # a functools.partial's
         return bound is limiter or limiter in arguments[:1]
 
-    def gated(hook: Callable[..., Any], passes_through: bool) -> Callable[..., Any]:
+    def gated(
+        hook: Callable[..., Any], applies: Callable[[], bool], passes_through: bool
+    ) -> Callable[..., Any]:
         def run(*args: Any) -> Any:
             if applies():
                 return hook(*args)
@@ -124,14 +133,14 @@ def _only_where_limited(app: Flask, limiter: Limiter) -> None:
 
         return run
 
-    for registry, passes_through in (
-        (app.before_request_funcs, False),
-        (app.after_request_funcs, True),
-        (app.teardown_request_funcs, False),
+    for registry, applies, passes_through in (
+        (app.before_request_funcs, in_api, False),
+        (app.after_request_funcs, counted, True),
+        (app.teardown_request_funcs, counted, False),
     ):
         hooks = cast(dict[str | None, list[Any]], registry)
         functions = hooks.get(None, [])
-        hooks[None] = [gated(f, passes_through) if owned(f) else f for f in functions]
+        hooks[None] = [gated(f, applies, passes_through) if owned(f) else f for f in functions]
 
 
 def _limit_api(app: Flask, limiter: Limiter) -> None:
