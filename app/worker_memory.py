@@ -22,14 +22,21 @@ MMAP_THRESHOLD_BYTES = 128 * 1024
 TRIM_THRESHOLD_BYTES = 256 * 1024
 
 
-def return_large_blocks() -> bool:
-    """Fix glibc's mmap and trim thresholds; False where the C library is not glibc."""
+def _libc() -> ctypes.CDLL | None:
     name = ctypes.util.find_library("c")
     if name is None:
-        return False
+        return None
     try:
-        mallopt = ctypes.CDLL(name).mallopt
-    except (OSError, AttributeError):
+        return ctypes.CDLL(name)
+    except OSError:
+        return None
+
+
+def return_large_blocks() -> bool:
+    """Fix glibc's mmap and trim thresholds; False where the C library is not glibc."""
+    libc = _libc()
+    mallopt = getattr(libc, "mallopt", None)
+    if mallopt is None:
         return False
     mallopt.argtypes = (ctypes.c_int, ctypes.c_int)
     mallopt.restype = ctypes.c_int
@@ -38,6 +45,11 @@ def return_large_blocks() -> bool:
 
 
 def freeze_preloaded() -> None:
-    """Collect once, then keep what is left (the preloaded app) out of later collections."""
+    """Collect once, give the freed heap pages back to the system (glibc), then keep what is
+    left (the preloaded app) out of later collections."""
     gc.collect()
+    trim = getattr(_libc(), "malloc_trim", None)
+    if trim is not None:
+        trim.argtypes = (ctypes.c_size_t,)
+        trim(0)
     gc.freeze()
