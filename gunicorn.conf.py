@@ -40,14 +40,33 @@ preload_app = os.environ.get("WEB_PRELOAD", "1") not in ("0", "false", "no")
 def on_starting(server: object) -> None:
     """Refuse to start, in one line, on bad production settings or a database that cannot be
     opened, before any worker is forked."""
-    from app import create_app
+    import sys
+
     from app.startup import check_database
 
-    check_database(create_app())
+    # With preloading the master holds the app already; a second one would stay in its memory
+    # and in every worker forked from it.
+    preloaded = sys.modules.get("wsgi")
+    if preloaded is not None:
+        check_database(preloaded.app)
+    else:
+        from app import create_app
+
+        check_database(create_app())
     # Workers ask a child process for holiday dates rather than loading every country's rules.
     from app.domain.calendar_rules import holidays_from_child_process
 
     holidays_from_child_process()
+    from app.worker_memory import return_large_blocks
+
+    return_large_blocks()
+
+
+def pre_fork(server: object, worker: object) -> None:
+    """Each worker starts with the preloaded app frozen out of the garbage collector."""
+    from app.worker_memory import freeze_preloaded
+
+    freeze_preloaded()
 
 
 def post_fork(server: object, worker: object) -> None:

@@ -75,7 +75,9 @@ def _check_production_settings(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from app import database, migration_commands
     from app.extensions import csrf, db, login_manager
+    from app.session_cookie import KeptSerializerSessionInterface
 
+    app.session_interface = KeptSerializerSessionInterface()
     db.init_app(app)
     migration_commands.register(app)
     login_manager.init_app(app)

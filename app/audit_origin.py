@@ -11,7 +11,8 @@ from app.domain.audit import Origin, current_origin
 def register(app: Flask) -> None:
     @app.before_request
     def remember_origin() -> None:
-        origin = Origin(address=request.remote_addr, user_agent=request.user_agent.string or None)
+        # The header as sent (werkzeug's `request.user_agent` builds an object to the same end).
+        origin = Origin(address=request.remote_addr, user_agent=request.headers.get("User-Agent") or None)
         g.origin_token = current_origin.set(origin)
 
     @app.teardown_request

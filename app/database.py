@@ -94,12 +94,14 @@ def close_sessions_quietly(app: Flask) -> None:
     answered into a 500 when its session closes afterwards: such a session is invalidated."""
 
     # Registered after Flask-SQLAlchemy's own teardown, so it runs first (teardowns run in reverse).
+    # It removes the session, so Flask-SQLAlchemy's teardown finds none to close a second time.
     @app.teardown_appcontext
     def _close(_error: BaseException | None) -> None:
         try:
-            db.session.close()
+            db.session.remove()
         except DBAPIError:
             db.session().invalidate()
+            db.session.remove()
 
 
 def _sqlite_connect(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:

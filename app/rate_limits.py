@@ -96,6 +96,51 @@ def register(app: Flask) -> None:
         # (typed as possibly async by Flask-Limiter, it stays a plain view here).
         app.view_functions[throttle.endpoint] = cast(Any, limit(app.view_functions[throttle.endpoint]))
     _limit_api(app, limiter)
+    _only_where_limited(app, limiter)
+
+
+def _only_where_limited(app: Flask, limiter: Limiter) -> None:
+    """Flask-Limiter's own hooks run for every request: before the view it looks for default,
+    application and blueprint limits; after it, it counts conditional hits and writes headers;
+    at the end it forgets the request's counts. Here only the API's blueprints have limits of
+    the first kind (a throttled view checks its own in its decorator), and only they and the
+    throttled views have anything to count: each hook is wrapped to run there only, which takes
+    its cost off every other page and the before-view pass off the throttled ones. With default
+    or application limits configured, every hook runs as usual."""
+    if app.config.get("RATELIMIT_DEFAULT") or app.config.get("RATELIMIT_APPLICATION"):
+        return
+    throttled = frozenset(throttle.endpoint for throttle in THROTTLES)
+    api = app.extensions.get("tierdesk_api_blueprints", frozenset())
+
+    def in_api() -> bool:
+        return request.blueprint in api
+
+    def counted() -> bool:
+        return request.endpoint in throttled or request.blueprint in api
+
+    def owned(function: Any) -> bool:
+        bound = getattr(function, "__self__", None)
+        arguments: tuple[Any, ...] = getattr(function, "args", ())  # a functools.partial's
+        return bound is limiter or limiter in arguments[:1]
+
+    def gated(
+        hook: Callable[..., Any], applies: Callable[[], bool], passes_through: bool
+    ) -> Callable[..., Any]:
+        def run(*args: Any) -> Any:
+            if applies():
+                return hook(*args)
+            return args[0] if passes_through else None
+
+        return run
+
+    for registry, applies, passes_through in (
+        (app.before_request_funcs, in_api, False),
+        (app.after_request_funcs, counted, True),
+        (app.teardown_request_funcs, counted, False),
+    ):
+        hooks = cast(dict[str | None, list[Any]], registry)
+        functions = hooks.get(None, [])
+        hooks[None] = [gated(f, applies, passes_through) if owned(f) else f for f in functions]
 
 
 def _limit_api(app: Flask, limiter: Limiter) -> None:
