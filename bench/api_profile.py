@@ -15,8 +15,8 @@ statements per request inside and outside `open_ticket`. On a loaded machine the
 the steadier figure. With `--around`, first the request alone around a stub that returns the
 newest ticket (its own time left out; 40 slices of 50 requests). With `--profile N` the N
 costliest functions by own and by cumulative time (cProfile; with `--around`, around the stub),
-`--dump FILE` keeps that profile for pstats. With `--instructions N`, N requests around the stub
-between two `callgrind_control` toggles, for a run under
+`--dump FILE` keeps that profile for pstats. With `--instructions N`, N requests (around the stub
+with `--around`) between two `callgrind_control` toggles, for a run under
 `valgrind --tool=callgrind --instr-atstart=no` (instruction counts do not depend on the load).
 """
 
@@ -116,8 +116,9 @@ def _around_stub(client, token: str) -> None:
     print(f"the request around a stub: {statistics.median(slices):.3f} CPU ms (least {min(slices):.3f})")
 
 
-def _instructions(client, token: str, count: int) -> None:
-    api_tickets.open_ticket = _newest_ticket  # type: ignore[assignment]
+def _instructions(client, token: str, count: int, around: bool) -> None:
+    if around:
+        api_tickets.open_ticket = _newest_ticket  # type: ignore[assignment]
     for _ in range(20):
         _post(client, token)
     os.system(f"callgrind_control -i on {os.getpid()} >/dev/null")
@@ -196,7 +197,7 @@ def main() -> None:
         client = app.test_client()
         try:
             if args.instructions:
-                _instructions(client, token, args.instructions)
+                _instructions(client, token, args.instructions, args.around)
                 return
             if args.around:
                 _around_stub(client, token)
