@@ -11,13 +11,14 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, cast
 
-from flask import Blueprint, Flask, Response, current_app, g, request
+from flask import Flask, Response, current_app, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
-from limits import parse_many
+from limits import RateLimitItem, parse_many
 from limits.storage import MemoryStorage
 
 # How often a process's own counts drop the hits that have left every window.
@@ -143,25 +144,68 @@ def _only_where_limited(app: Flask, limiter: Limiter) -> None:
         hooks[None] = [gated(f, applies, passes_through) if owned(f) else f for f in functions]
 
 
+@dataclass(frozen=True, slots=True)
+class ApiWindow:
+    """Where a token stands in the limit an API request was counted against."""
+
+    item: RateLimitItem
+    remaining: int
+    reset_at: int  # when the window frees a request, in seconds since the epoch
+
+
 def _limit_api(app: Flask, limiter: Limiter) -> None:
-    """Each API token gets API_RATE_LIMIT requests (all the API's blueprints share the count),
-    and every answer says how many are left in `RateLimit-*` headers."""
+    """Each API token gets API_RATE_LIMIT requests (all the API's blueprints share the count,
+    `count_api_request` counts them once the token is known), and every answer says how many are
+    left in `RateLimit-*` headers (and the `X-RateLimit-*` ones the rest of the site sends)."""
     names = app.extensions.get("tierdesk_api_blueprints", frozenset())
-    shared = limiter.shared_limit(_setting("API_RATE_LIMIT"), scope="api", key_func=_api_token_or_address)
-    for name in names:
-        shared(cast(Blueprint, app.blueprints[name]))
+    # Flask-Limiter's own check resolves every decorated limit of the endpoint at each request,
+    # which cost an API request more than counting it: the API's requests skip it.
+    limiter.request_filter(lambda: request.blueprint in names)
 
     @app.after_request
     def rate_limit_headers(response: Response) -> Response:
-        if request.blueprint not in names:
+        window: ApiWindow | None = g.get("api_window")
+        if window is None:
             return response
-        limit = limiter.current_limit
-        if limit is not None:
-            response.headers["RateLimit-Limit"] = str(limit.limit.amount)
-            response.headers["RateLimit-Remaining"] = str(max(0, limit.remaining))
-            response.headers["RateLimit-Reset"] = str(max(0, math.ceil(limit.reset_at - time.time())))
-            response.headers["RateLimit-Policy"] = f"{limit.limit.amount};w={limit.limit.get_expiry()}"
+        headers = response.headers
+        amount = str(window.item.amount)
+        seconds = window.reset_at - time.time()
+        headers["RateLimit-Limit"] = amount
+        headers["RateLimit-Remaining"] = str(max(0, window.remaining))
+        headers["RateLimit-Reset"] = str(max(0, math.ceil(seconds)))
+        headers["RateLimit-Policy"] = f"{amount};w={window.item.get_expiry()}"
+        headers["X-RateLimit-Limit"] = amount
+        headers["X-RateLimit-Remaining"] = str(window.remaining)
+        headers["X-RateLimit-Reset"] = str(window.reset_at)
+        if "Retry-After" not in headers:
+            headers["Retry-After"] = str(int(seconds))
         return response
+
+
+def count_api_request(token_id: int) -> bool:
+    """Count one API request of a token against each of API_RATE_LIMIT's limits, shortest window
+    first, straight on the limiter's storage (memory or Redis, as configured); False once the
+    token is over one of them (that request is not counted). The limit the answer's headers
+    describe is the one that refused, else the shortest."""
+    limiter = app_limiter()
+    if not limiter.enabled:
+        return True
+    strategy = limiter.limiter
+    key = f"api-token:{token_id}"
+    items = _limit_items(current_app.config["API_RATE_LIMIT"])
+    shown, allowed = items[0], True
+    for item in items:
+        if not strategy.hit(item, key, "api"):
+            shown, allowed = item, False
+            break
+    stats = strategy.get_window_stats(shown, key, "api")
+    g.api_window = ApiWindow(shown, stats.remaining, int(stats.reset_time + 1))
+    return allowed
+
+
+@lru_cache(maxsize=8)
+def _limit_items(setting: str) -> tuple[RateLimitItem, ...]:
+    return tuple(sorted(parse_many(setting)))
 
 
 def app_limiter() -> Limiter:
@@ -183,6 +227,9 @@ def allow_for_account(setting: str, account: str) -> bool:
 
 def retry_after_seconds() -> int:
     """Seconds until the limit this request ran into lets the next one through."""
+    window: ApiWindow | None = g.get("api_window")
+    if window is not None:
+        return max(1, math.ceil(window.reset_at - time.time()))
     limit = app_limiter().current_limit
     if limit is None:
         return 60
@@ -191,11 +238,6 @@ def retry_after_seconds() -> int:
 
 def _setting(name: str) -> Callable[[], str]:
     return lambda: str(current_app.config[name])
-
-
-def _api_token_or_address() -> str:
-    token_id = g.get("api_token_id")
-    return f"api-token:{token_id}" if token_id is not None else get_remote_address()
 
 
 def _user_or_address() -> str:

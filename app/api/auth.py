@@ -5,9 +5,11 @@ a read-only token may only read."""
 from __future__ import annotations
 
 from flask import Flask, Response, g, request
+from werkzeug.exceptions import TooManyRequests
 
 from app.api.problems import problem
 from app.models.types import utcnow
+from app.rate_limits import count_api_request
 from app.services.accounts.api_tokens import authenticate_api_token, token_owner
 
 READING_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -41,4 +43,6 @@ def register(app: Flask, blueprints: frozenset[str]) -> None:
             )
         g.api_token_id = token.id
         g.api_user = token_owner(token)
+        if not count_api_request(token.id):
+            raise TooManyRequests()
         return None

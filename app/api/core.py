@@ -32,6 +32,9 @@ class ProblemSchema(ma.Schema):
     )
 
 
+_SCHEMAS: dict[type[ma.Schema], ma.Schema] = {}
+
+
 class Parser(FlaskParser):
     # A request the schema refuses is a 400; 422 is kept for a well-formed request the desk's
     # rules refuse (a status change not allowed from the current one, say).
@@ -40,6 +43,17 @@ class Parser(FlaskParser):
     # parameters silently: a misspelt filter would list everything).
     DEFAULT_UNKNOWN_BY_LOCATION: dict = {}
     __location_map__ = {**FlaskParser.__location_map__, "multipart": "load_multipart"}
+
+    def _get_schema(self, argmap, req):
+        """One instance of each schema class for the process (webargs would build a new one at
+        every request, which cost more than loading the body with it); a schema keeps no state
+        between loads."""
+        if isinstance(argmap, type) and issubclass(argmap, ma.Schema):
+            schema = _SCHEMAS.get(argmap)
+            if schema is None:
+                schema = _SCHEMAS[argmap] = argmap()
+            return schema
+        return super()._get_schema(argmap, req)
 
     def load_multipart(self, req, schema):
         """A multipart/form-data body as one location: its fields and its files together (webargs
