@@ -42,6 +42,9 @@ class Config:
     # per check instead of the 32 MiB of werkzeug's default (N=2^15, p=1) or the 128 MiB of
     # N=2^17. Hashes made with other settings still verify and are made anew at the next sign-in.
     PASSWORD_HASH_METHOD = "scrypt:8192:8:10"
+    # scrypt runs in a short-lived child process, so a web worker's peak size never holds its
+    # 8 MiB (app/services/accounts/hash_child.py).
+    PASSWORD_HASH_IN_CHILD = True
     # Wrong passwords in a row that cost nothing; then each guess at the account waits, from the
     # first delay, doubling up to the longest (no fixed lock that a stranger could keep closed).
     LOGIN_MAX_FAILURES = 5

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import update
-from werkzeug.security import check_password_hash
 
 from app.domain.audit import AuditKind
 from app.domain.errors import InvalidInput
@@ -14,7 +13,7 @@ from app.domain.vocabulary import ActivityKind
 from app.extensions import db
 from app.models import User
 from app.models.types import utcnow
-from app.services.accounts.passwords import check_new_password, hash_password
+from app.services.accounts.passwords import check_new_password, hash_password, verify_password
 from app.services.audit.record import audit
 from app.services.common.history import record
 from app.services.common.transaction import transaction
@@ -56,10 +55,10 @@ def end_sessions(user: User, *, everywhere: bool, now: datetime | None = None) -
 def change_password(user: User, current: str, new: str, *, now: datetime | None = None) -> None:
     """A new password, given the current one; every other session ends."""
     now = now or utcnow()
-    if not check_password_hash(user.password_hash, current or ""):
+    if not verify_password(user.password_hash, current or ""):
         raise InvalidInput("That is not your current password.", field="current")
     new = check_new_password(new, email=user.email, name=user.name)
-    if check_password_hash(user.password_hash, new):
+    if verify_password(user.password_hash, new):
         raise InvalidInput("Choose a password different from the current one.", field="password")
     with transaction():
         user.password_hash = hash_password(new)

@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import and_, case, or_, type_coerce, update
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.domain.audit import AuditKind
 from app.domain.errors import InvalidInput, NotAllowed
@@ -23,7 +22,7 @@ from app.extensions import db
 from app.models import User
 from app.models.types import UTCDateTime, utcnow
 from app.services.accounts.accounts import user_by_email
-from app.services.accounts.passwords import hash_password, needs_new_hash
+from app.services.accounts.passwords import hash_password, needs_new_hash, verify_password
 from app.services.audit.record import audit
 from app.services.common.history import record
 from app.services.common.transaction import transaction
@@ -59,7 +58,7 @@ def authenticate(email: str, password: str, *, now: datetime | None = None) -> U
         _check_nothing(password)
         audit(AuditKind.sign_in_waiting, "Sign-in refused unchecked: the account waits", email=typed, now=now)
         raise InvalidInput(WRONG, field="password")
-    if not check_password_hash(user.password_hash, password):
+    if not verify_password(user.password_hash, password):
         with transaction():
             audit(
                 AuditKind.sign_in_failed,
@@ -147,5 +146,5 @@ def _check_nothing(password: str) -> None:
     or waiting account costs the same time as a real check."""
     method = current_app.config["PASSWORD_HASH_METHOD"]
     if method not in _dummy_hashes:
-        _dummy_hashes[method] = generate_password_hash(secrets.token_hex(16), method=method)
-    check_password_hash(_dummy_hashes[method], password)
+        _dummy_hashes[method] = hash_password(secrets.token_hex(16))
+    verify_password(_dummy_hashes[method], password)

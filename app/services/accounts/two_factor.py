@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete, func, or_, select, update
-from werkzeug.security import check_password_hash
 
 from app.domain.audit import AuditKind
 from app.domain.errors import InvalidInput
@@ -21,6 +20,7 @@ from app.domain.two_factor import (
 from app.extensions import db
 from app.models import RecoveryCode, User
 from app.models.types import utcnow
+from app.services.accounts.passwords import verify_password
 from app.services.accounts.sessions import bump_generation
 from app.services.accounts.sign_in import claim_guess, take_back_guess
 from app.services.audit.record import audit
@@ -136,7 +136,7 @@ def disable_two_factor(user: User, password: str, code: str, *, now: datetime | 
     now = now or utcnow()
     if not user.two_factor_on:
         raise InvalidInput("Two-step sign-in is off already.", field="code")
-    if not check_password_hash(user.password_hash, password or ""):
+    if not verify_password(user.password_hash, password or ""):
         raise InvalidInput("That is not your password.", field="password")
     check_second_step(user, code, now=now, signing_in=False)
     with transaction():
