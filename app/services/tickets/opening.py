@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Select, func, insert, inspect, select
+from sqlalchemy import ColumnElement, func, inspect, select
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -31,6 +31,8 @@ from app.extensions import db
 from app.models import Customer, Ticket, User
 from app.models.types import utcnow
 from app.services.common.history import record
+from app.services.common.many_rows import insert_many
+from app.services.common.prepared import PreparedStatement
 from app.services.common.row_batch import RowBatch
 from app.services.common.rows import find_row
 from app.services.common.setup_cache import note_versions, versions_column
@@ -165,7 +167,6 @@ def _open(
 
 
 _TICKET_COLUMNS = [(attribute.key, attribute.columns[0].key) for attribute in inspect(Ticket).column_attrs]
-_INSERT_TICKET = insert(Ticket.__table__)
 
 
 def _insert(ticket: Ticket) -> None:
@@ -178,7 +179,7 @@ def _insert(ticket: Ticket) -> None:
         if key not in loaded:  # never set: NULL, and known to be (else it would be read again)
             set_committed_value(ticket, key, None)
         values[column] = loaded[key]
-    db.session.execute(_INSERT_TICKET, values)
+    insert_many(Ticket.__table__, [values])  # compiled once, straight to the driver on SQLite
     make_transient_to_detached(ticket)
     db.session.add(ticket)
 
@@ -196,7 +197,7 @@ _COLUMN_DEFAULTS = {
     "risk_priority": 0,
 }
 
-_FIRST_READS: dict[str, Select[Any]] = {}
+_FIRST_READS: dict[str, PreparedStatement] = {}
 
 
 def _first_read(customer_id: int, now: datetime) -> tuple[int, HealthInputs, int | None]:
@@ -211,8 +212,10 @@ def _first_read(customer_id: int, now: datetime) -> tuple[int, HealthInputs, int
             next_id: ColumnElement[Any] = func.nextval(func.pg_get_serial_sequence("tickets", "id"))
         else:
             next_id = select(func.coalesce(func.max(Ticket.id), 0) + 1).scalar_subquery()
-        statement = _FIRST_READS[dialect] = select(next_id, versions_column(), *CUSTOMER_FACT_COLUMNS)
-    row = db.session.execute(statement, fact_parameters(customer_id, now)).one()
+        statement = _FIRST_READS[dialect] = PreparedStatement(
+            select(next_id, versions_column(), *CUSTOMER_FACT_COLUMNS)
+        )
+    row = statement.one(fact_parameters(customer_id, now))
     note_versions(row[1])
     health, rating = facts_of(row[2:])
     return int(row[0]), health, rating
