@@ -4,16 +4,17 @@ Through the session, each run of even a cached statement builds an ORM execution
 its compiled form up by a cache key, builds a parameter dict and sends each value through its
 column type's converter: a quarter of a millisecond or more, more than SQLite's own work for a
 small read. On SQLite a prepared statement is compiled once (its literal lists expanded) into
-the driver's SQL and a plan of where each value comes from, and each run hands the driver a
-tuple. It still goes through the connection (statement events, the session's transaction).
-Other databases take the session's path.
+the driver's SQL, a plan of where each value comes from and the converters of its result
+columns, and each run hands the driver a tuple. It still goes through the connection
+(statement events, the session's transaction). Other databases take the session's path.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
+from sqlalchemy import Select
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ClauseElement, Executable
@@ -33,15 +34,22 @@ class PreparedStatement:
     def __init__(self, statement: ClauseElement) -> None:
         assert isinstance(statement, Executable)
         self.statement = statement
-        self._plans: dict[str, tuple[str, tuple[Slot, ...]]] = {}
+        self._plans: dict[str, _Plan] = {}
 
     def rows(self, parameters: Mapping[str, Any]) -> Sequence[Sequence[Any]]:
-        """The rows the statement returns, as the driver gives them (no type conversion of
-        results: for numbers and text)."""
+        """The rows the statement returns, each value converted by its column's type as the
+        session would (an enumeration, an aware datetime)."""
         connection = db.session.connection()
         if connection.dialect.name != "sqlite":
             return db.session.execute(self.statement, dict(parameters)).all()
-        return self._run(connection, parameters).fetchall()
+        found = self._run(connection, parameters).fetchall()
+        results = self._plans[connection.dialect.name].results
+        if not results:
+            return found
+        return [
+            tuple(value if convert is None or value is None else convert(value) for convert, value in pairs)
+            for pairs in (zip(results, row, strict=True) for row in found)
+        ]
 
     def one(self, parameters: Mapping[str, Any]) -> Sequence[Any]:
         """The statement's one row."""
@@ -64,17 +72,21 @@ class PreparedStatement:
             plan = self._plans[connection.dialect.name] = _prepare(
                 self.statement, connection.dialect, parameters
             )
-        sql, slots = plan
         values = tuple(
             constant if key is None else (convert(parameters[key]) if convert else parameters[key])
-            for key, convert, constant in slots
+            for key, convert, constant in plan.slots
         )
-        return connection.exec_driver_sql(sql, values)
+        return connection.exec_driver_sql(plan.sql, values)
 
 
-def _prepare(
-    statement: ClauseElement, dialect: Dialect, parameters: Mapping[str, Any]
-) -> tuple[str, tuple[Slot, ...]]:
+class _Plan(NamedTuple):
+    sql: str
+    slots: tuple[Slot, ...]
+    # Each result column's converter (None: the driver's value as it is); empty when none has one.
+    results: tuple[Callable[[Any], Any] | None, ...]
+
+
+def _prepare(statement: ClauseElement, dialect: Dialect, parameters: Mapping[str, Any]) -> _Plan:
     compiled = statement.compile(dialect=dialect)
     assert isinstance(compiled, SQLCompiler) and compiled.positional
     # The expanded form: a literal list (`IN (...)`) becomes one placeholder per item.
@@ -94,4 +106,12 @@ def _prepare(
         else:
             value = expanded.parameters[name]
             slots.append((None, None, convert(value) if convert else value))
-    return expanded.statement, tuple(slots)
+    results: tuple[Callable[[Any], Any] | None, ...] = ()
+    if isinstance(statement, Select):
+        results = tuple(
+            column.type.dialect_impl(dialect).result_processor(dialect, None)
+            for column in statement.selected_columns
+        )
+        if not any(results):
+            results = ()
+    return _Plan(expanded.statement, tuple(slots), results)
