@@ -3,8 +3,9 @@ next agent, read together in one statement.
 
 Every request a customer opens comes here. Read as model objects, the team and each of its
 members cost more CPU than the statements themselves; what the choice needs is a few plain
-values (the team's mode and cursor, each member's tier and absence). Only the chosen agent is
-loaded as a model object: the ticket holds it, and its notice goes to their address."""
+values (the team's mode and cursor, each member's tier and absence). Only the chosen agent
+becomes a model object, made from the same row: the ticket holds it, and its notice goes to
+their address."""
 
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ from sqlalchemy import and_, bindparam, select, update
 from app.domain.access import Actor
 from app.domain.assignment import AssignmentMode, Candidate, is_away, pick_assignee
 from app.domain.vocabulary import ActivityKind, Role, Tier
-from app.extensions import db
 from app.models import Team, Ticket, User
+from app.services.common.adopted import adopt
 from app.services.common.history import record
 from app.services.common.prepared import PreparedStatement
 from app.services.common.row_batch import RowBatch
@@ -39,6 +40,8 @@ _TEAM_AND_MEMBERS = PreparedStatement(
         _USERS.support_tier,
         _USERS.away,
         _USERS.away_until,
+        _USERS.name,
+        _USERS.email,
     )
     .select_from(Team.__table__)
     .outerjoin(
@@ -76,7 +79,7 @@ def enter_opening_queue(ticket: Ticket, now: datetime, *, rows: RowBatch | None)
     if chosen is not None:
         if cursor != chosen:
             _MOVE_CURSOR.execute({"team_id": team_id, "chosen": chosen})
-        agent = db.session.get_one(User, chosen)
+        agent = _agent(found, chosen)
         ticket.assignee_id, ticket.assignee = agent.id, agent
         ticket.updated_at = now
         record_assignment(
@@ -96,8 +99,28 @@ def enter_opening_queue(ticket: Ticket, now: datetime, *, rows: RowBatch | None)
     return None
 
 
+def _agent(found: Any, chosen: int) -> User:
+    """The chosen agent as the session's User, from the row already read."""
+    for row in found:
+        if row[4] == chosen:
+            user_id, role, support_tier, away, away_until, name, email = row[4:]
+            values = {
+                "id": user_id,
+                "role": role,
+                "support_tier": support_tier,
+                "away": away,
+                "away_until": away_until,
+                "name": name,
+                "email": email,
+                "team_id": row[0],
+                "active": True,
+            }
+            return adopt(User, values)
+    raise LookupError(f"user {chosen} is not among the team's members")
+
+
 def _choose(found: Any, mode: AssignmentMode, tier: int, cursor: int | None, now: datetime) -> int | None:
-    members = [row[4:] for row in found if row[4] is not None]
+    members = [row[4:9] for row in found if row[4] is not None]
     loads = active_loads([m[0] for m in members]) if mode is AssignmentMode.least_loaded else {}
     candidates = [
         Candidate(

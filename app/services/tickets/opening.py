@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, func, inspect, select
+from sqlalchemy import ColumnElement, bindparam, func, inspect, select
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -28,8 +28,9 @@ from app.domain.vocabulary import (
 )
 from app.domain.webhooks import WebhookEvent
 from app.extensions import db
-from app.models import Customer, Ticket, User
+from app.models import Customer, Organization, Ticket, User
 from app.models.types import utcnow
+from app.services.common.adopted import adopt
 from app.services.common.history import record
 from app.services.common.many_rows import insert_many
 from app.services.common.prepared import PreparedStatement
@@ -106,7 +107,7 @@ def _open(
     now: datetime,
 ) -> Ticket:
     with transaction():
-        ticket_id, before, rating = _first_read(customer.id, now)
+        ticket_id, before, rating = _first_read(customer, now)
         health = replace(before, open_tickets=before.open_tickets + 1)  # with the new ticket open
         ticket = Ticket(
             id=ticket_id,
@@ -197,27 +198,44 @@ _COLUMN_DEFAULTS = {
     "risk_priority": 0,
 }
 
-_FIRST_READS: dict[str, PreparedStatement] = {}
+_FIRST_READS: dict[tuple[str, bool], PreparedStatement] = {}
+_ORGANIZATION_COLUMNS = [
+    (attribute.key, attribute.columns[0]) for attribute in inspect(Organization).column_attrs
+]
 
 
-def _first_read(customer_id: int, now: datetime) -> tuple[int, HealthInputs, int | None]:
+def _first_read(customer: Customer, now: datetime) -> tuple[int, HealthInputs, int | None]:
     """What the opening reads first, in one statement: the new ticket's id (taken under SQLite's
     write lock, or from PostgreSQL's sequence), the setup versions this process's copies are
-    checked against (see common.setup_cache), and the customer's health inputs (before the new
-    ticket counts) and latest rating."""
+    checked against (see common.setup_cache), the customer's health inputs (before the new
+    ticket counts) and latest rating, and their organization when it is not loaded yet (its
+    name goes in the assignee's notice, its account in the risk rank)."""
     dialect = db.session.connection().dialect.name
-    statement = _FIRST_READS.get(dialect)
+    with_organization = customer.organization_id is not None and "organization" not in customer.__dict__
+    statement = _FIRST_READS.get((dialect, with_organization))
     if statement is None:
         if dialect == "postgresql":
             next_id: ColumnElement[Any] = func.nextval(func.pg_get_serial_sequence("tickets", "id"))
         else:
             next_id = select(func.coalesce(func.max(Ticket.id), 0) + 1).scalar_subquery()
-        statement = _FIRST_READS[dialect] = PreparedStatement(
-            select(next_id, versions_column(), *CUSTOMER_FACT_COLUMNS)
-        )
-    row = statement.one(fact_parameters(customer_id, now))
+        query = select(next_id, versions_column(), *CUSTOMER_FACT_COLUMNS)
+        if with_organization:
+            query = query.add_columns(*(column for _key, column in _ORGANIZATION_COLUMNS)).where(
+                Organization.id == bindparam("organization_id")
+            )
+        statement = _FIRST_READS[(dialect, with_organization)] = PreparedStatement(query)
+    parameters = fact_parameters(customer.id, now)
+    if with_organization:
+        parameters["organization_id"] = customer.organization_id
+    row = statement.one(parameters)
     note_versions(row[1])
-    health, rating = facts_of(row[2:])
+    width = 2 + len(CUSTOMER_FACT_COLUMNS)
+    health, rating = facts_of(row[2:width])
+    if with_organization:
+        values = {
+            key: value for (key, _column), value in zip(_ORGANIZATION_COLUMNS, row[width:], strict=True)
+        }
+        set_committed_value(customer, "organization", adopt(Organization, values))
     return int(row[0]), health, rating
 
 

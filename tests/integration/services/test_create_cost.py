@@ -4,11 +4,18 @@ one at its very next request."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from email.message import EmailMessage
+
 from sqlalchemy import event, select
 
 from app import create_app
+from app.domain.vocabulary import Channel
 from app.extensions import db
-from app.models import Activity, Ticket, TicketTag
+from app.models import Activity, Team, Ticket, TicketTag
+from app.services.accounts.api_tokens import create_api_token
+from app.services.inbound_mail.inbound import receive_mail
 from app.services.kb.articles import save_article, save_category, toggle_category_self_service
 from app.services.relationship.risk_rank import rank_customers
 from app.services.rules.admin import save_rule, set_rule_enabled
@@ -30,6 +37,10 @@ from tests.integration.services.test_sla import TARGETS
 # history, the tag, the two kinds of notice and the clocks (the team's one agent is its cursor
 # already: a moving cursor is one UPDATE more).
 PORTAL_REQUEST_STATEMENTS = 12
+# Issue #21's ceiling for a request by mail (the sender's login, the re-delivery and rate checks,
+# the mail's record and Message-ID) and through the API (the token's lookup and last use).
+EMAIL_REQUEST_STATEMENTS = 15
+API_REQUEST_STATEMENTS = 15
 
 TAG_RULE = {
     "name": "Tag exports",
@@ -51,15 +62,8 @@ def _post_request(client, subject: str):
     )
 
 
-def test_a_portal_request_stays_within_its_statement_budget(app, now):
-    admin = make_admin()
-    install_default_sla(admin, now=now)
-    save_rule(admin, TAG_RULE, now=now)
-    team = make_team(tier=1, assignment_mode="round_robin")
-    make_agent(tier=1, team_id=team.id)
-    customer = make_customer()
-    client = signed_in(app, customer.user)
-    _post_request(client, "Warm up")  # the process's copy of the rules is built once
+@contextmanager
+def _counted() -> Iterator[list[str]]:
     statements: list[str] = []
 
     def count(_conn, _cursor, statement, *_args) -> None:
@@ -67,14 +71,86 @@ def test_a_portal_request_stays_within_its_statement_budget(app, now):
 
     event.listen(db.engine, "before_cursor_execute", count)
     try:
-        response = _post_request(client, "The export fails")
+        yield statements
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
-    assert response.status_code == 302
-    assert len(statements) <= PORTAL_REQUEST_STATEMENTS, "\n".join(statements)
-    ticket = db.session.scalars(select(Ticket).where(Ticket.subject == "The export fails")).one()
+
+
+def _desk_with_a_tagging_rule(now) -> Team:
+    """Default SLA, a rule that tags the request, and a round-robin team of two (the cursor moves)."""
+    admin = make_admin()
+    install_default_sla(admin, now=now)
+    save_rule(admin, TAG_RULE, now=now)
+    team = make_team(tier=1, assignment_mode="round_robin")
+    make_agent(tier=1, team_id=team.id)
+    make_agent(tier=1, team_id=team.id)
+    return team
+
+
+def _opened_with_every_effect(subject: str, team: Team) -> Ticket:
+    ticket = db.session.scalars(select(Ticket).where(Ticket.subject == subject)).one()
     assert db.session.get(TicketTag, (ticket.id, "exports")) is not None
     assert ticket.sla_policy_id is not None and ticket.team_id == team.id and ticket.assignee_id is not None
+    kinds = set(db.session.scalars(select(Activity.kind).where(Activity.ticket_id == ticket.id)))
+    assert {"ticket_opened", "ticket_assigned", "rule_fired"} <= kinds
+    return ticket
+
+
+def test_a_portal_request_stays_within_its_statement_budget(app, now):
+    team = _desk_with_a_tagging_rule(now)
+    customer = make_customer()
+    client = signed_in(app, customer.user)
+    _post_request(client, "Warm up")  # the process's copy of the rules is built once
+    with _counted() as statements:
+        response = _post_request(client, "The export fails")
+    assert response.status_code == 302
+    assert len(statements) <= PORTAL_REQUEST_STATEMENTS, "\n".join(statements)
+    _opened_with_every_effect("The export fails", team)
+
+
+def _request_mail(customer, subject: str, message_id: str) -> bytes:
+    message = EmailMessage()
+    message["From"] = f"{customer.name} <{customer.email}>"
+    message["To"] = "support@tierdesk.localhost"
+    message["Subject"] = subject
+    message["Message-ID"] = message_id
+    message.set_content("The monthly export stops half way with an error about the file size.")
+    return message.as_bytes()
+
+
+def test_an_email_request_stays_within_its_statement_budget(now):
+    team = _desk_with_a_tagging_rule(now)
+    customer = make_customer()
+    receive_mail(_request_mail(customer, "Warm up", "<warm@example.test>"))
+    with _counted() as statements:
+        row = receive_mail(_request_mail(customer, "The export fails by mail", "<m2@example.test>"))
+    assert row.status == "processed", row.reason
+    assert len(statements) <= EMAIL_REQUEST_STATEMENTS, "\n".join(statements)
+    ticket = _opened_with_every_effect("The export fails by mail", team)
+    assert (ticket.channel, ticket.customer_id, row.ticket_id) == (Channel.email, customer.id, ticket.id)
+
+
+def test_an_api_request_stays_within_its_statement_budget(app, now):
+    team = _desk_with_a_tagging_rule(now)
+    customer = make_customer()
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {create_api_token(customer.user, 'cost', 'read_write')[1]}"}
+
+    def post(subject: str):
+        body = {
+            "subject": subject,
+            "description": "The monthly export stops half way.",
+            "category": "technical",
+        }
+        return client.post("/api/v1/tickets", json=body, headers=headers)
+
+    assert post("Warm up").status_code == 201
+    with _counted() as statements:
+        response = post("The export fails by API")
+    assert response.status_code == 201, response.get_json()
+    assert len(statements) <= API_REQUEST_STATEMENTS, "\n".join(statements)
+    ticket = _opened_with_every_effect("The export fails by API", team)
+    assert response.get_json()["id"] == ticket.id and ticket.channel is Channel.api
 
 
 def _open_in(
