@@ -30,7 +30,7 @@ from app.domain.webhooks import WebhookEvent
 from app.extensions import db
 from app.models import Customer, Organization, Ticket, User
 from app.models.types import utcnow
-from app.services.common.adopted import adopt
+from app.services.common.adopted import adopt, fresh
 from app.services.common.history import record
 from app.services.common.many_rows import insert_many
 from app.services.common.prepared import PreparedStatement
@@ -109,22 +109,25 @@ def _open(
     with transaction():
         ticket_id, before, rating = _first_read(customer, now)
         health = replace(before, open_tickets=before.open_tickets + 1)  # with the new ticket open
-        ticket = Ticket(
-            id=ticket_id,
-            reference=rules.format_reference(current_app.config["TICKET_REFERENCE_PREFIX"], ticket_id),
-            subject=subject,
-            description=description,
-            category=category_value,
-            priority=priority_value,
-            channel=channel_value,
-            customer_id=customer.id,
-            organization_id=customer.organization_id,
-            status=Status.new,
-            tier=int(Tier.FRONTLINE),
-            created_at=now,
-            updated_at=now,
-            tier_entered_at=now,
-            **_COLUMN_DEFAULTS,
+        ticket = fresh(
+            Ticket,
+            dict(
+                id=ticket_id,
+                reference=rules.format_reference(current_app.config["TICKET_REFERENCE_PREFIX"], ticket_id),
+                subject=subject,
+                description=description,
+                category=category_value,
+                priority=priority_value,
+                channel=channel_value,
+                customer_id=customer.id,
+                organization_id=customer.organization_id,
+                status=Status.new,
+                tier=int(Tier.FRONTLINE),
+                created_at=now,
+                updated_at=now,
+                tier_entered_at=now,
+                **_COLUMN_DEFAULTS,
+            ),
         )
         # The ticket stays out of the session until the end: it is inserted once, with every
         # column its opening gave it (policy, team, assignee, SLA summary, rank), as a plain
