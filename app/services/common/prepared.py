@@ -89,6 +89,11 @@ class _Plan(NamedTuple):
 def _prepare(statement: ClauseElement, dialect: Dialect, parameters: Mapping[str, Any]) -> _Plan:
     compiled = statement.compile(dialect=dialect)
     assert isinstance(compiled, SQLCompiler) and compiled.positional
+    for key in parameters:
+        bind = compiled.binds.get(key)
+        if bind is not None and bind.expanding:
+            # Its items would be planned as constants: every later run would reuse these.
+            raise ValueError(f"parameter {key} is a list: it cannot be prepared")
     # The expanded form: a literal list (`IN (...)`) becomes one placeholder per item.
     expanded = compiled.construct_expanded_state(dict(parameters))
     assert expanded.positiontup is not None
@@ -100,8 +105,6 @@ def _prepare(statement: ClauseElement, dialect: Dialect, parameters: Mapping[str
         else:
             convert = bind.type.dialect_impl(dialect).bind_processor(dialect)
         if name in parameters:
-            if bind is None or bind.expanding:
-                raise ValueError(f"parameter {name} is a list: it cannot be prepared")
             slots.append((name, convert, None))
         else:
             value = expanded.parameters[name]
