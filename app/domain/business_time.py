@@ -149,13 +149,31 @@ def open_spans(calendar: BusinessCalendar, instant: datetime) -> Iterator[Span]:
         day += timedelta(days=1)
 
 
-def _day_spans(calendar: BusinessCalendar, zone: ZoneInfo, day: date) -> list[Span]:
+# A day's spans per calendar, worked out once: every opened ticket's clocks walk the same few
+# days (each target's warning and due time). Keyed by the calendar object itself (a changed
+# calendar is a new object); the entry keeps it alive, so its id is never another's.
+_SPANS_KEPT = 4096
+_spans_of_days: dict[tuple[int, date], tuple[BusinessCalendar, tuple[Span, ...]]] = {}
+
+
+def _day_spans(calendar: BusinessCalendar, zone: ZoneInfo, day: date) -> tuple[Span, ...]:
+    known = _spans_of_days.get((id(calendar), day))
+    if known is not None and known[0] is calendar:
+        return known[1]
+    spans = _spans_on(calendar, zone, day)
+    if len(_spans_of_days) >= _SPANS_KEPT:
+        _spans_of_days.clear()
+    _spans_of_days[(id(calendar), day)] = (calendar, spans)
+    return spans
+
+
+def _spans_on(calendar: BusinessCalendar, zone: ZoneInfo, day: date) -> tuple[Span, ...]:
     spans = []
     for interval in calendar.intervals_on(day):
         start, end = _wall_to_utc(day, interval.start, zone), _wall_to_utc(day, interval.end, zone)
         if end > start:  # an interval lying wholly in a DST gap holds no time
             spans.append((start, end))
-    return spans
+    return tuple(spans)
 
 
 def _wall_to_utc(day: date, minute: int, zone: ZoneInfo) -> datetime:

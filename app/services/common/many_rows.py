@@ -10,7 +10,7 @@ session's path, where SQLAlchemy batches the rows for the server.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import Insert, Table, Update, insert
@@ -22,9 +22,14 @@ from app.extensions import db
 from app.models.types import UTCDateTime
 from app.services.common.rows import rows_matched
 
+# Where each position's values come from: a key of the rows with its column type's converter and
+# whether equal values convert alike, or a constant (a default, a literal of the statement).
+_Slot = tuple[str | None, Callable[[Any], Any] | None, bool, Any]
+
+
 # Plain INSERTs of a table compiled for a set of columns, per dialect: compiling one costs more
 # than running it for the few rows of a ticket's opening.
-_compiled_inserts: dict[tuple[Table, tuple[str, ...], str], SQLCompiler] = {}
+_compiled_inserts: dict[tuple[Table, tuple[str, ...], str], tuple[str, list[_Slot] | None]] = {}
 
 
 def insert_many(table: Table, rows: Sequence[dict[str, Any]]) -> None:
@@ -38,50 +43,39 @@ def execute_many(
 ) -> int:
     """Run `statement` once per row (every row with the same keys) in the session's
     transaction; returns how many rows it matched (for an UPDATE). `cache_as`: the statement is
-    a plain INSERT into that table, compiled once per set of columns."""
+    a plain INSERT into that table, compiled (and planned) once per set of columns."""
     if not rows:
         return 0
     connection = db.session.connection()
     dialect = connection.dialect
     if dialect.name == "sqlite":
         keys = tuple(rows[0])
-        known = _compiled_inserts.get((cache_as, keys, dialect.name)) if cache_as is not None else None
+        cache_key = (cache_as, keys, dialect.name) if cache_as is not None else None
+        known = _compiled_inserts.get(cache_key) if cache_key is not None else None
         if known is None:
-            made = statement.compile(dialect=dialect, column_keys=list(keys))
-            assert isinstance(made, SQLCompiler)
-            known = made
-            if cache_as is not None:
-                _compiled_inserts[(cache_as, keys, dialect.name)] = known
-        compiled = known
-        columns = _columns(compiled, dialect, rows)
-        if columns is not None:
-            return connection.exec_driver_sql(compiled.string, list(zip(*columns, strict=True))).rowcount
+            compiled = statement.compile(dialect=dialect, column_keys=list(keys))
+            assert isinstance(compiled, SQLCompiler)
+            known = (compiled.string, _plan(compiled, dialect, keys))
+            if cache_key is not None:
+                _compiled_inserts[cache_key] = known
+        sql, plan = known
+        if plan is not None:
+            return connection.exec_driver_sql(sql, _values(plan, rows)).rowcount
     return rows_matched(db.session.execute(statement, rows))
 
 
-def _columns(
-    compiled: SQLCompiler, dialect: Dialect, rows: Sequence[dict[str, Any]]
-) -> list[list[Any]] | None:
+def _plan(compiled: SQLCompiler, dialect: Dialect, keys: tuple[str, ...]) -> list[_Slot] | None:
     """The driver's values, position by position; None when the statement needs SQLAlchemy's
     own execution (a default computed per row, a parameter it renames)."""
     if not compiled.positional or compiled.positiontup is None or compiled.escaped_bind_names:
         return None
     defaults = {column.key: column for column in (*compiled.insert_prefetch, *compiled.update_prefetch)}
-    keys = rows[0].keys()
-    columns: list[list[Any]] = []
+    plan: list[_Slot] = []
     for name in compiled.positiontup:
         bind = compiled.binds[name]
         convert = bind.type.dialect_impl(dialect).bind_processor(dialect)
         if name in keys:
-            values = [row[name] for row in rows]
-            if convert is None:
-                columns.append(values)
-            elif _converts_alike(bind.type):
-                # Equal values convert alike here: each distinct one (the batch's `now`) once.
-                converted = {value: convert(value) for value in set(values)}
-                columns.append([converted[value] for value in values])
-            else:
-                columns.append([convert(value) for value in values])
+            plan.append((name, convert, convert is not None and _converts_alike(bind.type), None))
             continue
         if name in defaults:
             default = defaults[name].default
@@ -92,8 +86,34 @@ def _columns(
             return None
         else:
             value = bind.value  # a literal of the statement itself (the 1 of version + 1)
-        columns.append([convert(value) if convert else value] * len(rows))
-    return columns
+        plan.append((None, None, False, convert(value) if convert else value))
+    return plan
+
+
+def _values(plan: list[_Slot], rows: Sequence[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    if len(rows) == 1:  # a ticket's opening: most of its statements write one row
+        row = rows[0]
+        return [
+            tuple(
+                constant if key is None else (convert(row[key]) if convert else row[key])
+                for key, convert, _alike, constant in plan
+            )
+        ]
+    columns: list[list[Any]] = []
+    for key, convert, alike, constant in plan:
+        if key is None:
+            columns.append([constant] * len(rows))
+            continue
+        values = [row[key] for row in rows]
+        if convert is None:
+            columns.append(values)
+        elif alike:
+            # Equal values convert alike here: each distinct one (the batch's `now`) once.
+            converted = {value: convert(value) for value in set(values)}
+            columns.append([converted[value] for value in values])
+        else:
+            columns.append([convert(value) for value in values])
+    return list(zip(*columns, strict=True))
 
 
 def _converts_alike(type_: TypeEngine[Any]) -> bool:

@@ -4,6 +4,7 @@ enters a team's queue to the team's next agent, by the team's mode (app.domain.a
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import Select, bindparam, func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
@@ -32,11 +33,18 @@ _STAFF = (Role.agent, Role.admin)
 WAITING_BATCH = 200
 
 
+class TeamName(NamedTuple):
+    """A team as its assignment's history names it, for a caller that read no Team object."""
+
+    id: int
+    name: str
+
+
 def record_assignment(
     ticket: Ticket,
     *,
     assignee: User | None,
-    team: Team | None,
+    team: Team | TeamName | None,
     now: datetime,
     actor: User | None = None,
     how: str | None = None,
@@ -232,7 +240,7 @@ def _take_next_agent(team: Team, ticket: Ticket, now: datetime, *, locked: bool 
     # The members as model objects: the chosen one is then in the session, with no second read.
     members = db.session.scalars(_MEMBERS, {"team_id": team.id}).all()
     loads = (
-        _active_loads([m.id for m in members]) if team.assignment_mode is AssignmentMode.least_loaded else {}
+        active_loads([m.id for m in members]) if team.assignment_mode is AssignmentMode.least_loaded else {}
     )
     candidates = [
         Candidate(
@@ -254,7 +262,7 @@ def _take_next_agent(team: Team, ticket: Ticket, now: datetime, *, locked: bool 
     return db.session.get(User, chosen)
 
 
-def _active_loads(user_ids: list[int]) -> dict[int, int]:
+def active_loads(user_ids: list[int]) -> dict[int, int]:
     """Active tickets per agent, in one grouped query over the assignee index."""
     if not user_ids:
         return {}

@@ -19,6 +19,7 @@ from app.services.common.many_rows import insert_many
 from app.services.common.row_batch import RowBatch
 from app.services.relationship import risk_rank
 from app.services.routing.assignment import enter_team_queue
+from app.services.routing.opening_queue import enter_opening_queue
 from app.services.sla import clock as sla_clock
 from app.services.sla.clock_pass import ClockPass
 
@@ -73,6 +74,8 @@ def settle_queue(change: TicketChange) -> User | None:
     entry, change.queue = change.queue, None
     if entry is None:
         return None
+    if change.opening and entry == QueueEntry():  # the tier's team, nobody named: most requests
+        return enter_opening_queue(change.ticket, change.now, rows=change.rows)
     return enter_team_queue(
         change.ticket,
         change.now,

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Select, func, insert, inspect, select
+from sqlalchemy import ColumnElement, bindparam, func, inspect, select
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -28,9 +28,12 @@ from app.domain.vocabulary import (
 )
 from app.domain.webhooks import WebhookEvent
 from app.extensions import db
-from app.models import Customer, Ticket, User
+from app.models import Customer, Organization, Ticket, User
 from app.models.types import utcnow
+from app.services.common.adopted import adopt, fresh
 from app.services.common.history import record
+from app.services.common.many_rows import insert_many
+from app.services.common.prepared import PreparedStatement
 from app.services.common.row_batch import RowBatch
 from app.services.common.rows import find_row
 from app.services.common.setup_cache import note_versions, versions_column
@@ -104,24 +107,27 @@ def _open(
     now: datetime,
 ) -> Ticket:
     with transaction():
-        ticket_id, before, rating = _first_read(customer.id, now)
+        ticket_id, before, rating = _first_read(customer, now)
         health = replace(before, open_tickets=before.open_tickets + 1)  # with the new ticket open
-        ticket = Ticket(
-            id=ticket_id,
-            reference=rules.format_reference(current_app.config["TICKET_REFERENCE_PREFIX"], ticket_id),
-            subject=subject,
-            description=description,
-            category=category_value,
-            priority=priority_value,
-            channel=channel_value,
-            customer_id=customer.id,
-            organization_id=customer.organization_id,
-            status=Status.new,
-            tier=int(Tier.FRONTLINE),
-            created_at=now,
-            updated_at=now,
-            tier_entered_at=now,
-            **_COLUMN_DEFAULTS,
+        ticket = fresh(
+            Ticket,
+            dict(
+                id=ticket_id,
+                reference=rules.format_reference(current_app.config["TICKET_REFERENCE_PREFIX"], ticket_id),
+                subject=subject,
+                description=description,
+                category=category_value,
+                priority=priority_value,
+                channel=channel_value,
+                customer_id=customer.id,
+                organization_id=customer.organization_id,
+                status=Status.new,
+                tier=int(Tier.FRONTLINE),
+                created_at=now,
+                updated_at=now,
+                tier_entered_at=now,
+                **_COLUMN_DEFAULTS,
+            ),
         )
         # The ticket stays out of the session until the end: it is inserted once, with every
         # column its opening gave it (policy, team, assignee, SLA summary, rank), as a plain
@@ -165,7 +171,6 @@ def _open(
 
 
 _TICKET_COLUMNS = [(attribute.key, attribute.columns[0].key) for attribute in inspect(Ticket).column_attrs]
-_INSERT_TICKET = insert(Ticket.__table__)
 
 
 def _insert(ticket: Ticket) -> None:
@@ -178,7 +183,7 @@ def _insert(ticket: Ticket) -> None:
         if key not in loaded:  # never set: NULL, and known to be (else it would be read again)
             set_committed_value(ticket, key, None)
         values[column] = loaded[key]
-    db.session.execute(_INSERT_TICKET, values)
+    insert_many(Ticket.__table__, [values])  # compiled once, straight to the driver on SQLite
     make_transient_to_detached(ticket)
     db.session.add(ticket)
 
@@ -196,25 +201,44 @@ _COLUMN_DEFAULTS = {
     "risk_priority": 0,
 }
 
-_FIRST_READS: dict[str, Select[Any]] = {}
+_FIRST_READS: dict[tuple[str, bool], PreparedStatement] = {}
+_ORGANIZATION_COLUMNS = [
+    (attribute.key, attribute.columns[0]) for attribute in inspect(Organization).column_attrs
+]
 
 
-def _first_read(customer_id: int, now: datetime) -> tuple[int, HealthInputs, int | None]:
+def _first_read(customer: Customer, now: datetime) -> tuple[int, HealthInputs, int | None]:
     """What the opening reads first, in one statement: the new ticket's id (taken under SQLite's
     write lock, or from PostgreSQL's sequence), the setup versions this process's copies are
-    checked against (see common.setup_cache), and the customer's health inputs (before the new
-    ticket counts) and latest rating."""
+    checked against (see common.setup_cache), the customer's health inputs (before the new
+    ticket counts) and latest rating, and their organization when it is not loaded yet (its
+    name goes in the assignee's notice, its account in the risk rank)."""
     dialect = db.session.connection().dialect.name
-    statement = _FIRST_READS.get(dialect)
+    with_organization = customer.organization_id is not None and "organization" not in customer.__dict__
+    statement = _FIRST_READS.get((dialect, with_organization))
     if statement is None:
         if dialect == "postgresql":
             next_id: ColumnElement[Any] = func.nextval(func.pg_get_serial_sequence("tickets", "id"))
         else:
             next_id = select(func.coalesce(func.max(Ticket.id), 0) + 1).scalar_subquery()
-        statement = _FIRST_READS[dialect] = select(next_id, versions_column(), *CUSTOMER_FACT_COLUMNS)
-    row = db.session.execute(statement, fact_parameters(customer_id, now)).one()
+        query = select(next_id, versions_column(), *CUSTOMER_FACT_COLUMNS)
+        if with_organization:
+            query = query.add_columns(*(column for _key, column in _ORGANIZATION_COLUMNS)).where(
+                Organization.id == bindparam("organization_id")
+            )
+        statement = _FIRST_READS[(dialect, with_organization)] = PreparedStatement(query)
+    parameters = fact_parameters(customer.id, now)
+    if with_organization:
+        parameters["organization_id"] = customer.organization_id
+    row = statement.one(parameters)
     note_versions(row[1])
-    health, rating = facts_of(row[2:])
+    width = 2 + len(CUSTOMER_FACT_COLUMNS)
+    health, rating = facts_of(row[2:width])
+    if with_organization:
+        values = {
+            key: value for (key, _column), value in zip(_ORGANIZATION_COLUMNS, row[width:], strict=True)
+        }
+        set_committed_value(customer, "organization", adopt(Organization, values))
     return int(row[0]), health, rating
 
 

@@ -35,8 +35,11 @@ STATEMENTS = {
     "ticket rank": re.compile(r"^UPDATE tickets SET .*risk_(pressure|account|priority)=", re.IGNORECASE),
     # The ticket's row inserted with its rank columns.
     "ticket insert": re.compile(r"^INSERT INTO tickets \(.*risk_pressure", re.IGNORECASE),
-    # A team's members read to choose the next agent (routing.assignment, once per queue entry).
-    "team members": re.compile(r"FROM users WHERE users\.team_id = .* AND users\.role IN", re.IGNORECASE),
+    # A team's members read to choose the next agent (routing.assignment, once per queue entry;
+    # routing.opening_queue reads them with their team).
+    "team members": re.compile(
+        r"(FROM users WHERE|JOIN users ON) users\.team_id = .* AND users\.role IN", re.IGNORECASE
+    ),
 }
 
 

@@ -1,0 +1,39 @@
+"""Model objects for rows read as plain values, without a statement of their own."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from sqlalchemy import inspect
+from sqlalchemy.orm import make_transient_to_detached
+
+from app.extensions import db
+
+Model = TypeVar("Model")
+
+
+def adopt(model: type[Model], values: Mapping[str, Any]) -> Model:
+    """The session's object for the row whose attribute values (primary key included) a plain
+    read gave: the session's own when it has one, else one made from the values as if the ORM
+    had loaded it. Attributes not given are read when first used."""
+    mapper = inspect(model)
+    key = mapper.identity_key_from_primary_key([values[column.key] for column in mapper.primary_key])
+    session = db.session()
+    known = session.identity_map.get(key)
+    if known is not None:
+        return known
+    instance = mapper.class_manager.new_instance()
+    instance.__dict__.update(values)  # as the ORM's loader sets them: no attribute events
+    make_transient_to_detached(instance)
+    session.add(instance)
+    return instance
+
+
+def fresh(model: type[Model], values: Mapping[str, Any]) -> Model:
+    """A new object (not in the session yet) with these attribute values, set as the ORM's
+    loader sets them: the model's constructor fires an attribute event per value, which an
+    object built on every request (an opened ticket) pays for column by column."""
+    instance = inspect(model).class_manager.new_instance()
+    instance.__dict__.update(values)
+    return instance
