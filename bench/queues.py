@@ -4,8 +4,9 @@
 
 Seeds a scratch SQLite database (or an empty one named by --database-url) with tickets across
 every tier and status, gives the active ones a next SLA check within the coming week and a stored
-risk rank (time pressure by the domain's steps, organizations' parts by the service that keeps
-them), assigns one active ticket in twenty to the bench agent and one in five to its team, then
+risk rank (time pressure by the domain's steps, organizations' parts as `rank_organization`
+computes them), assigns one active ticket in twenty to the bench agent and one in five to its
+team, each row written once, whole (a million tickets in minutes: see `bench.seed`), then
 times through the test client, signed in as that agent: every queue tab (each page carries every
 tab's count), the tier-1 queue's page 50 (reached by following the cursors) and its newest-first
 order, the rows and counts an open queue polls every 30 s, a full-text ticket search for a common
