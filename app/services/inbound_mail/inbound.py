@@ -95,12 +95,11 @@ def _use(raw: bytes, parsed: ParsedMail, about: store.Arrival, checked_by_admin:
     with the record of the mail."""
     config = current_app.config
     now = about.now
-    seen, recent = store.sender_history(parsed.sender, parsed.message_id, now - store.rate_window())
-    if seen:
+    sender, history = sender_by_address(parsed.sender, parsed.message_id, now - store.rate_window())
+    if history.seen:
         return store.add_record(None, about, status=store.IGNORED, reason=ALREADY_RECEIVED)
-    sender = sender_by_address(parsed.sender)
     per_hour = config["MAIL_SENDER_PER_HOUR"]
-    if not checked_by_admin and sender.agent is None and recent >= per_hour:
+    if not checked_by_admin and sender.agent is None and history.recent >= per_hour:
         reason = f"more than {per_hour} mails in an hour from {parsed.sender}"
         return store.add_record(raw, about, status=store.FAILED, reason=reason)
     ticket_id, thread, notes = _apply(parsed, sender, now)

@@ -6,11 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import ScalarSelect, String, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import InboundMail, MailId, User
+from app.models.types import UTCDateTime
 from app.services.common.access import require_admin
 
 PROCESSED, FAILED, IGNORED, REPROCESSED = "processed", "failed", "ignored", "reprocessed"
@@ -87,24 +88,28 @@ def keep(
     return row
 
 
-def sender_history(sender: str, message_id: str | None, since: datetime) -> tuple[bool, int]:
-    """In one statement: whether this Message-ID was already turned into a ticket or reply (a
-    re-delivery), and how many mails this sender sent since then (the per-sender rate limit)."""
-    recent = (
-        select(func.count())
-        .where(InboundMail.sender == sender, InboundMail.received_at >= since)
-        .scalar_subquery()
-    )
-    if not message_id:
-        return False, db.session.scalar(select(recent)) or 0
+def history_columns() -> tuple[ScalarSelect[int | None], ScalarSelect[int]]:
+    """Two columns for the statement that reads a mail's sender (`senders.sender_by_address`):
+    the id of an earlier record of this Message-ID that was turned into a ticket or reply (a
+    re-delivery), and how many mails this sender sent since `:since` (the per-sender rate
+    limit). They read the bound values `:address`, `:message_id` and `:since`."""
     seen = (
         select(InboundMail.id)
-        .where(InboundMail.message_id == message_id, InboundMail.status == PROCESSED)
+        .where(
+            InboundMail.message_id == bindparam("message_id", type_=String), InboundMail.status == PROCESSED
+        )
         .limit(1)
         .scalar_subquery()
     )
-    row = db.session.execute(select(seen, recent)).one()
-    return row[0] is not None, row[1] or 0
+    recent = (
+        select(func.count())
+        .where(
+            InboundMail.sender == bindparam("address", type_=String),
+            InboundMail.received_at >= bindparam("since", type_=UTCDateTime()),
+        )
+        .scalar_subquery()
+    )
+    return seen, recent
 
 
 def rate_window() -> timedelta:

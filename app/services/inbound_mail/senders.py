@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import literal, select
+from sqlalchemy import Select, String, bindparam, select
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
 from app.models import Customer, User
 from app.services.accounts.contacts import linked_customer
+from app.services.inbound_mail.inbound_store import history_columns
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,22 +31,41 @@ class Sender:
         return user if user is not None and user.is_staff and user.active else None
 
 
-def sender_by_address(address: str) -> Sender:
-    """The user and the customer record with this address, read in one statement."""
-    wanted = select(literal(address).label("email")).subquery()
-    row = db.session.execute(
-        select(User, Customer)
+@dataclass(frozen=True, slots=True)
+class SenderHistory:
+    """What earlier mail says about this one: whether its Message-ID was already used (a
+    re-delivery) and how many mails its sender sent within the rate limit's window."""
+
+    seen: bool
+    recent: int
+
+
+@functools.cache
+def _sender_statement() -> Select[User, Customer, int | None, int]:
+    """Built once per process: the user and customer with an address, and the mail's history."""
+    wanted = select(bindparam("address", type_=String).label("email")).subquery()
+    seen, recent = history_columns()
+    return (
+        select(User, Customer, seen, recent)
         .select_from(wanted)
         .outerjoin(User, User.email == wanted.c.email)
         .outerjoin(Customer, Customer.email == wanted.c.email)
         .limit(1)
+    )
+
+
+def sender_by_address(address: str, message_id: str | None, since: datetime) -> tuple[Sender, SenderHistory]:
+    """The user and the customer record with this address and the history of the mail (see
+    `inbound_store.history_columns`), read in one statement."""
+    row = db.session.execute(
+        _sender_statement(), {"address": address, "message_id": message_id, "since": since}
     ).one()
     user, customer = row[0], row[1]
     if user is not None and customer is not None and customer.user_id == user.id:
         # Each is the other's: no lazy load when the reply checks who may see the ticket.
         set_committed_value(user, "customer", customer)
         set_committed_value(customer, "user", user)
-    return Sender(address, user, customer)
+    return Sender(address, user, customer), SenderHistory(row[2] is not None, row[3] or 0)
 
 
 def customer_user(name: str, now: datetime, sender: Sender) -> User:
