@@ -12,6 +12,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app.extensions import db
 from app.models import Customer, User
 from app.services.accounts.contacts import linked_customer
+from app.services.common.setup_cache import note_versions, versions_column
 from app.services.inbound_mail.inbound_store import history_columns
 
 
@@ -41,12 +42,13 @@ class SenderHistory:
 
 
 @functools.cache
-def _sender_statement() -> Select[User, Customer, int | None, int]:
-    """Built once per process: the user and customer with an address, and the mail's history."""
+def _sender_statement() -> Select[User, Customer, int | None, str | None, int]:
+    """Built once per process: the user and customer with an address, the mail's history and
+    the setup versions (so the rules a reply fires need no statement of their own to check)."""
     wanted = select(bindparam("address", type_=String).label("email")).subquery()
     seen, recent = history_columns()
     return (
-        select(User, Customer, seen, recent)
+        select(User, Customer, seen, versions_column(), recent)
         .select_from(wanted)
         .outerjoin(User, User.email == wanted.c.email)
         .outerjoin(Customer, Customer.email == wanted.c.email)
@@ -56,16 +58,17 @@ def _sender_statement() -> Select[User, Customer, int | None, int]:
 
 def sender_by_address(address: str, message_id: str | None, since: datetime) -> tuple[Sender, SenderHistory]:
     """The user and the customer record with this address and the history of the mail (see
-    `inbound_store.history_columns`), read in one statement."""
+    `inbound_store.history_columns`), read in one statement with the setup versions."""
     row = db.session.execute(
         _sender_statement(), {"address": address, "message_id": message_id, "since": since}
     ).one()
+    note_versions(row[3])
     user, customer = row[0], row[1]
     if user is not None and customer is not None and customer.user_id == user.id:
         # Each is the other's: no lazy load when the reply checks who may see the ticket.
         set_committed_value(user, "customer", customer)
         set_committed_value(customer, "user", user)
-    return Sender(address, user, customer), SenderHistory(row[2] is not None, row[3] or 0)
+    return Sender(address, user, customer), SenderHistory(row[2] is not None, row[4] or 0)
 
 
 def customer_user(name: str, now: datetime, sender: Sender) -> User:
