@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ScalarSelect, String, bindparam, func, select
+from sqlalchemy import ScalarSelect, String, bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
@@ -62,8 +62,14 @@ def add_record(
     row = _record(raw, arrival, status, reason, ticket_id)
     db.session.add(row)
     if thread is not None:
-        db.session.add(thread)
+        # A plain INSERT after what is pending (a reply's message may have taken its id without
+        # a flush): the unit of work would not know to write the message before its Message-ID.
+        values = {column.key: getattr(thread, column.key) for column in _MAIL_ID_COLUMNS}
+        db.session.execute(insert(MailId.__table__).values(values))
     return row
+
+
+_MAIL_ID_COLUMNS = [column for column in MailId.__table__.columns if column.key != "id"]
 
 
 def keep(
@@ -78,8 +84,8 @@ def keep(
     """Write one inbound record in its own transaction (the mail's own work may have failed),
     with the Message-ID that threads later answers when the mail was used."""
     db.session.rollback()
-    row = add_record(raw, arrival, status=status, reason=reason, ticket_id=ticket_id, thread=thread)
     try:
+        row = add_record(raw, arrival, status=status, reason=reason, ticket_id=ticket_id, thread=thread)
         db.session.commit()
     except IntegrityError:  # the same mail came twice at once; the first one threads answers
         db.session.rollback()
