@@ -87,6 +87,18 @@ def test_one_connection_carries_a_batch_and_each_message_goes_once(app, smtp_sin
     assert [m["Subject"].split("Question ")[1] for m in smtp_sink.messages] == ["0", "1", "2", "3", "4"]
 
 
+def _notice(email: str, subject: str, body: str, now, ticket_id: int | None = None) -> Notification:
+    return Notification(
+        ticket_id=ticket_id,
+        recipient_kind="user",
+        recipient_email=email,
+        subject=subject,
+        body=body,
+        kind="notice",
+        created_at=now,
+    )
+
+
 def test_a_batch_larger_than_one_group_of_marks_is_sent_once_and_marked_in_order(app, smtp_sink, now):
     from app.services.mail.delivery import MARK_EVERY
 
@@ -94,15 +106,7 @@ def test_a_batch_larger_than_one_group_of_marks_is_sent_once_and_marked_in_order
     ticket = make_ticket(customer)
     count = MARK_EVERY * 2 + 3
     db.session.add_all(
-        Notification(
-            ticket_id=ticket.id,
-            recipient_kind="user",
-            recipient_email=customer.email,
-            subject=f"Notice {n}",
-            body="Something happened.",
-            kind="notice",
-            created_at=now,
-        )
+        _notice(customer.email, f"Notice {n}", "Something happened.", now, ticket_id=ticket.id)
         for n in range(count)
     )
     db.session.commit()
@@ -127,27 +131,8 @@ def test_a_subject_outside_ascii_a_line_break_and_a_long_thread_arrive_whole(app
         MailId(message_id=mid, ticket_id=ticket.id, outbound=False, address=customer.email, created_at=now)
         for mid in long_ids
     )
-    db.session.add(
-        Notification(
-            ticket_id=ticket.id,
-            recipient_kind="user",
-            recipient_email=customer.email,
-            subject="Drucker läuft nicht — 打印机",
-            body="Grüße",
-            kind="notice",
-            created_at=now,
-        )
-    )
-    db.session.add(
-        Notification(
-            recipient_kind="user",
-            recipient_email=customer.email,
-            subject="Printer\r\nBcc: victim@example.test",
-            body="Hello",
-            kind="notice",
-            created_at=now,
-        )
-    )
+    db.session.add(_notice(customer.email, "Drucker läuft nicht — 打印机", "Grüße", now, ticket_id=ticket.id))
+    db.session.add(_notice(customer.email, "Printer\r\nBcc: victim@example.test", "Hello", now))
     db.session.commit()
     assert deliver_outbox().sent == 2
     mail, injected = smtp_sink.messages
