@@ -272,3 +272,32 @@ def test_every_mail_that_invites_an_answer_has_the_marker_and_an_answer_is_cut_t
     assert (last.author_kind, last.body) == (AuthorKind.customer, "It broke again after lunch.")
     db.session.refresh(ticket)
     assert ticket.status != Status.solved  # the answer reopened it
+
+
+# A reply by mail took 10 statements in 3 flushes (its message flushed for its id, the setup
+# versions read on their own with the history pending). Now: BEGIN, one SELECT of the sender, the
+# mail's history, the setup versions and the reply's id, the ticket (locked), its clocks, and one
+# flush: the message, the history, the ticket's UPDATE, the mail's record; then its Message-ID.
+REPLY_BY_MAIL_STATEMENTS = 9
+
+
+def test_a_reply_by_mail_stays_within_its_statement_budget(app, inbound, now):
+    from sqlalchemy import event
+
+    customer = make_customer()
+    ticket = open_ticket(customer.user, subject="Export broken", description="Nothing happens", now=now)
+    inbound.send(mail(customer.email, f"[{ticket.reference}] Export", "Warm up", Message_ID="<w@c.example>"))
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        inbound.send(mail(customer.email, "Re: Export", "Still broken.", In_Reply_To="<w@c.example>"))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    last = messages_of(ticket.id)[-1]
+    assert (last.author_kind, last.body) == (AuthorKind.customer, "Still broken.")
+    assert inbound_rows()[-1].status == "processed"
+    assert len(statements) <= REPLY_BY_MAIL_STATEMENTS, "\n".join(statements)
