@@ -30,6 +30,7 @@ class Sink:
 
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
+        self.raw: list[bytes] = []
         self.envelopes: list[tuple[str, list[str]]] = []
         self.sessions = 0
 
@@ -48,6 +49,7 @@ class Sink:
 
     async def handle_DATA(self, server, session, envelope):
         self.messages.append(BytesParser(policy=policy.default).parsebytes(envelope.content))
+        self.raw.append(envelope.content)
         self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
         return "250 Message accepted"
 
@@ -67,6 +69,10 @@ class SmtpSink:
     @property
     def messages(self) -> list[EmailMessage]:
         return self.handler.messages
+
+    @property
+    def raw(self) -> list[bytes]:
+        return self.handler.raw
 
     def start(self) -> SmtpSink:
         self.controller.start()

@@ -95,15 +95,16 @@ def _use(raw: bytes, parsed: ParsedMail, about: store.Arrival, checked_by_admin:
     with the record of the mail."""
     config = current_app.config
     now = about.now
-    seen, recent = store.sender_history(parsed.sender, parsed.message_id, now - store.rate_window())
-    if seen:
+    reply = bool(parsed.in_reply_to or parsed.references)
+    since = now - store.rate_window()
+    sender, history = sender_by_address(parsed.sender, parsed.message_id, since, reply=reply)
+    if history.seen:
         return store.add_record(None, about, status=store.IGNORED, reason=ALREADY_RECEIVED)
-    sender = sender_by_address(parsed.sender)
     per_hour = config["MAIL_SENDER_PER_HOUR"]
-    if not checked_by_admin and sender.agent is None and recent >= per_hour:
+    if not checked_by_admin and sender.agent is None and history.recent >= per_hour:
         reason = f"more than {per_hour} mails in an hour from {parsed.sender}"
         return store.add_record(raw, about, status=store.FAILED, reason=reason)
-    ticket_id, thread, notes = _apply(parsed, sender, now)
+    ticket_id, thread, notes = _apply(parsed, sender, now, history.next_message_id)
     # A mail that lost something on the way (refused files, cut text) is kept whole beside it.
     return store.add_record(
         raw if notes else None,
@@ -123,7 +124,9 @@ def _loop_reason(parsed: ParsedMail) -> str | None:
     return automatic_reason(parsed.headers, parsed.content_type, parsed.sender, own)
 
 
-def _apply(parsed: ParsedMail, sender: Sender, now: datetime) -> tuple[int, MailId | None, list[str]]:
+def _apply(
+    parsed: ParsedMail, sender: Sender, now: datetime, row_id: int | None
+) -> tuple[int, MailId | None, list[str]]:
     prefix = current_app.config["TICKET_REFERENCE_PREFIX"]
     agent = sender.agent
     ticket, found = find_ticket(parsed.in_reply_to, parsed.references, parsed.subject, prefix)
@@ -143,7 +146,7 @@ def _apply(parsed: ParsedMail, sender: Sender, now: datetime) -> tuple[int, Mail
             message = add_reply(agent, ticket.id, body, files=files, now=now)
         else:
             actor = customer_user(parsed.sender_name, now, sender)
-            message = add_customer_reply(actor, ticket, body, files=files, now=now)
+            message = add_customer_reply(actor, ticket, body, files=files, now=now, row_id=row_id)
         return ticket.id, thread_entry(parsed.message_id, ticket.id, message.id, parsed.sender, now), notes
     if agent is not None:
         raise NotAllowed(f"{parsed.sender} is an agent and the mail answers no ticket.")

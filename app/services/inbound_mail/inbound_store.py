@@ -6,11 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import ScalarSelect, String, bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import InboundMail, MailId, User
+from app.models.types import UTCDateTime
 from app.services.common.access import require_admin
 
 PROCESSED, FAILED, IGNORED, REPROCESSED = "processed", "failed", "ignored", "reprocessed"
@@ -61,8 +62,14 @@ def add_record(
     row = _record(raw, arrival, status, reason, ticket_id)
     db.session.add(row)
     if thread is not None:
-        db.session.add(thread)
+        # A plain INSERT after what is pending (a reply's message may have taken its id without
+        # a flush): the unit of work would not know to write the message before its Message-ID.
+        values = {column.key: getattr(thread, column.key) for column in _MAIL_ID_COLUMNS}
+        db.session.execute(insert(MailId.__table__).values(values))
     return row
+
+
+_MAIL_ID_COLUMNS = [column for column in MailId.__table__.columns if column.key != "id"]
 
 
 def keep(
@@ -77,8 +84,8 @@ def keep(
     """Write one inbound record in its own transaction (the mail's own work may have failed),
     with the Message-ID that threads later answers when the mail was used."""
     db.session.rollback()
-    row = add_record(raw, arrival, status=status, reason=reason, ticket_id=ticket_id, thread=thread)
     try:
+        row = add_record(raw, arrival, status=status, reason=reason, ticket_id=ticket_id, thread=thread)
         db.session.commit()
     except IntegrityError:  # the same mail came twice at once; the first one threads answers
         db.session.rollback()
@@ -87,24 +94,28 @@ def keep(
     return row
 
 
-def sender_history(sender: str, message_id: str | None, since: datetime) -> tuple[bool, int]:
-    """In one statement: whether this Message-ID was already turned into a ticket or reply (a
-    re-delivery), and how many mails this sender sent since then (the per-sender rate limit)."""
-    recent = (
-        select(func.count())
-        .where(InboundMail.sender == sender, InboundMail.received_at >= since)
-        .scalar_subquery()
-    )
-    if not message_id:
-        return False, db.session.scalar(select(recent)) or 0
+def history_columns() -> tuple[ScalarSelect[int | None], ScalarSelect[int]]:
+    """Two columns for the statement that reads a mail's sender (`senders.sender_by_address`):
+    the id of an earlier record of this Message-ID that was turned into a ticket or reply (a
+    re-delivery), and how many mails this sender sent since `:since` (the per-sender rate
+    limit). They read the bound values `:address`, `:message_id` and `:since`."""
     seen = (
         select(InboundMail.id)
-        .where(InboundMail.message_id == message_id, InboundMail.status == PROCESSED)
+        .where(
+            InboundMail.message_id == bindparam("message_id", type_=String), InboundMail.status == PROCESSED
+        )
         .limit(1)
         .scalar_subquery()
     )
-    row = db.session.execute(select(seen, recent)).one()
-    return row[0] is not None, row[1] or 0
+    recent = (
+        select(func.count())
+        .where(
+            InboundMail.sender == bindparam("address", type_=String),
+            InboundMail.received_at >= bindparam("since", type_=UTCDateTime()),
+        )
+        .scalar_subquery()
+    )
+    return seen, recent
 
 
 def rate_window() -> timedelta:

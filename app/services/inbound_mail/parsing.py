@@ -59,8 +59,28 @@ def _header(message: EmailMessage, name: str) -> str:
     return str(value) if value is not None else ""
 
 
+def _raw_header(message: EmailMessage, name: str) -> str:
+    """A header as it came, unfolded, when it is plain ASCII without encoded words: the parsed
+    header objects of policy.default cost more than the rest of a short mail, and such a value
+    reads the same either way. Anything else goes through the policy."""
+    value = _raw_value(message, name)
+    if value is None:
+        return ""
+    if not value.isascii() or "=?" in value:
+        value = _header(message, name)
+    return " ".join(value.split())
+
+
+def _raw_value(message: EmailMessage, name: str) -> str | None:
+    wanted = name.lower()
+    for key, value in message.raw_items():
+        if key.lower() == wanted:
+            return value if isinstance(value, str) else None
+    return None
+
+
 def _sender(message: EmailMessage) -> tuple[str, str]:
-    raw = _header(message, "From")
+    raw = _raw_header(message, "From")
     try:
         pairs = getaddresses([raw])
     except Exception:
@@ -140,14 +160,14 @@ def parse_mail(raw: bytes) -> ParsedMail:
         sender, name = _sender(message)
         content_type = message.get_content_type()
         text, body = _text(message, content_type)
-        ids = message_ids(_header(message, "Message-ID"))
+        ids = message_ids(_raw_header(message, "Message-ID"))
         return ParsedMail(
             sender=sender,
             sender_name=name,
-            subject=" ".join(_header(message, "Subject").split())[:500],
+            subject=_raw_header(message, "Subject")[:500],
             message_id=ids[0] if ids else None,
-            in_reply_to=_header(message, "In-Reply-To") or None,
-            references=_header(message, "References") or None,
+            in_reply_to=_raw_header(message, "In-Reply-To") or None,
+            references=_raw_header(message, "References") or None,
             content_type=content_type,
             headers=_loop_headers(message),
             text=text,

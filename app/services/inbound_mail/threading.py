@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from enum import StrEnum
 from typing import TypeVarTuple
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from app.domain.ids import is_row_id
@@ -41,12 +42,7 @@ def find_ticket(
     if ids:
         # The tickets of every id the mail points at, with the ids, in one statement.
         found = {
-            message_id: ticket
-            for ticket, message_id in db.session.execute(
-                _locked(select(Ticket, MailId.message_id).join(MailId, MailId.ticket_id == Ticket.id)).where(
-                    MailId.message_id.in_(ids)
-                )
-            )
+            message_id: ticket for ticket, message_id in db.session.execute(_by_message_ids(), {"ids": ids})
         }
         for item in ids:
             if item in found:
@@ -57,6 +53,14 @@ def find_ticket(
         if ticket is not None:
             return ticket, Found.subject
     return None, None
+
+
+@functools.cache
+def _by_message_ids() -> Select[Ticket, str]:
+    """Built once per process: the tickets of the Message-IDs in `:ids`, with the ids."""
+    return _locked(select(Ticket, MailId.message_id).join(MailId, MailId.ticket_id == Ticket.id)).where(
+        MailId.message_id.in_(bindparam("ids", expanding=True))
+    )
 
 
 def _locked(query: Select[*Ts]) -> Select[*Ts]:

@@ -1,17 +1,17 @@
 """Delivering the outbox: claim a batch, send it over one connection, record each outcome.
 
 A batch is claimed by one conditional UPDATE (with FOR UPDATE SKIP LOCKED on PostgreSQL), so two
-schedulers, or a job and a retry, never hold the same row; a row is marked sent right after the
-server took it."""
+schedulers, or a job and a retry, never hold the same row. Sent rows are marked in groups of up
+to MARK_EVERY, each group in one statement and one commit."""
 
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import ColumnElement, ScalarSelect, and_, or_, select, update
+from sqlalchemy import ColumnElement, ScalarSelect, and_, bindparam, insert, or_, select, update
 
 from app.domain.mail_delivery import retry_delay, should_give_up
 from app.extensions import db
@@ -24,8 +24,26 @@ from app.services.mail.transport import DeliveryError, Transport, open_transport
 
 # A claim outlives a slow batch; after it a crashed sender's rows are taken up again.
 CLAIM_FOR = timedelta(minutes=10)
+# Sent rows are marked in groups: one statement and one commit for up to this many messages. A
+# crash before the write sends at most these again, once the claim has run out.
+MARK_EVERY = 50
 # The columns the sender reads, in the order of OutboxRow's fields.
 _OUTBOX_COLUMNS = [Notification.__table__.c[field.name] for field in fields(OutboxRow)]
+
+
+_NOTIFICATIONS = Notification.__table__
+# A sent (or muted) row, by its id and the claim that holds it; executed for many rows at once.
+_MARK = (
+    update(_NOTIFICATIONS)
+    .where(_NOTIFICATIONS.c.id == bindparam("row_id"), _NOTIFICATIONS.c.claim_token == bindparam("token"))
+    .values(
+        sent_at=bindparam("done_at"),
+        mail_message_id=bindparam("sent_id"),
+        failure=bindparam("why"),
+        claim_token=None,
+        claimed_until=None,
+    )
+)
 
 
 @dataclass
@@ -90,20 +108,43 @@ def deliver_outbox(now: datetime | None = None, *, max_batches: int | None = Non
     return counts
 
 
+@dataclass
+class _Marks:
+    """Outcomes not yet written: rows sent (or muted) and the Message-IDs to store, written
+    together every MARK_EVERY messages and at the end of the batch."""
+
+    rows: list[dict[str, object]] = field(default_factory=list)
+    ids: list[dict[str, object]] = field(default_factory=list)
+
+    def write(self) -> None:
+        if self.rows:
+            db.session.execute(_MARK, self.rows)
+        if self.ids:
+            db.session.execute(insert(MailId.__table__), self.ids)
+        db.session.commit()
+        self.rows, self.ids = [], []
+
+
 def _send_batch(batch: list[OutboxRow], counts: DeliveryCounts) -> None:
     tickets = _references([n.ticket_id for n in batch if n.ticket_id])
     threads = _thread_ids([n.ticket_id for n in batch if n.ticket_id])
     muted = _muted([n.recipient_user_id for n in batch if n.recipient_user_id])
     transport = open_transport()
+    marks = _Marks()
     try:
         for notification in batch:
             if (notification.recipient_user_id, notification.kind) in muted:
-                _finish(notification, utcnow(), failure="muted by the recipient")
+                marks.rows.append(_mark(notification, utcnow(), None, "muted by the recipient"))
                 counts.muted += 1
-                continue
-            _send_one(transport, notification, tickets, threads, counts)
+            else:
+                _send_one(transport, notification, tickets, threads, counts, marks)
+            if len(marks.rows) >= MARK_EVERY:
+                marks.write()
     finally:
-        transport.close()
+        try:
+            marks.write()
+        finally:
+            transport.close()
 
 
 def _send_one(
@@ -112,6 +153,7 @@ def _send_one(
     tickets: dict[int, str | None],
     threads: dict[int, list[tuple[str, bool, str | None]]],
     counts: DeliveryCounts,
+    marks: _Marks,
 ) -> None:
     reference = tickets.get(notification.ticket_id) if notification.ticket_id else None
     thread = threads.setdefault(notification.ticket_id, []) if notification.ticket_id else []
@@ -123,43 +165,44 @@ def _send_one(
         for mid, outbound, address in thread
         if (not outbound or address == notification.recipient_email) and mid != message_id
     ]
-    mail = build_mail(notification, reference, earlier)
     try:
         if not notification.recipient_email:
             raise DeliveryError("no recipient address", permanent=True)
+        try:
+            mail = build_mail(notification, reference, earlier, message_id)
+        except ValueError as error:
+            raise DeliveryError(str(error), permanent=True) from error
         transport.send(mail, sender_address(), [notification.recipient_email])
     except DeliveryError as error:
         _failed_attempt(notification, error, counts)
         return
     now = utcnow()
     if notification.ticket_id and not sent_before:
-        db.session.add(
-            MailId(
-                message_id=message_id,
-                ticket_id=notification.ticket_id,
-                ticket_message_id=notification.message_id,
-                outbound=True,
-                address=notification.recipient_email,
-                created_at=now,
-            )
+        marks.ids.append(
+            {
+                "message_id": message_id,
+                "ticket_id": notification.ticket_id,
+                "ticket_message_id": notification.message_id,
+                "outbound": True,
+                "address": notification.recipient_email,
+                "created_at": now,
+            }
         )
         thread.append((message_id, True, notification.recipient_email))
-    _finish(notification, now, message_id=message_id)
+    marks.rows.append(_mark(notification, now, message_id, None))
     counts.sent += 1
 
 
-def _finish(
-    notification: OutboxRow, now: datetime, *, message_id: str | None = None, failure: str | None = None
-) -> None:
-    db.session.execute(
-        update(Notification)
-        .where(Notification.id == notification.id, Notification.claim_token == notification.claim_token)
-        .values(
-            sent_at=now, mail_message_id=message_id, failure=failure, claim_token=None, claimed_until=None
-        )
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
+def _mark(
+    notification: OutboxRow, now: datetime, message_id: str | None, failure: str | None
+) -> dict[str, object]:
+    return {
+        "row_id": notification.id,
+        "token": notification.claim_token,
+        "done_at": now,
+        "sent_id": message_id,
+        "why": failure,
+    }
 
 
 def _failed_attempt(notification: OutboxRow, error: DeliveryError, counts: DeliveryCounts) -> None:

@@ -8,13 +8,13 @@ import functools
 import os
 import smtplib
 import ssl
-from email.message import Message
 from typing import Protocol
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from flask import current_app
 
 from app.domain.mail_delivery import is_permanent
+from app.services.mail.compose import OutgoingMail
 
 
 class DeliveryError(Exception):
@@ -36,7 +36,7 @@ def tls_context() -> ssl.SSLContext:
 class Transport(Protocol):
     """Where a batch of mail is handed over; `close` ends the batch."""
 
-    def send(self, message: Message, sender: str, recipients: list[str]) -> None: ...
+    def send(self, mail: OutgoingMail, sender: str, recipients: list[str]) -> None: ...
 
     def close(self) -> None: ...
 
@@ -69,11 +69,11 @@ class SmtpTransport:
             connection.login(self.user, self.password)
         return connection
 
-    def send(self, message: Message, sender: str, recipients: list[str]) -> None:
+    def send(self, mail: OutgoingMail, sender: str, recipients: list[str]) -> None:
         try:
             if self.connection is None:
                 self.connection = self._connect()
-            refused = self.connection.send_message(message, from_addr=sender, to_addrs=recipients)
+            refused = self.connection.sendmail(sender, recipients, mail.raw)
         except smtplib.SMTPRecipientsRefused as error:
             self.reset()
             code, text = next(iter(error.recipients.values()))
@@ -115,10 +115,10 @@ class FolderTransport:
         self.folder = folder
         os.makedirs(folder, exist_ok=True)
 
-    def send(self, message: Message, sender: str, recipients: list[str]) -> None:
-        name = message["Message-ID"].strip("<>").replace("/", "_").replace("@", "_at_")
+    def send(self, mail: OutgoingMail, sender: str, recipients: list[str]) -> None:
+        name = mail.message_id.replace("/", "_").replace("@", "_at_")
         with open(os.path.join(self.folder, f"{name}.eml"), "wb") as handle:
-            handle.write(message.as_bytes())
+            handle.write(mail.raw)
 
     def close(self) -> None:
         return None

@@ -62,9 +62,14 @@ def _write_message(
     files: list[FileStorage] | None,
     *,
     internal: bool = False,
+    row_id: int | None = None,
 ) -> tuple[Message, list[Attachment]]:
-    """Add a message to the ticket, with its files checked and stored in the same transaction."""
+    """Add a message to the ticket, with its files checked and stored in the same transaction.
+
+    A caller that took the message's id already (`row_id`) saves a flush: the message goes in
+    with the transaction's other rows."""
     message = Message(
+        id=row_id,
         ticket_id=ticket.id,
         author_id=actor.id,
         author_kind=author_kind,
@@ -73,7 +78,8 @@ def _write_message(
         created_at=now,
     )
     db.session.add(message)
-    db.session.flush()
+    if row_id is None or files:
+        db.session.flush()
     return message, save_attachments(actor, ticket, message, files, now)
 
 
@@ -88,27 +94,39 @@ def _customer_reply(
 
 
 def add_customer_reply(
-    actor: User, ticket: Ticket, body: str, *, now: datetime, files: list[FileStorage] | None = None
+    actor: User,
+    ticket: Ticket,
+    body: str,
+    *,
+    now: datetime,
+    files: list[FileStorage] | None = None,
+    row_id: int | None = None,
 ) -> Message:
     """A customer's public message on a ticket the caller's transaction has already locked and
     read afresh (as `ticket_for(..., for_update=True)` does; mail arriving on a thread finds
-    its ticket that way): the same as add_reply without reading the ticket again."""
+    its ticket that way): the same as add_reply without reading the ticket again. `row_id` is
+    the message's id when the caller took one under the same lock."""
     body = rules.clean_body(body)
     if actor.is_staff or not can_view_ticket(actor.as_actor(), ticket.facts()):
         raise NotFound("No such ticket.")
     with transaction():
-        return _reply_as_customer(actor, ticket, body, now, files)
+        return _reply_as_customer(actor, ticket, body, now, files, row_id)
 
 
 def _reply_as_customer(
-    actor: User, ticket: Ticket, body: str, now: datetime, files: list[FileStorage] | None
+    actor: User,
+    ticket: Ticket,
+    body: str,
+    now: datetime,
+    files: list[FileStorage] | None,
+    row_id: int | None = None,
 ) -> Message:
     change = TicketChange(ticket, now)
     new_status, reopened = rules.status_after_customer_reply(ticket.status)
     if reopened and not is_requester(actor.as_actor(), ticket.facts()):
         # An organization admin sees colleagues' requests; reopening stays with who asked.
         raise NotAllowed("This request is solved; only the person who asked can reopen it.")
-    message, _files = _write_message(actor, ticket, body, AuthorKind.customer, now, files)
+    message, _files = _write_message(actor, ticket, body, AuthorKind.customer, now, files, row_id=row_id)
     ticket.updated_at = now
     record(
         ActivityKind.customer_replied,

@@ -40,6 +40,7 @@ class Inbound:
         self.port = port
 
     def send(self, raw: bytes | EmailMessage, sender: str = "someone@example.test") -> None:
-        data = raw.as_bytes() if isinstance(raw, EmailMessage) else raw
+        # SMTP lines end in CRLF: a mail of bare newlines is one line, too long past 1,000 bytes.
+        data = raw.as_bytes(policy=raw.policy.clone(linesep="\r\n")) if isinstance(raw, EmailMessage) else raw
         with smtplib.SMTP("127.0.0.1", self.port, timeout=60) as client:
             client.sendmail(sender, ["support@tierdesk.localhost"], data)

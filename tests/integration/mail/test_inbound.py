@@ -6,6 +6,7 @@ from email.message import EmailMessage
 
 from sqlalchemy import select
 
+from app.domain.mail_text import REPLY_MARKER
 from app.domain.vocabulary import AuthorKind, Channel, Status
 from app.extensions import db
 from app.models import InboundMail, Message, Notification, Ticket, User
@@ -241,3 +242,62 @@ def test_a_contact_who_never_signed_in_gets_a_login_on_their_own_record(app, inb
     assert contact.user is not None and contact.user.email == "lee@example.test"
     assert ticket.organization_id == contact.organization_id
     assert db.session.scalars(select(User).where(User.email == "lee@example.test")).one() is contact.user
+
+
+def test_every_mail_that_invites_an_answer_has_the_marker_and_an_answer_is_cut_there(
+    app, inbound, smtp_sink, now
+):
+    customer = make_customer()
+    agent = make_agent(tier=1)
+    ticket = open_ticket(customer.user, subject="Export broken", description="Nothing happens", now=now)
+    add_reply(agent, ticket.id, "Fixed it: clear the cache.", status="solved", now=now)
+    deliver_outbox()
+    received, reply, solved = (m for m in smtp_sink.messages if m["To"] == customer.email)
+    assert "Solved" in solved["Subject"]
+    for sent in (received, reply, solved):
+        text = sent.get_body(("plain",)).get_content()
+        assert text.splitlines()[0] == REPLY_MARKER, sent["Subject"]
+        assert REPLY_MARKER in sent.get_body(("html",)).get_content(), sent["Subject"]
+    # A client that puts the whole mail below the answer, unquoted and with no "wrote:" line.
+    original = solved.get_body(("plain",)).get_content()
+    inbound.send(
+        mail(
+            customer.email,
+            "Re: " + solved["Subject"],
+            "It broke again after lunch.\n\n" + original,
+            In_Reply_To=solved["Message-ID"],
+        )
+    )
+    last = messages_of(ticket.id)[-1]
+    assert (last.author_kind, last.body) == (AuthorKind.customer, "It broke again after lunch.")
+    db.session.refresh(ticket)
+    assert ticket.status != Status.solved  # the answer reopened it
+
+
+# A reply by mail took 10 statements in 3 flushes (its message flushed for its id, the setup
+# versions read on their own with the history pending). Now: BEGIN, one SELECT of the sender, the
+# mail's history, the setup versions and the reply's id, the ticket (locked), its clocks, and one
+# flush: the message, the history, the ticket's UPDATE, the mail's record; then its Message-ID.
+REPLY_BY_MAIL_STATEMENTS = 9
+
+
+def test_a_reply_by_mail_stays_within_its_statement_budget(app, inbound, now):
+    from sqlalchemy import event
+
+    customer = make_customer()
+    ticket = open_ticket(customer.user, subject="Export broken", description="Nothing happens", now=now)
+    inbound.send(mail(customer.email, f"[{ticket.reference}] Export", "Warm up", Message_ID="<w@c.example>"))
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        inbound.send(mail(customer.email, "Re: Export", "Still broken.", In_Reply_To="<w@c.example>"))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    last = messages_of(ticket.id)[-1]
+    assert (last.author_kind, last.body) == (AuthorKind.customer, "Still broken.")
+    assert inbound_rows()[-1].status == "processed"
+    assert len(statements) <= REPLY_BY_MAIL_STATEMENTS, "\n".join(statements)

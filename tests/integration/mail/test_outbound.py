@@ -87,6 +87,64 @@ def test_one_connection_carries_a_batch_and_each_message_goes_once(app, smtp_sin
     assert [m["Subject"].split("Question ")[1] for m in smtp_sink.messages] == ["0", "1", "2", "3", "4"]
 
 
+def _notice(email: str, subject: str, body: str, now, ticket_id: int | None = None) -> Notification:
+    return Notification(
+        ticket_id=ticket_id,
+        recipient_kind="user",
+        recipient_email=email,
+        subject=subject,
+        body=body,
+        kind="notice",
+        created_at=now,
+    )
+
+
+def test_a_batch_larger_than_one_group_of_marks_is_sent_once_and_marked_in_order(app, smtp_sink, now):
+    from app.services.mail.delivery import MARK_EVERY
+
+    customer = make_customer()
+    ticket = make_ticket(customer)
+    count = MARK_EVERY * 2 + 3
+    db.session.add_all(
+        _notice(customer.email, f"Notice {n}", "Something happened.", now, ticket_id=ticket.id)
+        for n in range(count)
+    )
+    db.session.commit()
+    assert deliver_outbox().sent == count
+    assert deliver_outbox().sent == 0
+    sent = db.session.execute(
+        select(Notification.mail_message_id, Notification.claim_token).order_by(Notification.id)
+    ).all()
+    assert [f"<{mid}>" for mid, _ in sent] == [m["Message-ID"] for m in smtp_sink.messages]
+    assert all(token is None for _, token in sent)
+    stored = db.session.scalar(select(func.count()).where(MailId.ticket_id == ticket.id))
+    assert stored == count
+    # Each mail threads under all the earlier ones of the batch.
+    assert smtp_sink.messages[-1]["In-Reply-To"] == smtp_sink.messages[-2]["Message-ID"]
+
+
+def test_a_subject_outside_ascii_a_line_break_and_a_long_thread_arrive_whole(app, smtp_sink, now):
+    customer = make_customer()
+    ticket = make_ticket(customer, subject="Drucker läuft nicht — 打印机")
+    long_ids = [f"{'x' * 200}.{n}@example.test" for n in range(12)]
+    db.session.add_all(
+        MailId(message_id=mid, ticket_id=ticket.id, outbound=False, address=customer.email, created_at=now)
+        for mid in long_ids
+    )
+    db.session.add(_notice(customer.email, "Drucker läuft nicht — 打印机", "Grüße", now, ticket_id=ticket.id))
+    db.session.add(_notice(customer.email, "Printer\r\nBcc: victim@example.test", "Hello", now))
+    db.session.commit()
+    assert deliver_outbox().sent == 2
+    mail, injected = smtp_sink.messages
+    assert mail["Subject"] == f"[{ticket.reference}] Drucker läuft nicht — 打印机"
+    assert injected["Subject"] == "Printer Bcc: victim@example.test" and injected["Bcc"] is None
+    assert mail["In-Reply-To"] == f"<{long_ids[-1]}>"
+    references = mail["References"].split()
+    assert references == [f"<{long_ids[0]}>", *[f"<{mid}>" for mid in long_ids[-9:]]]
+    assert "Grüße" in mail.get_body(("plain",)).get_content()
+    assert all(len(line) <= 998 for line in smtp_sink.raw[0].split(b"\r\n"))
+
+
 def test_a_refused_address_fails_for_good_and_a_busy_one_is_retried_later(app, smtp_sink, now, login_as):
     bad = make_customer(email="bad@example.test")
     later = make_customer(email="later@example.test")
