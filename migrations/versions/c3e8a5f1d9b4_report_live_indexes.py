@@ -19,6 +19,8 @@ depends_on = None
 
 AGENT_COLUMNS = ["metric", "grain", "day", "tier", "agent_id", "key", "count", "total"]
 AGENT_GRAIN = sa.text("grain = 'agent'")
+# Partial: a list filtered by status alone cannot pick it over its ordered index.
+ACCOUNTS = sa.text("organization_id IS NOT NULL")
 
 
 def upgrade():
@@ -28,6 +30,8 @@ def upgrade():
         "tickets",
         ["status", "organization_id", "risk_health", "sla_badge"],
         unique=False,
+        sqlite_where=ACCOUNTS,
+        postgresql_where=ACCOUNTS,
     )
     op.create_index(
         "ix_report_rollups_agent",
