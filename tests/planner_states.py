@@ -23,6 +23,7 @@ SAMPLED_AT_100K = {
     "ix_tickets_risk_team": "74752 1001 29 1",
     "ix_tickets_risk_tier": "59832 1001 1001 1",
     "ix_tickets_sla_next_check": "344253 2 1",
+    "ix_tickets_status_accounts": "89640 1001 6 1 1",
     "ix_tickets_status_created": "89640 1001 1 1",
     "ix_tickets_team_queue": "92664 1001 1001 1 1",
     "ix_tickets_tier_created": "96820 1001 1 1",
