@@ -13,14 +13,15 @@ reports_cli = AppGroup("reports", help="Report roll-ups.")
 
 
 @reports_cli.command("rebuild")
-def rebuild_command() -> None:
+@click.option("--force", is_flag=True, help="Run even though a rebuild began less than two hours ago.")
+def rebuild_command(force: bool) -> None:
     """Recount every daily roll-up from the history; prints a JSON summary."""
     from app.domain.errors import DomainError
     from app.services.reports.rollup import rebuild_rollups
 
     started = time.process_time(), time.perf_counter()
     try:
-        summary = rebuild_rollups()
+        summary = rebuild_rollups(force=force)
     except DomainError as refused:
         raise click.ClickException(str(refused)) from None
     figures = summary.as_dict() | {

@@ -18,7 +18,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parents[2]
-START_TIMEOUT_SECONDS = 30
+START_TIMEOUT_SECONDS = 120  # a loaded machine can take this long to import the app
 
 
 def fresh_database_url(workdir: Path) -> str:
@@ -95,7 +95,7 @@ class LiveServer:
 
     def start(self) -> None:
         self.flask("db", "upgrade")
-        self.flask("seed-demo")
+        self.flask("seed-demo", timeout=600)  # minutes on a loaded machine
         with (self.workdir / "server.log").open("w") as log:  # the child keeps its own copy
             self.process = subprocess.Popen(
                 [

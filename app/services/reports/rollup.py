@@ -120,11 +120,11 @@ def _history_span(zone: ZoneInfo) -> tuple[date, date] | None:
     return local_day(min(firsts), zone), local_day(utcnow(), zone)
 
 
-def rebuild_rollups() -> FoldSummary:
+def rebuild_rollups(*, force: bool = False) -> FoldSummary:
     """Recount every day of the history in the reporting timezone, a week per transaction; the
     watermark moves to the end and keeps the zone."""
     with transaction():
-        _claim_rebuild()
+        _claim_rebuild(force)
         top = db.session.scalar(select(func.max(Activity.id))) or 0
         zone = report_zone()
         db.session.execute(delete(ReportRollup))
@@ -148,12 +148,15 @@ def _rebuilding(now: datetime) -> bool:
     return mark is not None and mark.folded_at > now - REBUILD_STALE
 
 
-def _claim_rebuild() -> None:
+def _claim_rebuild(force: bool) -> None:
     """Mark a rebuild as under way: a rebuild writes each week once without deleting it first, so
     neither another rebuild nor the job may write days meanwhile."""
     now = utcnow()
-    if _rebuilding(now):
-        raise Conflict("The roll-ups are being rebuilt already; run it again once that rebuild ends.")
+    if _rebuilding(now) and not force:
+        raise Conflict(
+            "The roll-ups are being rebuilt already; run it again once that rebuild ends "
+            "(or with --force if that rebuild was stopped)."
+        )
     mark = db.session.get(ReportWatermark, REBUILDING)
     if mark is None:
         db.session.add(ReportWatermark(name=REBUILDING, last_id=0, folded_at=now))
@@ -187,6 +190,7 @@ def fold_new_history(now: datetime | None = None) -> FoldSummary:
         return rebuild_rollups()
     zone = counted_zone()
     with transaction():
+        restore_read_indexes()  # gone only if a rebuild was stopped before its end
         mark = db.session.get(ReportWatermark, WATERMARK)
         since = mark.last_id if mark is not None else 0
         top, first, last = db.session.execute(

@@ -41,8 +41,32 @@ def test_while_a_rebuild_runs_the_job_waits_and_another_rebuild_is_refused(runne
     refused = runner.invoke(args=["reports", "rebuild"])
     assert refused.exit_code == 1
     assert "being rebuilt already" in refused.output
+    forced = runner.invoke(args=["reports", "rebuild", "--force"])  # that rebuild was stopped
+    assert forced.exit_code == 0, forced.output
+    assert _created() == 2
+    open_ticket(customer, subject="Third", description="x", now=utcnow())
+    db.session.add(ReportWatermark(name=REBUILDING, last_id=0, folded_at=utcnow()))
+    db.session.commit()
+    mark = db.session.get_one(ReportWatermark, REBUILDING)
     mark.folded_at = utcnow() - timedelta(hours=3)  # its process died long ago
     db.session.commit()
     rebuild_rollups()
-    assert _created() == 2
+    assert _created() == 3
     assert db.session.get(ReportWatermark, REBUILDING) is None
+
+
+def test_a_fold_builds_again_the_read_index_a_stopped_rebuild_left_dropped():
+    from sqlalchemy import inspect
+
+    from app.services.common.transaction import transaction
+    from app.services.reports.rollup_write import drop_read_indexes
+
+    open_ticket(make_customer().user, subject="First", description="x", now=utcnow())
+    rebuild_rollups()
+    with transaction():
+        drop_read_indexes()
+    names = lambda: {i["name"] for i in inspect(db.session.connection()).get_indexes("report_rollups")}  # noqa: E731
+    assert "ix_report_rollups_metric_day" not in names()
+    db.session.commit()
+    fold_new_history()
+    assert "ix_report_rollups_metric_day" in names()
