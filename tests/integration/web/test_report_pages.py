@@ -95,3 +95,13 @@ def test_a_report_names_the_zone_of_its_days_and_shows_its_times_in_the_viewers_
     body = login_as(admin).get("/desk/reports/workload").get_data(as_text=True)
     assert "Days run from midnight to midnight, UTC; times on this page are in Asia/Tokyo." in body
     assert "Asia/Tokyo." in body.split("Figures as of", 1)[1].split("</p>", 1)[0]
+
+
+def test_before_the_first_count_a_report_says_so_and_afterwards_when_it_counted(login_as):
+    client = login_as(make_admin())
+    before = client.get("/desk/reports/sla").get_data(as_text=True)
+    assert "The history has not been counted yet" in before and "Figures as of" not in before
+    _ticket_today()
+    rebuild_rollups()
+    after = client.get("/desk/reports/sla").get_data(as_text=True)
+    assert "Figures as of" in after and "not been counted yet" not in after
