@@ -22,7 +22,7 @@ def hash_checks(monkeypatch) -> list[str]:
         calls.append(password)
         return check_password_hash(pwhash, password)
 
-    monkeypatch.setattr(sign_in, "check_password_hash", counting)
+    monkeypatch.setattr(sign_in, "verify_password", counting)
     return calls
 
 

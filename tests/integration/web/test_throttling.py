@@ -50,7 +50,7 @@ def test_parallel_guesses_check_at_most_the_allowed_number_of_wrong_passwords(ap
             checked_wrong.append(password)
         return right
 
-    monkeypatch.setattr(sign_in, "check_password_hash", counting_check)
+    monkeypatch.setattr(sign_in, "verify_password", counting_check)
     passwords = [f"wrong-guess-{n}" for n in range(39)] + [factories.PASSWORD]
     start = threading.Barrier(len(passwords))
     statuses: list[int] = []
