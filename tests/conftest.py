@@ -55,7 +55,15 @@ def _fresh_g(sender, **extra) -> None:
 
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
-    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=_database_url(tmp_path_factory))
+    files = tmp_path_factory.mktemp("files")
+    app = create_app(
+        TestConfig,
+        SQLALCHEMY_DATABASE_URI=_database_url(tmp_path_factory),
+        # Files and catch-all mail stay in this run's temp dir, not the checkout's instance/
+        # folder, so two runs at once (CI's SQLite and PostgreSQL passes) share nothing.
+        ATTACHMENTS_DIR=str(files / "attachments"),
+        MAIL_CATCHALL_DIR=str(files / "mail"),
+    )
     request_started.connect(_fresh_g, app, weak=False)
     with app.app_context():
         _drop_everything()

@@ -102,7 +102,12 @@ def _drop_postgres_database(url_text: str) -> None:
 def server_app(live_server):
     """An app on the server's database, for reading what the journeys wrote (and, where a
     journey needs another person's action, acting through the services as they would)."""
-    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=live_server.database_url)
+    app = create_app(
+        TestConfig,
+        SQLALCHEMY_DATABASE_URI=live_server.database_url,
+        ATTACHMENTS_DIR=str(live_server.workdir / "files"),
+        MAIL_CATCHALL_DIR=str(live_server.workdir / "mail"),
+    )
     yield app
     with app.app_context():
         db.engine.dispose()

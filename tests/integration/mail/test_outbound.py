@@ -250,22 +250,22 @@ def test_a_request_waiting_on_the_customer_is_reminded_once(app, smtp_sink, now)
     assert ticket.reference in smtp_sink.messages[0]["Subject"]
 
 
-def test_without_mail_url_mail_lands_in_the_catchall_and_its_page(app, client, tmp_path, now):
-    app.config.update(MAIL_URL="", MAIL_CATCHALL_DIR=str(tmp_path), MAIL_CATCHALL_PAGE=True)
-    try:
-        customer = make_customer()
-        open_ticket(customer.user, subject="Hello there", description="x", now=now)
-        assert deliver_outbox().sent == 1
-        (eml,) = list(tmp_path.glob("*.eml"))
-        assert b"Hello there" in eml.read_bytes()
-        index = client.get("/dev/mail/").get_data(as_text=True)
-        assert "Hello there" in index
-        page = client.get(f"/dev/mail/{eml.name}").get_data(as_text=True)
-        assert app.config["BASE_URL"] + "/portal/tickets/" in page
-        assert client.get("/dev/mail/..%2Fsecret.eml").status_code == 404
-        assert client.get("/dev/mail/", environ_base={"REMOTE_ADDR": "203.0.113.9"}).status_code == 404
-    finally:
-        app.config.update(MAIL_CATCHALL_DIR="", MAIL_CATCHALL_PAGE=False)
+def test_without_mail_url_mail_lands_in_the_catchall_and_its_page(app, client, tmp_path, now, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_URL", "")
+    monkeypatch.setitem(app.config, "MAIL_CATCHALL_DIR", str(tmp_path))
+    monkeypatch.setitem(app.config, "MAIL_CATCHALL_PAGE", True)
+    customer = make_customer()
+    open_ticket(customer.user, subject="Hello there", description="x", now=now)
+    assert deliver_outbox().sent == 1
+    (eml,) = list(tmp_path.glob("*.eml"))
+    assert b"Hello there" in eml.read_bytes()
+    index = client.get("/dev/mail/").get_data(as_text=True)
+    assert "Hello there" in index
+    page = client.get(f"/dev/mail/{eml.name}").get_data(as_text=True)
+    assert app.config["BASE_URL"] + "/portal/tickets/" in page
+    assert client.get("/dev/mail/..%2Fsecret.eml").status_code == 404
+    assert client.get("/dev/mail/", environ_base={"REMOTE_ADDR": "203.0.113.9"}).status_code == 404
+    monkeypatch.setitem(app.config, "MAIL_CATCHALL_PAGE", False)
     assert client.get("/dev/mail/").status_code == 404
 
 
