@@ -54,7 +54,7 @@ def on_starting(server: object) -> None:
 
         check_database(create_app())
     # Workers ask a child process for holiday dates rather than loading every country's rules.
-    from app.domain.calendar_rules import holidays_from_child_process
+    from app.domain.public_holidays import holidays_from_child_process
 
     holidays_from_child_process()
     from app.worker_memory import return_large_blocks

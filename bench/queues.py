@@ -45,7 +45,7 @@ from app.domain.vocabulary import ACTIVE_STATUSES, Role
 from app.extensions import db
 from app.models import Organization, Team, User
 from app.services.common.statistics import refresh_statistics
-from app.services.queues.lists import desk_queues
+from app.services.queues.desk import desk_queues
 from app.services.relationship.risk_rank import UNRANKED, organization_parts, tenths
 from bench.seed import fast_bulk_writes, scratch_web_app, seed_tickets
 

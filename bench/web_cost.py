@@ -177,7 +177,7 @@ def main() -> None:
         if not args.modules:
             # As gunicorn's master does before forking (gunicorn.conf.py): holiday dates come from
             # a child process.
-            from app.domain.calendar_rules import holidays_from_child_process
+            from app.domain.public_holidays import holidays_from_child_process
 
             holidays_from_child_process()
         spent = _Spent()

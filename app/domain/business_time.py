@@ -21,11 +21,11 @@ from app.domain.calendar_rules import (
     Interval,
     calendar_from_settings,
     format_hours,
-    holiday_dates,
     parse_hours,
     twenty_four_seven,
 )
 from app.domain.errors import InvalidInput
+from app.domain.public_holidays import holiday_dates
 
 __all__ = [
     "HOURS_FIELDS",

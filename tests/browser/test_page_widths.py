@@ -23,7 +23,7 @@ from app.models import (
     Ticket,
     User,
 )
-from app.services.queues.lists import desk_queues
+from app.services.queues.desk import desk_queues
 from app.services.reports.catalog import REPORTS
 from app.services.webhooks.subscriptions import create_subscription, set_active
 from tests.browser.journey import DESKTOP, PHONE

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from app.domain import calendar_rules
-from app.domain.calendar_rules import holiday_dates, holidays_from_child_process
+from app.domain import public_holidays
+from app.domain.public_holidays import holiday_dates, holidays_from_child_process
 
 
 @pytest.fixture
@@ -24,7 +24,7 @@ def in_child() -> Iterator[None]:
 )
 def test_a_child_finds_the_same_holidays(in_child, country, subdivision, year):
     from_child = holiday_dates(country, subdivision, year)
-    assert (country, subdivision, year) in calendar_rules._from_child
+    assert (country, subdivision, year) in public_holidays._from_child
     holidays_from_child_process(False)
     assert from_child == holiday_dates(country, subdivision, year)
     assert len(from_child) >= 8
@@ -32,11 +32,11 @@ def test_a_child_finds_the_same_holidays(in_child, country, subdivision, year):
 
 def test_one_child_answers_for_the_years_around(in_child):
     holiday_dates("FR", None, 2026)
-    assert {year for country, _, year in calendar_rules._from_child if country == "FR"} >= {2025, 2027, 2028}
+    assert {year for country, _, year in public_holidays._from_child if country == "FR"} >= {2025, 2027, 2028}
 
 
 def test_a_child_knows_the_same_countries_and_subdivisions(in_child):
-    from_child = calendar_rules.supported_regions()
+    from_child = public_holidays.supported_regions()
     holidays_from_child_process(False)
-    assert from_child == calendar_rules.supported_regions()
+    assert from_child == public_holidays.supported_regions()
     assert "BY" in from_child["DE"]

@@ -18,7 +18,7 @@ from app.desk.tickets.forms import (
     TierForm,
     VendorForm,
 )
-from app.services.queues.lists import next_in_queue
+from app.services.queues.desk import next_in_queue
 from app.services.relationship.profiles import ticket_sidebar
 from app.services.sla.panel import sla_view
 from app.services.tickets.attachments import attachments_by_message

@@ -15,8 +15,8 @@ from app.domain.vocabulary import ACTIVE_STATUSES, AccountTier, Channel, Priorit
 from app.form_fields import show_error
 from app.models.types import utcnow
 from app.services.common.pagination import Page
+from app.services.queues.desk import count_label, desk_queues, queue_counts, queue_page
 from app.services.queues.filters import ORDERS, QueueFilters, parse_filters
-from app.services.queues.lists import count_label, desk_queues, queue_counts, queue_page
 from app.services.queues.saved_views import saved_views
 from app.services.relationship.risk_rank import risk_parts
 from app.services.routing.assignment import set_away

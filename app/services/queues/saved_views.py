@@ -16,8 +16,8 @@ from app.models.types import utcnow
 from app.services.common.access import require_staff
 from app.services.common.rows import find_row
 from app.services.common.transaction import transaction
+from app.services.queues.desk import desk_queues
 from app.services.queues.filters import QueueFilters, parse_filters
-from app.services.queues.lists import desk_queues
 
 NAME_MAX_LENGTH = 80
 VIEWS_PER_AGENT = 30

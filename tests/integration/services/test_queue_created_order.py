@@ -12,8 +12,8 @@ import pytest
 from app.domain.vocabulary import ACTIVE_STATUSES, Status
 from app.models import Ticket, User
 from app.models.types import utcnow
+from app.services.queues.desk import queue_page
 from app.services.queues.filters import QueueFilters
-from app.services.queues.lists import queue_page
 from tests.factories import make_agent, make_customer, make_team, make_ticket
 
 BELONGS = {
@@ -105,10 +105,10 @@ def test_breaching_soon_pages_through_every_due_active_ticket_once_riskiest_firs
 
 
 def test_breaching_soon_sorts_only_the_soonest_due_when_more_are_due_than_the_count_shows(monkeypatch):
-    from app.services.queues import lists
+    from app.services.queues import desk
 
     agent, tickets = _breaching_desk()
-    monkeypatch.setattr(lists, "COUNT_CAP", 6)
+    monkeypatch.setattr(desk, "COUNT_CAP", 6)
     soonest = sorted(_due(tickets), key=lambda t: (t.sla_next_check_at, t.id))[:6]
     wanted = sorted(soonest, key=lambda t: (t.risk_score, t.id), reverse=True)
     assert _pages(agent, "breaching") == [t.id for t in wanted]

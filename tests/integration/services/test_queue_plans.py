@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import event
 
 from app.extensions import db
-from app.services.queues.lists import queue_counts
+from app.services.queues.desk import queue_counts
 from tests.factories import make_agent, make_customer, make_ticket
 from tests.planner_states import set_planner_state
 

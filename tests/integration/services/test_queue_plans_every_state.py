@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import event
 
 from app.extensions import db
+from app.services.queues.desk import desk_queues, queue_counts, queue_page
 from app.services.queues.filters import QueueFilters
-from app.services.queues.lists import desk_queues, queue_counts, queue_page
 from tests.factories import make_agent, make_customer, make_team, make_ticket
 from tests.planner_states import STATES, plan_lines, set_planner_state
 

@@ -13,8 +13,8 @@ from app.domain.errors import InvalidInput
 from app.extensions import db
 from app.models import Notification, Team, Ticket, VendorOverdueNotice
 from app.services.accounts.teams import save_team
+from app.services.queues.desk import queue_page
 from app.services.queues.filters import parse_filters
-from app.services.queues.lists import queue_page
 from app.services.sla.setup import OFFICE_HOURS, save_calendar
 from app.services.tickets.changes import assign_ticket, change_tier
 from app.services.tickets.opening import open_ticket
