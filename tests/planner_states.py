@@ -5,7 +5,10 @@ hold 344,253 rows). PostgreSQL keeps its own through autovacuum."""
 
 from __future__ import annotations
 
-from sqlalchemy import text
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy import event, text
 
 from app.extensions import db
 
@@ -31,6 +34,30 @@ SAMPLED_AT_100K = {
     "sqlite_autoindex_tickets_1": "63516 1",
 }
 STATES = ("no statistics", "sampled statistics")
+
+
+def sqlite_planner_state(state: str) -> None:
+    """For a fixture parametrized over STATES: put SQLite in `state`, or skip on PostgreSQL."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL keeps its statistics by autovacuum; these are SQLite's two states")
+    set_planner_state(state)
+
+
+def first_statement(read: Callable[[], object], table: str = "tickets") -> tuple[str, object]:
+    """The first statement (with its parameters) that `read` sends reading FROM `table`."""
+    seen: list[tuple[str, object]] = []
+
+    def capture(conn, cursor, statement, parameters, context, executemany):
+        if f"FROM {table}" in statement:
+            seen.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", capture)
+    try:
+        read()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", capture)
+    assert seen, "nothing was read"
+    return seen[0]
 
 
 def set_planner_state(state: str) -> None:

@@ -5,43 +5,23 @@ and the agent rows shown, not the tickets and roll-ups stored."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import text
 
 from app.domain.reports import DateRange
 from app.extensions import db
 from app.services.reports.live import backlog, open_accounts
 from app.services.reports.read import ReportFilters, sums
 from tests.factories import make_customer, make_ticket
-from tests.planner_states import STATES, plan_lines, set_planner_state
-
-
-def _statement(read: Callable[[], object], table: str) -> tuple[str, object]:
-    seen: list[tuple[str, object]] = []
-
-    def capture(conn, cursor, statement, parameters, context, executemany):
-        if f"FROM {table}" in statement:
-            seen.append((statement, parameters))
-
-    event.listen(db.engine, "before_cursor_execute", capture)
-    try:
-        read()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", capture)
-    assert seen, "nothing was read"
-    return seen[0]
+from tests.planner_states import STATES, first_statement, plan_lines, sqlite_planner_state
 
 
 @pytest.fixture(params=STATES)
 def state(request, app, now):
-    if db.engine.dialect.name != "sqlite":
-        pytest.skip("PostgreSQL keeps its statistics by autovacuum; these are SQLite's two states")
     customer = make_customer()
     for tier in (1, 2):
         make_ticket(customer, tier=tier, created_at=now)
-    set_planner_state(request.param)
+    sqlite_planner_state(request.param)
     return request.param
 
 
@@ -50,20 +30,20 @@ def _filters(now) -> ReportFilters:
 
 
 def test_the_backlog_counts_the_queue_index_entries(state, now):
-    statement, parameters = _statement(lambda: backlog(_filters(now), now), "tickets")
+    statement, parameters = first_statement(lambda: backlog(_filters(now), now), "tickets")
     lines = plan_lines(statement, parameters)
     assert any("COVERING INDEX ix_tickets_queue (tier=? AND status=?)" in line for line in lines), lines
 
 
 def test_the_accounts_with_open_tickets_read_their_index_alone(state, now):
-    statement, parameters = _statement(lambda: open_accounts(_filters(now)), "tickets")
+    statement, parameters = first_statement(lambda: open_accounts(_filters(now)), "tickets")
     lines = plan_lines(statement, parameters)
     assert any("COVERING INDEX ix_tickets_status_accounts (status=?" in line for line in lines), lines
 
 
 def test_the_agent_figures_read_the_agent_grains_index_alone(state, now):
     read = lambda: sums(_filters(now), ("reply", "solved", "frt"), ("metric", "agent_id", "key"))  # noqa: E731
-    statement, parameters = _statement(read, "report_rollups")
+    statement, parameters = first_statement(read, "report_rollups")
     assert "grain = 'agent'" in statement  # written in, so the partial index applies
     lines = plan_lines(statement, parameters)
     assert any("COVERING INDEX ix_report_rollups_agent" in line for line in lines), lines
@@ -75,7 +55,7 @@ def test_postgresql_can_read_the_agent_grain_from_its_partial_index(app, now):
     if db.engine.dialect.name != "postgresql":
         pytest.skip("the SQLite plans are checked above")
     read = lambda: sums(_filters(now), ("reply", "solved", "frt"), ("metric", "agent_id", "key"))  # noqa: E731
-    statement, parameters = _statement(read, "report_rollups")
+    statement, parameters = first_statement(read, "report_rollups")
     db.session.execute(text("SET LOCAL enable_seqscan = off"))
     db.session.execute(text("SET LOCAL enable_bitmapscan = off"))
     lines = plan_lines(statement, parameters)

@@ -5,40 +5,20 @@ so that a queue's cost does not grow with the table."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event
 
-from app.extensions import db
 from app.services.queues.desk import desk_queues, queue_counts, queue_page
 from app.services.queues.filters import QueueFilters
 from tests.factories import make_agent, make_customer, make_team, make_ticket
-from tests.planner_states import STATES, plan_lines, set_planner_state
-
-
-def _statements(read) -> list[tuple[str, object]]:
-    seen: list[tuple[str, object]] = []
-
-    def capture(conn, cursor, statement, parameters, context, executemany):
-        if "FROM tickets" in statement:
-            seen.append((statement, parameters))
-
-    event.listen(db.engine, "before_cursor_execute", capture)
-    try:
-        read()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", capture)
-    assert seen, "nothing was read"
-    return seen[:1]
+from tests.planner_states import STATES, first_statement, plan_lines, sqlite_planner_state
 
 
 @pytest.fixture(params=STATES)
 def desk(request, app):
-    if db.engine.dialect.name != "sqlite":
-        pytest.skip("PostgreSQL keeps its statistics by autovacuum; these are SQLite's two states")
     agent = make_agent(team_id=make_team().id)
     customer = make_customer()
     for _ in range(3):
         make_ticket(customer, assignee_id=agent.id, team_id=agent.team_id)
-    set_planner_state(request.param)
+    sqlite_planner_state(request.param)
     return agent
 
 
@@ -49,7 +29,7 @@ def _no_table_scan(lines: list[str]) -> None:
 
 
 def test_the_counts_read_indexes_and_breaching_soon_its_time_index(desk):
-    [(statement, parameters)] = _statements(lambda: queue_counts(desk))
+    statement, parameters = first_statement(lambda: queue_counts(desk))
     lines = plan_lines(statement, parameters)
     _no_table_scan(lines)
     assert any("ix_tickets_sla_next_check" in line for line in lines), lines
@@ -57,7 +37,7 @@ def test_the_counts_read_indexes_and_breaching_soon_its_time_index(desk):
 
 @pytest.mark.parametrize("key", [q.key for q in desk_queues()])
 def test_each_queue_page_reads_an_index_in_its_order(desk, key):
-    [(statement, parameters)] = _statements(lambda: queue_page(desk, key))
+    statement, parameters = first_statement(lambda: queue_page(desk, key))
     lines = plan_lines(statement, parameters)
     _no_table_scan(lines)
     if key == "breaching":
@@ -73,7 +53,7 @@ def test_each_queue_page_reads_an_index_in_its_order(desk, key):
     ("key", "statuses"), [("tier-1", 4), ("unassigned", 4), ("mine", 4), ("team", 4), ("waiting", 1)]
 )
 def test_a_queue_in_creation_order_reads_a_page_per_status_from_an_ordered_index(desk, key, statuses):
-    [(statement, parameters)] = _statements(lambda: queue_page(desk, key, QueueFilters(order="newest")))
+    statement, parameters = first_statement(lambda: queue_page(desk, key, QueueFilters(order="newest")))
     lines = plan_lines(statement, parameters)
     _no_table_scan(lines)
     reads = [line for line in lines if line.startswith("SEARCH tickets") and "status=?" in line]
