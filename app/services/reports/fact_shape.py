@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, String, type_coerce
+from sqlalchemy import ColumnElement, Select, String, func, select, type_coerce
 
 from app.domain.vocabulary import ActivityKind
-from app.models import Organization, Ticket
+from app.models import Organization, Ticket, TierChange
 
 # The activity kinds the fold counts, with the metric each becomes.
 ACTIVITY_METRICS = {
@@ -84,3 +84,15 @@ def dims_of(row: Any, offset: int) -> Dims:
         assignee_id=assignee or 0,
         organization_id=organization or 0,
     )
+
+
+def opening_tier() -> ColumnElement[Any]:
+    """The tier a ticket opened at: where its first move started from, else where it is."""
+    first_move = (
+        select(TierChange.from_tier)
+        .where(TierChange.ticket_id == Ticket.id)
+        .order_by(TierChange.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    return func.coalesce(first_move, Ticket.tier)

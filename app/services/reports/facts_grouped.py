@@ -15,8 +15,8 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from app.domain.report_days import DayCuts
 from app.domain.sla_vocabulary import SlaEventKind
-from app.models import Activity, CsatAnswer, Organization, SlaClock, SlaEvent, Ticket, TierChange
-from app.services.reports.fact_shape import ACTIVITY_METRICS
+from app.models import Activity, CsatAnswer, Organization, SlaClock, SlaEvent, Ticket
+from app.services.reports.fact_shape import ACTIVITY_METRICS, opening_tier
 from app.services.reports.rollup_write import CELL_FIELDS, CELLS
 
 # The activity kinds counted here; the others (a deflection's category, a touchpoint's kind) are
@@ -76,19 +76,12 @@ def _zero() -> ColumnElement[Any]:
 
 def plain_fact_counts(cuts: DayCuts) -> list[Insert]:
     """One INSERT … SELECT per kind of plain fact."""
-    first_move = (
-        select(TierChange.from_tier)
-        .where(TierChange.ticket_id == Ticket.id)
-        .order_by(TierChange.id)
-        .limit(1)
-        .scalar_subquery()
-    )
     assignee = func.coalesce(Ticket.assignee_id, 0)
     opened = _grouped(
         cuts,
         Ticket.created_at,
         _text("created"),
-        func.coalesce(first_move, Ticket.tier),
+        opening_tier(),
         _text(""),
         assignee,
         _zero(),

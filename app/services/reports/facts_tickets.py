@@ -6,24 +6,24 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Activity, Organization, Ticket, TierChange
-from app.services.reports.fact_shape import ACTIVITY_METRICS, NO_DIMS, Fact, dim_columns, dims_of, with_dims
+from app.models import Activity, Organization, Ticket
+from app.services.reports.fact_shape import (
+    ACTIVITY_METRICS,
+    NO_DIMS,
+    Fact,
+    dim_columns,
+    dims_of,
+    opening_tier,
+    with_dims,
+)
 
 
 def created_facts(start: datetime, end: datetime) -> Iterator[Fact]:
-    # The tier a ticket opened at: where its first move started from, else where it is.
-    first_move = (
-        select(TierChange.from_tier)
-        .where(TierChange.ticket_id == Ticket.id)
-        .order_by(TierChange.id)
-        .limit(1)
-        .scalar_subquery()
-    )
     query = (
-        select(Ticket.id, Ticket.created_at, func.coalesce(first_move, Ticket.tier), *dim_columns())
+        select(Ticket.id, Ticket.created_at, opening_tier(), *dim_columns())
         .outerjoin(Organization, Organization.id == Ticket.organization_id)
         .where(Ticket.created_at >= start, Ticket.created_at < end)
     )
