@@ -8,6 +8,7 @@ import pytest
 from app.services.accounts.timezone import set_agent_timezone
 from app.services.reports.rollup import rebuild_rollups
 from app.services.reports.zone import set_report_zone
+from tests.browser.journey import DESKTOP, PHONE
 
 pytestmark = pytest.mark.browser
 
@@ -37,6 +38,16 @@ def test_a_lead_opens_every_report_and_the_tickets_behind_a_figure(journey, live
         assert tiles.first.inner_text().startswith("Open tickets")
         assert not page.get_by_label("Tier", exact=True).is_visible()  # the filters start folded
         lead.step("dashboard")
+        # On a phone the accounts at risk are a list of cards, not a table scrolled sideways.
+        at_risk = page.locator("#fig-at-risk ~ .table-wrap")
+        page.set_viewport_size(PHONE)
+        assert at_risk.locator("tbody th").count() >= 1, "the demo desk has accounts at risk"
+        assert at_risk.locator("thead").is_hidden()
+        assert at_risk.evaluate("box => box.scrollWidth <= box.clientWidth")
+        label = at_risk.locator("td").first.evaluate("cell => getComputedStyle(cell, '::before').content")
+        assert label == '"Account tier"'  # each figure under its column's name
+        page.set_viewport_size(DESKTOP)
+        assert at_risk.locator("thead").is_visible()
         page.get_by_text("Filters and export").click()
         page.get_by_label("Tier", exact=True).wait_for()
         for title in REPORTS:

@@ -131,4 +131,5 @@ def risk_figure(risks: list[AccountRisk], more: int = 0) -> Figure:
         Table(("Account", "Account tier", "Health", "Open breaches", "Open tickets", "Lifetime value"), rows),
         note="Health below 60 with a breach open or a high lifetime value, lowest health first."
         + (f" {more:,} more not listed." if more else ""),
+        stacked=True,
     )

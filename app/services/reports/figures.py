@@ -32,6 +32,9 @@ class Figure:
     note: str = ""
     # A long table beneath a chart starts folded: the chart is what is read first.
     fold: bool = False
+    # Rows that are things (accounts) rather than days: on a phone each row is a card, its first
+    # cell the card's title and every other cell named by its column.
+    stacked: bool = False
 
 
 @dataclass(frozen=True, slots=True)
