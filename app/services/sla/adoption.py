@@ -28,6 +28,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     ColumnElement,
+    Index,
     Integer,
     MetaData,
     String,
@@ -74,6 +75,18 @@ PLAN = Table(
     Column("risk_pressure", Integer, nullable=False),
     Column("risk_priority", Integer, nullable=False),
     Column("risk_refresh_at", UTCDateTime()),
+    # Each waiting ticket finds its row by key (without it SQLite scans the plan per ticket).
+    Index(
+        "sla_adoption_plan_key",
+        "account_tier",
+        "priority",
+        "tier",
+        "answered",
+        "status",
+        "vendor_holds",
+        "vendor_pauses",
+        unique=True,
+    ),
     prefixes=["TEMPORARY"],
 )
 PLAN_CLOCKS = Table(
