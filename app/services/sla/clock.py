@@ -26,6 +26,7 @@ it lets go (`release`), and may carry clocks and policies it read beforehand.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -33,7 +34,7 @@ from sqlalchemy import select
 
 from app.domain.sla import PolicyCell, PolicyChoice, badge, choose_policy, clock_times, paused_times
 from app.domain.sla import worst as worst_badge
-from app.domain.sla_vocabulary import SlaTarget
+from app.domain.sla_vocabulary import SlaBadge, SlaTarget
 from app.domain.tiers import MAX_TIER
 from app.domain.vendors import VENDOR_PAUSE, clock_pause_reason
 from app.domain.vocabulary import Status
@@ -69,7 +70,7 @@ def _policy(ticket: Ticket, clocks: ClockPass | None) -> SlaPolicy | None:
     return cached_policy(policy_id) or db.session.get(SlaPolicy, policy_id)
 
 
-def _read_policy(policy_id: int) -> SlaPolicy:
+def read_policy(policy_id: int) -> SlaPolicy:
     """The process's copy of the policy (see sla.policy_cache), read afresh if it is missing."""
     return cached_policy(policy_id) or db.session.get_one(SlaPolicy, policy_id)
 
@@ -91,23 +92,39 @@ def active_clocks(ticket: Ticket, clocks: ClockPass | None = None) -> list[Clock
     return sorted(running, key=lambda c: (c.due_at, c.id is None, c.id or 0))
 
 
-def _start(
-    ticket: Ticket, policy: SlaPolicy, target: SlaTarget, now: datetime, clocks: ClockPass | None
-) -> Clock | None:
+def clock_values(policy: SlaPolicy, target: SlaTarget, tier: int, now: datetime) -> dict[str, Any] | None:
+    """The columns of a clock of `target` started at `now` at `tier` (None when the policy does
+    not measure that target); the same for every ticket of that policy and tier."""
     targets = targets_of(policy)
-    minutes = targets.minutes(target, ticket.tier)
+    minutes = targets.minutes(target, tier)
     if minutes is None:
-        return None  # the policy does not measure this target
+        return None
     times = clock_times(calendar_for(policy), now, minutes, targets.warn_percent)
-    values: dict[str, Any] = {
-        "ticket_id": ticket.id,
+    return {
         "target": target,
-        "tier": ticket.tier,
+        "tier": tier,
         "minutes": minutes,
         "started_at": now,
         "warn_at": times.warn_at,
         "due_at": times.due_at,
     }
+
+
+def owed_targets(first_responded: bool) -> list[SlaTarget]:
+    """The clocks a ticket that takes a policy while open starts, in the order it starts them."""
+    owed = [SlaTarget.resolution, SlaTarget.tier_dwell]
+    if not first_responded:
+        owed.insert(0, SlaTarget.first_response)
+    return owed
+
+
+def _start(
+    ticket: Ticket, policy: SlaPolicy, target: SlaTarget, now: datetime, clocks: ClockPass | None
+) -> Clock | None:
+    values = clock_values(policy, target, ticket.tier, now)
+    if values is None:
+        return None  # the policy does not measure this target
+    values["ticket_id"] = ticket.id
     # In a sweep batch the new clock is a row of the batch's INSERT, still changeable until then.
     clock: Clock
     if clocks is not None and clocks.new_rows is not None:
@@ -154,15 +171,12 @@ def adopt_policy(ticket: Ticket, now: datetime, cells: list[PolicyCell] | None =
 def _adopt(ticket: Ticket, choice: PolicyChoice, now: datetime, clocks: ClockPass | None) -> None:
     """Start the clocks of a ticket that had no policy: the ones its state still owes."""
     ticket.sla_policy_id, ticket.sla_policy_reason = choice.policy_id, choice.reason
-    policy = _read_policy(choice.policy_id)
+    policy = read_policy(choice.policy_id)
     if clocks is not None:
         clocks.policies[ticket.id] = policy
     if ticket.status in DONE_STATUSES:
         return
-    owed = [SlaTarget.resolution, SlaTarget.tier_dwell]
-    if ticket.first_responded_at is None:
-        owed.insert(0, SlaTarget.first_response)
-    for target in owed:
+    for target in owed_targets(ticket.first_responded_at is not None):
         _start(ticket, policy, target, now, clocks)
     if is_paused(ticket):  # a ticket already waiting on someone starts paused
         _sync_pause(ticket, policy, now, clocks)
@@ -210,7 +224,7 @@ def on_priority_change(ticket: Ticket, now: datetime, clocks: ClockPass | None =
         refresh(ticket, now, clocks)
         return
     ticket.sla_policy_id, ticket.sla_policy_reason = choice.policy_id, choice.reason
-    policy = _read_policy(choice.policy_id)
+    policy = read_policy(choice.policy_id)
     if clocks is not None:
         clocks.policies[ticket.id] = policy
     targets = targets_of(policy)
@@ -317,6 +331,18 @@ def _retime(ticket: Ticket, policy: SlaPolicy, ending: SlaPause | None, clocks: 
             clock.warn_at = times.warn_at
 
 
+def standing(
+    running: Sequence[Clock], now: datetime, *, paused: bool
+) -> tuple[SlaBadge | None, datetime | None]:
+    """The badge the running clocks show and when the sweep must next look (never while paused)."""
+    shown = worst_badge([badge(now, c.warn_at, c.due_at, c.breached_at is not None) for c in running])
+    if paused:
+        return shown, None
+    checks = [c.warn_at for c in running if c.warned_at is None and c.breached_at is None]
+    checks += [c.due_at for c in running if c.breached_at is None]
+    return shown, (min(checks) if checks else None)
+
+
 def release(ticket: Ticket, now: datetime, clocks: ClockPass) -> None:
     """The caller's changes to a held ticket are done: refresh it once."""
     clocks.held.discard(ticket.id)
@@ -329,14 +355,9 @@ def refresh(ticket: Ticket, now: datetime, clocks: ClockPass | None = None) -> N
     if clocks is not None and ticket.id in clocks.held:
         return
     running = active_clocks(ticket, clocks)
-    shown = worst_badge([badge(now, c.warn_at, c.due_at, c.breached_at is not None) for c in running])
     paused = is_paused(ticket)
     risk_rank.rank_ticket(ticket, running, now, paused=paused)
-    next_check = None
-    if not paused:
-        checks = [c.warn_at for c in running if c.warned_at is None and c.breached_at is None]
-        checks += [c.due_at for c in running if c.breached_at is None]
-        next_check = min(checks) if checks else None
+    shown, next_check = standing(running, now, paused=paused)
     # Only real changes are set: the sweep's batch writes just the columns that changed.
     if ticket.sla_badge != shown:
         ticket.sla_badge = shown

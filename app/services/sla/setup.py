@@ -14,15 +14,15 @@ from app.domain.errors import InvalidInput, NotFound, attempt, raise_all
 from app.domain.sla import Targets, check_targets
 from app.domain.vocabulary import AccountTier, ActivityKind, Priority
 from app.extensions import db
-from app.models import BusinessCalendar, SlaPolicy, Ticket, User
+from app.models import BusinessCalendar, SlaPolicy, User
 from app.models.types import utcnow
 from app.services.audit.record import audit
 from app.services.common.access import require_admin
 from app.services.common.history import record
 from app.services.common.rows import find_row
 from app.services.common.transaction import transaction
-from app.services.sla import clock as sla_clock
-from app.services.sla.policy_cache import policy_cells, sla_setup_changed
+from app.services.sla.adoption import adopt_waiting
+from app.services.sla.policy_cache import sla_setup_changed
 
 OFFICE_HOURS = {day: "09:00-17:00" for day in range(5)}
 
@@ -164,7 +164,7 @@ def save_policy(
         db.session.flush()
         audit(AuditKind.sla_saved, f"{actor.name} saved SLA policy {name}", actor=actor, now=now)
         sla_setup_changed()  # before the adoption below reads the matrix
-        adopted = _adopt_policies(now)
+        adopted = adopt_waiting(now)
         record(
             ActivityKind.sla_settings_saved,
             f"{actor.name} saved SLA policy {name}",
@@ -173,19 +173,6 @@ def save_policy(
             data={"policy_id": row.id, "tickets_given_a_policy": adopted},
         )
     return row
-
-
-def _adopt_policies(now: datetime) -> int:
-    """Open tickets that had no policy take the one their cell names after the edit, if any."""
-    cells = policy_cells()
-    waiting = list(
-        db.session.scalars(
-            select(Ticket)
-            .where(Ticket.sla_policy_id.is_(None), Ticket.status.not_in(sla_clock.DONE_STATUSES))
-            .order_by(Ticket.id)
-        )
-    )
-    return sum(sla_clock.adopt_policy(ticket, now, cells) for ticket in waiting)
 
 
 def install_default_sla(admin: User, *, now: datetime | None = None) -> int:

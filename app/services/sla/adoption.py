@@ -1,0 +1,323 @@
+"""Giving the open tickets that wait without a policy the one their cell now names, after a
+policy edit, in a fixed number of statements however many there are.
+
+One ticket's adoption (sla.clock.adopt_policy) chooses its policy from its organization's account
+tier and its priority, starts the clocks its state still owes, opens a pause if it waits on
+someone, and stores its badge, next check and risk rank. For a ticket with no clocks and no pause
+yet, each of those values follows from a few of its facts, its *key* (account tier, priority,
+tier, whether it was answered, status, vendor hold), and from the time of the edit. So they are
+worked out once per key, by the same rules, into a small plan, and the database writes them for
+every waiting ticket through joins:
+
+    keys      SELECT DISTINCT key over the waiting tickets
+    plan      a row per key that names a policy, with its clock rows (the rules, in Python)
+    matched   each waiting ticket with its plan row (INSERT ... SELECT)
+    writes    the clocks, the pauses and the tickets' columns (one statement each)
+
+A waiting ticket that already has running clocks or an open pause (none should: every hook
+leaves a ticket without a policy alone) takes the one-by-one path. The plan lives in temporary
+tables of the caller's connection and transaction, dropped at the end.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, NamedTuple
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    ColumnElement,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    and_,
+    exists,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    type_coerce,
+    update,
+)
+
+from app.domain.sla import PolicyCell, choose_policy
+from app.domain.vendors import clock_pause_reason
+from app.domain.vocabulary import ACTIVE_STATUSES, Priority, Status
+from app.extensions import db
+from app.models import Organization, SlaClock, SlaPause, Ticket
+from app.models.types import UTCDateTime
+from app.services.relationship.risk_rank import rank_ticket
+from app.services.sla import clock as sla_clock
+from app.services.sla.clock_pass import ClockRow
+from app.services.sla.policy_cache import policy_cells
+
+_temporary = MetaData()
+PLAN = Table(
+    "sla_adoption_plan",
+    _temporary,
+    Column("id", Integer, primary_key=True),
+    Column("account_tier", String(32), nullable=False),
+    Column("priority", String(16), nullable=False),
+    Column("tier", Integer, nullable=False),
+    Column("answered", Boolean, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("vendor_holds", Boolean, nullable=False),
+    Column("vendor_pauses", Boolean, nullable=False),
+    Column("policy_id", Integer, nullable=False),
+    Column("policy_reason", String(200), nullable=False),
+    Column("pause", String(32)),
+    Column("sla_badge", String(16)),
+    Column("next_check", UTCDateTime()),
+    Column("risk_pressure", Integer, nullable=False),
+    Column("risk_priority", Integer, nullable=False),
+    Column("risk_refresh_at", UTCDateTime()),
+    # Each waiting ticket finds its row by key (without it SQLite scans the plan per ticket).
+    Index(
+        "sla_adoption_plan_key",
+        "account_tier",
+        "priority",
+        "tier",
+        "answered",
+        "status",
+        "vendor_holds",
+        "vendor_pauses",
+        unique=True,
+    ),
+    prefixes=["TEMPORARY"],
+)
+PLAN_CLOCKS = Table(
+    "sla_adoption_clocks",
+    _temporary,
+    Column("plan_id", Integer, nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("target", String(32), nullable=False),
+    Column("tier", Integer, nullable=False),
+    Column("minutes", Integer, nullable=False),
+    Column("started_at", UTCDateTime(), nullable=False),
+    Column("warn_at", UTCDateTime(), nullable=False),
+    Column("due_at", UTCDateTime(), nullable=False),
+    prefixes=["TEMPORARY"],
+)
+MATCHED = Table(
+    "sla_adoption_tickets",
+    _temporary,
+    Column("ticket_id", Integer, primary_key=True),
+    Column("plan_id", Integer, nullable=False),
+    prefixes=["TEMPORARY"],
+)
+
+
+class Key(NamedTuple):
+    """The facts of a waiting ticket that its adoption depends on."""
+
+    account_tier: str  # "" without an organization
+    priority: str
+    tier: int
+    answered: bool
+    status: str
+    vendor_holds: bool
+    vendor_pauses: bool
+
+
+def _key_columns() -> list[ColumnElement[Any]]:
+    """The key of each ticket row, in Key's order (organizations outer-joined)."""
+    return [
+        func.coalesce(type_coerce(Organization.account_tier, String(32)), ""),
+        type_coerce(Ticket.priority, String(16)),
+        Ticket.__table__.c.tier,
+        Ticket.first_responded_at.is_not(None),
+        type_coerce(Ticket.status, String(16)),
+        Ticket.vendor_id.is_not(None),
+        Ticket.__table__.c.vendor_pauses_clock,
+    ]
+
+
+def _waiting(but_not: list[int]) -> ColumnElement[bool]:
+    criteria = [Ticket.sla_policy_id.is_(None), Ticket.status.in_(ACTIVE_STATUSES)]
+    if but_not:
+        criteria.append(Ticket.id.not_in(but_not))
+    return and_(*criteria)
+
+
+def adopt_waiting(now: datetime) -> int:
+    """Give every active ticket without a policy the one its cell names now, if any, inside the
+    caller's transaction; returns how many took one."""
+    db.session.flush()
+    cells = policy_cells()
+    already = _with_clocks_or_pause()
+    adopted = _one_by_one(already, now, cells)
+    bind = db.session.connection()
+    _temporary.drop_all(bind)  # left by nothing but a crash mid-statement; cheap to be sure
+    _temporary.create_all(bind)
+    try:
+        adopted += _adopt_by_plan(already, now, cells)
+    finally:
+        _temporary.drop_all(bind)
+    # Loaded tickets would otherwise show their columns from before.
+    for row in list(db.session.identity_map.values()):
+        if isinstance(row, Ticket):
+            db.session.expire(row)
+    return adopted
+
+
+def _with_clocks_or_pause() -> list[int]:
+    """The waiting tickets that have running clocks or an open pause."""
+    running = exists().where(SlaClock.ticket_id == Ticket.id, SlaClock.satisfied_at.is_(None))
+    paused = exists().where(SlaPause.ticket_id == Ticket.id, SlaPause.ended_at.is_(None))
+    query = select(Ticket.id).where(_waiting([]), or_(running, paused)).order_by(Ticket.id)
+    return list(db.session.scalars(query))
+
+
+def _one_by_one(ticket_ids: list[int], now: datetime, cells: list[PolicyCell]) -> int:
+    adopted = 0
+    for ticket_id in ticket_ids:
+        adopted += sla_clock.adopt_policy(db.session.get_one(Ticket, ticket_id), now, cells)
+    if ticket_ids:
+        db.session.flush()
+    return adopted
+
+
+def _adopt_by_plan(but_not: list[int], now: datetime, cells: list[PolicyCell]) -> int:
+    keys = [
+        Key(*row)
+        for row in db.session.execute(
+            select(*_key_columns())
+            .select_from(Ticket)
+            .outerjoin(Organization, Organization.id == Ticket.organization_id)
+            .where(_waiting(but_not))
+            .distinct()
+        )
+    ]
+    plan: list[dict[str, Any]] = []
+    clocks: list[dict[str, Any]] = []
+    for key in keys:
+        row = _plan_row(key, cells, now)
+        if row is None:
+            continue
+        row["id"] = len(plan) + 1
+        plan.append(row)
+        clocks += [{**clock, "plan_id": row["id"]} for clock in row.pop("clocks")]
+    if not plan:
+        return 0
+    db.session.execute(insert(PLAN), plan)
+    if clocks:
+        db.session.execute(insert(PLAN_CLOCKS), clocks)
+    matched = _match(but_not)
+    _write(now)
+    return matched
+
+
+def _plan_row(key: Key, cells: list[PolicyCell], now: datetime) -> dict[str, Any] | None:
+    """What adopting a ticket with this key writes, by the one-by-one path's own rules."""
+    choice = choose_policy(cells, key.account_tier or None, key.priority)
+    if choice is None:
+        return None
+    policy = sla_clock.read_policy(choice.policy_id)
+    clocks = []
+    for position, target in enumerate(sla_clock.owed_targets(key.answered)):
+        values = sla_clock.clock_values(policy, target, key.tier, now)
+        if values is not None:
+            clocks.append({**values, "target": target.value, "position": position})
+    pause = clock_pause_reason(key.status, key.tier, key.vendor_holds, key.vendor_pauses)
+    running = [
+        ClockRow(id=None, ticket_id=0, **{k: v for k, v in c.items() if k != "position"}) for c in clocks
+    ]
+    shown, next_check = sla_clock.standing(running, now, paused=pause is not None)
+    # The rank's time pressure and priority parts, from a ticket that is only these facts.
+    ranked = Ticket(
+        status=Status(key.status),
+        priority=Priority(key.priority),
+        risk_score=0,
+        risk_pressure=0,
+        risk_priority=0,
+        risk_account=0,
+        risk_value=0,
+        risk_health=0,
+        risk_refresh_at=None,
+    )
+    rank_ticket(ranked, running, now, paused=pause is not None)
+    return {
+        **key._asdict(),
+        "policy_id": choice.policy_id,
+        "policy_reason": choice.reason,
+        "pause": pause,
+        "sla_badge": shown.value if shown is not None else None,
+        "next_check": next_check,
+        "risk_pressure": ranked.risk_pressure,
+        "risk_priority": ranked.risk_priority,
+        "risk_refresh_at": ranked.risk_refresh_at,
+        "clocks": clocks,
+    }
+
+
+def _match(but_not: list[int]) -> int:
+    """Each waiting ticket with the plan row of its key; returns how many there are."""
+    on_key = [
+        plan_column == key_column for plan_column, key_column in zip(_plan_key(), _key_columns(), strict=True)
+    ]
+    rows = (
+        select(Ticket.id, PLAN.c.id)
+        .select_from(Ticket)
+        .outerjoin(Organization, Organization.id == Ticket.organization_id)
+        .join(PLAN, and_(*on_key))
+        .where(_waiting(but_not))
+    )
+    db.session.execute(insert(MATCHED).from_select(["ticket_id", "plan_id"], rows))
+    return db.session.scalar(select(func.count()).select_from(MATCHED)) or 0
+
+
+def _plan_key() -> list[Column[Any]]:
+    return [PLAN.c[name] for name in Key._fields]
+
+
+def _write(now: datetime) -> None:
+    """The clocks, pauses and ticket columns of every matched ticket; clocks and pauses are
+    inserted in ticket order, each ticket's clocks in the order it starts them."""
+    clock_rows = (
+        select(
+            MATCHED.c.ticket_id,
+            PLAN_CLOCKS.c.target,
+            PLAN_CLOCKS.c.tier,
+            PLAN_CLOCKS.c.minutes,
+            PLAN_CLOCKS.c.started_at,
+            PLAN_CLOCKS.c.warn_at,
+            PLAN_CLOCKS.c.due_at,
+        )
+        .join(PLAN_CLOCKS, PLAN_CLOCKS.c.plan_id == MATCHED.c.plan_id)
+        .order_by(MATCHED.c.ticket_id, PLAN_CLOCKS.c.position)
+    )
+    clock_columns = ["ticket_id", "target", "tier", "minutes", "started_at", "warn_at", "due_at"]
+    db.session.execute(insert(SlaClock.__table__).from_select(clock_columns, clock_rows))
+    pause_rows = (
+        select(MATCHED.c.ticket_id, literal(now, UTCDateTime()), PLAN.c.pause)
+        .join(PLAN, PLAN.c.id == MATCHED.c.plan_id)
+        .where(PLAN.c.pause.is_not(None))
+        .order_by(MATCHED.c.ticket_id)
+    )
+    db.session.execute(
+        insert(SlaPause.__table__).from_select(["ticket_id", "started_at", "reason"], pause_rows)
+    )
+    tickets = Ticket.__table__
+    db.session.execute(
+        update(tickets)
+        .where(tickets.c.id == MATCHED.c.ticket_id, PLAN.c.id == MATCHED.c.plan_id)
+        .values(
+            sla_policy_id=PLAN.c.policy_id,
+            sla_policy_reason=PLAN.c.policy_reason,
+            sla_badge=PLAN.c.sla_badge,
+            sla_next_check_at=PLAN.c.next_check,
+            risk_pressure=PLAN.c.risk_pressure,
+            risk_priority=PLAN.c.risk_priority,
+            risk_refresh_at=PLAN.c.risk_refresh_at,
+            risk_score=PLAN.c.risk_pressure
+            + PLAN.c.risk_priority
+            + tickets.c.risk_account
+            + tickets.c.risk_value
+            + tickets.c.risk_health,
+            version=tickets.c.version + 1,
+        )
+    )
