@@ -13,6 +13,9 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     SQLALCHEMY_TRACK_MODIFICATIONS = False
+    # Each SQLite connection's page cache, in MB: commands, the scheduler and reports. A web
+    # worker sets its own, smaller one (WEB_SQLITE_CACHE_MB in gunicorn.conf.py).
+    SQLITE_CACHE_MB = float(os.environ.get("SQLITE_CACHE_MB", "32"))
     # The site's public address (https://desk.example.com): links in mail are built from it, never
     # from a request's Host header. Required in production.
     BASE_URL = os.environ.get("BASE_URL", "")

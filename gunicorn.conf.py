@@ -35,6 +35,10 @@ proc_name = "tierdesk"
 # loaded are shared pages until a worker writes to them (each worker's RSS still counts them in
 # full; its PSS counts its share). WEB_PRELOAD=0 builds the app in each worker instead.
 preload_app = os.environ.get("WEB_PRELOAD", "1") not in ("0", "false", "no")
+# Each worker's SQLite page cache, in MB (commands and the scheduler keep SQLITE_CACHE_MB, 32):
+# a request reads a few pages of a few indexes, and the file cache of the operating system,
+# which every worker shares, keeps the rest. A full 32 MB cache would be most of a worker's size.
+web_sqlite_cache_mb = float(os.environ.get("WEB_SQLITE_CACHE_MB", "8"))
 
 
 def on_starting(server: object) -> None:
@@ -71,9 +75,12 @@ def pre_fork(server: object, worker: object) -> None:
 
 def post_fork(server: object, worker: object) -> None:
     """A worker never uses a database connection the master opened: the preloaded app's pool
-    is emptied (left for the master to close) and the worker opens its own."""
+    is emptied (left for the master to close) and the worker opens its own, with the web
+    worker's SQLite page cache."""
     import wsgi
+    from app.database import use_page_cache
     from app.extensions import db
 
+    use_page_cache(wsgi.app, web_sqlite_cache_mb)
     with wsgi.app.app_context():
         db.engine.dispose(close=False)

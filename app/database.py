@@ -12,7 +12,14 @@ latest commit.
 Within one process (a threaded gunicorn worker, the scheduler's job threads) writers also queue
 on a lock of their own before asking SQLite: SQLite's busy handler polls with growing sleeps and
 no order, so under load a thread could lose every turn until its busy timeout ran out, while a
-lock hands the turns out as they come."""
+lock hands the turns out as they come.
+
+Each SQLite connection keeps a page cache of its own, which fills as the database grows and stays
+full: its size is set per kind of process. Commands, the scheduler and reports keep the large one
+(`SQLITE_CACHE_MB`, 32 MB: whole indexes stay in memory for a sweep or a rebuild); a web worker
+sets its smaller one after the fork (`WEB_SQLITE_CACHE_MB` in gunicorn.conf.py, see
+`use_page_cache`), since a request reads a few pages of a few indexes and the operating system's
+file cache, shared by every worker, holds the rest."""
 
 from __future__ import annotations
 
@@ -23,6 +30,8 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
+from functools import partial
 
 from flask import Flask
 from sqlalchemy import event
@@ -41,6 +50,17 @@ WAL_AUTOCHECKPOINT_PAGES = 1000  # SQLite's default
 _HOLDS_WRITER = "holds_process_writer_lock"
 _DEFERS_CHECKPOINT = "defers_wal_checkpoint"
 _process_writer = threading.Lock()
+
+DEFAULT_PAGE_CACHE_MB = 32
+_PAGE_CACHE = "sqlite_page_cache"
+
+
+@dataclass(slots=True)
+class PageCache:
+    """The page cache each new SQLite connection of an app's engine gets, in KiB."""
+
+    kib: int
+
 
 _write_lock_wanted: ContextVar[bool] = ContextVar("write_lock_wanted", default=False)
 _checkpoint_deferred: ContextVar[bool] = ContextVar("checkpoint_deferred", default=False)
@@ -79,7 +99,9 @@ def configure_engine_events(app: Flask) -> None:
     with app.app_context():
         engine = db.engine
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_connect)
+        cache = PageCache(_kib(app.config.get("SQLITE_CACHE_MB", DEFAULT_PAGE_CACHE_MB)))
+        app.extensions[_PAGE_CACHE] = cache
+        event.listen(engine, "connect", partial(_sqlite_connect, cache))
         event.listen(engine, "begin", _sqlite_begin)
         event.listen(engine, "checkin", _sqlite_optimize)
         event.listen(engine, "commit", _release_after)
@@ -87,6 +109,24 @@ def configure_engine_events(app: Flask) -> None:
         # A connection returned or dropped with its transaction still open lets go too.
         event.listen(engine.pool, "checkin", _release_on_return)
         event.listen(engine.pool, "invalidate", _release_on_drop)
+
+
+def use_page_cache(app: Flask, megabytes: float) -> None:
+    """Give the app's SQLite connections opened from now on a page cache of this size (a web
+    worker after the fork, before its first connection). Nothing for PostgreSQL."""
+    cache = app.extensions.get(_PAGE_CACHE)
+    if cache is not None:
+        cache.kib = _kib(megabytes)
+
+
+def page_cache_kib(app: Flask) -> int | None:
+    """The page cache the app's next SQLite connection gets, in KiB (None on PostgreSQL)."""
+    cache = app.extensions.get(_PAGE_CACHE)
+    return cache.kib if cache is not None else None
+
+
+def _kib(megabytes: float) -> int:
+    return max(1, round(float(megabytes) * 1024))
 
 
 def close_sessions_quietly(app: Flask) -> None:
@@ -104,7 +144,9 @@ def close_sessions_quietly(app: Flask) -> None:
             db.session.remove()
 
 
-def _sqlite_connect(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
+def _sqlite_connect(
+    cache: PageCache, dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry
+) -> None:
     # `_sqlite_begin` says how each transaction begins; the pragmas below run outside any.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
@@ -112,8 +154,8 @@ def _sqlite_connect(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEn
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    # 32 MB of page cache (the default is 2 MB): large tables keep their index pages in memory.
-    cursor.execute("PRAGMA cache_size=-32768")
+    # Negative: a size in KiB (SQLite's default is 2 MB). See the module's note on page caches.
+    cursor.execute(f"PRAGMA cache_size=-{cache.kib}")
     # ANALYZE reads a sample of each index, not all of it: milliseconds at a million tickets.
     cursor.execute(f"PRAGMA analysis_limit={ANALYSIS_LIMIT}")
     cursor.close()

@@ -1,12 +1,18 @@
 """Opening tickets through the portal form, under gunicorn.
 
-    python -m bench.create [--tickets 10000,100000] [--requests 300] [--rounds 3] [--data-dir DIR]
+    python -m bench.create [--tickets 10000,100000] [--requests 300] [--rounds 3] [--customers 500]
+                           [--trace 1000] [--data-dir DIR]
 
 For each size, seeds a scratch SQLite database (WAL) with that many tickets, the starter SLA
-policies and rules, a frontline team and two signed-up customers, then starts gunicorn with two
-workers in production settings (`TIERDESK_ENV=production`, a 32+ character SECRET_KEY, an
-https BASE_URL) and has two clients, each signed in as one customer, post the new-request form
-with its CSRF token, rounds of `--requests` posts in all. Figures per size (medians over rounds):
+policies and rules, a frontline team and `--customers` signed-up customers, then starts gunicorn
+with two workers in production settings (`TIERDESK_ENV=production`, a 32+ character SECRET_KEY,
+an https BASE_URL) and has two clients post the new-request form with its CSRF token, rounds of
+`--requests` posts in all. Each client holds half of the customers' signed-in sessions and posts
+as each in turn, as a portal's many customers do: with `--customers 2` two customers post every
+request, and after thousands of posts each has thousands of open requests, which no real customer
+has. Every `--trace` posts (and at the end of each round) a line gives that stretch's CPU per
+request and each worker's RSS, so growth along a long run shows; the result has the first and
+the last stretch's CPU per request. Figures per size (medians over rounds):
 tickets per second, the workers' CPU milliseconds per request (utime + stime from
 /proc/<pid>/stat), SQL statements per request (one portal post counted in-process through the
 test client, with a statement listener on the engine), the peak RSS of each worker (VmHWM: it
@@ -35,6 +41,7 @@ import tempfile
 import threading
 import time
 import urllib.parse
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -48,6 +55,7 @@ from bench.seed import seed_tickets
 
 PASSWORD = "bench-password-1"
 CUSTOMERS = ("bench-c1@bench.test", "bench-c2@bench.test")
+CLIENTS = 2
 ROOT = Path(__file__).resolve().parent.parent
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -156,26 +164,35 @@ class Browser:
             raise RuntimeError(f"sign-in as {email} gave {status}")
         return self.token("/portal/new")
 
-    def post_requests(self, token: str, count: int) -> None:
-        for n in range(count):
-            status, text = self.request(
-                "POST",
-                "/portal/new",
-                {
-                    "csrf_token": token,
-                    "subject": f"Export fails on report {n}",
-                    "description": "The monthly export stops half way with an error about the file size.",
-                    "category": "technical",
-                    "urgency": "normal",
-                    "seen": "",
-                },
-                # The answer's session carries its "request received" note, which a browser
-                # shows (and drops) on the page it is sent to; posting again with it would pile
-                # up one note per request in the cookie.
-                keep_cookies=False,
-            )
-            if status != 302:
-                raise RuntimeError(f"POST /portal/new gave {status}: {text[:300]}")
+    def post_request(self, token: str, n: int) -> None:
+        status, text = self.request(
+            "POST",
+            "/portal/new",
+            {
+                "csrf_token": token,
+                "subject": f"Export fails on report {n}",
+                "description": "The monthly export stops half way with an error about the file size.",
+                "category": "technical",
+                "urgency": "normal",
+                "seen": "",
+            },
+            # The answer's session carries its "request received" note, which a browser shows
+            # (and drops) on the page it is sent to; posting again with it would pile up one note
+            # per request in the cookie.
+            keep_cookies=False,
+        )
+        if status != 302:
+            raise RuntimeError(f"POST /portal/new gave {status}: {text[:300]}")
+
+
+Session = tuple[Browser, str]  # a signed-in customer and their form's CSRF token
+
+
+def _post_in_turn(sessions: list[Session], start: int, count: int) -> None:
+    """One client's posts: each as the next of its customers."""
+    for n in range(start, start + count):
+        browser, token = sessions[n % len(sessions)]
+        browser.post_request(token, n)
 
 
 def _free_port() -> int:
@@ -241,11 +258,24 @@ def _start_gunicorn(url: str, port: int, scratch: str) -> subprocess.Popen:
     return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL)
 
 
-def _round(browsers: list[tuple[Browser, str]], requests: int, workers: list[int]) -> tuple[float, float]:
-    """Tickets per second and worker CPU ms per request for one round of posts by every client."""
-    each = requests // len(browsers)
+@dataclass
+class Stretch:
+    """A stretch of posts: how many, in how long, at what CPU, and the workers' sizes after."""
+
+    posts: int
+    seconds: float
+    cpu_ms: float
+    rss_mb: list[float]
+
+    @property
+    def cpu_ms_per_request(self) -> float:
+        return self.cpu_ms / self.posts
+
+
+def _stretch(clients: list[list[Session]], start: int, posts: int, workers: list[int]) -> Stretch:
+    each = posts // len(clients)
     before = sum(_cpu_ticks(pid) for pid in workers)
-    threads = [threading.Thread(target=b.post_requests, args=(t, each)) for b, t in browsers]
+    threads = [threading.Thread(target=_post_in_turn, args=(c, start, each)) for c in clients]
     started = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -253,8 +283,35 @@ def _round(browsers: list[tuple[Browser, str]], requests: int, workers: list[int
         thread.join()
     seconds = time.perf_counter() - started
     ticks = sum(_cpu_ticks(pid) for pid in workers) - before
-    done = each * len(browsers)
-    return done / seconds, ticks * 1000 / TICKS / done
+    rss = [round(_rss_mb(pid, "VmRSS"), 1) for pid in workers]
+    return Stretch(each * len(clients), seconds, ticks * 1000 / TICKS, rss)
+
+
+def _round(
+    clients: list[list[Session]], requests: int, workers: list[int], trace: int, done: int
+) -> list[Stretch]:
+    """One round of `requests` posts by every client, in stretches of `trace` posts."""
+    stretches: list[Stretch] = []
+    while sum(s.posts for s in stretches) < requests:
+        posted = sum(s.posts for s in stretches)
+        stretch = _stretch(clients, done + posted, min(trace, requests - posted), workers)
+        if stretch.posts == 0:
+            break
+        stretches.append(stretch)
+        if trace < requests:
+            print(
+                f"  after {done + posted + stretch.posts} posts: {stretch.cpu_ms_per_request:.2f} ms CPU "
+                f"per request, {stretch.posts / stretch.seconds:.1f} tickets/s, "
+                f"RSS per worker {stretch.rss_mb} MB",
+                flush=True,
+            )
+    return stretches
+
+
+def _per_round(stretches: list[Stretch]) -> tuple[float, float]:
+    """Tickets per second and CPU ms per request over a round's stretches."""
+    posts = sum(s.posts for s in stretches)
+    return posts / sum(s.seconds for s in stretches), sum(s.cpu_ms for s in stretches) / posts
 
 
 def _statements_per_request(url: str, samples: int = 5) -> int:
@@ -292,7 +349,11 @@ def _statements_per_request(url: str, samples: int = 5) -> int:
     return int(statistics.median(counts))
 
 
-def _seeded(count: int, scratch: str, data_dir: str | None) -> str:
+def _customer_email(n: int) -> str:
+    return f"bench-c{n}@bench.test"
+
+
+def _seeded(count: int, scratch: str, data_dir: str | None, customers: int) -> str:
     """The URL of a freshly seeded database in scratch (copied from data_dir when seeded before)."""
     path = os.path.join(scratch, "create.db")
     kept = os.path.join(data_dir, f"create-{count}.db") if data_dir else None
@@ -307,7 +368,29 @@ def _seeded(count: int, scratch: str, data_dir: str | None) -> str:
     else:
         shutil.copyfile(kept, path)
         _current_hashes(path)
+    _sign_up(path, customers)
     return f"sqlite:///{path}"
+
+
+def _sign_up(path: str, customers: int) -> None:
+    """Logins for the seeded customers 1..`customers` that have none, with the first bench
+    customer's password hash (customers 1 and 2 were signed up when the file was seeded)."""
+    import sqlite3
+
+    with sqlite3.connect(path) as connection:
+        for n in range(1, customers + 1):
+            if connection.execute("SELECT user_id FROM customers WHERE id = ?", (n,)).fetchone()[0]:
+                continue
+            email = _customer_email(n)
+            connection.execute(
+                "INSERT INTO users (email, name, password_hash, role, active, failed_logins, created_at)"
+                " SELECT ?, ?, password_hash, role, 1, 0, created_at FROM users WHERE email = ?",
+                (email, f"Customer {n}", CUSTOMERS[0]),
+            )
+            connection.execute(
+                "UPDATE customers SET user_id = (SELECT id FROM users WHERE email = ?) WHERE id = ?",
+                (email, n),
+            )
 
 
 def _current_hashes(path: str) -> None:
@@ -332,9 +415,11 @@ def _checkpoint(path: str) -> None:
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
-def measure(count: int, requests: int, rounds: int, data_dir: str | None = None) -> dict[str, float | int]:
+def measure(
+    count: int, requests: int, rounds: int, data_dir: str | None = None, *, customers: int, trace: int
+) -> dict[str, float | int]:
     with tempfile.TemporaryDirectory() as scratch:
-        url = _seeded(count, scratch, data_dir)
+        url = _seeded(count, scratch, data_dir, customers)
         port = _free_port()
         server = _start_gunicorn(url, port, scratch)
         try:
@@ -342,12 +427,14 @@ def measure(count: int, requests: int, rounds: int, data_dir: str | None = None)
             time.sleep(1)  # both workers booted
             workers = _workers(server.pid)
             started_rss = max(_rss_mb(pid, "VmRSS") for pid in workers)
-            browsers = []
-            for email in CUSTOMERS:
+            clients: list[list[Session]] = [[] for _ in range(CLIENTS)]
+            for n in range(1, customers + 1):
                 browser = Browser(port)
-                browsers.append((browser, browser.sign_in(email)))
-            _round(browsers, 20, workers)  # warm up both workers
-            figures = [_round(browsers, requests, workers) for _ in range(rounds)]
+                clients[n % CLIENTS].append((browser, browser.sign_in(_customer_email(n))))
+            _round(clients, 20, workers, trace, 0)  # warm up both workers
+            stretches = []
+            for r in range(rounds):
+                stretches.append(_round(clients, requests, workers, trace, 20 + r * requests))
             # Read after the sign-ins and every request, before the workers stop: the peak
             # counts the sign-in's password hash and everything the requests built.
             rss = max(_rss_mb(pid) for pid in workers)
@@ -358,10 +445,15 @@ def measure(count: int, requests: int, rounds: int, data_dir: str | None = None)
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
         statements = _statements_per_request(url)
+    figures = [_per_round(s) for s in stretches]
     return {
         "tickets": count,
+        "customers": customers,
+        "posts": requests * rounds,
         "tickets_per_s": round(statistics.median(f[0] for f in figures), 1),
         "cpu_ms_per_request": round(statistics.median(f[1] for f in figures), 2),
+        "cpu_ms_per_request_first_stretch": round(stretches[0][0].cpu_ms_per_request, 2),
+        "cpu_ms_per_request_last_stretch": round(stretches[-1][-1].cpu_ms_per_request, 2),
         "sql_per_request": statements,
         "peak_rss_mb_per_worker": round(rss, 1),
         "rss_mb_per_worker_at_start": round(started_rss, 1),
@@ -376,15 +468,41 @@ def main() -> None:
     parser.add_argument("--tickets", default="10000,100000", help="comma-separated sizes")
     parser.add_argument("--requests", type=int, default=300, help="posts per round, both clients")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--customers",
+        type=int,
+        default=500,
+        help="signed-up customers posting in turn (at least 2; the seeded desk has 5,000)",
+    )
+    parser.add_argument("--trace", type=int, default=1000, help="posts per stretch of the trace")
     parser.add_argument("--data-dir", help="seed each size once into this folder and reuse it")
     args = parser.parse_args()
+    if not CLIENTS <= args.customers <= 5000:
+        parser.error("--customers must be between 2 and 5000")
+    if args.trace < CLIENTS:
+        parser.error("--trace must be at least 2")
     results = []
     for count in (int(n) for n in args.tickets.split(",")):
-        results.append(measure(count, args.requests, args.rounds, args.data_dir))
+        results.append(
+            measure(
+                count,
+                args.requests,
+                args.rounds,
+                args.data_dir,
+                customers=args.customers,
+                trace=args.trace,
+            )
+        )
         print(json.dumps(results[-1]), flush=True)
     print(
         json.dumps(
-            {"workers": 2, "requests_per_round": args.requests, "rounds": args.rounds, "sizes": results}
+            {
+                "workers": 2,
+                "customers": args.customers,
+                "requests_per_round": args.requests,
+                "rounds": args.rounds,
+                "sizes": results,
+            }
         )
     )
 

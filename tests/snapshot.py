@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, Select, Table, select, text
 from sqlalchemy.exc import IntegrityError
 
+from app.counter_schema import TRIGGER_KEPT
 from app.extensions import db
 
 Rows = list[dict[str, Any]]
@@ -43,16 +44,22 @@ def _ordered(table: Table) -> Select:
 def restore_snapshot(snapshot: Snapshot) -> None:
     """Insert the snapshot's rows into empty tables, in one transaction.
 
-    On SQLite the full-text triggers index the rows as they go in. On PostgreSQL the rows carry
+    On SQLite the full-text triggers index the rows as they go in; the counts triggers keep
+    (app/counter_schema.py) start at 0 and count the rows again. On PostgreSQL the rows carry
     their ids, so each id sequence is moved past the largest one for the rows a test adds."""
     with db.engine.begin() as connection:
         for table, rows in snapshot.tables:
             if rows:
-                connection.execute(table.insert(), rows)
+                connection.execute(table.insert(), _uncounted(table, rows))
         if connection.dialect.name == "postgresql":
             for table, rows in snapshot.tables:
                 if rows and table.autoincrement_column is not None:
                     _move_sequence(connection, table)
+
+
+def _uncounted(table: Table, rows: Rows) -> Rows:
+    kept = TRIGGER_KEPT.get(table.name, ())
+    return [{**row, **dict.fromkeys(kept, 0)} for row in rows] if kept else rows
 
 
 def _move_sequence(connection: Connection, table: Table) -> None:

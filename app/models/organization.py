@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import BigInteger, ForeignKey, String
+from sqlalchemy import BigInteger, ForeignKey, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.vocabulary import AccountTier, LifecycleStage, LoyaltySegment
@@ -55,6 +55,9 @@ class Customer(Base):
     # When the oldest breach counted in the customer's health leaves its 90-day window (their
     # health improves by time alone then): the risk refresh reads the customers due by this index.
     breaches_age_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    # Their tickets in an active status, kept by the database's triggers (app/counter_schema.py):
+    # read it with a statement, since a loaded customer does not see the triggers' writes.
+    open_tickets: Mapped[int] = mapped_column(default=0, server_default=text("0"))
 
     organization: Mapped[Organization | None] = relationship(back_populates="contacts")
     user: Mapped[User | None] = relationship(back_populates="customer")

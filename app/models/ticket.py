@@ -47,6 +47,15 @@ class Ticket(Base):
         Index("ix_tickets_risk_status", "status", "risk_score", "id"),
         # The risk refresh reads only tickets whose stepped time pressure has moved on.
         Index("ix_tickets_risk_refresh", "risk_refresh_at", "id"),
+        # A customer's escalations in the last 90 days join only their tickets ever escalated
+        # (a tier move up always counts one), not every ticket they have had.
+        Index(
+            "ix_tickets_customer_escalated",
+            "customer_id",
+            "id",
+            sqlite_where=text("escalation_count > 0"),
+            postgresql_where=text("escalation_count > 0"),
+        ),
         # Reports' accounts with open tickets: each account's count, open breaches and worst
         # health, read from the index alone (it never touches the ticket rows). Partial, so only
         # a statement that names "organization_id IS NOT NULL" can use it: a list filtered by
