@@ -112,6 +112,8 @@ class Config:
     # Incoming mail: the SMTP/LMTP endpoint (`flask mail serve`) and IMAP polling.
     MAIL_INBOUND_HOST = os.environ.get("MAIL_INBOUND_HOST", "127.0.0.1")
     MAIL_INBOUND_PORT = int(os.environ.get("MAIL_INBOUND_PORT", "2525"))
+    # Endpoint processes of `flask mail serve` sharing its port; empty or 0: one per CPU.
+    MAIL_SERVE_PROCESSES = os.environ.get("MAIL_SERVE_PROCESSES", "")
     MAIL_IMAP_URL = os.environ.get("MAIL_IMAP_URL", "")  # imap(s)://user:pass@host:port/INBOX
     MAIL_IMAP_SECONDS = int(os.environ.get("MAIL_IMAP_SECONDS", "60"))
     MAIL_INBOUND_MAX_BYTES = 15 * 1024 * 1024

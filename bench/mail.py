@@ -1,13 +1,16 @@
 """Mail throughput.
 
     python -m bench.mail [--inbound 1000] [--outbound 3000] [--database-url URL]
+        [--processes N] [--connections 4]
 
 Inbound: mails sent over SMTP to the real inbound endpoint (`flask mail serve`), half of them
 new requests from many senders, half answers to those requests (In-Reply-To the request's
 Message-ID, its [TD-…] reference in the subject); timed from the first mail sent to the last one
-accepted, every mail checked to have become a ticket or a reply. The mails are sent from a
-child process, as a site's mail server would send them; CPU is counted for the endpoint (this
-process) and for the endpoint and the client together.
+accepted, every mail checked to have become a ticket or a reply. The endpoint runs as `flask
+mail serve --processes N` runs it (its own processes, N of them, one per CPU unless
+--processes says otherwise); the mails are sent from a child process over --connections SMTP
+sessions at once, as a site's mail server would send them. CPU is counted for the endpoint (the
+sum over its processes) and for the endpoint and the client together.
 
 Outbound: an outbox of notices (ticket mail with threading headers, and account mail) delivered
 by the delivery job to a local aiosmtpd sink; checked to arrive once each, in queue order.
@@ -21,11 +24,15 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
+import os
+import signal
 import smtplib
 import socket
+import threading
 import time
 from datetime import UTC, datetime
 from email.message import EmailMessage
+from typing import Any
 
 from aiosmtpd.controller import Controller
 from flask_migrate import upgrade
@@ -64,19 +71,50 @@ def _mail(sender: str, subject: str, body: str, message_id: str, in_reply_to: st
     return message.as_bytes()
 
 
-def _send_all(port: int, mails: list[tuple[str, bytes]], server_cpu: list[float]) -> tuple[float, float]:
-    """Send prepared mails over one SMTP session from a child process, as a site's mail server
-    would: the seconds until the last was accepted, and the child's CPU seconds. The endpoint
-    runs in this process, so this process's CPU for each group of 100 mails is the endpoint's
-    (appended to `server_cpu`)."""
+class _Endpoint:
+    """`flask mail serve` started in its own process as a site starts it (the command's code
+    path: one listening socket, `processes` endpoint processes), on this bench's app."""
+
+    def __init__(self, app, processes: int) -> None:
+        from app.services.inbound_mail.processes import serve_beside
+
+        self.port = _free_port()
+        self.process, children = serve_beside(app, "127.0.0.1", self.port, processes=processes)
+        # The supervisor (itself when there is one process) and the processes receiving mail.
+        self.pids = sorted({self.process.pid, *children})
+        with smtplib.SMTP("127.0.0.1", self.port, timeout=120) as probe:
+            probe.noop()
+
+    def cpu(self) -> float:
+        """CPU seconds the endpoint's processes have used so far, all of them together."""
+        total = 0
+        for pid in self.pids:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime and stime, in clock ticks
+        return total / os.sysconf("SC_CLK_TCK")
+
+    def stop(self) -> None:
+        os.kill(self.process.pid, signal.SIGTERM)
+        self.process.join(60)
+
+
+def _send_all(
+    endpoint: _Endpoint, mails: list[tuple[str, bytes]], connections: int, server_cpu: list[float]
+) -> tuple[float, float]:
+    """Send prepared mails from a child process over `connections` SMTP sessions at once, as a
+    site's mail server would: the seconds until the last was accepted, and the child's CPU
+    seconds. The endpoint's CPU for each group of 100 mails is appended to `server_cpu`."""
     receiver, sender = multiprocessing.get_context("fork").Pipe(duplex=True)
-    child = multiprocessing.get_context("fork").Process(target=_client, args=(port, mails, sender))
-    mark = time.process_time()
+    child = multiprocessing.get_context("fork").Process(
+        target=_client, args=(endpoint.port, mails, connections, sender)
+    )
+    mark = endpoint.cpu()
     child.start()
     while True:
         message = receiver.recv()
         if message[0] == "hundred":
-            now = time.process_time()
+            now = endpoint.cpu()
             server_cpu.append(now - mark)
             mark = now
         else:
@@ -86,68 +124,98 @@ def _send_all(port: int, mails: list[tuple[str, bytes]], server_cpu: list[float]
     return seconds, client_cpu
 
 
-def _client(port: int, mails: list[tuple[str, bytes]], report) -> None:
-    with smtplib.SMTP("127.0.0.1", port, timeout=120) as client:
-        started, cpu = time.perf_counter(), time.process_time()
-        for n, (sender, raw) in enumerate(mails, 1):
-            client.sendmail(sender, ["support@tierdesk.localhost"], raw)
-            if n % 100 == 0:
-                report.send(("hundred",))
-        report.send(("done", time.perf_counter() - started, time.process_time() - cpu))
+def _client(port: int, mails: list[tuple[str, bytes]], connections: int, report) -> None:
+    pending = iter(enumerate(mails, 1))
+    lock = threading.Lock()
+    failures: list[BaseException] = []
+
+    def deliver() -> None:
+        try:
+            with smtplib.SMTP("127.0.0.1", port, timeout=120) as client:
+                while True:
+                    with lock:
+                        n, (sender, raw) = next(pending, (0, ("", b"")))
+                    if not n:
+                        return
+                    client.sendmail(sender, ["support@tierdesk.localhost"], raw)
+                    if n % 100 == 0:
+                        with lock:
+                            report.send(("hundred",))
+        except BaseException as error:
+            failures.append(error)
+
+    started, cpu = time.perf_counter(), time.process_time()
+    threads = [threading.Thread(target=deliver) for _ in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:
+        raise failures[0]
+    report.send(("done", time.perf_counter() - started, time.process_time() - cpu))
 
 
-def bench_inbound(app, count: int) -> dict[str, float | list[float]]:
-    from app.services.inbound_mail.endpoint import inbound_server
-
-    port = _free_port()
-    server = inbound_server(app, "127.0.0.1", port)
-    server.start()
+def bench_inbound(app, count: int, processes: int, connections: int) -> dict[str, Any]:
     new = count // 2
     senders = [f"sender{n}@bench.test" for n in range(new)]
-    cpu_started = time.process_time()  # the endpoint runs in this process (its own thread)
+    endpoint = _Endpoint(app, processes)
     try:
+        cpu_started = endpoint.cpu()
         questions = [
             (sender, _mail(sender, f"Question {n}", "It fails.", f"<q{n}@bench.test>"))
             for n, sender in enumerate(senders)
         ]
         per_hundred: list[float] = []
-        seconds, client_cpu = _send_all(port, questions, per_hundred)
+        seconds, client_cpu = _send_all(endpoint, questions, connections, per_hundred)
         with app.app_context():
-            opened = db.session.execute(select(Ticket.id, Ticket.reference).order_by(Ticket.id)).all()
+            opened = db.session.execute(
+                select(Ticket.reference, InboundMail.message_id)
+                .join(InboundMail, InboundMail.ticket_id == Ticket.id)
+                .order_by(Ticket.id)
+            ).all()
+        by_question = {message_id: reference for reference, message_id in opened}
         answers = [
             (
                 senders[n],
                 _mail(
                     senders[n],
-                    f"Re: [{reference}] Question {n}",
+                    f"Re: [{by_question[f'q{n}@bench.test']}] Question {n}",
                     "Still failing.",
                     f"<a{n}@bench.test>",
                     f"<q{n}@bench.test>",
                 ),
             )
-            for n, (_, reference) in zip(range(count - new), opened, strict=False)
+            for n in range(count - new)
         ]
-        answer_seconds, answer_cpu = _send_all(port, answers, per_hundred)
+        answer_seconds, answer_cpu = _send_all(endpoint, answers, connections, per_hundred)
         seconds, client_cpu = seconds + answer_seconds, client_cpu + answer_cpu
+        cpu = endpoint.cpu() - cpu_started
     finally:
-        server.stop()
-    cpu = time.process_time() - cpu_started
+        endpoint.stop()
     with app.app_context():
         processed = db.session.scalar(select(func.count()).where(InboundMail.status == "processed"))
         tickets = db.session.scalar(select(func.count(Ticket.id)))
         replies = db.session.scalar(select(func.count(Message.id)).where(Message.author_kind == "customer"))
+        landed = dict(db.session.execute(select(InboundMail.message_id, InboundMail.ticket_id)).all())
+    # Each answer is a reply on its own question's ticket.
+    misthreaded = sum(
+        landed.get(f"a{n}@bench.test") != landed.get(f"q{n}@bench.test") for n in range(count - new)
+    )
     assert processed == count, f"only {processed} of {count} mails became tickets or replies"
     assert (tickets, replies) == (new, count - new)
+    assert not misthreaded, f"{misthreaded} answers landed on the wrong ticket"
     return {
         "inbound_mails": count,
+        "inbound_processes": processes,
+        "inbound_connections": connections,
         "inbound_seconds": round(seconds, 2),
         "inbound_per_second": round(count / seconds, 1),
         # CPU of the endpoint and the sending client together: what the rate would be on one
         # idle core, whatever else the machine is doing.
         "inbound_cpu_ms_per_mail": round((cpu + client_cpu) * 1000 / count, 2),
         "inbound_per_cpu_second": round(count / (cpu + client_cpu), 1),
-        # The endpoint's share: what the server itself spends per mail (this process's CPU;
-        # the client sends from its own).
+        # The endpoint's share: what the server itself spends per mail (the CPU of all its
+        # processes; the client sends from its own).
         "inbound_server_cpu_ms_per_mail": round(cpu * 1000 / count, 2),
         # The same for each 100 mails in turn (new requests first, then the answers): flat
         # figures mean nothing grows with the mails and tickets stored during the run.
@@ -201,16 +269,23 @@ def bench_outbound(app, count: int) -> dict[str, float]:
 
 
 def main() -> None:
+    from app.services.inbound_mail.processes import default_processes
+
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--inbound", type=int, default=1000)
     parser.add_argument("--outbound", type=int, default=3000)
     parser.add_argument("--database-url")
+    parser.add_argument(
+        "--processes", type=int, default=None, help="endpoint processes (default: one per CPU)"
+    )
+    parser.add_argument("--connections", type=int, default=4, help="SMTP sessions sending at once")
     args = parser.parse_args()
     with scratch_web_app(args.database_url, "mail") as app:
         app.config["MAIL_SENDER_PER_HOUR"] = 1_000_000
         with app.app_context():
             upgrade(directory=MIGRATIONS)
-        result = bench_inbound(app, args.inbound)
+        processes = args.processes or default_processes()
+        result = bench_inbound(app, args.inbound, processes, args.connections)
         print(f"inbound: {result}", flush=True)
         result |= bench_outbound(app, args.outbound)
     print(json.dumps(result))

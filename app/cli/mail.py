@@ -3,11 +3,9 @@ endpoint, one mail from stdin, IMAP polling)."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import sys
-import time
 
 import click
 from flask import Flask, current_app
@@ -38,24 +36,47 @@ def remind_command() -> None:
 @click.option("--host", help="Address to listen on (MAIL_INBOUND_HOST).")
 @click.option("--port", type=int, help="Port to listen on (MAIL_INBOUND_PORT).")
 @click.option("--lmtp", is_flag=True, help="Speak LMTP instead of SMTP.")
-def serve_command(host: str | None, port: int | None, lmtp: bool) -> None:
+@click.option(
+    "--processes",
+    type=click.IntRange(min=1),
+    help="Endpoint processes sharing the port (MAIL_SERVE_PROCESSES; default: one per CPU).",
+)
+def serve_command(host: str | None, port: int | None, lmtp: bool, processes: int | None) -> None:
     """Receive mail until stopped: every mail becomes a ticket, a reply or a kept failed mail."""
-    from app.services.inbound_mail.endpoint import inbound_server
+    from app.services.inbound_mail.processes import default_processes, listening_socket, serve
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    host = host or current_app.config["MAIL_INBOUND_HOST"]
-    port = port or current_app.config["MAIL_INBOUND_PORT"]
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(process)d %(name)s %(message)s")
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd's line for every command
+    config = current_app.config
+    host = host or config["MAIL_INBOUND_HOST"]
+    port = port or config["MAIL_INBOUND_PORT"]
+    processes = processes or _configured_processes(config.get("MAIL_SERVE_PROCESSES")) or default_processes()
+    try:
+        sock = listening_socket(host, port)
+    except OSError as error:
+        raise click.ClickException(f"Cannot listen on {host}:{port}: {error.strerror or error}.") from error
     # The real app behind the proxy (Flask types current_app as the app itself).
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    server = inbound_server(app, host, port, lmtp=lmtp)
-    server.start()
-    click.echo(f"Receiving mail by {'LMTP' if lmtp else 'SMTP'} on {host}:{port}.")
+    protocol = "LMTP" if lmtp else "SMTP"
+    click.echo(f"Receiving mail by {protocol} on {host}:{port} in {processes} process(es).")
+    with sock:
+        serve(app, sock, processes=processes, lmtp=lmtp)
+    click.echo("Stopped receiving mail.")
+
+
+def _configured_processes(value: object) -> int | None:
+    """MAIL_SERVE_PROCESSES as a count; empty or 0 means one per CPU."""
+    if value in (None, "", 0, "0"):
+        return None
     try:
-        with contextlib.suppress(KeyboardInterrupt):
-            while True:
-                time.sleep(3600)
-    finally:
-        server.stop()
+        count = int(str(value))
+    except ValueError:
+        count = 0
+    if count < 1:
+        raise click.ClickException(
+            f"MAIL_SERVE_PROCESSES must be a whole number of at least 1, not {value!r}."
+        )
+    return count
 
 
 @mail_cli.command("receive")

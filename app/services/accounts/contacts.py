@@ -4,13 +4,18 @@ customer record and a portal login without a usable password (they choose one by
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, insert, select
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.sql.schema import ScalarElementColumnDefault
 
 from app.domain.vocabulary import ActivityKind, Role
 from app.extensions import db
 from app.models import Customer, User
+from app.services.common.adopted import adopt
 from app.services.common.history import record
+from app.services.common.prepared import PreparedStatement
 from app.services.common.transaction import transaction
 
 # No password matches this hash: the customer chooses one through "forgot password" (a reset
@@ -52,6 +57,8 @@ def linked_customer(
     if customer is not None and customer.user is not None:
         return customer.user
     with transaction():
+        if user is None and customer is None:
+            return _new_customer(address, name, now, story=story, actor=actor)
         if user is None:
             user = User(
                 email=address,
@@ -70,4 +77,64 @@ def linked_customer(
         else:
             customer.user = user
             db.session.flush()
+    return user
+
+
+def _full_row(table: Table, given: dict[str, Any]) -> dict[str, Any]:
+    """Every column of a new row but its id: the given values, else the column's plain default
+    (None when it has none), as the ORM would insert them."""
+    row: dict[str, Any] = {}
+    for column in table.columns:
+        if column.primary_key:
+            continue
+        if column.key in given:
+            row[column.key] = given[column.key]
+        else:
+            default = column.default
+            row[column.key] = default.arg if isinstance(default, ScalarElementColumnDefault) else None
+    return row
+
+
+_INSERT_USER = PreparedStatement(
+    insert(User.__table__)
+    .values(
+        {column.key: bindparam(column.key) for column in User.__table__.columns if not column.primary_key}
+    )
+    .returning(User.__table__.c.id)
+)
+_INSERT_CUSTOMER = PreparedStatement(
+    insert(Customer.__table__)
+    .values(
+        {column.key: bindparam(column.key) for column in Customer.__table__.columns if not column.primary_key}
+    )
+    .returning(Customer.__table__.c.id)
+)
+
+
+def _new_customer(address: str, name: str, now: datetime, *, story: str, actor: User | None) -> User:
+    """An unknown address's login and customer record, written as two plain INSERTs (statements
+    compiled once per process) instead of a flush of two new objects, then taken into the
+    session as if loaded, linked both ways; the history line goes with the caller's next flush."""
+    name = (name or address.split("@")[0])[:120]
+    user_row = _full_row(
+        User.__table__,
+        {
+            "email": address,
+            "name": name,
+            "role": Role.customer,
+            "password_hash": NO_PASSWORD,
+            "created_at": now,
+        },
+    )
+    (user_id,) = _INSERT_USER.one(user_row)
+    customer_row = _full_row(
+        Customer.__table__, {"name": name, "email": address, "user_id": user_id, "created_at": now}
+    )
+    (customer_id,) = _INSERT_CUSTOMER.one(customer_row)
+    user = adopt(User, {**user_row, "id": user_id})
+    customer = adopt(Customer, {**customer_row, "id": customer_id})
+    set_committed_value(user, "customer", customer)
+    set_committed_value(customer, "user", user)
+    set_committed_value(customer, "organization", None)
+    record(ActivityKind.customer_registered, story, now=now, actor=actor, customer_id=customer_id)
     return user

@@ -27,6 +27,7 @@ from app.services.inbound_mail.bounces import record_bounce
 from app.services.inbound_mail.parsing import MailFile, ParsedMail, UnusableMail, parse_mail
 from app.services.inbound_mail.senders import Sender, customer_user, sender_by_address
 from app.services.inbound_mail.threading import Found, SenderRole, find_ticket, sender_role, thread_entry
+from app.services.inbound_mail.writer_turns import turn
 from app.services.mail.compose import is_our_message_id
 from app.services.tickets.attachments import check_files, human_size
 from app.services.tickets.conversation import add_customer_reply, add_reply
@@ -68,12 +69,12 @@ def receive_mail(
     expire, session.expire_on_commit = session.expire_on_commit, False
     try:
         try:
-            with transaction():
+            with turn(), transaction():
                 row = _use(raw, parsed, about, checked_by_admin)
         except IntegrityError:
             # Another mail wrote the same row at the same moment (PostgreSQL: the same mail
             # twice, or two first mails of a new sender): once more, it reads what that one wrote.
-            with transaction():
+            with turn(), transaction():
                 row = _use(raw, parsed, about, checked_by_admin)
     except (InvalidInput, NotFound, NotAllowed, Conflict) as error:
         return store.keep(raw, about, status=store.FAILED, reason=str(error))

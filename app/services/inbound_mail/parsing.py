@@ -1,13 +1,17 @@
-"""Reading a raw mail with the standard library (policy.default): sender, threading headers,
-the readable text (HTML reduced to text, any charset) and the attached files."""
+"""Reading a raw mail with the standard library (policy.default, each header value parsed once):
+sender, threading headers, the readable text (HTML reduced to text, any charset) and the
+attached files."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from email import policy
 from email.message import EmailMessage, MIMEPart
 from email.parser import BytesParser
+from email.policy import EmailPolicy
 from email.utils import getaddresses, parseaddr
+from typing import cast
 
 from app.domain.delivery_status import Bounce, read_bounce
 from app.domain.mail_headers import message_ids
@@ -23,6 +27,26 @@ _LOOP_HEADERS = (
     "return-path",
     "x-failed-recipients",
 )
+
+
+class _ReadOncePolicy(EmailPolicy):
+    """policy.default, but a header value is parsed into its header object once: the parser
+    and the content accessors ask for Content-Type five or six times per part (each time a
+    full parse of the value), and most mails carry the same few values."""
+
+    def header_fetch_parse(self, name: str, value: str) -> str:
+        if hasattr(value, "name"):
+            return value
+        return _parsed_header(name, value)
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed_header(name: str, value: str) -> str:
+    # The objects are immutable (a str with its parse): sharing one between mails is safe.
+    return policy.default.header_fetch_parse(name, value)
+
+
+_POLICY = _ReadOncePolicy()
 
 
 class UnusableMail(Exception):
@@ -156,7 +180,7 @@ def _loop_headers(message: EmailMessage) -> dict[str, str]:
 def parse_mail(raw: bytes) -> ParsedMail:
     """The parts of a mail Tierdesk uses; UnusableMail when it has no sender or cannot be read."""
     try:
-        message = BytesParser(policy=policy.default).parsebytes(raw)
+        message = cast(EmailMessage, BytesParser(policy=_POLICY).parsebytes(raw))
         sender, name = _sender(message)
         content_type = message.get_content_type()
         text, body = _text(message, content_type)

@@ -1,0 +1,186 @@
+"""`flask mail serve --processes N`: several endpoint processes on one port, supervised.
+
+Many mails from several SMTP sessions at once through two real endpoint processes on the test
+database (SQLite or PostgreSQL): every mail lands exactly once, first mails of one new sender
+make one customer, and each answer lands on its own ticket."""
+
+from __future__ import annotations
+
+import os
+import signal
+import smtplib
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from email.message import EmailMessage
+
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import Customer, InboundMail, Message, Ticket, User
+from app.services.inbound_mail.processes import listening_socket, serve_beside
+from tests.mail_servers import free_port
+
+
+class Endpoint:
+    """`flask mail serve --processes N` in its own process, on the test database."""
+
+    def __init__(self, app, processes: int) -> None:
+        self.port = free_port()
+        self.process, self.children = serve_beside(app, "127.0.0.1", self.port, processes=processes)
+
+    def running_children(self) -> list[int]:
+        pid = self.process.pid
+        with open(f"/proc/{pid}/task/{pid}/children") as listing:
+            return sorted(int(item) for item in listing.read().split())
+
+    def stop(self) -> int | None:
+        if self.process.is_alive():
+            os.kill(self.process.pid, signal.SIGTERM)
+        self.process.join(60)
+        return self.process.exitcode
+
+    def send(self, sessions: list[list[tuple[str, bytes]]]) -> None:
+        """Each list of mails over its own SMTP session, all sessions at once."""
+
+        def deliver(mails: list[tuple[str, bytes]]) -> None:
+            with smtplib.SMTP("127.0.0.1", self.port, timeout=120) as client:
+                for sender, raw in mails:
+                    client.sendmail(sender, ["support@tierdesk.localhost"], raw)
+
+        with ThreadPoolExecutor(len(sessions)) as pool:
+            for done in [pool.submit(deliver, mails) for mails in sessions]:
+                done.result()
+
+
+@pytest.fixture
+def endpoint(app):
+    running = Endpoint(app, processes=2)
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+def mail(sender: str, subject: str, message_id: str, in_reply_to: str | None = None) -> bytes:
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = sender, "support@tierdesk.localhost", subject
+    message["Message-ID"] = f"<{message_id}>"
+    if in_reply_to:
+        message["In-Reply-To"] = message["References"] = f"<{in_reply_to}>"
+    message.set_content(f"Text of {message_id}.")
+    return message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
+
+
+def landed() -> dict[str, int | None]:
+    db.session.expire_all()
+    rows = db.session.execute(
+        select(InboundMail.message_id, InboundMail.ticket_id).where(InboundMail.status == "processed")
+    )
+    return {message_id: ticket_id for message_id, ticket_id in rows}
+
+
+def test_two_processes_store_every_mail_of_parallel_sessions_exactly_once(app, endpoint):
+    assert len(endpoint.children) == 2 and endpoint.running_children() == sorted(endpoint.children)
+    # 24 new requests: 12 senders writing twice each, their two first mails in different sessions.
+    senders = [f"writer{n}@parallel.test" for n in range(12)]
+    requests = [
+        (sender, mail(sender, f"Question {n}-{turn}", f"q{n}-{turn}@parallel.test"))
+        for turn in (0, 1)
+        for n, sender in enumerate(senders)
+    ]
+    endpoint.send([requests[start::6] for start in range(6)])
+
+    first = landed()
+    assert len(first) == 24 and len(set(first.values())) == 24  # 24 mails, 24 tickets
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Ticket)) == 24
+    users = Counter(db.session.scalars(select(User.email).where(User.email.like("%@parallel.test"))))
+    customers = Counter(
+        db.session.scalars(select(Customer.email).where(Customer.email.like("%@parallel.test")))
+    )
+    assert users == customers == Counter({sender: 1 for sender in senders})
+
+    # Every request answered twice by its sender, and each answer once more (a re-delivery),
+    # all at once from six sessions: the answers thread to their own tickets, the copies are
+    # recognised.
+    answers = [
+        (
+            senders[n],
+            mail(
+                senders[n],
+                f"Re: Question {n}-{turn}",
+                f"a{n}-{turn}-{k}@parallel.test",
+                f"q{n}-{turn}@parallel.test",
+            ),
+        )
+        for turn in (0, 1)
+        for n in range(12)
+        for k in (0, 1)
+    ]
+    endpoint.send([(answers + answers)[start::6] for start in range(6)])
+
+    stored = landed()
+    for n in range(12):
+        for turn in (0, 1):
+            ticket_id = stored[f"q{n}-{turn}@parallel.test"]
+            assert (
+                stored[f"a{n}-{turn}-0@parallel.test"] == stored[f"a{n}-{turn}-1@parallel.test"] == ticket_id
+            )
+    replies = db.session.execute(
+        select(Message.ticket_id, func.count())
+        .where(Message.author_kind == "customer")
+        .group_by(Message.ticket_id)
+    ).all()
+    assert sorted(count for _, count in replies) == [2] * 24
+    statuses = Counter(db.session.scalars(select(InboundMail.status)))
+    assert statuses == Counter({"processed": 72, "ignored": 48})
+    assert len(set(db.session.scalars(select(InboundMail.message_id)))) == 72
+
+
+def test_a_process_that_dies_is_replaced_and_a_stop_signal_ends_them_all(app, endpoint):
+    victim = endpoint.children[0]
+    os.kill(victim, signal.SIGKILL)
+    children = endpoint.running_children()
+    for _ in range(600):  # the supervisor starts another after a short pause
+        if len(children) == 2 and victim not in children:
+            break
+        time.sleep(0.05)
+        children = endpoint.running_children()
+    assert len(children) == 2 and victim not in children
+
+    endpoint.send(
+        [
+            [("late@parallel.test", mail("late@parallel.test", f"After {n}", f"late{n}@parallel.test"))]
+            for n in range(4)
+        ]
+    )
+    assert len(landed()) == 4
+
+    assert endpoint.stop() == 0
+    for pid in children:
+        assert not os.path.exists(f"/proc/{pid}") or _zombie_or_gone(pid)
+
+
+def _zombie_or_gone(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
+
+
+def test_serve_refuses_a_taken_port_and_a_count_below_one_with_a_sentence(app, runner):
+    with listening_socket("127.0.0.1", free_port()) as taken:
+        port = taken.getsockname()[1]
+        result = runner.invoke(args=["mail", "serve", "--port", str(port), "--processes", "2"])
+    assert result.exit_code == 1 and f"Cannot listen on 127.0.0.1:{port}" in result.output
+    result = runner.invoke(args=["mail", "serve", "--processes", "0"])
+    assert result.exit_code == 2 and "--processes" in result.output
+
+
+def test_a_bad_process_count_in_the_configuration_is_a_sentence(app, runner, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_SERVE_PROCESSES", "many")
+    result = runner.invoke(args=["mail", "serve", "--port", str(free_port())])
+    assert result.exit_code == 1 and "MAIL_SERVE_PROCESSES must be a whole number" in result.output
