@@ -97,6 +97,7 @@ def register(app: Flask) -> None:
         # (typed as possibly async by Flask-Limiter, it stays a plain view here).
         app.view_functions[throttle.endpoint] = cast(Any, limit(app.view_functions[throttle.endpoint]))
     _limit_api(app, limiter)
+    _retry_after_only_when_refused(app, limiter)
     _only_where_limited(app, limiter)
 
 
@@ -119,11 +120,6 @@ def _only_where_limited(app: Flask, limiter: Limiter) -> None:
     def counted() -> bool:
         return request.endpoint in throttled or request.blueprint in api
 
-    def owned(function: Any) -> bool:
-        bound = getattr(function, "__self__", None)
-        arguments: tuple[Any, ...] = getattr(function, "args", ())  # a functools.partial's
-        return bound is limiter or limiter in arguments[:1]
-
     def gated(
         hook: Callable[..., Any], applies: Callable[[], bool], passes_through: bool
     ) -> Callable[..., Any]:
@@ -141,7 +137,34 @@ def _only_where_limited(app: Flask, limiter: Limiter) -> None:
     ):
         hooks = cast(dict[str | None, list[Any]], registry)
         functions = hooks.get(None, [])
-        hooks[None] = [gated(f, applies, passes_through) if owned(f) else f for f in functions]
+        hooks[None] = [gated(f, applies, passes_through) if _owned(f, limiter) else f for f in functions]
+
+
+def _owned(function: Any, limiter: Limiter) -> bool:
+    """Whether a hook is Flask-Limiter's (a bound method, or a partial of one, of this limiter)."""
+    bound = getattr(function, "__self__", None)
+    arguments: tuple[Any, ...] = getattr(function, "args", ())  # a functools.partial's
+    return bound is limiter or limiter in arguments[:1] or getattr(function, "limiter", None) is limiter
+
+
+def _retry_after_only_when_refused(app: Flask, limiter: Limiter) -> None:
+    """Flask-Limiter puts `Retry-After` on every answer of a throttled view, as if each one were
+    refused; it belongs on a 429 (and on a 503 that sets its own). Its header is taken off any
+    other answer that did not carry one before."""
+    hooks = cast(dict[str | None, list[Any]], app.after_request_funcs)
+
+    def answered(hook: Callable[[Response], Response]) -> Callable[[Response], Response]:
+        def run(response: Response) -> Response:
+            had = "Retry-After" in response.headers
+            response = hook(response)
+            if not had and response.status_code != 429:
+                response.headers.pop("Retry-After", None)
+            return response
+
+        run.limiter = limiter  # type: ignore[attr-defined]
+        return run
+
+    hooks[None] = [answered(f) if _owned(f, limiter) else f for f in hooks.get(None, [])]
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,8 +200,6 @@ def _limit_api(app: Flask, limiter: Limiter) -> None:
         headers["X-RateLimit-Limit"] = amount
         headers["X-RateLimit-Remaining"] = str(window.remaining)
         headers["X-RateLimit-Reset"] = str(window.reset_at)
-        if "Retry-After" not in headers:
-            headers["Retry-After"] = str(int(seconds))
         return response
 
 
