@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-from functools import cache
-from typing import TYPE_CHECKING
 
 from flask import Flask
 from werkzeug.routing import IntegerConverter
@@ -12,9 +10,6 @@ from werkzeug.routing import IntegerConverter
 from app.domain.ids import ROW_ID_MAX
 from app.domain.sessions import parse_session_identity
 from config import Config, config_from_env
-
-if TYPE_CHECKING:
-    from sqlalchemy import Select
 
 
 class RowIdConverter(IntegerConverter):
@@ -75,6 +70,7 @@ def _check_production_settings(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from app import database, migration_commands
     from app.extensions import csrf, db, login_manager
+    from app.services.accounts.signed_in import signed_in_user
     from app.session_cookie import KeptSerializerSessionInterface
 
     app.session_interface = KeptSerializerSessionInterface()
@@ -94,29 +90,9 @@ def register_extensions(app: Flask) -> None:
         identity = parse_session_identity(user_id)
         if identity is None:
             return None
-        user = db.session.execute(_user_statement(), {"user_id": identity[0]}).scalar_one_or_none()
         # A deactivated account, and a session from before the last "sign out everywhere",
         # password change or reset, end at the next request.
-        if user is None or not user.active or user.session_generation != identity[1]:
-            return None
-        return user
-
-
-@cache
-def _user_statement() -> Select:
-    """The session's user with their customer profile and organization in the same statement
-    (every portal page reads the profile, and a new request reads the organization's account
-    facts), built once per process rather than at every request."""
-    from sqlalchemy import bindparam, select
-    from sqlalchemy.orm import joinedload
-
-    from app.models import Customer, User
-
-    return (
-        select(User)
-        .options(joinedload(User.customer).joinedload(Customer.organization))
-        .where(User.id == bindparam("user_id"))
-    )
+        return signed_in_user(*identity)
 
 
 def register_blueprints(app: Flask) -> None:

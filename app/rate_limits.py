@@ -7,6 +7,7 @@ once the app is wrapped in werkzeug's ProxyFix."""
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from collections.abc import Callable
@@ -14,12 +15,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, cast
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, current_app, g, make_response, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from limits import RateLimitItem, parse_many
 from limits.storage import MemoryStorage
+from werkzeug.exceptions import TooManyRequests
 
 # How often a process's own counts drop the hits that have left every window.
 _SWEEP_SECONDS = 60.0
@@ -87,17 +89,59 @@ def register(app: Flask) -> None:
     limiter.init_app(app)
     app.extensions["tierdesk_limiter"] = limiter
     for throttle in THROTTLES:
+        if throttle.only_redirects:
+            app.view_functions[throttle.endpoint] = _counted_when_done(
+                throttle, app.view_functions[throttle.endpoint]
+            )
+            continue
         limit = limiter.limit(
             _setting(throttle.setting),
             methods=list(throttle.methods),
             key_func=_user_or_address if throttle.per_user else get_remote_address,
-            deduct_when=_redirected if throttle.only_redirects else None,
         )
         # The limiter checks a limit when the wrapped view is called, so the wrapper replaces it
         # (typed as possibly async by Flask-Limiter, it stays a plain view here).
         app.view_functions[throttle.endpoint] = cast(Any, limit(app.view_functions[throttle.endpoint]))
     _limit_api(app, limiter)
+    _retry_after_only_when_refused(app, limiter)
     _only_where_limited(app, limiter)
+
+
+def _counted_when_done(throttle: Throttle, view: Callable[..., Any]) -> Callable[..., Any]:
+    """A view whose limit counts only the answers that did what was asked (a redirect): refused
+    with a 429 once a window is used up, counted after the view straight on the limiter's
+    storage. Flask-Limiter does the same with `deduct_when`, through hooks before, after and
+    at the end of every request of the view that cost it more than the count itself."""
+    methods = frozenset(throttle.methods)
+    key_of = _user_or_address if throttle.per_user else get_remote_address
+    scope = throttle.endpoint
+
+    @functools.wraps(view)
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        limiter = app_limiter()
+        if request.method not in methods or not limiter.enabled:
+            return view(*args, **kwargs)
+        strategy = limiter.limiter
+        key = key_of()
+        items = _limit_items(current_app.config[throttle.setting])
+        for item in items:
+            if not strategy.test(item, key, scope):
+                _note_window(item, key, scope)
+                raise TooManyRequests()
+        response = make_response(view(*args, **kwargs))
+        if _redirected(response):
+            for item in items:
+                strategy.hit(item, key, scope)
+        _note_window(items[0], key, scope)
+        return response
+
+    return counted
+
+
+def _note_window(item: RateLimitItem, key: str, scope: str) -> None:
+    """Where the caller stands in `item` (for the answer's headers and a 429's Retry-After)."""
+    stats = app_limiter().limiter.get_window_stats(item, key, scope)
+    g.rate_window = RateWindow(item, stats.remaining, int(stats.reset_time + 1))
 
 
 def _only_where_limited(app: Flask, limiter: Limiter) -> None:
@@ -110,7 +154,8 @@ def _only_where_limited(app: Flask, limiter: Limiter) -> None:
     or application limits configured, every hook runs as usual."""
     if app.config.get("RATELIMIT_DEFAULT") or app.config.get("RATELIMIT_APPLICATION"):
         return
-    throttled = frozenset(throttle.endpoint for throttle in THROTTLES)
+    # The views counted only when done count by themselves (`_counted_when_done`).
+    throttled = frozenset(throttle.endpoint for throttle in THROTTLES if not throttle.only_redirects)
     api = app.extensions.get("tierdesk_api_blueprints", frozenset())
 
     def in_api() -> bool:
@@ -118,11 +163,6 @@ def _only_where_limited(app: Flask, limiter: Limiter) -> None:
 
     def counted() -> bool:
         return request.endpoint in throttled or request.blueprint in api
-
-    def owned(function: Any) -> bool:
-        bound = getattr(function, "__self__", None)
-        arguments: tuple[Any, ...] = getattr(function, "args", ())  # a functools.partial's
-        return bound is limiter or limiter in arguments[:1]
 
     def gated(
         hook: Callable[..., Any], applies: Callable[[], bool], passes_through: bool
@@ -141,12 +181,40 @@ def _only_where_limited(app: Flask, limiter: Limiter) -> None:
     ):
         hooks = cast(dict[str | None, list[Any]], registry)
         functions = hooks.get(None, [])
-        hooks[None] = [gated(f, applies, passes_through) if owned(f) else f for f in functions]
+        hooks[None] = [gated(f, applies, passes_through) if _owned(f, limiter) else f for f in functions]
+
+
+def _owned(function: Any, limiter: Limiter) -> bool:
+    """Whether a hook is Flask-Limiter's (a bound method, or a partial of one, of this limiter)."""
+    bound = getattr(function, "__self__", None)
+    arguments: tuple[Any, ...] = getattr(function, "args", ())  # a functools.partial's
+    return bound is limiter or limiter in arguments[:1] or getattr(function, "limiter", None) is limiter
+
+
+def _retry_after_only_when_refused(app: Flask, limiter: Limiter) -> None:
+    """Flask-Limiter puts `Retry-After` on every answer of a throttled view, as if each one were
+    refused; it belongs on a 429 (and on a 503 that sets its own). Its header is taken off any
+    other answer that did not carry one before."""
+    hooks = cast(dict[str | None, list[Any]], app.after_request_funcs)
+
+    def answered(hook: Callable[[Response], Response]) -> Callable[[Response], Response]:
+        def run(response: Response) -> Response:
+            had = "Retry-After" in response.headers
+            response = hook(response)
+            if not had and response.status_code != 429:
+                response.headers.pop("Retry-After", None)
+            return response
+
+        run.limiter = limiter  # type: ignore[attr-defined]
+        return run
+
+    hooks[None] = [answered(f) if _owned(f, limiter) else f for f in hooks.get(None, [])]
 
 
 @dataclass(frozen=True, slots=True)
-class ApiWindow:
-    """Where a token stands in the limit an API request was counted against."""
+class RateWindow:
+    """Where the caller (an API token, a customer sending requests) stands in the limit this
+    request was counted against."""
 
     item: RateLimitItem
     remaining: int
@@ -164,7 +232,7 @@ def _limit_api(app: Flask, limiter: Limiter) -> None:
 
     @app.after_request
     def rate_limit_headers(response: Response) -> Response:
-        window: ApiWindow | None = g.get("api_window")
+        window: RateWindow | None = g.get("rate_window")
         if window is None:
             return response
         headers = response.headers
@@ -177,8 +245,6 @@ def _limit_api(app: Flask, limiter: Limiter) -> None:
         headers["X-RateLimit-Limit"] = amount
         headers["X-RateLimit-Remaining"] = str(window.remaining)
         headers["X-RateLimit-Reset"] = str(window.reset_at)
-        if "Retry-After" not in headers:
-            headers["Retry-After"] = str(int(seconds))
         return response
 
 
@@ -198,8 +264,7 @@ def count_api_request(token_id: int) -> bool:
         if not strategy.hit(item, key, "api"):
             shown, allowed = item, False
             break
-    stats = strategy.get_window_stats(shown, key, "api")
-    g.api_window = ApiWindow(shown, stats.remaining, int(stats.reset_time + 1))
+    _note_window(shown, key, "api")
     return allowed
 
 
@@ -227,7 +292,7 @@ def allow_for_account(setting: str, account: str) -> bool:
 
 def retry_after_seconds() -> int:
     """Seconds until the limit this request ran into lets the next one through."""
-    window: ApiWindow | None = g.get("api_window")
+    window: RateWindow | None = g.get("rate_window")
     if window is not None:
         return max(1, math.ceil(window.reset_at - time.time()))
     limit = app_limiter().current_limit

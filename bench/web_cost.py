@@ -1,6 +1,7 @@
 """What the web request around `open_ticket` costs in-process, in production settings.
 
-    python -m bench.web_cost --db FILE [--requests 2000] [--profile 40]
+    python -m bench.web_cost --db FILE [--requests 2000] [--profile 40 [--dump FILE]]
+                             [--web-only] [--instructions N]
 
 Works on a copy of a database seeded by `python -m bench.create --data-dir DIR` (FILE is one of
 its `create-<size>.db`). Builds the app as gunicorn's workers have it (`TIERDESK_ENV=production`),
@@ -9,7 +10,10 @@ once, for the two requests bench.create's clients make: the new-request form (GE
 and its post (POST /portal/new with the session cookie and CSRF token, answered with a
 redirect). Prints the CPU milliseconds per request (time.process_time, median of five slices),
 for the post also the part spent in `open_ticket` and the rest (the web request around it), and
-with `--profile N` the N costliest functions of the post by own time (cProfile).
+with `--profile N` the N costliest functions of the post by own time (cProfile; `--dump FILE`
+keeps it for pstats). With `--instructions N`, N posts (around the stand-in with `--web-only`)
+between two `callgrind_control` toggles, for a run under
+`valgrind --tool=callgrind --instr-atstart=no` (instruction counts do not depend on the load).
 """
 
 from __future__ import annotations
@@ -140,6 +144,17 @@ def _slices(run: Callable[[int], None], each: int) -> list[float]:
     return slices
 
 
+def _instructions(posts: Callable[[int], None], count: int, views: Any, web_only: bool) -> None:
+    """`count` posts between two `callgrind_control` toggles (see the module's text)."""
+    if web_only:
+        ticket = types.SimpleNamespace(id=1, reference="TD-1")
+        views.open_ticket = lambda *_args, **_kwargs: ticket
+    posts(50)
+    os.system(f"callgrind_control -i on {os.getpid()} >/dev/null")
+    posts(count)
+    os.system(f"callgrind_control -i off {os.getpid()} >/dev/null")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", required=True, help="a create-<size>.db seeded by bench.create")
@@ -151,6 +166,13 @@ def main() -> None:
         help="profile the posts with open_ticket answered by a stand-in (nothing is written)",
     )
     parser.add_argument("--modules", action="store_true", help="list the modules the requests load")
+    parser.add_argument("--dump", help="write the profile to this file (for pstats)")
+    parser.add_argument(
+        "--instructions",
+        type=int,
+        default=0,
+        help="posts to count under callgrind (around the stand-in with --web-only)",
+    )
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as scratch:
@@ -217,6 +239,9 @@ def main() -> None:
                 status, page = _call(app, post, data)
                 assert status.startswith("302"), (status, page[:300])
 
+        if args.instructions:
+            _instructions(posts, args.instructions, portal_views, args.web_only)
+            return
         gets(50)
         print(f"RSS after 50 forms: {_rss_mb():.1f} MB")
         posts(50)
@@ -249,6 +274,8 @@ def main() -> None:
             posts(each)
             profiler.disable()
             stats = pstats.Stats(profiler)
+            if args.dump:
+                stats.dump_stats(args.dump)
             stats.sort_stats("tottime").print_stats(args.profile)
             stats.sort_stats("cumulative").print_stats(args.profile)
 

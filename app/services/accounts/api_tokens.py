@@ -11,9 +11,8 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
-from functools import cache
 
-from sqlalchemy import Select, bindparam, or_, select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import joinedload
 
 from app.domain.audit import AuditKind
@@ -21,8 +20,9 @@ from app.domain.errors import InvalidInput, NotFound
 from app.domain.ids import is_row_id
 from app.domain.vocabulary import Role
 from app.extensions import db
-from app.models import ApiToken, Customer, User
+from app.models import ApiToken, User
 from app.models.types import utcnow
+from app.services.accounts.signed_in import token_by_digest
 from app.services.audit.record import audit
 from app.services.common.access import require_admin
 from app.services.common.transaction import transaction
@@ -129,7 +129,7 @@ def authenticate_api_token(raw: str, *, now: datetime | None = None) -> ApiToken
     if not raw or not raw.startswith(TOKEN_PREFIX) or len(raw) > 100:
         return None
     now = now or utcnow()
-    token = db.session.scalars(_token_statement(), {"digest": _digest(raw)}).first()
+    token = token_by_digest(_digest(raw))
     if token is None or not token.user.active:
         return None
     if token.last_used_at is None or token.last_used_at <= now - LAST_USED_PRECISION:
@@ -145,18 +145,6 @@ def authenticate_api_token(raw: str, *, now: datetime | None = None) -> ApiToken
                 .execution_options(synchronize_session=False)
             )
     return token
-
-
-@cache
-def _token_statement() -> Select[ApiToken]:
-    """The lookup of every API request, built once per process: the token by its digest with its
-    owner, the owner's customer profile and organization in the same statement (as the session's
-    user loader reads a signed-in user)."""
-    return (
-        select(ApiToken)
-        .where(ApiToken.token_hash == bindparam("digest"), ApiToken.revoked_at.is_(None))
-        .options(joinedload(ApiToken.user).joinedload(User.customer).joinedload(Customer.organization))
-    )
 
 
 def token_owner(token: ApiToken) -> User:

@@ -6,7 +6,7 @@ column type's converter: a quarter of a millisecond or more, more than SQLite's 
 small read. On SQLite a prepared statement is compiled once (its literal lists expanded) into
 the driver's SQL, a plan of where each value comes from and the converters of its result
 columns, and each run hands the driver a tuple. It still goes through the connection
-(statement events, the session's transaction). Other databases take the session's path.
+(statement events, error handling, the session's transaction). Other databases take the session's path.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ class PreparedStatement:
         connection = db.session.connection()
         if connection.dialect.name != "sqlite":
             return db.session.execute(self.statement, dict(parameters)).all()
-        found = self._run(connection, parameters).fetchall()
+        found = self._run(connection, parameters, _fetch_all)
         results = self._plans[connection.dialect.name].results
         if not results:
             return found
@@ -64,9 +64,11 @@ class PreparedStatement:
         if connection.dialect.name != "sqlite":
             result = connection.execute(self.statement, dict(parameters))
             return result.rowcount
-        return self._run(connection, parameters).rowcount
+        return self._run(connection, parameters, _row_count)
 
-    def _run(self, connection: Connection, parameters: Mapping[str, Any]) -> Any:
+    def _run(
+        self, connection: Connection, parameters: Mapping[str, Any], outcome: Callable[[Any], Any]
+    ) -> Any:
         plan = self._plans.get(connection.dialect.name)
         if plan is None:
             plan = self._plans[connection.dialect.name] = _prepare(
@@ -76,7 +78,29 @@ class PreparedStatement:
             constant if key is None else (convert(parameters[key]) if convert else parameters[key])
             for key, convert, constant in plan.slots
         )
-        return connection.exec_driver_sql(plan.sql, values)
+        # Straight on a driver cursor, as SQLAlchemy runs its own side statements (sequences,
+        # defaults): the statement events, echo and error handling (a DBAPIError, a dropped
+        # connection invalidated) are the connection's, without the result object that
+        # `exec_driver_sql` builds from the cursor's description at every run.
+        cursor = connection.connection.cursor()
+        try:
+            connection._cursor_execute(cursor, plan.sql, values)
+            try:
+                return outcome(cursor)
+            except connection.dialect.loaded_dbapi.Error as error:
+                connection._handle_dbapi_exception(error, plan.sql, values, cursor, None)
+        finally:
+            cursor.close()
+
+
+def _fetch_all(cursor: Any) -> list[Any]:
+    rows: list[Any] = cursor.fetchall()
+    return rows
+
+
+def _row_count(cursor: Any) -> int:
+    count: int = cursor.rowcount
+    return count
 
 
 class _Plan(NamedTuple):

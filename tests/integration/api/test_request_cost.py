@@ -83,6 +83,8 @@ def test_the_shortest_limit_is_shown_and_the_first_one_used_up_refuses(app, clie
     assert answers[0].headers["X-RateLimit-Limit"] == "2"
     assert int(answers[0].headers["X-RateLimit-Reset"]) > int(answers[0].headers["RateLimit-Reset"])
     assert 0 < int(answers[2].headers["Retry-After"]) <= 61  # the window's end, rounded up
+    # Only a refusal says when to come back.
+    assert ["Retry-After" in a.headers for a in answers] == [False, False, True]
     assert answers[2].get_json()["status"] == 429
 
 

@@ -148,9 +148,14 @@ def test_new_requests_are_counted_per_customer_and_only_when_sent(client, login_
     assert client.post("/portal/new", data={"subject": ""}).status_code == 400  # a form error
     for n in range(2):
         data = {"subject": f"Printer {n} jams", "description": "It jams on every page.", "urgency": "normal"}
-        assert client.post("/portal/new", data=data).status_code == 302
+        sent = client.post("/portal/new", data=data)
+        assert sent.status_code == 302
+        # The count is told on every answer; when to come back only on a refusal.
+        assert sent.headers["X-RateLimit-Remaining"] == str(1 - n)
+        assert "Retry-After" not in sent.headers
     response = client.post("/portal/new", data={"subject": "Third", "description": "x", "urgency": "normal"})
     assert response.status_code == 429
+    assert 0 < int(response.headers["Retry-After"]) <= 3601  # the window's end, rounded up
 
 
 def test_several_workers_share_the_counts_in_redis(app):
