@@ -1,7 +1,7 @@
 """One transaction per use case: commit on success, roll back on any error.
 
 On SQLite the use case's transaction begins with the write lock taken (see `app.database`): a
-read transaction the request opened before (loading the signed-in user, say) is ended first.
+read transaction the request opened before (loading the signed-in user, say) takes the lock too.
 Objects loaded in it keep what they read, as they would under PostgreSQL's read committed: a
 ticket read before still carries the version it showed, so writing it over a newer one is a
 Conflict, and what the use case reads next it reads under the lock."""
@@ -15,6 +15,7 @@ from contextvars import ContextVar
 from flask import g, has_app_context
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.database import _sqlite_begin as take_write_lock
 from app.database import is_sqlite, writing
 from app.domain.errors import Conflict
 from app.extensions import db
@@ -61,11 +62,23 @@ def committed_in_this_request() -> bool:
 
 
 def _end_read_transaction() -> None:
-    """On SQLite, end a transaction that has only read, so the next one begins with the lock."""
+    """On SQLite, make a transaction that has only read begin again with the write lock.
+
+    The driver runs reads without a transaction of its own (it begins one only to write), so a
+    session that has only read holds no snapshot: the lock is taken on its connection as a new
+    transaction's would be, and the commit ends it. Ending the session's transaction instead
+    would hand the connection back to the pool and take it out again, which costs more than the
+    statements of a small write. A connection whose driver did begin a transaction (a write
+    outside a unit of work) has that transaction committed first."""
     session = db.session()  # the current scoped session itself
     if not session.in_transaction() or session.new or session.dirty or session.deleted:
         return
     if is_sqlite(session.get_bind()):
+        connection = session.connection()
+        driver = connection.connection.driver_connection
+        if driver is not None and not driver.in_transaction:
+            take_write_lock(connection)
+            return
         expire, session.expire_on_commit = session.expire_on_commit, False
         try:
             session.commit()
