@@ -1,6 +1,6 @@
 """What `open_ticket` costs in-process, without the web request around it.
 
-    python -m bench.create_profile --db FILE [--calls 300] [--profile 25] [--parts]
+    python -m bench.create_profile --db FILE [--calls 300] [--profile 25] [--parts] [--piled N]
 
 Works on a copy of a database seeded by `python -m bench.create --data-dir DIR` (FILE is one of
 its `create-<size>.db`). Opens `--calls` tickets for a signed-up customer through
@@ -9,6 +9,9 @@ versions are read each time), after a few to warm the process's caches. Prints t
 milliseconds per call (time.process_time, median of five slices), the SQL statements per call,
 with `--profile N` the N costliest functions by cumulative time (cProfile), and with `--parts`
 the opening's parts: each one's share of the profiled time applied to the unprofiled CPU time.
+With `--piled N` the first customer gets N more open requests (copies of one, written by a single
+statement) and the slices alternate between that customer and a second one with a few: an
+opening's CPU should not depend on how many requests the customer has open.
 """
 
 from __future__ import annotations
@@ -22,13 +25,14 @@ import statistics
 import tempfile
 import time
 
-from sqlalchemy import event
+from sqlalchemy import event, func, insert, literal, select
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.models import Customer, User
+from app.models import Customer, Ticket, User
 
 CUSTOMER_EMAIL = "bench-c1@bench.test"
+OTHER_EMAIL = "bench-c2@bench.test"
 # The parts of one opening, by (file, function) as cProfile names them.
 PARTS = (
     ("the signed-in user's load (as the request's user loader)", "scoping.py", "get_one"),
@@ -60,6 +64,33 @@ def _open(app, user_id: int, n: int) -> None:
         db.session.remove()
 
 
+def _slice(app, user_id: int, first: int, calls: int) -> float:
+    """CPU ms per call over `calls` openings in a row."""
+    started = time.process_time()
+    for n in range(first, first + calls):
+        _open(app, user_id, n)
+    return (time.process_time() - started) * 1000 / calls
+
+
+def _spread(slices: list[float]) -> str:
+    return f"{statistics.median(slices):.2f} CPU ms per call ({', '.join(f'{s:.2f}' for s in slices)})"
+
+
+def _pile(app, user_id: int, count: int) -> None:
+    """`count` copies of the customer's newest request, open, in one INSERT (no reference)."""
+    with app.app_context():
+        table = Ticket.__table__
+        newest = db.session.scalar(
+            select(func.max(Ticket.id)).join(Customer).where(Customer.user_id == user_id)
+        )
+        copied = [c for c in table.columns if c.name not in ("id", "reference")]
+        numbers = select(literal(1).label("n")).cte("numbers", recursive=True)
+        numbers = numbers.union_all(select(numbers.c.n + 1).where(numbers.c.n < count))
+        rows = select(*copied).where(table.c.id == newest).join(numbers, literal(True))
+        db.session.execute(insert(table).from_select([c.name for c in copied], rows))
+        db.session.commit()
+
+
 def _print_parts(stats: pstats.Stats, cpu_ms: float) -> None:
     """Each part's cumulative profiled time as a share of one call's unprofiled CPU time."""
     cumulative: dict[tuple[str, str], float] = {}
@@ -82,6 +113,7 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=300)
     parser.add_argument("--profile", type=int, default=0, help="print the N costliest functions")
     parser.add_argument("--parts", action="store_true", help="print the CPU ms of each part")
+    parser.add_argument("--piled", type=int, default=0, help="open requests to give the first customer")
     args = parser.parse_args()
 
     from app import create_app
@@ -99,6 +131,7 @@ def main() -> None:
         )
         with app.app_context():
             user_id = db.session.scalars(db.select(User.id).where(User.email == CUSTOMER_EMAIL)).one()
+            other_id = db.session.scalars(db.select(User.id).where(User.email == OTHER_EMAIL)).one()
             engine = db.engine
         for n in range(10):  # the process's caches, as a worker has them after its first requests
             _open(app, user_id, n)
@@ -110,15 +143,20 @@ def main() -> None:
         event.listen(engine, "before_cursor_execute", count)
         _open(app, user_id, 10)
         event.remove(engine, "before_cursor_execute", count)
-        slices = []
         each = max(1, args.calls // 5)
-        for part in range(5):
-            started = time.process_time()
-            for n in range(each):
-                _open(app, user_id, 100 + part * each + n)
-            slices.append((time.process_time() - started) * 1000 / each)
-        spread = ", ".join(f"{s:.2f}" for s in slices)
-        print(f"open_ticket: {statistics.median(slices):.2f} CPU ms per call ({spread})")
+        if args.piled:
+            _pile(app, user_id, args.piled)
+            _open(app, other_id, 11)
+            piled, few = [], []
+            for part in range(10):
+                piled.append(_slice(app, user_id, 100 + part * each, each))
+                few.append(_slice(app, other_id, 100 + part * each, each))
+            print(f"open_ticket, a customer with {args.piled}+ open requests: {_spread(piled)}")
+            print(f"open_ticket, a customer with a few: {_spread(few)}")
+            engine.dispose()
+            return
+        slices = [_slice(app, user_id, 100 + part * each, each) for part in range(5)]
+        print(f"open_ticket: {_spread(slices)}")
         print(f"SQL statements per call: {len(statements)}")
         for statement in statements:
             print("  ", " ".join(statement.split())[:150])

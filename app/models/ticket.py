@@ -48,11 +48,13 @@ class Ticket(Base):
         # The risk refresh reads only tickets whose stepped time pressure has moved on.
         Index("ix_tickets_risk_refresh", "risk_refresh_at", "id"),
         # A customer's escalations in the last 90 days join only their tickets ever escalated
-        # (a tier move up always counts one), not every ticket they have had.
+        # (a tier move up always counts one), not every ticket they have had. The count is in the
+        # key so that SQLite picks this index even before it has statistics for it (an index with
+        # no entries gets none): a range on its second column beats ix_tickets_customer_created.
         Index(
             "ix_tickets_customer_escalated",
             "customer_id",
-            "id",
+            "escalation_count",
             sqlite_where=text("escalation_count > 0"),
             postgresql_where=text("escalation_count > 0"),
         ),

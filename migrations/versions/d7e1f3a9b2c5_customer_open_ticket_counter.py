@@ -32,7 +32,7 @@ def upgrade():
     op.create_index(
         "ix_tickets_customer_escalated",
         "tickets",
-        ["customer_id", "id"],
+        ["customer_id", "escalation_count"],
         unique=False,
         sqlite_where=sa.text("escalation_count > 0"),
         postgresql_where=sa.text("escalation_count > 0"),

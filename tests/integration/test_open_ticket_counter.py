@@ -5,7 +5,7 @@ deletes, a contact merge, the demo data restored from its snapshot."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import delete, event, func, select, text, update
 
 from app.counter_schema import POSTGRES_TRIGGER, SQLITE_TRIGGERS
 from app.domain.vocabulary import ACTIVE_STATUSES, Status
@@ -113,6 +113,35 @@ def test_the_health_figures_read_the_count(now):
         make_ticket(customer, status=status)
     assert customer_facts(customer.id, now)[0].open_tickets == 2
     assert health_inputs([customer.id, make_customer().id], now)[customer.id].open_tickets == 2
+
+
+def test_the_first_read_steps_through_no_customer_s_tickets_one_by_one(now):
+    """SQLite plans the customer's figures without walking their tickets, with or without
+    statistics (the escalated tickets' index is empty on a desk with no escalation yet)."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's query plan")
+    customer = make_customer()
+    make_ticket(customer)
+    sent: list[tuple[str, tuple]] = []
+
+    def keep(_connection, _cursor, statement, parameters, _context, _many) -> None:
+        sent.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", keep)
+    try:
+        customer_facts(customer.id, now)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", keep)
+    statement, parameters = sent[-1]
+    connection = db.session.connection()
+    for statistics in ("", "ANALYZE"):
+        if statistics:
+            connection.exec_driver_sql(statistics)
+        plan = " ".join(
+            row[3] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+        )
+        assert "ix_tickets_customer_escalated" in plan
+        assert "ix_tickets_customer_created" not in plan
 
 
 @pytest.mark.usefixtures("demo")

@@ -13,15 +13,14 @@ from typing import Any
 
 from sqlalchemy import (
     BindParameter,
-    Boolean,
     ColumnElement,
     Select,
     SQLColumnExpression,
     bindparam,
     case,
     func,
-    literal_column,
     select,
+    text,
 )
 
 from app.domain.relationship import HealthInputs, HealthScore, health_score
@@ -29,12 +28,13 @@ from app.domain.sla_vocabulary import SlaEventKind
 from app.domain.vocabulary import ACTIVE_STATUSES, ActivityKind
 from app.extensions import db
 from app.models import Activity, CsatAnswer, Customer, SlaEvent, Ticket, TierChange
+from app.services.common.indexed_by import IndexedTable
 
 WINDOW = timedelta(days=90)
 # Written as it stands in the partial index ix_tickets_customer_escalated, which SQLite uses only
 # for a query that names its condition (a bound 0 would not do): a customer's escalations join
 # the tickets they ever had escalated, not all they ever had.
-EVER_ESCALATED = literal_column("tickets.escalation_count > 0", Boolean)
+EVER_ESCALATED = text("tickets.escalation_count > 0")
 
 
 def _seconds_between(
@@ -107,6 +107,9 @@ def health_inputs(customer_ids: Iterable[int], now: datetime) -> dict[int, Healt
 
 _CUSTOMER: BindParameter[int] = bindparam("customer_id")
 _SINCE: BindParameter[datetime] = bindparam("since")
+# SQLite would walk all the customer's tickets by ix_tickets_customer_created while the escalated
+# ones' index has no statistics (and it has none while it is empty).
+_ESCALATED = IndexedTable(Ticket.__table__, "ix_tickets_customer_escalated")
 
 # Built once: composing these columns costs more CPU than running them, and a ticket's opening
 # reads them for every request (with what else it reads first, see tickets.opening).
@@ -118,10 +121,10 @@ CUSTOMER_FACT_COLUMNS = (
     )
     .scalar_subquery(),
     select(func.count())
-    .select_from(Ticket)
-    .join(TierChange, TierChange.ticket_id == Ticket.id)
+    .select_from(_ESCALATED)
+    .join(TierChange, TierChange.ticket_id == _ESCALATED.c.id)
     .where(
-        Ticket.customer_id == _CUSTOMER,
+        _ESCALATED.c.customer_id == _CUSTOMER,
         EVER_ESCALATED,
         TierChange.to_tier > TierChange.from_tier,
         TierChange.created_at >= _SINCE,
