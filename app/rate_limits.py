@@ -147,41 +147,31 @@ def _note_window(item: RateLimitItem, key: str, scope: str) -> None:
 def _only_where_limited(app: Flask, limiter: Limiter) -> None:
     """Flask-Limiter's own hooks run for every request: before the view it looks for default,
     application and blueprint limits; after it, it counts conditional hits and writes headers;
-    at the end it forgets the request's counts. Here only the API's blueprints have limits of
-    the first kind (a throttled view checks its own in its decorator), and only they and the
-    throttled views have anything to count: each hook is wrapped to run there only, which takes
-    its cost off every other page and the before-view pass off the throttled ones. With default
-    or application limits configured, every hook runs as usual."""
+    at the end it forgets the request's counts. Here no page or blueprint has limits of the
+    first kind (the API's requests are left out of them and counted by `count_api_request`; a
+    throttled view checks its own in its decorator), and only the views Flask-Limiter throttles
+    have anything to count: the before-view pass is dropped, and the other two are wrapped to
+    run on those views only. With default or application limits configured, every hook runs as
+    usual."""
     if app.config.get("RATELIMIT_DEFAULT") or app.config.get("RATELIMIT_APPLICATION"):
         return
     # The views counted only when done count by themselves (`_counted_when_done`).
     throttled = frozenset(throttle.endpoint for throttle in THROTTLES if not throttle.only_redirects)
-    api = app.extensions.get("tierdesk_api_blueprints", frozenset())
 
-    def in_api() -> bool:
-        return request.blueprint in api
-
-    def counted() -> bool:
-        return request.endpoint in throttled or request.blueprint in api
-
-    def gated(
-        hook: Callable[..., Any], applies: Callable[[], bool], passes_through: bool
-    ) -> Callable[..., Any]:
+    def gated(hook: Callable[..., Any], passes_through: bool) -> Callable[..., Any]:
         def run(*args: Any) -> Any:
-            if applies():
+            if request.endpoint in throttled:
                 return hook(*args)
             return args[0] if passes_through else None
 
         return run
 
-    for registry, applies, passes_through in (
-        (app.before_request_funcs, in_api, False),
-        (app.after_request_funcs, counted, True),
-        (app.teardown_request_funcs, counted, False),
-    ):
+    before = cast(dict[str | None, list[Any]], app.before_request_funcs)
+    before[None] = [f for f in before.get(None, []) if not _owned(f, limiter)]
+    for registry, passes_through in ((app.after_request_funcs, True), (app.teardown_request_funcs, False)):
         hooks = cast(dict[str | None, list[Any]], registry)
         functions = hooks.get(None, [])
-        hooks[None] = [gated(f, applies, passes_through) if _owned(f, limiter) else f for f in functions]
+        hooks[None] = [gated(f, passes_through) if _owned(f, limiter) else f for f in functions]
 
 
 def _owned(function: Any, limiter: Limiter) -> bool:

@@ -26,18 +26,27 @@ HSTS = "max-age=31536000; includeSubDomains"
 
 def register(app: Flask) -> None:
     production = bool(app.config.get("SESSION_COOKIE_SECURE"))
+    defaults = [
+        ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+        ("X-Frame-Options", "DENY"),
+        ("X-Content-Type-Options", "nosniff"),
+        # Reset and verification links carry their token in the path: never send it elsewhere.
+        ("Referrer-Policy", "same-origin"),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+    ]
+    if production:
+        defaults.append(("Strict-Transport-Security", HSTS))
+    named = [(name.lower(), name, value) for name, value in defaults]
 
     @app.after_request
     def add_security_headers(response: Response) -> Response:
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        # Reset and verification links carry their token in the path: never send it elsewhere.
-        headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        if production:
-            headers.setdefault("Strict-Transport-Security", HSTS)
+        # Each one unless the view set its own (a page that needs another policy says so): the
+        # names present are looked at once, rather than a search of the headers per default.
+        present = {name.lower() for name, _value in headers}
+        for lowered, name, value in named:
+            if lowered not in present:
+                headers.add(name, value)
         if request.endpoint != "static" and "_user_id" in session:
             # A signed-in page holds someone's tickets: no shared or back-button cache keeps it.
             headers["Cache-Control"] = "no-store"
