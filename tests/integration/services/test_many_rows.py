@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from datetime import UTC, timedelta, timezone
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, event, insert, select, update
 
 from app.domain.vocabulary import TierChangeCause
 from app.extensions import db
 from app.models import Activity, Notification, Ticket, TierChange
 from app.services.common.many_rows import execute_many
+from app.services.common.row_batch import RowBatch
 from tests.factories import make_ticket
 
 
@@ -123,3 +124,85 @@ def test_an_update_counts_the_rows_its_guard_matched_and_applies_its_own_values(
         (read[1][0], 2, read[1][1] + 1),
         (read[2][0], 1, read[2][1]),
     ]
+
+
+def _inserts_into(table: str, run) -> list[str]:
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:
+        if statement.startswith(f"INSERT INTO {table}"):
+            statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        run()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return statements
+
+
+def test_a_batchs_rows_naming_different_columns_go_in_one_insert_stored_as_apart(now):
+    ticket = make_ticket()
+    db.session.commit()
+    rows = RowBatch()
+    # An agent's notice names no template, data, message or `automatic`; the customer's no rule.
+    rows.add(
+        Notification,
+        {
+            "ticket_id": ticket.id,
+            "recipient_kind": "assignee",
+            "subject": "Agent",
+            "body": "b",
+            "rule_name": "Route",
+            "created_at": now,
+            "kind": "assigned",
+        },
+    )
+    rows.add(
+        Notification,
+        {
+            "ticket_id": ticket.id,
+            "recipient_kind": "customer",
+            "subject": "Customer",
+            "body": "b",
+            "template": "request_received",
+            "data": {"reference": ticket.reference},
+            "automatic": False,
+            "created_at": now,
+            "kind": "request_received",
+        },
+    )
+    assert len(_inserts_into("notifications", rows.write)) == 1
+    db.session.commit()
+
+    table = Notification.__table__.c
+    stored = db.session.execute(
+        select(
+            table.subject,
+            table.rule_name,
+            table.template,
+            table.data.is_(None),  # SQL NULL, not the JSON null
+            table.automatic,
+            table.attempts,
+            table.kind,
+        ).order_by(table.subject)
+    )
+    assert [tuple(row) for row in stored] == [
+        ("Agent", "Route", None, True, True, 0, "assigned"),
+        ("Customer", None, "request_received", False, False, 0, "request_received"),
+    ]
+
+
+def test_a_column_computed_per_row_keeps_its_rows_in_their_own_insert(now):
+    ticket = make_ticket()
+    db.session.commit()
+    rows = RowBatch()
+    rows.add(Activity, {"kind": "note", "summary": "with", "ticket_id": ticket.id, "created_at": now})
+    rows.add(Activity, {"kind": "note", "summary": "without", "ticket_id": ticket.id})
+    assert len(_inserts_into("activities", rows.write)) == 2
+    db.session.commit()
+
+    stored = db.session.scalars(select(Activity).order_by(Activity.summary)).all()
+    assert [a.summary for a in stored] == ["with", "without"]
+    assert stored[0].created_at == now
+    assert stored[1].created_at is not None and stored[1].created_at != now
