@@ -73,9 +73,10 @@ def set_planner_state(state: str) -> None:
                 [{"idx": idx, "stat": stat} for idx, stat in SAMPLED_AT_100K.items()],
             )
         connection.execute(text("ANALYZE sqlite_schema"))  # makes SQLite reload the table
-    # Each connection keeps the statistics it loaded: the pool's other connections are closed, so
-    # that whichever one the session takes next loads them afresh.
-    db.session.remove()
+    # Each connection keeps the statistics it loaded: the session gives its connection back (its
+    # objects stay in it) and the pool's connections are closed, so that whichever one the
+    # session takes next loads them afresh.
+    db.session.commit()
     db.engine.dispose()
 
 
