@@ -38,7 +38,6 @@ import shutil
 import signal
 import statistics
 import tempfile
-import threading
 import time
 from typing import Any
 
@@ -50,13 +49,13 @@ from app.services.accounts.api_tokens import create_api_token
 from app.services.common.pagination import encode_cursor
 from bench.create import (
     CUSTOMERS,
-    TICKS,
     _cpu_ticks,
     _free_port,
     _setup,
     _start_gunicorn,
     _wait_until_up,
     _workers,
+    timed_threads,
 )
 from bench.seed import fast_bulk_writes
 
@@ -172,17 +171,9 @@ def _open_tickets(port: int, token: str, count: int) -> None:
 def _round(openers: list[tuple[Opener, str]], requests: int, workers: list[int]) -> tuple[float, float]:
     """Tickets per second and worker CPU ms per ticket for one round of posts by every client."""
     each = requests // len(openers)
-    before = sum(_cpu_ticks(pid) for pid in workers)
-    threads = [threading.Thread(target=o.post_requests, args=(t, each)) for o, t in openers]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    seconds = time.perf_counter() - started
-    ticks = sum(_cpu_ticks(pid) for pid in workers) - before
+    seconds, cpu_ms = timed_threads([(o.post_requests, (t, each)) for o, t in openers], workers)
     done = each * len(openers)
-    return done / seconds, ticks * 1000 / TICKS / done
+    return done / seconds, cpu_ms / done
 
 
 class Opener:

@@ -41,9 +41,11 @@ import tempfile
 import threading
 import time
 import urllib.parse
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import event, insert, update
 
@@ -281,19 +283,26 @@ class Stretch:
         return self.cpu_ms / self.posts
 
 
-def _stretch(clients: list[list[Session]], start: int, posts: int, workers: list[int]) -> Stretch:
-    each = posts // len(clients)
+def timed_threads(
+    calls: list[tuple[Callable[..., None], tuple[Any, ...]]], workers: list[int]
+) -> tuple[float, float]:
+    """Run each call in its own thread at once: the wall seconds and the workers' CPU ms."""
     before = sum(_cpu_ticks(pid) for pid in workers)
-    threads = [threading.Thread(target=_post_in_turn, args=(c, start, each)) for c in clients]
+    threads = [threading.Thread(target=target, args=args) for target, args in calls]
     started = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     seconds = time.perf_counter() - started
-    ticks = sum(_cpu_ticks(pid) for pid in workers) - before
+    return seconds, (sum(_cpu_ticks(pid) for pid in workers) - before) * 1000 / TICKS
+
+
+def _stretch(clients: list[list[Session]], start: int, posts: int, workers: list[int]) -> Stretch:
+    each = posts // len(clients)
+    seconds, cpu_ms = timed_threads([(_post_in_turn, (c, start, each)) for c in clients], workers)
     rss = [round(_rss_mb(pid, "VmRSS"), 1) for pid in workers]
-    return Stretch(each * len(clients), seconds, ticks * 1000 / TICKS, rss)
+    return Stretch(each * len(clients), seconds, cpu_ms, rss)
 
 
 def _round(
