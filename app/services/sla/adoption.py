@@ -25,14 +25,9 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
-    Boolean,
     Column,
     ColumnElement,
-    Index,
-    Integer,
-    MetaData,
     String,
-    Table,
     and_,
     exists,
     func,
@@ -53,63 +48,9 @@ from app.models import Organization, SlaClock, SlaPause, Ticket
 from app.models.types import UTCDateTime
 from app.services.relationship.risk_rank import rank_ticket
 from app.services.sla import clock as sla_clock
+from app.services.sla.adoption_plan import MATCHED, PLAN, PLAN_CLOCKS, PLAN_TABLES
 from app.services.sla.clock_pass import ClockRow
 from app.services.sla.policy_cache import policy_cells
-
-_temporary = MetaData()
-PLAN = Table(
-    "sla_adoption_plan",
-    _temporary,
-    Column("id", Integer, primary_key=True),
-    Column("account_tier", String(32), nullable=False),
-    Column("priority", String(16), nullable=False),
-    Column("tier", Integer, nullable=False),
-    Column("answered", Boolean, nullable=False),
-    Column("status", String(16), nullable=False),
-    Column("vendor_holds", Boolean, nullable=False),
-    Column("vendor_pauses", Boolean, nullable=False),
-    Column("policy_id", Integer, nullable=False),
-    Column("policy_reason", String(200), nullable=False),
-    Column("pause", String(32)),
-    Column("sla_badge", String(16)),
-    Column("next_check", UTCDateTime()),
-    Column("risk_pressure", Integer, nullable=False),
-    Column("risk_priority", Integer, nullable=False),
-    Column("risk_refresh_at", UTCDateTime()),
-    # Each waiting ticket finds its row by key (without it SQLite scans the plan per ticket).
-    Index(
-        "sla_adoption_plan_key",
-        "account_tier",
-        "priority",
-        "tier",
-        "answered",
-        "status",
-        "vendor_holds",
-        "vendor_pauses",
-        unique=True,
-    ),
-    prefixes=["TEMPORARY"],
-)
-PLAN_CLOCKS = Table(
-    "sla_adoption_clocks",
-    _temporary,
-    Column("plan_id", Integer, nullable=False),
-    Column("position", Integer, nullable=False),
-    Column("target", String(32), nullable=False),
-    Column("tier", Integer, nullable=False),
-    Column("minutes", Integer, nullable=False),
-    Column("started_at", UTCDateTime(), nullable=False),
-    Column("warn_at", UTCDateTime(), nullable=False),
-    Column("due_at", UTCDateTime(), nullable=False),
-    prefixes=["TEMPORARY"],
-)
-MATCHED = Table(
-    "sla_adoption_tickets",
-    _temporary,
-    Column("ticket_id", Integer, primary_key=True),
-    Column("plan_id", Integer, nullable=False),
-    prefixes=["TEMPORARY"],
-)
 
 
 class Key(NamedTuple):
@@ -152,12 +93,12 @@ def adopt_waiting(now: datetime) -> int:
     already = _with_clocks_or_pause()
     adopted = _one_by_one(already, now, cells)
     bind = db.session.connection()
-    _temporary.drop_all(bind)  # left by nothing but a crash mid-statement; cheap to be sure
-    _temporary.create_all(bind)
+    PLAN_TABLES.drop_all(bind)  # left by nothing but a crash mid-statement; cheap to be sure
+    PLAN_TABLES.create_all(bind)
     try:
         adopted += _adopt_by_plan(already, now, cells)
     finally:
-        _temporary.drop_all(bind)
+        PLAN_TABLES.drop_all(bind)
     # Loaded tickets would otherwise show their columns from before.
     for row in list(db.session.identity_map.values()):
         if isinstance(row, Ticket):
