@@ -32,6 +32,7 @@ from flask import Flask
 from app.database import is_sqlite
 from app.extensions import db
 from app.services.inbound_mail.endpoint import SMTP_SIZE_LIMIT, InboundHandler
+from app.services.inbound_mail.sessions import BalancedAcceptor, SessionCounts
 from app.services.inbound_mail.writer_turns import shared_turns, take_turns
 
 log = logging.getLogger(__name__)
@@ -92,6 +93,8 @@ class _Supervisor:
     def __init__(self, app: Flask, sock: socket.socket, processes: int, lmtp: bool) -> None:
         self.app, self.sock, self.processes, self.lmtp = app, sock, processes, lmtp
         self.children: dict[int, float] = {}  # pid: when it started
+        self.slots: dict[int, int] = {}  # pid: its slot in the session counts
+        self.sessions = SessionCounts(processes)
         self.turns: int | None = None
         self.stopping = False
 
@@ -106,8 +109,8 @@ class _Supervisor:
         gc.freeze()  # what the parent built is shared with the children, not copied on write
         previous = {number: signal.signal(number, self._stop) for number in _STOP_SIGNALS}
         try:
-            for _ in range(self.processes):
-                self._spawn()
+            for slot in range(self.processes):
+                self._spawn(slot)
             if started is not None:
                 started(sorted(self.children))
             self._supervise()
@@ -120,15 +123,17 @@ class _Supervisor:
         for pid in self.children:
             _signal(pid, signal.SIGTERM)
 
-    def _spawn(self) -> None:
+    def _spawn(self, slot: int) -> None:
         # No stop signal between the fork and the child's own handlers, or while the parent
         # notes the child: it would be lost on one or the other.
+        self.sessions.reset(slot)
         signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
         try:
             pid = os.fork()
             if pid == 0:
-                _child(self.app, self.sock, self.lmtp, self.turns)
+                _child(self.app, self.sock, self.lmtp, self.turns, (self.sessions, slot))
             self.children[pid] = time.monotonic()
+            self.slots[pid] = slot
         finally:
             signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
 
@@ -138,17 +143,19 @@ class _Supervisor:
                 pid, status = os.wait()
             except ChildProcessError:
                 break
-            began = self.children.pop(pid, None)
+            began, slot = self.children.pop(pid, None), self.slots.pop(pid, 0)
             if began is None or self.stopping:
                 continue
             log.warning("mail endpoint process %s stopped (%s); starting another", pid, _how(status))
             if time.monotonic() - began < _QUICK_DEATH_SECONDS:
                 time.sleep(_QUICK_DEATH_SECONDS)
             if not self.stopping:
-                self._spawn()
+                self._spawn(slot)
 
 
-def _child(app: Flask, sock: socket.socket, lmtp: bool, turns: int | None) -> None:
+def _child(
+    app: Flask, sock: socket.socket, lmtp: bool, turns: int | None, share: tuple[SessionCounts, int]
+) -> None:
     """The forked endpoint process: serves until stopped, then exits without returning to the
     parent's code."""
     code = 0
@@ -158,7 +165,7 @@ def _child(app: Flask, sock: socket.socket, lmtp: bool, turns: int | None) -> No
         signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
         if turns is not None:
             take_turns(turns)
-        _endpoint(app, sock, lmtp)
+        _endpoint(app, sock, lmtp, share)
     except BaseException:
         log.exception("mail endpoint process %s failed", os.getpid())
         code = 1
@@ -167,10 +174,13 @@ def _child(app: Flask, sock: socket.socket, lmtp: bool, turns: int | None) -> No
         os._exit(code)
 
 
-def _endpoint(app: Flask, sock: socket.socket, lmtp: bool) -> None:
+def _endpoint(
+    app: Flask, sock: socket.socket, lmtp: bool, share: tuple[SessionCounts, int] | None = None
+) -> None:
     """One endpoint: aiosmtpd's SMTP (or LMTP) on `sock` in this process's event loop, until
     SIGTERM or SIGINT. A mail being stored is finished first (the handler runs to its end
-    before the loop looks at the signal)."""
+    before the loop looks at the signal). One of several processes takes its `share` of the
+    sessions (the counts and its slot in them)."""
     with app.app_context():
         # Connections made before a fork belong to the parent: this process opens its own.
         db.engine.dispose(close=False)
@@ -191,11 +201,17 @@ def _endpoint(app: Flask, sock: socket.socket, lmtp: bool) -> None:
         )
 
     try:
-        server = loop.run_until_complete(loop.create_server(factory, sock=sock))
+        if share is None:
+            server = loop.run_until_complete(loop.create_server(factory, sock=sock))
+            stop_accepting = server.close
+        else:
+            acceptor = BalancedAcceptor(loop, sock, factory, *share)
+            acceptor.start()
+            stop_accepting = acceptor.close
         for number in _STOP_SIGNALS:
             loop.add_signal_handler(number, loop.stop)
         loop.run_forever()
-        server.close()
+        stop_accepting()
         for task in asyncio.all_tasks(loop):
             task.cancel()
         loop.run_until_complete(asyncio.sleep(0))

@@ -184,3 +184,76 @@ def test_a_bad_process_count_in_the_configuration_is_a_sentence(app, runner, mon
     monkeypatch.setitem(app.config, "MAIL_SERVE_PROCESSES", "many")
     result = runner.invoke(args=["mail", "serve", "--port", str(free_port())])
     assert result.exit_code == 1 and "MAIL_SERVE_PROCESSES must be a whole number" in result.output
+
+
+def test_sessions_opened_at_once_are_spread_evenly_over_the_processes(app, endpoint):
+    # A mail server opens its few sessions at once: each process serves its share of them,
+    # and a session's mails are received by the process that accepted it.
+    clients = []
+    try:
+        for _ in range(4):
+            client = smtplib.SMTP("127.0.0.1", endpoint.port, timeout=60)
+            client.noop()
+            clients.append(client)
+        served = _sessions_per_process(endpoint.port, endpoint.children)
+        assert served == {pid: 2 for pid in endpoint.children}
+        for n, client in enumerate(clients):
+            client.sendmail(
+                "spread@parallel.test",
+                ["support@tierdesk.localhost"],
+                mail("spread@parallel.test", f"Spread {n}", f"spread{n}@parallel.test"),
+            )
+    finally:
+        for client in clients:
+            client.quit()
+    assert len(landed()) == 4
+    # Closed sessions leave their process's count: the next four are spread again.
+    assert _sessions_per_process(endpoint.port, endpoint.children, settled=0) == {
+        pid: 0 for pid in endpoint.children
+    }
+    again = [smtplib.SMTP("127.0.0.1", endpoint.port, timeout=60) for _ in range(4)]
+    try:
+        for client in again:
+            client.noop()
+        assert _sessions_per_process(endpoint.port, endpoint.children) == {
+            pid: 2 for pid in endpoint.children
+        }
+    finally:
+        for client in again:
+            client.quit()
+
+
+def _sessions_per_process(port: int, pids: list[int], settled: int = 4) -> dict[int, int]:
+    """The established connections on the endpoint's `port` held by each process in `pids`
+    (read from /proc), once `settled` of them are open in all."""
+    counts: dict[int, int] = {}
+    for _ in range(200):
+        inodes = _established_inodes(port)
+        counts = {pid: len(_socket_inodes(pid) & inodes) for pid in pids}
+        if sum(counts.values()) == settled:
+            break
+        time.sleep(0.02)
+    return counts
+
+
+def _established_inodes(port: int) -> set[str]:
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as listing:
+            for line in listing.readlines()[1:]:
+                fields = line.split()
+                if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "01":
+                    inodes.add(fields[9])
+    return inodes
+
+
+def _socket_inodes(pid: int) -> set[str]:
+    inodes = set()
+    for name in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            target = os.readlink(f"/proc/{pid}/fd/{name}")
+        except FileNotFoundError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[len("socket:[") : -1])
+    return inodes
