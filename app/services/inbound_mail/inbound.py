@@ -5,7 +5,7 @@ that cannot be used is kept whole in the failed-mail store with its reason."""
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from io import BytesIO
 
@@ -18,14 +18,20 @@ from app.domain.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from app.domain.mail_headers import automatic_reason, clean_subject
 from app.domain.mail_text import cut_quoted
 from app.extensions import db
-from app.models import InboundMail, MailId, User
+from app.models import InboundMail, MailId, Ticket, User
 from app.models.types import utcnow
 from app.services.common.access import require_admin
 from app.services.common.transaction import transaction
 from app.services.inbound_mail import inbound_store as store
 from app.services.inbound_mail.bounces import record_bounce
 from app.services.inbound_mail.parsing import MailFile, ParsedMail, UnusableMail, parse_mail
-from app.services.inbound_mail.senders import Sender, customer_user, sender_by_address
+from app.services.inbound_mail.senders import (
+    Sender,
+    SenderHistory,
+    customer_user,
+    recheck_sender,
+    sender_by_address,
+)
 from app.services.inbound_mail.threading import Found, SenderRole, find_ticket, sender_role, thread_entry
 from app.services.inbound_mail.writer_turns import turn
 from app.services.mail.compose import is_our_message_id
@@ -69,11 +75,19 @@ def receive_mail(
     expire, session.expire_on_commit = session.expire_on_commit, False
     try:
         try:
+            # What the mail needs is read before its write turn, and only what may have changed
+            # meanwhile is read again inside it: the turn is as short as the writes.
+            plan = _read(raw, parsed, about, checked_by_admin)
             with turn(), transaction():
-                row = _use(raw, parsed, about, checked_by_admin)
-        except IntegrityError:
-            # Another mail wrote the same row at the same moment (PostgreSQL: the same mail
-            # twice, or two first mails of a new sender): once more, it reads what that one wrote.
+                if isinstance(plan, _Plan):
+                    row = _write(raw, parsed, about, plan)
+                else:
+                    row = store.add_record(plan.raw, about, status=plan.status, reason=plan.reason)
+        except (IntegrityError, Conflict):
+            # Another writer got in between: the ticket changed after it was read (a Conflict),
+            # or (PostgreSQL) the same mail or a first mail of the same new sender was written at
+            # the same moment. Once more, with everything read inside the turn.
+            db.session.rollback()
             with turn(), transaction():
                 row = _use(raw, parsed, about, checked_by_admin)
     except (InvalidInput, NotFound, NotAllowed, Conflict) as error:
@@ -91,21 +105,85 @@ def receive_mail(
     return row
 
 
+@dataclass(slots=True)
+class _Plan:
+    """What a mail will become, read before its write turn."""
+
+    sender: Sender
+    ticket: Ticket | None
+    found: Found | None
+    body: str
+    files: list[FileStorage]
+    notes: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Unused:
+    """A mail that is only recorded: a re-delivery, or a sender over the rate limit."""
+
+    raw: bytes | None
+    status: str
+    reason: str
+
+
+def _read(raw: bytes, parsed: ParsedMail, about: store.Arrival, checked_by_admin: bool) -> _Plan | _Unused:
+    """Before the write turn: the sender and their history, the ticket the mail answers (read
+    afresh, with its customer and organization), its text and files."""
+    since = about.now - store.rate_window()
+    sender, history = sender_by_address(parsed.sender, parsed.message_id, since)
+    if history.seen:
+        return _Unused(None, store.IGNORED, ALREADY_RECEIVED)
+    over = _over_rate(parsed, sender, history, checked_by_admin)
+    if over:
+        return _Unused(raw, store.FAILED, over)
+    prefix = current_app.config["TICKET_REFERENCE_PREFIX"]
+    ticket, found = find_ticket(parsed.in_reply_to, parsed.references, parsed.subject, prefix)
+    files, notes = _checked_files(parsed.files)
+    return _Plan(sender, ticket, found, _body(parsed.text, notes), files, notes)
+
+
+def _write(raw: bytes, parsed: ParsedMail, about: store.Arrival, plan: _Plan) -> InboundMail:
+    """Inside the write turn: the re-checks of what may have changed since `_read`, then the
+    ticket or reply with the record of the mail."""
+    fresh = recheck_sender(plan.sender, parsed.message_id, reply=plan.ticket is not None)
+    if fresh is None:
+        return store.add_record(None, about, status=store.IGNORED, reason=ALREADY_RECEIVED)
+    sender, history = fresh
+    plan.sender = sender
+    ticket_id, thread = _apply(parsed, plan, about.now, history.next_message_id)
+    return _recorded(raw, about, ticket_id, thread, plan.notes)
+
+
 def _use(raw: bytes, parsed: ParsedMail, about: store.Arrival, checked_by_admin: bool) -> InboundMail:
-    """Inside the mail's transaction: the re-delivery and rate checks, then the ticket or reply
-    with the record of the mail."""
-    config = current_app.config
-    now = about.now
+    """Inside the mail's transaction: everything `_read` and `_write` do, all under the lock."""
     reply = bool(parsed.in_reply_to or parsed.references)
-    since = now - store.rate_window()
+    since = about.now - store.rate_window()
     sender, history = sender_by_address(parsed.sender, parsed.message_id, since, reply=reply)
     if history.seen:
         return store.add_record(None, about, status=store.IGNORED, reason=ALREADY_RECEIVED)
-    per_hour = config["MAIL_SENDER_PER_HOUR"]
+    over = _over_rate(parsed, sender, history, checked_by_admin)
+    if over:
+        return store.add_record(raw, about, status=store.FAILED, reason=over)
+    prefix = current_app.config["TICKET_REFERENCE_PREFIX"]
+    ticket, found = find_ticket(parsed.in_reply_to, parsed.references, parsed.subject, prefix)
+    files, notes = _checked_files(parsed.files)
+    plan = _Plan(sender, ticket, found, _body(parsed.text, notes), files, notes)
+    ticket_id, thread = _apply(parsed, plan, about.now, history.next_message_id)
+    return _recorded(raw, about, ticket_id, thread, notes)
+
+
+def _over_rate(
+    parsed: ParsedMail, sender: Sender, history: SenderHistory, checked_by_admin: bool
+) -> str | None:
+    per_hour = current_app.config["MAIL_SENDER_PER_HOUR"]
     if not checked_by_admin and sender.agent is None and history.recent >= per_hour:
-        reason = f"more than {per_hour} mails in an hour from {parsed.sender}"
-        return store.add_record(raw, about, status=store.FAILED, reason=reason)
-    ticket_id, thread, notes = _apply(parsed, sender, now, history.next_message_id)
+        return f"more than {per_hour} mails in an hour from {parsed.sender}"
+    return None
+
+
+def _recorded(
+    raw: bytes, about: store.Arrival, ticket_id: int, thread: MailId | None, notes: list[str]
+) -> InboundMail:
     # A mail that lost something on the way (refused files, cut text) is kept whole beside it.
     return store.add_record(
         raw if notes else None,
@@ -125,14 +203,10 @@ def _loop_reason(parsed: ParsedMail) -> str | None:
     return automatic_reason(parsed.headers, parsed.content_type, parsed.sender, own)
 
 
-def _apply(
-    parsed: ParsedMail, sender: Sender, now: datetime, row_id: int | None
-) -> tuple[int, MailId | None, list[str]]:
+def _apply(parsed: ParsedMail, plan: _Plan, now: datetime, row_id: int | None) -> tuple[int, MailId | None]:
     prefix = current_app.config["TICKET_REFERENCE_PREFIX"]
+    sender, ticket, found, body, files = plan.sender, plan.ticket, plan.found, plan.body, plan.files
     agent = sender.agent
-    ticket, found = find_ticket(parsed.in_reply_to, parsed.references, parsed.subject, prefix)
-    files, notes = _checked_files(parsed.files)
-    body = _body(parsed.text, notes)
     role = sender_role(ticket, sender) if ticket is not None else None
     if ticket is not None and found is Found.header and role is None:
         raise NotAllowed(f"{parsed.sender} is not on {ticket.reference}; the mail was not added to it.")
@@ -148,7 +222,7 @@ def _apply(
         else:
             actor = customer_user(parsed.sender_name, now, sender)
             message = add_customer_reply(actor, ticket, body, files=files, now=now, row_id=row_id)
-        return ticket.id, thread_entry(parsed.message_id, ticket.id, message.id, parsed.sender, now), notes
+        return ticket.id, thread_entry(parsed.message_id, ticket.id, message.id, parsed.sender, now)
     if agent is not None:
         raise NotAllowed(f"{parsed.sender} is an agent and the mail answers no ticket.")
     user = customer_user(parsed.sender_name, now, sender)
@@ -156,7 +230,7 @@ def _apply(
     ticket = open_ticket(user, subject=subject, description=body, channel="email", now=now)
     if files:
         add_reply(user, ticket.id, "Files sent with the request by mail.", files=files, now=now)
-    return ticket.id, thread_entry(parsed.message_id, ticket.id, None, parsed.sender, now), notes
+    return ticket.id, thread_entry(parsed.message_id, ticket.id, None, parsed.sender, now)
 
 
 def _body(text: str, notes: list[str]) -> str:

@@ -12,6 +12,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
 from app.models import Customer, Message, User
+from app.models.types import utcnow
 from app.services.accounts.contacts import linked_customer
 from app.services.common.setup_cache import note_versions, versions_column
 from app.services.inbound_mail.inbound_store import history_columns
@@ -54,13 +55,8 @@ def _sender_statement(
     the write lock the mail's transaction holds; PostgreSQL: from the sequence)."""
     wanted = select(bindparam("address", type_=String).label("email")).subquery()
     seen, recent = history_columns()
-    next_id: ColumnElement[Any] = null()
-    if reply and dialect == "postgresql":
-        next_id = func.nextval(func.pg_get_serial_sequence("messages", "id"))
-    elif reply:
-        next_id = select(func.coalesce(func.max(Message.id), 0) + 1).scalar_subquery()
     return (
-        select(User, Customer, seen, versions_column(), recent, next_id)
+        select(User, Customer, seen, versions_column(), recent, _next_message_id(dialect, reply))
         .select_from(wanted)
         .outerjoin(User, User.email == wanted.c.email)
         .outerjoin(Customer, Customer.email == wanted.c.email)
@@ -68,12 +64,54 @@ def _sender_statement(
     )
 
 
+def _next_message_id(dialect: str, reply: bool) -> ColumnElement[Any]:
+    if reply and dialect == "postgresql":
+        return func.nextval(func.pg_get_serial_sequence("messages", "id"))
+    if reply:
+        return select(func.coalesce(func.max(Message.id), 0) + 1).scalar_subquery()
+    return null()
+
+
+@functools.cache
+def _recheck_statement(dialect: str, reply: bool, new_sender: bool) -> Select[Any]:
+    """Built once per process: what may have changed since a mail's sender was read outside the
+    write turn, read inside it: whether its Message-ID was stored meanwhile, the id its reply
+    takes and, for a sender without a login or a customer record then, whether one exists now."""
+    seen, _recent = history_columns()
+    columns: list[ColumnElement[Any]] = [seen, _next_message_id(dialect, reply)]
+    if new_sender:
+        address = bindparam("address", type_=String)
+        columns.append(select(User.id).where(User.email == address).scalar_subquery())
+        columns.append(select(Customer.id).where(Customer.email == address).scalar_subquery())
+    return select(*columns)
+
+
+def recheck_sender(
+    sender: Sender, message_id: str | None, *, reply: bool
+) -> tuple[Sender, SenderHistory] | None:
+    """Inside the mail's transaction, after `sender_by_address` read the sender outside it: None
+    when the Message-ID was stored meanwhile (a re-delivery that raced this one), else the sender
+    (read again when a login or customer record appeared meanwhile: another mail of the same new
+    sender) and the id for the reply's message."""
+    new_sender = sender.user is None or sender.customer is None
+    statement = _recheck_statement(db.session.connection().dialect.name, reply, new_sender)
+    row = db.session.execute(statement, {"address": sender.address, "message_id": message_id}).one()
+    if row[0] is not None:
+        return None
+    had = (sender.user is not None, sender.customer is not None)
+    if new_sender and (row[2] is not None, row[3] is not None) != had:
+        since = utcnow()  # the rate was counted outside the turn; only the accounts are wanted
+        return sender_by_address(sender.address, message_id, since, reply=reply)
+    return sender, SenderHistory(False, 0, row[1])
+
+
 def sender_by_address(
     address: str, message_id: str | None, since: datetime, *, reply: bool = False
 ) -> tuple[Sender, SenderHistory]:
     """The user and the customer record with this address and the history of the mail (see
     `inbound_store.history_columns`), read in one statement with the setup versions; with
-    `reply`, the id for the reply's message too. Called inside the mail's transaction."""
+    `reply`, the id for the reply's message too. Read before the mail's write turn, and again
+    inside it when `recheck_sender` finds the accounts changed meanwhile."""
     statement = _sender_statement(db.session.connection().dialect.name, reply)
     row = db.session.execute(statement, {"address": address, "message_id": message_id, "since": since}).one()
     note_versions(row[3])
