@@ -92,8 +92,13 @@ def recheck_sender(
     """Inside the mail's transaction, after `sender_by_address` read the sender outside it: None
     when the Message-ID was stored meanwhile (a re-delivery that raced this one), else the sender
     (read again when a login or customer record appeared meanwhile: another mail of the same new
-    sender) and the id for the reply's message."""
+    sender) and the id for the reply's message.
+
+    A known sender's new request needs no statement: the same mail stored meanwhile meets the
+    unique Message-ID of the mail's thread entry, and the mail runs again inside the turn."""
     new_sender = sender.user is None or sender.customer is None
+    if not reply and not new_sender:
+        return sender, SenderHistory(False, 0)
     statement = _recheck_statement(db.session.connection().dialect.name, reply, new_sender)
     row = db.session.execute(statement, {"address": sender.address, "message_id": message_id}).one()
     if row[0] is not None:

@@ -60,14 +60,18 @@ def test_first_mails_of_one_new_sender_in_between_make_one_login_and_customer(ap
     assert sorted(ticket.customer_id for ticket in tickets) == [customer.id, customer.id]
 
 
-def test_the_same_mail_stored_in_between_is_recognised_as_received(app, between):
+@pytest.mark.parametrize("known", [False, True], ids=["new sender", "known sender"])
+def test_the_same_mail_stored_in_between_is_recognised_as_received(app, between, known):
+    if known:  # a known sender's new request: the thread entry's unique Message-ID catches it
+        receive_mail(_raw(mail("omar@race.test", "Before", "Earlier.", Message_ID="<d0@race.test>")))
     raw = _raw(mail("omar@race.test", "Twice", "Once only.", Message_ID="<d1@race.test>"))
     between(lambda: receive_mail(raw))
     again = receive_mail(raw)
 
     assert (again.status, again.reason) == ("ignored", inbound.ALREADY_RECEIVED)
-    assert [row.status for row in inbound_rows()] == ["processed", "ignored"]
-    assert db.session.scalar(select(func.count()).select_from(Ticket)) == 1
+    statuses = [row.status for row in inbound_rows() if row.message_id == "d1@race.test"]
+    assert statuses == ["processed", "ignored"]
+    assert db.session.scalar(select(func.count()).select_from(Ticket)) == (2 if known else 1)
 
 
 def test_a_ticket_changed_in_between_still_gets_the_answer(app, between):
