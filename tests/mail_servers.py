@@ -26,17 +26,21 @@ def free_port() -> int:
 
 
 class Sink:
-    """Keeps every message; a recipient starting with "bad" gets 550, "later" gets 451."""
+    """Keeps every message; a recipient starting with "bad" gets 550, "later" gets 451. With
+    `pipelining` it announces PIPELINING (aiosmtpd reads pipelined commands one by one)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, pipelining: bool = False) -> None:
         self.messages: list[EmailMessage] = []
         self.raw: list[bytes] = []
         self.envelopes: list[tuple[str, list[str]]] = []
         self.sessions = 0
+        self.pipelining = pipelining
 
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
         self.sessions += 1
         session.host_name = hostname
+        if self.pipelining:
+            return [*responses[:-1], "250-PIPELINING", responses[-1]]
         return responses
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -57,8 +61,8 @@ class Sink:
 class SmtpSink:
     """An aiosmtpd server on a free port; stop() in a finally."""
 
-    def __init__(self) -> None:
-        self.handler = Sink()
+    def __init__(self, handler: Sink | None = None) -> None:
+        self.handler = handler or Sink()
         self.port = free_port()
         self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
 
