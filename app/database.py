@@ -102,7 +102,7 @@ def configure_engine_events(app: Flask) -> None:
         cache = PageCache(_kib(app.config.get("SQLITE_CACHE_MB", DEFAULT_PAGE_CACHE_MB)))
         app.extensions[_PAGE_CACHE] = cache
         event.listen(engine, "connect", partial(_sqlite_connect, cache))
-        event.listen(engine, "begin", _sqlite_begin)
+        event.listen(engine, "begin", begin_sqlite_transaction)
         event.listen(engine, "checkin", _sqlite_optimize)
         event.listen(engine, "commit", _release_after)
         event.listen(engine, "rollback", _release_after)
@@ -147,7 +147,7 @@ def close_sessions_quietly(app: Flask) -> None:
 def _sqlite_connect(
     cache: PageCache, dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry
 ) -> None:
-    # `_sqlite_begin` says how each transaction begins; the pragmas below run outside any.
+    # `begin_sqlite_transaction` says how each transaction begins; the pragmas below run outside any.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
@@ -182,7 +182,13 @@ def _sqlite_optimize(dbapi_connection: DBAPIConnection, record: ConnectionPoolEn
         cursor.close()
 
 
-def _sqlite_begin(connection: Connection) -> None:
+def begin_sqlite_transaction(connection: Connection) -> None:
+    """Begin a transaction on a SQLite connection the way this module's rules say: inside
+    `writing()` with the write lock taken at once (this process's writer lock, then `BEGIN
+    IMMEDIATE`), elsewhere the driver's deferred way, whose reads take no lock. Called by the
+    engine as each transaction begins; `transaction()` calls it too, to make a connection that
+    has only read (and holds no snapshot) begin again as a writer without going back to the
+    pool. The connection must be checked out, with no transaction of the driver's open."""
     driver: sqlite3.Connection | None = connection.connection.driver_connection
     if driver is None:  # a connection that is beginning a transaction is checked out, never closed
         raise RuntimeError("a closed SQLite connection cannot begin a transaction")

@@ -13,7 +13,9 @@ sessions at once, as a site's mail server would send them. CPU is counted for th
 sum over its processes) and for the endpoint and the client together.
 
 Outbound: an outbox of notices (ticket mail with threading headers, and account mail) delivered
-by the delivery job to a local aiosmtpd sink; checked to arrive once each, in queue order.
+by the delivery job, run as the scheduler runs it, to a local aiosmtpd sink that announces
+PIPELINING as Postfix does; checked to arrive once each, in queue order. CPU is counted for the
+job and for the sink.
 
 The last line is JSON with both rates (goals: inbound ≥ 100 mails/s, outbound ≥ 300 messages/s
 on two cores).
@@ -22,6 +24,7 @@ on two cores).
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import multiprocessing
 import os
@@ -50,8 +53,15 @@ def _free_port() -> int:
 
 
 class _Sink:
+    """Keeps the Message-ID of each mail it accepts, in the order they arrive. It announces
+    PIPELINING, as Postfix and Exim do (aiosmtpd reads pipelined commands one by one)."""
+
     def __init__(self) -> None:
         self.ids: list[str] = []
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        return [*responses[:-1], "250-PIPELINING", responses[-1]]
 
     async def handle_DATA(self, server, session, envelope):
         for line in envelope.content.split(b"\r\n"):
@@ -59,6 +69,32 @@ class _Sink:
                 self.ids.append(line.split(b":", 1)[1].strip().decode())
                 break
         return "250 OK"
+
+
+class _SinkThread:
+    """The local relay: an aiosmtpd server in a thread of this process (on another free port
+    when its first was taken meanwhile). stop() hands back the Message-IDs it accepted, in order.
+
+    A thread, not a process of its own: on a loaded machine each SMTP round trip then waits for
+    the relay's process to be scheduled again, and the rate measured the machine's run queue
+    (80–160 messages/s at load 20–26 against 350 with the relay in a thread)."""
+
+    def __init__(self) -> None:
+        self._sink = _Sink()
+        for attempt in range(1, 11):
+            self.port = _free_port()
+            self._controller = Controller(self._sink, hostname="127.0.0.1", port=self.port)
+            try:
+                self._controller.start()
+                return
+            except OSError as error:
+                self._controller.loop.close()
+                if error.errno != errno.EADDRINUSE or attempt == 10:
+                    raise
+
+    def stop(self) -> list[str]:
+        self._controller.stop()
+        return self._sink.ids
 
 
 def _mail(sender: str, subject: str, body: str, message_id: str, in_reply_to: str | None = None) -> bytes:
@@ -224,13 +260,14 @@ def bench_inbound(app, count: int, processes: int, connections: int) -> dict[str
 
 
 def bench_outbound(app, count: int) -> dict[str, float]:
-    from app.services.mail.delivery import deliver_outbox
+    """The delivery job run as the scheduler runs it (`run_job_if_leader`: its lease, then the
+    job inside `writing()`), to a relay in a thread; CPU is counted for the job (its thread) and
+    for the relay (the rest of this process's CPU meanwhile)."""
+    from app.jobs import JOBS, holder_name, run_job_if_leader
 
-    sink = _Sink()
-    port = _free_port()
-    controller = Controller(sink, hostname="127.0.0.1", port=port)
-    controller.start()
-    app.config["MAIL_URL"] = f"smtp://127.0.0.1:{port}"
+    job = next(item for item in JOBS if item.id == "mail-delivery")
+    sink = _SinkThread()
+    app.config["MAIL_URL"] = f"smtp://127.0.0.1:{sink.port}"
     now = datetime.now(UTC)
     try:
         with app.app_context():
@@ -251,20 +288,24 @@ def bench_outbound(app, count: int) -> dict[str, float]:
             db.session.execute(insert(Notification.__table__), rows)
             db.session.commit()
             queued = list(db.session.scalars(select(Notification.id).order_by(Notification.id)))
-            started, cpu_started = time.perf_counter(), time.thread_time()
-            counts = deliver_outbox()
-            seconds, cpu = time.perf_counter() - started, time.thread_time() - cpu_started
+        started, cpu_started, all_started = time.perf_counter(), time.thread_time(), time.process_time()
+        counts = run_job_if_leader(app, job, holder_name())
+        seconds, cpu = time.perf_counter() - started, time.thread_time() - cpu_started
+        sink_cpu = time.process_time() - all_started - cpu
     finally:
-        controller.stop()
-    sent_ids = [int(item.strip("<>").split(".")[1]) for item in sink.ids]
-    assert counts.sent == count and len(sent_ids) == count, f"sent {counts.sent} of {count}"
+        ids = sink.stop()
+    sent_ids = [int(item.strip("<>").split(".")[1]) for item in ids]
+    assert isinstance(counts, dict), "another scheduler held the lease"
+    assert counts["sent"] == count and len(sent_ids) == count, f"sent {counts['sent']} of {count}"
     assert sent_ids == queued, "the queue was not drained in order, or something was sent twice"
     return {
         "outbound_messages": count,
         "outbound_seconds": round(seconds, 2),
         "outbound_per_second": round(count / seconds, 1),
-        # The delivery job's own CPU (its thread; the sink runs in another one).
+        # The delivery job's own CPU (its thread).
         "outbound_cpu_ms_per_message": round(cpu * 1000 / count, 3),
+        # The relay's: aiosmtpd receiving each message in its thread (the sink's share).
+        "outbound_sink_cpu_ms_per_message": round(sink_cpu * 1000 / count, 3),
     }
 
 

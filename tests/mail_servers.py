@@ -18,25 +18,56 @@ from email.parser import BytesParser
 
 from aiosmtpd.controller import Controller
 
+from tests.ports import free_port, on_a_free_port
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+__all__ = [
+    "Dovecot",
+    "Sink",
+    "SmtpSink",
+    "dovecot_available",
+    "free_port",
+    "on_a_free_port",
+    "started",
+    "started_inbound",
+]
+
+
+def started(controller: Controller) -> Controller:
+    """An aiosmtpd controller started; one whose bind failed has its event loop closed."""
+    try:
+        controller.start()
+    except OSError:
+        controller.loop.close()
+        raise
+    return controller
+
+
+def started_inbound(app, *, lmtp: bool = False) -> tuple[Controller, int]:
+    """The real inbound endpoint (`inbound_server`) started on a free port: it and its port."""
+    from app.services.inbound_mail.endpoint import inbound_server
+
+    def start(port: int) -> tuple[Controller, int]:
+        return started(inbound_server(app, "127.0.0.1", port, lmtp=lmtp)), port
+
+    return on_a_free_port(start)
 
 
 class Sink:
-    """Keeps every message; a recipient starting with "bad" gets 550, "later" gets 451."""
+    """Keeps every message; a recipient starting with "bad" gets 550, "later" gets 451. With
+    `pipelining` it announces PIPELINING (aiosmtpd reads pipelined commands one by one)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, pipelining: bool = False) -> None:
         self.messages: list[EmailMessage] = []
         self.raw: list[bytes] = []
         self.envelopes: list[tuple[str, list[str]]] = []
         self.sessions = 0
+        self.pipelining = pipelining
 
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
         self.sessions += 1
         session.host_name = hostname
+        if self.pipelining:
+            return [*responses[:-1], "250-PIPELINING", responses[-1]]
         return responses
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -57,10 +88,10 @@ class Sink:
 class SmtpSink:
     """An aiosmtpd server on a free port; stop() in a finally."""
 
-    def __init__(self) -> None:
-        self.handler = Sink()
-        self.port = free_port()
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+    def __init__(self, handler: Sink | None = None) -> None:
+        self.handler = handler or Sink()
+        self.port = 0
+        self.controller: Controller | None = None
 
     @property
     def url(self) -> str:
@@ -75,11 +106,17 @@ class SmtpSink:
         return self.handler.raw
 
     def start(self) -> SmtpSink:
-        self.controller.start()
+        self.controller = on_a_free_port(self._start_on)
         return self
 
+    def _start_on(self, port: int) -> Controller:
+        controller = started(Controller(self.handler, hostname="127.0.0.1", port=port))
+        self.port = port
+        return controller
+
     def stop(self) -> None:
-        self.controller.stop()
+        if self.controller is not None:
+            self.controller.stop()
 
 
 DOVECOT_CONF = """

@@ -7,15 +7,13 @@ import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import IO
 
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from tests.ports import PortTaken, on_a_free_port, says_port_taken
 
 
 @contextmanager
@@ -24,26 +22,41 @@ def redis_server() -> Iterator[str]:
     binary = shutil.which("redis-server")
     if binary is None:
         raise RuntimeError("redis-server is not installed (apt-get install redis-server)")
-    port = _free_port()
+    with tempfile.TemporaryFile("w+") as log:
+        process, port = on_a_free_port(lambda port: (_start(binary, port, log), port))
+        try:
+            yield f"redis://127.0.0.1:{port}/0"
+        finally:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=10)
+
+
+def _start(binary: str, port: int, log: IO[str]) -> subprocess.Popen:
+    """redis-server on `port`, answering; PortTaken when it could not bind it."""
+    log.seek(0)
+    log.truncate()
     process = subprocess.Popen(
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.2) as connection:
-                    connection.sendall(b"PING\r\n")
-                    if connection.recv(16).startswith(b"+PONG"):
-                        break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("redis-server did not start") from None
-                time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
+    deadline = time.monotonic() + 10
+    while process.poll() is None:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2) as connection:
+                connection.sendall(b"PING\r\n")
+                if connection.recv(16).startswith(b"+PONG"):
+                    return process
+        except OSError:
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+    if process.poll() is None:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=10)
+    log.seek(0)
+    output = log.read()
+    if says_port_taken(output):
+        raise PortTaken(output)
+    raise RuntimeError(f"redis-server did not start: {output}")

@@ -5,7 +5,6 @@ one TEST_DATABASE_URL names), served on 127.0.0.1."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +15,8 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+
+from tests.ports import PortTaken, free_port, on_a_free_port, says_port_taken
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT_SECONDS = 120  # a loaded machine can take this long to import the app
@@ -40,19 +41,13 @@ def fresh_database_url(workdir: Path) -> str:
     return url.set(database=name).render_as_string(hide_password=False)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @dataclass
 class LiveServer:
     """A running `flask run` and the environment its CLI commands need."""
 
     database_url: str
     workdir: Path
-    port: int = field(default_factory=_free_port)
+    port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
 
     @property
@@ -96,6 +91,10 @@ class LiveServer:
     def start(self) -> None:
         self.flask("db", "upgrade")
         self.flask("seed-demo", timeout=600)  # minutes on a loaded machine
+        on_a_free_port(self._serve_on)
+
+    def _serve_on(self, port: int) -> None:
+        self.port = port  # BASE_URL follows it
         with (self.workdir / "server.log").open("w") as log:  # the child keeps its own copy
             self.process = subprocess.Popen(
                 [
@@ -123,6 +122,8 @@ class LiveServer:
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
+                if says_port_taken(self.log_tail()):
+                    raise PortTaken(self.log_tail())
                 raise AssertionError(f"The server exited early:\n{self.log_tail()}")
             if self._answers():
                 return

@@ -10,9 +10,8 @@ from email.message import EmailMessage
 import pytest
 
 from app.demo.data import CUSTOMER_EMAIL
-from app.services.inbound_mail.endpoint import inbound_server
 from app.services.mail.delivery import deliver_outbox
-from tests.mail_servers import SmtpSink, free_port
+from tests.mail_servers import SmtpSink, started_inbound
 
 pytestmark = pytest.mark.browser
 
@@ -54,9 +53,7 @@ def test_a_customer_answers_the_reply_mail_by_mail(journey, live_server, server_
     agent.step("asked by the frontline")
 
     sink = SmtpSink().start()
-    port = free_port()
-    endpoint = inbound_server(server_app, "127.0.0.1", port)
-    endpoint.start()
+    endpoint, port = started_inbound(server_app)
     saved = server_app.config["MAIL_URL"]
     server_app.config["MAIL_URL"] = sink.url
     try:

@@ -15,8 +15,7 @@ from contextvars import ContextVar
 from flask import g, has_app_context
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.database import _sqlite_begin as take_write_lock
-from app.database import is_sqlite, writing
+from app.database import begin_sqlite_transaction, is_sqlite, writing
 from app.domain.errors import Conflict
 from app.extensions import db
 
@@ -77,7 +76,7 @@ def _end_read_transaction() -> None:
         connection = session.connection()
         driver = connection.connection.driver_connection
         if driver is not None and not driver.in_transaction:
-            take_write_lock(connection)
+            begin_sqlite_transaction(connection)
             return
         expire, session.expire_on_commit = session.expire_on_commit, False
         try:

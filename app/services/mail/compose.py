@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import secrets
@@ -11,7 +12,7 @@ from email.header import Header
 from email.utils import format_datetime, formataddr
 from typing import Any
 
-from flask import current_app, render_template
+from flask import current_app
 from jinja2 import TemplateNotFound
 
 from app.domain.mail_headers import references_header, with_reference
@@ -54,10 +55,20 @@ def mail_domain() -> str:
 
 def our_message_id(notification_id: int) -> str:
     """The Message-ID of an outbox row (without brackets); the same on every retry of that row."""
-    digest = hmac.new(
-        current_app.config["SECRET_KEY"].encode(), f"mail:{notification_id}".encode(), hashlib.sha256
-    ).hexdigest()[:16]
-    return f"td.{notification_id}.{digest}@{mail_domain()}"
+    signer = _id_signer(current_app.config["SECRET_KEY"])
+    signer.update(f"mail:{notification_id}".encode())
+    return f"td.{notification_id}.{signer.hexdigest()[:16]}@{mail_domain()}"
+
+
+@functools.lru_cache(maxsize=4)
+def _id_signing_key(secret_key: str) -> hmac.HMAC:
+    return hmac.new(secret_key.encode(), digestmod=hashlib.sha256)
+
+
+def _id_signer(secret_key: str) -> hmac.HMAC:
+    """A fresh HMAC of the secret key, copied from one keyed once (keying costs more than the
+    digest of a short id, and a batch signs one id per message)."""
+    return _id_signing_key(secret_key).copy()
 
 
 def is_our_message_id(message_id: str) -> bool:
@@ -88,12 +99,15 @@ def render_parts(notification: OutboxRow) -> tuple[str, str]:
         "body": notification.body,
         "base_url": current_app.config["BASE_URL"].rstrip("/"),
     }
+    # Straight from the app's Jinja environment: a mail uses only its own values, so the web
+    # pages' context processors (the signed-in user, the CSRF token, ...) are not run for it.
+    templates = current_app.jinja_env
     try:
-        text = render_template(f"mail/{template}.txt", **context)
-        html = render_template(f"mail/{template}.html", **context)
+        text = templates.get_template(f"mail/{template}.txt").render(context)
+        html = templates.get_template(f"mail/{template}.html").render(context)
     except TemplateNotFound:
-        text = render_template(f"mail/{DEFAULT_TEMPLATE}.txt", **context)
-        html = render_template(f"mail/{DEFAULT_TEMPLATE}.html", **context)
+        text = templates.get_template(f"mail/{DEFAULT_TEMPLATE}.txt").render(context)
+        html = templates.get_template(f"mail/{DEFAULT_TEMPLATE}.html").render(context)
     return text, html
 
 

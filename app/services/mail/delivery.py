@@ -129,6 +129,9 @@ def _send_batch(batch: list[OutboxRow], counts: DeliveryCounts) -> None:
     tickets = _references([n.ticket_id for n in batch if n.ticket_id])
     threads = _thread_ids([n.ticket_id for n in batch if n.ticket_id])
     muted = _muted([n.recipient_user_id for n in batch if n.recipient_user_id])
+    # No transaction stays open while the relay is talked to: run by the scheduler (inside
+    # `writing()`), these reads took SQLite's write lock, which every writer would wait for.
+    db.session.commit()
     transport = open_transport()
     marks = _Marks()
     try:

@@ -1,6 +1,7 @@
 """Where outgoing mail goes: the SMTP relay named by MAIL_URL, or the local catch-all folder.
 
-One transport serves a whole batch, so an SMTP connection is opened once and reused."""
+One transport serves a whole batch, so an SMTP connection is opened once and reused; a relay
+that announces PIPELINING gets each message in two round trips (`smtp_pipelining`)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from flask import current_app
 
 from app.domain.mail_delivery import is_permanent
 from app.services.mail.compose import OutgoingMail
+from app.services.mail.smtp_pipelining import allows_pipelining, send_pipelined
 
 
 class DeliveryError(Exception):
@@ -55,6 +57,7 @@ class SmtpTransport:
         self.password = unquote(parts.password) if parts.password else ""
         self.timeout = timeout
         self.connection: smtplib.SMTP | None = None
+        self.pipelining = False
 
     def _connect(self) -> smtplib.SMTP:
         if self.ssl:
@@ -67,13 +70,17 @@ class SmtpTransport:
                 connection.starttls(context=tls_context())
         if self.user:
             connection.login(self.user, self.password)
+        self.pipelining = allows_pipelining(connection)
         return connection
 
     def send(self, mail: OutgoingMail, sender: str, recipients: list[str]) -> None:
         try:
             if self.connection is None:
                 self.connection = self._connect()
-            refused = self.connection.sendmail(sender, recipients, mail.raw)
+            if self.pipelining:
+                refused = send_pipelined(self.connection, sender, recipients, mail.raw)
+            else:
+                refused = self.connection.sendmail(sender, recipients, mail.raw)
         except smtplib.SMTPRecipientsRefused as error:
             self.reset()
             code, text = next(iter(error.recipients.values()))

@@ -5,7 +5,7 @@ from email.message import EmailMessage
 
 import pytest
 
-from tests.mail_servers import SmtpSink, free_port
+from tests.mail_servers import SmtpSink, started_inbound
 
 
 @pytest.fixture
@@ -24,11 +24,7 @@ def smtp_sink(app):
 @pytest.fixture
 def inbound(app):
     """The real inbound SMTP endpoint on a free port; send(raw) delivers one mail to it."""
-    from app.services.inbound_mail.endpoint import inbound_server
-
-    port = free_port()
-    server = inbound_server(app, "127.0.0.1", port)
-    server.start()
+    server, port = started_inbound(app)
     try:
         yield Inbound(port)
     finally:

@@ -20,15 +20,16 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Customer, InboundMail, Message, Ticket, User
 from app.services.inbound_mail.processes import listening_socket, serve_beside
-from tests.mail_servers import free_port
+from tests.mail_servers import free_port, on_a_free_port
 
 
 class Endpoint:
     """`flask mail serve --processes N` in its own process, on the test database."""
 
     def __init__(self, app, processes: int) -> None:
-        self.port = free_port()
-        self.process, self.children = serve_beside(app, "127.0.0.1", self.port, processes=processes)
+        self.port, self.process, self.children = on_a_free_port(
+            lambda port: (port, *serve_beside(app, "127.0.0.1", port, processes=processes))
+        )
 
     def running_children(self) -> list[int]:
         pid = self.process.pid
@@ -172,7 +173,7 @@ def _zombie_or_gone(pid: int) -> bool:
 
 
 def test_serve_refuses_a_taken_port_and_a_count_below_one_with_a_sentence(app, runner):
-    with listening_socket("127.0.0.1", free_port()) as taken:
+    with listening_socket("127.0.0.1", 0) as taken:
         port = taken.getsockname()[1]
         result = runner.invoke(args=["mail", "serve", "--port", str(port), "--processes", "2"])
     assert result.exit_code == 1 and f"Cannot listen on 127.0.0.1:{port}" in result.output

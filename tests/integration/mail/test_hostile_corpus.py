@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Attachment, InboundMail, Ticket
-from tests.mail_servers import free_port
+from tests.mail_servers import started_inbound
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -118,11 +118,7 @@ def test_a_20_mb_mail_is_kept_with_its_reason(app, inbound):
 
 
 def test_the_endpoint_speaks_lmtp_too(app):
-    from app.services.inbound_mail.endpoint import inbound_server
-
-    port = free_port()
-    server = inbound_server(app, "127.0.0.1", port, lmtp=True)
-    server.start()
+    server, port = started_inbound(app, lmtp=True)
     try:
         with smtplib.LMTP("127.0.0.1", port, timeout=30) as client:
             refused = client.sendmail("a@example.test", ["support@tierdesk.localhost"], NESTED)
