@@ -25,11 +25,16 @@ graceful_timeout = _number("WEB_GRACEFUL_TIMEOUT", 30)
 keepalive = 5
 # The control socket under ~/.gunicorn/ is not used, and two instances would fight over it.
 control_socket_disable = True
-accesslog = os.environ.get("WEB_ACCESS_LOG", "-")
+# One line per request on stdout ("-"), or in a file; an empty WEB_ACCESS_LOG writes none (a
+# reverse proxy that logs every request already has them).
+accesslog = os.environ.get("WEB_ACCESS_LOG", "-") or None
 errorlog = "-"
 loglevel = os.environ.get("WEB_LOG_LEVEL", "info")
-# The client's address as the app sees it (after ProxyFix when TRUSTED_PROXIES is set).
+# The client's address as the proxy saw it, the peer's, the request line, status, bytes sent, the
+# time taken and the browser; app/access_log.py writes this format's line without gunicorn's
+# dictionary of every header of the request (same line, a fraction of the CPU).
 access_log_format = '%({x-forwarded-for}i)s %(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+logger_class = "app.access_log.AccessLogger"
 proc_name = "tierdesk"
 # The app is built once in the master and the workers are forked from it: the code and data it
 # loaded are shared pages until a worker writes to them (each worker's RSS still counts them in

@@ -6,9 +6,10 @@ from typing import TYPE_CHECKING, ClassVar
 
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
-from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData, Table
 from sqlalchemy.orm import DeclarativeBase
+
+from app.csrf_tokens import KeptSerializerCSRFProtect
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -34,4 +35,4 @@ class Base(DeclarativeBase):
 # the models subclass Base itself (db.Model is built at run time and is opaque to type checkers).
 db = SQLAlchemy(model_class=Base)
 login_manager = LoginManager()
-csrf = CSRFProtect()
+csrf = KeptSerializerCSRFProtect()

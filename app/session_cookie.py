@@ -18,7 +18,7 @@ from itsdangerous.encoding import want_bytes
 _derived_keys: dict[tuple[bytes, bytes, str, Any], bytes] = {}
 
 
-class _KeptKeySigner(TimestampSigner):
+class KeptKeySigner(TimestampSigner):
     """A timestamp signer whose derived key is worked out once per secret key and salt."""
 
     def derive_key(self, secret_key: str | bytes | None = None) -> bytes:
@@ -48,7 +48,7 @@ class KeptSerializerSessionInterface(SecureCookieSessionInterface):
             list(keys),  # the current key last, as itsdangerous expects
             salt=self.salt,
             serializer=self.serializer,
-            signer=_KeptKeySigner,
+            signer=KeptKeySigner,
             signer_kwargs={"key_derivation": self.key_derivation, "digest_method": self.digest_method},
         )
         self._kept = (keys, serializer)

@@ -21,6 +21,11 @@ the end its PSS (pages shared with the master and the other worker counted in pa
 (its own pages only), from /proc/<pid>/smaps_rollup.
 With `--data-dir DIR` each size is seeded once into DIR/create-<tickets>.db and later runs
 work on a fresh copy of it. The last line is one JSON object.
+
+`BENCH_WEB_WORKERS=1` runs one worker instead of two (a worker's SQLite page cache is then never
+emptied by the other's commits); with `BENCH_WORKER_REPORT_DIR=DIR` each worker writes its CPU
+inside and outside the app (and with `BENCH_WORKER_PROFILE=1` its profile) there at its exit,
+see bench/gunicorn_profiled.py.
 """
 
 from __future__ import annotations
@@ -264,7 +269,12 @@ def _start_gunicorn(url: str, port: int, scratch: str) -> subprocess.Popen:
         # bench.api's clients make thousands of calls a minute with one token each.
         "API_RATE_LIMIT": "1000000 per minute",
     }
-    command = [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}"]
+    workers = os.environ.get("BENCH_WEB_WORKERS", "2")
+    command = [sys.executable, "-m", "gunicorn", "-w", workers, "-b", f"127.0.0.1:{port}"]
+    if os.environ.get("BENCH_WORKER_REPORT_DIR"):
+        # Each worker reports its CPU inside and outside the app at its exit (and with
+        # BENCH_WORKER_PROFILE=1 its whole profile): see bench/gunicorn_profiled.py.
+        command += ["-c", "python:bench.gunicorn_profiled"]
     command += ["--no-control-socket", "--log-level", "warning", "wsgi:app"]
     return subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.DEVNULL)
 

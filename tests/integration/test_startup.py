@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import re
 import runpy
 import socket
 import subprocess
@@ -154,7 +155,7 @@ def test_gunicorn_preloads_the_app_and_its_workers_serve_pages(app, tmp_path):
         [str(program), "-c", "gunicorn.conf.py", "wsgi:app"],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
@@ -173,9 +174,11 @@ def test_gunicorn_preloads_the_app_and_its_workers_serve_pages(app, tmp_path):
                 time.sleep(0.2)
     finally:
         server.terminate()
-        _, errors = server.communicate(timeout=60)
+        logged, errors = server.communicate(timeout=60)
     assert status == 200, errors
     assert "Traceback" not in errors
+    # The access log's line on stdout (app/access_log.py), as operators read it.
+    assert re.search(r'^- 127\.0\.0\.1 "GET /auth/login HTTP/1\.1" 200 \d+ \d+ms "-"$', logged, re.M), logged
 
 
 def test_only_server_databases_test_a_connection_at_checkout(tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from app import create_app
@@ -256,3 +257,83 @@ def test_an_unexpected_failure_is_a_page_in_our_words(app):
     assert response.status_code == 500
     page = response.get_data(as_text=True)
     assert "Something went wrong on our side" in page and "boom" not in page
+
+
+def _signed_in_customer(csrf_client) -> str:
+    """Sign a customer in through the protected app; their new-request form's page."""
+    customer = factories.make_customer()
+    login_page = csrf_client.get("/auth/login").get_data(as_text=True)
+    csrf_client.post(
+        "/auth/login",
+        data={"csrf_token": _token(login_page), "email": customer.user.email, "password": factories.PASSWORD},
+    )
+    return csrf_client.get("/portal/new").get_data(as_text=True)
+
+
+class _SignedLongAgo(TimestampSigner):
+    def get_timestamp(self) -> int:
+        return super().get_timestamp() - 86_400
+
+
+def test_a_form_page_answering_a_post_shows_the_token_it_came_with(csrf_client):
+    _signed_in_customer(csrf_client)
+    with csrf_client.session_transaction() as session:
+        secret = session["csrf_token"]
+    # Signed a day ago: a token signed for the page now would differ from it.
+    token = URLSafeTimedSerializer(
+        csrf_client.application.secret_key, salt="wtf-csrf-token", signer=_SignedLongAgo
+    ).dumps(secret)
+    refused = csrf_client.post("/portal/new", data={"csrf_token": token, "subject": "", "description": ""})
+    assert refused.status_code == 400
+    assert _token(refused.get_data(as_text=True)) == token
+    # The token shown again still opens the request.
+    sent = csrf_client.post(
+        "/portal/new",
+        data={
+            "csrf_token": token,
+            "subject": "Export stops",
+            "description": "The monthly export stops half way with an error about the file size.",
+            "category": "technical",
+            "urgency": "normal",
+        },
+    )
+    assert sent.status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("posted", "reason"),
+    [
+        (None, "missing"),
+        ("not-a-signed-token", "invalid"),
+        ("tampered", "invalid"),
+        ("another-session", "do not match"),
+    ],
+)
+def test_a_post_with_a_bad_token_is_refused_with_flask_wtfs_reason(csrf_client, caplog, posted, reason):
+    token = _token(_signed_in_customer(csrf_client))
+    if posted == "tampered":
+        posted = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+    elif posted == "another-session":  # signed with the app's key, for another session's secret
+        secret = csrf_client.application.secret_key
+        posted = URLSafeTimedSerializer(secret, salt="wtf-csrf-token").dumps("0" * 40)
+    data = {"subject": "Export stops", "description": "The monthly export stops half way, every time."}
+    if posted is not None:
+        data["csrf_token"] = posted
+    with caplog.at_level("INFO", logger="flask_wtf.csrf"):
+        response = csrf_client.post("/portal/new", data=data)
+    assert response.status_code == 400
+    assert "security token" in response.get_data(as_text=True)
+    assert any(reason in record.getMessage() for record in caplog.records)
+
+
+def test_a_post_over_https_needs_a_referrer_of_this_site(csrf_client):
+    token = _token(_signed_in_customer(csrf_client))
+    data = {"csrf_token": token, "subject": "", "description": ""}
+    secure = {"base_url": "https://localhost"}
+    assert csrf_client.post("/portal/new", data=data, **secure).status_code == 400
+    foreign = csrf_client.post("/portal/new", data=data, headers={"Referer": "https://evil.test/x"}, **secure)
+    assert foreign.status_code == 400
+    same = csrf_client.post(
+        "/portal/new", data=data, headers={"Referer": "https://localhost/portal/new"}, **secure
+    )
+    assert "security token" not in same.get_data(as_text=True)
