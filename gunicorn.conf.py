@@ -66,9 +66,11 @@ def on_starting(server: object) -> None:
     from app.domain.public_holidays import holidays_from_child_process
 
     holidays_from_child_process()
-    from app.worker_memory import return_large_blocks
+    from app.worker_memory import drop_docstrings, return_large_blocks
 
     return_large_blocks()
+    if preloaded is not None:
+        drop_docstrings()
 
 
 def pre_fork(server: object, worker: object) -> None:
@@ -89,3 +91,18 @@ def post_fork(server: object, worker: object) -> None:
     use_page_cache(wsgi.app, web_sqlite_cache_mb)
     with wsgi.app.app_context():
         db.engine.dispose(close=False)
+    if _memory_trace is not None:
+        _memory_trace.start()
+
+
+# WEB_MEMORY_TRACE=DIR: each worker writes down what it holds along a run (app/memory_trace.py).
+# Unset, the hook below is not defined and a request pays nothing for it.
+_memory_trace = None
+if os.environ.get("WEB_MEMORY_TRACE"):
+    from app.memory_trace import from_environment
+
+    _memory_trace = from_environment()
+
+    def post_request(worker: object, req: object, environ: object, resp: object) -> None:
+        if _memory_trace is not None:
+            _memory_trace.after_request()

@@ -17,8 +17,10 @@ tickets per second, the workers' CPU milliseconds per request (utime + stime fro
 /proc/<pid>/stat), SQL statements per request (one portal post counted in-process through the
 test client, with a statement listener on the engine), the peak RSS of each worker (VmHWM: it
 includes the sign-in's password hash), its RSS after start and at the end (VmRSS), and at
-the end its PSS (pages shared with the master and the other worker counted in part) and USS
-(its own pages only), from /proc/<pid>/smaps_rollup.
+the end its PSS (pages shared with the master and the other worker counted in part), USS
+(its own pages only) and the part of its RSS that is mapped library code, from
+/proc/<pid>/smaps_rollup. `WEB_MEMORY_TRACE=DIR` has each worker write down what it holds
+along the run (`python -m bench.memory_trace DIR` reads it).
 With `--data-dir DIR` each size is seeded once into DIR/create-<tickets>.db and later runs
 work on a fresh copy of it. The last line is one JSON object.
 
@@ -57,6 +59,7 @@ from sqlalchemy import event, insert, update
 from app.database import gather_statistics
 from app.domain.vocabulary import Role
 from app.extensions import db
+from app.memory_trace import rollup
 from app.models import Customer, User
 from bench.seed import seed_tickets
 
@@ -233,14 +236,13 @@ def _rss_mb(pid: int, field: str = "VmHWM") -> float:
     raise RuntimeError(f"no {field} for {pid}")
 
 
-def _shared_mb(pid: int) -> tuple[float, float]:
+def _shared_mb(pid: int) -> tuple[float, float, float]:
     """A worker's proportional (PSS: each page shared with the master or the other worker
-    counted in part) and unique (USS: its private pages only) memory in MB."""
-    fields: dict[str, int] = {}
-    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
-        name, _, rest = line.partition(":")
-        fields[name] = int(rest.split()[0])
-    return fields["Pss"] / 1024, (fields["Private_Clean"] + fields["Private_Dirty"]) / 1024
+    counted in part) and unique (USS: its private pages only) memory, and the part of its RSS
+    that is mapped files (library code) rather than anonymous memory (objects, heap), in MB."""
+    fields = rollup(pid)
+    unique = fields["Private_Clean"] + fields["Private_Dirty"]
+    return fields["Pss"] / 1024, unique / 1024, (fields["Rss"] - fields["Anonymous"]) / 1024
 
 
 def _wait_until_up(port: int, deadline: float) -> None:
@@ -477,7 +479,8 @@ def measure(
             rss = max(_rss_mb(pid) for pid in workers)
             resident = max(_rss_mb(pid, "VmRSS") for pid in workers)
             shared = [_shared_mb(pid) for pid in workers]
-            pss, uss = max(pss for pss, _ in shared), max(uss for _, uss in shared)
+            pss, uss = max(pss for pss, _, _ in shared), max(uss for _, uss, _ in shared)
+            files = max(files for _, _, files in shared)
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
@@ -497,6 +500,7 @@ def measure(
         "rss_mb_per_worker_at_end": round(resident, 1),
         "pss_mb_per_worker_at_end": round(pss, 1),
         "uss_mb_per_worker_at_end": round(uss, 1),
+        "file_mb_per_worker_at_end": round(files, 1),
     }
 
 

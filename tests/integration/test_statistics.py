@@ -62,6 +62,38 @@ def test_a_queue_request_leaves_the_tickets_analyzed(sqlite_only, client, login_
     assert "tickets" in analyzed_tables()
 
 
+def test_the_check_in_samples_through_a_small_cache_and_keeps_the_connections_own(
+    sqlite_only, client, login_as, monkeypatch
+):
+    # The pages PRAGMA optimize samples do not stay in a web worker's page cache.
+    monkeypatch.setattr(database, "OPTIMIZE_EVERY_SECONDS", 0)
+    sizes_seen: list[int] = []
+
+    def trace(statement: str, seen: list[int] = sizes_seen) -> None:
+        if statement.strip().upper() == "PRAGMA OPTIMIZE":
+            seen.append(tracer_connection[0].execute("PRAGMA cache_size").fetchone()[0])
+
+    make_ticket(tier=1)
+    agent_id = make_agent(tier=1).id
+    db.session.remove()
+    forget_statistics()
+    with db.engine.connect() as connection:
+        driver = connection.connection.dbapi_connection
+        assert driver is not None
+        own_size = driver.execute("PRAGMA cache_size").fetchone()[0]
+        tracer_connection = [driver]
+        driver.set_trace_callback(trace)
+    try:
+        login_as(db.session.get(User, agent_id))
+        assert client.get("/desk/queues/tier-1").status_code == 200
+        db.session.remove()
+    finally:
+        driver.set_trace_callback(None)
+    assert sizes_seen and set(sizes_seen) == {-database.OPTIMIZE_CACHE_KIB}
+    assert driver.execute("PRAGMA cache_size").fetchone()[0] == own_size
+    assert "tickets" in analyzed_tables()
+
+
 def test_a_full_refresh_analyzes_every_table(sqlite_only):
     make_ticket()
     db.session.remove()

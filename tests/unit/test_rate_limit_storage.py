@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import threading
 
-from limits import RateLimitItemPerMinute, RateLimitItemPerSecond
-from limits.storage import storage_from_string
+from limits import RateLimitItemPerHour, RateLimitItemPerMinute, RateLimitItemPerSecond
+from limits.storage import MemoryStorage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
 from app.rate_limits import ProcessMemoryStorage, storage_uri
@@ -41,14 +41,45 @@ def test_the_sweep_drops_hits_that_left_their_window():
     limiter = MovingWindowRateLimiter(storage)
     limiter.hit(RateLimitItemPerSecond(3), "gone")
     limiter.hit(RateLimitItemPerMinute(3), "kept")
-    (gone,) = (key for key in storage.events if "gone" in key)
-    (kept,) = (key for key in storage.events if "kept" in key)
-    for entry in storage.events[gone]:  # as if its second had passed
-        entry.expiry -= 2
-        entry.atime -= 2
+    (gone,) = (key for key in storage.hits if "gone" in key)
+    (kept,) = (key for key in storage.hits if "kept" in key)
+    storage.hits[gone][0] -= 2  # as if its second had passed
     limiter.hit(RateLimitItemPerMinute(3), "kept")
-    assert gone in storage.events  # not before the sweep is due
+    assert gone in storage.hits  # not before the sweep is due
     storage._next_sweep = 0.0
     limiter.hit(RateLimitItemPerMinute(3), "kept")
-    assert gone not in storage.events
-    assert len(storage.events[kept]) == 3
+    assert gone not in storage.hits
+    assert gone not in storage.locks
+    assert len(storage.hits[kept]) == 3
+
+
+def test_a_hit_is_kept_as_one_number():
+    storage = ProcessMemoryStorage()
+    limiter = MovingWindowRateLimiter(storage)
+    for _ in range(1000):
+        limiter.hit(RateLimitItemPerHour(1_000_000), "busy")
+    (hits,) = storage.hits.values()
+    assert len(hits) == 1000
+    assert hits.itemsize == 8
+    assert not storage.events
+
+
+def test_the_same_answers_as_flask_limiters_memory_storage():
+    ours, theirs = ProcessMemoryStorage(), MemoryStorage()
+    mine, base = MovingWindowRateLimiter(ours), MovingWindowRateLimiter(theirs)
+    try:
+        items = [RateLimitItemPerMinute(5), RateLimitItemPerHour(3), RateLimitItemPerMinute(1)]
+        for n in range(40):
+            item, key, cost = items[n % 3], f"key:{n % 4}", 1 + n % 2
+            assert mine.test(item, key, cost=cost) == base.test(item, key, cost=cost)
+            assert mine.hit(item, key, cost=cost) == base.hit(item, key, cost=cost)
+            ours_stats, their_stats = mine.get_window_stats(item, key), base.get_window_stats(item, key)
+            assert ours_stats.remaining == their_stats.remaining
+            assert abs(ours_stats.reset_time - their_stats.reset_time) < 1
+        mine.clear(items[0], "key:0")
+        base.clear(items[0], "key:0")
+        assert mine.get_window_stats(items[0], "key:0").remaining == 5
+        assert base.get_window_stats(items[0], "key:0").remaining == 5
+        assert mine.hit(items[1], "key:1") == base.hit(items[1], "key:1")
+    finally:
+        theirs.timer.cancel()
