@@ -37,3 +37,12 @@ def fresh(model: type[Model], values: Mapping[str, Any]) -> Model:
     instance = inspect(model).class_manager.new_instance()
     instance.__dict__.update(values)
     return instance
+
+
+def fill(instance: object, **values: Any) -> None:
+    """Set attributes of an object made by `fresh` that is not in a session yet, as `fresh`
+    does: without the attribute events, which only an object the session tracks needs (a
+    ticket's opening sets its team, agent and rank parts before its one INSERT)."""
+    state = inspect(instance)
+    assert state.transient, "only an object outside the session is filled in"
+    instance.__dict__.update(values)

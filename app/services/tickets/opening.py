@@ -126,6 +126,8 @@ def _open(
                 created_at=now,
                 updated_at=now,
                 tier_entered_at=now,
+                customer=customer,
+                organization=customer.organization,
                 **_COLUMN_DEFAULTS,
             ),
         )
@@ -248,7 +250,6 @@ def _opening_change(
     """The change that opens `ticket`: the end ranks the customer's health from the figures read
     first (the rules saw them too; `before`, without the new ticket, is what the customer's other
     tickets were ranked from); its clocks and rows are collected for one INSERT each."""
-    ticket.customer, ticket.organization = customer, customer.organization  # no reads
     clocks = ClockPass(running={ticket.id: []}, new_rows=[])
     return TicketChange(
         ticket,
