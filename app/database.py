@@ -213,11 +213,16 @@ def begin_sqlite_transaction(connection: Connection) -> None:
     driver.isolation_level = None  # nothing implicit: this transaction is begun here, as a writer
     # Bounded: after the busy timeout the writer asks SQLite anyway, which waits its own timeout.
     connection.info[_HOLDS_WRITER] = _process_writer.acquire(timeout=BUSY_TIMEOUT_MS / 1000)
+    # On a driver cursor, with the connection's statement events and error handling, but without
+    # the execution context and result object of `exec_driver_sql`: every write request begins so.
+    cursor = connection.connection.cursor()
     try:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection._cursor_execute(cursor, "BEGIN IMMEDIATE", ())
     except BaseException:
         _release(connection.info)
         raise
+    finally:
+        cursor.close()
 
 
 def _release(info: dict[object, object]) -> None:

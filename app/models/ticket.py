@@ -47,6 +47,14 @@ class Ticket(Base):
         Index("ix_tickets_risk_status", "status", "risk_score", "id"),
         # The risk refresh reads only tickets whose stepped time pressure has moved on.
         Index("ix_tickets_risk_refresh", "risk_refresh_at", "id"),
+        # Tickets handed to a vendor (their overdue reminders, a team's vendor work): a new
+        # ticket has none, so its opening writes no entry here.
+        Index(
+            "ix_tickets_vendor_id",
+            "vendor_id",
+            sqlite_where=text("vendor_id IS NOT NULL"),
+            postgresql_where=text("vendor_id IS NOT NULL"),
+        ),
         # A customer's escalations in the last 90 days join only their tickets ever escalated
         # (a tier move up always counts one), not every ticket they have had. The count is in the
         # key so that SQLite picks this index even before it has statistics for it (an index with
@@ -96,7 +104,7 @@ class Ticket(Base):
     escalation_count: Mapped[int] = mapped_column(default=0)
     # While a vendor holds the ticket at tier 4: which one, its reference, its own due time and
     # whether waiting on it stops the customer-facing clock (cleared when the ticket leaves).
-    vendor_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    vendor_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
     vendor_reference: Mapped[str | None] = mapped_column(String(120))
     vendor_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     vendor_pauses_clock: Mapped[bool] = mapped_column(default=False)

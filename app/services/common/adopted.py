@@ -25,9 +25,17 @@ def adopt(model: type[Model], values: Mapping[str, Any]) -> Model:
         return known
     instance = mapper.class_manager.new_instance()
     instance.__dict__.update(values)  # as the ORM's loader sets them: no attribute events
-    make_transient_to_detached(instance)
-    session.add(instance)
+    attach(instance)
     return instance
+
+
+def attach(instance: object) -> None:
+    """Put an object made from a row's values (primary key included) in the session as if the
+    ORM had loaded it, without a statement. The objects it refers to are the session's already
+    (or it refers to none), so the session's save-update cascade over its relationships, which
+    `Session.add` walks, would find nothing to add."""
+    make_transient_to_detached(instance)
+    db.session()._update_impl(inspect(instance))
 
 
 def fresh(model: type[Model], values: Mapping[str, Any]) -> Model:
@@ -37,3 +45,12 @@ def fresh(model: type[Model], values: Mapping[str, Any]) -> Model:
     instance = inspect(model).class_manager.new_instance()
     instance.__dict__.update(values)
     return instance
+
+
+def fill(instance: object, **values: Any) -> None:
+    """Set attributes of an object made by `fresh` that is not in a session yet, as `fresh`
+    does: without the attribute events, which only an object the session tracks needs (a
+    ticket's opening sets its team, agent and rank parts before its one INSERT)."""
+    state = inspect(instance)
+    assert state.transient, "only an object outside the session is filled in"
+    instance.__dict__.update(values)

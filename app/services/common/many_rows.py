@@ -20,6 +20,7 @@ from sqlalchemy.types import TypeEngine
 
 from app.extensions import db
 from app.models.types import UTCDateTime
+from app.services.common.prepared import row_count, run_on_driver
 from app.services.common.rows import rows_matched
 
 # Where each position's values come from: a key of the rows with its column type's converter and
@@ -30,38 +31,72 @@ _Slot = tuple[str | None, Callable[[Any], Any] | None, bool, Any]
 # Plain INSERTs of a table compiled for a set of columns, per dialect: compiling one costs more
 # than running it for the few rows of a ticket's opening.
 _compiled_inserts: dict[tuple[Table, tuple[str, ...], str], tuple[str, list[_Slot] | None]] = {}
+# A few rows go in one statement with a VALUES group each, run straight on the driver's cursor:
+# for the handful of rows of one request, SQLAlchemy's execution context and result object cost
+# more than SQLite's own work. Larger batches (a sweep's) go to the driver's executemany.
+FEW_ROWS = 16
+_groups: dict[tuple[str, int], str] = {}
 
 
 def insert_many(table: Table, rows: Sequence[dict[str, Any]]) -> None:
     """Insert rows (every row with the same keys) into `table` in the session's transaction."""
-    if rows:
-        execute_many(insert(table), rows, cache_as=table)
+    if not rows:
+        return
+    connection = db.session.connection()
+    dialect = connection.dialect
+    if dialect.name != "sqlite":
+        db.session.execute(insert(table), rows)
+        return
+    keys = tuple(rows[0])
+    known = _compiled_inserts.get((table, keys, dialect.name))
+    if known is None:
+        known = _compiled_inserts[(table, keys, dialect.name)] = _compile(insert(table), dialect, keys)
+    sql, plan = known
+    if plan is None:
+        db.session.execute(insert(table), rows)
+    elif len(rows) <= FEW_ROWS:
+        values = _values(plan, rows)
+        run_on_driver(
+            connection,
+            _with_groups(sql, len(values)),
+            values[0] if len(values) == 1 else [value for row in values for value in row],
+            row_count,
+        )
+    else:
+        connection.exec_driver_sql(sql, _values(plan, rows))
 
 
-def execute_many(
-    statement: Insert | Update, rows: Sequence[dict[str, Any]], *, cache_as: Table | None = None
-) -> int:
+def _with_groups(sql: str, count: int) -> str:
+    """The single-row INSERT with `count` VALUES groups."""
+    if count == 1:
+        return sql
+    many = _groups.get((sql, count))
+    if many is None:
+        head, group = sql.rsplit(" VALUES ", 1)
+        many = _groups[(sql, count)] = f"{head} VALUES {', '.join([group] * count)}"
+    return many
+
+
+def execute_many(statement: Insert | Update, rows: Sequence[dict[str, Any]]) -> int:
     """Run `statement` once per row (every row with the same keys) in the session's
-    transaction; returns how many rows it matched (for an UPDATE). `cache_as`: the statement is
-    a plain INSERT into that table, compiled (and planned) once per set of columns."""
+    transaction; returns how many rows it matched (for an UPDATE)."""
     if not rows:
         return 0
     connection = db.session.connection()
     dialect = connection.dialect
     if dialect.name == "sqlite":
-        keys = tuple(rows[0])
-        cache_key = (cache_as, keys, dialect.name) if cache_as is not None else None
-        known = _compiled_inserts.get(cache_key) if cache_key is not None else None
-        if known is None:
-            compiled = statement.compile(dialect=dialect, column_keys=list(keys))
-            assert isinstance(compiled, SQLCompiler)
-            known = (compiled.string, _plan(compiled, dialect, keys))
-            if cache_key is not None:
-                _compiled_inserts[cache_key] = known
-        sql, plan = known
+        sql, plan = _compile(statement, dialect, tuple(rows[0]))
         if plan is not None:
             return connection.exec_driver_sql(sql, _values(plan, rows)).rowcount
     return rows_matched(db.session.execute(statement, rows))
+
+
+def _compile(
+    statement: Insert | Update, dialect: Dialect, keys: tuple[str, ...]
+) -> tuple[str, list[_Slot] | None]:
+    compiled = statement.compile(dialect=dialect, column_keys=list(keys))
+    assert isinstance(compiled, SQLCompiler)
+    return compiled.string, _plan(compiled, dialect, keys)
 
 
 def _plan(compiled: SQLCompiler, dialect: Dialect, keys: tuple[str, ...]) -> list[_Slot] | None:

@@ -64,7 +64,7 @@ class PreparedStatement:
         if connection.dialect.name != "sqlite":
             result = connection.execute(self.statement, dict(parameters))
             return result.rowcount
-        return self._run(connection, parameters, _row_count)
+        return self._run(connection, parameters, row_count)
 
     def _run(
         self, connection: Connection, parameters: Mapping[str, Any], outcome: Callable[[Any], Any]
@@ -78,19 +78,27 @@ class PreparedStatement:
             constant if key is None else (convert(parameters[key]) if convert else parameters[key])
             for key, convert, constant in plan.slots
         )
-        # Straight on a driver cursor, as SQLAlchemy runs its own side statements (sequences,
-        # defaults): the statement events, echo and error handling (a DBAPIError, a dropped
-        # connection invalidated) are the connection's, without the result object that
-        # `exec_driver_sql` builds from the cursor's description at every run.
-        cursor = connection.connection.cursor()
+        return run_on_driver(connection, plan.sql, values, outcome)
+
+
+def run_on_driver(
+    connection: Connection, sql: str, values: Sequence[Any], outcome: Callable[[Any], Any]
+) -> Any:
+    """Run driver SQL with its positional values and return `outcome(cursor)`.
+
+    Straight on a driver cursor, as SQLAlchemy runs its own side statements (sequences,
+    defaults): the statement events, echo and error handling (a DBAPIError, a dropped connection
+    invalidated) are the connection's, without the execution context and result object that
+    `exec_driver_sql` builds at every run."""
+    cursor = connection.connection.cursor()
+    try:
+        connection._cursor_execute(cursor, sql, values)
         try:
-            connection._cursor_execute(cursor, plan.sql, values)
-            try:
-                return outcome(cursor)
-            except connection.dialect.loaded_dbapi.Error as error:
-                connection._handle_dbapi_exception(error, plan.sql, values, cursor, None)
-        finally:
-            cursor.close()
+            return outcome(cursor)
+        except connection.dialect.loaded_dbapi.Error as error:
+            connection._handle_dbapi_exception(error, sql, values, cursor, None)
+    finally:
+        cursor.close()
 
 
 def _fetch_all(cursor: Any) -> list[Any]:
@@ -98,7 +106,8 @@ def _fetch_all(cursor: Any) -> list[Any]:
     return rows
 
 
-def _row_count(cursor: Any) -> int:
+def row_count(cursor: Any) -> int:
+    """The rows the cursor's statement wrote or matched."""
     count: int = cursor.rowcount
     return count
 

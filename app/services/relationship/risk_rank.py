@@ -32,6 +32,7 @@ from app.domain.vendors import clock_pause_reason
 from app.domain.vocabulary import ACTIVE_STATUSES
 from app.extensions import db
 from app.models import Customer, Organization, SlaClock, Ticket
+from app.services.common.adopted import fill
 from app.services.common.rows import rows_matched
 from app.services.relationship.figures import health_inputs
 from app.services.relationship.risk_rechecks import mark_aged_breaches, note_breach_ageing, release_rechecks
@@ -171,13 +172,12 @@ def rank_customer_health(
     others_from: HealthInputs | None = None,
 ) -> None:
     """Put a customer's health, from inputs the caller knows, into their active tickets' ranks.
-    A ticket being `opened` gets its part in place, with its other changes' one UPDATE; when the
+    A ticket being `opened` (not written yet) gets its part in place, in its one INSERT; when the
     other tickets were ranked from `others_from` (the inputs before it opened) and those give the
     same part, they keep theirs and nothing else is written."""
     health = _health_part(inputs)
     if opened is not None and opened.status in ACTIVE_STATUSES:
-        opened.risk_score += health - (opened.risk_health or 0)
-        opened.risk_health = health
+        fill(opened, risk_score=opened.risk_score + health - (opened.risk_health or 0), risk_health=health)
     if others_from is not None and _health_part(others_from) == health:
         return
     _write_health(customer_id, health, but_not=opened.id if opened is not None else None)
@@ -221,16 +221,11 @@ def _others_loaded(customer_id: int, ticket_id: int) -> bool:
 
 
 def rank_new_ticket(ticket: Ticket) -> None:
-    """Give a just-opened ticket its organization's parts (no queries; the customer's health
-    comes with `rank_customers` once the ticket is written)."""
-    ticket.risk_account, ticket.risk_value = organization_parts(ticket.organization)
-    ticket.risk_score = (
-        ticket.risk_pressure
-        + ticket.risk_priority
-        + ticket.risk_account
-        + ticket.risk_value
-        + (ticket.risk_health or 0)
-    )
+    """Give a just-opened ticket, not written yet, its organization's parts (no queries; the
+    customer's health comes with `rank_customer_health`)."""
+    account, value = organization_parts(ticket.organization)
+    score = ticket.risk_pressure + ticket.risk_priority + account + value + (ticket.risk_health or 0)
+    fill(ticket, risk_account=account, risk_value=value, risk_score=score)
 
 
 def rank_organization(org: Organization) -> None:

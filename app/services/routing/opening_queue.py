@@ -18,7 +18,7 @@ from app.domain.access import Actor
 from app.domain.assignment import AssignmentMode, Candidate, is_away, pick_assignee
 from app.domain.vocabulary import ActivityKind, Role, Tier
 from app.models import Team, Ticket, User
-from app.services.common.adopted import adopt
+from app.services.common.adopted import adopt, fill
 from app.services.common.history import record
 from app.services.common.prepared import PreparedStatement
 from app.services.common.row_batch import RowBatch
@@ -73,20 +73,19 @@ def enter_opening_queue(ticket: Ticket, now: datetime, *, rows: RowBatch | None)
         return None  # no team works the tier, or several (a person or a rule chooses)
     team_id, team_name, mode, cursor = found[0][:4]
     team = TeamName(team_id, team_name)
-    ticket.team_id = team_id
+    fill(ticket, team_id=team_id)
     wants_agent = ticket.assignee_id is None and mode is not AssignmentMode.manual
     chosen = _choose(found, mode, ticket.tier, cursor, now) if wants_agent else None
     if chosen is not None:
         if cursor != chosen:
             _MOVE_CURSOR.execute({"team_id": team_id, "chosen": chosen})
         agent = _agent(found, chosen)
-        ticket.assignee_id, ticket.assignee = agent.id, agent
-        ticket.updated_at = now
+        fill(ticket, assignee_id=agent.id, assignee=agent, updated_at=now)
         record_assignment(
             ticket, assignee=agent, team=team, now=now, how=mode.value.replace("_", " "), rows=rows
         )
         return agent
-    ticket.updated_at = now
+    fill(ticket, updated_at=now)
     unassigned = " (no agent available)" if wants_agent else ""
     record(
         ActivityKind.ticket_assigned,

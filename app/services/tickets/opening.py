@@ -10,7 +10,6 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import ColumnElement, bindparam, func, inspect, select
-from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.domain import tickets as rules
@@ -30,7 +29,7 @@ from app.domain.webhooks import WebhookEvent
 from app.extensions import db
 from app.models import Customer, Organization, Ticket, User
 from app.models.types import utcnow
-from app.services.common.adopted import adopt, fresh
+from app.services.common.adopted import adopt, attach, fresh
 from app.services.common.history import record
 from app.services.common.many_rows import insert_many
 from app.services.common.prepared import PreparedStatement
@@ -126,6 +125,8 @@ def _open(
                 created_at=now,
                 updated_at=now,
                 tier_entered_at=now,
+                customer=customer,
+                organization=customer.organization,
                 **_COLUMN_DEFAULTS,
             ),
         )
@@ -176,16 +177,14 @@ _TICKET_COLUMNS = [(attribute.key, attribute.columns[0].key) for attribute in in
 def _insert(ticket: Ticket) -> None:
     """Insert the opened ticket as a plain row, then put it in the session as if it had been
     read back (no second write, nothing to read): callers use it after the commit."""
-    ticket.version = 1  # the optimistic lock's first version, as the ORM's own INSERT gives it
     loaded = ticket.__dict__
+    loaded["version"] = 1  # the optimistic lock's first version, as the ORM's own INSERT gives it
     values = {}
     for key, column in _TICKET_COLUMNS:
-        if key not in loaded:  # never set: NULL, and known to be (else it would be read again)
-            set_committed_value(ticket, key, None)
-        values[column] = loaded[key]
+        # Never set: NULL, and known to be (else it would be read again).
+        values[column] = loaded.setdefault(key, None)
     insert_many(Ticket.__table__, [values])  # compiled once, straight to the driver on SQLite
-    make_transient_to_detached(ticket)
-    db.session.add(ticket)
+    attach(ticket)  # its customer, organization and agent are the session's
 
 
 # The columns whose defaults the ORM would give at the INSERT: the opening reads them before.
@@ -248,7 +247,6 @@ def _opening_change(
     """The change that opens `ticket`: the end ranks the customer's health from the figures read
     first (the rules saw them too; `before`, without the new ticket, is what the customer's other
     tickets were ranked from); its clocks and rows are collected for one INSERT each."""
-    ticket.customer, ticket.organization = customer, customer.organization  # no reads
     clocks = ClockPass(running={ticket.id: []}, new_rows=[])
     return TicketChange(
         ticket,

@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, event, insert, select, update
 from app.domain.vocabulary import TierChangeCause
 from app.extensions import db
 from app.models import Activity, Notification, Ticket, TierChange
-from app.services.common.many_rows import execute_many
+from app.services.common.many_rows import FEW_ROWS, execute_many, insert_many
 from app.services.common.row_batch import RowBatch
 from tests.factories import make_ticket
 
@@ -206,3 +206,42 @@ def test_a_column_computed_per_row_keeps_its_rows_in_their_own_insert(now):
     assert [a.summary for a in stored] == ["with", "without"]
     assert stored[0].created_at == now
     assert stored[1].created_at is not None and stored[1].created_at != now
+
+
+def test_a_few_rows_and_many_rows_go_in_one_statement_each_stored_alike(now):
+    """A request's few rows go in one multi-row VALUES statement, a sweep's many in one
+    executemany: each row lands the same, in the order given."""
+    ticket = make_ticket()
+    db.session.commit()
+    sent: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:
+        sent.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        for size in (1, 3, FEW_ROWS + 2):
+            insert_many(
+                Notification.__table__,
+                [
+                    {
+                        "ticket_id": ticket.id,
+                        "recipient_kind": "admins",
+                        "subject": f"{size}-{n:02d}",
+                        "body": "b",
+                        "created_at": now,
+                    }
+                    for n in range(size)
+                ],
+            )
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    db.session.commit()
+
+    assert len([s for s in sent if s.startswith("INSERT INTO notifications")]) == 3
+    stored = db.session.execute(
+        select(Notification.subject, Notification.kind, Notification.created_at).order_by(Notification.id)
+    ).all()
+    expected = [f"{size}-{n:02d}" for size in (1, 3, FEW_ROWS + 2) for n in range(size)]
+    assert [row.subject for row in stored] == expected
+    assert {(row.kind, row.created_at) for row in stored} == {("notice", now)}
