@@ -78,25 +78,39 @@ def _key_columns() -> list[ColumnElement[Any]]:
     ]
 
 
-def _waiting(but_not: list[int]) -> ColumnElement[bool]:
-    criteria = [Ticket.sla_policy_id.is_(None), Ticket.status.in_(ACTIVE_STATUSES)]
+class Span(NamedTuple):
+    """The ticket ids after `after` up to `upto` (None: to the end)."""
+
+    after: int = 0
+    upto: int | None = None
+
+
+EVERY = Span()
+
+
+def _waiting(but_not: list[int], span: Span) -> ColumnElement[bool]:
+    criteria: list[ColumnElement[bool]] = [Ticket.sla_policy_id.is_(None), Ticket.status.in_(ACTIVE_STATUSES)]
+    if span.after:
+        criteria.append(Ticket.id > span.after)
+    if span.upto is not None:
+        criteria.append(Ticket.id <= span.upto)
     if but_not:
         criteria.append(Ticket.id.not_in(but_not))
     return and_(*criteria)
 
 
-def adopt_waiting(now: datetime) -> int:
-    """Give every active ticket without a policy the one its cell names now, if any, inside the
-    caller's transaction; returns how many took one."""
+def adopt_waiting(now: datetime, span: Span = EVERY) -> int:
+    """Give every active ticket without a policy (in the span of ids) the one its cell names now,
+    if any, inside the caller's transaction; returns how many took one."""
     db.session.flush()
     cells = policy_cells()
-    already = _with_clocks_or_pause()
+    already = _with_clocks_or_pause(span)
     adopted = _one_by_one(already, now, cells)
     bind = db.session.connection()
     PLAN_TABLES.drop_all(bind)  # left by nothing but a crash mid-statement; cheap to be sure
     PLAN_TABLES.create_all(bind)
     try:
-        adopted += _adopt_by_plan(already, now, cells)
+        adopted += _adopt_by_plan(already, now, cells, span)
     finally:
         PLAN_TABLES.drop_all(bind)
     # Loaded tickets would otherwise show their columns from before.
@@ -106,11 +120,11 @@ def adopt_waiting(now: datetime) -> int:
     return adopted
 
 
-def _with_clocks_or_pause() -> list[int]:
+def _with_clocks_or_pause(span: Span) -> list[int]:
     """The waiting tickets that have running clocks or an open pause."""
     running = exists().where(SlaClock.ticket_id == Ticket.id, SlaClock.satisfied_at.is_(None))
     paused = exists().where(SlaPause.ticket_id == Ticket.id, SlaPause.ended_at.is_(None))
-    query = select(Ticket.id).where(_waiting([]), or_(running, paused)).order_by(Ticket.id)
+    query = select(Ticket.id).where(_waiting([], span), or_(running, paused)).order_by(Ticket.id)
     return list(db.session.scalars(query))
 
 
@@ -123,14 +137,14 @@ def _one_by_one(ticket_ids: list[int], now: datetime, cells: list[PolicyCell]) -
     return adopted
 
 
-def _adopt_by_plan(but_not: list[int], now: datetime, cells: list[PolicyCell]) -> int:
+def _adopt_by_plan(but_not: list[int], now: datetime, cells: list[PolicyCell], span: Span) -> int:
     keys = [
         Key(*row)
         for row in db.session.execute(
             select(*_key_columns())
             .select_from(Ticket)
             .outerjoin(Organization, Organization.id == Ticket.organization_id)
-            .where(_waiting(but_not))
+            .where(_waiting(but_not, span))
             .distinct()
         )
     ]
@@ -148,7 +162,7 @@ def _adopt_by_plan(but_not: list[int], now: datetime, cells: list[PolicyCell]) -
     db.session.execute(insert(PLAN), plan)
     if clocks:
         db.session.execute(insert(PLAN_CLOCKS), clocks)
-    matched = _match(but_not)
+    matched = _match(but_not, span)
     _write(now)
     return matched
 
@@ -196,7 +210,7 @@ def _plan_row(key: Key, cells: list[PolicyCell], now: datetime) -> dict[str, Any
     }
 
 
-def _match(but_not: list[int]) -> int:
+def _match(but_not: list[int], span: Span) -> int:
     """Each waiting ticket with the plan row of its key; returns how many there are."""
     on_key = [
         plan_column == key_column for plan_column, key_column in zip(_plan_key(), _key_columns(), strict=True)
@@ -206,7 +220,7 @@ def _match(but_not: list[int]) -> int:
         .select_from(Ticket)
         .outerjoin(Organization, Organization.id == Ticket.organization_id)
         .join(PLAN, and_(*on_key))
-        .where(_waiting(but_not))
+        .where(_waiting(but_not, span))
     )
     db.session.execute(insert(MATCHED).from_select(["ticket_id", "plan_id"], rows))
     if db.session.get_bind().dialect.name == "postgresql":
