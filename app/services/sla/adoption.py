@@ -40,29 +40,22 @@ from sqlalchemy import (
     update,
 )
 
-from app.domain.sla import PolicyCell, choose_policy
-from app.domain.vendors import clock_pause_reason
-from app.domain.vocabulary import ACTIVE_STATUSES, Priority, Status
+from app.domain.sla import PolicyCell
+from app.domain.vocabulary import ACTIVE_STATUSES
 from app.extensions import db
 from app.models import Organization, SlaClock, SlaPause, Ticket
 from app.models.types import UTCDateTime
-from app.services.relationship.risk_rank import rank_ticket
 from app.services.sla import clock as sla_clock
-from app.services.sla.adoption_plan import MATCHED, PLAN, PLAN_CLOCKS, PLAN_TABLES
-from app.services.sla.clock_pass import ClockRow
+from app.services.sla.adoption_plan import (
+    MATCHED,
+    PLAN,
+    PLAN_CLOCKS,
+    PLAN_TABLES,
+    Key,
+    plan_row,
+    planned_rows,
+)
 from app.services.sla.policy_cache import policy_cells
-
-
-class Key(NamedTuple):
-    """The facts of a waiting ticket that its adoption depends on."""
-
-    account_tier: str  # "" without an organization
-    priority: str
-    tier: int
-    answered: bool
-    status: str
-    vendor_holds: bool
-    vendor_pauses: bool
 
 
 def _key_columns() -> list[ColumnElement[Any]]:
@@ -150,11 +143,14 @@ def _adopt_by_plan(but_not: list[int], now: datetime, cells: list[PolicyCell], s
     ]
     plan: list[dict[str, Any]] = []
     clocks: list[dict[str, Any]] = []
+    planned = planned_rows(now)
     for key in keys:
-        row = _plan_row(key, cells, now)
-        if row is None:
+        if key not in planned.rows:
+            planned.rows[key] = plan_row(key, cells, now)
+        known = planned.rows[key]
+        if known is None:
             continue
-        row["id"] = len(plan) + 1
+        row = {**known, "id": len(plan) + 1}
         plan.append(row)
         clocks += [{**clock, "plan_id": row["id"]} for clock in row.pop("clocks")]
     if not plan:
@@ -165,49 +161,6 @@ def _adopt_by_plan(but_not: list[int], now: datetime, cells: list[PolicyCell], s
     matched = _match(but_not, span)
     _write(now)
     return matched
-
-
-def _plan_row(key: Key, cells: list[PolicyCell], now: datetime) -> dict[str, Any] | None:
-    """What adopting a ticket with this key writes, by the one-by-one path's own rules."""
-    choice = choose_policy(cells, key.account_tier or None, key.priority)
-    if choice is None:
-        return None
-    policy = sla_clock.read_policy(choice.policy_id)
-    clocks = []
-    for position, target in enumerate(sla_clock.owed_targets(key.answered)):
-        values = sla_clock.clock_values(policy, target, key.tier, now)
-        if values is not None:
-            clocks.append({**values, "target": target.value, "position": position})
-    pause = clock_pause_reason(key.status, key.tier, key.vendor_holds, key.vendor_pauses)
-    running = [
-        ClockRow(id=None, ticket_id=0, **{k: v for k, v in c.items() if k != "position"}) for c in clocks
-    ]
-    shown, next_check = sla_clock.standing(running, now, paused=pause is not None)
-    # The rank's time pressure and priority parts, from a ticket that is only these facts.
-    ranked = Ticket(
-        status=Status(key.status),
-        priority=Priority(key.priority),
-        risk_score=0,
-        risk_pressure=0,
-        risk_priority=0,
-        risk_account=0,
-        risk_value=0,
-        risk_health=0,
-        risk_refresh_at=None,
-    )
-    rank_ticket(ranked, running, now, paused=pause is not None)
-    return {
-        **key._asdict(),
-        "policy_id": choice.policy_id,
-        "policy_reason": choice.reason,
-        "pause": pause,
-        "sla_badge": shown.value if shown is not None else None,
-        "next_check": next_check,
-        "risk_pressure": ranked.risk_pressure,
-        "risk_priority": ranked.risk_priority,
-        "risk_refresh_at": ranked.risk_refresh_at,
-        "clocks": clocks,
-    }
 
 
 def _match(but_not: list[int], span: Span) -> int:
