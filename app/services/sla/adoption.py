@@ -226,7 +226,12 @@ def _write(now: datetime) -> None:
     tickets = Ticket.__table__
     db.session.execute(
         update(tickets)
-        .where(tickets.c.id == MATCHED.c.ticket_id, PLAN.c.id == MATCHED.c.plan_id)
+        .where(
+            tickets.c.id == MATCHED.c.ticket_id,
+            PLAN.c.id == MATCHED.c.plan_id,
+            # Said twice so SQLite walks the matched tickets, not all tickets, for a small batch.
+            tickets.c.id.in_(select(MATCHED.c.ticket_id)),
+        )
         .values(
             sla_policy_id=PLAN.c.policy_id,
             sla_policy_reason=PLAN.c.policy_reason,

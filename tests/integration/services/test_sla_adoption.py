@@ -289,7 +289,7 @@ def test_adopting_in_batches_gives_the_figures_of_adopting_one_by_one(app, monke
     assert waiting > 60 and not db.session.scalar(
         select(func.count()).select_from(SlaClock).where(SlaClock.started_at == FIRST_EDIT)
     )  # nothing adopted by the save itself
-    first = adopt_pending(size, rest=False)
+    first = adopt_pending(size, rest=False, budget_seconds=3600)
     assert (
         first.finished
         and first.checked == waiting
@@ -318,7 +318,7 @@ def test_adopting_in_batches_gives_the_figures_of_adopting_one_by_one(app, monke
     save_policy(
         admin, name="Standard", calendar_id=office_id, is_default=True, targets=STANDARD, now=SECOND_EDIT
     )
-    assert adopt_pending(size, rest=False).finished
+    assert adopt_pending(size, rest=False, budget_seconds=3600).finished
     assert adopt_next_batch(size) is None
     in_batches = _figures()
     given = _given_in_batches()
@@ -351,7 +351,7 @@ def test_two_schedulers_adopt_each_ticket_once(app, monkeypatch):
     def run() -> None:
         with app.app_context():
             barrier.wait()
-            runs.append(adopt_pending(3, rest=False))
+            runs.append(adopt_pending(3, rest=False, budget_seconds=3600))
 
     threads = [threading.Thread(target=run) for _ in range(2)]
     for thread in threads:
@@ -407,7 +407,7 @@ def test_the_sweep_misses_no_ticket_adopted_while_it_runs(app, monkeypatch):
     assert due() > 0
     first = sweep_sla(later)
     assert first.checked > 0 and due() == 0
-    assert adopt_pending(20, rest=False).finished
+    assert adopt_pending(20, rest=False, budget_seconds=3600).finished
     assert due() > 0
     second = sweep_sla(later)
     assert second.checked > 0 and due() == 0

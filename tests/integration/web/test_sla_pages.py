@@ -171,6 +171,6 @@ def test_a_save_with_many_waiting_tickets_returns_and_the_page_follows_the_adopt
     assert "0 of 5 adopted" in page
     adopt_next_batch(2)
     assert "2 of 5 adopted" in client.get("/admin/sla/").get_data(as_text=True)
-    assert adopt_pending(2, rest=False).finished
+    assert adopt_pending(2, rest=False, budget_seconds=3600).finished
     page = client.get("/admin/sla/").get_data(as_text=True)
     assert "adoption-progress" not in page and "adopted" not in page
