@@ -82,6 +82,11 @@ class Config:
     QUEUE_PAGE_SIZE = 25
 
     SLA_SWEEP_SECONDS = int(os.environ.get("SLA_SWEEP_SECONDS", "60"))
+    # A policy edit gives the waiting tickets their policy itself when at most this many wait;
+    # else the sla-adoption job does, this many tickets per transaction.
+    SLA_ADOPTION_INLINE = int(os.environ.get("SLA_ADOPTION_INLINE", "2000"))
+    SLA_ADOPTION_BATCH = int(os.environ.get("SLA_ADOPTION_BATCH", "2000"))
+    SLA_ADOPTION_SECONDS = int(os.environ.get("SLA_ADOPTION_SECONDS", "10"))
     RISK_REFRESH_SECONDS = int(os.environ.get("RISK_REFRESH_SECONDS", "60"))
     ASSIGN_WAITING_SECONDS = int(os.environ.get("ASSIGN_WAITING_SECONDS", "60"))
     VENDOR_OVERDUE_SECONDS = int(os.environ.get("VENDOR_OVERDUE_SECONDS", "60"))

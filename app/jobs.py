@@ -37,6 +37,14 @@ def _sweep_sla() -> object:
     return sweep_sla().as_dict()
 
 
+def _adopt_waiting() -> object:
+    from flask import current_app
+
+    from app.services.sla.adoption_job import adopt_pending
+
+    return adopt_pending(current_app.config["SLA_ADOPTION_BATCH"]).as_dict()
+
+
 def _refresh_risk() -> object:
     from app.services.relationship.risk_rank import refresh_due_risk
 
@@ -93,6 +101,7 @@ def _poll_mailbox() -> object:
 
 JOBS = [
     Job("sla-sweep", "SLA_SWEEP_SECONDS", _sweep_sla),
+    Job("sla-adoption", "SLA_ADOPTION_SECONDS", _adopt_waiting),
     Job("risk-refresh", "RISK_REFRESH_SECONDS", _refresh_risk),
     Job("assign-waiting", "ASSIGN_WAITING_SECONDS", _assign_waiting),
     Job("vendor-overdue", "VENDOR_OVERDUE_SECONDS", _notify_overdue_vendors),

@@ -11,6 +11,11 @@ from html import escape
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000")
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 48, 12, 16, 58
+# Labels are sized for a phone, where the axis text is 18 units (reports.css): about 10 units a
+# character. A bar chart whose labels would not fit under their bars draws its bars across, each
+# label whole (or shortened with its full text as a tooltip) on the left.
+CHAR_UNITS = 10
+ROW, LABEL_WIDTH, LABEL_CHARS = 34, 250, 24
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,18 +54,16 @@ def render_svg(chart: Chart, chart_id: str) -> str:
     """The chart as an inline SVG element."""
     if not chart.labels or not chart.series:
         return ""
+    slot_chars = (WIDTH - LEFT - RIGHT) / len(chart.labels) / CHAR_UNITS
+    if chart.kind == "bar" and max(len(label) for label in chart.labels) > slot_chars:
+        return _render_across(chart, chart_id)
     if chart.kind == "stacked":
         top = max(sum(s.values[i] or 0 for s in chart.series) for i in range(len(chart.labels)))
     else:
         top = max(max((v for v in s.values if v is not None), default=0) for s in chart.series)
     top = _nice_max(top)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    parts = [
-        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'aria-labelledby="{chart_id}-t {chart_id}-d" preserveAspectRatio="xMidYMid meet">',
-        f'<title id="{chart_id}-t">{escape(chart.title)}</title>',
-        f'<desc id="{chart_id}-d">{escape(_describe(chart))}</desc>',
-    ]
+    parts = _opening(chart, chart_id, HEIGHT)
     for step in range(5):
         value = top * step / 4
         y = TOP + plot_h - plot_h * step / 4
@@ -79,7 +82,53 @@ def render_svg(chart: Chart, chart_id: str) -> str:
             f'<text class="axis" x="{x:.1f}" y="{TOP + plot_h + 16}" text-anchor="middle">'
             f"{escape(label)}</text>"
         )
-    parts.extend(_legend(chart))
+    parts.extend(_legend(chart, HEIGHT))
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _opening(chart: Chart, chart_id: str, height: float) -> list[str]:
+    return [
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {height:.0f}" role="img" '
+        f'aria-labelledby="{chart_id}-t {chart_id}-d" preserveAspectRatio="xMidYMid meet">',
+        f'<title id="{chart_id}-t">{escape(chart.title)}</title>',
+        f'<desc id="{chart_id}-d">{escape(_describe(chart))}</desc>',
+    ]
+
+
+def _short(label: str) -> str:
+    return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1].rstrip() + "…"
+
+
+def _render_across(chart: Chart, chart_id: str) -> str:
+    """Bars drawn across, one row per label, its value at the bar's end."""
+    many = len(chart.series) > 1
+    height = TOP + ROW * len(chart.labels) + (40 if many else 8)
+    top = _nice_max(max(max((v for v in s.values if v is not None), default=0) for s in chart.series))
+    room = WIDTH - RIGHT - LABEL_WIDTH - 60  # the value's text after the longest bar
+    thick = ROW * 0.7 / len(chart.series)
+    parts = _opening(chart, chart_id, height)
+    for i, label in enumerate(chart.labels):
+        y = TOP + ROW * i
+        tip = f"<title>{escape(label)}</title>" if _short(label) != label else ""
+        parts.append(
+            f'<text class="axis" x="{LABEL_WIDTH - 8}" y="{y + ROW / 2 + 6:.1f}" text-anchor="end">'
+            f"{tip}{escape(_short(label))}</text>"
+        )
+        for n, series in enumerate(chart.series):
+            value = series.values[i] or 0.0
+            width, bar_y = room * value / top, y + ROW * 0.15 + n * thick
+            parts.append(
+                f'<rect x="{LABEL_WIDTH}" y="{bar_y:.1f}" width="{width:.1f}" height="{thick:.1f}" '
+                f'fill="{PALETTE[n % len(PALETTE)]}"><title>{escape(label)} · {escape(series.name)}: '
+                f"{_fmt(value)}{escape(chart.unit)}</title></rect>"
+            )
+            parts.append(
+                f'<text class="axis" x="{LABEL_WIDTH + width + 6:.1f}" y="{bar_y + thick / 2 + 6:.1f}">'
+                f"{_fmt(value)}{escape(chart.unit)}</text>"
+            )
+    if many:
+        parts.extend(_legend(chart, height))
     parts.append("</svg>")
     return "".join(parts)
 
@@ -134,11 +183,11 @@ def _runs(values: tuple[float | None, ...]) -> list[list[tuple[int, float]]]:
     return [run for run in runs if run]
 
 
-def _legend(chart: Chart) -> list[str]:
+def _legend(chart: Chart, height: float) -> list[str]:
     parts, x = [], LEFT
     for n, series in enumerate(chart.series):
         colour = PALETTE[n % len(PALETTE)]
-        y = HEIGHT - 14
+        y = height - 14
         parts.append(f'<rect x="{x}" y="{y - 10}" width="12" height="12" fill="{colour}"/>')
         parts.append(f'<text class="legend" x="{x + 16}" y="{y}">{escape(series.name)}</text>')
         x += 28 + 10 * len(series.name)  # room for the larger legend text on a phone

@@ -21,6 +21,7 @@ from app.models.setup_version import SetupVersion
 from app.models.sla import (
     BusinessCalendar,
     SchedulerLease,
+    SlaAdoption,
     SlaClock,
     SlaEvent,
     SlaPause,
@@ -62,6 +63,7 @@ __all__ = [
     "SavedView",
     "SchedulerLease",
     "SetupVersion",
+    "SlaAdoption",
     "SlaClock",
     "SlaEvent",
     "SlaPause",

@@ -112,6 +112,27 @@ class SlaEvent(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
+class SlaAdoption(Base):
+    """Waiting tickets to give the policy their cell names, after a policy edit: the scheduler's
+    adoption job works through them in batches of ticket ids (sla.adoption_job). The newest
+    unfinished row is the work in hand; a later edit finishes (supersedes) an earlier one."""
+
+    __tablename__ = "sla_adoptions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # When the edit was saved: the clocks of the tickets it adopts start then.
+    since: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Active tickets without a policy when it was saved.
+    waiting: Mapped[int]
+    # Tickets with an id at or below this one are done; the next batch starts after it.
+    after_ticket_id: Mapped[int] = mapped_column(default=0)
+    checked: Mapped[int] = mapped_column(default=0)
+    adopted: Mapped[int] = mapped_column(default=0)
+    batches: Mapped[int] = mapped_column(default=0)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    superseded: Mapped[bool] = mapped_column(default=False)
+
+
 class SchedulerLease(Base):
     """Who may run the scheduled jobs: one holder at a time, until the lease expires."""
 

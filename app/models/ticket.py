@@ -66,6 +66,16 @@ class Ticket(Base):
             sqlite_where=text("escalation_count > 0"),
             postgresql_where=text("escalation_count > 0"),
         ),
+        # The tickets still without a policy, in id order with their status: what a policy
+        # edit's adoption counts and then walks batch by batch (sla.adoption_job). Partial, so a
+        # ticket that took a policy when it opened costs it nothing.
+        Index(
+            "ix_tickets_without_policy",
+            "id",
+            "status",
+            sqlite_where=text("sla_policy_id IS NULL"),
+            postgresql_where=text("sla_policy_id IS NULL"),
+        ),
         # Reports' accounts with open tickets: each account's count, open breaches and worst
         # health, read from the index alone (it never touches the ticket rows). Partial, so only
         # a statement that names "organization_id IS NOT NULL" can use it: a list filtered by

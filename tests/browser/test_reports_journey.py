@@ -19,7 +19,8 @@ def test_a_lead_opens_every_report_and_the_tickets_behind_a_figure(journey, live
     from sqlalchemy import select
 
     from app.extensions import db
-    from app.models import User
+    from app.models import SlaAdoption, User
+    from app.models.types import utcnow
 
     rebuild_rollups()
     lead_user = db.session.scalar(select(User).where(User.email == "admin@demo.test"))
@@ -59,6 +60,10 @@ def test_a_lead_opens_every_report_and_the_tickets_behind_a_figure(journey, live
                 assert "suggestions shown on the request form" in shown.lower()
             if title in ("SLA attainment", "Escalation ladder", "Workload"):
                 assert "at most 10 % above the exact figure" in shown
+            if title == "Customers":  # each kind's label whole beside its bar, as in the table
+                kinds = page.locator('svg[aria-labelledby^="chart-touchpoints"] text[text-anchor="end"]')
+                rows = page.locator("#fig-touchpoints ~ .table-wrap tbody th")
+                assert kinds.count() >= 2 and kinds.all_text_contents() == rows.all_inner_texts()
             lead.step(title)
         page.get_by_role("navigation", name="Reports").get_by_role("link", name="Workload").click()
         page.get_by_label("Tier", exact=True).select_option("1")
@@ -80,6 +85,16 @@ def test_a_lead_opens_every_report_and_the_tickets_behind_a_figure(journey, live
         assert "organization=" in page.url
         assert page.get_by_label("Organization", exact=True).input_value() == first.get_attribute("value")
         lead.step("workload for one organization")
+        # A policy edit's adoption under way shows its progress on the service levels page.
+        work = SlaAdoption(since=utcnow(), waiting=667_404, checked=412_000, adopted=412_000)
+        work.superseded = False
+        db.session.add(work)
+        db.session.commit()
+        page.goto("/admin/sla/")
+        page.get_by_text("412,000 of 667,404 adopted").wait_for()
+        lead.step("service levels while tickets are adopted")
+        db.session.delete(work)
+        db.session.commit()
         # The reporting timezone: chosen on the service levels page, recounted at the next fold.
         page.goto("/admin/sla/")
         page.get_by_label("Report days follow").select_option("Pacific/Auckland")

@@ -112,3 +112,19 @@ def test_a_line_leaves_a_gap_where_a_day_has_no_value_instead_of_falling_to_zero
     assert svg.count("<circle") == 1
     zero_line_y = "202.0"  # the plot's base: a value of 0 would be drawn there
     assert f",{zero_line_y}" not in svg.split("<polyline", 1)[1].split("/>", 1)[0]
+
+
+def test_bars_with_long_labels_are_drawn_across_with_every_label_readable():
+    kinds = ("customer service", "business relationship", "product experience", "brand experience")
+    long_one = "a touchpoint kind whose name is far too long to show"
+    chart = Chart("bar", "Touchpoints by kind", (*kinds, long_one), (Series("Touchpoints", (9, 7, 5, 2, 1)),))
+    svg = render_svg(chart, "tp")
+    for kind in kinds:  # whole, each on its own row beside its bar
+        assert f">{kind}</text>" in svg
+    assert "a touchpoint kind whose…" in svg and f"<title>{long_one}</title>" in svg
+    assert 'text-anchor="end">' in svg and ">9</text>" in svg  # the value at the bar's end
+    rows = [float(part.split('"')[0]) for part in svg.split('<rect x="250" y="')[1:]]
+    assert rows == sorted(rows) and len(rows) == 5
+    # Short labels (days) stay under their bars.
+    days = Chart("bar", "Per day", ("01 Mar", "02 Mar"), (Series("Opened", (3, 4)),))
+    assert 'viewBox="0 0 640 260"' in render_svg(days, "d")

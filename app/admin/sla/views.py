@@ -15,6 +15,7 @@ from app.domain.vocabulary import AccountTier, Priority
 from app.form_fields import show_error
 from app.services.accounts.timezone import timezone_names
 from app.services.reports.zone import set_report_zone, zone_setting
+from app.services.sla.adoption_job import adoption_progress
 from app.services.sla.overview import list_calendars, sla_overview
 from app.services.sla.setup import get_calendar, get_policy, save_calendar, save_policy
 
@@ -35,6 +36,7 @@ def index(zone_error: str | None = None, status: int = 200):
         report_zone=zone_setting(),
         zones=timezone_names(),
         zone_error=zone_error,
+        adoption=adoption_progress(current_user),
     ), status
 
 
@@ -105,6 +107,14 @@ def edit_calendar(calendar_id: int):
     return _calendar_editor(calendar_id)
 
 
+def _adoption_note() -> str:
+    """What the save left to the scheduler, if anything."""
+    work = adoption_progress(current_user)
+    if work is None or work.finished:
+        return ""
+    return f" SLA targets will be set on {work.waiting:,} waiting tickets in the next minutes."
+
+
 def _policy_editor(policy_id: int | None):
     row = get_policy(current_user, policy_id) if policy_id else None
     form = PolicyForm()
@@ -147,7 +157,7 @@ def _policy_editor(policy_id: int | None):
         except InvalidInput as error:
             show_error(form, error, "name", renamed={name: f"{name}_hours" for name in TARGET_NAMES})
         else:
-            flash(f"Policy {saved.name} saved.", "success")
+            flash(f"Policy {saved.name} saved.{_adoption_note()}", "success")
             return redirect(url_for("admin.sla.index"))
     status = 400 if request.method == "POST" else 200
     return render_template(

@@ -62,7 +62,7 @@ def customers_report(filters: ReportFilters) -> Report:
             Chart(
                 "bar",
                 "Touchpoints by kind",
-                tuple(k.replace("_", " ")[:14] for k, _ in ranked),
+                tuple(k.replace("_", " ") for k, _ in ranked),
                 (Series("Touchpoints", tuple(float(c) for _, c in ranked)),),
             )
             if ranked
@@ -96,6 +96,9 @@ def _csat_trend(filters: ReportFilters) -> Figure:
     )
 
 
+UNASSIGNED = "Unassigned"  # the tickets answered with no assignee
+
+
 def _csat_by(filters: ReportFilters, dim: str) -> Figure:
     values = sums(filters, ("csat",), (dim,))
     if dim == "tier":
@@ -106,7 +109,11 @@ def _csat_by(filters: ReportFilters, dim: str) -> Figure:
         names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
         title, param = "CSAT per agent (assignee)", "agent"
     rows = [
-        (label(names.get(k[0], "nobody")), num(v[0], drill("csat", **{param: k[0]})), num(_mean(v[0], v[1])))
+        (
+            label(names.get(k[0], "Unassigned")),
+            num(v[0], drill("csat", **{param: k[0]})),
+            num(_mean(v[0], v[1])),
+        )
         for k, v in sorted(values.items(), key=lambda kv: str(names.get(kv[0][0], "")))
     ]
     return Figure(f"csat-{param}", title, Table((param.title(), "Answers", "Average"), rows))

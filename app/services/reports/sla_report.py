@@ -116,8 +116,9 @@ def _breakdown(filters: ReportFilters, dim: str, title: str, names: dict[Any, st
     values = sums(filters, OUTCOMES, ("metric", dim))
     param = {"policy_id": "policy", "team_id": "team", "account_tier": "account_tier"}[dim]
     keys = sorted({k[1] for k in values}, key=str)
+    nothing = {"policy": "No policy", "team": "No team", "account_tier": "No account tier"}[param]
     rows = [
-        _outcome_row(names.get(k, str(k)) if k not in (0, "") else "none", values, (k,), {param: str(k)})
+        _outcome_row(names.get(k, str(k)) if k not in (0, "") else nothing, values, (k,), {param: str(k)})
         for k in keys
     ]
     return Figure(

@@ -33,6 +33,7 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    literal_column,
     or_,
     select,
     text,
@@ -40,29 +41,23 @@ from sqlalchemy import (
     update,
 )
 
-from app.domain.sla import PolicyCell, choose_policy
-from app.domain.vendors import clock_pause_reason
-from app.domain.vocabulary import ACTIVE_STATUSES, Priority, Status
+from app.database import is_sqlite
+from app.domain.sla import PolicyCell
+from app.domain.vocabulary import ACTIVE_STATUSES
 from app.extensions import db
 from app.models import Organization, SlaClock, SlaPause, Ticket
 from app.models.types import UTCDateTime
-from app.services.relationship.risk_rank import rank_ticket
 from app.services.sla import clock as sla_clock
-from app.services.sla.adoption_plan import MATCHED, PLAN, PLAN_CLOCKS, PLAN_TABLES
-from app.services.sla.clock_pass import ClockRow
+from app.services.sla.adoption_plan import (
+    MATCHED,
+    PLAN,
+    PLAN_CLOCKS,
+    PLAN_TABLES,
+    Key,
+    plan_row,
+    planned_rows,
+)
 from app.services.sla.policy_cache import policy_cells
-
-
-class Key(NamedTuple):
-    """The facts of a waiting ticket that its adoption depends on."""
-
-    account_tier: str  # "" without an organization
-    priority: str
-    tier: int
-    answered: bool
-    status: str
-    vendor_holds: bool
-    vendor_pauses: bool
 
 
 def _key_columns() -> list[ColumnElement[Any]]:
@@ -78,25 +73,47 @@ def _key_columns() -> list[ColumnElement[Any]]:
     ]
 
 
-def _waiting(but_not: list[int]) -> ColumnElement[bool]:
-    criteria = [Ticket.sla_policy_id.is_(None), Ticket.status.in_(ACTIVE_STATUSES)]
+class Span(NamedTuple):
+    """The ticket ids after `after` up to `upto` (None: to the end)."""
+
+    after: int = 0
+    upto: int | None = None
+
+
+EVERY = Span()
+
+
+# SQLite: the status as an expression (`+tickets.status`) no index can serve, so a batch's reads walk
+# its span of ticket ids, not ix_tickets_status_created's entries of every active ticket.
+_STATUS_BY_ROW: ColumnElement[str] = literal_column(f"+{Ticket.__tablename__}.status")
+
+
+def _waiting(but_not: list[int], span: Span) -> ColumnElement[bool]:
+    status: ColumnElement[bool] = Ticket.status.in_(ACTIVE_STATUSES)
+    if span != EVERY and is_sqlite(db.session.get_bind()):
+        status = _STATUS_BY_ROW.in_([s.value for s in ACTIVE_STATUSES])
+    criteria: list[ColumnElement[bool]] = [Ticket.sla_policy_id.is_(None), status]
+    if span.after:
+        criteria.append(Ticket.id > span.after)
+    if span.upto is not None:
+        criteria.append(Ticket.id <= span.upto)
     if but_not:
         criteria.append(Ticket.id.not_in(but_not))
     return and_(*criteria)
 
 
-def adopt_waiting(now: datetime) -> int:
-    """Give every active ticket without a policy the one its cell names now, if any, inside the
-    caller's transaction; returns how many took one."""
+def adopt_waiting(now: datetime, span: Span = EVERY) -> int:
+    """Give every active ticket without a policy (in the span of ids) the one its cell names now,
+    if any, inside the caller's transaction; returns how many took one."""
     db.session.flush()
     cells = policy_cells()
-    already = _with_clocks_or_pause()
+    already = _with_clocks_or_pause(span)
     adopted = _one_by_one(already, now, cells)
     bind = db.session.connection()
     PLAN_TABLES.drop_all(bind)  # left by nothing but a crash mid-statement; cheap to be sure
     PLAN_TABLES.create_all(bind)
     try:
-        adopted += _adopt_by_plan(already, now, cells)
+        adopted += _adopt_by_plan(already, now, cells, span)
     finally:
         PLAN_TABLES.drop_all(bind)
     # Loaded tickets would otherwise show their columns from before.
@@ -106,11 +123,11 @@ def adopt_waiting(now: datetime) -> int:
     return adopted
 
 
-def _with_clocks_or_pause() -> list[int]:
+def _with_clocks_or_pause(span: Span) -> list[int]:
     """The waiting tickets that have running clocks or an open pause."""
     running = exists().where(SlaClock.ticket_id == Ticket.id, SlaClock.satisfied_at.is_(None))
     paused = exists().where(SlaPause.ticket_id == Ticket.id, SlaPause.ended_at.is_(None))
-    query = select(Ticket.id).where(_waiting([]), or_(running, paused)).order_by(Ticket.id)
+    query = select(Ticket.id).where(_waiting([], span), or_(running, paused)).order_by(Ticket.id)
     return list(db.session.scalars(query))
 
 
@@ -123,24 +140,27 @@ def _one_by_one(ticket_ids: list[int], now: datetime, cells: list[PolicyCell]) -
     return adopted
 
 
-def _adopt_by_plan(but_not: list[int], now: datetime, cells: list[PolicyCell]) -> int:
+def _adopt_by_plan(but_not: list[int], now: datetime, cells: list[PolicyCell], span: Span) -> int:
     keys = [
         Key(*row)
         for row in db.session.execute(
             select(*_key_columns())
             .select_from(Ticket)
             .outerjoin(Organization, Organization.id == Ticket.organization_id)
-            .where(_waiting(but_not))
+            .where(_waiting(but_not, span))
             .distinct()
         )
     ]
     plan: list[dict[str, Any]] = []
     clocks: list[dict[str, Any]] = []
+    planned = planned_rows(now)
     for key in keys:
-        row = _plan_row(key, cells, now)
-        if row is None:
+        if key not in planned.rows:
+            planned.rows[key] = plan_row(key, cells, now)
+        known = planned.rows[key]
+        if known is None:
             continue
-        row["id"] = len(plan) + 1
+        row = {**known, "id": len(plan) + 1}
         plan.append(row)
         clocks += [{**clock, "plan_id": row["id"]} for clock in row.pop("clocks")]
     if not plan:
@@ -148,55 +168,12 @@ def _adopt_by_plan(but_not: list[int], now: datetime, cells: list[PolicyCell]) -
     db.session.execute(insert(PLAN), plan)
     if clocks:
         db.session.execute(insert(PLAN_CLOCKS), clocks)
-    matched = _match(but_not)
+    matched = _match(but_not, span)
     _write(now)
     return matched
 
 
-def _plan_row(key: Key, cells: list[PolicyCell], now: datetime) -> dict[str, Any] | None:
-    """What adopting a ticket with this key writes, by the one-by-one path's own rules."""
-    choice = choose_policy(cells, key.account_tier or None, key.priority)
-    if choice is None:
-        return None
-    policy = sla_clock.read_policy(choice.policy_id)
-    clocks = []
-    for position, target in enumerate(sla_clock.owed_targets(key.answered)):
-        values = sla_clock.clock_values(policy, target, key.tier, now)
-        if values is not None:
-            clocks.append({**values, "target": target.value, "position": position})
-    pause = clock_pause_reason(key.status, key.tier, key.vendor_holds, key.vendor_pauses)
-    running = [
-        ClockRow(id=None, ticket_id=0, **{k: v for k, v in c.items() if k != "position"}) for c in clocks
-    ]
-    shown, next_check = sla_clock.standing(running, now, paused=pause is not None)
-    # The rank's time pressure and priority parts, from a ticket that is only these facts.
-    ranked = Ticket(
-        status=Status(key.status),
-        priority=Priority(key.priority),
-        risk_score=0,
-        risk_pressure=0,
-        risk_priority=0,
-        risk_account=0,
-        risk_value=0,
-        risk_health=0,
-        risk_refresh_at=None,
-    )
-    rank_ticket(ranked, running, now, paused=pause is not None)
-    return {
-        **key._asdict(),
-        "policy_id": choice.policy_id,
-        "policy_reason": choice.reason,
-        "pause": pause,
-        "sla_badge": shown.value if shown is not None else None,
-        "next_check": next_check,
-        "risk_pressure": ranked.risk_pressure,
-        "risk_priority": ranked.risk_priority,
-        "risk_refresh_at": ranked.risk_refresh_at,
-        "clocks": clocks,
-    }
-
-
-def _match(but_not: list[int]) -> int:
+def _match(but_not: list[int], span: Span) -> int:
     """Each waiting ticket with the plan row of its key; returns how many there are."""
     on_key = [
         plan_column == key_column for plan_column, key_column in zip(_plan_key(), _key_columns(), strict=True)
@@ -206,7 +183,7 @@ def _match(but_not: list[int]) -> int:
         .select_from(Ticket)
         .outerjoin(Organization, Organization.id == Ticket.organization_id)
         .join(PLAN, and_(*on_key))
-        .where(_waiting(but_not))
+        .where(_waiting(but_not, span))
     )
     db.session.execute(insert(MATCHED).from_select(["ticket_id", "plan_id"], rows))
     if db.session.get_bind().dialect.name == "postgresql":
@@ -249,7 +226,12 @@ def _write(now: datetime) -> None:
     tickets = Ticket.__table__
     db.session.execute(
         update(tickets)
-        .where(tickets.c.id == MATCHED.c.ticket_id, PLAN.c.id == MATCHED.c.plan_id)
+        .where(
+            tickets.c.id == MATCHED.c.ticket_id,
+            PLAN.c.id == MATCHED.c.plan_id,
+            # Said twice so SQLite walks the matched tickets, not all tickets, for a small batch.
+            tickets.c.id.in_(select(MATCHED.c.ticket_id)),
+        )
         .values(
             sla_policy_id=PLAN.c.policy_id,
             sla_policy_reason=PLAN.c.policy_reason,

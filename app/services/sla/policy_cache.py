@@ -32,6 +32,11 @@ def policy_cells() -> list[PolicyCell]:
     return list(cached_setup(SLA, _load).cells)
 
 
+def policy_setup() -> PolicySetup:
+    """The whole copy: a new object after every SLA setup edit."""
+    return cached_setup(SLA, _load)
+
+
 def cached_policy(policy_id: int) -> SlaPolicy | None:
     """A policy with its calendar, as of the current SLA setup version (None if it is gone)."""
     return cached_setup(SLA, _load).policies.get(policy_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from app.domain.audit import AuditKind
@@ -21,7 +22,7 @@ from app.services.common.access import require_admin
 from app.services.common.history import record
 from app.services.common.rows import find_row
 from app.services.common.transaction import transaction
-from app.services.sla.adoption import adopt_waiting
+from app.services.sla.adoption_job import request_adoption
 from app.services.sla.policy_cache import sla_setup_changed
 
 OFFICE_HOURS = {day: "09:00-17:00" for day in range(5)}
@@ -164,13 +165,19 @@ def save_policy(
         db.session.flush()
         audit(AuditKind.sla_saved, f"{actor.name} saved SLA policy {name}", actor=actor, now=now)
         sla_setup_changed()  # before the adoption below reads the matrix
-        adopted = adopt_waiting(now)
+        # The waiting tickets take it here when few, else in the scheduler's batches.
+        work = request_adoption(now, current_app.config["SLA_ADOPTION_INLINE"])
+        given = (
+            {"tickets_given_a_policy": work.adopted}
+            if work.finished_at
+            else {"tickets_waiting": work.waiting}
+        )
         record(
             ActivityKind.sla_settings_saved,
             f"{actor.name} saved SLA policy {name}",
             now=now,
             actor=actor,
-            data={"policy_id": row.id, "tickets_given_a_policy": adopted},
+            data={"policy_id": row.id, **given},
         )
     return row
 

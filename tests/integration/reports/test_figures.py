@@ -143,6 +143,9 @@ def test_self_service_and_customers_count_the_deflection_and_the_rating(history,
     customers = figures("customers", now)
     assert customers[("csat", "5 ★", "Answers")] == 1
     assert customers[("csat-tier", "Tier 2 · Technical", "Average")] == 5.0
+    # A was answered with no assignee: named as the desk says it, not "nobody".
+    assert customers[("csat-agent", "Unassigned", "Answers")] == 1
+    assert not [key for key in customers if key[1] in ("nobody", "none")]
 
 
 def test_workload_counts_created_solved_and_replies(history, now):

@@ -1,20 +1,28 @@
 """A policy edit gives the open tickets waiting without a policy the one their cell now names, in a
-fixed number of statements (sla.adoption), with exactly the figures one-by-one adoption gives."""
+fixed number of statements (sla.adoption), with exactly the figures one-by-one adoption gives: in
+the edit itself when few wait, else in the scheduler's batches (sla.adoption_job), whatever the
+batch size, a crash between or inside batches, a second edit in the middle or two schedulers."""
 
 from __future__ import annotations
 
 import random
+import threading
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import event, select
+import pytest
+from flask import current_app
+from sqlalchemy import event, func, select
 
 from app.domain.sla import Targets
 from app.domain.sla_vocabulary import SlaTarget
 from app.domain.vocabulary import AccountTier, Priority, Status
 from app.extensions import db
-from app.models import Activity, SlaClock, SlaPause, SlaPolicy, Ticket
+from app.jobs import JOBS, run_job_if_leader
+from app.models import Activity, SlaAdoption, SlaClock, SlaPause, SlaPolicy, Ticket, User
+from app.services.sla import adoption_job
 from app.services.sla import clock as sla_clock
-from app.services.sla import setup as sla_setup
+from app.services.sla.adoption import EVERY, Span
+from app.services.sla.adoption_job import adopt_next_batch, adopt_pending
 from app.services.sla.policy_cache import policy_cells
 from app.services.sla.setup import save_calendar, save_policy
 from tests.factories import make_admin, make_customer, make_org, make_team, make_ticket
@@ -32,13 +40,16 @@ URGENT = Targets(30, 60, 300, (30, 30, 30, 30, 30), warn_percent=50)
 NO_FIRST = Targets(None, 240, 1200, (240, 240, 240, 240, 240), warn_percent=75)
 
 
-def one_by_one(now: datetime) -> int:
-    """The reference: each waiting ticket loaded and adopted through the clock hooks in turn."""
+def one_by_one(now: datetime, span: Span = EVERY, limit: int | None = None) -> int:
+    """The reference: each waiting ticket (the first `limit` of them) loaded and adopted through
+    the clock hooks in turn."""
+    assert span == EVERY
     cells = policy_cells()
     waiting = db.session.scalars(
         select(Ticket)
         .where(Ticket.sla_policy_id.is_(None), Ticket.status.not_in(sla_clock.DONE_STATUSES))
         .order_by(Ticket.id)
+        .limit(limit)
     ).all()
     return sum(sla_clock.adopt_policy(ticket, now, cells) for ticket in waiting)
 
@@ -164,7 +175,7 @@ def test_adopting_in_bulk_gives_the_figures_of_adopting_one_by_one(monkeypatch):
 
     db.session.remove()
     empty_tables()
-    monkeypatch.setattr(sla_setup, "adopt_waiting", one_by_one)
+    monkeypatch.setattr(adoption_job, "adopt_waiting", one_by_one)
     admin, calendars = _desk()
     _edits(admin, calendars)
     reference = _figures()
@@ -211,3 +222,199 @@ def test_a_policy_edit_costs_the_same_statements_for_10_waiting_tickets_as_for_6
     db.session.remove()
     empty_tables()
     assert _statements_to_adopt(60) == few
+
+
+def _waiting_at_last_edit() -> int:
+    return db.session.scalar(select(SlaAdoption.waiting).order_by(SlaAdoption.id.desc()).limit(1))
+
+
+def _default_left_to_the_job(app, monkeypatch) -> int:
+    """The desk, and a default policy saved for the job to adopt; returns how many wait."""
+    monkeypatch.setitem(app.config, "SLA_ADOPTION_INLINE", 0)
+    admin, (office, _always) = _desk()
+    save_policy(
+        admin, name="Standard", calendar_id=office.id, is_default=True, targets=STANDARD, now=SECOND_EDIT
+    )
+    return _waiting_at_last_edit()
+
+
+def _given_in_batches() -> int:
+    return db.session.scalar(select(func.sum(SlaAdoption.adopted))) or 0
+
+
+def _reference_with_a_second_edit_after(monkeypatch, admin, calendars, covered: int) -> dict:
+    """One by one, inside the edits: the strategic edit adopts every waiting ticket, the edit for
+    low priority only the first `covered` of them (the batches the job finished before the
+    default's edit), and the default's edit every ticket still waiting."""
+    office, always = calendars
+    monkeypatch.setitem(current_app.config, "SLA_ADOPTION_INLINE", 10**6)
+    monkeypatch.setattr(adoption_job, "adopt_waiting", one_by_one)
+    save_policy(
+        admin,
+        name="Strategic",
+        calendar_id=always.id,
+        account_tier="strategic",
+        targets=STRATEGIC,
+        now=FIRST_EDIT,
+    )
+    monkeypatch.setattr(adoption_job, "adopt_waiting", lambda now, span=EVERY: one_by_one(now, span, covered))
+    save_policy(admin, name="Low", calendar_id=office.id, priority="low", targets=NO_FIRST, now=SECOND_EDIT)
+    monkeypatch.setattr(adoption_job, "adopt_waiting", one_by_one)
+    save_policy(
+        admin, name="Standard", calendar_id=office.id, is_default=True, targets=STANDARD, now=SECOND_EDIT
+    )
+    return _figures()
+
+
+class Crash(Exception):
+    pass
+
+
+@pytest.mark.parametrize("size", [1, 7, 1000])
+def test_adopting_in_batches_gives_the_figures_of_adopting_one_by_one(app, monkeypatch, size):
+    """Saves leave the work to the job; two batches run after the edit for low priority, then
+    one crashes after its writes and the process restarts; the default's edit supersedes what is
+    left, and the job finishes under the final setup."""
+    monkeypatch.setitem(app.config, "SLA_ADOPTION_INLINE", 0)
+    admin, (office, always) = _desk()
+    save_policy(
+        admin,
+        name="Strategic",
+        calendar_id=always.id,
+        account_tier="strategic",
+        targets=STRATEGIC,
+        now=FIRST_EDIT,
+    )
+    waiting = _waiting_at_last_edit()
+    assert waiting > 60 and not db.session.scalar(
+        select(func.count()).select_from(SlaClock).where(SlaClock.started_at == FIRST_EDIT)
+    )  # nothing adopted by the save itself
+    first = adopt_pending(size, rest=False, budget_seconds=3600)
+    assert (
+        first.finished
+        and first.checked == waiting
+        and first.batches == -(-waiting // size) + (waiting % size == 0)
+    )
+    save_policy(admin, name="Low", calendar_id=office.id, priority="low", targets=NO_FIRST, now=SECOND_EDIT)
+    covered = 0
+    for _ in range(2):
+        batch = adopt_next_batch(size)
+        covered += batch.checked if batch else 0
+    real = adoption_job.adopt_waiting
+
+    def crashing(now: datetime, span: Span = EVERY) -> int:
+        real(now, span)
+        raise Crash
+
+    monkeypatch.setattr(adoption_job, "adopt_waiting", crashing)
+    unfinished = select(func.count()).select_from(SlaAdoption).where(SlaAdoption.finished_at.is_(None))
+    if db.session.scalar(unfinished):  # a batch of 1,000 did it all at once
+        with pytest.raises(Crash):
+            adopt_next_batch(size)
+    monkeypatch.setattr(adoption_job, "adopt_waiting", real)
+    admin_id, office_id = admin.id, office.id
+    db.session.remove()  # the process restarts
+    admin = db.session.get_one(User, admin_id)
+    save_policy(
+        admin, name="Standard", calendar_id=office_id, is_default=True, targets=STANDARD, now=SECOND_EDIT
+    )
+    assert adopt_pending(size, rest=False, budget_seconds=3600).finished
+    assert adopt_next_batch(size) is None
+    in_batches = _figures()
+    given = _given_in_batches()
+    rows = db.session.execute(
+        select(SlaAdoption.superseded, SlaAdoption.finished_at).order_by(SlaAdoption.id)
+    ).all()
+    # The urgent policy's edit (before any ticket), the three edits here.
+    assert [superseded for superseded, _ in rows] == [False, False, size < waiting, False]
+    assert all(finished is not None for _, finished in rows)
+
+    db.session.remove()
+    empty_tables()
+    admin, calendars = _desk()
+    reference = _reference_with_a_second_edit_after(monkeypatch, admin, calendars, covered)
+
+    assert in_batches.pop("given a policy") == [0] and reference.pop("given a policy")  # the urgent edit
+    assert in_batches == reference
+    assert given == sum(1 for s, f in reference.items() if s.startswith("case") and f["clocks"])
+    # Each batch's edit decided: low tickets of the first batches took Low at the second edit.
+    assert covered and {f["policy"] for f in in_batches.values()} >= {"Strategic", "Low", "Standard"}
+
+
+def test_two_schedulers_adopt_each_ticket_once(app, monkeypatch):
+    """Two job runs at once (the lease aside) take turns batch by batch: no ticket twice."""
+    waiting = _default_left_to_the_job(app, monkeypatch)
+    db.session.remove()
+    barrier = threading.Barrier(2)
+    runs = []
+
+    def run() -> None:
+        with app.app_context():
+            barrier.wait()
+            runs.append(adopt_pending(3, rest=False, budget_seconds=3600))
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(r.checked for r in runs) == waiting and all(r.finished for r in runs)
+    twice = db.session.execute(
+        select(SlaClock.ticket_id, SlaClock.target)
+        .where(SlaClock.started_at == SECOND_EDIT)  # the leftover clock aside
+        .group_by(SlaClock.ticket_id, SlaClock.target)
+        .having(func.count() > 1)
+    ).all()
+    assert twice == []
+    in_batches = _figures()
+    in_batches.pop("given a policy")
+
+    db.session.remove()
+    empty_tables()
+    monkeypatch.setattr(adoption_job, "adopt_waiting", one_by_one)
+    monkeypatch.setitem(app.config, "SLA_ADOPTION_INLINE", 10**6)
+    admin, (office, _always) = _desk()
+    save_policy(
+        admin, name="Standard", calendar_id=office.id, is_default=True, targets=STANDARD, now=SECOND_EDIT
+    )
+    reference = _figures()
+    reference.pop("given a policy")
+    assert in_batches == reference
+
+
+def test_the_sweep_misses_no_ticket_adopted_while_it_runs(app, monkeypatch):
+    """A sweep between batches handles what is adopted so far; the next one the rest, so no
+    adopted ticket stays due after a sweep."""
+    from app.services.sweep.sweep import sweep_sla
+
+    monkeypatch.setitem(app.config, "SLA_ADOPTION_INLINE", 0)
+    admin, (_office, always) = _desk()
+    save_policy(
+        admin,
+        name="Around the clock",
+        calendar_id=always.id,
+        is_default=True,
+        targets=URGENT,
+        now=SECOND_EDIT,
+    )
+    later = SECOND_EDIT + timedelta(days=3)
+
+    def due() -> int:
+        query = select(func.count()).select_from(Ticket).where(Ticket.sla_next_check_at <= later)
+        return db.session.scalar(query) or 0
+
+    adopt_next_batch(20)
+    assert due() > 0
+    first = sweep_sla(later)
+    assert first.checked > 0 and due() == 0
+    assert adopt_pending(20, rest=False, budget_seconds=3600).finished
+    assert due() > 0
+    second = sweep_sla(later)
+    assert second.checked > 0 and due() == 0
+
+
+def test_the_adoption_job_runs_through_the_lease(app, monkeypatch):
+    waiting = _default_left_to_the_job(app, monkeypatch)
+    job = next(job for job in JOBS if job.id == "sla-adoption")
+    result = run_job_if_leader(app, job, "only")
+    assert result == {"batches": 1, "checked": waiting, "adopted": waiting, "finished": True}

@@ -146,3 +146,31 @@ def test_a_ticket_without_a_policy_says_why_on_its_panel(client, login_as):
     tier = ticket.organization.account_tier.value
     assert f"No policy covers account tier {tier}, priority normal, or either of them alone" in page
     assert "there is no default policy" in page
+
+
+def test_a_save_with_many_waiting_tickets_returns_and_the_page_follows_the_adoption(
+    app, client, login_as, monkeypatch
+):
+    from app.services.sla.adoption_job import adopt_next_batch, adopt_pending
+    from tests.factories import make_ticket
+
+    monkeypatch.setitem(app.config, "SLA_ADOPTION_INLINE", 3)
+    admin = make_admin()
+    calendar = save_calendar(admin, name="24x7", timezone="UTC", weekly_hours={}, always_open=True)
+    customer = make_customer()
+    for n in range(5):
+        make_ticket(customer, subject=f"waiting {n}")
+    login_as(admin)
+    saved = client.post(
+        "/admin/sla/policies/new",
+        data=policy_form(calendar.id, account_tier="", priority="", is_default="y"),
+        follow_redirects=True,
+    )
+    page = saved.get_data(as_text=True)
+    assert "SLA targets will be set on 5 waiting tickets in the next minutes." in page
+    assert "0 of 5 adopted" in page
+    adopt_next_batch(2)
+    assert "2 of 5 adopted" in client.get("/admin/sla/").get_data(as_text=True)
+    assert adopt_pending(2, rest=False, budget_seconds=3600).finished
+    page = client.get("/admin/sla/").get_data(as_text=True)
+    assert "adoption-progress" not in page and "adopted" not in page
