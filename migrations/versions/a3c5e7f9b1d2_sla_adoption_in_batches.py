@@ -2,7 +2,7 @@
 partial index of the tickets still without a policy
 
 Revision ID: a3c5e7f9b1d2
-Revises: d7e1f3a9b2c5
+Revises: e4b7c2d9f1a6
 Create Date: 2026-12-02 00:30:00.000000
 
 """
@@ -15,7 +15,7 @@ import app.models.types
 
 # revision identifiers, used by Alembic.
 revision = "a3c5e7f9b1d2"
-down_revision = "d7e1f3a9b2c5"
+down_revision = "e4b7c2d9f1a6"
 branch_labels = None
 depends_on = None
 
