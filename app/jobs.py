@@ -46,7 +46,7 @@ def _adopt_waiting() -> object:
 
 
 def _refresh_risk() -> object:
-    from app.services.relationship.risk_rank import refresh_due_risk
+    from app.services.relationship.risk_refresh import refresh_due_risk
 
     return {"ranked": refresh_due_risk(utcnow())}
 

@@ -26,7 +26,7 @@ from app.models.types import utcnow
 from app.services.accounts.passwords import hash_password
 from app.services.common.statistics import refresh_statistics
 from app.services.common.transaction import transaction
-from app.services.relationship.risk_rank import rank_all_active
+from app.services.relationship.risk_refresh import rank_all_active
 from app.services.rules.defaults import install_default_rules
 from app.services.sla.setup import install_default_sla
 from app.services.tickets.canned_replies import save_canned

@@ -3,7 +3,7 @@
 The rank's parts live in indexed columns in tenths of a point, so a queue reads the top of an index
 instead of ranking every ticket per request. Each part is recomputed where its facts change:
     time pressure, priority   `rank_ticket`, from `sla_clock.refresh` on every ticket change, and
-                              `refresh_due_risk` (a scheduled job) when a 30-minute step runs out
+                              `risk_refresh.refresh_due_risk` (a scheduled job) when a 30-minute step runs out
     health                    `rank_customers`, after a customer's tickets open, close or reopen,
                               are escalated or rated; the sweep marks breached customers due
     account tier, value       `rank_organization`, when an organization's facts change
@@ -11,12 +11,12 @@ instead of ranking every ticket per request. Each part is recomputed where its f
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 
-from sqlalchemy import ColumnElement, Row, and_, bindparam, or_, select, update
+from sqlalchemy import ColumnElement, and_, update
 
 from app.domain.relationship import HealthInputs, health_score
 from app.domain.risk import (
@@ -28,14 +28,11 @@ from app.domain.risk import (
     time_pressure,
     value_points,
 )
-from app.domain.vendors import clock_pause_reason
 from app.domain.vocabulary import ACTIVE_STATUSES
 from app.extensions import db
-from app.models import Customer, Organization, SlaClock, Ticket
+from app.models import Organization, Ticket
 from app.services.common.adopted import fill
-from app.services.common.rows import rows_matched
 from app.services.relationship.figures import health_inputs
-from app.services.relationship.risk_rechecks import mark_aged_breaches, note_breach_ageing, release_rechecks
 
 UNRANKED = -1
 REFRESH_BATCH = 1000
@@ -74,7 +71,7 @@ def risk_parts(ticket: Ticket) -> RiskParts | None:
     )
 
 
-def _pressure(
+def pressure_part(
     paused: bool, due_at: datetime | None, breached: bool, now: datetime
 ) -> tuple[int, datetime | None]:
     """The stepped pressure in tenths and when it next changes; a paused clock stands still."""
@@ -93,7 +90,7 @@ class RunningClock(Protocol):
     def breached_at(self) -> datetime | None: ...
 
 
-def _deadline(clocks: Iterable[RunningClock]) -> tuple[datetime | None, bool]:
+def deadline(clocks: Iterable[RunningClock]) -> tuple[datetime | None, bool]:
     running = list(clocks)
     breached = any(c.breached_at is not None for c in running)
     due = [c.due_at for c in running if c.breached_at is None]
@@ -111,8 +108,8 @@ def rank_ticket(ticket: Ticket, clocks: Iterable[RunningClock], now: datetime, *
             "risk_pressure": 0,
         }
     else:
-        due_at, breached = _deadline(clocks)
-        pressure, refresh_at = _pressure(paused, due_at, breached, now)
+        due_at, breached = deadline(clocks)
+        pressure, refresh_at = pressure_part(paused, due_at, breached, now)
         priority = tenths(priority_points(ticket.priority.value))
         values = {
             "risk_pressure": pressure,
@@ -135,19 +132,19 @@ def organization_parts(org: Organization | None) -> tuple[int, int]:
     return (tenths(account_points(org.account_tier.value)), tenths(value_points(org.lifetime_value / 100)))
 
 
-def _health_parts(customer_ids: Iterable[int], now: datetime) -> dict[int, int]:
+def health_parts(customer_ids: Iterable[int], now: datetime) -> dict[int, int]:
     inputs = health_inputs(customer_ids, now)
     return {cid: _health_part(i) for cid, i in inputs.items()}
 
 
-def _active(*criteria: ColumnElement[bool]) -> ColumnElement[bool]:
+def active_criteria(*criteria: ColumnElement[bool]) -> ColumnElement[bool]:
     return and_(Ticket.status.in_(ACTIVE_STATUSES), *criteria)
 
 
 def rank_customers(customer_ids: Iterable[int], now: datetime) -> None:
     """Put each customer's current health into their active tickets' ranks: one statement per
     customer, inside the caller's transaction."""
-    for customer_id, health in _health_parts(set(customer_ids), now).items():
+    for customer_id, health in health_parts(set(customer_ids), now).items():
         _write_health(customer_id, health)
 
 
@@ -204,10 +201,10 @@ def _write_health(customer_id: int, health: int, *, but_not: int | None = None) 
     if but_not is not None and not _others_loaded(customer_id, but_not):
         # A plain table UPDATE: no loaded ticket needs the new values (the ORM's bulk UPDATE
         # with its synchronisation costs several times more CPU than the statement itself).
-        db.session.execute(update(Ticket.__table__).where(_active(*differs)).values(values))
+        db.session.execute(update(Ticket.__table__).where(active_criteria(*differs)).values(values))
         return
     db.session.execute(
-        update(Ticket).where(_active(*differs)).values(values),
+        update(Ticket).where(active_criteria(*differs)).values(values),
         execution_options={"synchronize_session": "fetch"},
     )
 
@@ -234,7 +231,7 @@ def rank_organization(org: Organization) -> None:
     account, value = organization_parts(org)
     db.session.execute(
         update(Ticket)
-        .where(_active(Ticket.organization_id == org.id))
+        .where(active_criteria(Ticket.organization_id == org.id))
         .values(
             risk_account=account,
             risk_value=value,
@@ -242,117 +239,3 @@ def rank_organization(org: Organization) -> None:
         ),
         execution_options={"synchronize_session": "fetch"},
     )
-
-
-def _rank_rows(rows: Sequence[Row[*tuple[Any, ...]]], now: datetime) -> list[dict]:
-    """New rank columns for a batch of ticket rows, in a fixed number of queries."""
-    ids = [row.id for row in rows]
-    clocks: dict[int, list[SlaClock]] = {i: [] for i in ids}
-    for clock in db.session.scalars(
-        select(SlaClock).where(SlaClock.ticket_id.in_(ids), SlaClock.satisfied_at.is_(None))
-    ):
-        clocks[clock.ticket_id].append(clock)
-    orgs = {
-        o.id: o
-        for o in db.session.scalars(
-            select(Organization).where(
-                Organization.id.in_({r.organization_id for r in rows if r.organization_id})
-            )
-        )
-    }
-    health = _health_parts((r.customer_id for r in rows), now)
-    ranked = []
-    for row in rows:
-        due_at, breached = _deadline(clocks[row.id])
-        paused = (
-            clock_pause_reason(row.status.value, row.tier, row.vendor_id is not None, row.vendor_pauses_clock)
-            is not None
-        )
-        pressure, refresh_at = _pressure(paused, due_at, breached, now)
-        account, value = organization_parts(orgs.get(row.organization_id))
-        priority = tenths(priority_points(row.priority.value))
-        ranked.append(
-            {
-                "b_id": row.id,
-                "b_version": row.version,
-                "risk_pressure": pressure,
-                "risk_priority": priority,
-                "risk_account": account,
-                "risk_value": value,
-                "risk_health": health[row.customer_id],
-                "risk_refresh_at": refresh_at,
-                "risk_score": pressure + priority + account + value + health[row.customer_id],
-            }
-        )
-    return ranked
-
-
-def _write(ranked: list[dict]) -> int:
-    table = Ticket.__table__
-    columns = [key for key in ranked[0] if not key.startswith("b_")]
-    # Guarded by the version read: a ticket an agent changed meanwhile was ranked by that change.
-    statement = (
-        update(table)
-        .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version"))
-        .values({c: bindparam(c) for c in columns})
-    )
-    return rows_matched(db.session.execute(statement, ranked))
-
-
-def _rank_batches(criteria: ColumnElement[bool], now: datetime, batch_size: int, by_refresh: bool) -> int:
-    """Rank the tickets matching `criteria` in keyset batches, committing each batch."""
-    columns = (
-        Ticket.id,
-        Ticket.version,
-        Ticket.status,
-        Ticket.priority,
-        Ticket.customer_id,
-        Ticket.organization_id,
-        Ticket.risk_refresh_at,
-        Ticket.tier,
-        Ticket.vendor_id,
-        Ticket.vendor_pauses_clock,
-    )
-    order = (Ticket.risk_refresh_at, Ticket.id) if by_refresh else (Ticket.id,)
-    written, last = 0, None
-    while True:
-        query = select(*columns).where(criteria)
-        if last is not None and by_refresh:
-            query = query.where(
-                or_(
-                    Ticket.risk_refresh_at > last.risk_refresh_at,
-                    and_(Ticket.risk_refresh_at == last.risk_refresh_at, Ticket.id > last.id),
-                )
-            )
-        elif last is not None:
-            query = query.where(Ticket.id > last.id)
-        rows = db.session.execute(query.order_by(*order).limit(batch_size)).all()
-        if rows:
-            last = rows[-1]
-            written += _write(_rank_rows(rows, now))
-        db.session.commit()
-        if len(rows) < batch_size:
-            return written
-
-
-def refresh_due_risk(now: datetime, *, batch_size: int = REFRESH_BATCH) -> int:
-    """Rank again every active ticket whose refresh time has come; returns how many were
-    written. Reads only the due tickets, in index order, after marking due the tickets of the
-    customers a sweep noted and of those an old breach stopped counting against (risk_rechecks)."""
-    mark_aged_breaches(now)
-    release_rechecks(now)
-    return _rank_batches(_active(Ticket.risk_refresh_at <= now), now, batch_size, by_refresh=True)
-
-
-def rank_all_active(now: datetime, *, batch_size: int = REFRESH_BATCH) -> int:
-    """Rank every active ticket from scratch, and mark solved and closed ones UNRANKED (demo
-    data, tickets written without the services); returns how many active ones were ranked.
-    Every customer's breach ageing is noted again too."""
-    note_breach_ageing(db.session.scalars(select(Customer.id)), now)
-    db.session.execute(
-        update(Ticket)
-        .where(Ticket.status.not_in(ACTIVE_STATUSES), Ticket.risk_score != UNRANKED)
-        .values(risk_score=UNRANKED, risk_refresh_at=None),
-        execution_options={"synchronize_session": False},
-    )
-    return _rank_batches(_active(), now, batch_size, by_refresh=False)

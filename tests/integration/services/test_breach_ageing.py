@@ -10,8 +10,8 @@ from sqlalchemy import select
 from app.domain.sla import Targets
 from app.extensions import db
 from app.models import Customer, SlaEvent, Ticket
-from app.services.relationship.risk_rank import refresh_due_risk
 from app.services.relationship.risk_rechecks import mark_aged_breaches
+from app.services.relationship.risk_refresh import refresh_due_risk
 from app.services.sla.setup import save_calendar, save_policy
 from app.services.sweep.sweep import sweep_sla
 from app.services.tickets.changes import change_status

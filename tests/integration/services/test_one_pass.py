@@ -19,7 +19,7 @@ from app.domain.vocabulary import Priority, Status
 from app.extensions import db
 from app.models import Activity, Notification, SlaClock, Ticket
 from app.services.kb.articles import save_article, save_category
-from app.services.relationship.risk_rank import rank_all_active
+from app.services.relationship.risk_refresh import rank_all_active
 from app.services.rules.admin import save_rule
 from app.services.sla.setup import save_calendar, save_policy
 from app.services.tickets.changes import change_status, change_tier

@@ -12,8 +12,9 @@ from app.domain.vocabulary import AccountTier, Status
 from app.extensions import db
 from app.models import RiskRecheck, Ticket
 from app.services.relationship.changes import update_account
-from app.services.relationship.risk_rank import UNRANKED, rank_all_active, refresh_due_risk, risk_parts
+from app.services.relationship.risk_rank import UNRANKED, risk_parts
 from app.services.relationship.risk_rechecks import mark_customers_due
+from app.services.relationship.risk_refresh import rank_all_active, refresh_due_risk
 from app.services.sweep.sweep import sweep_sla
 from app.services.tickets.changes import change_priority, change_status
 from app.services.tickets.opening import open_ticket

@@ -15,7 +15,7 @@ from app.domain.sla_vocabulary import SlaTarget
 from app.domain.vocabulary import ActivityKind
 from app.extensions import db
 from app.models import Activity, SlaClock, SlaPause, Ticket
-from app.services.relationship.risk_rank import rank_all_active
+from app.services.relationship.risk_refresh import rank_all_active
 from app.services.rules.admin import save_rule
 from app.services.sla.policies import calendar_of
 from app.services.sla.setup import OFFICE_HOURS, save_calendar, save_policy

@@ -12,7 +12,7 @@ from app.domain.vocabulary import AccountTier, Channel, Priority, Status
 from app.extensions import db
 from app.models import SavedView, TicketTag
 from app.services.queues import desk as queues
-from app.services.relationship.risk_rank import rank_all_active
+from app.services.relationship.risk_refresh import rank_all_active
 from tests.factories import make_agent, make_customer, make_org, make_ticket
 
 
