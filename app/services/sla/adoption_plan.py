@@ -17,7 +17,7 @@ from app.domain.vocabulary import Priority, Status
 from app.models import Ticket
 from app.models.types import UTCDateTime
 from app.services.relationship.risk_rank import rank_ticket
-from app.services.sla import clock as sla_clock
+from app.services.sla import clock_parts
 from app.services.sla.clock_pass import ClockRow
 from app.services.sla.policy_cache import policy_setup
 
@@ -115,17 +115,17 @@ def plan_row(key: Key, cells: list[PolicyCell], now: datetime) -> dict[str, Any]
     choice = choose_policy(cells, key.account_tier or None, key.priority)
     if choice is None:
         return None
-    policy = sla_clock.read_policy(choice.policy_id)
+    policy = clock_parts.read_policy(choice.policy_id)
     clocks = []
-    for position, target in enumerate(sla_clock.owed_targets(key.answered)):
-        values = sla_clock.clock_values(policy, target, key.tier, now)
+    for position, target in enumerate(clock_parts.owed_targets(key.answered)):
+        values = clock_parts.clock_values(policy, target, key.tier, now)
         if values is not None:
             clocks.append({**values, "target": target.value, "position": position})
     pause = clock_pause_reason(key.status, key.tier, key.vendor_holds, key.vendor_pauses)
     running = [
         ClockRow(id=None, ticket_id=0, **{k: v for k, v in c.items() if k != "position"}) for c in clocks
     ]
-    shown, next_check = sla_clock.standing(running, now, paused=pause is not None)
+    shown, next_check = clock_parts.standing(running, now, paused=pause is not None)
     # The rank's time pressure and priority parts, from a ticket that is only these facts.
     ranked = Ticket(
         status=Status(key.status),

@@ -26,38 +26,34 @@ it lets go (`release`), and may carry clocks and policies it read beforehand.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select
 
-from app.domain.sla import PolicyCell, PolicyChoice, badge, choose_policy, clock_times, paused_times
-from app.domain.sla import worst as worst_badge
-from app.domain.sla_vocabulary import SlaBadge, SlaTarget
+from app.domain.sla import PolicyCell, PolicyChoice, paused_times
+from app.domain.sla_vocabulary import SlaTarget
 from app.domain.tiers import MAX_TIER
-from app.domain.vendors import VENDOR_PAUSE, clock_pause_reason
+from app.domain.vendors import VENDOR_PAUSE
 from app.domain.vocabulary import Status
 from app.extensions import db
 from app.models import SlaClock, SlaPause, SlaPolicy, Ticket
 from app.services.relationship import risk_rank
+from app.services.sla.clock_parts import (
+    choose_for,
+    clock_values,
+    ended_pauses,
+    is_paused,
+    owed_targets,
+    pause_reason,
+    read_policy,
+    standing,
+)
 from app.services.sla.clock_pass import Clock, ClockPass, ClockRow
 from app.services.sla.policies import calendar_for, targets_of
-from app.services.sla.policy_cache import cached_policy, policy_cells
+from app.services.sla.policy_cache import cached_policy
 
 PAUSED_STATUSES = (Status.pending, Status.on_hold)
 DONE_STATUSES = (Status.solved, Status.closed)
-
-
-def pause_reason(ticket: Ticket) -> str | None:
-    """Why the clocks stand still now (None while they run); see domain.vendors."""
-    return clock_pause_reason(
-        ticket.status.value, ticket.tier, ticket.vendor_id is not None, ticket.vendor_pauses_clock
-    )
-
-
-def is_paused(ticket: Ticket) -> bool:
-    return pause_reason(ticket) is not None
 
 
 def _policy(ticket: Ticket, clocks: ClockPass | None) -> SlaPolicy | None:
@@ -68,11 +64,6 @@ def _policy(ticket: Ticket, clocks: ClockPass | None) -> SlaPolicy | None:
     if known is not None and known.id == policy_id:
         return known
     return cached_policy(policy_id) or db.session.get(SlaPolicy, policy_id)
-
-
-def read_policy(policy_id: int) -> SlaPolicy:
-    """The process's copy of the policy (see sla.policy_cache), read afresh if it is missing."""
-    return cached_policy(policy_id) or db.session.get_one(SlaPolicy, policy_id)
 
 
 def active_clocks(ticket: Ticket, clocks: ClockPass | None = None) -> list[Clock]:
@@ -90,32 +81,6 @@ def active_clocks(ticket: Ticket, clocks: ClockPass | None = None) -> list[Clock
     started = [c for c in db.session.new if isinstance(c, SlaClock) and c.ticket_id == ticket.id]
     running = [clock for clock in stored + started if clock.satisfied_at is None]
     return sorted(running, key=lambda c: (c.due_at, c.id is None, c.id or 0))
-
-
-def clock_values(policy: SlaPolicy, target: SlaTarget, tier: int, now: datetime) -> dict[str, Any] | None:
-    """The columns of a clock of `target` started at `now` at `tier` (None when the policy does
-    not measure that target); the same for every ticket of that policy and tier."""
-    targets = targets_of(policy)
-    minutes = targets.minutes(target, tier)
-    if minutes is None:
-        return None
-    times = clock_times(calendar_for(policy), now, minutes, targets.warn_percent)
-    return {
-        "target": target,
-        "tier": tier,
-        "minutes": minutes,
-        "started_at": now,
-        "warn_at": times.warn_at,
-        "due_at": times.due_at,
-    }
-
-
-def owed_targets(first_responded: bool) -> list[SlaTarget]:
-    """The clocks a ticket that takes a policy while open starts, in the order it starts them."""
-    owed = [SlaTarget.resolution, SlaTarget.tier_dwell]
-    if not first_responded:
-        owed.insert(0, SlaTarget.first_response)
-    return owed
 
 
 def _start(
@@ -136,16 +101,6 @@ def _start(
     if clocks is not None and ticket.id in clocks.running:
         clocks.running[ticket.id].append(clock)
     return clock
-
-
-def choose_for(ticket: Ticket, cells: list[PolicyCell] | None = None) -> PolicyChoice | None:
-    """The policy the ticket's cell names now (None when no cell and no default does)."""
-    # Reading costs no flush, so the caller's change stays one versioned write.
-    with db.session.no_autoflush:
-        account_tier = ticket.organization.account_tier.value if ticket.organization else None
-        # This process's copy of the matrix, current with every policy edit.
-        known = policy_cells() if cells is None else cells
-    return choose_policy(known, account_tier, ticket.priority.value)
 
 
 def start_ticket(ticket: Ticket, now: datetime, clocks: ClockPass | None = None) -> None:
@@ -307,15 +262,6 @@ def _resume(
     _retime(ticket, policy, pause, clocks)
 
 
-def ended_pauses(ticket: Ticket, ending: SlaPause | None = None) -> list[tuple[datetime, datetime]]:
-    """The ticket's paused stretches that have ended, with one ending in this transaction."""
-    with db.session.no_autoflush:
-        stored = list(db.session.scalars(select(SlaPause).where(SlaPause.ticket_id == ticket.id)))
-    if ending is not None and ending not in stored:
-        stored.append(ending)
-    return [(p.started_at, p.ended_at) for p in stored if p.ended_at is not None]
-
-
 def _retime(ticket: Ticket, policy: SlaPolicy, ending: SlaPause | None, clocks: ClockPass | None) -> None:
     """Due (and, before a warning, warn) times of the running clocks from their starts, targets
     and the ticket's ended pauses; a breached clock keeps the due time it missed."""
@@ -329,18 +275,6 @@ def _retime(ticket: Ticket, policy: SlaPolicy, ending: SlaPause | None, clocks: 
             clock.due_at = times.due_at
         if clock.warned_at is None and clock.warn_at != times.warn_at:
             clock.warn_at = times.warn_at
-
-
-def standing(
-    running: Sequence[Clock], now: datetime, *, paused: bool
-) -> tuple[SlaBadge | None, datetime | None]:
-    """The badge the running clocks show and when the sweep must next look (never while paused)."""
-    shown = worst_badge([badge(now, c.warn_at, c.due_at, c.breached_at is not None) for c in running])
-    if paused:
-        return shown, None
-    checks = [c.warn_at for c in running if c.warned_at is None and c.breached_at is None]
-    checks += [c.due_at for c in running if c.breached_at is None]
-    return shown, (min(checks) if checks else None)
 
 
 def release(ticket: Ticket, now: datetime, clocks: ClockPass) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.domain.sla_vocabulary import TARGET_LABELS
 from app.extensions import db
 from app.models import SlaClock, Ticket
-from app.services.sla.clock import pause_reason
+from app.services.sla.clock_parts import pause_reason
 
 
 @dataclass(frozen=True, slots=True)

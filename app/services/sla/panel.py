@@ -13,7 +13,7 @@ from app.domain.sla_vocabulary import TARGET_LABELS
 from app.extensions import db
 from app.models import SlaClock, SlaPause, SlaPolicy, Ticket
 from app.models.types import utcnow
-from app.services.sla.clock import pause_reason
+from app.services.sla.clock_parts import pause_reason
 from app.services.sla.policies import calendar_of
 from app.services.sla.policy_cache import policy_cells
 

@@ -1,0 +1,94 @@
+"""What the clock hooks compute without changing anything: why a ticket's clocks stand still,
+the policy its cell names, a new clock's columns, the clocks a ticket owes, its ended pauses, and
+the badge and next check its running clocks give."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from app.domain.sla import PolicyCell, PolicyChoice, badge, choose_policy, clock_times
+from app.domain.sla import worst as worst_badge
+from app.domain.sla_vocabulary import SlaBadge, SlaTarget
+from app.domain.vendors import clock_pause_reason
+from app.extensions import db
+from app.models import SlaPause, SlaPolicy, Ticket
+from app.services.sla.clock_pass import Clock
+from app.services.sla.policies import calendar_for, targets_of
+from app.services.sla.policy_cache import cached_policy, policy_cells
+
+
+def pause_reason(ticket: Ticket) -> str | None:
+    """Why the clocks stand still now (None while they run); see domain.vendors."""
+    return clock_pause_reason(
+        ticket.status.value, ticket.tier, ticket.vendor_id is not None, ticket.vendor_pauses_clock
+    )
+
+
+def is_paused(ticket: Ticket) -> bool:
+    return pause_reason(ticket) is not None
+
+
+def read_policy(policy_id: int) -> SlaPolicy:
+    """The process's copy of the policy (see sla.policy_cache), read afresh if it is missing."""
+    return cached_policy(policy_id) or db.session.get_one(SlaPolicy, policy_id)
+
+
+def clock_values(policy: SlaPolicy, target: SlaTarget, tier: int, now: datetime) -> dict[str, Any] | None:
+    """The columns of a clock of `target` started at `now` at `tier` (None when the policy does
+    not measure that target); the same for every ticket of that policy and tier."""
+    targets = targets_of(policy)
+    minutes = targets.minutes(target, tier)
+    if minutes is None:
+        return None
+    times = clock_times(calendar_for(policy), now, minutes, targets.warn_percent)
+    return {
+        "target": target,
+        "tier": tier,
+        "minutes": minutes,
+        "started_at": now,
+        "warn_at": times.warn_at,
+        "due_at": times.due_at,
+    }
+
+
+def owed_targets(first_responded: bool) -> list[SlaTarget]:
+    """The clocks a ticket that takes a policy while open starts, in the order it starts them."""
+    owed = [SlaTarget.resolution, SlaTarget.tier_dwell]
+    if not first_responded:
+        owed.insert(0, SlaTarget.first_response)
+    return owed
+
+
+def choose_for(ticket: Ticket, cells: list[PolicyCell] | None = None) -> PolicyChoice | None:
+    """The policy the ticket's cell names now (None when no cell and no default does)."""
+    # Reading costs no flush, so the caller's change stays one versioned write.
+    with db.session.no_autoflush:
+        account_tier = ticket.organization.account_tier.value if ticket.organization else None
+        # This process's copy of the matrix, current with every policy edit.
+        known = policy_cells() if cells is None else cells
+    return choose_policy(known, account_tier, ticket.priority.value)
+
+
+def ended_pauses(ticket: Ticket, ending: SlaPause | None = None) -> list[tuple[datetime, datetime]]:
+    """The ticket's paused stretches that have ended, with one ending in this transaction."""
+    with db.session.no_autoflush:
+        stored = list(db.session.scalars(select(SlaPause).where(SlaPause.ticket_id == ticket.id)))
+    if ending is not None and ending not in stored:
+        stored.append(ending)
+    return [(p.started_at, p.ended_at) for p in stored if p.ended_at is not None]
+
+
+def standing(
+    running: Sequence[Clock], now: datetime, *, paused: bool
+) -> tuple[SlaBadge | None, datetime | None]:
+    """The badge the running clocks show and when the sweep must next look (never while paused)."""
+    shown = worst_badge([badge(now, c.warn_at, c.due_at, c.breached_at is not None) for c in running])
+    if paused:
+        return shown, None
+    checks = [c.warn_at for c in running if c.warned_at is None and c.breached_at is None]
+    checks += [c.due_at for c in running if c.breached_at is None]
+    return shown, (min(checks) if checks else None)
