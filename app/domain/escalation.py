@@ -11,11 +11,10 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from operator import attrgetter
 from typing import TypeAlias
 
 from app.domain.rule_fields import Operator, TicketSnapshot
-from app.domain.safe_regex import search
+from app.domain.rule_predicates import predicate
 from app.domain.tiers import MAX_TIER, MIN_TIER
 
 
@@ -108,7 +107,7 @@ class Condition:
     test: Callable[[TicketSnapshot], bool] = dataclasses.field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "test", _predicate(self.field, self.operator, self.value))
+        object.__setattr__(self, "test", predicate(self.field, self.operator, self.value))
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,47 +165,6 @@ class _Routing:
     team_id: int | None
     assignee_id: int | None
     tags: set[str] = dataclasses.field(default_factory=set)
-
-
-def _reader(name: str) -> Callable[[TicketSnapshot], object]:
-    if name == "text":
-        return lambda snapshot: f"{snapshot.subject}\n{snapshot.description}"
-    return attrgetter(name)
-
-
-def _compare(operator: Operator, expected: object) -> Callable[[object], bool]:
-    match operator:
-        case Operator.eq:
-            return lambda actual: actual == expected
-        case Operator.ne:
-            return lambda actual: actual != expected
-        case Operator.in_:
-            return lambda actual: actual in expected  # type: ignore[operator]
-        case Operator.gte:
-            return lambda actual: actual >= expected  # type: ignore[operator]
-        case Operator.lte:
-            return lambda actual: actual <= expected  # type: ignore[operator]
-        case Operator.contains:
-            needle = str(expected).casefold()
-            return lambda actual: (
-                expected in actual if isinstance(actual, frozenset) else needle in str(actual).casefold()
-            )
-        case Operator.matches:
-            pattern = str(expected)
-            return lambda actual: search(pattern, str(actual))
-    raise ValueError(f"unknown operator {operator!r}")
-
-
-def _predicate(name: str, operator: Operator, expected: object) -> Callable[[TicketSnapshot], bool]:
-    """An unknown fact (None) never satisfies a condition."""
-    read = _reader(name)
-    compare = _compare(operator, expected)
-
-    def test(snapshot: TicketSnapshot) -> bool:
-        actual = read(snapshot)
-        return actual is not None and compare(actual)
-
-    return test
 
 
 def condition_holds(condition: Condition, snapshot: TicketSnapshot) -> bool:
