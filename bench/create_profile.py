@@ -1,6 +1,7 @@
 """What `open_ticket` costs in-process, without the web request around it.
 
     python -m bench.create_profile --db FILE [--calls 300] [--profile 25] [--parts] [--piled N]
+                                   [--instructions N]
 
 Works on a copy of a database seeded by `python -m bench.create --data-dir DIR` (FILE is one of
 its `create-<size>.db`). Opens `--calls` tickets for a signed-up customer through
@@ -11,7 +12,10 @@ with `--profile N` the N costliest functions by cumulative time (cProfile), and 
 the opening's parts: each one's share of the profiled time applied to the unprofiled CPU time.
 With `--piled N` the first customer gets N more open requests (copies of one, written by a single
 statement) and the slices alternate between that customer and a second one with a few: an
-opening's CPU should not depend on how many requests the customer has open.
+opening's CPU should not depend on how many requests the customer has open. With
+`--instructions N`, N openings (the user's load included) between two `callgrind_control`
+toggles, for a run under `valgrind --tool=callgrind --instr-atstart=no` (instruction counts do
+not depend on the load).
 """
 
 from __future__ import annotations
@@ -76,6 +80,16 @@ def _spread(slices: list[float]) -> str:
     return f"{statistics.median(slices):.2f} CPU ms per call ({', '.join(f'{s:.2f}' for s in slices)})"
 
 
+def _instructions(app, user_id: int, count: int) -> None:
+    """`count` openings between two `callgrind_control` toggles (see the module's text)."""
+    for n in range(20):
+        _open(app, user_id, 20_000 + n)
+    os.system(f"callgrind_control -i on {os.getpid()} >/dev/null")
+    for n in range(count):
+        _open(app, user_id, 20_100 + n)
+    os.system(f"callgrind_control -i off {os.getpid()} >/dev/null")
+
+
 def _pile(app, user_id: int, count: int) -> None:
     """`count` copies of the customer's newest request, open, in one INSERT (no reference)."""
     with app.app_context():
@@ -114,6 +128,7 @@ def main() -> None:
     parser.add_argument("--profile", type=int, default=0, help="print the N costliest functions")
     parser.add_argument("--parts", action="store_true", help="print the CPU ms of each part")
     parser.add_argument("--piled", type=int, default=0, help="open requests to give the first customer")
+    parser.add_argument("--instructions", type=int, default=0, help="openings to count under callgrind")
     args = parser.parse_args()
 
     from app import create_app
@@ -143,6 +158,10 @@ def main() -> None:
         event.listen(engine, "before_cursor_execute", count)
         _open(app, user_id, 10)
         event.remove(engine, "before_cursor_execute", count)
+        if args.instructions:
+            _instructions(app, user_id, args.instructions)
+            engine.dispose()
+            return
         each = max(1, args.calls // 5)
         if args.piled:
             _pile(app, user_id, args.piled)

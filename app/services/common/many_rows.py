@@ -20,6 +20,7 @@ from sqlalchemy.types import TypeEngine
 
 from app.extensions import db
 from app.models.types import UTCDateTime
+from app.services.common.bind_values import bind_converter
 from app.services.common.prepared import row_count, run_on_driver
 from app.services.common.rows import rows_matched
 
@@ -108,7 +109,7 @@ def _plan(compiled: SQLCompiler, dialect: Dialect, keys: tuple[str, ...]) -> lis
     plan: list[_Slot] = []
     for name in compiled.positiontup:
         bind = compiled.binds[name]
-        convert = bind.type.dialect_impl(dialect).bind_processor(dialect)
+        convert = bind_converter(bind.type, dialect)
         if name in keys:
             plan.append((name, convert, convert is not None and _converts_alike(bind.type), None))
             continue
@@ -126,13 +127,15 @@ def _plan(compiled: SQLCompiler, dialect: Dialect, keys: tuple[str, ...]) -> lis
 
 
 def _values(plan: list[_Slot], rows: Sequence[dict[str, Any]]) -> list[tuple[Any, ...]]:
-    if len(rows) == 1:  # a ticket's opening: most of its statements write one row
-        row = rows[0]
+    if len(rows) <= FEW_ROWS:
+        # A ticket's opening: a row or a few per statement, where sorting out equal values costs
+        # more than converting them (its one `now` is converted once, see bind_values.utc_text).
         return [
             tuple(
                 constant if key is None else (convert(row[key]) if convert else row[key])
                 for key, convert, _alike, constant in plan
             )
+            for row in rows
         ]
     columns: list[list[Any]] = []
     for key, convert, alike, constant in plan:

@@ -20,6 +20,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.expression import ClauseElement, Executable
 
 from app.extensions import db
+from app.services.common.bind_values import bind_converter
 
 # Where each positional value comes from: the caller's parameter (its key and the column type's
 # converter), or a constant of the statement itself, converted once.
@@ -133,10 +134,8 @@ def _prepare(statement: ClauseElement, dialect: Dialect, parameters: Mapping[str
     slots: list[Slot] = []
     for name in expanded.positiontup:
         bind = compiled.binds.get(name)
-        if bind is None:  # an item of an expanded list
-            convert = expanded.processors.get(name)
-        else:
-            convert = bind.type.dialect_impl(dialect).bind_processor(dialect)
+        # None: an item of an expanded list.
+        convert = expanded.processors.get(name) if bind is None else bind_converter(bind.type, dialect)
         if name in parameters:
             slots.append((name, convert, None))
         else:
