@@ -10,7 +10,7 @@ Days are walked one at a time over their intervals, never minute by minute.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -34,6 +34,7 @@ __all__ = [
     "BusinessCalendar",
     "Interval",
     "add_business_minutes",
+    "add_business_minutes_each",
     "add_business_time",
     "business_minutes_between",
     "business_time_between",
@@ -96,6 +97,37 @@ def add_business_time(calendar: BusinessCalendar, start: datetime, duration: tim
 def add_business_minutes(calendar: BusinessCalendar, start: datetime, minutes: int) -> datetime:
     """add_business_time for a whole number of minutes (an SLA target)."""
     return add_business_time(calendar, start, timedelta(minutes=minutes))
+
+
+def add_business_minutes_each(
+    calendar: BusinessCalendar, start: datetime, minutes: Sequence[int]
+) -> list[datetime]:
+    """add_business_minutes for several amounts from one start, in their order: the calendar's
+    open spans are walked once, as far as the largest amount reaches."""
+    _require_aware(start)
+    durations = [timedelta(minutes=amount) for amount in minutes]
+    if any(duration < timedelta(0) for duration in durations):
+        raise ValueError("Business time to add cannot be negative.")
+    start = start.astimezone(UTC)
+    if calendar.always_open:
+        return [start + duration for duration in durations]
+    found: list[datetime] = [start] * len(durations)  # a zero amount is the start itself
+    waiting = sorted((d, i) for i, d in enumerate(durations) if d)
+    if not waiting:
+        return found
+    used = timedelta(0)  # open time before the span at hand
+    position = 0
+    for span_start, span_end in open_spans(calendar, start):
+        reach = used + (span_end - span_start)
+        # Used up within this span, closing time included (as add_business_time has it).
+        while waiting[position][0] <= reach:
+            duration, index = waiting[position]
+            found[index] = span_start + (duration - used)
+            position += 1
+            if position == len(waiting):
+                return found
+        used = reach
+    raise AssertionError("open_spans never ends")  # pragma: no cover
 
 
 def business_time_between(calendar: BusinessCalendar, start: datetime, end: datetime) -> timedelta:

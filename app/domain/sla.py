@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from app.domain.business_time import add_business_minutes, add_business_time, business_time_between
+from app.domain.business_time import add_business_minutes_each, add_business_time, business_time_between
 from app.domain.calendar_rules import BusinessCalendar
 from app.domain.errors import InvalidInput, raise_all
 from app.domain.sla_vocabulary import SlaBadge, SlaTarget
@@ -149,11 +149,19 @@ class ClockTimes:
 
 def clock_times(calendar: BusinessCalendar, start: datetime, minutes: int, warn_percent: int) -> ClockTimes:
     """When a target started at `start` warns and falls due, in the calendar's business time."""
-    warn_minutes = max(1, math.floor(minutes * warn_percent / 100))
-    return ClockTimes(
-        warn_at=add_business_minutes(calendar, start, warn_minutes),
-        due_at=add_business_minutes(calendar, start, minutes),
-    )
+    return clock_times_each(calendar, start, [minutes], warn_percent)[0]
+
+
+def clock_times_each(
+    calendar: BusinessCalendar, start: datetime, minutes: Sequence[int], warn_percent: int
+) -> list[ClockTimes]:
+    """clock_times for several targets started together (a new ticket's clocks), in their order,
+    from one walk of the calendar."""
+    amounts: list[int] = []
+    for target_minutes in minutes:
+        amounts += (max(1, math.floor(target_minutes * warn_percent / 100)), target_minutes)
+    times = add_business_minutes_each(calendar, start, amounts)
+    return [ClockTimes(warn_at=times[i], due_at=times[i + 1]) for i in range(0, len(times), 2)]
 
 
 Pause = tuple[datetime, datetime]

@@ -11,6 +11,7 @@ from app.domain.business_time import (
     BusinessCalendar,
     Interval,
     add_business_minutes,
+    add_business_minutes_each,
     add_business_time,
     business_minutes_between,
     business_time_between,
@@ -292,6 +293,20 @@ minutes = st.integers(min_value=0, max_value=120_000)
 @given(calendars, instants, minutes)
 def test_adding_then_measuring_round_trips(cal, start, m):
     assert business_minutes_between(cal, start, add_business_minutes(cal, start, m)) == m
+
+
+@settings(deadline=None)
+@given(calendars, instants, st.lists(st.integers(min_value=0, max_value=12_000), max_size=6))
+def test_adding_several_amounts_in_one_walk_adds_each(cal, start, amounts):
+    each = add_business_minutes_each(cal, start, amounts)
+    assert each == [add_business_minutes(cal, start, m) for m in amounts]
+
+
+def test_several_amounts_refuse_a_negative_one_and_a_naive_start():
+    with pytest.raises(ValueError, match="negative"):
+        add_business_minutes_each(BERLIN, at("Europe/Berlin", 2026, 3, 2, 10, 0), [60, -1])
+    with pytest.raises(ValueError):
+        add_business_minutes_each(BERLIN, datetime(2026, 3, 2, 10, 0), [60])  # noqa: DTZ001
 
 
 @settings(deadline=None)

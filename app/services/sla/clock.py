@@ -27,6 +27,7 @@ it lets go (`release`), and may carry clocks and policies it read beforehand.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 
@@ -41,6 +42,7 @@ from app.services.relationship import risk_rank
 from app.services.sla.clock_parts import (
     choose_for,
     clock_values,
+    clock_values_each,
     ended_pauses,
     is_paused,
     owed_targets,
@@ -86,9 +88,13 @@ def active_clocks(ticket: Ticket, clocks: ClockPass | None = None) -> list[Clock
 def _start(
     ticket: Ticket, policy: SlaPolicy, target: SlaTarget, now: datetime, clocks: ClockPass | None
 ) -> Clock | None:
-    values = clock_values(policy, target, ticket.tier, now)
+    return _start_timed(ticket, clock_values(policy, target, ticket.tier, now), clocks)
+
+
+def _start_timed(ticket: Ticket, values: dict[str, Any] | None, clocks: ClockPass | None) -> Clock | None:
+    """Start a clock with its columns worked out (None: the policy does not measure it)."""
     if values is None:
-        return None  # the policy does not measure this target
+        return None
     values["ticket_id"] = ticket.id
     # In a sweep batch the new clock is a row of the batch's INSERT, still changeable until then.
     clock: Clock
@@ -131,8 +137,9 @@ def _adopt(ticket: Ticket, choice: PolicyChoice, now: datetime, clocks: ClockPas
         clocks.policies[ticket.id] = policy
     if ticket.status in DONE_STATUSES:
         return
-    for target in owed_targets(ticket.first_responded_at is not None):
-        _start(ticket, policy, target, now, clocks)
+    owed = owed_targets(ticket.first_responded_at is not None)
+    for values in clock_values_each(policy, owed, ticket.tier, now):  # timed together
+        _start_timed(ticket, values, clocks)
     if is_paused(ticket):  # a ticket already waiting on someone starts paused
         _sync_pause(ticket, policy, now, clocks)
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from app.domain.sla import PolicyCell, PolicyChoice, badge, choose_policy, clock_times
+from app.domain.sla import PolicyCell, PolicyChoice, badge, choose_policy, clock_times_each
 from app.domain.sla import worst as worst_badge
 from app.domain.sla_vocabulary import SlaBadge, SlaTarget
 from app.domain.vendors import clock_pause_reason
@@ -40,19 +40,35 @@ def read_policy(policy_id: int) -> SlaPolicy:
 def clock_values(policy: SlaPolicy, target: SlaTarget, tier: int, now: datetime) -> dict[str, Any] | None:
     """The columns of a clock of `target` started at `now` at `tier` (None when the policy does
     not measure that target); the same for every ticket of that policy and tier."""
-    targets = targets_of(policy)
-    minutes = targets.minutes(target, tier)
-    if minutes is None:
-        return None
-    times = clock_times(calendar_for(policy), now, minutes, targets.warn_percent)
-    return {
-        "target": target,
-        "tier": tier,
-        "minutes": minutes,
-        "started_at": now,
-        "warn_at": times.warn_at,
-        "due_at": times.due_at,
-    }
+    return clock_values_each(policy, [target], tier, now)[0]
+
+
+def clock_values_each(
+    policy: SlaPolicy, targets: Sequence[SlaTarget], tier: int, now: datetime
+) -> list[dict[str, Any] | None]:
+    """clock_values for several targets started together, in their order, timed in one walk of
+    the policy's calendar."""
+    of_policy = targets_of(policy)
+    measured = [(target, of_policy.minutes(target, tier)) for target in targets]
+    amounts = [minutes for _target, minutes in measured if minutes is not None]
+    times = iter(clock_times_each(calendar_for(policy), now, amounts, of_policy.warn_percent))
+    found: list[dict[str, Any] | None] = []
+    for target, minutes in measured:
+        if minutes is None:
+            found.append(None)  # the policy does not measure this target
+            continue
+        timed = next(times)
+        found.append(
+            {
+                "target": target,
+                "tier": tier,
+                "minutes": minutes,
+                "started_at": now,
+                "warn_at": timed.warn_at,
+                "due_at": timed.due_at,
+            }
+        )
+    return found
 
 
 def owed_targets(first_responded: bool) -> list[SlaTarget]:
