@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy import JSON, ForeignKey, Index, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import Base
@@ -23,6 +23,15 @@ class Activity(Base):
         Index("ix_activities_ticket_created", "ticket_id", "created_at", "id"),
         # A day of one kind of event (report roll-ups).
         Index("ix_activities_kind_created", "kind", "created_at"),
+        # A customer's reopens in the health window (each opening reads them): only reopen events
+        # are in it, so no other event writes an entry, and the count reads no other customer's.
+        Index(
+            "ix_activities_reopens",
+            "customer_id",
+            "created_at",
+            sqlite_where=text("kind = 'ticket_reopened'"),
+            postgresql_where=text("kind = 'ticket_reopened'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
