@@ -7,7 +7,9 @@ step and with its messages, through a serializer kept while the secret key stays
 once a post's token passed, it is the request's token (`g.csrf_token`, as `generate_csrf` keeps
 it): a page answering the post shows the token it came with. That token is as good as a new one,
 since both sign the same session secret and tokens never expire here (WTF_CSRF_TIME_LIMIT is
-None); with a time limit set, a fresh one is signed as before."""
+None); with a time limit set, a fresh one is signed as before. A token checked once is kept
+with its signing time (`KeptValuesSerializer`): the next post with it is checked for its age
+only, as a customer posts one form's token again and again."""
 
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from flask_wtf.csrf import CSRFProtect, same_origin
 from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 from wtforms import ValidationError
 
-from app.session_cookie import KeptKeySigner
+from app.session_cookie import KeptKeySigner, KeptValuesSerializer
 
 logger = logging.getLogger("flask_wtf.csrf")
 
@@ -76,5 +78,5 @@ class KeptSerializerCSRFProtect(CSRFProtect):
             raise RuntimeError("A secret key is required to use CSRF.")
         kept = self._kept
         if kept is None or kept[0] != secret:
-            kept = self._kept = (secret, URLSafeTimedSerializer(secret, salt=SALT, signer=KeptKeySigner))
+            kept = self._kept = (secret, KeptValuesSerializer(secret, salt=SALT, signer=KeptKeySigner))
         return kept[1]

@@ -3,19 +3,30 @@
 Flask builds a new serializer (and its signer derives its HMAC key again) for every read and
 every write of the cookie, that is twice a request. Here the serializer is kept while the
 secret key and its fallbacks stay the same, and each signer's derived key is kept per key: the
-cookie, its signature, salt and expiry are exactly Flask's."""
+cookie, its signature, salt and expiry are exactly Flask's.
+
+A browser sends the same cookie with request after request until an answer sets a new one, and
+each time Flask decodes it, checks its signature and parses its JSON again. Here the cookies
+this process signed or found valid are kept (the last few hundred, with their signing time, for
+as long as the keys stay the same): a cookie seen before is only checked for its age, and its
+session is a fresh copy of what it held. Any other cookie is read as Flask reads it."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
-from itsdangerous.encoding import want_bytes
+from itsdangerous.encoding import base64_decode, bytes_to_int, want_bytes
+
+from app.session_json import PlainFirstJSONSerializer
 
 # A handful of entries: one per secret key (the current one and its fallbacks) and salt.
 _derived_keys: dict[tuple[bytes, bytes, str, Any], bytes] = {}
+# Signed values a serializer keeps, with their signing time and what they hold.
+KEPT_VALUES = 256
 
 
 class KeptKeySigner(TimestampSigner):
@@ -33,7 +44,71 @@ class KeptKeySigner(TimestampSigner):
         return derived
 
 
+class KeptValuesSerializer(URLSafeTimedSerializer):
+    """A timed serializer that keeps the values it signed or found valid: one seen again is
+    checked for its age only, and what it holds is given as a fresh copy. Its keys and salt are
+    fixed, so a value valid once stays valid until it is too old. Anything else (bytes, another
+    salt, a value not kept, a kept one too old or from the future) is read as itsdangerous
+    reads it."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._values: dict[str, tuple[int, Any]] = {}
+
+    def dumps(self, obj: Any, salt: str | bytes | None = None) -> str:
+        value: str = super().dumps(obj, salt)
+        if salt is None and isinstance(value, str):
+            self._keep(value, _signed_at(value), obj)
+        return value
+
+    def loads(  # type: ignore[override]
+        self,
+        s: str | bytes,
+        max_age: int | None = None,
+        return_timestamp: bool = False,
+        salt: str | bytes | None = None,
+    ) -> Any:
+        if return_timestamp or salt is not None or not isinstance(s, str):
+            return super().loads(s, max_age, return_timestamp, salt)
+        kept = self._values.get(s)
+        if kept is not None:
+            signed_at, payload = kept
+            age = int(time.time()) - signed_at
+            if 0 <= age and (max_age is None or age <= max_age):
+                return _copied(payload)
+            del self._values[s]
+        payload, signed = super().loads(s, max_age, return_timestamp=True)
+        self._keep(s, int(signed.timestamp()), payload)
+        return payload
+
+    def _keep(self, value: str, signed_at: int, payload: Any) -> None:
+        values = self._values
+        if len(values) >= KEPT_VALUES:
+            del values[next(iter(values))]  # the oldest kept
+        values[value] = (signed_at, _copied(payload))
+
+
+def _signed_at(value: str) -> int:
+    """The signing time a timed signature carries (`payload.time.signature`)."""
+    return bytes_to_int(base64_decode(value.rsplit(".", 2)[1]))
+
+
+def _copied(value: Any) -> Any:
+    """A copy of a loaded payload that shares nothing mutable with it (a session's flash notes
+    are a list that the next request appends to)."""
+    kind = type(value)
+    if kind is dict:
+        return {key: _copied(item) for key, item in value.items()}
+    if kind is list:
+        return [_copied(item) for item in value]
+    if kind is tuple:
+        return tuple(_copied(item) for item in value)
+    return value
+
+
 class KeptSerializerSessionInterface(SecureCookieSessionInterface):
+    serializer = PlainFirstJSONSerializer()
+
     def __init__(self) -> None:
         self._kept: tuple[tuple[Any, ...], URLSafeTimedSerializer] | None = None
 
@@ -44,7 +119,7 @@ class KeptSerializerSessionInterface(SecureCookieSessionInterface):
         kept = self._kept
         if kept is not None and kept[0] == keys:
             return kept[1]
-        serializer = URLSafeTimedSerializer(
+        serializer = KeptValuesSerializer(
             list(keys),  # the current key last, as itsdangerous expects
             salt=self.salt,
             serializer=self.serializer,
