@@ -13,6 +13,7 @@ only, as a customer posts one form's token again and again."""
 
 from __future__ import annotations
 
+import functools
 import hmac
 import logging
 from typing import Any
@@ -27,6 +28,16 @@ from app.session_cookie import KeptKeySigner, KeptValuesSerializer
 logger = logging.getLogger("flask_wtf.csrf")
 
 SALT = "wtf-csrf-token"  # Flask-WTF's
+# Flask-WTF's referrer test parses both addresses at every post; its answer depends on the two
+# strings only, and a site's pages and hosts are few. A long address is not kept.
+_kept_same_origin = functools.lru_cache(maxsize=256)(same_origin)
+_KEPT_ADDRESS_LENGTH = 512
+
+
+def _same_origin(referrer: str, host_uri: str) -> bool:
+    if len(referrer) > _KEPT_ADDRESS_LENGTH:
+        return bool(same_origin(referrer, host_uri))
+    return bool(_kept_same_origin(referrer, host_uri))
 
 
 class KeptSerializerCSRFProtect(CSRFProtect):
@@ -49,7 +60,7 @@ class KeptSerializerCSRFProtect(CSRFProtect):
         if request.is_secure and config["WTF_CSRF_SSL_STRICT"]:
             if not request.referrer:
                 self._error_response("The referrer header is missing.")
-            if not same_origin(request.referrer, f"https://{request.host}/"):
+            if not _same_origin(request.referrer, f"https://{request.host}/"):
                 self._error_response("The referrer does not match the host.")
         g.csrf_valid = True  # as Flask-WTF marks it: the forms do not check again
         if config["WTF_CSRF_TIME_LIMIT"] is None:

@@ -74,7 +74,7 @@ class KeptValuesSerializer(URLSafeTimedSerializer):
         if kept is not None:
             signed_at, payload = kept
             age = int(time.time()) - signed_at
-            if 0 <= age and (max_age is None or age <= max_age):
+            if age >= 0 and (max_age is None or age <= max_age):
                 return _copied(payload)
             del self._values[s]
         payload, signed = super().loads(s, max_age, return_timestamp=True)
