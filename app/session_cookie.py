@@ -13,6 +13,7 @@ session is a fresh copy of what it held. Any other cookie is read as Flask reads
 
 from __future__ import annotations
 
+import contextlib
 import time
 from typing import Any
 
@@ -76,7 +77,7 @@ class KeptValuesSerializer(URLSafeTimedSerializer):
             age = int(time.time()) - signed_at
             if age >= 0 and (max_age is None or age <= max_age):
                 return _copied(payload)
-            del self._values[s]
+            self._values.pop(s, None)
         payload, signed = super().loads(s, max_age, return_timestamp=True)
         self._keep(s, int(signed.timestamp()), payload)
         return payload
@@ -84,7 +85,9 @@ class KeptValuesSerializer(URLSafeTimedSerializer):
     def _keep(self, value: str, signed_at: int, payload: Any) -> None:
         values = self._values
         if len(values) >= KEPT_VALUES:
-            del values[next(iter(values))]  # the oldest kept
+            # The oldest kept; another thread of a threaded worker may have taken it first.
+            with contextlib.suppress(KeyError, RuntimeError, StopIteration):
+                del values[next(iter(values))]
         values[value] = (signed_at, _copied(payload))
 
 
