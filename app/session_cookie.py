@@ -7,7 +7,7 @@ cookie, its signature, salt and expiry are exactly Flask's.
 
 A browser sends the same cookie with request after request until an answer sets a new one, and
 each time Flask decodes it, checks its signature and parses its JSON again. Here the cookies
-this process signed or found valid are kept (the last few hundred, with their signing time, for
+this process found valid are kept (the last few hundred, with their signing time, for
 as long as the keys stay the same): a cookie seen before is only checked for its age, and its
 session is a fresh copy of what it held. Any other cookie is read as Flask reads it."""
 
@@ -20,7 +20,7 @@ from typing import Any
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
-from itsdangerous.encoding import base64_decode, bytes_to_int, want_bytes
+from itsdangerous.encoding import want_bytes
 
 from app.session_json import PlainFirstJSONSerializer
 
@@ -46,21 +46,16 @@ class KeptKeySigner(TimestampSigner):
 
 
 class KeptValuesSerializer(URLSafeTimedSerializer):
-    """A timed serializer that keeps the values it signed or found valid: one seen again is
-    checked for its age only, and what it holds is given as a fresh copy. Its keys and salt are
-    fixed, so a value valid once stays valid until it is too old. Anything else (bytes, another
-    salt, a value not kept, a kept one too old or from the future) is read as itsdangerous
-    reads it."""
+    """A timed serializer that keeps the values it found valid, as they were read: one seen
+    again is checked for its age only, and what it holds is given as a fresh copy. Its keys and
+    salt are fixed, so a value valid once stays valid until it is too old. Anything else (bytes,
+    another salt, a value not kept, a kept one too old or from the future) is read as
+    itsdangerous reads it. What it signs is not kept: the JSON's round trip can change a value
+    (a datetime's microseconds, a number as a key)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._values: dict[str, tuple[int, Any]] = {}
-
-    def dumps(self, obj: Any, salt: str | bytes | None = None) -> str:
-        value: str = super().dumps(obj, salt)
-        if salt is None and isinstance(value, str):
-            self._keep(value, _signed_at(value), obj)
-        return value
 
     def loads(  # type: ignore[override]
         self,
@@ -89,11 +84,6 @@ class KeptValuesSerializer(URLSafeTimedSerializer):
             with contextlib.suppress(KeyError, RuntimeError, StopIteration):
                 del values[next(iter(values))]
         values[value] = (signed_at, _copied(payload))
-
-
-def _signed_at(value: str) -> int:
-    """The signing time a timed signature carries (`payload.time.signature`)."""
-    return bytes_to_int(base64_decode(value.rsplit(".", 2)[1]))
 
 
 def _copied(value: Any) -> Any:

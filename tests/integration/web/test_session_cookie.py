@@ -1,6 +1,6 @@
 """The session cookie keeps its serializer and derived key per process, and still is Flask's
 cookie: the same signature and expiry, a rotated key read through SECRET_KEY_FALLBACKS, and a
-cookie signed with any other key refused. A cookie (or CSRF token) signed or found valid once is
+cookie signed with any other key refused. A cookie (or CSRF token) found valid once is
 kept: read again, it is checked for its age only and its data is a copy."""
 
 from __future__ import annotations
@@ -95,6 +95,8 @@ def test_the_kept_values_are_bounded(app, monkeypatch):
     serializer = KeptSerializerSessionInterface().get_signing_serializer(app)
     assert isinstance(serializer, KeptValuesSerializer)
     cookies = [serializer.dumps({"n": n}) for n in range(5)]
+    assert not serializer._values  # what it signs is not kept, only what it read
+    assert [serializer.loads(cookie) for cookie in cookies] == [{"n": n} for n in range(5)]
     assert list(serializer._values) == cookies[2:]
     assert [serializer.loads(cookie) for cookie in cookies] == [{"n": n} for n in range(5)]
 
