@@ -9,6 +9,7 @@ from werkzeug.routing import IntegerConverter
 
 from app.domain.ids import ROW_ID_MAX
 from app.domain.sessions import parse_session_identity
+from app.flask_app import TierdeskFlask
 from config import Config, config_from_env
 
 
@@ -21,7 +22,7 @@ class RowIdConverter(IntegerConverter):
 
 
 def create_app(config_class: type[Config] | None = None, **overrides) -> Flask:
-    app = Flask(
+    app = TierdeskFlask(
         __name__,
         instance_relative_config=True,
         template_folder="../templates",

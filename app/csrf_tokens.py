@@ -7,10 +7,13 @@ step and with its messages, through a serializer kept while the secret key stays
 once a post's token passed, it is the request's token (`g.csrf_token`, as `generate_csrf` keeps
 it): a page answering the post shows the token it came with. That token is as good as a new one,
 since both sign the same session secret and tokens never expire here (WTF_CSRF_TIME_LIMIT is
-None); with a time limit set, a fresh one is signed as before."""
+None); with a time limit set, a fresh one is signed as before. A token checked once is kept
+with its signing time (`KeptValuesSerializer`): the next post with it is checked for its age
+only, as a customer posts one form's token again and again."""
 
 from __future__ import annotations
 
+import functools
 import hmac
 import logging
 from typing import Any
@@ -20,11 +23,21 @@ from flask_wtf.csrf import CSRFProtect, same_origin
 from itsdangerous import BadData, SignatureExpired, URLSafeTimedSerializer
 from wtforms import ValidationError
 
-from app.session_cookie import KeptKeySigner
+from app.session_cookie import KeptKeySigner, KeptValuesSerializer
 
 logger = logging.getLogger("flask_wtf.csrf")
 
 SALT = "wtf-csrf-token"  # Flask-WTF's
+# Flask-WTF's referrer test parses both addresses at every post; its answer depends on the two
+# strings only, and a site's pages and hosts are few. A long address is not kept.
+_kept_same_origin = functools.lru_cache(maxsize=256)(same_origin)
+_KEPT_ADDRESS_LENGTH = 512
+
+
+def _same_origin(referrer: str, host_uri: str) -> bool:
+    if len(referrer) > _KEPT_ADDRESS_LENGTH:
+        return bool(same_origin(referrer, host_uri))
+    return bool(_kept_same_origin(referrer, host_uri))
 
 
 class KeptSerializerCSRFProtect(CSRFProtect):
@@ -47,7 +60,7 @@ class KeptSerializerCSRFProtect(CSRFProtect):
         if request.is_secure and config["WTF_CSRF_SSL_STRICT"]:
             if not request.referrer:
                 self._error_response("The referrer header is missing.")
-            if not same_origin(request.referrer, f"https://{request.host}/"):
+            if not _same_origin(request.referrer, f"https://{request.host}/"):
                 self._error_response("The referrer does not match the host.")
         g.csrf_valid = True  # as Flask-WTF marks it: the forms do not check again
         if config["WTF_CSRF_TIME_LIMIT"] is None:
@@ -76,5 +89,5 @@ class KeptSerializerCSRFProtect(CSRFProtect):
             raise RuntimeError("A secret key is required to use CSRF.")
         kept = self._kept
         if kept is None or kept[0] != secret:
-            kept = self._kept = (secret, URLSafeTimedSerializer(secret, salt=SALT, signer=KeptKeySigner))
+            kept = self._kept = (secret, KeptValuesSerializer(secret, salt=SALT, signer=KeptKeySigner))
         return kept[1]

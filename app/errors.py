@@ -105,7 +105,9 @@ def register(app: Flask) -> None:
             raise NotFound("There is no page at this address.")
         # Only a form body has fields here (werkzeug parses no other); a JSON body is the
         # API's, whose schemas refuse a NUL themselves.
-        sent = (request.args, request.form) if request.mimetype in _FORM_TYPES else (request.args,)
+        # An empty query string has no fields: its parse is skipped.
+        query = (request.args,) if request.query_string else ()
+        sent = (*query, request.form) if request.mimetype in _FORM_TYPES else query
         for values in sent:
             for key, value in values.items(multi=True):
                 if "\x00" in key or "\x00" in value:

@@ -49,5 +49,8 @@ def register(app: Flask) -> None:
                 headers.add(name, value)
         if request.endpoint != "static" and "_user_id" in session:
             # A signed-in page holds someone's tickets: no shared or back-button cache keeps it.
-            headers["Cache-Control"] = "no-store"
+            if "cache-control" in present:
+                headers["Cache-Control"] = "no-store"
+            else:
+                headers.add("Cache-Control", "no-store")
         return response

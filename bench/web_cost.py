@@ -1,7 +1,7 @@
 """What the web request around `open_ticket` costs in-process, in production settings.
 
     python -m bench.web_cost --db FILE [--requests 2000] [--profile 40 [--dump FILE]]
-                             [--web-only] [--instructions N]
+                             [--web-only] [--instructions N] [--freeze]
 
 Works on a copy of a database seeded by `python -m bench.create --data-dir DIR` (FILE is one of
 its `create-<size>.db`). Builds the app as gunicorn's workers have it (`TIERDESK_ENV=production`),
@@ -186,6 +186,11 @@ def main() -> None:
         help="before each post, commit a write through another connection (as the other gunicorn "
         "worker does); its own CPU is measured apart and taken off",
     )
+    parser.add_argument(
+        "--freeze",
+        action="store_true",
+        help="keep the built app out of the garbage collector, as gunicorn's master does before forking",
+    )
     parser.add_argument("--dump", help="write the profile to this file (for pstats)")
     parser.add_argument(
         "--instructions",
@@ -222,6 +227,11 @@ def main() -> None:
             from app.domain.public_holidays import holidays_from_child_process
 
             holidays_from_child_process()
+        if args.freeze:
+            # As gunicorn's master does before it forks (gunicorn.conf.py's pre_fork).
+            from app.worker_memory import freeze_preloaded
+
+            freeze_preloaded()
         spent = _Spent()
         portal_views.open_ticket = spent.wrap(portal_views.open_ticket)  # type: ignore[assignment]
         before = set(sys.modules)

@@ -15,6 +15,19 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from limits import RateLimitItem, parse_many
 
+_HEADER_NAMES = frozenset(
+    name.lower()
+    for name in (
+        "RateLimit-Limit",
+        "RateLimit-Remaining",
+        "RateLimit-Reset",
+        "RateLimit-Policy",
+        "X-RateLimit-Limit",
+        "X-RateLimit-Remaining",
+        "X-RateLimit-Reset",
+    )
+)
+
 
 @dataclass(frozen=True, slots=True)
 class RateWindow:
@@ -55,13 +68,22 @@ def add_headers(app: Flask) -> None:
         headers = response.headers
         amount = str(window.item.amount)
         seconds = window.reset_at - time.time()
-        headers["RateLimit-Limit"] = amount
-        headers["RateLimit-Remaining"] = str(max(0, window.remaining))
-        headers["RateLimit-Reset"] = str(max(0, math.ceil(seconds)))
-        headers["RateLimit-Policy"] = f"{amount};w={window.item.get_expiry()}"
-        headers["X-RateLimit-Limit"] = amount
-        headers["X-RateLimit-Remaining"] = str(window.remaining)
-        headers["X-RateLimit-Reset"] = str(window.reset_at)
+        values = (
+            ("RateLimit-Limit", amount),
+            ("RateLimit-Remaining", str(max(0, window.remaining))),
+            ("RateLimit-Reset", str(max(0, math.ceil(seconds)))),
+            ("RateLimit-Policy", f"{amount};w={window.item.get_expiry()}"),
+            ("X-RateLimit-Limit", amount),
+            ("X-RateLimit-Remaining", str(window.remaining)),
+            ("X-RateLimit-Reset", str(window.reset_at)),
+        )
+        # Appended at once where the answer carries none of them (one look at the names
+        # present, rather than a search of the headers per name); set one by one otherwise.
+        if _HEADER_NAMES.isdisjoint(name.lower() for name, _value in headers):
+            headers.extend(values)
+        else:
+            for name, value in values:
+                headers[name] = value
         return response
 
 

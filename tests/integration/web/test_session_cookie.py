@@ -1,13 +1,20 @@
 """The session cookie keeps its serializer and derived key per process, and still is Flask's
 cookie: the same signature and expiry, a rotated key read through SECRET_KEY_FALLBACKS, and a
-cookie signed with any other key refused."""
+cookie signed with any other key refused. A cookie (or CSRF token) found valid once is
+kept: read again, it is checked for its age only and its data is a copy."""
 
 from __future__ import annotations
 
-from flask.sessions import SecureCookieSessionInterface
+import time
 
+import pytest
+from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from app import session_cookie
+from app.csrf_tokens import KeptSerializerCSRFProtect
 from app.domain.vocabulary import Role
-from app.session_cookie import KeptSerializerSessionInterface
+from app.session_cookie import KeptSerializerSessionInterface, KeptValuesSerializer
 from tests import factories
 
 
@@ -50,3 +57,58 @@ def test_a_cookie_with_a_forged_signature_is_refused(app, client, login_as):
     assert not _signed_in(other)
     other.set_cookie("session", cookie.value)
     assert _signed_in(other)
+
+
+def test_a_cookie_read_again_is_checked_for_its_age_and_shares_nothing(app, monkeypatch):
+    serializer = KeptSerializerSessionInterface().get_signing_serializer(app)
+    assert isinstance(serializer, KeptValuesSerializer)
+    data = {"_user_id": "7:3", "_flashes": [("success", "Request TD-1 received.")]}
+    cookie = serializer.dumps(data)
+    first = serializer.loads(cookie, max_age=60)
+    assert first == data
+    first["_flashes"].append(("info", "changed by a request"))
+    assert serializer.loads(cookie, max_age=60) == data  # the kept copy is untouched
+    signed_at = time.time()
+    monkeypatch.setattr(time, "time", lambda: signed_at + 61)
+    with pytest.raises(SignatureExpired):
+        serializer.loads(cookie, max_age=60)
+    monkeypatch.setattr(time, "time", lambda: signed_at - 3600)  # a clock set back
+    with pytest.raises(SignatureExpired):
+        serializer.loads(cookie, max_age=60)
+
+
+def test_a_cookie_found_valid_is_kept_and_a_forged_one_never(app):
+    flasks = SecureCookieSessionInterface().get_signing_serializer(app)
+    ours = KeptSerializerSessionInterface().get_signing_serializer(app)
+    assert flasks is not None and isinstance(ours, KeptValuesSerializer)
+    cookie = flasks.dumps({"_user_id": "7:3"})
+    forged = cookie[:-1] + ("A" if cookie[-1] != "A" else "B")
+    for _ in range(2):
+        with pytest.raises(BadSignature):
+            ours.loads(forged)
+        assert ours.loads(cookie) == {"_user_id": "7:3"}
+    assert cookie in ours._values and forged not in ours._values
+
+
+def test_the_kept_values_are_bounded(app, monkeypatch):
+    monkeypatch.setattr(session_cookie, "KEPT_VALUES", 3)
+    serializer = KeptSerializerSessionInterface().get_signing_serializer(app)
+    assert isinstance(serializer, KeptValuesSerializer)
+    cookies = [serializer.dumps({"n": n}) for n in range(5)]
+    assert not serializer._values  # what it signs is not kept, only what it read
+    assert [serializer.loads(cookie) for cookie in cookies] == [{"n": n} for n in range(5)]
+    assert list(serializer._values) == cookies[2:]
+    assert [serializer.loads(cookie) for cookie in cookies] == [{"n": n} for n in range(5)]
+
+
+def test_a_posted_csrf_token_is_checked_once_and_a_forged_one_refused(app):
+    protect = KeptSerializerCSRFProtect()
+    with app.test_request_context():
+        serializer = protect._serializer()
+        flask_wtf = URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token")
+        token = flask_wtf.dumps("raw-token")
+        assert serializer.loads(token) == "raw-token"
+        assert token in serializer._values
+        assert serializer.loads(token) == "raw-token"
+        with pytest.raises(BadSignature):
+            serializer.loads(token[:-1] + ("A" if token[-1] != "A" else "B"))
