@@ -42,8 +42,11 @@ proc_name = "tierdesk"
 preload_app = os.environ.get("WEB_PRELOAD", "1") not in ("0", "false", "no")
 # Each worker's SQLite page cache, in MB (commands and the scheduler keep SQLITE_CACHE_MB, 32):
 # a request reads a few pages of a few indexes, and the file cache of the operating system,
-# which every worker shares, keeps the rest. A full 32 MB cache would be most of a worker's size.
-web_sqlite_cache_mb = float(os.environ.get("WEB_SQLITE_CACHE_MB", "8"))
+# which every worker shares, keeps the rest. SQLite's own default, 2 MB. A cache never shrinks,
+# and a larger one fills with pages read once: every so often an opening's insert into the ticket
+# search index (FTS5) merges its segments, reading and writing megabytes in that one request
+# (5 MB at 100,000 tickets), and they stayed in the worker that served it.
+web_sqlite_cache_mb = float(os.environ.get("WEB_SQLITE_CACHE_MB", "2"))
 
 
 def on_starting(server: object) -> None:

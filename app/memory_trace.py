@@ -2,8 +2,9 @@
 gunicorn.conf.py) makes each worker trace its allocations from the fork on and, after its first
 request and every `WEB_MEMORY_TRACE_EVERY` requests (1,000), write into DIR a tracemalloc
 snapshot (`<pid>-<requests>.snap`) and a JSON summary (`<pid>-<requests>.json`: its
-smaps_rollup, the modules loaded, the live objects by type). `python -m bench.memory_trace DIR`
-compares them. Unset, nothing of this runs: the hook is not even defined."""
+smaps_rollup, the modules loaded and which of them since the fork, the live objects by type).
+`python -m bench.memory_trace DIR` compares them. Unset, nothing of this runs: the hook is not
+even defined."""
 
 from __future__ import annotations
 
@@ -25,9 +26,11 @@ class MemoryTrace:
         self.directory = Path(directory)
         self.every = every
         self.requests = 0
+        self.modules_at_fork: frozenset[str] = frozenset()
 
     def start(self) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
+        self.modules_at_fork = frozenset(sys.modules)
         tracemalloc.start(FRAMES)
 
     def after_request(self) -> None:
@@ -43,6 +46,7 @@ class MemoryTrace:
             "pid": os.getpid(),
             "requests": self.requests,
             "modules": len(sys.modules),
+            "modules_since_fork": sorted(set(sys.modules) - self.modules_at_fork),
             "gc_objects": sum(by_type.values()),
             "gc_counts": gc.get_count(),
             "frozen": gc.get_freeze_count(),

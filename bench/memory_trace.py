@@ -5,9 +5,9 @@
     python -m bench.memory_trace DIR [--top 25] [--frames 1]
 
 For each worker, each written point against its first (after one request): RSS, anonymous and
-private memory, the modules loaded and the live objects by type; then the source lines (or,
-with `--frames N`, the N innermost frames) whose traced allocations grew most from the first
-point to the last.
+private memory, the modules loaded and the live objects by type; the modules it imported since
+the fork; then the source lines (or, with `--frames N`, the N innermost frames) whose traced
+allocations grew most from the first point to the last.
 """
 
 from __future__ import annotations
@@ -50,6 +50,8 @@ def report(directory: Path, top: int, frames: int) -> None:
                 f" {point['gc_objects']} tracked objects (+{point['gc_objects'] - first['gc_objects']}:"
                 f" {', '.join(f'{name} {count:+d}' for name, count in most)})"
             )
+        imported = point.get("modules_since_fork", [])
+        print(f"  {len(imported)} modules imported since the fork: {' '.join(imported)}")
         start = tracemalloc.Snapshot.load(str(summaries[0].with_suffix(".snap")))
         end = tracemalloc.Snapshot.load(str(summaries[-1].with_suffix(".snap")))
         key = "traceback" if frames > 1 else "lineno"

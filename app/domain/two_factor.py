@@ -1,13 +1,15 @@
 """Two-step sign-in rules: time-based codes (RFC 6238, 30-second steps, one step of clock drift
-either way, never the same step twice) and one-time recovery codes."""
+either way, never the same step twice) and one-time recovery codes.
+
+pyotp is imported where a code is made or checked: most processes never do either, and a web
+worker forked from a master that had imported it would hold it whether or not anyone signs in
+with two steps."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
 from datetime import datetime
-
-import pyotp
 
 ISSUER = "Tierdesk"
 STEP_SECONDS = 30
@@ -18,11 +20,15 @@ _RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misre
 
 def new_secret() -> str:
     """A random base32 secret of 160 bits, as authenticator apps expect."""
+    import pyotp
+
     return pyotp.random_base32(32)
 
 
 def provisioning_uri(secret: str, account: str) -> str:
     """The otpauth:// address an authenticator app reads from the QR code."""
+    import pyotp
+
     return pyotp.TOTP(secret).provisioning_uri(name=account, issuer_name=ISSUER)
 
 
@@ -32,6 +38,8 @@ def accepted_step(secret: str, code: str, now: datetime, last_step: int | None) 
     digits = "".join(code.split())
     if len(digits) != 6 or not (digits.isascii() and digits.isdigit()):
         return None
+    import pyotp
+
     totp = pyotp.TOTP(secret)
     current = int(now.timestamp()) // STEP_SECONDS
     for step in range(current - DRIFT_STEPS, current + DRIFT_STEPS + 1):

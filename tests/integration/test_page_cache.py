@@ -51,16 +51,27 @@ with wsgi.app.app_context():
 """
 
 
-def test_a_web_worker_opens_its_connections_with_the_web_cache(tmp_path):
+def _worker_cache_sizes(tmp_path, web_cache_mb: str | None) -> list[str]:
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'w.db'}",
         "TIERDESK_ENV": "development",
-        "WEB_SQLITE_CACHE_MB": "3",
         "SQLITE_CACHE_MB": "20",
     }
+    env.pop("WEB_SQLITE_CACHE_MB", None)
+    if web_cache_mb is not None:
+        env["WEB_SQLITE_CACHE_MB"] = web_cache_mb
     done = subprocess.run(
         [sys.executable, "-c", WORKER], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["-20480", "-3072"]
+    return done.stdout.split()
+
+
+def test_a_web_worker_opens_its_connections_with_the_web_cache(tmp_path):
+    assert _worker_cache_sizes(tmp_path, "3") == ["-20480", "-3072"]
+
+
+def test_a_web_worker_keeps_sqlites_default_cache_unless_told_otherwise(tmp_path):
+    # A larger cache fills with the pages of the search index's occasional merges and keeps them.
+    assert _worker_cache_sizes(tmp_path, None) == ["-20480", "-2048"]

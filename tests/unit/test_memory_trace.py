@@ -17,6 +17,8 @@ from app.memory_trace import from_environment
 
 trace = from_environment()
 trace.start()
+import colorsys  # a module a request imports
+
 kept = []
 for _ in range(7):
     kept.append([0] * 1000)  # what a request leaves behind
@@ -37,6 +39,7 @@ def test_the_first_request_and_every_nth_are_written_down(tmp_path):
     first, last = (json.loads(path.read_text()) for path in (summaries[0], summaries[-1]))
     assert last["smaps_rollup_kb"]["Rss"] > 0
     assert last["modules"] > 0 and last["objects_by_type"]["list"] > 0
+    assert "colorsys" in last["modules_since_fork"] and "json" not in last["modules_since_fork"]
     assert last["traced_mb"] > first["traced_mb"]
     start, end = (
         tracemalloc.Snapshot.load(str(path.with_suffix(".snap"))) for path in (summaries[0], summaries[-1])

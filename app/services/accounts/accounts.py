@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 
 from app.domain.errors import InvalidInput
@@ -11,6 +10,10 @@ from app.models import User
 
 
 def normalize_email(email: str | None) -> str:
+    # Imported here: only sign-ups and account edits check an address, and the web app loaded
+    # in gunicorn's master need not carry the validator (and idna's tables) into every worker.
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         # test_environment accepts the reserved .test domain that demo and test accounts use.
         return validate_email(
