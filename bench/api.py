@@ -33,6 +33,7 @@ The last line is one JSON object.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import importlib
 import importlib.util
@@ -213,7 +214,7 @@ class Round:
 
 
 def _ticket_count(url: str) -> int:
-    with sqlite3.connect(url.removeprefix("sqlite:///")) as connection:
+    with contextlib.closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as connection:
         count: int = connection.execute("SELECT count(*) FROM tickets").fetchone()[0]
     return count
 
