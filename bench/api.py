@@ -1,15 +1,19 @@
 """The JSON API under gunicorn: opening tickets, the ticket list's latency, webhook deliveries.
 
-    python -m bench.api [--tickets 10000,100000,1000000] [--requests 300] [--rounds 3] [--samples 200]
-                        [--keep DIR] [--list-only]
+    python -m bench.api [--tickets 10000,100000,1000000] [--requests 600] [--rounds 3] [--samples 200]
+                        [--connections 6] [--keep DIR] [--list-only]
 
 For each size, seeds a scratch SQLite database (WAL) the way bench.create does (that many tickets,
 the starter SLA policies and rules, a frontline team, two customers with portal accounts), gives
 each customer and the admin a personal API token, and starts gunicorn with two workers in
 production settings. Then:
 
-- tickets per second: two clients, each with its customer's token, `POST /api/v1/tickets` in
-  rounds of `--requests` (median over rounds), with the workers' CPU ms per request;
+- tickets per second: `POST /api/v1/tickets` in rounds of `--requests` (median over rounds), the
+  two customers' tokens in turn, from a load generator in a process of its own
+  (`bench/api_load.py`: every request encoded before the round, `--connections` of them in
+  flight at once over raw sockets, each answer checked for 201), with the workers' CPU ms per
+  request and the client's beside it; at the end the tickets in the database are counted
+  against the posts answered 201;
 - the ticket list: `GET /api/v1/tickets?limit=25` as the admin, the first page and page 1,000 (its
   cursor made from the row 24,975 rows down, as a client that paged there would hold it; the last
   page when there are fewer tickets), `--samples` requests each, one at a time: p50 and p95 in ms
@@ -29,6 +33,7 @@ The last line is one JSON object.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import importlib
 import importlib.util
@@ -36,7 +41,10 @@ import json
 import os
 import shutil
 import signal
+import sqlite3
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from typing import Any
@@ -49,13 +57,14 @@ from app.services.accounts.api_tokens import create_api_token
 from app.services.common.pagination import encode_cursor
 from bench.create import (
     CUSTOMERS,
+    ROOT,
+    TICKS,
     _cpu_ticks,
     _free_port,
     _setup,
     _start_gunicorn,
     _wait_until_up,
     _workers,
-    timed_threads,
 )
 from bench.seed import fast_bulk_writes
 
@@ -151,39 +160,63 @@ def _call(port: int, method: str, path: str, token: str, body: dict | None = Non
     return response.status, data
 
 
-def _open_tickets(port: int, token: str, count: int) -> None:
-    for n in range(count):
-        status, data = _call(
-            port,
-            "POST",
-            "/api/v1/tickets",
-            token,
-            {
-                "subject": f"Export fails on report {n}",
-                "description": "The monthly export stops half way with an error about the file size.",
-                "category": "technical",
-            },
-        )
-        if status != 201:
-            raise RuntimeError(f"POST /api/v1/tickets gave {status}: {data[:300]!r}")
+class Round:
+    """One round of posts from the load generator: tickets per second, the workers' and the
+    client's CPU ms per ticket, and the posts answered 201."""
 
-
-def _round(openers: list[tuple[Opener, str]], requests: int, workers: list[int]) -> tuple[float, float]:
-    """Tickets per second and worker CPU ms per ticket for one round of posts by every client."""
-    each = requests // len(openers)
-    seconds, cpu_ms = timed_threads([(o.post_requests, (t, each)) for o, t in openers], workers)
-    done = each * len(openers)
-    return done / seconds, cpu_ms / done
-
-
-class Opener:
-    """One client with a customer's token, in the shape bench.create's rounds drive."""
-
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, tokens: list[str], connections: int) -> None:
         self.port = port
+        self.tokens = tokens
+        self.connections = connections
+        self.opened = 0
 
-    def post_requests(self, token: str, count: int) -> None:
-        _open_tickets(self.port, token, count)
+    def run(self, requests: int, workers: list[int]) -> tuple[float, float, float]:
+        job = {
+            "port": self.port,
+            "tokens": self.tokens,
+            "count": requests,
+            "connections": self.connections,
+            "first": self.opened,
+        }
+        client = subprocess.Popen(
+            [sys.executable, "-m", "bench.api_load"],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert client.stdin is not None and client.stdout is not None
+        try:
+            client.stdin.write(json.dumps(job) + "\n")
+            client.stdin.flush()
+            if client.stdout.readline().strip() != "ready":
+                raise RuntimeError("the load generator did not start")
+            before = sum(_cpu_ticks(pid) for pid in workers)
+            client.stdin.write("go\n")
+            client.stdin.flush()
+            line = client.stdout.readline()
+            ticks = sum(_cpu_ticks(pid) for pid in workers) - before
+        finally:
+            client.stdin.close()
+            client.wait(timeout=60)
+        if not line:
+            raise RuntimeError(f"the load generator ended with {client.returncode}")
+        result = json.loads(line)
+        created = result["statuses"].get("201", 0)
+        self.opened += created
+        if created != requests:
+            raise RuntimeError(f"POST /api/v1/tickets answered {result['statuses']}: {result['refused']}")
+        return (
+            requests / result["seconds"],
+            ticks * 1000 / TICKS / requests,
+            result["cpu_ms"] / requests,
+        )
+
+
+def _ticket_count(url: str) -> int:
+    with contextlib.closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as connection:
+        count: int = connection.execute("SELECT count(*) FROM tickets").fetchone()[0]
+    return count
 
 
 def _latency(port: int, token: str, path: str, samples: int, workers: list[int]) -> dict[str, float]:
@@ -230,11 +263,18 @@ def _seeded(count: int, scratch: str, keep: str | None) -> str:
 
 
 def measure(
-    count: int, requests: int, rounds: int, samples: int, keep: str | None = None, list_only: bool = False
+    count: int,
+    requests: int,
+    rounds: int,
+    samples: int,
+    keep: str | None = None,
+    list_only: bool = False,
+    connections: int = 6,
 ) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(dir=keep) as scratch:
         url = f"sqlite:///{_seeded(count, scratch, keep)}"
         customers, admin, paths = _tokens_and_paths(url)
+        tickets_before = _ticket_count(url)
         port = _free_port()
         server = _start_gunicorn(url, port, scratch)
         try:
@@ -249,19 +289,26 @@ def measure(
                     "first_page": _latency(port, admin, first_path, samples, workers),
                     f"page_{page}": _latency(port, admin, deep_path, samples, workers),
                 }
-            figures: list[tuple[float, float]] = []
+            figures: list[tuple[float, float, float]] = []
+            opener = Round(port, customers, connections)
             if not list_only:
-                clients = [(Opener(port), token) for token in customers]
-                _round(clients, 20, workers)  # warm up both workers
-                figures = [_round(clients, requests, workers) for _ in range(rounds)]
+                opener.run(20, workers)  # warm up both workers
+                figures = [opener.run(requests, workers) for _ in range(rounds)]
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
+        stored = _ticket_count(url) - tickets_before
+        if stored != opener.opened:
+            raise RuntimeError(f"{opener.opened} posts answered 201, but {stored} tickets were stored")
     result: dict[str, Any] = {"tickets": count, **{f"list_{k}": v for k, v in lists["all"].items()}}
     result["load_average"] = [round(n, 2) for n in os.getloadavg()]
     if figures:
         result["tickets_per_s"] = round(statistics.median(f[0] for f in figures), 1)
         result["cpu_ms_per_ticket"] = round(statistics.median(f[1] for f in figures), 2)
+        # The load generator's own CPU, which takes the same two cores from the workers.
+        result["client_cpu_ms_per_ticket"] = round(statistics.median(f[2] for f in figures), 3)
+        result["connections"] = connections
+        result["tickets_stored"] = stored
     result["list_by_filter"] = {
         name: {page: v["p95_ms"] for page, v in pages.items()} for name, pages in lists.items()
     }
@@ -290,7 +337,8 @@ def _list_figures(results: list[dict[str, Any]], figure: str) -> dict[str, dict[
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tickets", default="10000,100000", help="comma-separated sizes")
-    parser.add_argument("--requests", type=int, default=300, help="tickets opened per round, both clients")
+    parser.add_argument("--requests", type=int, default=600, help="tickets opened per round")
+    parser.add_argument("--connections", type=int, default=6, help="posts in flight at once")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--samples", type=int, default=200, help="list requests per page measured")
     parser.add_argument("--keep", help="directory to keep each size's seeded file in and reuse it")
@@ -298,7 +346,11 @@ def main() -> None:
     args = parser.parse_args()
     results = []
     for count in (int(n) for n in args.tickets.split(",")):
-        results.append(measure(count, args.requests, args.rounds, args.samples, args.keep, args.list_only))
+        results.append(
+            measure(
+                count, args.requests, args.rounds, args.samples, args.keep, args.list_only, args.connections
+            )
+        )
         print(json.dumps(results[-1]), flush=True)
     largest = results[-1]
     print(

@@ -2,7 +2,7 @@
 `open_ticket` (token, rate limit, schema load, answer, hooks).
 
     python -m bench.api_profile --db FILE [--calls 1000] [--around] [--profile N [--dump FILE]]
-                                [--instructions N]
+                                [--instructions N] [--direct]
 
 Works on a copy of a database seeded by `python -m bench.api --keep DIR` (FILE is one of its
 `api-<size>.db`). Builds the app in production settings as bench.api's gunicorn has them, gives a
@@ -18,19 +18,28 @@ costliest functions by own and by cumulative time (cProfile; with `--around`, ar
 `--dump FILE` keeps that profile for pstats. With `--instructions N`, N requests (around the stub
 with `--around`) between two `callgrind_control` toggles, for a run under
 `valgrind --tool=callgrind --instr-atstart=no` (instruction counts do not depend on the load).
+
+The test client builds each request's environ and reads its answer in Python, and the stub reads
+the newest ticket with a query of its own: both are counted with the request. With `--direct`
+the WSGI app is called straight, with the environ built once as gunicorn hands it over, and the
+stub answers with a ticket read before the first request (kept loaded, no query), so `--around`
+counts the request's own work and nothing else.
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
+import io
 import json
 import os
 import pstats
 import shutil
 import statistics
+import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from sqlalchemy import event, select
@@ -72,6 +81,21 @@ def _newest_ticket(*_args: Any, **_kwargs: Any) -> Ticket:
     return db.session.scalars(select(Ticket).order_by(Ticket.id.desc()).limit(1)).one()
 
 
+class _KeptTicket:
+    """The stub of `--direct`: one ticket read before the first request, with every column
+    loaded and kept apart from the session, answered at each call without a query."""
+
+    def __init__(self) -> None:
+        self.ticket: Ticket | None = None
+
+    def __call__(self, *_args: Any, **_kwargs: Any) -> Ticket:
+        if self.ticket is None:
+            ticket = _newest_ticket()
+            db.session.expunge(ticket)
+            self.ticket = ticket
+        return self.ticket
+
+
 def _app(path: str, scratch: str):
     from app import create_app
     from config import ProductionConfig
@@ -88,7 +112,61 @@ def _app(path: str, scratch: str):
     )
 
 
+class DirectClient:
+    """Posts the ticket straight to the WSGI app, the environ built once (as gunicorn hands it
+    over for a request to 127.0.0.1), its body read from a fresh stream each time."""
+
+    def __init__(self, app: Any, token: str) -> None:
+        self.app = app
+        self.body = BODY.encode()
+        self.environ = {
+            "REQUEST_METHOD": "POST",
+            "SCRIPT_NAME": "",
+            "PATH_INFO": "/api/v1/tickets",
+            "QUERY_STRING": "",
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "8000",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "REMOTE_ADDR": "127.0.0.1",
+            "REMOTE_PORT": "50000",
+            "HTTP_HOST": "127.0.0.1:8000",
+            "HTTP_AUTHORIZATION": f"Bearer {token}",
+            "HTTP_USER_AGENT": "bench.api_profile",
+            "HTTP_ACCEPT": "application/json",
+            "CONTENT_TYPE": "application/json",
+            "CONTENT_LENGTH": str(len(self.body)),
+            "wsgi.version": (1, 0),
+            "wsgi.url_scheme": "http",
+            "wsgi.errors": sys.stderr,
+            "wsgi.multithread": False,
+            "wsgi.multiprocess": True,
+            "wsgi.run_once": False,
+        }
+
+    def post(self) -> tuple[str, bytes]:
+        environ = dict(self.environ)
+        environ["wsgi.input"] = io.BytesIO(self.body)
+        answer: list[str] = []
+
+        def start_response(status: str, headers: Iterable[tuple[str, str]], exc_info: object = None) -> None:
+            answer.append(status)
+
+        chunks = self.app(environ, start_response)
+        try:
+            data = b"".join(chunks)
+        finally:
+            close = getattr(chunks, "close", None)
+            if close is not None:
+                close()
+        return answer[0], data
+
+
 def _post(client, token: str) -> None:
+    if isinstance(client, DirectClient):
+        status, data = client.post()
+        if not status.startswith("201 "):
+            raise RuntimeError(f"POST /api/v1/tickets gave {status}: {data[:300]!r}")
+        return
     response = client.post(
         "/api/v1/tickets",
         data=BODY,
@@ -103,8 +181,8 @@ def _figures(label: str, values: list[float]) -> str:
     return f"{label}: {statistics.median(values):.2f} CPU ms (least {min(values):.2f}; {spread})"
 
 
-def _around_stub(client, token: str) -> None:
-    stub = Timed(_newest_ticket)
+def _around_stub(client, token: str, stub_opener: Callable[..., Ticket]) -> None:
+    stub = Timed(stub_opener)
     api_tickets.open_ticket = stub  # type: ignore[assignment]
     slices = []
     for _ in range(40):
@@ -116,9 +194,9 @@ def _around_stub(client, token: str) -> None:
     print(f"the request around a stub: {statistics.median(slices):.3f} CPU ms (least {min(slices):.3f})")
 
 
-def _instructions(client, token: str, count: int, around: bool) -> None:
-    if around:
-        api_tickets.open_ticket = _newest_ticket  # type: ignore[assignment]
+def _instructions(client, token: str, count: int, around: Callable[..., Ticket] | None) -> None:
+    if around is not None:
+        api_tickets.open_ticket = around  # type: ignore[assignment]
     for _ in range(20):
         _post(client, token)
     os.system(f"callgrind_control -i on {os.getpid()} >/dev/null")
@@ -180,6 +258,11 @@ def main() -> None:
     parser.add_argument("--profile", type=int, default=0, help="print the N costliest functions")
     parser.add_argument("--dump", help="write the profile to this file (for pstats)")
     parser.add_argument("--instructions", type=int, default=0, help="requests to count under callgrind")
+    parser.add_argument(
+        "--direct",
+        action="store_true",
+        help="call the WSGI app straight (environ built once) around a stub that reads nothing",
+    )
     args = parser.parse_args()
 
     from app.services.accounts.api_tokens import create_api_token
@@ -194,18 +277,19 @@ def main() -> None:
             token = create_api_token(user, "bench", "read_write")[1]
             engine = db.engine
             db.session.remove()
-        client = app.test_client()
+        client = DirectClient(app, token) if args.direct else app.test_client()
+        stub: Callable[..., Ticket] = _KeptTicket() if args.direct else _newest_ticket
         try:
             if args.instructions:
-                _instructions(client, token, args.instructions, args.around)
+                _instructions(client, token, args.instructions, stub if args.around else None)
                 return
             if args.around:
-                _around_stub(client, token)
+                _around_stub(client, token, stub)
             api_tickets.open_ticket = real_opener
             _measure(client, token, engine, args.calls)
             if args.profile:
                 if args.around:
-                    api_tickets.open_ticket = _newest_ticket  # type: ignore[assignment]
+                    api_tickets.open_ticket = stub  # type: ignore[assignment]
                 _profile(client, token, max(1, args.calls // 5), args.profile, args.dump)
         finally:
             api_tickets.open_ticket = real_opener
