@@ -23,6 +23,9 @@ timeout = _number("WEB_TIMEOUT", 60)
 # On SIGTERM (systemctl stop, make serve's Ctrl-C) requests in flight get this long to finish.
 graceful_timeout = _number("WEB_GRACEFUL_TIMEOUT", 30)
 keepalive = 5
+# The heartbeat's file (a change of its times tells the master a worker is alive) in memory, not
+# on a disk whose journal can hold a worker up, as gunicorn's documentation advises.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 # The control socket under ~/.gunicorn/ is not used, and two instances would fight over it.
 control_socket_disable = True
 # One line per request on stdout ("-"), or in a file; an empty WEB_ACCESS_LOG writes none (a

@@ -6,12 +6,13 @@ import runpy
 from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from gunicorn.config import Config
 from gunicorn.glogging import Logger
 
-from app.access_log import ACCESS_LOG_FORMAT, AccessLogger
+from app.access_log import ACCESS_LOG_FORMAT, AccessLogger, plain_handler
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -86,3 +87,46 @@ def test_gunicorn_conf_uses_this_logger_and_format():
     settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
     assert settings["logger_class"] == "app.access_log.AccessLogger"
     assert settings["access_log_format"] == ACCESS_LOG_FORMAT
+
+
+def _logger(log: Path, monkeypatch) -> tuple[AccessLogger, Any]:
+    """gunicorn's logger with its own access handler alone (pytest may add one of its own)."""
+    config = Config()
+    config.set("accesslog", str(log))
+    config.set("access_log_format", ACCESS_LOG_FORMAT)
+    logger = AccessLogger(config)
+    handler = next(h for h in logger.access_log.handlers if getattr(h, "_gunicorn", False))
+    monkeypatch.setattr(logger.access_log, "handlers", [handler])
+    return logger, handler
+
+
+def _access(logger: AccessLogger) -> None:
+    request = CASES[0]
+    response = SimpleNamespace(status=request["status"], sent=request["sent"], headers=[])
+    logger.access(response, SimpleNamespace(headers=request["headers"]), request["environ"], request["took"])
+    for handler in logger.access_log.handlers:
+        handler.flush()
+
+
+def test_gunicorns_own_handler_is_written_to_directly(tmp_path, monkeypatch):
+    logger, handler = _logger(tmp_path / "a.log", monkeypatch)
+    assert plain_handler(logger.access_log) is handler
+    _access(logger)
+    handler.close()
+    assert (tmp_path / "a.log").read_text().startswith('203.0.113.9 127.0.0.1 "POST /portal/new')
+
+
+def test_a_filter_or_another_format_goes_through_logging(tmp_path, monkeypatch):
+    import logging
+
+    logger, handler = _logger(tmp_path / "a.log", monkeypatch)
+    handler.addFilter(lambda record: False)
+    assert plain_handler(logger.access_log) is None
+    _access(logger)
+    assert (tmp_path / "a.log").read_text() == ""
+    handler.filters.clear()
+    handler.setFormatter(logging.Formatter("%(levelname)s %(message)s"))
+    assert plain_handler(logger.access_log) is None
+    _access(logger)
+    handler.close()
+    assert (tmp_path / "a.log").read_text().startswith('INFO 203.0.113.9 127.0.0.1 "POST /portal/new')
