@@ -32,6 +32,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from flask import Flask
 from sqlalchemy import event
@@ -40,6 +41,7 @@ from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from app import file_turns
 from app.extensions import db
 
 BUSY_TIMEOUT_MS = 10_000
@@ -112,6 +114,7 @@ def configure_engine_events(app: Flask) -> None:
         # A connection returned or dropped with its transaction still open lets go too.
         event.listen(engine.pool, "checkin", _release_on_return)
         event.listen(engine.pool, "invalidate", _release_on_drop)
+        _end_file_turns_after(engine)
 
 
 def use_page_cache(app: Flask, megabytes: float) -> None:
@@ -213,12 +216,14 @@ def begin_sqlite_transaction(connection: Connection) -> None:
     driver.isolation_level = None  # nothing implicit: this transaction is begun here, as a writer
     # Bounded: after the busy timeout the writer asks SQLite anyway, which waits its own timeout.
     connection.info[_HOLDS_WRITER] = _process_writer.acquire(timeout=BUSY_TIMEOUT_MS / 1000)
+    file_turns.take(connection.engine, driver, BUSY_TIMEOUT_MS / 1000)  # then the other processes'
     # On a driver cursor, with the connection's statement events and error handling, but without
     # the execution context and result object of `exec_driver_sql`: every write request begins so.
     cursor = connection.connection.cursor()
     try:
         connection._cursor_execute(cursor, "BEGIN IMMEDIATE", ())
     except BaseException:
+        file_turns.end(driver)
         _release(connection.info)
         raise
     finally:
@@ -234,7 +239,31 @@ def _release_after(connection: Connection) -> None:
     _release(connection.info)
 
 
+def _end_file_turns_after(engine: Engine) -> None:
+    """A writer's turn among processes ends once its COMMIT or ROLLBACK has returned: the
+    engine's commit and rollback events come before them, so the dialect's own calls are wrapped
+    (SQLAlchemy still turns their errors into its own)."""
+    dialect = engine.dialect
+    commit, rollback = dialect.do_commit, dialect.do_rollback
+
+    def do_commit(dbapi_connection: Any) -> None:
+        try:
+            commit(dbapi_connection)
+        finally:
+            file_turns.end(getattr(dbapi_connection, "driver_connection", dbapi_connection))
+
+    def do_rollback(dbapi_connection: Any) -> None:
+        try:
+            rollback(dbapi_connection)
+        finally:
+            file_turns.end(getattr(dbapi_connection, "driver_connection", dbapi_connection))
+
+    setattr(dialect, "do_commit", do_commit)  # noqa: B010 - on this engine's dialect alone
+    setattr(dialect, "do_rollback", do_rollback)  # noqa: B010
+
+
 def _release_on_return(dbapi_connection: DBAPIConnection | None, record: ConnectionPoolEntry) -> None:
+    file_turns.end(dbapi_connection)
     _release(record.info)
     if record.info.pop(_DEFERS_CHECKPOINT, False) and dbapi_connection is not None:
         cursor = dbapi_connection.cursor()
@@ -245,8 +274,9 @@ def _release_on_return(dbapi_connection: DBAPIConnection | None, record: Connect
 
 
 def _release_on_drop(
-    _dbapi_connection: DBAPIConnection, record: ConnectionPoolEntry, _error: BaseException | None
+    dbapi_connection: DBAPIConnection, record: ConnectionPoolEntry, _error: BaseException | None
 ) -> None:
+    file_turns.end(dbapi_connection)
     _release(record.info)
 
 
