@@ -74,6 +74,8 @@ def test_the_page_and_the_server_use_the_same_words(journey):
     agent = journey("frontline")
     page = agent.page
     agent.sign_in("frontline@demo.test")
+    # The page's deferred script sets it: the sign-in's navigation can return before it has run.
+    page.wait_for_function("window.tierdeskTimes !== undefined")
     now = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
     for seconds in (
         0,
