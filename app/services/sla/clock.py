@@ -49,23 +49,13 @@ from app.services.sla.clock_parts import (
     pause_reason,
     read_policy,
     standing,
+    ticket_policy,
 )
 from app.services.sla.clock_pass import Clock, ClockPass, ClockRow
 from app.services.sla.policies import calendar_for, targets_of
-from app.services.sla.policy_cache import cached_policy
 
 PAUSED_STATUSES = (Status.pending, Status.on_hold)
 DONE_STATUSES = (Status.solved, Status.closed)
-
-
-def _policy(ticket: Ticket, clocks: ClockPass | None) -> SlaPolicy | None:
-    policy_id = ticket.sla_policy_id
-    if policy_id is None:
-        return None
-    known = clocks.policies.get(ticket.id) if clocks is not None else None
-    if known is not None and known.id == policy_id:
-        return known
-    return cached_policy(policy_id) or db.session.get(SlaPolicy, policy_id)
 
 
 def active_clocks(ticket: Ticket, clocks: ClockPass | None = None) -> list[Clock]:
@@ -152,7 +142,7 @@ def _satisfy(ticket: Ticket, targets: tuple[SlaTarget, ...], now: datetime, cloc
 
 def on_agent_reply(ticket: Ticket, now: datetime, clocks: ClockPass | None = None) -> None:
     """A public answer meets first and next response and is progress at this tier."""
-    policy = _policy(ticket, clocks)
+    policy = ticket_policy(ticket, clocks)
     if policy is None:
         return
     answered = (SlaTarget.first_response, SlaTarget.next_response, SlaTarget.tier_dwell)
@@ -164,7 +154,7 @@ def on_agent_reply(ticket: Ticket, now: datetime, clocks: ClockPass | None = Non
 
 def on_customer_reply(ticket: Ticket, now: datetime, clocks: ClockPass | None = None) -> None:
     """The customer wrote: the next response is due, unless the first one still is."""
-    policy = _policy(ticket, clocks)
+    policy = ticket_policy(ticket, clocks)
     if policy is None:
         return
     waiting = {c.target for c in active_clocks(ticket, clocks)}
@@ -206,7 +196,7 @@ def on_tier_change(
     ticket: Ticket, now: datetime, from_tier: int | None = None, clocks: ClockPass | None = None
 ) -> None:
     """Entering a tier starts a new tier clock; coming back from the vendor resumes the clock."""
-    policy = _policy(ticket, clocks)
+    policy = ticket_policy(ticket, clocks)
     if policy is None:
         return
     if from_tier == MAX_TIER:
@@ -224,7 +214,7 @@ def on_status_change(
     """Pause while waiting on someone else, stop when solved, start again when reopened."""
     if old == new:
         return
-    policy = _policy(ticket, clocks)
+    policy = ticket_policy(ticket, clocks)
     if policy is None:
         refresh(ticket, now, clocks)
         return
@@ -239,7 +229,7 @@ def on_status_change(
 
 def on_vendor_change(ticket: Ticket, now: datetime, clocks: ClockPass | None = None) -> None:
     """The vendor's hand-off terms changed: pause or resume as they now say."""
-    policy = _policy(ticket, clocks)
+    policy = ticket_policy(ticket, clocks)
     if policy is None:
         return
     _sync_pause(ticket, policy, now, clocks)

@@ -1,6 +1,6 @@
 """What the clock hooks compute without changing anything: why a ticket's clocks stand still,
-the policy its cell names, a new clock's columns, the clocks a ticket owes, its ended pauses, and
-the badge and next check its running clocks give."""
+the policy it has and the one its cell names, a new clock's columns, the clocks a ticket owes,
+its ended pauses, and the badge and next check its running clocks give."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from app.domain.sla_vocabulary import SlaBadge, SlaTarget
 from app.domain.vendors import clock_pause_reason
 from app.extensions import db
 from app.models import SlaPause, SlaPolicy, Ticket
-from app.services.sla.clock_pass import Clock
+from app.services.sla.clock_pass import Clock, ClockPass
 from app.services.sla.policies import calendar_for, targets_of
 from app.services.sla.policy_cache import cached_policy, policy_cells
 
@@ -35,6 +35,17 @@ def is_paused(ticket: Ticket) -> bool:
 def read_policy(policy_id: int) -> SlaPolicy:
     """The process's copy of the policy (see sla.policy_cache), read afresh if it is missing."""
     return cached_policy(policy_id) or db.session.get_one(SlaPolicy, policy_id)
+
+
+def ticket_policy(ticket: Ticket, clocks: ClockPass | None) -> SlaPolicy | None:
+    """The ticket's policy: the one the caller's pass read with it, else the process's copy."""
+    policy_id = ticket.sla_policy_id
+    if policy_id is None:
+        return None
+    known = clocks.policies.get(ticket.id) if clocks is not None else None
+    if known is not None and known.id == policy_id:
+        return known
+    return cached_policy(policy_id) or db.session.get(SlaPolicy, policy_id)
 
 
 def clock_values(policy: SlaPolicy, target: SlaTarget, tier: int, now: datetime) -> dict[str, Any] | None:
