@@ -51,7 +51,13 @@ ANALYSIS_LIMIT = 1000
 # The page cache `PRAGMA optimize` reads through, in KiB: the index pages it samples (2 to 8 MB
 # at 10,000 tickets) would otherwise stay in the connection's cache, in every web worker.
 OPTIMIZE_CACHE_KIB = 256
-WAL_AUTOCHECKPOINT_PAGES = 1000  # SQLite's default
+# SQLite copies the write-ahead log back into the database (a checkpoint: two waits for the disk)
+# inside the COMMIT that took the log past this many pages, while the next writer waits for the
+# turn (file_turns). So a process checkpoints after its turn has ended instead, every few write
+# commits (PASSIVE: it waits for nobody, and the other writers go on); SQLite's own, at four times
+# its default, is left for the large writes that outrun those.
+WAL_AUTOCHECKPOINT_PAGES = 4000
+CHECKPOINT_EVERY_WRITES = 20
 _HOLDS_WRITER = "holds_process_writer_lock"
 _DEFERS_CHECKPOINT = "defers_wal_checkpoint"
 _process_writer = threading.Lock()
@@ -160,6 +166,7 @@ def _sqlite_connect(
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute(f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT_PAGES}")
     # Negative: a size in KiB (SQLite's default is 2 MB). See the module's note on page caches.
     cursor.execute(f"PRAGMA cache_size=-{cache.kib}")
     # ANALYZE reads a sample of each index, not all of it: milliseconds at a million tickets.
@@ -247,10 +254,13 @@ def _end_file_turns_after(engine: Engine) -> None:
     commit, rollback = dialect.do_commit, dialect.do_rollback
 
     def do_commit(dbapi_connection: Any) -> None:
+        driver = getattr(dbapi_connection, "driver_connection", dbapi_connection)
         try:
             commit(dbapi_connection)
         finally:
-            file_turns.end(getattr(dbapi_connection, "driver_connection", dbapi_connection))
+            wrote = file_turns.end(driver)
+        if wrote:
+            _checkpoint_after_turns(driver)
 
     def do_rollback(dbapi_connection: Any) -> None:
         try:
@@ -260,6 +270,20 @@ def _end_file_turns_after(engine: Engine) -> None:
 
     setattr(dialect, "do_commit", do_commit)  # noqa: B010 - on this engine's dialect alone
     setattr(dialect, "do_rollback", do_rollback)  # noqa: B010
+
+
+_writes_since_checkpoint = [0]
+
+
+def _checkpoint_after_turns(driver: sqlite3.Connection) -> None:
+    """Every CHECKPOINT_EVERY_WRITES write commits of this process, once the turn is given back,
+    a PASSIVE checkpoint (none inside one_checkpoint(), which does one at its end)."""
+    _writes_since_checkpoint[0] += 1
+    if _writes_since_checkpoint[0] < CHECKPOINT_EVERY_WRITES or _checkpoint_deferred.get():
+        return
+    _writes_since_checkpoint[0] = 0
+    with contextlib.suppress(sqlite3.Error):
+        driver.execute("PRAGMA wal_checkpoint(PASSIVE)").close()
 
 
 def _release_on_return(dbapi_connection: DBAPIConnection | None, record: ConnectionPoolEntry) -> None:

@@ -4,11 +4,13 @@ endpoint): a writer holds an exclusive `flock` on `<database>-writer` from just 
 
 SQLite's own busy handler, which a writer of another process otherwise waits in, sleeps 1, 2, 5,
 10 ms and longer between its tries: under steady writing (two workers opening tickets) a worker
-whose turn came up was often still asleep, and both cores sat idle. Here a waiting writer asks
-again every tenth of a millisecond, and the holder lets go only once its commit is done, so the
-next one finds SQLite's lock free. Up to the busy timeout: then it goes on to ask SQLite, which
-still decides; a process that does not take turns (the sqlite3 shell) is waited for by SQLite's
-busy handler as before. The kernel drops a dead process's lock with its descriptor.
+whose turn came up was often still asleep, and both cores sat idle. Here a waiting writer sleeps
+in the kernel's `flock` and is woken the moment the holder lets go, which it does only once its
+commit is done, so the next one finds SQLite's lock free. Up to the busy timeout (an alarm ends
+the wait; only a process's main thread can take signals, so its other threads ask again every
+tenth of a millisecond instead): then it goes on to ask SQLite, which still decides; a process
+that does not take turns (the sqlite3 shell) is waited for by SQLite's busy handler as before.
+The kernel drops a dead process's lock with its descriptor.
 
 One writer of a process holds the turn at a time (database.py's process lock is taken first), so
 the holder is kept per process, with the driver connection it began on: only that connection's
@@ -18,7 +20,10 @@ from __future__ import annotations
 
 import fcntl
 import os
+import signal
+import threading
 import time
+from types import FrameType
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -42,26 +47,82 @@ def take(engine: Engine, driver_connection: Any, timeout: float) -> bool:
     descriptor = _descriptor(engine)
     if descriptor is None:
         return False
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            if time.monotonic() >= deadline:
-                return False
-            time.sleep(POLL_SECONDS)
-            continue
-        _holder[:] = [driver_connection, descriptor]
-        return True
+    if not (_try(descriptor) or _wait(descriptor, timeout)):
+        return False
+    _holder[:] = [driver_connection, descriptor]
+    return True
 
 
-def end(driver_connection: Any) -> None:
+def end(driver_connection: Any) -> bool:
     """The turn ends if this connection holds it (after its commit or rollback, or when it goes
-    back to the pool or is dropped)."""
-    if _holder[0] is not None and _holder[0] is driver_connection:
-        descriptor = _holder[1]
-        _holder[:] = [None, -1]
-        fcntl.flock(descriptor, fcntl.LOCK_UN)
+    back to the pool or is dropped); whether it did."""
+    if _holder[0] is None or _holder[0] is not driver_connection:
+        return False
+    descriptor = _holder[1]
+    _holder[:] = [None, -1]
+    fcntl.flock(descriptor, fcntl.LOCK_UN)
+    return True
+
+
+def _try(descriptor: int) -> bool:
+    """Take the lock if it is free (also true when this descriptor holds it already)."""
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def _wait(descriptor: int, timeout: float) -> bool:
+    if timeout <= 0:
+        return False
+    if _alarm_is_free():
+        return _wait_blocking(descriptor, timeout)
+    return _wait_polling(descriptor, timeout)
+
+
+def _alarm_is_free() -> bool:
+    """Whether this thread may set the process's alarm: the main thread, with no handler of
+    SIGALRM installed and no alarm set by anyone else."""
+    return (
+        threading.current_thread() is threading.main_thread()
+        and signal.getsignal(signal.SIGALRM) == signal.SIG_DFL
+        and signal.getitimer(signal.ITIMER_REAL)[0] == 0
+    )
+
+
+class _TimedOut(Exception):
+    pass
+
+
+def _time_out(_signal: int, _frame: FrameType | None) -> None:
+    raise _TimedOut
+
+
+def _wait_blocking(descriptor: int, timeout: float) -> bool:
+    """Sleep in `flock` until the lock is ours or the alarm rings after `timeout` seconds."""
+    signal.signal(signal.SIGALRM, _time_out)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, timeout)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        return True
+    except _TimedOut:
+        # The alarm may ring just after the kernel granted the lock: then this descriptor has it.
+        return _try(descriptor)
+    finally:
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)
+
+
+def _wait_polling(descriptor: int, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while not _try(descriptor):
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(POLL_SECONDS)
+    return True
 
 
 def held() -> bool:

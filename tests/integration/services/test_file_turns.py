@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import signal
 import threading
 
 import pytest
@@ -118,3 +119,81 @@ def test_a_database_without_a_file_takes_no_turn():
     assert file_turns.lock_path(":memory:") is None
     assert file_turns.lock_path("") is None
     assert file_turns.lock_path("/srv/tierdesk/desk.db") == "/srv/tierdesk/desk.db-writer"
+
+
+def _held_by_another_process() -> int:
+    path = file_turns.lock_path(db.engine.url.database)
+    assert path is not None
+    other = os.open(path, os.O_RDWR | os.O_CREAT)  # another open file description: another process's
+    fcntl.flock(other, fcntl.LOCK_EX)
+    return other
+
+
+def test_the_main_thread_sleeps_until_the_turn_is_given_back(monkeypatch):
+    other = _held_by_another_process()
+
+    def no_polling(_seconds: float) -> None:
+        raise AssertionError("the main thread asked again instead of sleeping in flock")
+
+    releaser = threading.Timer(0.05, fcntl.flock, (other, fcntl.LOCK_UN))
+    releaser.start()
+    monkeypatch.setattr(file_turns.time, "sleep", no_polling)
+    try:
+        connection = db.engine.raw_connection()
+        try:
+            assert file_turns.take(db.engine, connection.driver_connection, 5)
+            assert file_turns.held()
+        finally:
+            file_turns.end(connection.driver_connection)
+            connection.close()
+    finally:
+        releaser.join()
+        os.close(other)
+    assert signal.getsignal(signal.SIGALRM) == signal.SIG_DFL
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_a_wait_ends_at_its_timeout_in_the_main_thread_and_in_other_threads():
+    other = _held_by_another_process()
+    answers: list[bool] = []
+    try:
+        engine = db.engine
+        connection = engine.raw_connection()
+        try:
+            assert not file_turns.take(engine, connection.driver_connection, 0.05)
+            worker = threading.Thread(
+                target=lambda: answers.append(file_turns.take(engine, connection.driver_connection, 0.05))
+            )
+            worker.start()
+            worker.join(5)
+            assert not file_turns.take(db.engine, connection.driver_connection, 0)
+        finally:
+            connection.close()
+    finally:
+        os.close(other)
+    assert answers == [False]
+    assert not file_turns.held()
+    assert signal.getsignal(signal.SIGALRM) == signal.SIG_DFL
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_an_alarm_someone_else_set_is_left_alone():
+    rang: list[int] = []
+    previous = signal.signal(signal.SIGALRM, lambda signum, _frame: rang.append(signum))
+    other = _held_by_another_process()
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.3)
+        connection = db.engine.raw_connection()
+        try:
+            assert not file_turns.take(db.engine, connection.driver_connection, 0.05)  # asked again, no alarm
+            assert 0 < signal.getitimer(signal.ITIMER_REAL)[0] <= 0.3
+            fcntl.flock(other, fcntl.LOCK_UN)
+            assert file_turns.take(db.engine, connection.driver_connection, 0.05)
+            file_turns.end(connection.driver_connection)
+        finally:
+            connection.close()
+        signal.setitimer(signal.ITIMER_REAL, 0)
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+        os.close(other)
+    assert rang == []
