@@ -82,12 +82,14 @@ def _wait(descriptor: int, timeout: float) -> bool:
 
 
 def _alarm_is_free() -> bool:
-    """Whether this thread may set the process's alarm: the main thread, with no handler of
-    SIGALRM installed and no alarm set by anyone else."""
+    """Whether this thread may set the process's alarm: the main thread (the kernel hands the
+    alarm to it while it sleeps), not blocking SIGALRM, with no handler of it installed and no
+    alarm set by anyone else."""
     return (
         threading.current_thread() is threading.main_thread()
         and signal.getsignal(signal.SIGALRM) == signal.SIG_DFL
         and signal.getitimer(signal.ITIMER_REAL)[0] == 0
+        and signal.SIGALRM not in signal.pthread_sigmask(signal.SIG_BLOCK, ())
     )
 
 

@@ -197,3 +197,18 @@ def test_an_alarm_someone_else_set_is_left_alone():
         signal.signal(signal.SIGALRM, previous)
         os.close(other)
     assert rang == []
+
+
+def test_a_main_thread_that_blocks_the_alarm_asks_again_instead():
+    other = _held_by_another_process()
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+    try:
+        connection = db.engine.raw_connection()
+        try:
+            assert not file_turns.take(db.engine, connection.driver_connection, 0.05)
+        finally:
+            connection.close()
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGALRM})
+        os.close(other)
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
