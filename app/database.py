@@ -41,8 +41,9 @@ from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import ConnectionPoolEntry
 
-from app import file_turns
+from app import file_turns, wal_checkpoints
 from app.extensions import db
+from app.wal_checkpoints import WAL_AUTOCHECKPOINT_PAGES
 
 BUSY_TIMEOUT_MS = 10_000
 OPTIMIZE_WAIT_MS = 20
@@ -51,13 +52,6 @@ ANALYSIS_LIMIT = 1000
 # The page cache `PRAGMA optimize` reads through, in KiB: the index pages it samples (2 to 8 MB
 # at 10,000 tickets) would otherwise stay in the connection's cache, in every web worker.
 OPTIMIZE_CACHE_KIB = 256
-# SQLite copies the write-ahead log back into the database (a checkpoint: two waits for the disk)
-# inside the COMMIT that took the log past this many pages, while the next writer waits for the
-# turn (file_turns). So a process checkpoints after its turn has ended instead, every few write
-# commits (PASSIVE: it waits for nobody, and the other writers go on); SQLite's own, at four times
-# its default, is left for the large writes that outrun those.
-WAL_AUTOCHECKPOINT_PAGES = 4000
-CHECKPOINT_EVERY_WRITES = 20
 _HOLDS_WRITER = "holds_process_writer_lock"
 _DEFERS_CHECKPOINT = "defers_wal_checkpoint"
 _process_writer = threading.Lock()
@@ -74,7 +68,6 @@ class PageCache:
 
 
 _write_lock_wanted: ContextVar[bool] = ContextVar("write_lock_wanted", default=False)
-_checkpoint_deferred: ContextVar[bool] = ContextVar("checkpoint_deferred", default=False)
 
 
 @contextmanager
@@ -86,24 +79,6 @@ def writing() -> Iterator[None]:
         yield
     finally:
         _write_lock_wanted.reset(token)
-
-
-@contextmanager
-def one_checkpoint() -> Iterator[None]:
-    """SQLite: transactions begun inside this block do not copy the write-ahead log back into the
-    database as they commit (each such checkpoint waits for the disk twice); one checkpoint at
-    the end does it for all of them. For work that commits several large batches in a row. The
-    other connections, and these ones once back in the pool, checkpoint as usual."""
-    token = _checkpoint_deferred.set(True)
-    try:
-        yield
-    finally:
-        _checkpoint_deferred.reset(token)
-        if is_sqlite(db.engine):
-            # PASSIVE: it waits for no reader or writer, and whatever it leaves the next commit's
-            # checkpoint finishes.
-            with contextlib.suppress(DBAPIError), db.engine.connect() as connection:
-                connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
 
 
 def configure_engine_events(app: Flask) -> None:
@@ -212,7 +187,7 @@ def begin_sqlite_transaction(connection: Connection) -> None:
     driver: sqlite3.Connection | None = connection.connection.driver_connection
     if driver is None:  # a connection that is beginning a transaction is checked out, never closed
         raise RuntimeError("a closed SQLite connection cannot begin a transaction")
-    if _checkpoint_deferred.get() and not connection.info.get(_DEFERS_CHECKPOINT):
+    if wal_checkpoints.deferred() and not connection.info.get(_DEFERS_CHECKPOINT):
         driver.execute("PRAGMA wal_autocheckpoint=0")  # back to the default as it returns to the pool
         connection.info[_DEFERS_CHECKPOINT] = True
     if not _write_lock_wanted.get():
@@ -260,7 +235,7 @@ def _end_file_turns_after(engine: Engine) -> None:
         finally:
             wrote = file_turns.end(driver)
         if wrote:
-            _checkpoint_after_turns(driver)
+            wal_checkpoints.after_write_commit(driver)
 
     def do_rollback(dbapi_connection: Any) -> None:
         try:
@@ -270,20 +245,6 @@ def _end_file_turns_after(engine: Engine) -> None:
 
     setattr(dialect, "do_commit", do_commit)  # noqa: B010 - on this engine's dialect alone
     setattr(dialect, "do_rollback", do_rollback)  # noqa: B010
-
-
-_writes_since_checkpoint = [0]
-
-
-def _checkpoint_after_turns(driver: sqlite3.Connection) -> None:
-    """Every CHECKPOINT_EVERY_WRITES write commits of this process, once the turn is given back,
-    a PASSIVE checkpoint (none inside one_checkpoint(), which does one at its end)."""
-    _writes_since_checkpoint[0] += 1
-    if _writes_since_checkpoint[0] < CHECKPOINT_EVERY_WRITES or _checkpoint_deferred.get():
-        return
-    _writes_since_checkpoint[0] = 0
-    with contextlib.suppress(sqlite3.Error):
-        driver.execute("PRAGMA wal_checkpoint(PASSIVE)").close()
 
 
 def _release_on_return(dbapi_connection: DBAPIConnection | None, record: ConnectionPoolEntry) -> None:

@@ -62,8 +62,8 @@ def _one_by_one(limit: int) -> Callable[[datetime], int]:
 def _batches(size: int, most: int | None) -> dict[str, Any]:
     """The sla-adoption job's batches, back to back (the first `most` of them): CPU and wall
     seconds of each. Their commits leave the checkpoint to the end, as the job's do."""
-    from app.database import one_checkpoint
     from app.services.sla.adoption_job import adopt_next_batch
+    from app.wal_checkpoints import one_checkpoint
 
     cpu_each, wall_each = [], []
     with one_checkpoint():

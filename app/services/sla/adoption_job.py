@@ -25,7 +25,6 @@ from datetime import datetime
 
 from sqlalchemy import func, select, update
 
-from app.database import one_checkpoint
 from app.domain.vocabulary import ACTIVE_STATUSES
 from app.extensions import db
 from app.models import SlaAdoption, Ticket, User
@@ -34,6 +33,7 @@ from app.services.common.access import require_admin
 from app.services.common.indexed_by import IndexedTable
 from app.services.common.transaction import transaction
 from app.services.sla.adoption import Span, adopt_waiting
+from app.wal_checkpoints import one_checkpoint
 
 
 @dataclass(slots=True)

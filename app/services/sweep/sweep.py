@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.database import one_checkpoint, writing
+from app.database import writing
 from app.domain.escalation import Trigger
 from app.domain.sla_vocabulary import SlaEventKind
 from app.extensions import db
@@ -29,6 +29,7 @@ from app.services.sweep.batch_reads import due_batch, names_of, read_for_rules
 from app.services.sweep.batch_writes import BatchCollision
 from app.services.sweep.checks import SweepPass as _Pass
 from app.services.sweep.checks import SweepSummary, check_ticket
+from app.wal_checkpoints import one_checkpoint
 
 log = logging.getLogger(__name__)
 BATCH_SIZE = 2000

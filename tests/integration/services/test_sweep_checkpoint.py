@@ -7,11 +7,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import event, text
 
-from app import database, file_turns
-from app.database import CHECKPOINT_EVERY_WRITES, WAL_AUTOCHECKPOINT_PAGES, is_sqlite, one_checkpoint
+from app import file_turns, wal_checkpoints
+from app.database import is_sqlite
 from app.extensions import db
 from app.models import Organization
 from app.services.common.transaction import transaction
+from app.wal_checkpoints import CHECKPOINT_EVERY_WRITES, WAL_AUTOCHECKPOINT_PAGES, one_checkpoint
 
 
 @pytest.fixture(autouse=True)
@@ -54,7 +55,7 @@ def _checkpoints_traced(seen: list[bool]):
 
 
 def test_writers_checkpoint_every_few_commits_after_their_turn(monkeypatch):
-    monkeypatch.setattr(database, "_writes_since_checkpoint", [0])
+    monkeypatch.setattr(wal_checkpoints, "_writes_since_checkpoint", [0])
     seen: list[bool] = []
     trace = _checkpoints_traced(seen)
     db.session.remove()
