@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ScalarSelect, String, bindparam, func, insert, select
+from sqlalchemy import ScalarSelect, String, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
@@ -15,7 +15,7 @@ from app.models import InboundMail, MailId, User
 from app.models.types import UTCDateTime
 from app.services.common.access import require_admin
 from app.services.common.adopted import attach_inserted, fresh
-from app.services.common.many_rows import insert_row
+from app.services.common.many_rows import insert_many, insert_row
 
 PROCESSED, FAILED, IGNORED, REPROCESSED = "processed", "failed", "ignored", "reprocessed"
 # A bounce of a mail we sent: recorded on that outbox row, not listed with the unused mail.
@@ -71,10 +71,12 @@ def add_record(
     row = fresh(InboundMail, values)
     attach_inserted(row)
     if thread is not None:
-        # A plain INSERT after what is pending (a reply's message may have taken its id without
-        # a flush): the unit of work would not know to write the message before its Message-ID.
+        # A plain INSERT after what is pending, flushed first (a reply's message may have taken
+        # its id without a flush): the unit of work would not know to write the message before
+        # its Message-ID.
         values = {column.key: getattr(thread, column.key) for column in _MAIL_ID_COLUMNS}
-        db.session.execute(insert(MailId.__table__).values(values))
+        db.session.flush()
+        insert_many(MailId.__table__, [values])
     return row
 
 
