@@ -1,7 +1,7 @@
 """Mail throughput.
 
     python -m bench.mail [--inbound 1000] [--outbound 3000] [--database-url URL]
-        [--processes N] [--connections 4]
+        [--processes N] [--connections 4] [--tickets N [--data-dir DIR]]
 
 Inbound: mails sent over SMTP to the real inbound endpoint (`flask mail serve`), half of them
 new requests from many senders, half answers to those requests (In-Reply-To the request's
@@ -10,7 +10,10 @@ accepted, every mail checked to have become a ticket or a reply. The endpoint ru
 mail serve --processes N` runs it (its own processes, N of them, one per CPU unless
 --processes says otherwise); the mails are sent from a child process over --connections SMTP
 sessions at once, as a site's mail server would send them. CPU is counted for the endpoint (the
-sum over its processes) and for the endpoint and the client together.
+sum over its processes) and for the endpoint and the client together; the endpoint's share is
+also given for the new requests and for the answers apart. With `--tickets N` the desk holds N
+tickets first, seeded as bench.create seeds them (its customers, SLA, rules and team; with
+`--data-dir DIR` seeded once into DIR/create-<N>.db and copied from there later).
 
 Outbound: an outbox of notices (ticket mail with threading headers, and account mail) delivered
 by the delivery job, run as the scheduler runs it, to a local aiosmtpd sink that announces
@@ -31,6 +34,7 @@ import os
 import signal
 import smtplib
 import socket
+import tempfile
 import threading
 import time
 from datetime import UTC, datetime
@@ -194,6 +198,9 @@ def _client(port: int, mails: list[tuple[str, bytes]], connections: int, report)
 def bench_inbound(app, count: int, processes: int, connections: int) -> dict[str, Any]:
     new = count // 2
     senders = [f"sender{n}@bench.test" for n in range(new)]
+    with app.app_context():
+        tickets_before = db.session.scalar(select(func.count(Ticket.id)))
+        db.session.remove()
     endpoint = _Endpoint(app, processes)
     try:
         cpu_started = endpoint.cpu()
@@ -203,6 +210,7 @@ def bench_inbound(app, count: int, processes: int, connections: int) -> dict[str
         ]
         per_hundred: list[float] = []
         seconds, client_cpu = _send_all(endpoint, questions, connections, per_hundred)
+        new_cpu = endpoint.cpu() - cpu_started
         with app.app_context():
             opened = db.session.execute(
                 select(Ticket.reference, InboundMail.message_id)
@@ -238,7 +246,7 @@ def bench_inbound(app, count: int, processes: int, connections: int) -> dict[str
         landed.get(f"a{n}@bench.test") != landed.get(f"q{n}@bench.test") for n in range(count - new)
     )
     assert processed == count, f"only {processed} of {count} mails became tickets or replies"
-    assert (tickets, replies) == (new, count - new)
+    assert (tickets - tickets_before, replies) == (new, count - new)
     assert not misthreaded, f"{misthreaded} answers landed on the wrong ticket"
     return {
         "inbound_mails": count,
@@ -253,6 +261,8 @@ def bench_inbound(app, count: int, processes: int, connections: int) -> dict[str
         # The endpoint's share: what the server itself spends per mail (the CPU of all its
         # processes; the client sends from its own).
         "inbound_server_cpu_ms_per_mail": round(cpu * 1000 / count, 2),
+        "inbound_server_cpu_ms_per_new_request": round(new_cpu * 1000 / new, 2),
+        "inbound_server_cpu_ms_per_answer": round((cpu - new_cpu) * 1000 / max(1, count - new), 2),
         # The same for each 100 mails in turn (new requests first, then the answers): flat
         # figures mean nothing grows with the mails and tickets stored during the run.
         "inbound_server_cpu_ms_per_mail_by_hundred": [round(item * 10, 2) for item in per_hundred],
@@ -310,8 +320,6 @@ def bench_outbound(app, count: int) -> dict[str, float]:
 
 
 def main() -> None:
-    from app.services.inbound_mail.processes import default_processes
-
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--inbound", type=int, default=1000)
     parser.add_argument("--outbound", type=int, default=3000)
@@ -320,16 +328,32 @@ def main() -> None:
         "--processes", type=int, default=None, help="endpoint processes (default: one per CPU)"
     )
     parser.add_argument("--connections", type=int, default=4, help="SMTP sessions sending at once")
+    parser.add_argument("--tickets", type=int, default=0, help="tickets the desk holds first (SQLite)")
+    parser.add_argument("--data-dir", help="with --tickets: seed once into this folder and reuse it")
     args = parser.parse_args()
-    with scratch_web_app(args.database_url, "mail") as app:
+    with tempfile.TemporaryDirectory() as scratch:
+        url = args.database_url
+        if args.tickets:
+            from bench.create import _seeded
+
+            url = _seeded(args.tickets, scratch, args.data_dir, customers=2)
+        result = _run(args, url)
+    print(json.dumps(result))
+
+
+def _run(args: argparse.Namespace, url: str | None) -> dict[str, Any]:
+    from app.services.inbound_mail.processes import default_processes
+
+    with scratch_web_app(url, "mail") as app:
         app.config["MAIL_SENDER_PER_HOUR"] = 1_000_000
         with app.app_context():
             upgrade(directory=MIGRATIONS)
         processes = args.processes or default_processes()
         result = bench_inbound(app, args.inbound, processes, args.connections)
         print(f"inbound: {result}", flush=True)
-        result |= bench_outbound(app, args.outbound)
-    print(json.dumps(result))
+        if args.outbound:
+            result |= bench_outbound(app, args.outbound)
+    return result
 
 
 if __name__ == "__main__":

@@ -38,6 +38,18 @@ def attach(instance: object) -> None:
     db.session()._update_impl(inspect(instance))
 
 
+def attach_inserted(instance: object) -> None:
+    """`attach` for an object whose row this transaction has just inserted as a plain row. An
+    object the session still holds under the same key stood for a row of a rolled-back attempt
+    (the database handed out its key again): that row is gone, and its object is put out first."""
+    key = inspect(type(instance)).identity_key_from_instance(instance)
+    session = db.session()
+    stale = session.identity_map.get(key)
+    if stale is not None:
+        session.expunge(stale)
+    attach(instance)
+
+
 def fresh(model: type[Model], values: Mapping[str, Any]) -> Model:
     """A new object (not in the session yet) with these attribute values, set as the ORM's
     loader sets them: the model's constructor fires an attribute event per value, which an

@@ -67,6 +67,30 @@ def insert_many(table: Table, rows: Sequence[dict[str, Any]]) -> None:
         connection.exec_driver_sql(sql, _values(plan, rows))
 
 
+def insert_row(table: Table, values: dict[str, Any]) -> int:
+    """Insert one row into `table` (whose primary key is one integer column the database fills
+    in) in the session's transaction; returns the row's new primary key. On SQLite it goes
+    straight to the driver as insert_many's rows do, the key read from the driver's cursor."""
+    connection = db.session.connection()
+    dialect = connection.dialect
+    key = table.c[table.primary_key.columns.keys()[0]]
+    if dialect.name == "sqlite":
+        keys = tuple(values)
+        known = _compiled_inserts.get((table, keys, dialect.name))
+        if known is None:
+            known = _compiled_inserts[(table, keys, dialect.name)] = _compile(insert(table), dialect, keys)
+        sql, plan = known
+        if plan is not None:
+            new_key: int = run_on_driver(connection, sql, _values(plan, [values])[0], _last_row_id)
+            return new_key
+    return int(db.session.execute(insert(table).values(values).returning(key)).scalar_one())
+
+
+def _last_row_id(cursor: Any) -> int:
+    last: int = cursor.lastrowid
+    return last
+
+
 def _with_groups(sql: str, count: int) -> str:
     """The single-row INSERT with `count` VALUES groups."""
     if count == 1:

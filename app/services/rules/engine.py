@@ -76,7 +76,7 @@ def fire_trigger(
     evaluation = evaluate(rules, trigger, snapshot or snapshot_of(ticket, now))
     holding = {rule.name for rule in rules if rule.holds_notices}
     for effect in evaluation.effects:
-        _apply(change, effect, tags_known=snapshot is not None, held=effect.rule_name in holding)
+        _apply(change, effect, held=effect.rule_name in holding)
     for name in evaluation.fired:
         changes = [describe_effect(e) for e in evaluation.effects if e.rule_name == name]
         record(
@@ -91,7 +91,7 @@ def fire_trigger(
     return evaluation
 
 
-def _apply(change: TicketChange, effect: Effect, *, tags_known: bool, held: bool) -> None:
+def _apply(change: TicketChange, effect: Effect, *, held: bool) -> None:
     ticket, now, rows = change.ticket, change.now, change.rows
     kind, rule_name = effect.kind, effect.rule_name
     data = {"cause": TierChangeCause.rule.value, "rule": rule_name}
@@ -122,18 +122,17 @@ def _apply(change: TicketChange, effect: Effect, *, tags_known: bool, held: bool
     elif kind is ActionKind.assign_agent:
         _assign_agent(change, int_value(effect.after), rule_name, data)
     elif kind is ActionKind.add_tag:
-        # A caller's snapshot holds the ticket's current tags, and evaluate() made no effect for
-        # a tag already there; a read here would only cost a query per ticket.
-        if tags_known or db.session.get(TicketTag, (ticket.id, effect.after)) is None:
-            add_row(TicketTag, {"ticket_id": ticket.id, "tag": str(effect.after), "created_at": now}, rows)
-            record(
-                ActivityKind.tag_added,
-                f"{ticket.reference} tagged '{effect.after}' (rule: {rule_name})",
-                now=now,
-                ticket=ticket,
-                data={**data, "tag": effect.after},
-                rows=rows,
-            )
+        # The snapshot holds the ticket's current tags (a caller's, or one read after a flush of
+        # the tags added so far), and evaluate() made no effect for a tag already there.
+        add_row(TicketTag, {"ticket_id": ticket.id, "tag": str(effect.after), "created_at": now}, rows)
+        record(
+            ActivityKind.tag_added,
+            f"{ticket.reference} tagged '{effect.after}' (rule: {rule_name})",
+            now=now,
+            ticket=ticket,
+            data={**data, "tag": effect.after},
+            rows=rows,
+        )
     else:
         settle_queue(change)  # the notice goes to whoever holds the ticket after this pass's moves
         # A notice held for business hours waits for the ticket's calendar to open.

@@ -61,7 +61,8 @@ DONE_STATUSES = (Status.solved, Status.closed)
 def active_clocks(ticket: Ticket, clocks: ClockPass | None = None) -> list[Clock]:
     """The ticket's running clocks, soonest due first: the preloaded ones in a pass, else read
     with the ones started in this transaction and not flushed yet (reading them costs no flush,
-    so a change stays one versioned write)."""
+    so a change stays one versioned write). A pass keeps what was read for its later steps (a
+    reply's hook and the change's closing refresh read once): the clocks they start join it."""
     if clocks is not None and ticket.id in clocks.running:
         return [clock for clock in clocks.running[ticket.id] if clock.satisfied_at is None]
     with db.session.no_autoflush:
@@ -71,8 +72,11 @@ def active_clocks(ticket: Ticket, clocks: ClockPass | None = None) -> list[Clock
             )
         )
     started = [c for c in db.session.new if isinstance(c, SlaClock) and c.ticket_id == ticket.id]
-    running = [clock for clock in stored + started if clock.satisfied_at is None]
-    return sorted(running, key=lambda c: (c.due_at, c.id is None, c.id or 0))
+    running: list[Clock] = [clock for clock in stored + started if clock.satisfied_at is None]
+    running.sort(key=lambda c: (c.due_at, c.id is None, c.id or 0))
+    if clocks is not None:
+        clocks.running[ticket.id] = list(running)
+    return running
 
 
 def _start(

@@ -93,7 +93,8 @@ class ClockPass:
     """What a caller making several clock changes tells the hooks.
 
     held      tickets whose `refresh` waits until the caller lets go (`clock.release`)
-    running   each preloaded ticket's running clocks (ticket id → clocks): no query for them
+    running   each preloaded ticket's running clocks (ticket id → clocks): no query for them;
+              a ticket's clocks read by a hook in the pass join it (sla.clock.active_clocks)
     policies  each preloaded ticket's policy (ticket id → policy), read once per pass
     new_rows  when a list, a clock a hook starts is a ClockRow collected here for the caller's
               INSERT, instead of a model object in the session
