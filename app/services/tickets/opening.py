@@ -29,7 +29,7 @@ from app.domain.webhooks import WebhookEvent
 from app.extensions import db
 from app.models import Customer, Organization, Ticket, User
 from app.models.types import utcnow
-from app.services.common.adopted import adopt, attach, fresh
+from app.services.common.adopted import adopt, attach_inserted, fresh
 from app.services.common.history import record
 from app.services.common.many_rows import insert_many
 from app.services.common.prepared import PreparedStatement
@@ -184,7 +184,7 @@ def _insert(ticket: Ticket) -> None:
         # Never set: NULL, and known to be (else it would be read again).
         values[column] = loaded.setdefault(key, None)
     insert_many(Ticket.__table__, [values])  # compiled once, straight to the driver on SQLite
-    attach(ticket)  # its customer, organization and agent are the session's
+    attach_inserted(ticket)  # its customer, organization and agent are the session's
 
 
 # The columns whose defaults the ORM would give at the INSERT: the opening reads them before.

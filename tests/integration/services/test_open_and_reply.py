@@ -7,6 +7,7 @@ from app.domain.errors import InvalidInput, NotAllowed, NotFound
 from app.domain.vocabulary import Status
 from app.extensions import db
 from app.models import Activity, Message, Ticket
+from app.services.common.transaction import transaction
 from app.services.tickets.conversation import add_internal_note, add_reply, reopen_ticket
 from app.services.tickets.opening import open_ticket
 from tests.factories import make_agent, make_customer, make_ticket
@@ -81,3 +82,15 @@ def test_reopen_only_from_solved(now):
     ticket = make_ticket(status=Status.open)
     with pytest.raises(InvalidInput):
         reopen_ticket(ticket.customer.user, ticket.id, now=now)
+
+
+def test_an_opening_after_one_rolled_back_in_the_same_session_is_stored(now):
+    """On SQLite the second opening takes the rolled-back ticket's number again, while the
+    session still holds the first one's object (a mail retried after a rollback, say)."""
+    customer = make_customer()
+    with pytest.raises(RuntimeError), transaction():  # the opening joins it, then it rolls back
+        open_ticket(customer.user, subject="Lost", description="Rolled back", now=now)
+        raise RuntimeError("after the ticket's row was written")
+    open_ticket(customer.user, subject="Kept", description="Stored", now=now)
+    db.session.expire_all()
+    assert db.session.scalars(select(Ticket.subject)).all() == ["Kept"]
