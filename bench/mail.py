@@ -1,6 +1,6 @@
 """Mail throughput.
 
-    python -m bench.mail [--inbound 1000] [--outbound 3000] [--database-url URL]
+    python -m bench.mail [--inbound 1000] [--warmup 40] [--outbound 3000] [--database-url URL]
         [--processes N] [--connections 4] [--tickets N [--data-dir DIR]]
 
 Inbound: mails sent over SMTP to the real inbound endpoint (`flask mail serve`), half of them
@@ -9,7 +9,9 @@ Message-ID, its [TD-…] reference in the subject); timed from the first mail se
 accepted, every mail checked to have become a ticket or a reply. The endpoint runs as `flask
 mail serve --processes N` runs it (its own processes, N of them, one per CPU unless
 --processes says otherwise); the mails are sent from a child process over --connections SMTP
-sessions at once, as a site's mail server would send them. CPU is counted for the endpoint (the
+sessions at once, as a site's mail server would send them. First `--warmup` mails (half new
+requests, half answers, from senders of their own) fill each process's caches, as the web
+benches warm their workers, and are not counted. CPU is counted for the endpoint (the
 sum over its processes) and for the endpoint and the client together; the endpoint's share is
 also given for the new requests and for the answers apart. With `--tickets N` the desk holds N
 tickets first, seeded as bench.create seeds them (its customers, SLA, rules and team; with
@@ -195,42 +197,55 @@ def _client(port: int, mails: list[tuple[str, bytes]], connections: int, report)
     report.send(("done", time.perf_counter() - started, time.process_time() - cpu))
 
 
-def bench_inbound(app, count: int, processes: int, connections: int) -> dict[str, Any]:
+def _questions(senders: list[str], tag: str) -> list[tuple[str, bytes]]:
+    return [
+        (sender, _mail(sender, f"Question {tag}{n}", "It fails.", f"<{tag}q{n}@bench.test>"))
+        for n, sender in enumerate(senders)
+    ]
+
+
+def _answers(app, senders: list[str], tag: str, count: int) -> list[tuple[str, bytes]]:
+    """An answer to each of the first `count` questions, threaded on the ticket each opened."""
+    with app.app_context():
+        opened = db.session.execute(
+            select(Ticket.reference, InboundMail.message_id)
+            .join(InboundMail, InboundMail.ticket_id == Ticket.id)
+            .order_by(Ticket.id)
+        ).all()
+    by_question = {message_id: reference for reference, message_id in opened}
+    return [
+        (
+            senders[n],
+            _mail(
+                senders[n],
+                f"Re: [{by_question[f'{tag}q{n}@bench.test']}] Question {tag}{n}",
+                "Still failing.",
+                f"<{tag}a{n}@bench.test>",
+                f"<{tag}q{n}@bench.test>",
+            ),
+        )
+        for n in range(count)
+    ]
+
+
+def bench_inbound(app, count: int, processes: int, connections: int, warmup: int = 0) -> dict[str, Any]:
     new = count // 2
     senders = [f"sender{n}@bench.test" for n in range(new)]
+    warm_senders = [f"warmup{n}@bench.test" for n in range(warmup // 2)]
     with app.app_context():
         tickets_before = db.session.scalar(select(func.count(Ticket.id)))
         db.session.remove()
     endpoint = _Endpoint(app, processes)
     try:
+        if warm_senders:  # not counted: each process's first mails fill its caches
+            _send_all(endpoint, _questions(warm_senders, "w"), connections, [])
+            warm_answers = _answers(app, warm_senders, "w", warmup - len(warm_senders))
+            _send_all(endpoint, warm_answers, connections, [])
         cpu_started = endpoint.cpu()
-        questions = [
-            (sender, _mail(sender, f"Question {n}", "It fails.", f"<q{n}@bench.test>"))
-            for n, sender in enumerate(senders)
-        ]
         per_hundred: list[float] = []
-        seconds, client_cpu = _send_all(endpoint, questions, connections, per_hundred)
+        seconds, client_cpu = _send_all(endpoint, _questions(senders, ""), connections, per_hundred)
         new_cpu = endpoint.cpu() - cpu_started
-        with app.app_context():
-            opened = db.session.execute(
-                select(Ticket.reference, InboundMail.message_id)
-                .join(InboundMail, InboundMail.ticket_id == Ticket.id)
-                .order_by(Ticket.id)
-            ).all()
-        by_question = {message_id: reference for reference, message_id in opened}
-        answers = [
-            (
-                senders[n],
-                _mail(
-                    senders[n],
-                    f"Re: [{by_question[f'q{n}@bench.test']}] Question {n}",
-                    "Still failing.",
-                    f"<a{n}@bench.test>",
-                    f"<q{n}@bench.test>",
-                ),
-            )
-            for n in range(count - new)
-        ]
+        answers = _answers(app, senders, "", count - new)
         answer_seconds, answer_cpu = _send_all(endpoint, answers, connections, per_hundred)
         seconds, client_cpu = seconds + answer_seconds, client_cpu + answer_cpu
         cpu = endpoint.cpu() - cpu_started
@@ -245,11 +260,17 @@ def bench_inbound(app, count: int, processes: int, connections: int) -> dict[str
     misthreaded = sum(
         landed.get(f"a{n}@bench.test") != landed.get(f"q{n}@bench.test") for n in range(count - new)
     )
-    assert processed == count, f"only {processed} of {count} mails became tickets or replies"
-    assert (tickets - tickets_before, replies) == (new, count - new)
+    assert processed == count + warmup, (
+        f"only {processed} of {count + warmup} mails became tickets or replies"
+    )
+    assert (tickets - tickets_before, replies) == (
+        new + len(warm_senders),
+        count - new + warmup - len(warm_senders),
+    )
     assert not misthreaded, f"{misthreaded} answers landed on the wrong ticket"
     return {
         "inbound_mails": count,
+        "inbound_warmup_mails": warmup,
         "inbound_processes": processes,
         "inbound_connections": connections,
         "inbound_seconds": round(seconds, 2),
@@ -322,6 +343,9 @@ def bench_outbound(app, count: int) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--inbound", type=int, default=1000)
+    parser.add_argument(
+        "--warmup", type=int, default=40, help="mails sent first and not counted (half of them answers)"
+    )
     parser.add_argument("--outbound", type=int, default=3000)
     parser.add_argument("--database-url")
     parser.add_argument(
@@ -349,7 +373,7 @@ def _run(args: argparse.Namespace, url: str | None) -> dict[str, Any]:
         with app.app_context():
             upgrade(directory=MIGRATIONS)
         processes = args.processes or default_processes()
-        result = bench_inbound(app, args.inbound, processes, args.connections)
+        result = bench_inbound(app, args.inbound, processes, args.connections, args.warmup)
         print(f"inbound: {result}", flush=True)
         if args.outbound:
             result |= bench_outbound(app, args.outbound)
