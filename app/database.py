@@ -84,6 +84,10 @@ def writing() -> Iterator[None]:
 def configure_engine_events(app: Flask) -> None:
     with app.app_context():
         engine = db.engine
+    if engine.dialect.name == "postgresql":
+        from app.models.partial_index import add_postgresql_conditions
+
+        add_postgresql_conditions(db.metadata)
     if engine.dialect.name == "sqlite":
         cache = PageCache(_kib(app.config.get("SQLITE_CACHE_MB", DEFAULT_PAGE_CACHE_MB)))
         app.extensions[_PAGE_CACHE] = cache

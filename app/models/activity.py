@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, text
+from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import Base
+from app.models.partial_index import partial_index
 from app.models.types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
@@ -25,12 +26,11 @@ class Activity(Base):
         Index("ix_activities_kind_created", "kind", "created_at"),
         # A customer's reopens in the health window (each opening reads them): only reopen events
         # are in it, so no other event writes an entry, and the count reads no other customer's.
-        Index(
+        partial_index(
             "ix_activities_reopens",
             "customer_id",
             "created_at",
-            sqlite_where=text("kind = 'ticket_reopened'"),
-            postgresql_where=text("kind = 'ticket_reopened'"),
+            where="kind = 'ticket_reopened'",
         ),
     )
 

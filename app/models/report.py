@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Date, Index, SmallInteger, String, text
+from sqlalchemy import BigInteger, Date, Index, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import Base
+from app.models.partial_index import partial_index
 from app.models.types import UTCDateTime, utcnow
 
 AGENT_COLUMNS = ("metric", "grain", "day", "tier", "agent_id", "key", "count", "total")
@@ -28,12 +29,7 @@ class ReportRollup(Base):
         Index("ix_report_rollups_metric_day", "metric", "grain", "day"),
         # The agent grain's rows (replies, solved, first-response buckets per agent) read from the
         # index alone; only that grain's rows are in it.
-        Index(
-            "ix_report_rollups_agent",
-            *AGENT_COLUMNS,
-            sqlite_where=text("grain = 'agent'"),
-            postgresql_where=text("grain = 'agent'"),
-        ),
+        partial_index("ix_report_rollups_agent", *AGENT_COLUMNS, where="grain = 'agent'"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, SmallInteger, String, Text, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from app.domain.access import TicketFacts
 from app.domain.sla_vocabulary import SlaBadge
 from app.domain.vocabulary import AuthorKind, Category, Channel, Priority, Status
 from app.extensions import Base
+from app.models.partial_index import partial_index
 from app.models.types import UTCDateTime, str_enum, utcnow
 
 if TYPE_CHECKING:
@@ -49,45 +50,41 @@ class Ticket(Base):
         Index("ix_tickets_risk_refresh", "risk_refresh_at", "id"),
         # Tickets handed to a vendor (their overdue reminders, a team's vendor work): a new
         # ticket has none, so its opening writes no entry here.
-        Index(
+        partial_index(
             "ix_tickets_vendor_id",
             "vendor_id",
-            sqlite_where=text("vendor_id IS NOT NULL"),
-            postgresql_where=text("vendor_id IS NOT NULL"),
+            where="vendor_id IS NOT NULL",
         ),
         # A customer's escalations in the last 90 days join only their tickets ever escalated
         # (a tier move up always counts one), not every ticket they have had. The count is in the
         # key so that SQLite picks this index even before it has statistics for it (an index with
         # no entries gets none): a range on its second column beats ix_tickets_customer_created.
-        Index(
+        partial_index(
             "ix_tickets_customer_escalated",
             "customer_id",
             "escalation_count",
-            sqlite_where=text("escalation_count > 0"),
-            postgresql_where=text("escalation_count > 0"),
+            where="escalation_count > 0",
         ),
         # The tickets still without a policy, in id order with their status: what a policy
         # edit's adoption counts and then walks batch by batch (sla.adoption_job). Partial, so a
         # ticket that took a policy when it opened costs it nothing.
-        Index(
+        partial_index(
             "ix_tickets_without_policy",
             "id",
             "status",
-            sqlite_where=text("sla_policy_id IS NULL"),
-            postgresql_where=text("sla_policy_id IS NULL"),
+            where="sla_policy_id IS NULL",
         ),
         # Reports' accounts with open tickets: each account's count, open breaches and worst
         # health, read from the index alone (it never touches the ticket rows). Partial, so only
         # a statement that names "organization_id IS NOT NULL" can use it: a list filtered by
         # status alone keeps walking ix_tickets_status_created in order instead of sorting.
-        Index(
+        partial_index(
             "ix_tickets_status_accounts",
             "status",
             "organization_id",
             "risk_health",
             "sla_badge",
-            sqlite_where=text("organization_id IS NOT NULL"),
-            postgresql_where=text("organization_id IS NOT NULL"),
+            where="organization_id IS NOT NULL",
         ),
     )
 

@@ -3,13 +3,16 @@ counting the rows a write matched, and the INSERT that can say what to do on a d
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import CursorResult, Result
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 
 from app.domain.ids import is_row_id
 from app.extensions import db
+
+if TYPE_CHECKING:
+    from sqlalchemy.dialects import postgresql
 
 Model = TypeVar("Model")
 
@@ -30,6 +33,10 @@ def rows_matched(result: Result[Any]) -> int:
 
 def insert_on_conflict(model: type[Model]) -> postgresql.Insert | sqlite.Insert:
     """An INSERT with `on_conflict_do_nothing`/`_do_update` for this database (both dialects we
-    run on have them under the same names)."""
-    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    return dialect.insert(model)
+    run on have them under the same names). The PostgreSQL dialect is imported only where it is
+    the database: on SQLite no process loads it (see models.partial_index)."""
+    if db.engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+
+        return insert(model)
+    return sqlite.insert(model)
