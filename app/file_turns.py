@@ -97,24 +97,32 @@ class _TimedOut(Exception):
     pass
 
 
+_sleeping = [False]  # whether the alarm may still end a wait in flock
+
+
 def _time_out(_signal: int, _frame: FrameType | None) -> None:
-    raise _TimedOut
+    # Python runs a handler at its next check, which may come after the wait has ended (even
+    # as the handler is put back): then the alarm changes nothing.
+    if _sleeping[0]:
+        raise _TimedOut
 
 
 def _wait_blocking(descriptor: int, timeout: float) -> bool:
     """Sleep in `flock` until the lock is ours or the alarm rings after `timeout` seconds."""
     signal.signal(signal.SIGALRM, _time_out)
     try:
+        _sleeping[0] = True
         signal.setitimer(signal.ITIMER_REAL, timeout)
-        try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX)
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        _sleeping[0] = False
         return True
     except _TimedOut:
         # The alarm may ring just after the kernel granted the lock: then this descriptor has it.
+        _sleeping[0] = False
         return _try(descriptor)
     finally:
+        _sleeping[0] = False
+        signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, signal.SIG_DFL)
 
 

@@ -212,3 +212,22 @@ def test_a_main_thread_that_blocks_the_alarm_asks_again_instead():
         signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGALRM})
         os.close(other)
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_an_alarm_handled_after_the_wait_has_ended_changes_nothing():
+    """Python may run the handler late, after the lock was granted and the wait has ended."""
+    other = _held_by_another_process()
+    releaser = threading.Timer(0.05, fcntl.flock, (other, fcntl.LOCK_UN))
+    releaser.start()
+    try:
+        connection = db.engine.raw_connection()
+        try:
+            assert file_turns.take(db.engine, connection.driver_connection, 5)
+            file_turns._time_out(signal.SIGALRM, None)  # as a late handler would be called
+            assert file_turns.held()
+            file_turns.end(connection.driver_connection)
+        finally:
+            connection.close()
+    finally:
+        releaser.join()
+        os.close(other)
