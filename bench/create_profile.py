@@ -24,9 +24,7 @@ import argparse
 import cProfile
 import os
 import pstats
-import shutil
 import statistics
-import tempfile
 import time
 
 from sqlalchemy import event, func, insert, literal, select
@@ -34,6 +32,7 @@ from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import Customer, Ticket, User
+from bench.seed import profiled_copy
 
 CUSTOMER_EMAIL = "bench-c1@bench.test"
 OTHER_EMAIL = "bench-c2@bench.test"
@@ -131,19 +130,7 @@ def main() -> None:
     parser.add_argument("--instructions", type=int, default=0, help="openings to count under callgrind")
     args = parser.parse_args()
 
-    from app import create_app
-    from config import Config
-
-    with tempfile.TemporaryDirectory() as scratch:
-        path = os.path.join(scratch, "create.db")
-        shutil.copyfile(args.db, path)
-        app = create_app(
-            Config,
-            SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}",
-            SECRET_KEY="bench-profile",
-            BASE_URL="https://desk.bench.test",
-            MAIL_CATCHALL_DIR=os.path.join(scratch, "mail"),
-        )
+    with profiled_copy(args.db, "create") as (app, _scratch):
         with app.app_context():
             user_id = db.session.scalars(db.select(User.id).where(User.email == CUSTOMER_EMAIL)).one()
             other_id = db.session.scalars(db.select(User.id).where(User.email == OTHER_EMAIL)).one()

@@ -103,7 +103,10 @@ class _SinkThread:
         return self._sink.ids
 
 
-def _mail(sender: str, subject: str, body: str, message_id: str, in_reply_to: str | None = None) -> bytes:
+def customer_mail(
+    sender: str, subject: str, body: str, message_id: str, in_reply_to: str | None = None
+) -> bytes:
+    """A mail as a customer's client sends it to the desk."""
     message = EmailMessage()
     message["From"], message["To"], message["Subject"] = sender, "support@tierdesk.localhost", subject
     message["Message-ID"] = message_id
@@ -199,7 +202,7 @@ def _client(port: int, mails: list[tuple[str, bytes]], connections: int, report)
 
 def _questions(senders: list[str], tag: str) -> list[tuple[str, bytes]]:
     return [
-        (sender, _mail(sender, f"Question {tag}{n}", "It fails.", f"<{tag}q{n}@bench.test>"))
+        (sender, customer_mail(sender, f"Question {tag}{n}", "It fails.", f"<{tag}q{n}@bench.test>"))
         for n, sender in enumerate(senders)
     ]
 
@@ -216,7 +219,7 @@ def _answers(app, senders: list[str], tag: str, count: int) -> list[tuple[str, b
     return [
         (
             senders[n],
-            _mail(
+            customer_mail(
                 senders[n],
                 f"Re: [{by_question[f'{tag}q{n}@bench.test']}] Question {tag}{n}",
                 "Still failing.",

@@ -26,30 +26,23 @@ import argparse
 import cProfile
 import os
 import pstats
-import shutil
 import statistics
-import tempfile
 import time
 from collections.abc import Callable
-from email.message import EmailMessage
 
 from sqlalchemy import event, select
 
 from app.extensions import db
 from app.models import MailId, Ticket
+from bench.mail import customer_mail
+from bench.seed import profiled_copy
 
 BODY = "The monthly export stops half way with an error about the file size.\n\nThanks,\nA customer\n"
 
 
 def _mail(sender: str, subject: str, message_id: str, in_reply_to: str | None = None) -> bytes:
     """A mail as a customer's client sends it (bench.mail's shape)."""
-    message = EmailMessage()
-    message["From"], message["To"], message["Subject"] = sender, "support@tierdesk.localhost", subject
-    message["Message-ID"] = message_id
-    if in_reply_to:
-        message["In-Reply-To"] = message["References"] = in_reply_to
-    message.set_content(BODY)
-    return message.as_bytes()
+    return customer_mail(sender, subject, BODY, message_id, in_reply_to)
 
 
 class Mails:
@@ -147,24 +140,11 @@ def main() -> None:
     parser.add_argument("--instructions", type=int, default=0, help="mails of each kind under callgrind")
     args = parser.parse_args()
 
-    from app import create_app
-    from config import Config
-
     if args.senders == "new":
         mails = Mails(lambda n: f"sender{n}@bench.test")
     else:
         mails = Mails(lambda n: f"c{n + 2}@bench.test")  # customers 1 and 2 have logins
-    with tempfile.TemporaryDirectory() as scratch:
-        path = os.path.join(scratch, "mail.db")
-        shutil.copyfile(args.db, path)
-        app = create_app(
-            Config,
-            SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}",
-            SECRET_KEY="bench-profile",
-            BASE_URL="https://desk.bench.test",
-            MAIL_CATCHALL_DIR=os.path.join(scratch, "mail"),
-            MAIL_SENDER_PER_HOUR=1_000_000,
-        )
+    with profiled_copy(args.db, "mail", MAIL_SENDER_PER_HOUR=1_000_000) as (app, _scratch):
         with app.app_context():
             engine = db.engine
         warm = range(1, 11)

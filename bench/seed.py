@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import sqlite3
 import tempfile
 import time
@@ -52,6 +53,28 @@ def scratch_web_app(database_url: str | None, name: str) -> Iterator:
         finally:
             with app.app_context():
                 db.engine.dispose()
+
+
+@contextmanager
+def profiled_copy(source: str, name: str, **config: Any) -> Iterator[tuple[Any, str]]:
+    """An app (default settings) on a copy of the SQLite file `source` in a temp dir removed
+    afterwards, with the temp dir: the profiles work on a copy, so what they write never piles
+    up in the kept file."""
+    from app import create_app
+    from config import Config
+
+    with tempfile.TemporaryDirectory() as scratch:
+        path = os.path.join(scratch, f"{name}.db")
+        shutil.copyfile(source, path)
+        app = create_app(
+            Config,
+            SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}",
+            SECRET_KEY="bench-profile",
+            BASE_URL="https://desk.bench.test",
+            MAIL_CATCHALL_DIR=os.path.join(scratch, "mail"),
+            **config,
+        )
+        yield app, scratch
 
 
 @contextmanager
