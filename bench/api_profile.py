@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import io
 import json
 import os
 import pstats
@@ -39,7 +38,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import event, select
@@ -47,6 +46,7 @@ from sqlalchemy import event, select
 import app.api.tickets as api_tickets
 from app.extensions import db
 from app.models import Ticket, User
+from bench.web_cost import call_wsgi
 
 CUSTOMER_EMAIL = "bench-c1@bench.test"
 BODY = json.dumps(
@@ -144,21 +144,7 @@ class DirectClient:
         }
 
     def post(self) -> tuple[str, bytes]:
-        environ = dict(self.environ)
-        environ["wsgi.input"] = io.BytesIO(self.body)
-        answer: list[str] = []
-
-        def start_response(status: str, headers: Iterable[tuple[str, str]], exc_info: object = None) -> None:
-            answer.append(status)
-
-        chunks = self.app(environ, start_response)
-        try:
-            data = b"".join(chunks)
-        finally:
-            close = getattr(chunks, "close", None)
-            if close is not None:
-                close()
-        return answer[0], data
+        return call_wsgi(self.app, self.environ, self.body)
 
 
 def _post(client, token: str) -> None:

@@ -86,7 +86,9 @@ def _environ(method: str, path: str, cookie: str, body: bytes = b"") -> dict[str
     }
 
 
-def _call(app: Any, template: dict[str, Any], body: bytes) -> tuple[str, bytes]:
+def call_wsgi(app: Any, template: dict[str, Any], body: bytes) -> tuple[str, bytes]:
+    """The status and body of one request handed straight to the WSGI app, its environ copied
+    from `template` with `body` as its input."""
     environ = dict(template)
     environ["wsgi.input"] = io.BytesIO(body)
     answer: list[str] = []
@@ -259,7 +261,7 @@ def main() -> None:
 
         def gets(n: int) -> None:
             for _ in range(n):
-                status, _page = _call(app, get, b"")
+                status, _page = call_wsgi(app, get, b"")
                 assert status.startswith("200"), status
 
         other = _other_writer(path) if args.other_writer else None
@@ -270,7 +272,7 @@ def main() -> None:
                     other()
                 data = body()
                 post["CONTENT_LENGTH"] = str(len(data))
-                status, page = _call(app, post, data)
+                status, page = call_wsgi(app, post, data)
                 assert status.startswith("302"), (status, page[:300])
 
         if args.instructions:
