@@ -7,9 +7,9 @@ Inbound: mails sent over SMTP to the real inbound endpoint (`flask mail serve`),
 new requests from many senders, half answers to those requests (In-Reply-To the request's
 Message-ID, its [TD-…] reference in the subject); timed from the first mail sent to the last one
 accepted, every mail checked to have become a ticket or a reply. The endpoint runs as `flask
-mail serve --processes N` runs it (its own processes, N of them, one per CPU unless
---processes says otherwise); the mails are sent from a child process over --connections SMTP
-sessions at once, as a site's mail server would send them. First `--warmup` mails (half new
+mail serve --processes N` runs it (N processes; without --processes as many as the command
+starts: one on SQLite, one per CPU on PostgreSQL); the mails are sent from a child process over
+--connections SMTP sessions at once, as a site's mail server would send them. First `--warmup` mails (half new
 requests, half answers, from senders of their own) fill each process's caches, as the web
 benches warm their workers, and are not counted. CPU is counted for the endpoint (the
 sum over its processes) and for the endpoint and the client together; the endpoint's share is
@@ -352,7 +352,7 @@ def main() -> None:
     parser.add_argument("--outbound", type=int, default=3000)
     parser.add_argument("--database-url")
     parser.add_argument(
-        "--processes", type=int, default=None, help="endpoint processes (default: one per CPU)"
+        "--processes", type=int, default=None, help="endpoint processes (default: as `flask mail serve`)"
     )
     parser.add_argument("--connections", type=int, default=4, help="SMTP sessions sending at once")
     parser.add_argument("--tickets", type=int, default=0, help="tickets the desk holds first (SQLite)")
@@ -375,7 +375,7 @@ def _run(args: argparse.Namespace, url: str | None) -> dict[str, Any]:
         app.config["MAIL_SENDER_PER_HOUR"] = 1_000_000
         with app.app_context():
             upgrade(directory=MIGRATIONS)
-        processes = args.processes or default_processes()
+            processes = args.processes or default_processes(db.engine)
         result = bench_inbound(app, args.inbound, processes, args.connections, args.warmup)
         print(f"inbound: {result}", flush=True)
         if args.outbound:

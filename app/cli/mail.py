@@ -39,10 +39,11 @@ def remind_command() -> None:
 @click.option(
     "--processes",
     type=click.IntRange(min=1),
-    help="Endpoint processes sharing the port (MAIL_SERVE_PROCESSES; default: one per CPU).",
+    help="Endpoint processes sharing the port (MAIL_SERVE_PROCESSES; default: one per CPU, one on SQLite).",
 )
 def serve_command(host: str | None, port: int | None, lmtp: bool, processes: int | None) -> None:
     """Receive mail until stopped: every mail becomes a ticket, a reply or a kept failed mail."""
+    from app.extensions import db
     from app.services.inbound_mail.processes import default_processes, listening_socket, serve
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(process)d %(name)s %(message)s")
@@ -50,7 +51,9 @@ def serve_command(host: str | None, port: int | None, lmtp: bool, processes: int
     config = current_app.config
     host = host or config["MAIL_INBOUND_HOST"]
     port = port or config["MAIL_INBOUND_PORT"]
-    processes = processes or _configured_processes(config.get("MAIL_SERVE_PROCESSES")) or default_processes()
+    processes = (
+        processes or _configured_processes(config.get("MAIL_SERVE_PROCESSES")) or default_processes(db.engine)
+    )
     try:
         sock = listening_socket(host, port)
     except OSError as error:
@@ -65,7 +68,7 @@ def serve_command(host: str | None, port: int | None, lmtp: bool, processes: int
 
 
 def _configured_processes(value: object) -> int | None:
-    """MAIL_SERVE_PROCESSES as a count; empty or 0 means one per CPU."""
+    """MAIL_SERVE_PROCESSES as a count; empty or 0 means the default (`default_processes`)."""
     if value in (None, "", 0, "0"):
         return None
     try:

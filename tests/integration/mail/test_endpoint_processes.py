@@ -17,9 +17,10 @@ from email.message import EmailMessage
 import pytest
 from sqlalchemy import func, select
 
+from app.database import is_sqlite
 from app.extensions import db
 from app.models import Customer, InboundMail, Message, Ticket, User
-from app.services.inbound_mail.processes import listening_socket, serve_beside
+from app.services.inbound_mail.processes import default_processes, listening_socket, serve_beside
 from tests.mail_servers import free_port, on_a_free_port
 
 
@@ -185,6 +186,14 @@ def test_a_bad_process_count_in_the_configuration_is_a_sentence(app, runner, mon
     monkeypatch.setitem(app.config, "MAIL_SERVE_PROCESSES", "many")
     result = runner.invoke(args=["mail", "serve", "--port", str(free_port())])
     assert result.exit_code == 1 and "MAIL_SERVE_PROCESSES must be a whole number" in result.output
+
+
+def test_without_a_count_the_endpoint_runs_one_process_on_sqlite_and_one_per_cpu_otherwise(app):
+    # On SQLite a second process stores no more mails a second (they take turns at the write
+    # lock) and makes every mail read its pages again: one process is the default there.
+    with app.app_context():
+        expected = 1 if is_sqlite(db.engine) else len(os.sched_getaffinity(0))
+        assert default_processes(db.engine) == expected
 
 
 def test_sessions_opened_at_once_are_spread_evenly_over_the_processes(app, endpoint):
