@@ -3,9 +3,12 @@ over (risk_score, id), each page reading one row past its size to know whether a
 
 from __future__ import annotations
 
-from sqlalchemy import Select, or_
+from collections.abc import Callable, Iterable
+
+from sqlalchemy import ColumnElement, Select, or_, select, union_all
 
 from app.domain.errors import InvalidInput
+from app.domain.vocabulary import Status
 from app.extensions import db
 from app.models import Ticket
 from app.services.common.pagination import (
@@ -63,3 +66,30 @@ def keyset(query: Select, newest: bool, after: str | None) -> Select:
     if newest:
         return query.order_by(Ticket.created_at.desc(), Ticket.id.desc())
     return query.order_by(Ticket.created_at.asc(), Ticket.id.asc())
+
+
+def ids_by_status(
+    where: Callable[[Status], list[ColumnElement[bool]]],
+    statuses: Iterable[Status],
+    newest: bool,
+    after: str | None,
+    size: int,
+) -> ColumnElement[bool]:
+    """The ids of a page of tickets in creation order from the cursor, read one status at a
+    time (`where(status)` narrows each part to that status): each part walks a (…, status,
+    created_at, id) index from the cursor for at most a page, and only the page's first ids of
+    what they found are kept, sorted by the index's own columns before any row is read. As one
+    query over several statuses it would sort every ticket that matches, or need an index of its
+    own in creation order."""
+    parts = [
+        select(
+            keyset(select(Ticket.id, Ticket.created_at).where(*where(status)), newest, after)
+            .limit(size + 1)
+            .subquery()
+        )
+        for status in statuses
+    ]
+    found = union_all(*parts).subquery()
+    order = (found.c.created_at, found.c.id)
+    first = select(found.c.id).order_by(*(c.desc() if newest else c.asc() for c in order)).limit(size + 1)
+    return Ticket.id.in_(first)
