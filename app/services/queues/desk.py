@@ -20,7 +20,7 @@ from app.services.common.access import require_staff
 from app.services.common.pagination import Page, encode_rank_cursor
 from app.services.common.planner import NotIndexed, Rare
 from app.services.queues.filters import QueueFilters, filter_criteria
-from app.services.queues.paging import ids_by_status, ticket_page
+from app.services.queues.paging import ids_by_status, ids_by_status_params, ticket_page
 from app.services.relationship.risk_rank import UNRANKED
 
 BREACHING_SOON = timedelta(hours=1)
@@ -116,9 +116,10 @@ def _created_order_page(
     def part(status: Status) -> list[ColumnElement[bool]]:
         return [_queue_filter(key, ranked=False, has_team=has_team, status=status), *criteria]
 
-    ids = ids_by_status(part, statuses, filters.order == "newest", after, size)
+    ids = ids_by_status(part, statuses, filters.order == "newest", bool(after))
     query = select(Ticket).where(ids)
-    return ticket_page(_with_list_columns(query), filters.order, after, size, _params(actor))
+    params = {**_params(actor), **ids_by_status_params(after, size)}
+    return ticket_page(_with_list_columns(query), filters.order, after, size, params)
 
 
 def _with_list_columns(query: Select) -> Select:

@@ -10,6 +10,7 @@ from sqlalchemy import event, text
 
 from app.domain.vocabulary import Status
 from app.extensions import db
+from app.models import TicketTag
 from app.services.common.pagination import encode_cursor
 from app.services.queues.lists import TicketListFilters, ticket_list
 from tests.factories import make_agent, make_customer, make_ticket
@@ -169,12 +170,16 @@ def test_a_tier_list_pages_through_every_status_newest_first():
         for n in range(23)
     ]
     make_ticket(customer, tier=2, created_at=datetime(2026, 3, 1, 10, tzinfo=UTC))
+    for ticket in made[::3]:
+        db.session.add(TicketTag(ticket_id=ticket.id, tag="billing"))
+    db.session.commit()
     for values, expected in (
         ({"tier": 3}, made),
         ({"assignee_id": agent.id}, [t for n, t in enumerate(made) if n % 2]),
         ({"tier": 3, "priority": "normal"}, made),
+        ({"tier": 3, "tag": "Billing"}, made[::3]),
     ):
-        seen, after = [], None
+        seen, after = [], ""  # an empty cursor is the first page
         while True:
             page = ticket_list(agent, TicketListFilters(**values), after=after, size=4)
             seen += [t.id for t in page.items]
