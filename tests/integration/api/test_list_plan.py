@@ -145,7 +145,10 @@ def test_a_tier_or_an_assignee_alone_reads_a_page_per_status(planner_as_the_app_
     for cursor in (None, after):
         plan = _plan(*_list_statement(agent, TicketListFilters(**values), cursor))
         if db.engine.dialect.name != "sqlite":
-            assert BY_STATUS[name] in plan, plan
+            # On a tiny table PostgreSQL may take any index with the status first: one bounded
+            # index read per status all the same, never a scan of the table.
+            assert "Seq Scan" not in plan and "Bitmap" not in plan, plan
+            assert all(f"'{status.value}'" in plan for status in Status), plan
             continue
         reads = [line for line in plan.splitlines() if line.startswith("SEARCH tickets USING COVERING")]
         assert len(reads) == len(Status), plan
