@@ -14,7 +14,6 @@ from app.extensions import db
 
 # sqlite_stat1 for tickets as the app's PRAGMA optimize left it at 100,000 tickets.
 SAMPLED_AT_100K = {
-    "ix_tickets_assignee_created": "97760 1001 1 1",
     "ix_tickets_assignee_queue": "95472 1001 667 1 1",
     "ix_tickets_created": "90915 1 1",
     "ix_tickets_customer_created": "99180 19 1 1",
@@ -29,7 +28,6 @@ SAMPLED_AT_100K = {
     "ix_tickets_status_accounts": "89640 1001 6 1 1",
     "ix_tickets_status_created": "89640 1001 1 1",
     "ix_tickets_team_queue": "92664 1001 1001 1 1",
-    "ix_tickets_tier_created": "96820 1001 1 1",
     "ix_tickets_vendor_id": "111824 1001",
     "sqlite_autoindex_tickets_1": "63516 1",
 }

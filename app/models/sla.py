@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.domain.sla_vocabulary import SlaEventKind, SlaTarget
 from app.domain.vocabulary import AccountTier, Priority
 from app.extensions import Base
+from app.models.partial_index import partial_index
 from app.models.types import UTCDateTime, str_enum, utcnow
 
 
@@ -58,8 +59,9 @@ class SlaClock(Base):
     __tablename__ = "sla_clocks"
     __table_args__ = (
         Index("ix_sla_clocks_ticket_open", "ticket_id", "satisfied_at"),
-        # The clocks met on a day (report roll-ups).
-        Index("ix_sla_clocks_satisfied", "satisfied_at"),
+        # The clocks met on a day (report roll-ups). A clock is not met when it starts, so an
+        # opening writes no entry here (a range on the time implies its condition).
+        partial_index("ix_sla_clocks_satisfied", "satisfied_at", where="satisfied_at IS NOT NULL"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

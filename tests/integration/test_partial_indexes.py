@@ -17,6 +17,10 @@ PARTIAL = {
     "ix_tickets_without_policy": "sla_policy_id IS NULL",
     "ix_tickets_status_accounts": "organization_id IS NOT NULL",
     "ix_activities_reopens": "kind = 'ticket_reopened'",
+    "ix_activities_kind_created": (
+        "kind IN ('agent_replied', 'kb_deflected', 'ticket_reopened', 'ticket_solved', 'touchpoint')"
+    ),
+    "ix_sla_clocks_satisfied": "satisfied_at IS NOT NULL",
     "ix_report_rollups_agent": "grain = 'agent'",
 }
 

@@ -12,6 +12,7 @@ from app.domain.kb_vocabulary import ArticleStatus
 from app.domain.vocabulary import ActivityKind, Category
 from app.extensions import db
 from app.models import Activity, KbArticle, KbSearch, Ticket, TierChange
+from app.models.activity import IS_REPORTED_KIND
 from app.models.types import utcnow
 from app.services.kb.search import search_articles
 
@@ -73,7 +74,9 @@ def knowledge_gaps(now: datetime | None = None) -> GapReport:
     deflections = (
         db.session.execute(
             select(Activity.data).where(
-                Activity.kind == ActivityKind.kb_deflected.value, Activity.created_at >= since
+                Activity.kind == ActivityKind.kb_deflected.value,
+                IS_REPORTED_KIND,
+                Activity.created_at >= since,
             )
         )
         .scalars()

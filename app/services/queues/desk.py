@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
 
-from sqlalchemy import ColumnElement, Label, Select, and_, bindparam, false, func, select, union_all
+from sqlalchemy import ColumnElement, Label, Select, and_, bindparam, false, func, select
 from sqlalchemy.orm import joinedload
 
 from app.domain.errors import InvalidInput
@@ -20,7 +20,7 @@ from app.services.common.access import require_staff
 from app.services.common.pagination import Page, encode_rank_cursor
 from app.services.common.planner import NotIndexed, Rare
 from app.services.queues.filters import QueueFilters, filter_criteria
-from app.services.queues.paging import keyset, ticket_page
+from app.services.queues.paging import ids_by_status, ids_by_status_params, ticket_page
 from app.services.relationship.risk_rank import UNRANKED
 
 BREACHING_SOON = timedelta(hours=1)
@@ -109,28 +109,17 @@ def _statuses(key: str, filters: QueueFilters) -> tuple[Status, ...] | None:
 def _created_order_page(
     actor: User, key: str, filters: QueueFilters, after: str | None, size: int, statuses: tuple[Status, ...]
 ) -> Page[Ticket]:
-    """A queue in creation order, read one active status at a time: each status's part walks a
-    (…, status, created_at, id) index from the cursor for at most a page, and only those few
-    rows are merged. As one `status IN (…)` query it would sort every ticket in the queue."""
+    """A queue in creation order, read one active status at a time (see `ids_by_status`)."""
     has_team = actor.team_id is not None
-    newest = filters.order == "newest"
     criteria = filter_criteria(filters)
-    parts = [
-        select(
-            keyset(
-                select(Ticket.id).where(
-                    _queue_filter(key, ranked=False, has_team=has_team, status=status), *criteria
-                ),
-                newest,
-                after,
-            )
-            .limit(size + 1)
-            .subquery()
-        )
-        for status in statuses
-    ]
-    query = select(Ticket).where(Ticket.id.in_(union_all(*parts)))
-    return ticket_page(_with_list_columns(query), filters.order, after, size, _params(actor))
+
+    def part(status: Status) -> list[ColumnElement[bool]]:
+        return [_queue_filter(key, ranked=False, has_team=has_team, status=status), *criteria]
+
+    ids = ids_by_status(part, statuses, filters.order == "newest", bool(after))
+    query = select(Ticket).where(ids)
+    params = {**_params(actor), **ids_by_status_params(after, size)}
+    return ticket_page(_with_list_columns(query), filters.order, after, size, params)
 
 
 def _with_list_columns(query: Select) -> Select:

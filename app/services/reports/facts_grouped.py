@@ -16,6 +16,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from app.domain.report_days import DayCuts
 from app.domain.sla_vocabulary import SlaEventKind
 from app.models import Activity, CsatAnswer, Organization, SlaClock, SlaEvent, Ticket
+from app.models.activity import IS_REPORTED_KIND
 from app.services.reports.fact_shape import ACTIVITY_METRICS, opening_tier
 from app.services.reports.rollup_write import CELL_FIELDS, CELLS
 
@@ -101,7 +102,7 @@ def plain_fact_counts(cuts: DayCuts) -> list[Insert]:
         select()
         .select_from(Activity)
         .outerjoin(Ticket, Ticket.id == Activity.ticket_id)
-        .where(kind.in_(list(PLAIN_ACTIVITY))),
+        .where(kind.in_(list(PLAIN_ACTIVITY)), IS_REPORTED_KIND),
     )
     events = _grouped(
         cuts,

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Activity, Organization, Ticket
+from app.models.activity import IS_REPORTED_KIND
 from app.services.reports.fact_shape import (
     ACTIVITY_METRICS,
     NO_DIMS,
@@ -51,6 +52,7 @@ def activity_facts(start: datetime, end: datetime, kinds: tuple[str, ...] | None
         Activity.ticket_id,
     ).where(
         Activity.kind.in_(list(kinds or ACTIVITY_METRICS)),
+        IS_REPORTED_KIND,
         Activity.created_at >= start,
         Activity.created_at < end,
     )
