@@ -189,8 +189,8 @@ def test_a_bad_process_count_in_the_configuration_is_a_sentence(app, runner, mon
 
 
 def test_without_a_count_the_endpoint_runs_one_process_on_sqlite_and_one_per_cpu_otherwise(app):
-    # On SQLite a second process stores no more mails a second (they take turns at the write
-    # lock) and makes every mail read its pages again: one process is the default there.
+    # On SQLite the processes take turns at the write lock, so a second one adds few mails a
+    # second and makes every mail read its pages again: one process is the default there.
     with app.app_context():
         expected = 1 if is_sqlite(db.engine) else len(os.sched_getaffinity(0))
         assert default_processes(db.engine) == expected
