@@ -41,8 +41,8 @@ def sqlite_planner_state(state: str) -> None:
     set_planner_state(state)
 
 
-def first_statement(read: Callable[[], object], table: str = "tickets") -> tuple[str, object]:
-    """The first statement (with its parameters) that `read` sends reading FROM `table`."""
+def statements_reading(read: Callable[[], object], table: str) -> list[tuple[str, object]]:
+    """Every statement (with its parameters) that `read` sends reading FROM `table`, in order."""
     seen: list[tuple[str, object]] = []
 
     def capture(conn, cursor, statement, parameters, context, executemany):
@@ -54,6 +54,12 @@ def first_statement(read: Callable[[], object], table: str = "tickets") -> tuple
         read()
     finally:
         event.remove(db.engine, "before_cursor_execute", capture)
+    return seen
+
+
+def first_statement(read: Callable[[], object], table: str = "tickets") -> tuple[str, object]:
+    """The first statement (with its parameters) that `read` sends reading FROM `table`."""
+    seen = statements_reading(read, table)
     assert seen, "nothing was read"
     return seen[0]
 

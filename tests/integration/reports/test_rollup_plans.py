@@ -9,37 +9,20 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import event
 
 from app.domain.vocabulary import ActivityKind
-from app.extensions import db
 from app.models.activity import REPORTED_KINDS
 from app.services.kb.report import knowledge_gaps
 from app.services.reports.fact_shape import ACTIVITY_METRICS
 from app.services.reports.facts_tickets import activity_facts
 from app.services.reports.rollup import fold_days
-from tests.planner_states import STATES, plan_lines, sqlite_planner_state
+from tests.planner_states import STATES, plan_lines, sqlite_planner_state, statements_reading
 
 
 @pytest.fixture(params=STATES)
 def state(request, app):
     sqlite_planner_state(request.param)
     return request.param
-
-
-def _statements(read, table: str) -> list[tuple[str, object]]:
-    seen: list[tuple[str, object]] = []
-
-    def capture(conn, cursor, statement, parameters, context, executemany):
-        if f"FROM {table}" in statement:
-            seen.append((statement, parameters))
-
-    event.listen(db.engine, "before_cursor_execute", capture)
-    try:
-        read()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", capture)
-    return seen
 
 
 def test_every_kind_read_by_kind_is_in_the_index():
@@ -49,7 +32,7 @@ def test_every_kind_read_by_kind_is_in_the_index():
 
 
 def test_the_activity_facts_read_the_kind_index(state, now):
-    statements = _statements(lambda: list(activity_facts(now - timedelta(days=1), now)), "activities")
+    statements = statements_reading(lambda: list(activity_facts(now - timedelta(days=1), now)), "activities")
     assert statements
     for statement, parameters in statements:
         lines = plan_lines(statement, parameters)
@@ -60,8 +43,8 @@ def test_the_activity_facts_read_the_kind_index(state, now):
 
 def test_a_fold_reads_events_and_met_clocks_by_their_time_indexes(state, now):
     day = now.date()
-    events = _statements(lambda: fold_days(day, day, ZoneInfo("UTC")), "activities")
-    clocks = _statements(lambda: fold_days(day, day, ZoneInfo("UTC")), "sla_clocks")
+    events = statements_reading(lambda: fold_days(day, day, ZoneInfo("UTC")), "activities")
+    clocks = statements_reading(lambda: fold_days(day, day, ZoneInfo("UTC")), "sla_clocks")
     assert events and clocks
     for statement, parameters in events:
         lines = plan_lines(statement, parameters)
@@ -76,7 +59,7 @@ def test_a_fold_reads_events_and_met_clocks_by_their_time_indexes(state, now):
 
 
 def test_the_knowledge_gaps_read_deflections_by_the_kind_index(state, now):
-    statements = _statements(lambda: knowledge_gaps(now), "activities")
+    statements = statements_reading(lambda: knowledge_gaps(now), "activities")
     assert statements
     for statement, parameters in statements:
         lines = plan_lines(statement, parameters)
