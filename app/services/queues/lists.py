@@ -81,23 +81,20 @@ def ticket_list(
         for name in DESK_FILTERS:
             if getattr(filters, name) is not None:
                 raise NotAllowed(f"Only support staff can narrow the list by {name.replace('_', ' ')}.")
-    if filters.tag is not None:
-        tagged = select(TicketTag.ticket_id).where(TicketTag.tag == filters.tag.strip().lower())
-        criteria.append(Ticket.id.in_(tagged))
-    for name, column in _COLUMNS.items():
-        value = getattr(filters, name)
-        if value is not None:
-            criteria.append(column == value)
+    named = {name: getattr(filters, name) for name in _COLUMNS if getattr(filters, name) is not None}
+    tag = filters.tag.strip().lower() if filters.tag is not None else None
     if filters.status is None and (filters.tier is not None or filters.assignee_id is not None):
         # A tier's or a person's tickets are read a status at a time from the queue indexes
         # (tier or assignee, status, created_at, id): an index of their own in creation order
         # would cost every opening a page written, for a list the queues' indexes serve too.
-        named = {name: getattr(filters, name) for name in _COLUMNS if getattr(filters, name) is not None}
-        ids = _by_status(tuple(named), filters.tag is not None, bool(after))
+        ids = _by_status(tuple(named), tag is not None, bool(after))
         params = {**named, **ids_by_status_params(after, size)}
-        if filters.tag is not None:
-            params["tag"] = filters.tag.strip().lower()
+        if tag is not None:
+            params["tag"] = tag
         return ticket_page(select(Ticket).where(ids), "newest", after, size, params)
+    if tag is not None:
+        criteria.append(Ticket.id.in_(select(TicketTag.ticket_id).where(TicketTag.tag == tag)))
+    criteria.extend(_COLUMNS[name] == value for name, value in named.items())
     return ticket_page(select(Ticket).where(*criteria), "newest", after, size)
 
 
